@@ -1,0 +1,43 @@
+# Dossier — two commands set everything up on a fresh Debian machine:
+#
+#   make demo   install what is missing, build, run Dossier on the example note
+#   make test   install what is missing, build, run every test
+#
+# System packages are installed with apt-get (through sudo when not root).
+
+SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+APT_PACKAGES := pkg-config libsqlite3-dev libpoppler-glib-dev libcairo2-dev poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DOSSIER := .build/debug/dossier
+
+.PHONY: all deps build test demo clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	@for script in Tests/scripts/*.sh; do \
+	  [ -e "$$script" ] || continue; \
+	  echo "== $$script"; DOSSIER=$(DOSSIER) bash "$$script" || exit 1; \
+	done
+
+demo: build
+	$(DOSSIER) links --workspace "$(CURDIR)"
+
+clean:
+	rm -rf .build

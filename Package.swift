@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+//
+// Dossier: full-text search over the documents a researcher's notes cite.
+//
+// The targets follow the data flow (see docs/ARCHITECTURE.md):
+//
+//   notes ─▶ fetch ─▶ extract ─▶ analyze ─▶ index ─▶ search ─▶ CLI / web
+//
+// `DossierCore` holds what every stage shares (the workspace layout, errors,
+// hashing, atomic files); `Catalog` is the SQLite database every stage records
+// its state in. System libraries (SQLite, poppler-glib) are reached through
+// system-library targets so that `pkg-config` supplies the flags and
+// `apt` names the package to install.
+import PackageDescription
+
+let package = Package(
+    name: "Dossier",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dossier", targets: ["dossier"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(
+            name: "CPoppler", pkgConfig: "poppler-glib",
+            providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"]), .brew(["poppler"])]),
+
+        // Shared vocabulary: workspace layout, errors, SHA-256, atomic writes.
+        .target(name: "DossierCore"),
+        // Stage 1: notes → citations.
+        .target(name: "Notes", dependencies: ["DossierCore"]),
+        // The catalog: one SQLite database recording every stage's state.
+        .target(name: "Catalog", dependencies: ["DossierCore", "Notes", "CSQLite"]),
+        // The command line, thin on top of the stages.
+        .target(
+            name: "DossierCLI",
+            dependencies: [
+                "DossierCore", "Notes", "Catalog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "dossier", dependencies: ["DossierCLI"]),
+
+        .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore"]),
+        .testTarget(name: "NotesTests", dependencies: ["Notes"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Notes"]),
+        .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore"]),
+    ]
+)

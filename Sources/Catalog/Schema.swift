@@ -1,0 +1,134 @@
+import DossierCore
+
+/// The catalog's schema and its migrations.
+///
+/// The catalog is one SQLite database, `index/catalog.sqlite`, in WAL mode, so
+/// that readers (`search`, `serve`) never block the writer (`update`) and a
+/// killed process leaves the last committed transaction in place. Its version
+/// is SQLite's `PRAGMA user_version`; ``Schema/migrations`` lists, in order,
+/// the SQL that brings version *n − 1* to *n*, each applied in its own
+/// transaction together with the new version number. A database newer than
+/// this build is refused rather than guessed at.
+///
+/// Tables (version 1):
+///
+/// - `notes`: one row per note file under `corpus/notes/`: its
+///   workspace-relative `path`, the `sha256` of its bytes (a note is parsed
+///   again only when this changes), `size`, `lines`, and `parsed_at`.
+/// - `note_warnings`: what the parser had to say about a note (`line`, 0 for
+///   the whole file, and `message`), replaced each time the note is parsed.
+/// - `urls`: one row per distinct cited URL in its normalized form (the URL's
+///   identity: one document cited twice is fetched once). `first_cited_at`;
+///   `uncited_since` is set when the last citation of the URL disappears and
+///   cleared when one comes back (documents are dropped after a grace
+///   period); `document_id` is the document the URL's content currently is.
+///   The fetch stage adds its state (HTTP status, ETag, …) in a later version.
+/// - `citations`: one row per link in a note: `note_id`, `url_id`, the URL
+///   as written (`raw_url`), 1-based `line` and `col` (in Unicode scalars),
+///   `label`, `heading_path` (a JSON array of the headings above it,
+///   outermost first), `task` (`open`, `done` or NULL), the line's `text`,
+///   and its Markdown `syntax` (inline, reference, autolink, bare, definition).
+///   Deleting a note deletes its citations.
+/// - `documents`: one row per distinct content (by `sha256`): `kind` (pdf,
+///   html, note), the stored file's workspace-relative `path`, metadata
+///   (`title`, `author`, `created`, `modified`), `page_count`, the extraction
+///   `status` (pending, extracted, failed) with its one-line `error`.
+/// - `pages`: one row per page of a document: 1-based `page_index`, the
+///   printed `label` ("iv", "12"), the number of characters of text, and
+///   whether the page has text at all (image-only pages have none).
+/// - `passages`: the units the index ranks: `document_id`, `page_index`, and
+///   the passage's `start`/`end` offsets (Unicode scalars) in the page text,
+///   with the `text` itself. The passage id is the rowid, shared with the
+///   search index and the FTS5 cross-check.
+public enum Schema {
+    /// The version this build writes.
+    public static var version: Int { migrations.count }
+
+    /// Migration *i* brings the schema from version *i* to *i + 1*.
+    public static let migrations: [String] = [
+        """
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            lines INTEGER NOT NULL,
+            parsed_at TEXT NOT NULL
+        );
+        CREATE TABLE note_warnings (
+            note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+            line INTEGER NOT NULL,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX note_warnings_note ON note_warnings(note_id);
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('pdf', 'html', 'note')),
+            path TEXT NOT NULL,
+            title TEXT,
+            author TEXT,
+            created TEXT,
+            modified TEXT,
+            page_count INTEGER,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'extracted', 'failed')),
+            error TEXT,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE urls (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            first_cited_at TEXT NOT NULL,
+            uncited_since TEXT,
+            document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL
+        );
+        CREATE TABLE citations (
+            id INTEGER PRIMARY KEY,
+            note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+            url_id INTEGER NOT NULL REFERENCES urls(id),
+            raw_url TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            col INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            heading_path TEXT NOT NULL,
+            task TEXT CHECK (task IN ('open', 'done')),
+            text TEXT NOT NULL,
+            syntax TEXT NOT NULL
+        );
+        CREATE INDEX citations_url ON citations(url_id);
+        CREATE INDEX citations_note ON citations(note_id, line, col);
+        CREATE TABLE pages (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            page_index INTEGER NOT NULL,
+            label TEXT,
+            chars INTEGER NOT NULL,
+            has_text INTEGER NOT NULL,
+            PRIMARY KEY (document_id, page_index)
+        ) WITHOUT ROWID;
+        CREATE TABLE passages (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            page_index INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX passages_document ON passages(document_id, page_index);
+        """,
+    ]
+
+    /// Brings `database` to ``version``, one migration per transaction.
+    static func migrate(_ database: SQLiteDatabase) throws {
+        let current = try database.scalar("PRAGMA user_version")?.int ?? 0
+        guard current <= version else {
+            throw DossierError.catalog(
+                "\(database.path) has schema version \(current), newer than this build's \(version); upgrade dossier")
+        }
+        for target in (current + 1)...max(current + 1, version) where target <= version {
+            try database.transaction {
+                try database.execute(migrations[target - 1])
+                try database.execute("PRAGMA user_version = \(target)")
+            }
+        }
+    }
+}

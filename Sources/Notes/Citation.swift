@@ -1,0 +1,105 @@
+/// How a link was written in the note.
+public enum LinkSyntax: String, Codable, Sendable, CaseIterable {
+    /// `[label](https://…)` or `![alt](https://…)`.
+    case inline
+    /// `[label][ref]`, `[label][]` or `[label]`, resolved through a `[ref]: https://…` definition.
+    case reference
+    /// `<https://…>`.
+    case autolink
+    /// A URL written as plain text.
+    case bare
+    /// A `[ref]: https://…` definition that no reference in the note uses.
+    case definition
+}
+
+/// The checklist state of a task-list item (`- [ ]`, `- [x]`).
+public enum TaskState: String, Codable, Sendable {
+    /// `- [ ]`
+    case open
+    /// `- [x]` or `- [X]`
+    case done
+}
+
+/// One link in a note: where it stands and what the note says about it.
+public struct Citation: Sendable, Hashable, Codable {
+    /// The URL as written (after Markdown unescaping).
+    public var url: String
+    /// Its canonical form (see ``URLNormalizer``): the URL's identity.
+    public var normalizedURL: String
+    /// 1-based line of the link's first character.
+    public var line: Int
+    /// 1-based column, in Unicode scalars, of the link's first character
+    /// (`[` of a Markdown link, `<` of an autolink, `h` of a bare URL).
+    public var column: Int
+    /// The link's label: its text for a Markdown link, the words of its line
+    /// around it for a bare URL or an autolink.
+    public var label: String
+    /// The headings above the link, outermost first (inline Markdown removed).
+    public var headingPath: [String]
+    /// The checklist state when the link's line is a task-list item.
+    public var task: TaskState?
+    /// The whole line the link is on (a window around the link when the line
+    /// is longer than 4 KiB).
+    public var text: String
+    /// How the link was written.
+    public var syntax: LinkSyntax
+
+    /// The nearest heading above the link.
+    public var heading: String? { headingPath.last }
+
+    /// Creates a citation.
+    public init(url: String, normalizedURL: String, line: Int, column: Int, label: String,
+                headingPath: [String], task: TaskState?, text: String, syntax: LinkSyntax) {
+        self.url = url
+        self.normalizedURL = normalizedURL
+        self.line = line
+        self.column = column
+        self.label = label
+        self.headingPath = headingPath
+        self.task = task
+        self.text = text
+        self.syntax = syntax
+    }
+}
+
+/// Something in a note worth telling the user, tied to a line (0 for the whole file).
+public struct NoteWarning: Sendable, Hashable, Codable {
+    /// 1-based line, or 0 when the warning concerns the whole file.
+    public var line: Int
+    /// One line of text.
+    public var message: String
+
+    /// Creates a warning.
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
+}
+
+/// What the parser found in one note.
+public struct ParsedNote: Sendable {
+    /// Every http(s) link, in reading order.
+    public var citations: [Citation]
+    /// Problems met on the way; none of them stopped the parse.
+    public var warnings: [NoteWarning]
+    /// Number of lines in the note.
+    public var lineCount: Int
+}
+
+/// The kinds of note files Dossier reads.
+public enum NoteFormat: Sendable {
+    /// `*.md`, `*.markdown`: CommonMark with GitHub's task lists and bare URLs.
+    case markdown
+    /// `*.txt`: plain text; links are still recognised in every form, but
+    /// nothing is a heading or a code block.
+    case plainText
+
+    /// The format of a file with this extension, or `nil` if Dossier does not read it.
+    public init?(pathExtension: String) {
+        switch pathExtension.lowercased() {
+        case "md", "markdown": self = .markdown
+        case "txt": self = .plainText
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import DossierCore
+import Foundation
+import Testing
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The `dossier` binary built beside the test bundle (or `$DOSSIER_BIN`).
+let dossierBinary: URL = {
+    if let path = ProcessInfo.processInfo.environment["DOSSIER_BIN"] { return URL(fileURLWithPath: path) }
+    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<3 {
+        let candidate = folder.appendingPathComponent("dossier")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        folder = folder.deletingLastPathComponent()
+    }
+    return repositoryRoot.appendingPathComponent(".build/debug/dossier")
+}()
+
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `dossier` with `arguments` in `directory`.
+func dossier(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
+    let process = Process()
+    process.executableURL = dossierBinary
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "DOSSIER_WORKSPACE")
+    env.merge(environment) { $1 }
+    process.environment = env
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes concurrently so a large output cannot block the child.
+    nonisolated(unsafe) var errData = Data()
+    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished { usleep(1000) }
+    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+               stderr: String(decoding: errData, as: UTF8.self))
+}
+
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-cli-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// A new workspace holding the example note.
+func exampleWorkspace() throws -> URL {
+    let root = try temporaryFolder()
+    let result = try dossier(["init", root.path])
+    #expect(result.status == 0)
+    try FileManager.default.copyItem(
+        at: repositoryRoot.appendingPathComponent("corpus/notes/iccwc-annual-report-2024.md"),
+        to: root.appendingPathComponent("corpus/notes/iccwc-annual-report-2024.md"))
+    return root
+}
+
+@Suite("dossier command line")
+struct CLITests {
+    @Test("--help on every command exits 0")
+    func help() throws {
+        for command in [[], ["init"], ["notes"], ["links"]] {
+            let result = try dossier(command + ["--help"])
+            #expect(result.status == 0, "\(command)")
+            #expect(result.stdout.contains("USAGE"))
+        }
+        #expect(try dossier(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == DossierVersion.string)
+    }
+
+    @Test("bad usage exits 2 with one line on stderr")
+    func badUsage() throws {
+        for arguments in [["frobnicate"], ["links", "--no-such-flag"], ["init", "a", "b"]] {
+            let result = try dossier(arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+            #expect(result.stderr.hasPrefix("dossier: error: "))
+        }
+    }
+
+    @Test("outside a workspace: exit 1, one line that says what to do")
+    func noWorkspace() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try dossier(["links"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.contains("dossier init"))
+        #expect(try dossier(["links", "--workspace", folder.path]).status == 1)
+    }
+
+    @Test("init creates a workspace, then finds nothing to do")
+    func initWorkspace() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("research")
+        let first = try dossier(["init", target.path])
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("Initialized"))
+        for sub in ["corpus/notes", "corpus/files", "corpus/library", "index/catalog.sqlite", ".gitignore"] {
+            #expect(FileManager.default.fileExists(atPath: target.appendingPathComponent(sub).path), "\(sub)")
+        }
+        let second = try dossier(["init"], in: target)
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("nothing to do"))
+        let file = folder.appendingPathComponent("plain")
+        try Data().write(to: file)
+        let onFile = try dossier(["init", file.path])
+        #expect(onFile.status == 1 && onFile.stderr.contains("not a folder"))
+    }
+
+    @Test("links --json on the example note: 20 citations with line, column and label")
+    func linksJSON() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try dossier(["links", "--json", "--workspace", root.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 20)
+        let taskForce = try #require(rows.first { $0["line"] as? Int == 72 })
+        #expect(taskForce["label"] as? String == "Outcomes of the CITES Task Force Meeting on Illegal Trade in Specimens of Listed Tree Species")
+        #expect(taskForce["column"] as? Int == 7)
+        #expect(taskForce["heading"] as? String == "Things to follow up on from this document")
+        #expect(taskForce["task"] as? String == "open")
+        #expect(taskForce["note"] as? String == "corpus/notes/iccwc-annual-report-2024.md")
+        let line69 = rows.filter { $0["line"] as? Int == 69 }.compactMap { $0["url"] as? String }
+        #expect(line69 == ["https://www.unodc.org/unodc/en/data-and-analysis/wildlife.html",
+                           "https://www.unodc.org/documents/data-and-analysis/wildlife/2024/Wildlife2024_Final.pdf"])
+        let first = try #require(rows.first)
+        #expect(first["task"] is NSNull)
+        #expect(first["normalized_url"] as? String != nil)
+        #expect(first["heading_path"] as? [String] == ["Document: ICCWC Annual Report 2024"])
+    }
+
+    @Test("links and notes as text, found through DOSSIER_WORKSPACE and from a subfolder")
+    func linksText() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let viaEnv = try dossier(["links"], environment: ["DOSSIER_WORKSPACE": root.path])
+        #expect(viaEnv.status == 0)
+        #expect(viaEnv.stdout.contains("72:7"))
+        #expect(viaEnv.stdout.contains("20 citations of 20 URLs in 1 note"))
+        let fromBelow = try dossier(["notes"], in: root.appendingPathComponent("corpus/notes"))
+        #expect(fromBelow.status == 0)
+        #expect(fromBelow.stdout.contains("corpus/notes/iccwc-annual-report-2024.md"))
+        let json = try dossier(["notes", "--json"], in: root)
+        let notes = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(notes.count == 1)
+        #expect(notes.first?["citations"] as? Int == 20)
+        #expect(notes.first?["lines"] as? Int == 90)
+    }
+
+    @Test("a note with bad bytes: a warning on stderr naming file and line, the rest parsed")
+    func badNote() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var bytes = Data("# Bad\r\n\r\nline \u{FF}".utf8)
+        bytes.append(contentsOf: [0xFF, 0x80])
+        bytes.append(Data(" https://bad.example/doc.pdf.\r\n".utf8))
+        try bytes.write(to: root.appendingPathComponent("corpus/notes/bad.md"))
+        let result = try dossier(["links", "--json", "--note", "corpus/notes/bad.md"], in: root)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("warning: corpus/notes/bad.md:3: bytes that are not UTF-8"))
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["url"] as? String == "https://bad.example/doc.pdf")
+        #expect(rows.first?["line"] as? Int == 3)
+    }
+}
