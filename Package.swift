@@ -35,19 +35,22 @@ let package = Package(
         .target(name: "DossierCore"),
         // Stage 1: notes → citations.
         .target(name: "Notes", dependencies: ["DossierCore"]),
+        // Stage 3: documents → page text and passages (poppler, in worker processes).
+        .target(name: "Extract", dependencies: ["DossierCore", "CPoppler"]),
         // The catalog: one SQLite database recording every stage's state.
-        .target(name: "Catalog", dependencies: ["DossierCore", "Notes", "CSQLite"]),
+        .target(name: "Catalog", dependencies: ["DossierCore", "Notes", "Extract", "CSQLite"]),
         // The command line, thin on top of the stages.
         .target(
             name: "DossierCLI",
             dependencies: [
-                "DossierCore", "Notes", "Catalog",
+                "DossierCore", "Notes", "Catalog", "Extract",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "dossier", dependencies: ["DossierCLI"]),
 
         .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "CPoppler"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Notes"]),
         .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore"]),
     ]

@@ -40,6 +40,15 @@ import DossierCore
 ///   the passage's `start`/`end` offsets (Unicode scalars) in the page text,
 ///   with the `text` itself. The passage id is the rowid, shared with the
 ///   search index and the FTS5 cross-check.
+///
+/// Version 2 adds, for the extract stage:
+///
+/// - `pages.text`: the page's normalized text, which passage offsets point
+///   into and `dossier show` prints;
+/// - `documents.source`: where the document came from (`library` for a file
+///   the user dropped in `corpus/library/`, `fetched` for a downloaded one),
+///   and `documents.needs_ocr`, set when most pages have no text;
+/// - `documents.pages_with_text`.
 public enum Schema {
     /// The version this build writes.
     public static var version: Int { migrations.count }
@@ -114,6 +123,13 @@ public enum Schema {
             text TEXT NOT NULL
         );
         CREATE INDEX passages_document ON passages(document_id, page_index);
+        """,
+        """
+        ALTER TABLE pages ADD COLUMN text TEXT NOT NULL DEFAULT '';
+        ALTER TABLE documents ADD COLUMN source TEXT NOT NULL DEFAULT 'fetched';
+        ALTER TABLE documents ADD COLUMN needs_ocr INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE documents ADD COLUMN pages_with_text INTEGER;
+        CREATE INDEX documents_path ON documents(path);
         """,
     ]
 

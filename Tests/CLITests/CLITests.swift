@@ -175,3 +175,88 @@ struct CLITests {
         #expect(rows.first?["line"] as? Int == 3)
     }
 }
+
+@Suite("dossier index and show")
+struct IndexCLITests {
+    /// A workspace whose library holds good PDFs beside broken and hostile files.
+    func libraryWorkspace() throws -> URL {
+        let root = try temporaryFolder()
+        #expect(try dossier(["init", root.path]).status == 0)
+        let library = root.appendingPathComponent("corpus/library")
+        let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus-real")
+        for name in ["rcites__paper.pdf", "SAPI__latex__history_introduction_en.pdf"] {
+            try FileManager.default.copyItem(at: shared.appendingPathComponent(name), to: library.appendingPathComponent(name))
+        }
+        let good = try Data(contentsOf: shared.appendingPathComponent("rcites__paper.pdf"))
+        try good.prefix(good.count / 4).write(to: library.appendingPathComponent("truncated.pdf"))
+        try Data().write(to: library.appendingPathComponent("empty.pdf"))
+        try Data("<!DOCTYPE html><html><body>Access denied</body></html>".utf8).write(to: library.appendingPathComponent("really-html.pdf"))
+        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: library.appendingPathComponent("garbage.pdf"))
+        // Password-protected, made with qpdf.
+        let qpdf = Process()
+        qpdf.executableURL = URL(fileURLWithPath: "/usr/bin/qpdf")
+        qpdf.arguments = ["--encrypt", "secret", "secret", "256", "--", shared.appendingPathComponent("SAPI__latex__history_introduction_en.pdf").path,
+                          library.appendingPathComponent("locked.pdf").path]
+        try qpdf.run()
+        qpdf.waitUntilExit()
+        #expect(qpdf.terminationStatus == 0)
+        try Data("notes".utf8).write(to: library.appendingPathComponent("readme.txt"))
+        return root
+    }
+
+    @Test("good PDFs are indexed, bad ones reported with their reason, and nothing stops")
+    func brokenBesideGood() throws {
+        let root = try libraryWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try dossier(["index", "--json"], in: root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let extracted = (summary["extracted"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+        #expect(Set(extracted) == ["corpus/library/rcites__paper.pdf", "corpus/library/SAPI__latex__history_introduction_en.pdf"])
+        let failed = Dictionary(uniqueKeysWithValues: (summary["failed"] as? [[String: Any]] ?? []).map {
+            (($0["path"] as? String ?? ""), ($0["error"] as? String ?? ""))
+        })
+        #expect(failed.count == 5)
+        #expect(failed["corpus/library/locked.pdf"]?.contains("password-protected") == true)
+        #expect(failed["corpus/library/really-html.pdf"]?.contains("web page") == true)
+        #expect(failed["corpus/library/empty.pdf"] != nil)
+        #expect(failed["corpus/library/truncated.pdf"] != nil)
+        #expect(failed["corpus/library/garbage.pdf"] != nil)
+        #expect(summary["skipped"] as? [String] == ["corpus/library/readme.txt"])
+
+        // A second run extracts nothing again.
+        let again = try dossier(["index"], in: root)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("0 extracted, 7 unchanged, 0 failed"))
+    }
+
+    @Test("show prints a page's text with its label, and explains what it cannot show")
+    func show() throws {
+        let root = try libraryWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["index"], in: root).status == 0)
+        let page = try dossier(["show", "corpus/library/rcites__paper.pdf:2"], in: root)
+        #expect(page.status == 0, "\(page.stderr)")
+        #expect(page.stdout.contains("── p. 2"))
+        let reference = try pdftotextPage(root.appendingPathComponent("corpus/library/rcites__paper.pdf").path, 2)
+        let words = reference.split(whereSeparator: \.isWhitespace).filter { $0.allSatisfy(\.isLetter) && $0.count > 3 }
+        #expect(words.prefix(20).allSatisfy { page.stdout.contains($0) })
+        let missingPage = try dossier(["show", "corpus/library/rcites__paper.pdf:9"], in: root)
+        #expect(missingPage.status == 2 && missingPage.stderr.contains("there is no page 9"))
+        #expect(try dossier(["show", "nonesuch"], in: root).status == 2)
+        let locked = try dossier(["show", "corpus/library/locked.pdf"], in: root)
+        #expect(locked.status == 1 && locked.stderr.contains("password-protected"))
+    }
+
+    func pdftotextPage(_ path: String, _ page: Int) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        process.arguments = ["-f", String(page), "-l", String(page), path, "-"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

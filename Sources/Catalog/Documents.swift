@@ -1,0 +1,153 @@
+import DossierCore
+import Extract
+import Foundation
+
+/// A document as the catalog knows it.
+public struct DocumentRecord: Sendable, Codable, Equatable {
+    /// Row id: the document's number in `dossier show`, `--doc`.
+    public var id: Int
+    /// SHA-256 of its bytes.
+    public var sha256: String
+    /// `pdf`, `html` or `note`.
+    public var kind: String
+    /// Workspace-relative path of the stored file.
+    public var path: String
+    /// `library` or `fetched`.
+    public var source: String
+    /// Title, if known.
+    public var title: String?
+    /// Author, if known.
+    public var author: String?
+    /// Number of pages.
+    public var pageCount: Int?
+    /// Pages that have text.
+    public var pagesWithText: Int?
+    /// `pending`, `extracted` or `failed`.
+    public var status: String
+    /// Why extraction failed.
+    public var error: String?
+    /// Whether most pages lack text.
+    public var needsOCR: Bool
+}
+
+/// A page as the catalog knows it.
+public struct PageRecord: Sendable, Codable, Equatable {
+    /// 1-based physical index.
+    public var index: Int
+    /// Printed label.
+    public var label: String?
+    /// Normalized text.
+    public var text: String
+}
+
+extension CatalogStore {
+    static let documentColumns = "id, sha256, kind, path, source, title, author, page_count, pages_with_text, status, error, needs_ocr"
+
+    static func document(_ row: Row) -> DocumentRecord {
+        DocumentRecord(id: row.int(0), sha256: row.string(1), kind: row.string(2), path: row.string(3), source: row.string(4),
+                       title: row.optionalString(5), author: row.optionalString(6), pageCount: row.optionalInt(7),
+                       pagesWithText: row.optionalInt(8), status: row.string(9), error: row.optionalString(10),
+                       needsOCR: row.int(11) != 0)
+    }
+
+    /// Every document, by id.
+    public func documents() throws -> [DocumentRecord] {
+        try database.query("SELECT \(Self.documentColumns) FROM documents ORDER BY id", [], Self.document)
+    }
+
+    /// The document with this SHA-256, if any.
+    public func document(sha256: String) throws -> DocumentRecord? {
+        try database.query("SELECT \(Self.documentColumns) FROM documents WHERE sha256 = ?1", [sha256], Self.document).first
+    }
+
+    /// The document named by `reference`: its id, a prefix of its SHA-256 (6+
+    /// hex digits), or its workspace-relative path.
+    public func document(matching reference: String) throws -> DocumentRecord? {
+        if let id = Int(reference),
+           let found = try database.query("SELECT \(Self.documentColumns) FROM documents WHERE id = ?1", [id], Self.document).first {
+            return found
+        }
+        if let byPath = try database.query("SELECT \(Self.documentColumns) FROM documents WHERE path = ?1", [reference], Self.document).first {
+            return byPath
+        }
+        let hex = reference.lowercased()
+        if hex.count >= 6, hex.allSatisfy(\.isHexDigit) {
+            let found = try database.query("SELECT \(Self.documentColumns) FROM documents WHERE sha256 LIKE ?1 || '%'", [hex], Self.document)
+            if found.count == 1 { return found[0] }
+        }
+        return nil
+    }
+
+    /// Records a document whose extraction succeeded or failed, replacing
+    /// what an earlier extraction of the same bytes stored, in one transaction.
+    @discardableResult
+    public func storeDocument(sha256: String, kind: String, path: String, source: String,
+                              result: Result<ExtractedDocument, ExtractionError>, now: Date = Date()) throws -> Int {
+        try database.transaction {
+            try database.run("""
+                INSERT INTO documents (sha256, kind, path, source, status, added_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)
+                ON CONFLICT(sha256) DO UPDATE SET kind = ?2, path = ?3, source = ?4
+                """, [sha256, kind, path, source, Self.timestamp(now)])
+            guard let id = try database.scalar("SELECT id FROM documents WHERE sha256 = ?1", [sha256])?.int else {
+                throw DossierError.catalog("document \(sha256) vanished")
+            }
+            try database.run("DELETE FROM passages WHERE document_id = ?1", [id])
+            try database.run("DELETE FROM pages WHERE document_id = ?1", [id])
+            switch result {
+            case .failure(let error):
+                try database.run("""
+                    UPDATE documents SET status = 'failed', error = ?2, title = NULL, author = NULL, page_count = NULL,
+                        pages_with_text = NULL, needs_ocr = 0 WHERE id = ?1
+                    """, [id, error.description])
+            case .success(let document):
+                try database.run("""
+                    UPDATE documents SET status = 'extracted', error = NULL, title = ?2, author = ?3, created = ?4, modified = ?5,
+                        page_count = ?6, pages_with_text = ?7, needs_ocr = ?8 WHERE id = ?1
+                    """, [id, document.title, document.author, document.created, document.modified,
+                          document.pages.count, document.pagesWithText, document.needsOCR])
+                let insertPage = try database.prepare(
+                    "INSERT INTO pages (document_id, page_index, label, chars, has_text, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                let insertPassage = try database.prepare(
+                    "INSERT INTO passages (document_id, page_index, start, end, text) VALUES (?1, ?2, ?3, ?4, ?5)")
+                for page in document.pages {
+                    let scalars = Array(page.text.unicodeScalars)
+                    try insertPage.run([id, page.index, page.label, scalars.count, !page.text.isEmpty, page.text])
+                    for passage in page.passages {
+                        var view = String.UnicodeScalarView()
+                        view.append(contentsOf: scalars[passage.start..<passage.end])
+                        try insertPassage.run([id, page.index, passage.start, passage.end, String(view)])
+                    }
+                }
+            }
+            return id
+        }
+    }
+
+    /// Removes documents of `source` whose file is not among `paths` any more.
+    public func removeDocuments(source: String, keeping paths: Set<String>) throws -> [String] {
+        let stale = try database.query("SELECT id, path FROM documents WHERE source = ?1", [source]) { ($0.int(0), $0.string(1)) }
+            .filter { !paths.contains($0.1) }
+        try database.transaction {
+            for (id, _) in stale { try database.run("DELETE FROM documents WHERE id = ?1", [id]) }
+        }
+        return stale.map(\.1)
+    }
+
+    /// The pages of a document, in order; one page when `index` is given.
+    public func pages(document: Int, index: Int? = nil) throws -> [PageRecord] {
+        var sql = "SELECT page_index, label, text FROM pages WHERE document_id = ?1"
+        var arguments: [any SQLBindable] = [document]
+        if let index { sql += " AND page_index = ?2"; arguments.append(index) }
+        return try database.query(sql + " ORDER BY page_index", arguments) {
+            PageRecord(index: $0.int(0), label: $0.optionalString(1), text: $0.string(2))
+        }
+    }
+
+    /// Counts for `status`: documents, pages, passages.
+    public func extractionCounts() throws -> (documents: Int, failed: Int, pages: Int, passages: Int) {
+        (try database.scalar("SELECT count(*) FROM documents WHERE status = 'extracted'")?.int ?? 0,
+         try database.scalar("SELECT count(*) FROM documents WHERE status = 'failed'")?.int ?? 0,
+         try database.scalar("SELECT count(*) FROM pages")?.int ?? 0,
+         try database.scalar("SELECT count(*) FROM passages")?.int ?? 0)
+    }
+}

@@ -1,0 +1,212 @@
+import ArgumentParser
+import Catalog
+import DossierCore
+import Extract
+import Foundation
+
+/// `dossier index`: extract the documents that are new or changed.
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Extract page text and passages from new or changed documents.",
+        discussion: """
+            Reads the PDFs in corpus/files/ (fetched) and corpus/library/ (yours), and extracts those whose \
+            SHA-256 the catalog has not seen: page text in reading order with page labels, normalized, cut \
+            into passages. Each document is extracted in a worker process under a time and memory limit, so \
+            a broken, encrypted or hostile PDF is reported with its reason and the rest goes on.
+            """)
+
+    @OptionGroup var options: WorkspaceOptions
+
+    @Option(help: "Worker processes at once (default: one per core).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Seconds one document may take.")
+    var timeout: Int = 120
+
+    @Option(help: "Memory limit of a worker, in MiB.")
+    var memoryMb: Int = 2048
+
+    @Flag(help: "Extract every document again, changed or not.")
+    var force = false
+
+    @Flag(help: "Print a JSON summary.")
+    var json = false
+
+    struct Candidate {
+        var url: URL
+        var path: String
+        var source: String
+        var sha256: String
+    }
+
+    struct Summary: Encodable {
+        var extracted: [Item] = []
+        var failed: [Item] = []
+        var unchanged = 0
+        var removed: [String] = []
+        var skipped: [String] = []
+    }
+
+    struct Item: Encodable {
+        var path: String
+        var document: Int
+        var pages: Int?
+        var passages: Int?
+        var needsOcr: Bool?
+        var error: String?
+    }
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
+        guard memoryMb >= 64 else { throw ValidationError("--memory-mb must be at least 64") }
+    }
+
+    func run() throws {
+        let (workspace, catalog) = try options.openScanned()
+        var summary = Summary()
+        var candidates: [Candidate] = []
+        for (folder, source) in [(workspace.files, "fetched"), (workspace.library, "library")] {
+            for url in Self.files(in: folder) {
+                let path = workspace.relativePath(of: url)
+                guard url.pathExtension.lowercased() == "pdf" || Self.startsWithPDF(url) else {
+                    summary.skipped.append(path)
+                    continue
+                }
+                do {
+                    candidates.append(Candidate(url: url, path: path, source: source, sha256: try SHA256.hex(ofFile: url)))
+                } catch {
+                    Terminal.warning("\(path): cannot read (\(error)); skipped")
+                }
+            }
+        }
+        for source in ["fetched", "library"] {
+            summary.removed += try catalog.removeDocuments(
+                source: source, keeping: Set(candidates.filter { $0.source == source }.map(\.path)))
+        }
+
+        var todo: [Candidate] = []
+        var seen = Set<String>()
+        for candidate in candidates where seen.insert(candidate.sha256).inserted {
+            if !force, let known = try catalog.document(sha256: candidate.sha256), known.status != "pending" {
+                summary.unchanged += 1
+                continue
+            }
+            if !Self.startsWithPDF(candidate.url) {
+                let what = Self.looksLikeHTML(candidate.url) ? "it is a web page (HTML), not a PDF" : "it does not start with %PDF-"
+                let id = try catalog.storeDocument(sha256: candidate.sha256, kind: "pdf", path: candidate.path,
+                                                   source: candidate.source, result: .failure(.unreadable(what)))
+                summary.failed.append(Item(path: candidate.path, document: id, error: ExtractionError.unreadable(what).description))
+                report(summary.failed.last!)
+                continue
+            }
+            todo.append(candidate)
+        }
+
+        let pool = ExtractionPool(
+            executable: Self.executable, arguments: ["worker", "extract", "--memory-mb", String(memoryMb)],
+            concurrency: jobs, timeout: timeout)
+        let box = SummaryBox(summary: summary, catalog: catalog, candidates: todo, command: self)
+        pool.run(todo.map(\.url.path)) { index, result in box.store(index, result) }
+        summary = box.summary
+        if let failure = box.failure { throw failure }
+
+        if json {
+            try Terminal.printJSON(summary)
+            return
+        }
+        if !summary.skipped.isEmpty {
+            print("skipped \(summary.skipped.count) file\(summary.skipped.count == 1 ? "" : "s") that are not PDFs (web pages and other formats are not extracted yet)")
+        }
+        for path in summary.removed { print("removed    \(path) (no longer in the workspace)") }
+        let counts = try catalog.extractionCounts()
+        print("\(summary.extracted.count) extracted, \(summary.unchanged) unchanged, \(summary.failed.count) failed, \(summary.removed.count) removed; "
+            + "\(counts.documents) documents, \(counts.pages) pages, \(counts.passages) passages in the catalog")
+    }
+
+    func report(_ item: Item) {
+        guard !json else { return }
+        if let error = item.error {
+            print("failed     \(item.path): \(error)")
+        } else {
+            let ocr = item.needsOcr == true ? "; most pages have no text: needs OCR" : ""
+            print("extracted  \(item.path) → document \(item.document) (\(item.pages ?? 0) pages, \(item.passages ?? 0) passages\(ocr))")
+        }
+    }
+
+    /// Receives results from the pool's threads (one at a time) and stores them.
+    final class SummaryBox: @unchecked Sendable {
+        var summary: Summary
+        let catalog: CatalogStore
+        let candidates: [Candidate]
+        let command: IndexCommand
+        var failure: Error?
+
+        init(summary: Summary, catalog: CatalogStore, candidates: [Candidate], command: IndexCommand) {
+            self.summary = summary
+            self.catalog = catalog
+            self.candidates = candidates
+            self.command = command
+        }
+
+        func store(_ index: Int, _ result: Result<ExtractedDocument, ExtractionError>) {
+            guard failure == nil else { return }
+            let candidate = candidates[index]
+            do {
+                let id = try catalog.storeDocument(sha256: candidate.sha256, kind: "pdf", path: candidate.path,
+                                                   source: candidate.source, result: result)
+                switch result {
+                case .success(let document):
+                    let item = Item(path: candidate.path, document: id, pages: document.pages.count,
+                                    passages: document.pages.reduce(0) { $0 + $1.passages.count }, needsOcr: document.needsOCR)
+                    summary.extracted.append(item)
+                    command.report(item)
+                case .failure(let error):
+                    let item = Item(path: candidate.path, document: id, error: error.description)
+                    summary.failed.append(item)
+                    command.report(item)
+                }
+            } catch {
+                failure = error
+            }
+        }
+    }
+
+    static func files(in folder: URL) -> [URL] {
+        guard let enumerator = FileManager.default.enumerator(
+            at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else { return [] }
+        var result: [URL] = []
+        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            result.append(url.standardizedFileURL)
+        }
+        return result.sorted { $0.path < $1.path }
+    }
+
+    static func head(_ url: URL, _ count: Int) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return [] }
+        defer { try? handle.close() }
+        return [UInt8]((try? handle.read(upToCount: count)) ?? Data())
+    }
+
+    static func startsWithPDF(_ url: URL) -> Bool {
+        // PDF readers accept the header within the first 1024 bytes.
+        let bytes = head(url, 1024)
+        let magic = Array("%PDF-".utf8)
+        guard bytes.count >= magic.count else { return false }
+        return (0...(bytes.count - magic.count)).contains { Array(bytes[$0..<($0 + magic.count)]) == magic }
+    }
+
+    static func looksLikeHTML(_ url: URL) -> Bool {
+        let text = String(decoding: head(url, 512), as: UTF8.self).lowercased()
+        return text.contains("<html") || text.contains("<!doctype html") || text.contains("<head")
+    }
+
+    /// This executable, for starting workers.
+    static var executable: URL {
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: resolved)
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0])
+    }
+}

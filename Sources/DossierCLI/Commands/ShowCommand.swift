@@ -1,0 +1,45 @@
+import ArgumentParser
+import Catalog
+import DossierCore
+import Foundation
+
+/// `dossier show DOC[:PAGE]`: a document's extracted text.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Print a document's extracted text, or one page of it.",
+        discussion: "DOC is a document number (as `dossier index` prints it), a prefix of its SHA-256, or its path; PAGE is the physical page, from 1.")
+
+    @OptionGroup var options: WorkspaceOptions
+
+    @Argument(help: ArgumentHelp("The document, and optionally the page.", valueName: "doc[:page]"))
+    var target: String
+
+    func run() throws {
+        let workspace = try options.resolve()
+        let catalog = try CatalogStore(workspace: workspace)
+        var reference = target
+        var page: Int?
+        if let colon = target.lastIndex(of: ":"), let number = Int(target[target.index(after: colon)...]) {
+            reference = String(target[..<colon])
+            page = number
+            guard number >= 1 else { throw DossierError.usage("page numbers start at 1") }
+        }
+        guard let document = try catalog.document(matching: reference) else {
+            throw DossierError.usage("no document '\(reference)'; `dossier index` lists them as it extracts them")
+        }
+        if document.status == "failed" {
+            throw DossierError.workspace("document \(document.id) (\(document.path)) could not be extracted: \(document.error ?? "unknown reason")")
+        }
+        let pages = try catalog.pages(document: document.id, index: page)
+        if let page, pages.isEmpty {
+            throw DossierError.usage("document \(document.id) has \(document.pageCount ?? 0) pages; there is no page \(page)")
+        }
+        print("document \(document.id): \(document.title ?? "(untitled)") — \(document.path)")
+        for record in pages {
+            let label = record.label.map { $0 != String(record.index) ? " (printed \($0))" : "" } ?? ""
+            print("\n── p. \(record.index)\(label) " + String(repeating: "─", count: 40))
+            print(record.text.isEmpty ? "(no text on this page)" : record.text)
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+
+/// Makes extracted text fit for indexing, once, before any index sees it.
+///
+/// For each page:
+/// 1. NFKC: compatibility characters become their plain forms (the ligatures
+///    `ﬁ` `ﬂ` become `fi` `fl`, full-width letters become ASCII).
+/// 2. Soft hyphens, zero-width characters and control characters are dropped;
+///    tabs and form feeds become white space.
+/// 3. A word broken by a hyphen at a line end is joined again. The rule looks
+///    at the document's own vocabulary (the words it holds unbroken):
+///    `traffick-` + `ing` → `trafficking`, because `trafficking` occurs or
+///    because `traffick` and `ing` are not both words; `cross-` + `border` →
+///    `cross-border` when `cross-border` occurs, or when `cross` and `border`
+///    are both words of the document and `crossborder` is not. A break before
+///    a capital or a digit keeps its hyphen (`COVID-` + `19` → `COVID-19`).
+/// 4. Line breaks become spaces, a blank line becomes one `\n` (a paragraph
+///    boundary, which passages prefer to end at), and runs of white space
+///    become one space.
+public enum TextNormalizer {
+    /// Normalizes the pages of one document together.
+    public static func normalize(pages: [String]) -> [String] {
+        let lines = pages.map { splitLines(clean($0)) }
+        let vocabulary = Vocabulary(pages: lines)
+        return lines.map { join($0, vocabulary) }
+    }
+
+    private static let dropped: Set<UInt32> = [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
+
+    /// NFKC, then invisible and control characters out.
+    static func clean(_ text: String) -> [Unicode.Scalar] {
+        let nfkc = text.precomposedStringWithCompatibilityMapping
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(nfkc.unicodeScalars.count)
+        for scalar in nfkc.unicodeScalars {
+            let v = scalar.value
+            if dropped.contains(v) { continue }
+            switch v {
+            case 0x0A, 0x0B, 0x0C, 0x0D, 0x2028, 0x2029, 0x85: out.append("\n")
+            case 0x09: out.append(" ")
+            case 0x00...0x1F, 0x7F...0x9F: continue
+            default:
+                if scalar.properties.generalCategory == .spaceSeparator { out.append(" ") } else { out.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    static func splitLines(_ scalars: [Unicode.Scalar]) -> [[Unicode.Scalar]] {
+        var lines: [[Unicode.Scalar]] = []
+        var current: [Unicode.Scalar] = []
+        for s in scalars {
+            if s == "\n" { lines.append(trim(current)); current = [] } else { current.append(s) }
+        }
+        lines.append(trim(current))
+        return lines
+    }
+
+    static func trim(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var start = 0, end = line.count
+        while start < end, line[start] == " " { start += 1 }
+        while end > start, line[end - 1] == " " { end -= 1 }
+        return Array(line[start..<end])
+    }
+
+    static func isLetter(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic }
+    static func isHyphen(_ s: Unicode.Scalar) -> Bool { s == "-" || s == "\u{2010}" }
+
+    /// The trailing run of letters of a line that ends with a hyphen, if it does.
+    static func brokenStart(_ line: [Unicode.Scalar]) -> [Unicode.Scalar]? {
+        guard line.count >= 2, isHyphen(line[line.count - 1]), isLetter(line[line.count - 2]) else { return nil }
+        var k = line.count - 1
+        while k > 0, isLetter(line[k - 1]) { k -= 1 }
+        return Array(line[k..<(line.count - 1)])
+    }
+
+    /// The leading run of letters of a line.
+    static func leadingWord(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var k = 0
+        while k < line.count, isLetter(line[k]) { k += 1 }
+        return Array(line[0..<k])
+    }
+
+    /// The words a document holds unbroken, and the hyphenated compounds it writes within a line.
+    struct Vocabulary {
+        var words: Set<String> = []
+        var compounds: Set<String> = []
+
+        init(pages: [[[Unicode.Scalar]]]) {
+            for lines in pages {
+                var previousBroken = false
+                for line in lines {
+                    var tokens: [(String, Bool)] = []  // (word, followed by hyphen+letter)
+                    var word = String.UnicodeScalarView()
+                    var i = 0
+                    while i <= line.count {
+                        if i < line.count, TextNormalizer.isLetter(line[i]) {
+                            word.append(line[i])
+                        } else if !word.isEmpty {
+                            let joined = i + 1 < line.count && TextNormalizer.isHyphen(line[i]) && TextNormalizer.isLetter(line[i + 1])
+                            tokens.append((String(word).lowercased(), joined))
+                            word = String.UnicodeScalarView()
+                        }
+                        i += 1
+                    }
+                    let broken = TextNormalizer.brokenStart(line) != nil
+                    for (index, token) in tokens.enumerated() {
+                        if index == 0 && previousBroken { continue }
+                        if index == tokens.count - 1 && broken { continue }
+                        words.insert(token.0)
+                        if token.1, index + 1 < tokens.count { compounds.insert(token.0 + "-" + tokens[index + 1].0) }
+                    }
+                    previousBroken = broken
+                }
+            }
+        }
+
+        /// Whether `head-` at a line end and `tail` on the next line are one word.
+        func joinsWithoutHyphen(_ head: String, _ tail: String) -> Bool {
+            let h = head.lowercased(), t = tail.lowercased()
+            if words.contains(h + t) { return true }
+            if compounds.contains(h + "-" + t) { return false }
+            if words.contains(h) && words.contains(t) { return false }
+            return true
+        }
+    }
+
+    static func join(_ lines: [[Unicode.Scalar]], _ vocabulary: Vocabulary) -> String {
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        var pendingParagraph = false
+        var i = 0
+        while i < lines.count {
+            var line = lines[i]
+            if line.isEmpty {
+                if !out.isEmpty { pendingParagraph = true }
+                i += 1
+                continue
+            }
+            if !out.isEmpty {
+                if pendingParagraph { out.append("\n") } else if pendingSpace { out.append(" ") }
+            }
+            pendingParagraph = false
+            // Join hyphen breaks with the following line(s).
+            while let head = brokenStart(line), i + 1 < lines.count, let first = lines[i + 1].first {
+                let next = lines[i + 1]
+                if first.properties.isLowercase {
+                    let tail = leadingWord(next)
+                    if vocabulary.joinsWithoutHyphen(String(String.UnicodeScalarView(head)), String(String.UnicodeScalarView(tail))) {
+                        line.removeLast()
+                    }
+                    line.append(contentsOf: next)
+                } else if first.properties.isUppercase || first.properties.numericType != nil {
+                    line.append(contentsOf: next)
+                } else {
+                    break
+                }
+                i += 1
+            }
+            // Collapse runs of spaces inside the line.
+            var lastSpace = false
+            for s in line {
+                if s == " " {
+                    if !lastSpace { out.append(s) }
+                    lastSpace = true
+                } else {
+                    out.append(s)
+                    lastSpace = false
+                }
+            }
+            pendingSpace = true
+            i += 1
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,177 @@
+import Extract
+import Foundation
+import Testing
+
+@Suite("PDF extraction")
+struct PDFExtractionTests {
+    @Test("known words on known pages, with page labels and the title")
+    func knownPages() throws {
+        let folder = try PDFFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("labels.pdf")
+        PDFFixture.write([
+            .init(label: "i", lines: ["Foreword by the Secretary-General"]),
+            .init(label: "ii", lines: ["Contents"]),
+            .init(label: "1", lines: ["Operation Thunder seized timber and ivory."]),
+            .init(label: "2", lines: ["Pangolin scales were found in containers."]),
+        ], to: url, title: "World Wildlife Crime Report")
+        let document = try DocumentExtractor.extractPDF(path: url.path)
+        #expect(document.title == "World Wildlife Crime Report")
+        #expect(document.pages.map(\.index) == [1, 2, 3, 4])
+        #expect(document.pages.map(\.label) == ["i", "ii", "1", "2"])
+        #expect(document.pages[2].text == "Operation Thunder seized timber and ivory.")
+        #expect(document.pages[3].text.contains("Pangolin"))
+        #expect(!document.pages[2].text.contains("Pangolin"))
+        #expect(document.pages.allSatisfy { $0.passages.count == 1 })
+    }
+
+    @Test("ligatures become letters; a hyphen at a line end is joined, a real compound keeps its hyphen")
+    func normalization() throws {
+        let folder = try PDFFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("norm.pdf")
+        PDFFixture.write([
+            .init(label: nil, lines: [
+                "The ﬁnancial ﬂows behind wildlife traﬃck-",
+                "ing reach across borders; cross-border cooperation matters.",
+                "Customs agencies share cross-",
+                "border intelligence, and the COVID-",
+                "19 years slowed seizures of tim-",
+                "ber.",
+            ]),
+        ], to: url)
+        let text = try DocumentExtractor.extractPDF(path: url.path).pages[0].text
+        #expect(text.contains("The financial flows behind wildlife trafficking reach across borders"))
+        #expect(text.contains("share cross-border intelligence"))
+        #expect(text.contains("COVID-19 years"))
+        #expect(text.contains("seizures of timber."))
+        #expect(!text.contains("\u{FB01}"))
+    }
+
+    @Test("French, Spanish and Vietnamese diacritics come through")
+    func diacritics() throws {
+        let folder = try PDFFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("accents.pdf")
+        let lines = ["Convention sur le commerce international des espèces menacées",
+                     "El año pasado, la señora decomisó marfil en Cádiz",
+                     "Việt Nam buôn bán động vật hoang dã trái phép"]
+        PDFFixture.write([.init(label: nil, lines: lines)], to: url)
+        let text = try DocumentExtractor.extractPDF(path: url.path).pages[0].text
+        #expect(text.precomposedStringWithCanonicalMapping == lines.joined(separator: " ").precomposedStringWithCanonicalMapping)
+    }
+
+    @Test("empty pages have no text; a document of mostly empty pages needs OCR")
+    func emptyPages() throws {
+        let folder = try PDFFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mixed = folder.appendingPathComponent("mixed.pdf")
+        PDFFixture.write([.init(label: nil, lines: ["Some words"]), .init(label: nil, lines: [])], to: mixed)
+        let document = try DocumentExtractor.extractPDF(path: mixed.path)
+        #expect(document.pages[1].text.isEmpty && document.pages[1].passages.isEmpty)
+        #expect(!document.needsOCR)
+        let scanned = folder.appendingPathComponent("scanned.pdf")
+        PDFFixture.write([.init(label: nil, lines: [])] + Array(repeating: .init(label: nil, lines: []), count: 3)
+                         + [.init(label: nil, lines: ["Colophon"])], to: scanned)
+        #expect(try DocumentExtractor.extractPDF(path: scanned.path).needsOCR)
+    }
+
+    @Test("a 500-page document keeps every page in its place")
+    func manyPages() throws {
+        let folder = try PDFFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("long.pdf")
+        PDFFixture.write((1...500).map { .init(label: "A-\($0)", lines: ["Marker page\($0)x end"]) }, to: url)
+        let document = try DocumentExtractor.extractPDF(path: url.path)
+        #expect(document.pages.count == 500)
+        for page in document.pages {
+            #expect(page.text == "Marker page\(page.index)x end")
+            #expect(page.label == "A-\(page.index)")
+        }
+    }
+
+    @Test("corrupt, truncated and empty files fail with a reason")
+    func broken() throws {
+        let folder = try PDFFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("good.pdf")
+        PDFFixture.write([.init(label: nil, lines: ["fine"])], to: good)
+        let bytes = try Data(contentsOf: good)
+        let cases: [(String, Data)] = [
+            ("empty.pdf", Data()),
+            ("garbage.pdf", Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7919) })),
+            ("truncated.pdf", bytes.prefix(bytes.count / 3)),
+        ]
+        for (name, data) in cases {
+            let url = folder.appendingPathComponent(name)
+            try data.write(to: url)
+            #expect(throws: ExtractionError.self, "\(name)") { try DocumentExtractor.extractPDF(path: url.path) }
+        }
+    }
+}
+
+@Suite("Text normalization and passages")
+struct NormalizationTests {
+    @Test("NFKC, soft hyphens, control characters, white space")
+    func clean() {
+        let pages = TextNormalizer.normalize(pages: ["Ｆｕｌｌ width\u{00AD}s and  tabs\there\u{0007}\n\n\nNew para"])
+        #expect(pages == ["Full widths and tabs here\nNew para"])
+    }
+
+    @Test("the hyphenation rule consults the document's vocabulary")
+    func hyphenation() {
+        // "cross" and "border" are words of the document: keep the hyphen.
+        #expect(TextNormalizer.normalize(pages: ["the cross road and the border\nA cross-\nborder case"])[0]
+                == "the cross road and the border A cross-border case")
+        // "trafficking" occurs unbroken: join.
+        #expect(TextNormalizer.normalize(pages: ["trafficking is bad\nthe traffick-\ning trade"])[0]
+                == "trafficking is bad the trafficking trade")
+        // A break across pages is left alone: passages never span pages.
+        #expect(TextNormalizer.normalize(pages: ["end of traffick-", "ing"]) == ["end of traffick-", "ing"])
+    }
+
+    @Test("passages hold about 100 to 200 words and cover the page")
+    func passages() {
+        let sentence = "Rangers seized twelve tonnes of pangolin scales at the port. "
+        let text = String(repeating: sentence, count: 60).trimmingCharacters(in: .whitespaces)  // 660 words
+        let ranges = PassageSplitter.split(text)
+        let scalars = Array(text.unicodeScalars)
+        var covered = 0
+        for range in ranges {
+            let words = String(String.UnicodeScalarView(scalars[range.start..<range.end])).split(separator: " ").count
+            #expect((100...200).contains(words))
+            #expect(range.start >= covered)
+            covered = range.end
+        }
+        #expect(covered == scalars.count)
+        #expect(ranges.allSatisfy { String(String.UnicodeScalarView(scalars[$0.start..<$0.end])).hasSuffix(".") })
+        // A page of a few words is one passage; an empty page none.
+        #expect(PassageSplitter.split("Just a few words.").count == 1)
+        #expect(PassageSplitter.split("").isEmpty)
+        // One endless sentence is cut at 200 words.
+        let endless = Array(repeating: "word", count: 450).joined(separator: " ")
+        #expect(PassageSplitter.split(endless).count == 3)
+    }
+}
+
+@Suite("Worker isolation")
+struct ExtractionPoolTests {
+    @Test("a worker that hangs is stopped at the time limit")
+    func hang() {
+        let pool = ExtractionPool(executable: URL(fileURLWithPath: "/bin/sleep"), arguments: [], timeout: 1)
+        #expect(pool.extract("30") == .failure(.timedOut(seconds: 1)))
+    }
+
+    @Test("a worker that crashes is reported, not fatal")
+    func crash() {
+        let pool = ExtractionPool(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", "kill -SEGV $$", "sh"])
+        #expect(pool.extract("x") == .failure(.crashed("signal 11, segmentation fault")))
+    }
+
+    @Test("a worker's one-line error is passed on")
+    func failure() {
+        let pool = ExtractionPool(executable: URL(fileURLWithPath: "/bin/sh"),
+                                  arguments: ["-c", "echo 'dossier-extract: encrypted' >&2; exit 3", "sh"])
+        #expect(pool.extract("x") == .failure(.encrypted))
+    }
+}

@@ -1,0 +1,38 @@
+import CPoppler
+import Foundation
+
+/// PDFs drawn with cairo for the tests: known text on known pages.
+enum PDFFixture {
+    struct Page {
+        var label: String?
+        var lines: [String]
+    }
+
+    /// Draws `pages` into a PDF at `url`, one text line under the other.
+    static func write(_ pages: [Page], to url: URL, title: String? = nil) {
+        let surface = cairo_pdf_surface_create(url.path, 595, 842)!
+        if let title { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title) }
+        let cr = cairo_create(surface)!
+        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(cr, 11)
+        for page in pages {
+            if let label = page.label { cairo_pdf_surface_set_page_label(surface, label) }
+            var y = 60.0
+            for line in page.lines {
+                cairo_move_to(cr, 50, y)
+                cairo_show_text(cr, line)
+                y += 16
+            }
+            cairo_show_page(cr)
+        }
+        cairo_destroy(cr)
+        cairo_surface_finish(surface)
+        cairo_surface_destroy(surface)
+    }
+
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-extract-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
