@@ -76,10 +76,31 @@ public struct NoteWarning: Sendable, Hashable, Codable {
     }
 }
 
+/// A block of a note's own text: a paragraph, a list item, a quote, a code
+/// block's contents. Blocks are what a note contributes to the index, so that
+/// a search finds the note's own lines and points to `note:line`.
+public struct NoteBlock: Sendable, Hashable, Codable {
+    /// 1-based line the block starts on.
+    public var line: Int
+    /// Headings above the block, outermost first.
+    public var headingPath: [String]
+    /// The block's text, Markdown made plain (links become their labels).
+    public var text: String
+
+    /// Creates a block.
+    public init(line: Int, headingPath: [String], text: String) {
+        self.line = line
+        self.headingPath = headingPath
+        self.text = text
+    }
+}
+
 /// What the parser found in one note.
 public struct ParsedNote: Sendable {
     /// Every http(s) link, in reading order.
     public var citations: [Citation]
+    /// The note's own text, block by block, with headings as blocks of their own.
+    public var blocks: [NoteBlock] = []
     /// Problems met on the way; none of them stopped the parse.
     public var warnings: [NoteWarning]
     /// Number of lines in the note.

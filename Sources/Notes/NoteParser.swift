@@ -28,7 +28,7 @@ public enum NoteParser {
         parser.run()
         warnings.append(contentsOf: parser.warnings)
         warnings.sort { $0.line < $1.line }
-        return ParsedNote(citations: parser.citations, warnings: warnings, lineCount: lines.count)
+        return ParsedNote(citations: parser.citations, blocks: parser.blocks, warnings: warnings, lineCount: lines.count)
     }
 
     /// The note's bytes as UTF-8, without a byte-order mark.
@@ -133,6 +133,38 @@ private struct LineParser {
     var definitionLines: Set<Int> = []
     var usedDefinitions: Set<String> = []
     var headings: [(level: Int, text: String)] = []
+    var blocks: [NoteBlock] = []
+    var block: (line: Int, text: [String], quote: Bool)?
+
+    mutating func flushBlock() {
+        if let current = block, !current.text.isEmpty {
+            blocks.append(NoteBlock(line: current.line, headingPath: headingPath, text: current.text.joined(separator: " ")))
+        }
+        block = nil
+    }
+
+    mutating func addToBlock(_ line: [UInt8], number: Int, startsBlock: Bool) {
+        var k = 0
+        while k < line.count, isSpace(line[k]) || line[k] == UInt8(ascii: ">") { k += 1 }
+        if startsBlock {
+            // Drop the list marker and the task box: the block is the item's words.
+            var j = k
+            while j < line.count, line[j] >= 0x30, line[j] <= 0x39 { j += 1 }
+            if j < line.count, j > k ? (line[j] == UInt8(ascii: ".") || line[j] == UInt8(ascii: ")")) : [UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "+")].contains(line[j]) {
+                k = j + 1
+                while k < line.count, isSpace(line[k]) { k += 1 }
+                if k + 2 < line.count, line[k] == UInt8(ascii: "["), line[k + 2] == UInt8(ascii: "]"),
+                   [0x20, UInt8(ascii: "x"), UInt8(ascii: "X")].contains(line[k + 1]) {
+                    k += 3
+                }
+            }
+        }
+        let text = inlineText(line[k...])
+        if text.isEmpty { flushBlock(); return }
+        let quote = line.first(where: { !isSpace($0) }) == UInt8(ascii: ">")
+        if startsBlock || block == nil || block?.quote != quote { flushBlock(); block = (number, [], quote) }
+        block?.text.append(text)
+    }
 
     init(lines: [[UInt8]], format: NoteFormat) {
         self.lines = lines
@@ -162,17 +194,23 @@ private struct LineParser {
                     if let close = fenceMarker(line), close.char == open.char, close.count >= open.count,
                        line[close.end...].allSatisfy(isSpace) {
                         fence = nil
+                        flushBlock()
+                    } else {
+                        addToBlock(line, number: number, startsBlock: false)
                     }
                     continue
                 }
                 if let marker = fenceMarker(line) {
+                    flushBlock()
                     fence = (marker.char, marker.count)
                     previousParagraph = nil
                     continue
                 }
                 if let (level, text) = atxHeading(line) {
+                    flushBlock()
                     headings.removeAll { $0.level >= level }
                     headings.append((level, text))
+                    if !text.isEmpty { blocks.append(NoteBlock(line: number, headingPath: headingPath, text: text)) }
                     scan(line, number: number, task: nil, taskBoxEnd: 0)
                     previousParagraph = nil
                     continue
@@ -180,8 +218,12 @@ private struct LineParser {
                 if let level = setextUnderline(line), let paragraph = previousParagraph {
                     let text = inlineText(lines[paragraph.line - 1][...])
                     if !text.isEmpty {
+                        // The paragraph line was a heading: take it out of the block it started.
+                        if block?.line == paragraph.line { block = nil }
+                        flushBlock()
                         headings.removeAll { $0.level >= level }
                         headings.append((level, text))
+                        blocks.append(NoteBlock(line: paragraph.line, headingPath: headingPath, text: text))
                         for k in paragraph.firstCitation..<citations.count { citations[k].headingPath = headingPath }
                         previousParagraph = nil
                         continue
@@ -193,6 +235,7 @@ private struct LineParser {
                 }
             }
             let (task, boxEnd, isListItem) = taskState(line)
+            addToBlock(line, number: number, startsBlock: isListItem)
             let before = citations.count
             scan(line, number: number, task: task, taskBoxEnd: boxEnd)
             let blank = line.allSatisfy(isWhitespace)
@@ -200,6 +243,7 @@ private struct LineParser {
                 ? nil : (number, before)
         }
 
+        flushBlock()
         // Definitions that no reference used are citations too, at their own line.
         for (key, definition) in definitions.sorted(by: { $0.value.line < $1.value.line }) where !usedDefinitions.contains(key) {
             guard let normalized = URLNormalizer.normalize(definition.url) else { continue }
@@ -657,14 +701,15 @@ func inlineText(_ bytes: ArraySlice<UInt8>) -> String {
         if b == UInt8(ascii: "!"), i + 1 < n, line[i + 1] == UInt8(ascii: "[") { i += 1; continue }
         if b == UInt8(ascii: "]"), i + 1 < n, line[i + 1] == UInt8(ascii: "(") {
             // Skip the destination of an inline link.
+            // A destination has no white space, so the scan stops there: linear overall.
             var depth = 0
             var k = i + 2
-            while k < n {
+            while k < n, !isWhitespace(line[k]) {
                 if line[k] == UInt8(ascii: "(") { depth += 1 }
                 if line[k] == UInt8(ascii: ")") { if depth == 0 { break }; depth -= 1 }
                 k += 1
             }
-            if k < n { i = k + 1; continue }
+            if k < n, line[k] == UInt8(ascii: ")") { i = k + 1; continue }
         }
         if b == UInt8(ascii: "[") || b == UInt8(ascii: "]") || b == UInt8(ascii: "`") || b == UInt8(ascii: "*") {
             i += 1; continue
@@ -672,9 +717,12 @@ func inlineText(_ bytes: ArraySlice<UInt8>) -> String {
         if (b == UInt8(ascii: "_") || b == UInt8(ascii: "~")), i + 1 < n, line[i + 1] == b {
             i += 2; continue
         }
-        if b == UInt8(ascii: "<"), let close = line[i...].firstIndex(of: UInt8(ascii: ">")),
-           hasPrefixCI(line, i + 1, Array("http".utf8)), !line[i..<close].contains(0x20) {
-            out.append(contentsOf: line[(i + 1)..<close]); i = close + 1; continue
+        if b == UInt8(ascii: "<"), hasPrefixCI(line, i + 1, Array("http".utf8)) {
+            var close = i + 1
+            while close < n, line[close] > 0x20, line[close] != UInt8(ascii: "<"), line[close] != UInt8(ascii: ">") { close += 1 }
+            if close < n, line[close] == UInt8(ascii: ">") {
+                out.append(contentsOf: line[(i + 1)..<close]); i = close + 1; continue
+            }
         }
         out.append(isWhitespace(b) ? 0x20 : b)
         i += 1

@@ -197,3 +197,36 @@ struct URLNormalizerTests {
         #expect(Set(parsed.citations.map(\.normalizedURL)) == ["https://cites.org/doc.pdf"])
     }
 }
+
+@Suite("Note blocks")
+struct NoteBlockTests {
+    @Test("paragraphs, list items and headings become blocks with their first line and headings")
+    func blocks() {
+        let parsed = parse("""
+            # Report
+            Wildlife crime is
+            interconnected with [climate](https://x.example/).
+
+            - [ ] Operation Thunder, 2024: 20,000 seizures
+              continued line
+            1. CITES
+            > A world free of wildlife crime.
+            ```
+            code words
+            ```
+            Sub
+            ---
+            Last words
+            """)
+        let rows = parsed.blocks.map { ($0.line, $0.text, $0.headingPath) }
+        #expect(rows.count == 8)
+        #expect(rows[0] == (1, "Report", ["Report"]))
+        #expect(rows[1] == (2, "Wildlife crime is interconnected with climate.", ["Report"]))
+        #expect(rows[2] == (5, "Operation Thunder, 2024: 20,000 seizures continued line", ["Report"]))
+        #expect(rows[3] == (7, "CITES", ["Report"]))
+        #expect(rows[4] == (8, "A world free of wildlife crime.", ["Report"]))
+        #expect(rows[5] == (10, "code words", ["Report"]))
+        #expect(rows[6] == (12, "Sub", ["Report", "Sub"]))
+        #expect(rows[7] == (14, "Last words", ["Report", "Sub"]))
+    }
+}
