@@ -36,7 +36,7 @@ let package = Package(
         // Stage 1: notes → citations.
         .target(name: "Notes", dependencies: ["DossierCore"]),
         // Stage 3: documents → page text and passages (poppler, in worker processes).
-        .target(name: "Extract", dependencies: ["DossierCore", "CPoppler"]),
+        .target(name: "Extract", dependencies: ["DossierCore", "Notes", "CPoppler"]),
         // The catalog: one SQLite database recording every stage's state.
         .target(name: "Catalog", dependencies: ["DossierCore", "Notes", "Extract", "CSQLite"]),
         // The command line, thin on top of the stages.
@@ -50,7 +50,7 @@ let package = Package(
 
         .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Extract", "CPoppler"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Notes", "CPoppler"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Notes"]),
         .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore"]),
     ]

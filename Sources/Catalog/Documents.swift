@@ -108,14 +108,14 @@ extension CatalogStore {
                 let insertPage = try database.prepare(
                     "INSERT INTO pages (document_id, page_index, label, chars, has_text, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
                 let insertPassage = try database.prepare(
-                    "INSERT INTO passages (document_id, page_index, start, end, text) VALUES (?1, ?2, ?3, ?4, ?5)")
+                    "INSERT INTO passages (document_id, page_index, start, end, text, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
                 for page in document.pages {
                     let scalars = Array(page.text.unicodeScalars)
                     try insertPage.run([id, page.index, page.label, scalars.count, !page.text.isEmpty, page.text])
                     for passage in page.passages {
                         var view = String.UnicodeScalarView()
                         view.append(contentsOf: scalars[passage.start..<passage.end])
-                        try insertPassage.run([id, page.index, passage.start, passage.end, String(view)])
+                        try insertPassage.run([id, page.index, passage.start, passage.end, String(view), passage.line])
                     }
                 }
             }
@@ -123,12 +123,14 @@ extension CatalogStore {
         }
     }
 
-    /// Removes documents of `source` whose file is not among `paths` any more.
-    public func removeDocuments(source: String, keeping paths: Set<String>) throws -> [String] {
-        let stale = try database.query("SELECT id, path FROM documents WHERE source = ?1", [source]) { ($0.int(0), $0.string(1)) }
-            .filter { !paths.contains($0.1) }
+    /// Removes documents of `source` whose file is gone or holds other bytes
+    /// now: `current` lists each file's path and SHA-256 as "path\tsha256".
+    public func removeDocuments(source: String, keeping current: Set<String>) throws -> [String] {
+        let stale = try database.query("SELECT id, path, sha256 FROM documents WHERE source = ?1", [source]) {
+            ($0.int(0), $0.string(1), $0.string(2))
+        }.filter { !current.contains($0.1 + "\t" + $0.2) }
         try database.transaction {
-            for (id, _) in stale { try database.run("DELETE FROM documents WHERE id = ?1", [id]) }
+            for (id, _, _) in stale { try database.run("DELETE FROM documents WHERE id = ?1", [id]) }
         }
         return stale.map(\.1)
     }

@@ -49,6 +49,10 @@ import DossierCore
 ///   the user dropped in `corpus/library/`, `fetched` for a downloaded one),
 ///   and `documents.needs_ocr`, set when most pages have no text;
 /// - `documents.pages_with_text`.
+///
+/// Version 3 adds `passages.line`: for a passage of a note (a document of
+/// kind `note`, source `note`, one page per section), the note line it starts
+/// on, so that a hit in a note points to `note:line`.
 public enum Schema {
     /// The version this build writes.
     public static var version: Int { migrations.count }
@@ -130,6 +134,9 @@ public enum Schema {
         ALTER TABLE documents ADD COLUMN needs_ocr INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE documents ADD COLUMN pages_with_text INTEGER;
         CREATE INDEX documents_path ON documents(path);
+        """,
+        """
+        ALTER TABLE passages ADD COLUMN line INTEGER;
         """,
     ]
 

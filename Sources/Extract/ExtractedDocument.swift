@@ -57,11 +57,14 @@ public struct PassageRange: Codable, Sendable, Equatable {
     public var start: Int
     /// One past the last scalar.
     public var end: Int
+    /// For a note, the 1-based line the passage starts on.
+    public var line: Int?
 
     /// Creates a range.
-    public init(start: Int, end: Int) {
+    public init(start: Int, end: Int, line: Int? = nil) {
         self.start = start
         self.end = end
+        self.line = line
     }
 }
 

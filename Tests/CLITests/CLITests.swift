@@ -260,3 +260,48 @@ struct IndexCLITests {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+@Suite("Notes and changed files as documents")
+struct NoteDocumentCLITests {
+    func passages(_ root: URL) throws -> [(Int, String)] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [root.appendingPathComponent("index/catalog.sqlite").path,
+                             "SELECT line, text FROM passages JOIN documents ON documents.id = document_id WHERE kind = 'note' ORDER BY passages.id"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+            let parts = $0.split(separator: "|", maxSplits: 1)
+            return (Int(parts[0]) ?? 0, parts.count > 1 ? String(parts[1]) : "")
+        }
+    }
+
+    @Test("the example note is indexed block by block, each passage at its note line; an edited note replaces its document")
+    func noteDocument() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try dossier(["index"], in: root)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("extracted  corpus/notes/iccwc-annual-report-2024.md"))
+        let rows = try passages(root)
+        #expect(rows.contains { $0 == (72, "Outcomes of the CITES Task Force Meeting on Illegal Trade in Specimens of Listed Tree Species") })
+        #expect(rows.contains { $0.0 == 41 && $0.1.hasPrefix("Operation Thunder: Annual global operation since 2017.") })
+
+        let note = root.appendingPathComponent("corpus/notes/iccwc-annual-report-2024.md")
+        var text = try String(contentsOf: note, encoding: .utf8)
+        text = "# Added heading\nPangolin scales seized in Lagos.\n\n" + text
+        try Data(text.utf8).write(to: note)
+        let second = try dossier(["index", "--json"], in: root)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
+        #expect(summary["removed"] as? [String] == ["corpus/notes/iccwc-annual-report-2024.md"])
+        let after = try passages(root)
+        #expect(after.contains { $0 == (2, "Pangolin scales seized in Lagos.") })
+        #expect(after.contains { $0.0 == 75 && $0.1.hasPrefix("Outcomes of the CITES Task Force") })
+        #expect(!after.contains { $0.0 == 72 && $0.1.hasPrefix("Outcomes") })
+        let show = try dossier(["show", "corpus/notes/iccwc-annual-report-2024.md:1"], in: root)
+        #expect(show.stdout.contains("── § Added heading"))
+    }
+}

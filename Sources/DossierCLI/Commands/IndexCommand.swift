@@ -3,6 +3,7 @@ import Catalog
 import DossierCore
 import Extract
 import Foundation
+import Notes
 
 /// `dossier index`: extract the documents that are new or changed.
 struct IndexCommand: ParsableCommand {
@@ -83,8 +84,9 @@ struct IndexCommand: ParsableCommand {
         }
         for source in ["fetched", "library"] {
             summary.removed += try catalog.removeDocuments(
-                source: source, keeping: Set(candidates.filter { $0.source == source }.map(\.path)))
+                source: source, keeping: Set(candidates.filter { $0.source == source }.map { $0.path + "\t" + $0.sha256 }))
         }
+        try indexNotes(workspace, catalog, &summary)
 
         var todo: [Candidate] = []
         var seen = Set<String>()
@@ -123,6 +125,26 @@ struct IndexCommand: ParsableCommand {
         let counts = try catalog.extractionCounts()
         print("\(summary.extracted.count) extracted, \(summary.unchanged) unchanged, \(summary.failed.count) failed, \(summary.removed.count) removed; "
             + "\(counts.documents) documents, \(counts.pages) pages, \(counts.passages) passages in the catalog")
+    }
+
+    /// Notes are documents too: each note whose bytes the catalog has no
+    /// document for is made one (sections as pages, blocks as passages).
+    func indexNotes(_ workspace: Workspace, _ catalog: CatalogStore, _ summary: inout Summary) throws {
+        var current = Set<String>()
+        for url in NoteFolder.list(workspace.notes) {
+            let path = workspace.relativePath(of: url)
+            guard let data = try? Data(contentsOf: url), let format = NoteFormat(pathExtension: url.pathExtension) else { continue }
+            let sha = SHA256.hex(of: data)
+            current.insert(path + "\t" + sha)
+            if !force, try catalog.document(sha256: sha) != nil { continue }
+            let document = NoteDocument.make(NoteParser.parse(data, format: format), title: url.deletingPathExtension().lastPathComponent)
+            let id = try catalog.storeDocument(sha256: sha, kind: "note", path: path, source: "note", result: .success(document))
+            let item = Item(path: path, document: id, pages: document.pages.count,
+                            passages: document.pages.reduce(0) { $0 + $1.passages.count }, needsOcr: false)
+            summary.extracted.append(item)
+            report(item)
+        }
+        summary.removed += try catalog.removeDocuments(source: "note", keeping: current)
     }
 
     func report(_ item: Item) {

@@ -37,8 +37,12 @@ struct ShowCommand: ParsableCommand {
         }
         print("document \(document.id): \(document.title ?? "(untitled)") — \(document.path)")
         for record in pages {
-            let label = record.label.map { $0 != String(record.index) ? " (printed \($0))" : "" } ?? ""
-            print("\n── p. \(record.index)\(label) " + String(repeating: "─", count: 40))
+            if document.kind == "note" {
+                print("\n── § \(record.label ?? "(before the first heading)") " + String(repeating: "─", count: 40))
+            } else {
+                let label = record.label.map { $0 != String(record.index) ? " (printed \($0))" : "" } ?? ""
+                print("\n── p. \(record.index)\(label) " + String(repeating: "─", count: 40))
+            }
             print(record.text.isEmpty ? "(no text on this page)" : record.text)
         }
     }
