@@ -31,12 +31,16 @@ let package = Package(
             name: "CPoppler", pkgConfig: "poppler-glib",
             providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"]), .brew(["poppler"])]),
 
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+
         // Shared vocabulary: workspace layout, errors, SHA-256, atomic writes.
         .target(name: "DossierCore"),
         // Stage 1: notes → citations.
         .target(name: "Notes", dependencies: ["DossierCore"]),
         // Stage 3: documents → page text and passages (poppler, in worker processes).
-        .target(name: "Extract", dependencies: ["DossierCore", "Notes", "CPoppler"]),
+        .target(name: "Extract", dependencies: ["DossierCore", "Notes", "CPoppler", "CLibXML2"]),
         // The catalog: one SQLite database recording every stage's state.
         .target(name: "Catalog", dependencies: ["DossierCore", "Notes", "Extract", "CSQLite"]),
         // The command line, thin on top of the stages.

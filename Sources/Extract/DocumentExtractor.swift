@@ -16,6 +16,32 @@ public enum DocumentExtractor {
             author: raw.author, created: raw.created, modified: raw.modified, pages: pages)
     }
 
+    /// Extracts the web page at `path`: one page, its sections cut into
+    /// passages separately so that no passage runs across a heading.
+    public static func extractHTML(path: String) throws -> ExtractedDocument {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ExtractionError.unreadable("cannot read the file")
+        }
+        let page = try HTMLText.read(data)
+        let sections = TextNormalizer.normalize(pages: page.sections).filter { !$0.isEmpty }
+        var text = String.UnicodeScalarView()
+        var passages: [PassageRange] = []
+        for section in sections {
+            if !text.isEmpty { text.append("\n") }
+            let offset = text.count
+            text.append(contentsOf: section.unicodeScalars)
+            passages += PassageSplitter.split(section).map { PassageRange(start: offset + $0.start, end: offset + $0.end) }
+        }
+        return ExtractedDocument(title: page.title, author: nil, created: nil, modified: nil,
+                                 pages: [ExtractedPage(index: 1, label: nil, text: String(text), passages: passages)])
+    }
+
+    /// Extracts the document at `path`, a PDF or a web page, by its bytes.
+    public static func extract(path: String) throws -> ExtractedDocument {
+        try DocumentKind.sniff(path: path) == .pdf ? extractPDF(path: path) : extractHTML(path: path)
+    }
+
     /// The first line of a page that looks like a heading: a few words, some letters, not too long.
     static func headingLine(_ text: String) -> String? {
         for line in text.split(whereSeparator: \.isNewline).prefix(12) {

@@ -201,6 +201,8 @@ struct IndexCLITests {
         qpdf.waitUntilExit()
         #expect(qpdf.terminationStatus == 0)
         try Data("notes".utf8).write(to: library.appendingPathComponent("readme.txt"))
+        try Data("<html><head><title>Saved page</title></head><body><p>Ivory seizures in Mombasa.</p></body></html>".utf8)
+            .write(to: library.appendingPathComponent("saved.html"))
         return root
     }
 
@@ -212,7 +214,8 @@ struct IndexCLITests {
         #expect(result.status == 0, "\(result.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let extracted = (summary["extracted"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
-        #expect(Set(extracted) == ["corpus/library/rcites__paper.pdf", "corpus/library/SAPI__latex__history_introduction_en.pdf"])
+        #expect(Set(extracted) == ["corpus/library/rcites__paper.pdf", "corpus/library/SAPI__latex__history_introduction_en.pdf",
+                                   "corpus/library/saved.html"])
         let failed = Dictionary(uniqueKeysWithValues: (summary["failed"] as? [[String: Any]] ?? []).map {
             (($0["path"] as? String ?? ""), ($0["error"] as? String ?? ""))
         })
@@ -227,7 +230,9 @@ struct IndexCLITests {
         // A second run extracts nothing again.
         let again = try dossier(["index"], in: root)
         #expect(again.status == 0)
-        #expect(again.stdout.contains("0 extracted, 7 unchanged, 0 failed"))
+        #expect(again.stdout.contains("0 extracted, 8 unchanged, 0 failed"))
+        let html = try dossier(["show", "corpus/library/saved.html"], in: root)
+        #expect(html.stdout.contains("Saved page") && html.stdout.contains("Ivory seizures in Mombasa."))
     }
 
     @Test("show prints a page's text with its label, and explains what it cannot show")

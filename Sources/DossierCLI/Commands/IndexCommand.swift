@@ -11,7 +11,7 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Extract page text and passages from new or changed documents.",
         discussion: """
-            Reads the PDFs in corpus/files/ (fetched) and corpus/library/ (yours), and extracts those whose \
+            Reads the PDFs and web pages in corpus/files/ (fetched) and corpus/library/ (yours), and the notes,, and extracts those whose \
             SHA-256 the catalog has not seen: page text in reading order with page labels, normalized, cut \
             into passages. Each document is extracted in a worker process under a time and memory limit, so \
             a broken, encrypted or hostile PDF is reported with its reason and the rest goes on.
@@ -38,7 +38,15 @@ struct IndexCommand: ParsableCommand {
         var url: URL
         var path: String
         var source: String
+        var kind: DocumentKind
         var sha256: String
+
+        /// A file named .pdf must be a PDF: a web page under that name is a
+        /// challenge or error page, not the document.
+        var mismatch: String? {
+            guard url.pathExtension.lowercased() == "pdf", kind != .pdf else { return nil }
+            return kind == .html ? "it is a web page (HTML), not a PDF" : "it does not start with %PDF-"
+        }
     }
 
     struct Summary: Encodable {
@@ -71,12 +79,13 @@ struct IndexCommand: ParsableCommand {
         for (folder, source) in [(workspace.files, "fetched"), (workspace.library, "library")] {
             for url in Self.files(in: folder) {
                 let path = workspace.relativePath(of: url)
-                guard url.pathExtension.lowercased() == "pdf" || Self.startsWithPDF(url) else {
+                let kind = DocumentKind.sniff(path: url.path)
+                guard url.pathExtension.lowercased() == "pdf" || kind != .other else {
                     summary.skipped.append(path)
                     continue
                 }
                 do {
-                    candidates.append(Candidate(url: url, path: path, source: source, sha256: try SHA256.hex(ofFile: url)))
+                    candidates.append(Candidate(url: url, path: path, source: source, kind: kind, sha256: try SHA256.hex(ofFile: url)))
                 } catch {
                     Terminal.warning("\(path): cannot read (\(error)); skipped")
                 }
@@ -95,8 +104,7 @@ struct IndexCommand: ParsableCommand {
                 summary.unchanged += 1
                 continue
             }
-            if !Self.startsWithPDF(candidate.url) {
-                let what = Self.looksLikeHTML(candidate.url) ? "it is a web page (HTML), not a PDF" : "it does not start with %PDF-"
+            if let what = candidate.mismatch {
                 let id = try catalog.storeDocument(sha256: candidate.sha256, kind: "pdf", path: candidate.path,
                                                    source: candidate.source, result: .failure(.unreadable(what)))
                 summary.failed.append(Item(path: candidate.path, document: id, error: ExtractionError.unreadable(what).description))
@@ -119,7 +127,7 @@ struct IndexCommand: ParsableCommand {
             return
         }
         if !summary.skipped.isEmpty {
-            print("skipped \(summary.skipped.count) file\(summary.skipped.count == 1 ? "" : "s") that are not PDFs (web pages and other formats are not extracted yet)")
+            print("skipped \(summary.skipped.count) file\(summary.skipped.count == 1 ? "" : "s") that are neither PDFs nor web pages")
         }
         for path in summary.removed { print("removed    \(path) (no longer in the workspace)") }
         let counts = try catalog.extractionCounts()
@@ -176,7 +184,7 @@ struct IndexCommand: ParsableCommand {
             guard failure == nil else { return }
             let candidate = candidates[index]
             do {
-                let id = try catalog.storeDocument(sha256: candidate.sha256, kind: "pdf", path: candidate.path,
+                let id = try catalog.storeDocument(sha256: candidate.sha256, kind: candidate.kind.rawValue, path: candidate.path,
                                                    source: candidate.source, result: result)
                 switch result {
                 case .success(let document):
@@ -203,25 +211,6 @@ struct IndexCommand: ParsableCommand {
             result.append(url.standardizedFileURL)
         }
         return result.sorted { $0.path < $1.path }
-    }
-
-    static func head(_ url: URL, _ count: Int) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { return [] }
-        defer { try? handle.close() }
-        return [UInt8]((try? handle.read(upToCount: count)) ?? Data())
-    }
-
-    static func startsWithPDF(_ url: URL) -> Bool {
-        // PDF readers accept the header within the first 1024 bytes.
-        let bytes = head(url, 1024)
-        let magic = Array("%PDF-".utf8)
-        guard bytes.count >= magic.count else { return false }
-        return (0...(bytes.count - magic.count)).contains { Array(bytes[$0..<($0 + magic.count)]) == magic }
-    }
-
-    static func looksLikeHTML(_ url: URL) -> Bool {
-        let text = String(decoding: head(url, 512), as: UTF8.self).lowercased()
-        return text.contains("<html") || text.contains("<!doctype html") || text.contains("<head")
     }
 
     /// This executable, for starting workers.

@@ -24,7 +24,7 @@ struct WorkerCommand: ParsableCommand {
         guard task == "extract" else { throw ValidationError("unknown worker task '\(task)'") }
         ExtractionPool.limitMemory(megabytes: memoryMb)
         do {
-            let document = try DocumentExtractor.extractPDF(path: path)
+            let document = try DocumentExtractor.extract(path: path)
             FileHandle.standardOutput.write(try JSONEncoder().encode(document))
         } catch let error as ExtractionError {
             FileHandle.standardError.write(Data((error.workerLine + "\n").utf8))

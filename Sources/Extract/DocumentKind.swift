@@ -1,0 +1,29 @@
+import Foundation
+
+/// What a file is, judged by its bytes rather than its name.
+public enum DocumentKind: String, Sendable, Codable {
+    /// Starts with `%PDF-` (within the first 1024 bytes, as PDF readers allow).
+    case pdf
+    /// Looks like HTML: a doctype, `<html`, `<head` or `<body` near the start.
+    case html
+    /// Anything else.
+    case other
+
+    /// The kind of the bytes at the start of a file.
+    public static func sniff(_ head: [UInt8]) -> DocumentKind {
+        let magic = Array("%PDF-".utf8)
+        if head.count >= magic.count, (0...(head.count - magic.count)).contains(where: { head[$0..<($0 + magic.count)].elementsEqual(magic) }) {
+            return .pdf
+        }
+        let text = String(decoding: head.prefix(1024), as: UTF8.self).lowercased()
+        if ["<!doctype html", "<html", "<head", "<body", "<title"].contains(where: text.contains) { return .html }
+        return .other
+    }
+
+    /// The kind of the file at `path` (`other` when it cannot be read).
+    public static func sniff(path: String) -> DocumentKind {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .other }
+        defer { try? handle.close() }
+        return sniff([UInt8]((try? handle.read(upToCount: 1024)) ?? Data()))
+    }
+}
