@@ -52,10 +52,13 @@ let package = Package(
             ]),
         .executableTarget(name: "dossier", dependencies: ["DossierCLI"]),
 
+        // Fixtures the tests share (PDFs drawn with cairo).
+        .target(name: "TestSupport", dependencies: ["CPoppler"], path: "Tests/TestSupport"),
+
         .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Notes", "CPoppler"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Notes", "TestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Notes"]),
-        .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore"]),
+        .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore", "TestSupport"]),
     ]
 )

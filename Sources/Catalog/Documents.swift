@@ -153,3 +153,56 @@ extension CatalogStore {
          try database.scalar("SELECT count(*) FROM passages")?.int ?? 0)
     }
 }
+
+/// What `dossier status` reports from the catalog.
+public struct CatalogStatus: Sendable, Codable, Equatable {
+    /// Notes read.
+    public var notes: Int
+    /// Links in the notes.
+    public var citations: Int
+    /// Distinct URLs cited now.
+    public var urls: Int
+    /// URLs no note cites any more (kept for a grace period).
+    public var uncitedURLs: Int
+    /// Documents by kind (`pdf`, `html`, `note`).
+    public var documentsByKind: [String: Int]
+    /// Documents by extraction status (`extracted`, `failed`, `pending`).
+    public var documentsByStatus: [String: Int]
+    /// Pages, and how many of them have no text.
+    public var pages: Int
+    /// Pages without text.
+    public var pagesWithoutText: Int
+    /// Passages.
+    public var passages: Int
+    /// Documents most of whose pages have no text.
+    public var needsOCR: [DocumentRecord]
+    /// Documents that could not be extracted, with their reasons.
+    public var failed: [DocumentRecord]
+    /// When a document was last added (ISO 8601), if ever.
+    public var lastIndexed: String?
+}
+
+extension CatalogStore {
+    /// Counts across the catalog.
+    public func status() throws -> CatalogStatus {
+        func count(_ sql: String) throws -> Int { try database.scalar(sql)?.int ?? 0 }
+        func grouped(_ column: String) throws -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: try database.query("SELECT \(column), count(*) FROM documents GROUP BY \(column)") {
+                ($0.string(0), $0.int(1))
+            })
+        }
+        return CatalogStatus(
+            notes: try count("SELECT count(*) FROM notes"),
+            citations: try count("SELECT count(*) FROM citations"),
+            urls: try count("SELECT count(*) FROM urls WHERE uncited_since IS NULL"),
+            uncitedURLs: try count("SELECT count(*) FROM urls WHERE uncited_since IS NOT NULL"),
+            documentsByKind: try grouped("kind"),
+            documentsByStatus: try grouped("status"),
+            pages: try count("SELECT count(*) FROM pages"),
+            pagesWithoutText: try count("SELECT count(*) FROM pages WHERE has_text = 0"),
+            passages: try count("SELECT count(*) FROM passages"),
+            needsOCR: try database.query("SELECT \(Self.documentColumns) FROM documents WHERE needs_ocr = 1 ORDER BY id", [], Self.document),
+            failed: try database.query("SELECT \(Self.documentColumns) FROM documents WHERE status = 'failed' ORDER BY id", [], Self.document),
+            lastIndexed: try database.scalar("SELECT max(added_at) FROM documents")?.string)
+    }
+}

@@ -1,5 +1,6 @@
 import DossierCore
 import Foundation
+import TestSupport
 import Testing
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -308,5 +309,36 @@ struct NoteDocumentCLITests {
         #expect(!after.contains { $0.0 == 72 && $0.1.hasPrefix("Outcomes") })
         let show = try dossier(["show", "corpus/notes/iccwc-annual-report-2024.md:1"], in: root)
         #expect(show.stdout.contains("── § Added heading"))
+    }
+}
+
+@Suite("dossier status")
+struct StatusCLITests {
+    @Test("counts what the workspace holds and names documents that need OCR or failed")
+    func status() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let library = root.appendingPathComponent("corpus/library")
+        PDFFixture.write([.init(label: nil, lines: ["Cover"])] + Array(repeating: .init(label: nil, lines: []), count: 4),
+                         to: library.appendingPathComponent("scanned.pdf"))
+        PDFFixture.write([.init(label: "i", lines: ["Timber trafficking in the Mekong"])], to: library.appendingPathComponent("text.pdf"))
+        try Data("%PDF-1.4 broken".utf8).write(to: library.appendingPathComponent("broken.pdf"))
+        #expect(try dossier(["index"], in: root).status == 0)
+
+        let text = try dossier(["status"], in: root)
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("notes      1 with 20 links to 20 URLs"))
+        #expect(text.stdout.contains("documents  4 (1 note, 3 pdf), 1 failed"))
+        #expect(text.stdout.contains("needs OCR"))
+        #expect(text.stdout.contains("corpus/library/scanned.pdf  1 of 5 pages have text"))
+        #expect(text.stdout.contains("corpus/library/broken.pdf: not a readable PDF"))
+
+        let json = try dossier(["status", "--json"], in: root)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let catalog = try #require(report["catalog"] as? [String: Any])
+        #expect(catalog["pages"] as? Int == 1 + 5 + 0 + 9)
+        #expect(catalog["pages_without_text"] as? Int == 4)
+        #expect((catalog["needs_ocr"] as? [[String: Any]])?.first?["path"] as? String == "corpus/library/scanned.pdf")
+        #expect(((report["bytes"] as? [String: Any])?["library"] as? Int ?? 0) > 0)
     }
 }

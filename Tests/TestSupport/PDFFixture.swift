@@ -2,14 +2,23 @@ import CPoppler
 import Foundation
 
 /// PDFs drawn with cairo for the tests: known text on known pages.
-enum PDFFixture {
-    struct Page {
-        var label: String?
-        var lines: [String]
+public enum PDFFixture {
+    /// One page: its label and its lines of text.
+    public struct Page: Sendable {
+        /// The page label to set, if any.
+        public var label: String?
+        /// Lines drawn from the top.
+        public var lines: [String]
+
+        /// Creates a page.
+        public init(label: String?, lines: [String]) {
+            self.label = label
+            self.lines = lines
+        }
     }
 
     /// Draws `pages` into a PDF at `url`, one text line under the other.
-    static func write(_ pages: [Page], to url: URL, title: String? = nil) {
+    public static func write(_ pages: [Page], to url: URL, title: String? = nil) {
         let surface = cairo_pdf_surface_create(url.path, 595, 842)!
         if let title { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title) }
         let cr = cairo_create(surface)!
@@ -30,7 +39,8 @@ enum PDFFixture {
         cairo_surface_destroy(surface)
     }
 
-    static func temporaryFolder() throws -> URL {
+    /// A new empty folder under the temporary directory.
+    public static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-extract-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url

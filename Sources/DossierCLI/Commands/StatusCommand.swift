@@ -1,0 +1,75 @@
+import ArgumentParser
+import Catalog
+import DossierCore
+import Foundation
+
+/// `dossier status`: what the workspace holds, and what needs attention.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show what the workspace holds: notes, links, documents, pages, passages, and what needs attention.")
+
+    @OptionGroup var options: WorkspaceOptions
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    struct Report: Encodable {
+        var workspace: String
+        var catalog: CatalogStatus
+        var bytes: [String: Int64]
+    }
+
+    func run() throws {
+        let (workspace, catalog) = try options.openScanned()
+        let status = try catalog.status()
+        let bytes: [String: Int64] = [
+            "files": Self.size(of: workspace.files),
+            "library": Self.size(of: workspace.library),
+            "index": Self.size(of: workspace.index),
+        ]
+        if json {
+            try Terminal.printJSON(Report(workspace: workspace.root.path, catalog: status, bytes: bytes))
+            return
+        }
+        print("workspace  \(workspace.root.path)")
+        print("notes      \(status.notes) with \(status.citations) links to \(status.urls) URLs"
+            + (status.uncitedURLs > 0 ? " (\(status.uncitedURLs) no longer cited)" : ""))
+        let kinds = status.documentsByKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        let total = status.documentsByKind.values.reduce(0, +)
+        print("documents  \(total)" + (kinds.isEmpty ? "" : " (\(kinds))")
+            + ((status.documentsByStatus["failed"] ?? 0) > 0 ? ", \(status.documentsByStatus["failed"]!) failed" : ""))
+        print("pages      \(status.pages)" + (status.pagesWithoutText > 0 ? " (\(status.pagesWithoutText) without text)" : ""))
+        print("passages   \(status.passages)")
+        print("disk       files \(Self.human(bytes["files"]!)), library \(Self.human(bytes["library"]!)), index \(Self.human(bytes["index"]!))")
+        if let last = status.lastIndexed { print("indexed    \(last)") }
+        if !status.needsOCR.isEmpty {
+            print("\nneeds OCR (most pages have no text):")
+            for document in status.needsOCR {
+                print("  \(document.id)  \(document.path)  \(document.pagesWithText ?? 0) of \(document.pageCount ?? 0) pages have text")
+            }
+        }
+        if !status.failed.isEmpty {
+            print("\ncould not be extracted:")
+            for document in status.failed { print("  \(document.id)  \(document.path): \(document.error ?? "unknown reason")") }
+        }
+    }
+
+    static func size(of folder: URL) -> Int64 {
+        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey]) else { return 0 }
+        var total: Int64 = 0
+        for case let url as URL in enumerator {
+            let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
+            if values?.isRegularFile == true { total += Int64(values?.fileSize ?? 0) }
+        }
+        return total
+    }
+
+    static func human(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}
