@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "Notes", dependencies: ["DossierCore"]),
         // Stage 3: documents → page text and passages (poppler, in worker processes).
         .target(name: "Extract", dependencies: ["DossierCore", "Notes", "CPoppler", "CLibXML2"]),
+        // Stage 4: text → terms, exactly as FTS5's porter unicode61 remove_diacritics 2.
+        .target(name: "Analysis"),
         // The catalog: one SQLite database recording every stage's state.
         .target(name: "Catalog", dependencies: ["DossierCore", "Notes", "Extract", "CSQLite"]),
         // The command line, thin on top of the stages.
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Notes", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CSQLite"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Notes"]),
         .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore", "TestSupport"]),
     ]

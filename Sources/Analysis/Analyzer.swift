@@ -1,0 +1,203 @@
+/// Text → index terms, token for token as SQLite FTS5's
+/// `porter unicode61 remove_diacritics 2` tokenizer makes them.
+///
+/// Our index and the FTS5 cross-check must see the same terms, or the scores
+/// could never agree; so this is a port of `fts5_tokenize.c`:
+///
+/// 1. **unicode61.** A token starts at a *token character* and runs over
+///    token characters and *diacritics*. In ASCII the token characters are
+///    `[0-9A-Za-z]`; above ASCII they are the categories `L* N* Co` of
+///    FTS5's own Unicode tables (measured from SQLite into
+///    ``FTS5UnicodeTables``). Every character is folded: ASCII to lower
+///    case, others by FTS5's case folding with diacritics removed
+///    (`remove_diacritics 2` also strips letters with several marks); a
+///    diacritic folds to nothing. U+FFFE and U+FFFF read as U+FFFD, as
+///    SQLite's UTF-8 reader has it.
+/// 2. **porter.** Tokens of 3 to 64 bytes go through the original Porter
+///    stemmer (``PorterStemmer``); shorter and longer ones pass unchanged.
+///
+/// Positions count tokens from 0; offsets are UTF-8 byte offsets into the
+/// text, for highlighting.
+public struct Analyzer: Sendable {
+    /// Creates the analyzer.
+    public init() {}
+
+    /// Calls `body` with each token's term bytes, its position, and its byte range in `text`.
+    public func tokenize(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
+        var copy = text
+        copy.withUTF8 { utf8 in tokenize(utf8: utf8, body) }
+    }
+
+    /// The terms of `text`, in order.
+    public func terms(_ text: String) -> [String] {
+        var out: [String] = []
+        tokenize(text) { term, _, _ in out.append(String(decoding: term, as: UTF8.self)) }
+        return out
+    }
+
+    /// Tokenizes UTF-8 bytes.
+    public func tokenize(utf8 text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
+        let tables = CharacterTables.shared
+        var buffer = [UInt8](repeating: 0, count: 128)
+        var position = 0
+        var i = 0
+        let n = text.count
+        outer: while true {
+            var length = 0
+            var start = 0
+            // Skip separators, find the first token character.
+            while true {
+                if i >= n { break outer }
+                let b = text[i]
+                if b & 0x80 != 0 {
+                    start = i
+                    let c = decode(text, &i)
+                    if tables.isTokenCharacter(c) {
+                        let f = tables.fold(c)
+                        if f != 0 { append(f, &buffer, &length) }
+                        break
+                    }
+                } else if CharacterTables.asciiToken[Int(b)] {
+                    start = i
+                    append(UInt32(b >= 0x41 && b <= 0x5A ? b + 32 : b), &buffer, &length)
+                    i += 1
+                    break
+                } else {
+                    i += 1
+                }
+            }
+            var end = i
+            // Run through the token.
+            while i < n {
+                let b = text[i]
+                if b & 0x80 != 0 {
+                    let c = decode(text, &i)
+                    if tables.isTokenCharacter(c) || tables.isDiacritic(c) {
+                        let f = tables.fold(c)
+                        if f != 0 { append(f, &buffer, &length) }
+                    } else {
+                        break
+                    }
+                } else if !CharacterTables.asciiToken[Int(b)] {
+                    break
+                } else {
+                    append(UInt32(b >= 0x41 && b <= 0x5A ? b + 32 : b), &buffer, &length)
+                    i += 1
+                }
+                end = i
+            }
+            if length >= 3 && length <= PorterStemmer.maximumLength {
+                length = PorterStemmer.stem(&buffer, length)
+            }
+            buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<length]), position, start..<end) }
+            position += 1
+        }
+    }
+
+    @inline(__always)
+    private func decode(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt32 {
+        var c = UInt32(text[i])
+        i += 1
+        if c >= 0xC0 {
+            c = CharacterTables.utf8Lead[Int(c - 0xC0)]
+            while i < text.count, text[i] & 0xC0 == 0x80 {
+                c = (c << 6) + UInt32(text[i] & 0x3F)
+                i += 1
+            }
+            if c < 0x80 || (c & 0xFFFF_F800) == 0xD800 || (c & 0xFFFF_FFFE) == 0xFFFE { c = 0xFFFD }
+        }
+        return c
+    }
+
+    @inline(__always)
+    private func append(_ c: UInt32, _ buffer: inout [UInt8], _ length: inout Int) {
+        if length + 4 > buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+        if c < 0x80 {
+            buffer[length] = UInt8(c); length += 1
+        } else if c < 0x800 {
+            buffer[length] = 0xC0 + UInt8((c >> 6) & 0x1F)
+            buffer[length + 1] = 0x80 + UInt8(c & 0x3F)
+            length += 2
+        } else if c < 0x10000 {
+            buffer[length] = 0xE0 + UInt8((c >> 12) & 0x0F)
+            buffer[length + 1] = 0x80 + UInt8((c >> 6) & 0x3F)
+            buffer[length + 2] = 0x80 + UInt8(c & 0x3F)
+            length += 3
+        } else {
+            buffer[length] = 0xF0 + UInt8((c >> 18) & 0x07)
+            buffer[length + 1] = 0x80 + UInt8((c >> 12) & 0x3F)
+            buffer[length + 2] = 0x80 + UInt8((c >> 6) & 0x3F)
+            buffer[length + 3] = 0x80 + UInt8(c & 0x3F)
+            length += 4
+        }
+    }
+}
+
+/// Character classes and folding, with a dense table for the Basic
+/// Multilingual Plane and binary search above it.
+final class CharacterTables: Sendable {
+    static let shared = CharacterTables()
+
+    /// `[0-9A-Za-z]`.
+    static let asciiToken: [Bool] = (0..<128).map { b in
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+    }
+
+    /// SQLite's UTF-8 lead-byte table (sqlite3Utf8Trans1).
+    static let utf8Lead: [UInt32] = [
+        0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+        0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f,
+        0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+        0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x00, 0x01, 0x02, 0x03, 0x00, 0x01, 0x00, 0x00,
+    ]
+
+    /// Per BMP code point: bit 0 token character, bit 1 diacritic.
+    let bmpClass: [UInt8]
+    /// Per BMP code point: its fold.
+    let bmpFold: [UInt32]
+    let foldAbove: [UInt32: UInt32]
+
+    init() {
+        var cls = [UInt8](repeating: 0, count: 0x10000)
+        var fold = (0..<0x10000).map { UInt32($0) }
+        for b in 0..<128 {
+            if Self.asciiToken[b] { cls[b] = 1 }
+            if b >= 0x41 && b <= 0x5A { fold[b] = UInt32(b + 32) }
+        }
+        func mark(_ ranges: [UInt32], _ bit: UInt8) {
+            for k in stride(from: 0, to: ranges.count, by: 2) where ranges[k] < 0x10000 {
+                for c in ranges[k]...min(ranges[k + 1], 0xFFFF) { cls[Int(c)] |= bit }
+            }
+        }
+        mark(FTS5UnicodeTables.tokenCharacterRanges, 1)
+        mark(FTS5UnicodeTables.diacriticRanges, 2)
+        var above: [UInt32: UInt32] = [:]
+        for (from, to) in zip(FTS5UnicodeTables.foldFrom, FTS5UnicodeTables.foldTo) {
+            if from < 0x10000 { fold[Int(from)] = to } else { above[from] = to }
+        }
+        bmpClass = cls
+        bmpFold = fold
+        foldAbove = above
+    }
+
+    @inline(__always) func isTokenCharacter(_ c: UInt32) -> Bool {
+        c < 0x10000 ? bmpClass[Int(c)] & 1 != 0 : Self.inRanges(c, FTS5UnicodeTables.tokenCharacterRanges)
+    }
+
+    @inline(__always) func isDiacritic(_ c: UInt32) -> Bool {
+        c < 0x10000 ? bmpClass[Int(c)] & 2 != 0 : Self.inRanges(c, FTS5UnicodeTables.diacriticRanges)
+    }
+
+    @inline(__always) func fold(_ c: UInt32) -> UInt32 {
+        c < 0x10000 ? bmpFold[Int(c)] : (foldAbove[c] ?? c)
+    }
+
+    static func inRanges(_ c: UInt32, _ ranges: [UInt32]) -> Bool {
+        var lo = 0, hi = ranges.count / 2 - 1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if c < ranges[2 * mid] { hi = mid - 1 } else if c > ranges[2 * mid + 1] { lo = mid + 1 } else { return true }
+        }
+        return false
+    }
+}
