@@ -43,6 +43,10 @@ let package = Package(
         .target(name: "Extract", dependencies: ["DossierCore", "Notes", "CPoppler", "CLibXML2"]),
         // Stage 4: text → terms, exactly as FTS5's porter unicode61 remove_diacritics 2.
         .target(name: "Analysis"),
+        // Stage 6: queries, matching and BM25 ranking over the index.
+        .target(name: "Search", dependencies: ["Analysis", "Index"]),
+        // Stage 5: our inverted index: immutable segments and a manifest.
+        .target(name: "Index", dependencies: ["DossierCore", "Analysis"]),
         // The catalog: one SQLite database recording every stage's state.
         .target(name: "Catalog", dependencies: ["DossierCore", "Notes", "Extract", "CSQLite"]),
         // The command line, thin on top of the stages.
@@ -55,12 +59,13 @@ let package = Package(
         .executableTarget(name: "dossier", dependencies: ["DossierCLI"]),
 
         // Fixtures the tests share (PDFs drawn with cairo).
-        .target(name: "TestSupport", dependencies: ["CPoppler"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CPoppler", "CSQLite"], path: "Tests/TestSupport"),
 
         .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Notes", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CSQLite"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "TestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Notes"]),
         .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore", "TestSupport"]),
     ]

@@ -1,0 +1,83 @@
+import DossierCore
+import Foundation
+
+/// # Manifest format (version 1)
+///
+/// `index/manifest.json` names the segments of the committed generation and
+/// the passages deleted from each. It is the index's only mutable file and is
+/// replaced atomically (written to a temporary file, fsynced, renamed over
+/// the old one, folder fsynced): a commit is that rename. A reader reads the
+/// manifest once and then sees that generation for its whole query, since
+/// segment files are immutable and a segment retired by a commit is deleted
+/// only by the commit after (readers of the previous generation keep it).
+///
+/// ```json
+/// { "format": 1,
+///   "generation": 7,                       // +1 per commit
+///   "next_segment": 12,                    // number for the next segment's name
+///   "segments": [ { "name": "seg-000011",  // index/segments/seg-000011.seg
+///                   "passages": 812, "tokens": 120344,
+///                   "deleted": [4711, 4712] } ],   // passage ids, ascending
+///   "retired": ["seg-000009"],             // dropped by this commit; deleted by the next
+///   "committed_at": "2026-11-29T17:30:00Z" }
+/// ```
+public struct Manifest: Codable, Sendable, Equatable {
+    /// One live segment.
+    public struct Segment: Codable, Sendable, Equatable {
+        /// File name without `.seg`.
+        public var name: String
+        /// Passages written in it.
+        public var passages: Int
+        /// Tokens written in it.
+        public var tokens: UInt64
+        /// Passage ids deleted since, ascending.
+        public var deleted: [Int64]
+    }
+
+    /// Format version.
+    public var format = 1
+    /// Generation number, +1 per commit.
+    public var generation = 0
+    /// Number for the next segment's name.
+    public var nextSegment = 1
+    /// Live segments.
+    public var segments: [Segment] = []
+    /// Segments dropped by this commit, deleted by the next.
+    public var retired: [String] = []
+    /// When this generation was committed.
+    public var committedAt: String?
+
+    /// An empty index.
+    public init() {}
+
+    static func coder() -> (JSONEncoder, JSONDecoder) {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return (encoder, decoder)
+    }
+
+    /// Reads the manifest in `folder`; an empty index when there is none.
+    public static func read(in folder: URL) throws -> Manifest {
+        let url = folder.appendingPathComponent("manifest.json")
+        guard FileManager.default.fileExists(atPath: url.path) else { return Manifest() }
+        do {
+            let manifest = try coder().1.decode(Manifest.self, from: Data(contentsOf: url))
+            guard manifest.format == 1 else {
+                throw DossierError.io(path: url.path, reason: "index format \(manifest.format) is newer than this build's; upgrade dossier or run `dossier index --rebuild`")
+            }
+            return manifest
+        } catch let error as DossierError {
+            throw error
+        } catch {
+            throw DossierError.io(path: url.path, reason: "unreadable index manifest (\(error.localizedDescription)); run `dossier index --rebuild`")
+        }
+    }
+
+    /// Commits this manifest: the atomic replacement of `manifest.json`.
+    public func write(in folder: URL) throws {
+        try AtomicFile.write(try Self.coder().0.encode(self), to: folder.appendingPathComponent("manifest.json"))
+    }
+}

@@ -1,0 +1,290 @@
+import Analysis
+
+/// Parses FTS5's query language into a ``QueryNode``.
+///
+/// The grammar is FTS5's (`fts5parse.y`), without column filters:
+///
+/// ```text
+/// query     := or
+/// or        := and ( "OR" and )*
+/// and       := not ( "AND" not )*
+/// not       := primary ( "NOT" primary )*
+/// primary   := "(" or ")" | nearset+            -- juxtaposed nearsets: implicit AND
+/// nearset   := "^"? phrase | "NEAR" "(" phrase+ ( "," integer )? ")"
+/// phrase    := string "*"? ( "+" string "*"? )*
+/// string    := bareword | '"' ( any | '""' )* '"'
+/// ```
+///
+/// So implicit AND binds tightest (`a NOT b c` is `a NOT (b c)`), then NOT,
+/// AND, OR; operators are upper-case only (`or` is a word); a bareword is
+/// letters, digits, `_` and anything beyond ASCII. Each string is analyzed
+/// (``Analysis/Analyzer``) into the phrase's terms; a `*` makes the last
+/// term of its string a prefix. `NEAR` without a distance means 10.
+public struct QueryParser: Sendable {
+    let analyzer = Analyzer()
+
+    /// Creates a parser.
+    public init() {}
+
+    /// Parses `text`.
+    public func parse(_ text: String) throws(QuerySyntaxError) -> QueryNode {
+        var state = State(tokens: try Lexer(text).tokens(), analyzer: analyzer)
+        let node = try state.parseOr()
+        if let token = state.peek {
+            if token.kind == .minus || token.kind == .colon {
+                throw QuerySyntaxError(message: "column filters (\(token.display)) are not supported; put hyphenated words in double quotes", offset: token.offset)
+            }
+            throw QuerySyntaxError(message: "unexpected \(token.display)", offset: token.offset)
+        }
+        return node
+    }
+
+    enum Kind: Equatable {
+        case string(String, quoted: Bool)
+        case lparen, rparen, comma, plus, star, caret, colon, minus
+        case and, or, not
+    }
+
+    struct Token {
+        var kind: Kind
+        var offset: Int
+        var length: Int
+
+        var display: String {
+            switch kind {
+            case .string(let s, let quoted): return quoted ? "\"\(s)\"" : "'\(s)'"
+            case .lparen: return "'('"
+            case .rparen: return "')'"
+            case .comma: return "','"
+            case .plus: return "'+'"
+            case .star: return "'*'"
+            case .caret: return "'^'"
+            case .colon: return "':'"
+            case .minus: return "'-'"
+            case .and: return "AND"
+            case .or: return "OR"
+            case .not: return "NOT"
+            }
+        }
+    }
+
+    struct Lexer {
+        let scalars: [Unicode.Scalar]
+
+        init(_ text: String) { scalars = Array(text.unicodeScalars) }
+
+        static func isBareword(_ c: Unicode.Scalar) -> Bool {
+            c.value >= 0x80 || (c >= "0" && c <= "9") || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z")
+                || c == "_" || c.value == 0x1A
+        }
+
+        func tokens() throws(QuerySyntaxError) -> [Token] {
+            var out: [Token] = []
+            var i = 0
+            while i < scalars.count {
+                let c = scalars[i]
+                switch c {
+                case " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}":
+                    i += 1
+                case "(": out.append(Token(kind: .lparen, offset: i, length: 1)); i += 1
+                case ")": out.append(Token(kind: .rparen, offset: i, length: 1)); i += 1
+                case ",": out.append(Token(kind: .comma, offset: i, length: 1)); i += 1
+                case "+": out.append(Token(kind: .plus, offset: i, length: 1)); i += 1
+                case "*": out.append(Token(kind: .star, offset: i, length: 1)); i += 1
+                case "^": out.append(Token(kind: .caret, offset: i, length: 1)); i += 1
+                case ":": out.append(Token(kind: .colon, offset: i, length: 1)); i += 1
+                case "-": out.append(Token(kind: .minus, offset: i, length: 1)); i += 1
+                case "\"":
+                    var text = String.UnicodeScalarView()
+                    var j = i + 1
+                    var closed = false
+                    while j < scalars.count {
+                        if scalars[j] == "\"" {
+                            if j + 1 < scalars.count, scalars[j + 1] == "\"" { text.append("\""); j += 2; continue }
+                            closed = true
+                            break
+                        }
+                        text.append(scalars[j])
+                        j += 1
+                    }
+                    guard closed else { throw QuerySyntaxError(message: "unterminated string: a '\"' is missing", offset: i) }
+                    out.append(Token(kind: .string(String(text), quoted: true), offset: i, length: j + 1 - i))
+                    i = j + 1
+                default:
+                    guard Self.isBareword(c) else {
+                        throw QuerySyntaxError(message: "unexpected '\(Character(c))' (put words with punctuation in double quotes)", offset: i)
+                    }
+                    var j = i
+                    while j < scalars.count, Self.isBareword(scalars[j]) { j += 1 }
+                    var view = String.UnicodeScalarView()
+                    view.append(contentsOf: scalars[i..<j])
+                    let word = String(view)
+                    let kind: Kind = word == "AND" ? .and : word == "OR" ? .or : word == "NOT" ? .not : .string(word, quoted: false)
+                    out.append(Token(kind: kind, offset: i, length: j - i))
+                    i = j
+                }
+            }
+            return out
+        }
+    }
+
+    struct State {
+        let tokens: [Token]
+        let analyzer: Analyzer
+        var position = 0
+        var phraseCount = 0
+        let end: Int
+
+        init(tokens: [Token], analyzer: Analyzer) {
+            self.tokens = tokens
+            self.analyzer = analyzer
+            end = tokens.last.map { $0.offset + $0.length } ?? 0
+        }
+
+        var peek: Token? { position < tokens.count ? tokens[position] : nil }
+
+        func error(_ expected: String) -> QuerySyntaxError {
+            if let token = peek { return QuerySyntaxError(message: "expected \(expected), found \(token.display)", offset: token.offset) }
+            return QuerySyntaxError(message: "expected \(expected) at the end of the query", offset: end)
+        }
+
+        mutating func parseOr() throws(QuerySyntaxError) -> QueryNode {
+            var left = try parseAnd()
+            while peek?.kind == .or {
+                position += 1
+                let right = try parseAnd()
+                left = Self.or(left, right)
+            }
+            return left
+        }
+
+        mutating func parseAnd() throws(QuerySyntaxError) -> QueryNode {
+            var left = try parseNot()
+            while peek?.kind == .and {
+                position += 1
+                let right = try parseNot()
+                left = Self.and(left, right)
+            }
+            return left
+        }
+
+        mutating func parseNot() throws(QuerySyntaxError) -> QueryNode {
+            var left = try parsePrimary()
+            while peek?.kind == .not {
+                position += 1
+                let right = try parsePrimary()
+                left = Self.not(left, right)
+            }
+            return left
+        }
+
+        mutating func parsePrimary() throws(QuerySyntaxError) -> QueryNode {
+            guard let token = peek else { throw error("a word, a \"phrase\" or '('") }
+            if token.kind == .lparen {
+                position += 1
+                let inner = try parseOr()
+                guard peek?.kind == .rparen else { throw error("')'") }
+                position += 1
+                return inner
+            }
+            if token.kind == .colon || token.kind == .minus {
+                throw QuerySyntaxError(message: "column filters (\(token.display)) are not supported: a passage has one column", offset: token.offset)
+            }
+            guard startsNearset(token) else { throw error("a word, a \"phrase\" or '('") }
+            var node = try parseNearset()
+            while let next = peek, startsNearset(next) {
+                node = Self.implicitAnd(node, try parseNearset())
+            }
+            return node
+        }
+
+        func startsNearset(_ token: Token) -> Bool {
+            if case .string = token.kind { return true }
+            return token.kind == .caret
+        }
+
+        mutating func parseNearset() throws(QuerySyntaxError) -> QueryNode {
+            let token = peek!
+            if token.kind == .caret {
+                position += 1
+                guard let next = peek, case .string = next.kind else { throw error("a word after '^'") }
+                return Self.nearset(try parsePhrase(first: true).map { [$0] } ?? [], distance: nil)
+            }
+            if case .string(let word, let quoted) = token.kind, position + 1 < tokens.count, tokens[position + 1].kind == .lparen {
+                guard word == "NEAR", !quoted else {
+                    throw QuerySyntaxError(message: "'(' cannot follow \(token.display); did you mean NEAR(…)?", offset: tokens[position + 1].offset)
+                }
+                position += 2
+                var phrases: [Phrase] = []
+                var sawPhrase = false
+                while let next = peek, case .string = next.kind {
+                    sawPhrase = true
+                    if let phrase = try parsePhrase(first: false) { phrases.append(phrase) }
+                }
+                guard sawPhrase else { throw error("a phrase inside NEAR(…)") }
+                var distance = 10
+                if peek?.kind == .comma {
+                    position += 1
+                    guard let number = peek, case .string(let digits, _) = number.kind else { throw error("a distance after ','") }
+                    guard let value = Int(digits), digits.allSatisfy(\.isASCIII) else {
+                        throw QuerySyntaxError(message: "expected an integer distance, found \(number.display)", offset: number.offset)
+                    }
+                    distance = value
+                    position += 1
+                }
+                guard peek?.kind == .rparen else { throw error("')' to close NEAR(") }
+                position += 1
+                return Self.nearset(phrases, distance: distance)
+            }
+            return Self.nearset(try parsePhrase(first: false).map { [$0] } ?? [], distance: nil)
+        }
+
+        /// A phrase; nil when its strings hold no term.
+        mutating func parsePhrase(first: Bool) throws(QuerySyntaxError) -> Phrase? {
+            var terms: [QueryTerm] = []
+            while true {
+                guard let token = peek, case .string(let text, _) = token.kind else { throw error("a word or a \"phrase\"") }
+                position += 1
+                var words = analyzer.terms(text).map { QueryTerm($0) }
+                if peek?.kind == .star {
+                    position += 1
+                    if !words.isEmpty { words[words.count - 1].prefix = true }
+                }
+                terms += words
+                guard peek?.kind == .plus else { break }
+                position += 1
+            }
+            guard !terms.isEmpty else { return nil }
+            defer { phraseCount += 1 }
+            return Phrase(index: phraseCount, terms: terms, first: first)
+        }
+
+        static func nearset(_ phrases: [Phrase], distance: Int?) -> QueryNode {
+            phrases.isEmpty ? .empty : .nearset(phrases, distance: distance)
+        }
+
+        // FTS5's treatment of nodes that match nothing.
+        static func implicitAnd(_ l: QueryNode, _ r: QueryNode) -> QueryNode {
+            if l == .empty { return r }
+            if r == .empty { return l }
+            return .and(l, r)
+        }
+        static func and(_ l: QueryNode, _ r: QueryNode) -> QueryNode {
+            (l == .empty || r == .empty) ? .empty : .and(l, r)
+        }
+        static func or(_ l: QueryNode, _ r: QueryNode) -> QueryNode {
+            if l == .empty { return r }
+            if r == .empty { return l }
+            return .or(l, r)
+        }
+        static func not(_ l: QueryNode, _ r: QueryNode) -> QueryNode {
+            if l == .empty { return .empty }
+            if r == .empty { return l }
+            return .not(l, r)
+        }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIII: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// BM25 exactly as SQLite FTS5's `bm25()` computes it (fts5_aux.c), so that
+/// our scores are the same doubles:
+///
+/// ```text
+/// k1 = 1.2, b = 0.75
+/// avgdl  = (double)total_tokens / (double)rows           over live passages
+/// idf(i) = log((rows − hits(i) + 0.5) / (hits(i) + 0.5)), or 1e-6 if ≤ 0
+///          where hits(i) counts the passages that hold phrase i
+/// score  = Σ over phrases i, in query order:
+///            idf(i) * ((f(i) * (k1 + 1.0)) / (f(i) + k1 * (1 - b + b * D / avgdl)))
+///          where f(i) counts phrase i's instances in the passage and D is
+///          the passage's length in tokens
+/// bm25   = −1.0 * score        (FTS5 sorts ascending; Dossier shows score)
+/// ```
+///
+/// Every operation is written in FTS5's order: floating-point addition is
+/// not associative, and only the same order gives bit-identical results.
+public struct BM25: Sendable {
+    /// FTS5's k1.
+    public static let k1 = 1.2
+    /// FTS5's b.
+    public static let b = 0.75
+
+    /// Inverse document frequency of each phrase, in query order.
+    public let idf: [Double]
+    /// Average passage length.
+    public let averageLength: Double
+
+    /// Prepares the per-query constants.
+    public init(rows: Int, tokens: UInt64, hits: [Int]) {
+        averageLength = Double(tokens) / Double(rows)
+        idf = hits.map { hit in
+            let value = log((Double(rows - hit) + 0.5) / (Double(hit) + 0.5))
+            return value <= 0.0 ? 1e-6 : value
+        }
+    }
+
+    /// FTS5's `bm25()` of a passage of `length` tokens with `frequencies[i]` instances of phrase i.
+    public func bm25(length: Int, frequencies: [Double]) -> Double {
+        let k1 = Self.k1, b = Self.b
+        let D = Double(length)
+        var score = 0.0
+        for i in 0..<idf.count {
+            let f = frequencies[i]
+            score += idf[i] * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * D / averageLength)))
+        }
+        return -1.0 * score
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Index
+import Search
+import Testing
+import TestSupport
+
+/// A small deterministic random generator.
+struct Random {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state ^= state << 13; state ^= state >> 7; state ^= state << 17
+        return state
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+}
+
+/// Random corpora and queries, our index against FTS5.
+struct Corpus {
+    static let stems = ["traffic", "timber", "ivory", "pangolin", "rhino", "seizure", "custom", "border", "permit",
+                        "forest", "wildlife", "crime", "operation", "thunder", "network", "species", "trade", "export",
+                        "espèce", "menacée", "año", "niño", "việt", "động", "москва", "中国", "2024", "19", "x", "ab"]
+    static let suffixes = ["", "", "", "s", "ing", "ed", "ation", "er", "ness", "ly", "al"]
+
+    var random: Random
+    var vocabulary: [String]
+
+    init(seed: UInt64, size: Int) {
+        random = Random(state: seed)
+        var words = Set<String>()
+        var r = Random(state: seed &+ 1)
+        while words.count < size {
+            let word = Self.stems[r.below(Self.stems.count)] + Self.suffixes[r.below(Self.suffixes.count)]
+            words.insert(r.chance(10) ? word.uppercased() : word)
+            if r.chance(20) { words.insert(Self.stems[r.below(Self.stems.count)] + String(r.below(50))) }
+        }
+        vocabulary = words.sorted()
+    }
+
+    /// A Zipf-distributed word.
+    mutating func word() -> String {
+        // Inverse of a rough Zipf: favour the head of the vocabulary.
+        let u = Double(random.below(1_000_000) + 1) / 1_000_000
+        let rank = min(vocabulary.count - 1, Int(pow(Double(vocabulary.count), u)) - 1)
+        return vocabulary[max(0, rank)]
+    }
+
+    mutating func passage() -> String {
+        let length = random.chance(10) ? 1 + random.below(3) : random.chance(10) ? 300 + random.below(400) : 5 + random.below(80)
+        var words: [String] = []
+        for _ in 0..<length {
+            words.append(word())
+            if random.chance(8) { words[words.count - 1] += [",", ".", ";", " -", "'s"][random.below(5)] }
+        }
+        return words.joined(separator: " ")
+    }
+
+    mutating func term() -> String {
+        let w = word()
+        return w.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) } && !["AND", "OR", "NOT", "NEAR"].contains(w) ? w : "\"\(w)\""
+    }
+
+    mutating func nearset() -> String {
+        switch random.below(10) {
+        case 0, 1: return "\"\(word()) \(word())\""
+        case 2:
+            let w = word()
+            let cut = String(w.prefix(1 + random.below(max(1, min(3, w.count)))))
+            return "\"\(cut)\"*"
+        case 3: return "NEAR(\(term()) \(term())\(random.chance(50) ? ", \(random.below(12))" : ""))"
+        case 4: return random.chance(50) ? "^\(term())" : "NEAR(\(term()) \(term()) \(term()), \(random.below(20)))"
+        default: return term()
+        }
+    }
+
+    mutating func query(depth: Int = 0) -> String {
+        if depth > 2 || random.chance(40) {
+            return random.chance(30) ? "\(nearset()) \(nearset())" : nearset()
+        }
+        let op = ["AND", "OR", "NOT", "OR"][random.below(4)]
+        return "(\(query(depth: depth + 1))) \(op) (\(query(depth: depth + 1)))"
+    }
+}
+
+@Suite("Our index and BM25 against FTS5")
+struct DifferentialTests {
+    func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-index-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("random corpora, random queries of every operator, with deletions and several segments: same rows, same scores, same order",
+          arguments: [UInt64(1), 2, 3])
+    func differential(seed: UInt64) throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var corpus = Corpus(seed: seed, size: 120)
+        let fts = FTS5Table()
+        var live: [Int64: String] = [:]
+        var nextID: Int64 = 1
+        let writer = try IndexWriter(folder: dir)
+        writer.maximumSegments = 3
+        // Several commits: adds and deletes, as updates do.
+        for round in 0..<5 {
+            var added: [(Int64, String)] = []
+            for _ in 0..<(round == 0 ? 400 : 120) {
+                added.append((nextID, corpus.passage()))
+                nextID += 1 + Int64(corpus.random.below(3))
+            }
+            for (id, text) in added { live[id] = text }
+            fts.insert(added)
+            if round > 0 {
+                let victims = live.keys.sorted().filter { _ in corpus.random.chance(8) }
+                for id in victims { live[id] = nil }
+                fts.delete(victims)
+            }
+            let snapshotLive = live
+            _ = try writer.sync(live: Set(live.keys)) { ids in ids.map { ($0, snapshotLive[$0]!) } }
+        }
+        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        #expect(searcher.snapshot.passageCount == live.count)
+        let parser = QueryParser()
+        var compared = 0, withHits = 0
+        var failures: [String] = []
+        for _ in 0..<400 {
+            let text = corpus.query()
+            guard let expected = fts.search(text) else { continue }
+            let node: QueryNode
+            do { node = try parser.parse(text) } catch {
+                failures.append("\(text): we refused a query FTS5 accepts (\(error))")
+                continue
+            }
+            let ours = searcher.rank(node)
+            compared += 1
+            if !expected.isEmpty { withHits += 1 }
+            let same = ours.count == expected.count && zip(ours, expected).allSatisfy {
+                $0.passageID == $1.0 && $0.bm25.bitPattern == $1.1.bitPattern
+            }
+            if !same, failures.count < 50 {
+                let a = ours.prefix(3).map { "\($0.passageID):\($0.bm25)" }, b = expected.prefix(3).map { "\($0.0):\($0.1)" }
+                failures.append("\(text): ours \(ours.count) \(a) fts5 \(expected.count) \(b)")
+            }
+        }
+        failures.sort { $0.count < $1.count }
+        #expect(failures.isEmpty, "\(failures.prefix(6).joined(separator: "\n"))")
+        #expect(compared > 300)
+        #expect(withHits > 150)
+    }
+}

@@ -1,0 +1,53 @@
+import Search
+import Testing
+
+@Suite("Query parser")
+struct QueryParserTests {
+    let parser = QueryParser()
+
+    func terms(_ node: QueryNode) -> [String] { node.phrases.flatMap { $0.terms.map(\.text) } }
+
+    @Test("precedence: implicit AND, then NOT, AND, OR; operators are upper case")
+    func precedence() throws {
+        #expect(try parser.parse("a NOT b c") == .not(.nearset([Phrase(index: 0, terms: [QueryTerm("a")])], distance: nil),
+                                                       .and(.nearset([Phrase(index: 1, terms: [QueryTerm("b")])], distance: nil),
+                                                            .nearset([Phrase(index: 2, terms: [QueryTerm("c")])], distance: nil))))
+        guard case .or = try parser.parse("a OR b AND c") else { Issue.record("OR must be the root"); return }
+        #expect(terms(try parser.parse("timber or ivory")) == ["timber", "or", "ivori"])
+    }
+
+    @Test("phrases, prefixes, NEAR, caret, stemming and folding")
+    func forms() throws {
+        let phrase = try parser.parse("\"Timber Trafficking\"")
+        #expect(phrase.phrases.first?.terms == [QueryTerm("timber"), QueryTerm("traffick")])
+        #expect(try parser.parse("traff*").phrases.first?.terms == [QueryTerm("traff", prefix: true)])
+        guard case .nearset(let near, let distance) = try parser.parse("NEAR(ivory \"rhino horn\", 5)") else { Issue.record("NEAR"); return }
+        #expect(near.count == 2 && distance == 5)
+        guard case .nearset(_, let defaultDistance) = try parser.parse("NEAR(a b)") else { Issue.record("NEAR"); return }
+        #expect(defaultDistance == 10)
+        #expect(try parser.parse("^espèces").phrases.first == Phrase(index: 0, terms: [QueryTerm("espec")], first: true))
+        #expect(try parser.parse("\"\"") == .empty)
+        #expect(terms(try parser.parse("\"\" ivory")) == ["ivori"])
+    }
+
+    @Test("syntax errors say what and where", arguments: [
+        ("timber AND", 10, "at the end"),
+        ("(timber", 7, "')'"),
+        ("timber)", 6, "unexpected ')'"),
+        ("\"open phrase", 0, "unterminated"),
+        ("wildlife-crime", 8, "column filters"),
+        ("NOT ivory", 0, "expected a word"),
+        ("near(a b)", 4, "NEAR"),
+        ("NEAR(a b, x)", 10, "integer"),
+        ("a.b", 1, "unexpected '.'"),
+        ("(a OR b) c", 9, "unexpected 'c'"),
+    ])
+    func errors(query: String, offset: Int, message: String) {
+        #expect {
+            try parser.parse(query)
+        } throws: { error in
+            guard let error = error as? QuerySyntaxError else { return false }
+            return error.offset == offset && error.message.contains(message)
+        }
+    }
+}
