@@ -38,6 +38,8 @@ test: deps
 
 demo: build
 	$(DOSSIER) links --workspace "$(CURDIR)"
+	$(DOSSIER) index --workspace "$(CURDIR)"
+	$(DOSSIER) search --workspace "$(CURDIR)" "timber trafficking"
 
 clean:
 	rm -rf .build

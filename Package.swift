@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "DossierCLI",
             dependencies: [
-                "DossierCore", "Notes", "Catalog", "Extract",
+                "DossierCore", "Notes", "Catalog", "Extract", "Analysis", "Index", "Search",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "dossier", dependencies: ["DossierCLI"]),

@@ -53,6 +53,16 @@ import DossierCore
 /// Version 3 adds `passages.line`: for a passage of a note (a document of
 /// kind `note`, source `note`, one page per section), the note line it starts
 /// on, so that a hit in a note points to `note:line`.
+///
+/// Version 4 makes passage ids permanent and adds the FTS5 cross-check:
+///
+/// - `passages.id` is `AUTOINCREMENT`: an id is never reused, so the search
+///   index can name deleted passages by id;
+/// - `passages_fts` is an FTS5 table over `passages.text` (external content,
+///   rowid = passage id, tokenizer `porter unicode61 remove_diacritics 2`),
+///   kept in step by triggers on insert and delete. `dossier verify` runs the
+///   same queries through it and through Dossier's own index and requires
+///   the same rows and the same `bm25()` scores.
 public enum Schema {
     /// The version this build writes.
     public static var version: Int { migrations.count }
@@ -137,6 +147,32 @@ public enum Schema {
         """,
         """
         ALTER TABLE passages ADD COLUMN line INTEGER;
+        """,
+        """
+        CREATE TABLE passages_v4 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            page_index INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            line INTEGER
+        );
+        INSERT INTO passages_v4 (id, document_id, page_index, start, end, text, line)
+            SELECT id, document_id, page_index, start, end, text, line FROM passages;
+        DROP TABLE passages;
+        ALTER TABLE passages_v4 RENAME TO passages;
+        CREATE INDEX passages_document ON passages(document_id, page_index);
+        CREATE VIRTUAL TABLE passages_fts USING fts5(
+            text, content = 'passages', content_rowid = 'id',
+            tokenize = 'porter unicode61 remove_diacritics 2');
+        INSERT INTO passages_fts(passages_fts) VALUES ('rebuild');
+        CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages BEGIN
+            INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages BEGIN
+            INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
         """,
     ]
 

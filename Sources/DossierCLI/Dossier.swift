@@ -18,7 +18,7 @@ public struct Dossier: AsyncParsableCommand {
             Exit status: 0 on success, 1 on failure, 2 on bad usage.
             """,
         version: DossierVersion.string,
-        subcommands: [InitCommand.self, NotesCommand.self, LinksCommand.self, IndexCommand.self, ShowCommand.self, StatusCommand.self, WorkerCommand.self]
+        subcommands: [InitCommand.self, NotesCommand.self, LinksCommand.self, IndexCommand.self, SearchCommand.self, ShowCommand.self, StatusCommand.self, VerifyCommand.self, ExportCommand.self, WorkerCommand.self]
     )
 
     public init() {}
@@ -53,6 +53,9 @@ public enum DossierMain {
         } catch let error as DossierError {
             Terminal.error(error.description)
             exit(error.isUsage ? 2 : 1)
+        } catch let error as QueryError {
+            Terminal.error(error.description)
+            exit(2)
         } catch let error as ExitCode {
             exit(error.rawValue)
         } catch {

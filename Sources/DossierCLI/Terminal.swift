@@ -27,6 +27,25 @@ enum Terminal {
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 
+    /// `text` with the `[start, end)` scalar ranges in bold, when stdout is a
+    /// terminal and NO_COLOR is not set; in brackets otherwise.
+    static func highlight(_ text: String, _ ranges: [[Int]]) -> String {
+        let color = stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let (open, close) = color ? ("\u{1B}[1;33m", "\u{1B}[0m") : ("[", "]")
+        var out = String.UnicodeScalarView()
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        for range in ranges where range.count == 2 && range[0] >= i && range[1] <= scalars.count {
+            out.append(contentsOf: scalars[i..<range[0]])
+            out.append(contentsOf: open.unicodeScalars)
+            out.append(contentsOf: scalars[range[0]..<range[1]])
+            out.append(contentsOf: close.unicodeScalars)
+            i = range[1]
+        }
+        out.append(contentsOf: scalars[i...])
+        return String(out)
+    }
+
     /// Whether stdout is a terminal.
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 }

@@ -342,3 +342,103 @@ struct StatusCLITests {
         #expect(((report["bytes"] as? [String: Any])?["library"] as? Int ?? 0) > 0)
     }
 }
+
+@Suite("Search, verify and export against FTS5")
+struct SearchCLITests {
+    func workspace() throws -> URL {
+        let root = try exampleWorkspace()
+        let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus-real")
+        for name in ["rcites__paper.pdf", "SAPI__latex__history_introduction_en.pdf", "SAPI__latex__history_introduction_fr.pdf"] {
+            try FileManager.default.copyItem(at: shared.appendingPathComponent(name),
+                                             to: root.appendingPathComponent("corpus/library/\(name)"))
+        }
+        let index = try dossier(["index"], in: root)
+        #expect(index.status == 0, "\(index.stderr)")
+        return root
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test("search --flat --json returns FTS5's ORDER BY bm25(), rowid order, from a table built independently from export")
+    func flatAgainstExport() throws {
+        let root = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let export = try dossier(["export", "passages"], in: root)
+        #expect(export.status == 0)
+        let fts = FTS5Table()
+        var rows: [(Int64, String)] = []
+        for line in export.stdout.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            rows.append(((object["passage_id"] as! NSNumber).int64Value, object["text"] as! String))
+            #expect(object["page"] is Int && object["document_id"] is Int)
+        }
+        fts.insert(rows)
+        for query in ["CITES", "trade OR species", "\"Appendix II\"", "conven*", "NEAR(species trade, 5)", "CITES NOT trade", "espèces"] {
+            let ours = try json(try dossier(["search", query, "--flat", "--json", "--limit", "1000"], in: root).stdout)
+            let expected = try #require(fts.search(query))
+            let results = try #require(ours["results"] as? [[String: Any]])
+            #expect(ours["total"] as? Int == expected.count, "\(query)")
+            #expect(results.map { ($0["passage_id"] as! NSNumber).int64Value } == expected.map(\.0), "\(query)")
+            // JSONSerialization rounds some doubles; JSONDecoder reads them exactly.
+            struct Scores: Decodable { struct R: Decodable { var score: Double }; var results: [R] }
+            let scores = try JSONDecoder().decode(Scores.self, from: Data(try dossier(["search", query, "--flat", "--json", "--limit", "1000"], in: root).stdout.utf8))
+            #expect(zip(scores.results, expected).allSatisfy { $0.score.bitPattern == (-$1.1).bitPattern }, "\(query)")
+            if let first = results.first {
+                #expect(first["page"] is Int)
+                #expect((first["document"] as? [String: Any])?["path"] is String)
+                #expect(!(first["snippet"] as! String).isEmpty)
+            }
+        }
+    }
+
+    @Test("verify passes after the first index and after an incremental one that adds and removes documents")
+    func verify() throws {
+        let root = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try dossier(["verify", "--queries", "120", "--json"], in: root)
+        #expect(first.status == 0, "\(first.stdout)")
+        let report = try json(first.stdout)
+        #expect(report["ok"] as? Bool == true)
+        #expect((report["with_results"] as? Int ?? 0) > 50)
+
+        let library = root.appendingPathComponent("corpus/library")
+        try FileManager.default.removeItem(at: library.appendingPathComponent("SAPI__latex__history_introduction_fr.pdf"))
+        try FileManager.default.copyItem(
+            at: repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus-real/SAPI__latex__index_introduction_es.pdf"),
+            to: library.appendingPathComponent("index_es.pdf"))
+        #expect(try dossier(["index"], in: root).status == 0)
+        let second = try dossier(["verify", "--queries", "120", "--seed", "7"], in: root)
+        #expect(second.status == 0, "\(second.stdout)")
+        let gone = try json(try dossier(["search", "\"histoire\"", "--flat", "--json"], in: root).stdout)
+        for result in gone["results"] as? [[String: Any]] ?? [] {
+            #expect((result["document"] as? [String: Any])?["path"] as? String != "corpus/library/SAPI__latex__history_introduction_fr.pdf")
+        }
+    }
+
+    @Test("a malformed query: exit 2, the error, the query and a caret under the fault")
+    func syntaxError() throws {
+        let root = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try dossier(["search", "timber AND"], in: root)
+        #expect(result.status == 2)
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0].hasPrefix("dossier: error: syntax error at character 11"))
+        #expect(lines[1] == "  timber AND")
+        #expect(lines[2] == "            ^")
+    }
+
+    @Test("grouped results show the page and highlight the matches; the note is searched too")
+    func grouped() throws {
+        let root = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try dossier(["search", "Operation Thunder"], in: root, environment: ["NO_COLOR": "1"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("corpus/notes/iccwc-annual-report-2024.md:"))
+        #expect(result.stdout.contains("[Operation] [Thunder]"))
+        let none = try dossier(["search", "zebra unicorn"], in: root)
+        #expect(none.stdout.contains("No passages match"))
+        #expect(none.stdout.contains("zebra OR unicorn"))
+    }
+}

@@ -55,6 +55,7 @@ struct IndexCommand: ParsableCommand {
         var unchanged = 0
         var removed: [String] = []
         var skipped: [String] = []
+        var generation = 0
     }
 
     struct Item: Encodable {
@@ -121,6 +122,8 @@ struct IndexCommand: ParsableCommand {
         pool.run(todo.map(\.url.path)) { index, result in box.store(index, result) }
         summary = box.summary
         if let failure = box.failure { throw failure }
+        let commit = try IndexSync.run(workspace, catalog)
+        summary.generation = commit.generation
 
         if json {
             try Terminal.printJSON(summary)
@@ -132,7 +135,7 @@ struct IndexCommand: ParsableCommand {
         for path in summary.removed { print("removed    \(path) (no longer in the workspace)") }
         let counts = try catalog.extractionCounts()
         print("\(summary.extracted.count) extracted, \(summary.unchanged) unchanged, \(summary.failed.count) failed, \(summary.removed.count) removed; "
-            + "\(counts.documents) documents, \(counts.pages) pages, \(counts.passages) passages in the catalog")
+            + "\(counts.documents) documents, \(counts.pages) pages, \(counts.passages) passages in the catalog; index generation \(summary.generation)")
     }
 
     /// Notes are documents too: each note whose bytes the catalog has no
