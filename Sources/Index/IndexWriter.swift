@@ -65,6 +65,7 @@ public final class IndexWriter {
         let toAdd = live.subtracting(indexed).sorted()
         let toDelete = indexed.subtracting(live)
         guard !toAdd.isEmpty || !toDelete.isEmpty else {
+            cleanUp(keeping: Set(manifest.segments.map(\.name) + manifest.retired), alsoDelete: [])
             return CommitSummary(generation: manifest.generation, added: 0, deleted: 0, merged: false)
         }
         // Deletions go to the segment holding each passage.
@@ -139,6 +140,11 @@ public final class IndexWriter {
     /// Removes segment files no generation a reader may hold still names, and
     /// temporary files a killed writer left.
     func cleanUp(keeping: Set<String>, alsoDelete: [String]) {
+        // A manifest a killed writer was writing.
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        where file.hasPrefix(".manifest.json.tmp-") {
+            unlink(folder.appendingPathComponent(file).path)
+        }
         let segments = folder.appendingPathComponent("segments")
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: segments.path) else { return }
         for file in names {

@@ -442,3 +442,42 @@ struct SearchCLITests {
         #expect(none.stdout.contains("zebra OR unicorn"))
     }
 }
+
+@Suite("Crash safety")
+struct CrashCLITests {
+    @Test("killed at random moments while indexing: searches keep working, a rerun completes, verify passes, no temporary file stays")
+    func killLoop() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus-real")
+        for name in try FileManager.default.contentsOfDirectory(atPath: shared.path) where name.hasSuffix(".pdf") {
+            try FileManager.default.copyItem(at: shared.appendingPathComponent(name), to: root.appendingPathComponent("corpus/library/\(name)"))
+        }
+        #expect(try dossier(["index"], in: root).status == 0)
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<6 {
+            let process = Process()
+            process.executableURL = dossierBinary
+            process.arguments = ["index", "--force"]
+            process.currentDirectoryURL = root
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32.random(in: 100_000...(round < 3 ? 1_500_000 : 4_000_000), using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            // The last committed generation still answers.
+            let search = try dossier(["search", "CITES", "--flat", "--json"], in: root)
+            #expect(search.status == 0, "round \(round): \(search.stderr)")
+        }
+        let rerun = try dossier(["index"], in: root)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let verify = try dossier(["verify", "--queries", "60"], in: root)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("index/segments").path)
+            .filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("index").path)
+        #expect(!files.contains { $0.contains(".tmp-") })
+    }
+}
