@@ -36,7 +36,8 @@ public enum PDFText {
     /// Reads every page of the PDF at `path`.
     public static func read(path: String) throws -> RawDocument {
         var error: UnsafeMutablePointer<GError>?
-        guard let uri = g_filename_to_uri(path, nil, &error) else {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard let uri = g_filename_to_uri(absolute, nil, &error) else {
             throw ExtractionError.unreadable(consume(&error) ?? "bad file name")
         }
         defer { g_free(uri) }

@@ -29,7 +29,8 @@ public enum TextNormalizer {
 
     /// NFKC, then invisible and control characters out.
     static func clean(_ text: String) -> [Unicode.Scalar] {
-        let nfkc = text.precomposedStringWithCompatibilityMapping
+        // ASCII is already NFKC; only other text pays for the mapping.
+        let nfkc = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCompatibilityMapping
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(nfkc.unicodeScalars.count)
         for scalar in nfkc.unicodeScalars {
@@ -40,7 +41,7 @@ public enum TextNormalizer {
             case 0x09: out.append(" ")
             case 0x00...0x1F, 0x7F...0x9F: continue
             default:
-                if scalar.properties.generalCategory == .spaceSeparator { out.append(" ") } else { out.append(scalar) }
+                if v >= 0x80, scalar.properties.generalCategory == .spaceSeparator { out.append(" ") } else { out.append(scalar) }
             }
         }
         return out
@@ -63,7 +64,11 @@ public enum TextNormalizer {
         return Array(line[start..<end])
     }
 
-    static func isLetter(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic }
+    @inline(__always) static func isLetter(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 { return (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) }
+        return s.properties.isAlphabetic
+    }
     static func isHyphen(_ s: Unicode.Scalar) -> Bool { s == "-" || s == "\u{2010}" }
 
     /// The trailing run of letters of a line that ends with a hyphen, if it does.
@@ -81,34 +86,54 @@ public enum TextNormalizer {
         return Array(line[0..<k])
     }
 
-    /// The words a document holds unbroken, and the hyphenated compounds it writes within a line.
+    /// The words a document holds unbroken, and the hyphenated compounds it
+    /// writes within a line, as hashes of their lower-cased letters (no
+    /// string is built per word). Built only when a page has a line-end hyphen.
     struct Vocabulary {
-        var words: Set<String> = []
-        var compounds: Set<String> = []
+        var words: Set<UInt64> = []
+        var compounds: Set<UInt64> = []
+
+        static func hash<S: Sequence>(_ scalars: S, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 where S.Element == Unicode.Scalar {
+            var h = seed
+            for s in scalars {
+                var v = s.value
+                if v >= 0x41 && v <= 0x5A { v += 32 } else if v >= 0x80 { v = Unicode.Scalar(v)?.properties.lowercaseMapping.unicodeScalars.first?.value ?? v }
+                h = (h ^ UInt64(v)) &* 0x100_0000_01b3
+            }
+            return h
+        }
+
+        static func hash(_ a: [Unicode.Scalar], joinedTo b: [Unicode.Scalar], hyphen: Bool) -> UInt64 {
+            var h = hash(a)
+            if hyphen { h = (h ^ 0x2D) &* 0x100_0000_01b3 }
+            return hash(b, seed: h)
+        }
 
         init(pages: [[[Unicode.Scalar]]]) {
+            guard pages.contains(where: { $0.contains { TextNormalizer.brokenStart($0) != nil } }) else { return }
             for lines in pages {
                 var previousBroken = false
                 for line in lines {
-                    var tokens: [(String, Bool)] = []  // (word, followed by hyphen+letter)
-                    var word = String.UnicodeScalarView()
-                    var i = 0
-                    while i <= line.count {
+                    // Words as index ranges; whether each is followed by "-letter".
+                    var words: [(Range<Int>, Bool)] = []
+                    var start = -1
+                    for i in 0...line.count {
                         if i < line.count, TextNormalizer.isLetter(line[i]) {
-                            word.append(line[i])
-                        } else if !word.isEmpty {
+                            if start < 0 { start = i }
+                        } else if start >= 0 {
                             let joined = i + 1 < line.count && TextNormalizer.isHyphen(line[i]) && TextNormalizer.isLetter(line[i + 1])
-                            tokens.append((String(word).lowercased(), joined))
-                            word = String.UnicodeScalarView()
+                            words.append((start..<i, joined))
+                            start = -1
                         }
-                        i += 1
                     }
                     let broken = TextNormalizer.brokenStart(line) != nil
-                    for (index, token) in tokens.enumerated() {
+                    for (index, word) in words.enumerated() {
                         if index == 0 && previousBroken { continue }
-                        if index == tokens.count - 1 && broken { continue }
-                        words.insert(token.0)
-                        if token.1, index + 1 < tokens.count { compounds.insert(token.0 + "-" + tokens[index + 1].0) }
+                        if index == words.count - 1 && broken { continue }
+                        self.words.insert(Self.hash(line[word.0]))
+                        if word.1, index + 1 < words.count {
+                            compounds.insert(Self.hash(Array(line[word.0]), joinedTo: Array(line[words[index + 1].0]), hyphen: true))
+                        }
                     }
                     previousBroken = broken
                 }
@@ -116,11 +141,10 @@ public enum TextNormalizer {
         }
 
         /// Whether `head-` at a line end and `tail` on the next line are one word.
-        func joinsWithoutHyphen(_ head: String, _ tail: String) -> Bool {
-            let h = head.lowercased(), t = tail.lowercased()
-            if words.contains(h + t) { return true }
-            if compounds.contains(h + "-" + t) { return false }
-            if words.contains(h) && words.contains(t) { return false }
+        func joinsWithoutHyphen(_ head: [Unicode.Scalar], _ tail: [Unicode.Scalar]) -> Bool {
+            if words.contains(Self.hash(head, joinedTo: tail, hyphen: false)) { return true }
+            if compounds.contains(Self.hash(head, joinedTo: tail, hyphen: true)) { return false }
+            if words.contains(Self.hash(head)) && words.contains(Self.hash(tail)) { return false }
             return true
         }
     }
@@ -144,9 +168,9 @@ public enum TextNormalizer {
             // Join hyphen breaks with the following line(s).
             while let head = brokenStart(line), i + 1 < lines.count, let first = lines[i + 1].first {
                 let next = lines[i + 1]
-                if first.properties.isLowercase {
+                if first.value < 0x80 ? (first.value >= 0x61 && first.value <= 0x7A) : first.properties.isLowercase {
                     let tail = leadingWord(next)
-                    if vocabulary.joinsWithoutHyphen(String(String.UnicodeScalarView(head)), String(String.UnicodeScalarView(tail))) {
+                    if vocabulary.joinsWithoutHyphen(head, tail) {
                         line.removeLast()
                     }
                     line.append(contentsOf: next)
