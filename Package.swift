@@ -21,6 +21,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // System libraries.
@@ -39,6 +41,15 @@ let package = Package(
         .target(name: "DossierCore"),
         // Stage 1: notes → citations.
         .target(name: "Notes", dependencies: ["DossierCore"]),
+        // Stage 2: cited URLs → documents in corpus/files/ (async-http-client).
+        .target(
+            name: "Fetch",
+            dependencies: [
+                "DossierCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         // Stage 3: documents → page text and passages (poppler, in worker processes).
         .target(name: "Extract", dependencies: ["DossierCore", "Notes", "CPoppler", "CLibXML2"]),
         // Stage 4: text → terms, exactly as FTS5's porter unicode61 remove_diacritics 2.
@@ -53,19 +64,28 @@ let package = Package(
         .target(
             name: "DossierCLI",
             dependencies: [
-                "DossierCore", "Notes", "Catalog", "Extract", "Analysis", "Index", "Search",
+                "DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Analysis", "Index", "Search",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "dossier", dependencies: ["DossierCLI"]),
 
         // Fixtures the tests share (PDFs drawn with cairo).
-        .target(name: "TestSupport", dependencies: ["CPoppler", "CSQLite"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "CPoppler", "CSQLite",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"),
 
         .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Notes", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CSQLite"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "TestSupport"]),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Notes"]),
         .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore", "TestSupport"]),
     ]

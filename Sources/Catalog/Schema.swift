@@ -63,6 +63,15 @@ import DossierCore
 ///   kept in step by triggers on insert and delete. `dossier verify` runs the
 ///   same queries through it and through Dossier's own index and requires
 ///   the same rows and the same `bm25()` scores.
+///
+/// Version 5 adds the fetch state of each URL to `urls`: `status` (new,
+/// fetched, unchanged, failed, blocked, unsupported, attached), the last
+/// `http_status`, `final_url` after redirects, the validators `etag` and
+/// `last_modified`, `content_type`, the content's `sha256`, `size` and
+/// `kind`, the one-line `error`, `checked_at`, `last_success_at`, the number
+/// of consecutive `failures`, and `derived_from`: for a PDF found through a
+/// landing page's `citation_pdf_url`, the landing page's URL row, whose
+/// citations are its citations too.
 public enum Schema {
     /// The version this build writes.
     public static var version: Int { migrations.count }
@@ -173,6 +182,23 @@ public enum Schema {
         CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages BEGIN
             INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
         END;
+        """,
+        """
+        ALTER TABLE urls ADD COLUMN status TEXT NOT NULL DEFAULT 'new';
+        ALTER TABLE urls ADD COLUMN http_status INTEGER;
+        ALTER TABLE urls ADD COLUMN final_url TEXT;
+        ALTER TABLE urls ADD COLUMN etag TEXT;
+        ALTER TABLE urls ADD COLUMN last_modified TEXT;
+        ALTER TABLE urls ADD COLUMN content_type TEXT;
+        ALTER TABLE urls ADD COLUMN sha256 TEXT;
+        ALTER TABLE urls ADD COLUMN size INTEGER;
+        ALTER TABLE urls ADD COLUMN kind TEXT;
+        ALTER TABLE urls ADD COLUMN error TEXT;
+        ALTER TABLE urls ADD COLUMN checked_at TEXT;
+        ALTER TABLE urls ADD COLUMN last_success_at TEXT;
+        ALTER TABLE urls ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE urls ADD COLUMN derived_from INTEGER REFERENCES urls(id) ON DELETE SET NULL;
+        CREATE INDEX urls_sha256 ON urls(sha256);
         """,
     ]
 

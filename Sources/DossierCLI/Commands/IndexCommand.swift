@@ -122,6 +122,7 @@ struct IndexCommand: ParsableCommand {
         pool.run(todo.map(\.url.path)) { index, result in box.store(index, result) }
         summary = box.summary
         if let failure = box.failure { throw failure }
+        try catalog.linkURLsToDocuments()
         let commit = try IndexSync.run(workspace, catalog)
         summary.generation = commit.generation
 

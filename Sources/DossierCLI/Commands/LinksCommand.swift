@@ -35,8 +35,26 @@ struct LinksCommand: ParsableCommand {
         var task: String?
         var text: String
         var syntax: String
+        var status: String
+        var httpStatus: Int?
+        var finalUrl: String?
+        var lastSuccess: String?
+        var error: String?
+        var size: Int?
+        var kind: String?
+        var documentId: Int?
+        var needsOcr: Bool
 
-        init(_ c: CitationRecord) {
+        init(_ c: CitationRecord, _ state: URLState?, _ document: DocumentRecord?) {
+            status = state?.status ?? "new"
+            httpStatus = state?.httpStatus
+            finalUrl = state?.finalURL
+            lastSuccess = state?.lastSuccessAt
+            error = state?.error
+            size = state?.size
+            kind = state?.kind
+            documentId = state?.documentID
+            needsOcr = document?.needsOCR ?? false
             url = c.url
             normalizedUrl = c.normalizedURL
             note = c.note
@@ -64,10 +82,20 @@ struct LinksCommand: ParsableCommand {
             try container.encode(task, forKey: .task)
             try container.encode(text, forKey: .text)
             try container.encode(syntax, forKey: .syntax)
+            try container.encode(status, forKey: .status)
+            try container.encode(httpStatus, forKey: .httpStatus)
+            try container.encode(finalUrl, forKey: .finalUrl)
+            try container.encode(lastSuccess, forKey: .lastSuccess)
+            try container.encode(error, forKey: .error)
+            try container.encode(size, forKey: .size)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(documentId, forKey: .documentId)
+            try container.encode(needsOcr, forKey: .needsOcr)
         }
 
         enum CodingKeys: String, CodingKey {
             case url, normalizedUrl, note, line, column, label, heading, headingPath, task, text, syntax
+            case status, httpStatus, finalUrl, lastSuccess, error, size, kind, documentId, needsOcr
         }
     }
 
@@ -80,8 +108,17 @@ struct LinksCommand: ParsableCommand {
             notePath = FileManager.default.fileExists(atPath: url.path) ? relative : given
         }
         let citations = try catalog.citations(note: notePath)
+        let states = Dictionary(try catalog.urlStates().map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        let documents = Dictionary(uniqueKeysWithValues: try catalog.documents().map { ($0.id, $0) })
+        func row(_ c: CitationRecord) -> Row {
+            let state = states[c.normalizedURL]
+            // A landing page's PDF stands for it once fetched.
+            let derived = states.values.first { $0.derivedFrom == c.normalizedURL && $0.documentID != nil }
+            let documentID = state?.documentID ?? derived?.documentID
+            return Row(c, state, documentID.flatMap { documents[$0] })
+        }
         if json {
-            try Terminal.printJSON(citations.map(Row.init))
+            try Terminal.printJSON(citations.map(row))
             return
         }
         if citations.isEmpty {
@@ -106,7 +143,12 @@ struct LinksCommand: ParsableCommand {
             let position = bare + String(repeating: " ", count: positionWidth - bare.count)
             let box = citation.task.map { $0 == .done ? "[x] " : "[ ] " } ?? ""
             print("  \(position)  \(box)\(citation.label)")
-            print("  \(String(repeating: " ", count: position.count))  \(citation.url)")
+            let r = row(citation)
+            var status = r.status
+            if let code = r.httpStatus, r.status != "fetched", r.status != "unchanged" { status += " \(code)" }
+            if let error = r.error { status += ": \(error)" }
+            if r.needsOcr { status += " (needs OCR)" }
+            print("  \(String(repeating: " ", count: position.count))  \(citation.url)  [\(status)]")
         }
         let urls = Set(citations.map(\.normalizedURL)).count
         let notes = Set(citations.map(\.note)).count

@@ -1,0 +1,160 @@
+import DossierCore
+import Foundation
+
+/// A URL's fetch state as the catalog keeps it.
+public struct URLState: Sendable, Codable, Equatable {
+    /// Row id.
+    public var id: Int
+    /// The normalized URL.
+    public var url: String
+    /// new, fetched, unchanged, failed, blocked, unsupported or attached.
+    public var status: String
+    /// Last HTTP status.
+    public var httpStatus: Int?
+    /// URL after redirects.
+    public var finalURL: String?
+    /// ETag of the stored copy.
+    public var etag: String?
+    /// Last-Modified of the stored copy.
+    public var lastModified: String?
+    /// Content-Type.
+    public var contentType: String?
+    /// SHA-256 of the stored copy.
+    public var sha256: String?
+    /// Size in bytes.
+    public var size: Int?
+    /// pdf, html or unsupported.
+    public var kind: String?
+    /// Why the last fetch failed.
+    public var error: String?
+    /// When it was last checked.
+    public var checkedAt: String?
+    /// When it last succeeded.
+    public var lastSuccessAt: String?
+    /// Consecutive failures.
+    public var failures: Int
+    /// For a PDF found through a landing page: the landing page's URL.
+    public var derivedFrom: String?
+    /// Whether a note still cites it (directly, or through its landing page).
+    public var cited: Bool
+    /// The document its content is, once extracted.
+    public var documentID: Int?
+}
+
+/// What a fetch or an attach found, to be recorded.
+public struct FetchRecord: Sendable {
+    /// The normalized URL.
+    public var url: String
+    /// The status to record.
+    public var status: String
+    /// HTTP status.
+    public var httpStatus: Int?
+    /// URL after redirects.
+    public var finalURL: String?
+    /// Validators.
+    public var etag: String?
+    /// Validators.
+    public var lastModified: String?
+    /// Content-Type.
+    public var contentType: String?
+    /// Content hash.
+    public var sha256: String?
+    /// Size.
+    public var size: Int64?
+    /// Kind.
+    public var kind: String?
+    /// Error line.
+    public var error: String?
+
+    /// Creates a record.
+    public init(url: String, status: String, httpStatus: Int? = nil, finalURL: String? = nil, etag: String? = nil,
+                lastModified: String? = nil, contentType: String? = nil, sha256: String? = nil, size: Int64? = nil,
+                kind: String? = nil, error: String? = nil) {
+        self.url = url
+        self.status = status
+        self.httpStatus = httpStatus
+        self.finalURL = finalURL
+        self.etag = etag
+        self.lastModified = lastModified
+        self.contentType = contentType
+        self.sha256 = sha256
+        self.size = size
+        self.kind = kind
+        self.error = error
+    }
+}
+
+extension CatalogStore {
+    static let urlColumns = """
+        u.id, u.url, u.status, u.http_status, u.final_url, u.etag, u.last_modified, u.content_type, u.sha256, u.size,
+        u.kind, u.error, u.checked_at, u.last_success_at, u.failures, p.url,
+        (u.uncited_since IS NULL OR (p.id IS NOT NULL AND p.uncited_since IS NULL)), u.document_id
+        """
+
+    static func urlState(_ row: Row) -> URLState {
+        URLState(id: row.int(0), url: row.string(1), status: row.string(2), httpStatus: row.optionalInt(3),
+                 finalURL: row.optionalString(4), etag: row.optionalString(5), lastModified: row.optionalString(6),
+                 contentType: row.optionalString(7), sha256: row.optionalString(8), size: row.optionalInt(9),
+                 kind: row.optionalString(10), error: row.optionalString(11), checkedAt: row.optionalString(12),
+                 lastSuccessAt: row.optionalString(13), failures: row.int(14), derivedFrom: row.optionalString(15),
+                 cited: row.int(16) != 0, documentID: row.optionalInt(17))
+    }
+
+    /// Every URL, cited or not, by URL.
+    public func urlStates() throws -> [URLState] {
+        try database.query("SELECT \(Self.urlColumns) FROM urls u LEFT JOIN urls p ON p.id = u.derived_from ORDER BY u.url", [], Self.urlState)
+    }
+
+    /// The URLs a fetch should visit: those cited, and PDFs found through cited landing pages.
+    public func urlsToFetch() throws -> [URLState] {
+        try urlStates().filter(\.cited)
+    }
+
+    /// Records the outcome of fetching (or attaching) a URL.
+    public func recordFetch(_ record: FetchRecord, now: Date = Date()) throws {
+        let stamp = Self.timestamp(now)
+        let success = ["fetched", "unchanged", "attached"].contains(record.status)
+        try database.transaction {
+            if success {
+                try database.run("""
+                    UPDATE urls SET status = ?2, http_status = ?3, final_url = ?4, etag = ?5, last_modified = ?6,
+                        content_type = ?7, sha256 = COALESCE(?8, sha256), size = COALESCE(?9, size), kind = COALESCE(?10, kind),
+                        error = NULL, checked_at = ?11, last_success_at = ?11, failures = 0
+                    WHERE url = ?1
+                    """, [record.url, record.status, record.httpStatus, record.finalURL, record.etag, record.lastModified,
+                          record.contentType, record.sha256, record.size.map(Int.init), record.kind, stamp])
+            } else {
+                // A failure keeps what was stored before: validators, hash, the last good copy.
+                try database.run("""
+                    UPDATE urls SET status = ?2, http_status = ?3, final_url = COALESCE(?4, final_url),
+                        content_type = COALESCE(?5, content_type), kind = COALESCE(?6, kind), error = ?7,
+                        checked_at = ?8, failures = failures + 1
+                    WHERE url = ?1
+                    """, [record.url, record.status, record.httpStatus, record.finalURL, record.contentType, record.kind,
+                          record.error, stamp])
+            }
+        }
+    }
+
+    /// Adds (or keeps) a URL found through `parent`'s landing page.
+    public func addDerivedURL(_ url: String, from parent: String, now: Date = Date()) throws {
+        try database.run("""
+            INSERT INTO urls (url, first_cited_at, derived_from) VALUES (?1, ?2, (SELECT id FROM urls WHERE url = ?3))
+            ON CONFLICT(url) DO UPDATE SET derived_from = COALESCE(urls.derived_from, excluded.derived_from)
+            """, [url, Self.timestamp(now), parent])
+    }
+
+    /// Makes sure a URL has a row (for `dossier attach` of a URL no note cites yet).
+    public func ensureURL(_ url: String, now: Date = Date()) throws {
+        try database.run("INSERT INTO urls (url, first_cited_at, uncited_since) VALUES (?1, ?2, ?2) ON CONFLICT(url) DO NOTHING",
+                         [url, Self.timestamp(now)])
+    }
+
+    /// Points each URL at the document its content is.
+    public func linkURLsToDocuments() throws {
+        try database.run("""
+            UPDATE urls SET document_id = (SELECT id FROM documents WHERE documents.sha256 = urls.sha256)
+            WHERE sha256 IS NOT NULL
+            """)
+    }
+}
