@@ -94,3 +94,80 @@ extension CatalogStore {
         try database.execute("INSERT INTO passages_fts(passages_fts, rank) VALUES ('integrity-check', 1)")
     }
 }
+
+/// A note line that cites a document.
+public struct DocumentCitation: Sendable, Codable, Equatable {
+    /// Workspace-relative note path.
+    public var note: String
+    /// 1-based line.
+    public var line: Int
+    /// 1-based column.
+    public var column: Int
+    /// The link's label.
+    public var label: String
+    /// The nearest heading.
+    public var heading: String?
+    /// Checklist state: open, done, or nil.
+    public var task: String?
+    /// The whole line.
+    public var text: String
+    /// The URL the note cites.
+    public var url: String
+}
+
+/// Where a document came from, for showing and opening it.
+public struct DocumentSource: Sendable, Equatable {
+    /// The document id.
+    public var id: Int
+    /// The first URL whose content it is (nil for library documents and notes).
+    public var url: String?
+    /// Its host.
+    public var host: String?
+}
+
+extension CatalogStore {
+    /// The document of every passage (for grouping and filtering many hits at once).
+    public func passageDocuments() throws -> [Int64: Int] {
+        var out: [Int64: Int] = [:]
+        let statement = try database.prepare("SELECT id, document_id FROM passages")
+        try statement.bind([])
+        while try statement.step() {
+            let row = Row(statement: statement)
+            out[Int64(row.int(0))] = row.int(1)
+        }
+        return out
+    }
+
+    /// Every note line that cites `document`: through a URL whose content it
+    /// is, or through the landing page such a URL was found on.
+    public func citations(ofDocument document: Int) throws -> [DocumentCitation] {
+        try database.query("""
+            SELECT DISTINCT n.path, c.line, c.col, c.label, c.heading_path, c.task, c.text, c.raw_url
+            FROM urls u
+            JOIN citations c ON c.url_id = u.id OR (u.derived_from IS NOT NULL AND c.url_id = u.derived_from)
+            JOIN notes n ON n.id = c.note_id
+            WHERE u.document_id = ?1
+            ORDER BY n.path, c.line, c.col
+            """, [document]) { row in
+            let headings = (try? JSONDecoder().decode([String].self, from: Data(row.string(4).utf8))) ?? []
+            return DocumentCitation(note: row.string(0), line: row.int(1), column: row.int(2), label: row.string(3),
+                                    heading: headings.last, task: row.optionalString(5), text: row.string(6), url: row.string(7))
+        }
+    }
+
+    /// Every document's first URL and host.
+    public func documentSources() throws -> [Int: DocumentSource] {
+        var out: [Int: DocumentSource] = [:]
+        for (id, url) in try database.query("SELECT document_id, min(url) FROM urls WHERE document_id IS NOT NULL GROUP BY document_id", [], {
+            ($0.int(0), $0.string(1))
+        }) {
+            out[id] = DocumentSource(id: id, url: url, host: URL(string: url)?.host?.lowercased())
+        }
+        return out
+    }
+
+    /// The document record with this id.
+    public func document(id: Int) throws -> DocumentRecord? {
+        try database.query("SELECT \(Self.documentColumns) FROM documents WHERE id = ?1", [id], Self.document).first
+    }
+}

@@ -46,6 +46,11 @@ enum Terminal {
         return String(out)
     }
 
+    /// Bold on a terminal (unless NO_COLOR), plain otherwise.
+    static func bold(_ text: String) -> String {
+        stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil ? "\u{1B}[1m\(text)\u{1B}[0m" : text
+    }
+
     /// Whether stdout is a terminal.
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 }

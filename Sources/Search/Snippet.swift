@@ -52,3 +52,25 @@ public struct Snippet: Sendable, Equatable, Codable {
         return Snippet(text: text.replacingOccurrences(of: "\n", with: " "), highlights: highlights)
     }
 }
+
+extension Snippet {
+    /// Every token of `text` whose term `query` asks for, as `[start, end)` Unicode-scalar offsets.
+    public static func highlights(in text: String, query: QueryNode) -> [[Int]] {
+        let terms = query.phrases.flatMap(\.terms)
+        let exact = Set(terms.filter { !$0.prefix }.map(\.text))
+        let prefixes = terms.filter(\.prefix).map(\.text)
+        let utf8 = Array(text.utf8)
+        var ranges: [[Int]] = []
+        var scalarOffset = 0, byteCursor = 0
+        Analyzer().tokenize(text) { term, _, range in
+            let word = String(decoding: term, as: UTF8.self)
+            guard exact.contains(word) || prefixes.contains(where: { word.hasPrefix($0) }) else { return }
+            scalarOffset += String(decoding: utf8[byteCursor..<range.lowerBound], as: UTF8.self).unicodeScalars.count
+            let length = String(decoding: utf8[range], as: UTF8.self).unicodeScalars.count
+            ranges.append([scalarOffset, scalarOffset + length])
+            scalarOffset += length
+            byteCursor = range.upperBound
+        }
+        return ranges
+    }
+}

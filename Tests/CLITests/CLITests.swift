@@ -572,3 +572,81 @@ struct FetchCLITests {
         #expect(bad.status == 2 && bad.stderr.contains("neither a PDF nor a web page"))
     }
 }
+
+@Suite("Search experience")
+struct SearchExperienceTests {
+    @Test("hits carry page, label, snippet words from that page, the citing note line, and an open target; open, show and filters work")
+    func experience() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pdf = folder.appendingPathComponent("report.pdf")
+        PDFFixture.write([
+            .init(label: "i", lines: ["Foreword"]),
+            .init(label: "1", lines: ["Timber trafficking networks move rosewood through ports."]),
+            .init(label: "2", lines: ["Ivory seizures rose sharply; teak was also seized."]),
+        ], to: pdf, title: "World Wildlife Crime Report")
+        let bytes = [UInt8](try Data(contentsOf: pdf))
+        let server = try TestHTTPServer { _ in .respond(status: 200, headers: [("Content-Type", "application/pdf")], body: bytes) }
+        defer { server.shutdown() }
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        try Data("""
+            # Reading list
+            ## Timber
+            - [ ] [World Wildlife Crime Report](\(server.url("/wwcr.pdf"))) p. 1 on timber
+            """.utf8).write(to: root.appendingPathComponent("corpus/notes/reading.md"))
+        #expect(try dossier(["fetch"], in: root).status == 0)
+        #expect(try dossier(["index"], in: root).status == 0)
+
+        let search = try dossier(["search", "timber trafficking", "--json", "--kind", "pdf"], in: root)
+        #expect(search.status == 0, "\(search.stderr)")
+        let output = try #require(try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [String: Any])
+        #expect(output["query"] as? String == "timber trafficking")
+        #expect(output["took_ms"] is Double || output["took_ms"] is Int)
+        let hit = try #require((output["results"] as? [[String: Any]])?.first)
+        #expect(hit["page"] as? Int == 2 && hit["page_label"] as? String == "1")
+        let snippet = try #require(hit["snippet"] as? String)
+        let highlights = try #require(hit["highlights"] as? [[Int]])
+        let scalars = Array(snippet.unicodeScalars)
+        let marked = highlights.map { String(String.UnicodeScalarView(scalars[$0[0]..<$0[1]])) }
+        #expect(marked == ["Timber", "trafficking"])
+        let document = try #require(hit["document"] as? [String: Any])
+        #expect(document["title"] as? String == "World Wildlife Crime Report")
+        #expect(document["url"] as? String == server.url("/wwcr.pdf"))
+        let citation = try #require((hit["citations"] as? [[String: Any]])?.first)
+        #expect(citation["note"] as? String == "corpus/notes/reading.md")
+        #expect(citation["line"] as? Int == 3 && citation["column"] as? Int == 7)
+        #expect(citation["label"] as? String == "World Wildlife Crime Report")
+        #expect(citation["heading"] as? String == "Timber" && citation["task"] as? String == "open")
+        let open = try #require(hit["open"] as? String)
+        #expect(open.hasPrefix("file://") && open.hasSuffix("#page=2"))
+
+        // open N runs the viewer template with the file and the page.
+        let opened = try dossier(["open", "1"], in: root, environment: ["DOSSIER_VIEWER": "echo {file} {page}"])
+        #expect(opened.status == 0)
+        let lines = opened.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("echo ") })
+        #expect(lines.contains { $0.hasSuffix(".pdf 2") && !$0.hasPrefix("echo") })
+        #expect(try dossier(["open", "9"], in: root).status == 2)
+
+        // Text output names the citing note line.
+        let text = try dossier(["search", "rosewood"], in: root, environment: ["NO_COLOR": "1"])
+        #expect(text.stdout.contains("cited at corpus/notes/reading.md:3"))
+        #expect(text.stdout.contains("p. 2 (printed 1)"))
+
+        // Filters and exclusions.
+        let ivory = try dossier(["search", "seized -teak", "--json"], in: root)
+        #expect(ivory.stdout.contains("\"total\" : 0"))
+        #expect(try dossier(["search", "timber", "--json", "--kind", "note"], in: root).stdout.contains("corpus/notes/reading.md"))
+        #expect(try dossier(["search", "timber", "--json", "--site", "127.0.0.1"], in: root).stdout.contains("\"kind\" : \"pdf\""))
+        #expect(try dossier(["search", "timber", "--json", "--site", "example.org"], in: root).stdout.contains("\"total\" : 0"))
+        #expect(try dossier(["search", "timber", "--json", "--note", "corpus/notes/reading.md", "--kind", "pdf"], in: root).stdout.contains("\"total\" : 1"))
+        #expect(try dossier(["search", "timber", "--kind", "book"], in: root).status == 2)
+
+        // show highlights a query's matches on a page.
+        let show = try dossier(["show", "\(document["id"] as! Int):3", "--query", "ivory"], in: root, environment: ["NO_COLOR": "1"])
+        #expect(show.stdout.contains("[Ivory] seizures"))
+        #expect(show.stdout.contains("── p. 3 (printed 2)"))
+    }
+}

@@ -5,7 +5,7 @@ import Foundation
 import Index
 import Search
 
-/// `dossier search QUERY`: ranked passages with their documents and pages.
+/// `dossier search QUERY`: ranked passages with their pages and the note lines that cite them.
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
@@ -15,13 +15,16 @@ struct SearchCommand: ParsableCommand {
               timber trafficking          both words (implicit AND), stemmed: 'trafficked' matches too
               timber OR ivory             either word; AND, OR and NOT must be upper case
               ivory NOT elephant          the first without the second
+              timber -teak                the same as: timber NOT teak ('-' before a word excludes it)
               "rosewood logging"          a phrase: the words next to each other
               traff*                      a prefix
               NEAR(pangolin scales, 5)    words within 5 tokens of each other (default 10)
               ^summary                    a word at the start of a passage
               (a OR b) AND c              parentheses group
-            Words with punctuation go in double quotes. Results are ranked with BM25, exactly as
+            Words with other punctuation go in double quotes. Results are ranked with BM25, exactly as
             FTS5's bm25() ranks them; --flat --json lists passages in FTS5's ORDER BY bm25(), rowid order.
+            Each result names the note lines that cite its document; `dossier open N` opens result N of
+            the last search at its page.
             """)
 
     @OptionGroup var options: WorkspaceOptions
@@ -32,7 +35,7 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "One row per passage, in rank order, instead of grouped by document.")
     var flat = false
 
-    @Flag(help: "Print JSON.")
+    @Flag(help: "Print JSON (schema: docs/SEARCH-JSON.md).")
     var json = false
 
     @Option(help: "Results to show.")
@@ -44,20 +47,109 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Most passages per document when grouped.")
     var perDoc = 3
 
+    @Option(help: "Only this document (its number).")
+    var doc: Int?
+
+    @Option(help: ArgumentHelp("Only documents this note cites, and the note itself.", valueName: "path"))
+    var note: String?
+
+    @Option(help: ArgumentHelp("Only documents fetched from this host (or its subdomains).", valueName: "host"))
+    var site: String?
+
+    @Option(help: ArgumentHelp("Only this kind of document: pdf, html or note.", valueName: "kind"))
+    var kind: String?
+
     func validate() throws {
         guard limit >= 0 else { throw ValidationError("--limit must not be negative") }
         guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
         guard perDoc >= 1 else { throw ValidationError("--per-doc must be at least 1") }
+        if let kind, !["pdf", "html", "note"].contains(kind) { throw ValidationError("--kind must be pdf, html or note") }
     }
 
-    struct Output: Encodable {
+    func run() throws {
+        let workspace = try options.resolve()
+        let catalog = try CatalogStore(workspace: workspace)
+        let friendly = FriendlyQuery(query)
+        guard !friendly.fts5.isEmpty else { throw DossierError.usage(friendly.hints.last ?? "empty query") }
+        let node: QueryNode
+        do {
+            node = try QueryParser().parse(friendly.fts5)
+        } catch {
+            throw QueryError(query: friendly.fts5, error: error)
+        }
+        let started = DispatchTime.now()
+        let snapshot = try IndexSnapshot(folder: workspace.index)
+        var ranked = Searcher(snapshot: snapshot).rank(node)
+        let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+
+        let filtering = doc != nil || note != nil || site != nil || kind != nil
+        let owner = (filtering || !flat) ? try catalog.passageDocuments() : [:]
+        if filtering {
+            let allowed = try allowedDocuments(catalog, workspace)
+            ranked = ranked.filter { owner[$0.passageID].map(allowed.contains) ?? false }
+        }
+        var chosen: [SearchHit] = []
+        if flat {
+            chosen = Array(ranked.dropFirst(offset).prefix(limit))
+        } else {
+            // At most perDoc passages per document; documents in the order of their best passage.
+            var perDocument: [Int: [SearchHit]] = [:]
+            var order: [Int] = []
+            for hit in ranked {
+                guard let document = owner[hit.passageID] else { continue }
+                if perDocument[document] == nil { order.append(document) }
+                if perDocument[document, default: []].count < perDoc { perDocument[document, default: []].append(hit) }
+            }
+            chosen = Array(order.flatMap { perDocument[$0]! }.dropFirst(offset).prefix(limit))
+        }
+        let results = try SearchResults.build(chosen, offset: offset, node: node, catalog: catalog, workspace: workspace)
+        let output = SearchResults.Output(query: query, fts5Query: friendly.fts5 == query ? nil : friendly.fts5,
+                                          total: ranked.count, tookMs: tookMs, results: results)
+        try? SearchResults.saveLast(output, workspace: workspace)
+        if json {
+            try Terminal.printJSON(output)
+            return
+        }
+        for hint in friendly.hints { Terminal.writeError("hint: \(hint)\n") }
+        SearchResults.printText(output, flat: flat)
+    }
+
+    /// Documents the filters let through.
+    func allowedDocuments(_ catalog: CatalogStore, _ workspace: Workspace) throws -> Set<Int> {
+        var documents = try catalog.documents()
+        if let doc { documents = documents.filter { $0.id == doc } }
+        if let kind { documents = documents.filter { $0.kind == kind } }
+        if let site {
+            let sources = try catalog.documentSources()
+            let host = site.lowercased()
+            documents = documents.filter { d in
+                guard let h = sources[d.id]?.host else { return false }
+                return h == host || h.hasSuffix("." + host)
+            }
+        }
+        if let note {
+            let path = FileManager.default.fileExists(atPath: note) ? workspace.relativePath(of: URL(fileURLWithPath: note)) : note
+            var kept: [DocumentRecord] = []
+            for d in documents where try d.path == path || catalog.citations(ofDocument: d.id).contains(where: { $0.note == path }) {
+                kept.append(d)
+            }
+            documents = kept
+        }
+        return Set(documents.map(\.id))
+    }
+}
+
+/// Search results as the CLI and `dossier open` see them.
+enum SearchResults {
+    struct Output: Codable {
         var query: String
+        var fts5Query: String?
         var total: Int
         var tookMs: Double
         var results: [Result]
     }
 
-    struct Result: Encodable {
+    struct Result: Codable {
         var rank: Int
         var score: Double
         var passageId: Int64
@@ -67,86 +159,112 @@ struct SearchCommand: ParsableCommand {
         var line: Int?
         var snippet: String
         var highlights: [[Int]]
+        var citations: [Citation]
+        var open: String
     }
 
-    struct Document: Encodable {
+    struct Document: Codable {
         var id: Int
         var title: String?
         var kind: String
+        var url: String?
         var path: String
     }
 
-    func run() throws {
-        let workspace = try options.resolve()
-        let catalog = try CatalogStore(workspace: workspace)
-        let node: QueryNode
-        do {
-            node = try QueryParser().parse(query)
-        } catch {
-            throw QueryError(query: query, error: error)
-        }
-        let started = DispatchTime.now()
-        let snapshot = try IndexSnapshot(folder: workspace.index)
-        let ranked = Searcher(snapshot: snapshot).rank(node)
-        let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+    struct Citation: Codable {
+        var note: String
+        var line: Int
+        var column: Int
+        var label: String
+        var heading: String?
+        var task: String?
+        var text: String
+    }
 
-        // Flat: the ranking itself. Grouped: at most perDoc passages per document, documents by best passage.
-        var chosen: [SearchHit] = []
-        if flat {
-            chosen = Array(ranked.dropFirst(offset).prefix(limit))
-        } else {
-            let records = try catalog.passages(ranked.map(\.passageID))
-            var perDocument: [Int: Int] = [:]
-            for hit in ranked {
-                guard let record = records[hit.passageID] else { continue }
-                if perDocument[record.documentID, default: 0] < perDoc {
-                    perDocument[record.documentID, default: 0] += 1
-                    chosen.append(hit)
-                }
-            }
-            chosen = Array(chosen.dropFirst(offset).prefix(limit))
-        }
-        let records = try catalog.passages(chosen.map(\.passageID))
+    static func build(_ hits: [SearchHit], offset: Int, node: QueryNode, catalog: CatalogStore, workspace: Workspace) throws -> [Result] {
+        let records = try catalog.passages(hits.map(\.passageID))
+        let sources = try catalog.documentSources()
+        var citationCache: [Int: [Citation]] = [:]
         var results: [Result] = []
-        for (i, hit) in chosen.enumerated() {
+        for (i, hit) in hits.enumerated() {
             guard let record = records[hit.passageID] else { continue }
             let snippet = Snippet.make(record.text, query: node)
+            let citations: [Citation]
+            if let cached = citationCache[record.documentID] {
+                citations = cached
+            } else {
+                citations = try catalog.citations(ofDocument: record.documentID).map {
+                    Citation(note: $0.note, line: $0.line, column: $0.column, label: $0.label, heading: $0.heading, task: $0.task, text: $0.text)
+                }
+                citationCache[record.documentID] = citations
+            }
+            let url = sources[record.documentID]?.url
+            let open: String
+            switch record.kind {
+            case "note": open = "\(record.path):\(record.line ?? 1)"
+            case "html": open = url ?? workspace.root.appendingPathComponent(record.path).absoluteString
+            default: open = workspace.root.appendingPathComponent(record.path).absoluteString + "#page=\(record.page)"
+            }
             results.append(Result(
                 rank: offset + i + 1, score: hit.score, passageId: hit.passageID,
-                document: Document(id: record.documentID, title: record.title, kind: record.kind, path: record.path),
+                document: Document(id: record.documentID, title: record.title, kind: record.kind, url: url, path: record.path),
                 page: record.page, pageLabel: record.pageLabel, line: record.line,
-                snippet: snippet.text, highlights: snippet.highlights))
+                snippet: snippet.text, highlights: snippet.highlights, citations: citations, open: open))
         }
-        if json {
-            try Terminal.printJSON(Output(query: query, total: ranked.count, tookMs: tookMs, results: results))
-            return
+        return results
+    }
+
+    static func lastURL(_ workspace: Workspace) -> URL { workspace.index.appendingPathComponent("last-search.json") }
+
+    static func saveLast(_ output: Output, workspace: Workspace) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try AtomicFile.write(try encoder.encode(output), to: lastURL(workspace))
+    }
+
+    static func loadLast(_ workspace: Workspace) throws -> Output {
+        guard let data = try? Data(contentsOf: lastURL(workspace)) else {
+            throw DossierError.usage("no search yet: run `dossier search QUERY` first")
         }
-        if ranked.isEmpty {
-            print("No passages match \(query).")
-            let words = query.split(separator: " ").filter { !["AND", "OR", "NOT"].contains($0) }
-            if words.count > 1 { print("All words must match; try: \(words.joined(separator: " OR "))") }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(Output.self, from: data)
+    }
+
+    static func place(_ r: Result) -> String {
+        if r.document.kind == "note" { return "\(r.document.path):\(r.line ?? 0)" }
+        if let label = r.pageLabel, label != String(r.page) { return "p. \(r.page) (printed \(label))" }
+        return "p. \(r.page)"
+    }
+
+    static func printText(_ output: Output, flat: Bool) {
+        if output.total == 0 {
+            print("No passages match \(output.query).")
+            let words = output.query.split(separator: " ").filter { !["AND", "OR", "NOT"].contains($0) && !$0.hasPrefix("-") }
+            if words.count > 1 { print("All words must match; for any of them try: dossier search '\(words.joined(separator: " OR "))'") }
             return
         }
         var lastDocument = -1
-        for result in results {
+        for result in output.results {
             if flat || result.document.id != lastDocument {
                 print("")
-                print("\(result.document.title ?? result.document.path)  [\(result.document.kind)] \(result.document.path)")
+                let source = result.document.url ?? result.document.path
+                print("\(Terminal.bold(result.document.title ?? result.document.path))  [\(result.document.kind)] \(source)")
+                if result.document.kind != "note" {
+                    for citation in result.citations.prefix(3) {
+                        let box = citation.task == "done" ? "[x] " : citation.task == "open" ? "[ ] " : ""
+                        let heading = citation.heading.map { " § \($0)" } ?? ""
+                        print("  cited at \(citation.note):\(citation.line)  \(box)\(citation.label)\(heading)")
+                    }
+                    if result.citations.count > 3 { print("  … and \(result.citations.count - 3) more note lines") }
+                }
                 lastDocument = result.document.id
             }
-            let place: String
-            if result.document.kind == "note" {
-                place = "\(result.document.path):\(result.line ?? 0)"
-            } else if let label = result.pageLabel, label != String(result.page) {
-                place = "p. \(result.page) (printed \(label))"
-            } else {
-                place = "p. \(result.page)"
-            }
-            print("  \(result.rank). \(place)  score \(String(format: "%.3f", result.score))")
+            print("  \(result.rank). \(place(result))  score \(String(format: "%.3f", result.score))")
             print("     \(Terminal.highlight(result.snippet, result.highlights))")
         }
-        let shown = results.count
-        print("\n\(ranked.count) passage\(ranked.count == 1 ? "" : "s") match; showing \(shown) (\(String(format: "%.1f", tookMs)) ms)")
+        print("\n\(output.total) passage\(output.total == 1 ? "" : "s") match; showing \(output.results.count) "
+            + "(\(String(format: "%.1f", output.tookMs)) ms). `dossier open N` opens result N at its page.")
     }
 }
 

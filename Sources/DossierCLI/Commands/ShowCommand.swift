@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import DossierCore
 import Foundation
+import Search
 
 /// `dossier show DOC[:PAGE]`: a document's extracted text.
 struct ShowCommand: ParsableCommand {
@@ -14,6 +15,9 @@ struct ShowCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The document, and optionally the page.", valueName: "doc[:page]"))
     var target: String
+
+    @Option(help: ArgumentHelp("Highlight this query's matches.", valueName: "query"))
+    var query: String?
 
     func run() throws {
         let workspace = try options.resolve()
@@ -35,6 +39,10 @@ struct ShowCommand: ParsableCommand {
         if let page, pages.isEmpty {
             throw DossierError.usage("document \(document.id) has \(document.pageCount ?? 0) pages; there is no page \(page)")
         }
+        var node: QueryNode?
+        if let query {
+            do { node = try QueryParser().parse(FriendlyQuery(query).fts5) } catch { throw QueryError(query: query, error: error) }
+        }
         print("document \(document.id): \(document.title ?? "(untitled)") — \(document.path)")
         for record in pages {
             if document.kind == "note" {
@@ -43,7 +51,13 @@ struct ShowCommand: ParsableCommand {
                 let label = record.label.map { $0 != String(record.index) ? " (printed \($0))" : "" } ?? ""
                 print("\n── p. \(record.index)\(label) " + String(repeating: "─", count: 40))
             }
-            print(record.text.isEmpty ? "(no text on this page)" : record.text)
+            if record.text.isEmpty {
+                print("(no text on this page)")
+            } else if let node {
+                print(Terminal.highlight(record.text, Snippet.highlights(in: record.text, query: node)))
+            } else {
+                print(record.text)
+            }
         }
     }
 }

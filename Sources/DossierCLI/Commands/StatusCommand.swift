@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import DossierCore
 import Foundation
+import Index
 
 /// `dossier status`: what the workspace holds, and what needs attention.
 struct StatusCommand: ParsableCommand {
@@ -17,30 +18,51 @@ struct StatusCommand: ParsableCommand {
     struct Report: Encodable {
         var workspace: String
         var catalog: CatalogStatus
+        var urls: [String: Int]
+        var index: IndexReport
         var bytes: [String: Int64]
+    }
+
+    struct IndexReport: Encodable {
+        var generation: Int
+        var segments: Int
+        var passages: Int
+        var terms: Int
+        var committedAt: String?
     }
 
     func run() throws {
         let (workspace, catalog) = try options.openScanned()
         let status = try catalog.status()
+        var urls: [String: Int] = [:]
+        for state in try catalog.urlStates() where state.cited { urls[state.status, default: 0] += 1 }
+        let snapshot = try IndexSnapshot(folder: workspace.index)
+        let index = IndexReport(generation: snapshot.manifest.generation, segments: snapshot.segments.count,
+                                passages: snapshot.passageCount, terms: snapshot.vocabulary().count,
+                                committedAt: snapshot.manifest.committedAt)
         let bytes: [String: Int64] = [
             "files": Self.size(of: workspace.files),
             "library": Self.size(of: workspace.library),
             "index": Self.size(of: workspace.index),
         ]
         if json {
-            try Terminal.printJSON(Report(workspace: workspace.root.path, catalog: status, bytes: bytes))
+            try Terminal.printJSON(Report(workspace: workspace.root.path, catalog: status, urls: urls, index: index, bytes: bytes))
             return
         }
         print("workspace  \(workspace.root.path)")
         print("notes      \(status.notes) with \(status.citations) links to \(status.urls) URLs"
             + (status.uncitedURLs > 0 ? " (\(status.uncitedURLs) no longer cited)" : ""))
+        if !urls.isEmpty {
+            print("urls       " + urls.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        }
         let kinds = status.documentsByKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         let total = status.documentsByKind.values.reduce(0, +)
         print("documents  \(total)" + (kinds.isEmpty ? "" : " (\(kinds))")
             + ((status.documentsByStatus["failed"] ?? 0) > 0 ? ", \(status.documentsByStatus["failed"]!) failed" : ""))
         print("pages      \(status.pages)" + (status.pagesWithoutText > 0 ? " (\(status.pagesWithoutText) without text)" : ""))
         print("passages   \(status.passages)")
+        print("index      generation \(index.generation), \(index.segments) segment\(index.segments == 1 ? "" : "s"), \(index.passages) passages, \(index.terms) terms"
+            + (index.committedAt.map { ", committed \($0)" } ?? ""))
         print("disk       files \(Self.human(bytes["files"]!)), library \(Self.human(bytes["library"]!)), index \(Self.human(bytes["index"]!))")
         if let last = status.lastIndexed { print("indexed    \(last)") }
         if !status.needsOCR.isEmpty {
