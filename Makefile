@@ -38,8 +38,7 @@ test: deps
 
 demo: build
 	$(DOSSIER) links --workspace "$(CURDIR)"
-	$(DOSSIER) fetch --workspace "$(CURDIR)"
-	$(DOSSIER) index --workspace "$(CURDIR)"
+	$(DOSSIER) update --workspace "$(CURDIR)"
 	$(DOSSIER) search --workspace "$(CURDIR)" "timber trafficking"
 
 clean:

@@ -158,3 +158,13 @@ extension CatalogStore {
             """)
     }
 }
+
+extension CatalogStore {
+    /// URLs no note has cited since before `cutoff` (ISO 8601).
+    public func expiredURLs(before cutoff: String) throws -> [URLState] {
+        try urlStates().filter { !$0.cited }.filter { state in
+            let since = try? database.scalar("SELECT uncited_since FROM urls WHERE id = ?1", [state.id])?.string
+            return (since ?? nil).map { $0 < cutoff } ?? false
+        }
+    }
+}

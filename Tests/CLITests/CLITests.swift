@@ -650,3 +650,72 @@ struct SearchExperienceTests {
         #expect(show.stdout.contains("── p. 3 (printed 2)"))
     }
 }
+
+@Suite("dossier update")
+struct UpdateCLITests {
+    @Test("one update reflects a changed PDF, an added link, a removed link and a 404; verify passes; a second update is idle")
+    func incremental() throws {
+        let v1 = folderPDF("Version one about pangolin scales"), v2 = folderPDF("Version two about rhino horn, now with more pages")
+        let state = ServerState()
+        let server = try TestHTTPServer { request in
+            switch request.uri {
+            case "/a.pdf": return .respond(status: 200, headers: [("ETag", state.changed ? "\"2\"" : "\"1\"")], body: state.changed ? v2 : v1)
+            case "/b.pdf": return .respond(status: 200, headers: [], body: folderPDF("Document B about timber"))
+            case "/c.pdf": return .respond(status: 200, headers: [], body: folderPDF("Document C about ivory"))
+            default: return .respond(status: 404, headers: [], body: [])
+            }
+        }
+        defer { server.shutdown() }
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        let note = root.appendingPathComponent("corpus/notes/n.md")
+        try Data("- [A](\(server.url("/a.pdf")))\n- [B](\(server.url("/b.pdf")))\n- [D](\(server.url("/d.pdf")))\n".utf8).write(to: note)
+        let env = ["DOSSIER_BACKOFF_MS": "5", "DOSSIER_POLITENESS_MS": "0"]
+        let first = try dossier(["update", "--json"], in: root, environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        let r1 = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        #expect(((r1["documents"] as? [String: Any])?["new"] as? [String])?.count == 3)  // a, b and the note
+        #expect(((r1["newly_dead"] as? [[String: Any]])?.first?["url"] as? String) == server.url("/d.pdf"))
+
+        // Change A, add C, remove B; D stays dead.
+        state.changed = true
+        try Data("- [A](\(server.url("/a.pdf")))\n- [C](\(server.url("/c.pdf")))\n- [D](\(server.url("/d.pdf")))\n".utf8).write(to: note)
+        let second = try dossier(["update", "--json", "--min-age", "0", "--gc-after", "0"], in: root, environment: env)
+        #expect(second.status == 0, "\(second.stderr)")
+        let r2 = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
+        let docs = try #require(r2["documents"] as? [String: Any])
+        #expect((docs["changed"] as? [String])?.count == 2)   // a (new bytes) and the note
+        #expect((docs["changed"] as? [String])?.contains { $0.hasPrefix(server.url("/a.pdf")) } == true)
+        #expect((docs["new"] as? [String])?.count == 1)       // c
+        #expect((docs["removed"] as? [String])?.count == 1)   // b, no longer cited, after the grace period
+        #expect(((r2["dead_for_runs"] as? [[String: Any]])?.first?["runs"] as? Int) == 2)
+        #expect(try dossier(["verify", "--queries", "40"], in: root).status == 0)
+        #expect(try dossier(["search", "rhino", "--json"], in: root).stdout.contains("\"total\" : 1"))
+        #expect(try dossier(["search", "pangolin", "--json"], in: root).stdout.contains("\"total\" : 0"))
+        let dead = try dossier(["links", "--dead"], in: root)
+        #expect(dead.stdout.contains(server.url("/d.pdf")) && !dead.stdout.contains(server.url("/a.pdf")))
+
+        // Nothing due: nothing fetched, nothing extracted; a report is written each time.
+        let requests = server.requests.count
+        let third = try dossier(["update"], in: root, environment: env)
+        #expect(third.status == 0)
+        #expect(server.requests.count == requests)
+        #expect(third.stdout.contains("0 new, 0 changed"))
+        let reports = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("index/reports").path)
+        #expect(reports.count == 3)
+    }
+}
+
+final class ServerState: @unchecked Sendable {
+    var changed = false
+}
+
+func folderPDF(_ text: String) -> [UInt8] {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pdf-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let url = folder.appendingPathComponent("x.pdf")
+    PDFFixture.write([.init(label: nil, lines: [text])], to: url)
+    return [UInt8]((try? Data(contentsOf: url)) ?? Data())
+}

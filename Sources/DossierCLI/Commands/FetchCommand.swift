@@ -104,13 +104,13 @@ struct FetchCommand: AsyncParsableCommand {
 
     /// Fetches every URL the notes cite, records the outcomes, follows landing pages.
     static func fetch(workspace: Workspace, catalog: CatalogStore, configuration: FetchConfiguration,
-                      force: Bool, quiet: Bool) async throws -> Report {
+                      force: Bool, quiet: Bool, due: (URLState) -> Bool = { _ in true }) async throws -> Report {
         let store = try ContentStore(folder: workspace.files)
         store.removeLeftovers()
         let fetcher = Fetcher(store: store, configuration: configuration)
         var report = Report()
         var seen = Set<String>()
-        var round = try catalog.urlsToFetch()
+        var round = try catalog.urlsToFetch().filter(due)
         let progress = Progress(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         while !round.isEmpty {
             let requests = round.map { state -> FetchRequest in

@@ -49,7 +49,7 @@ struct IndexCommand: ParsableCommand {
         }
     }
 
-    struct Summary: Encodable {
+    struct Summary: Codable {
         var extracted: [Item] = []
         var failed: [Item] = []
         var unchanged = 0
@@ -58,7 +58,7 @@ struct IndexCommand: ParsableCommand {
         var generation = 0
     }
 
-    struct Item: Encodable {
+    struct Item: Codable {
         var path: String
         var document: Int
         var pages: Int?
@@ -75,6 +75,22 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         let (workspace, catalog) = try options.openScanned()
+        let summary = try perform(workspace: workspace, catalog: catalog)
+        if json {
+            try Terminal.printJSON(summary)
+            return
+        }
+        if !summary.skipped.isEmpty {
+            print("skipped \(summary.skipped.count) file\(summary.skipped.count == 1 ? "" : "s") that are neither PDFs nor web pages")
+        }
+        for path in summary.removed { print("removed    \(path) (no longer in the workspace)") }
+        let counts = try catalog.extractionCounts()
+        print("\(summary.extracted.count) extracted, \(summary.unchanged) unchanged, \(summary.failed.count) failed, \(summary.removed.count) removed; "
+            + "\(counts.documents) documents, \(counts.pages) pages, \(counts.passages) passages in the catalog; index generation \(summary.generation)")
+    }
+
+    /// Extracts what is new or changed and commits the index; the work of `index` and of `update`.
+    func perform(workspace: Workspace, catalog: CatalogStore) throws -> Summary {
         var summary = Summary()
         var candidates: [Candidate] = []
         for (folder, source) in [(workspace.files, "fetched"), (workspace.library, "library")] {
@@ -126,17 +142,7 @@ struct IndexCommand: ParsableCommand {
         let commit = try IndexSync.run(workspace, catalog)
         summary.generation = commit.generation
 
-        if json {
-            try Terminal.printJSON(summary)
-            return
-        }
-        if !summary.skipped.isEmpty {
-            print("skipped \(summary.skipped.count) file\(summary.skipped.count == 1 ? "" : "s") that are neither PDFs nor web pages")
-        }
-        for path in summary.removed { print("removed    \(path) (no longer in the workspace)") }
-        let counts = try catalog.extractionCounts()
-        print("\(summary.extracted.count) extracted, \(summary.unchanged) unchanged, \(summary.failed.count) failed, \(summary.removed.count) removed; "
-            + "\(counts.documents) documents, \(counts.pages) pages, \(counts.passages) passages in the catalog; index generation \(summary.generation)")
+        return summary
     }
 
     /// Notes are documents too: each note whose bytes the catalog has no

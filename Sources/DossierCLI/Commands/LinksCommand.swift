@@ -22,6 +22,9 @@ struct LinksCommand: ParsableCommand {
     @Flag(help: "Print JSON for scripts.")
     var json = false
 
+    @Flag(help: "Only dead links (404, 410, unknown host), so that the notes can be mended.")
+    var dead = false
+
     /// The JSON shape of one row.
     struct Row: Encodable {
         var url: String
@@ -107,7 +110,7 @@ struct LinksCommand: ParsableCommand {
             let relative = workspace.relativePath(of: url)
             notePath = FileManager.default.fileExists(atPath: url.path) ? relative : given
         }
-        let citations = try catalog.citations(note: notePath)
+        var citations = try catalog.citations(note: notePath)
         let states = Dictionary(try catalog.urlStates().map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         let documents = Dictionary(uniqueKeysWithValues: try catalog.documents().map { ($0.id, $0) })
         func row(_ c: CitationRecord) -> Row {
@@ -117,12 +120,18 @@ struct LinksCommand: ParsableCommand {
             let documentID = state?.documentID ?? derived?.documentID
             return Row(c, state, documentID.flatMap { documents[$0] })
         }
+        if dead {
+            citations = citations.filter { c in
+                guard let s = states[c.normalizedURL], s.status == "failed" else { return false }
+                return s.httpStatus == 404 || s.httpStatus == 410 || (s.error ?? "").contains("cannot resolve")
+            }
+        }
         if json {
             try Terminal.printJSON(citations.map(row))
             return
         }
         if citations.isEmpty {
-            print(note == nil ? "No links in the notes yet." : "No links in \(note!).")
+            print(dead ? "No dead links." : note == nil ? "No links in the notes yet." : "No links in \(note!).")
             return
         }
         let positionWidth = citations.map { "\($0.line):\($0.column)".count }.max() ?? 0
