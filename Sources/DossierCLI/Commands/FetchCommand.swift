@@ -62,9 +62,15 @@ struct FetchCommand: AsyncParsableCommand {
         c.connectTimeout = .seconds(connectTimeout)
         c.retries = retries
         c.maximumConcurrent = jobs
-        if let ms = ProcessInfo.processInfo.environment["DOSSIER_BACKOFF_MS"].flatMap(Int.init) { c.backoff = .milliseconds(ms) }
-        if let ms = ProcessInfo.processInfo.environment["DOSSIER_POLITENESS_MS"].flatMap(Int.init) { c.politenessDelay = .milliseconds(ms) }
+        Self.applyEnvironment(&c)
         return c
+    }
+
+    /// DOSSIER_BACKOFF_MS and DOSSIER_POLITENESS_MS shorten the waits (for tests against a local server).
+    static func applyEnvironment(_ c: inout FetchConfiguration) {
+        let env = ProcessInfo.processInfo.environment
+        if let ms = env["DOSSIER_BACKOFF_MS"].flatMap(Int.init) { c.backoff = .milliseconds(ms) }
+        if let ms = env["DOSSIER_POLITENESS_MS"].flatMap(Int.init) { c.politenessDelay = .milliseconds(ms) }
     }
 
     struct Report: Encodable {

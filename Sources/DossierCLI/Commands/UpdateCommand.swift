@@ -92,8 +92,7 @@ struct UpdateCommand: AsyncParsableCommand {
         let before = Dictionary(uniqueKeysWithValues: try catalog.urlStates().map { ($0.url, $0) })
         let cutoff = Date().addingTimeInterval(-minAge * 3600).formatted(Date.ISO8601FormatStyle())
         var fetchConfiguration = FetchConfiguration()
-        if let ms = ProcessInfo.processInfo.environment["DOSSIER_BACKOFF_MS"].flatMap(Int.init) { fetchConfiguration.backoff = .milliseconds(ms) }
-        if let ms = ProcessInfo.processInfo.environment["DOSSIER_POLITENESS_MS"].flatMap(Int.init) { fetchConfiguration.politenessDelay = .milliseconds(ms) }
+        FetchCommand.applyEnvironment(&fetchConfiguration)
         let force = self.force
         let fetched = try await FetchCommand.fetch(workspace: workspace, catalog: catalog, configuration: fetchConfiguration,
                                                    force: force, quiet: json) { state in
