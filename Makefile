@@ -6,7 +6,7 @@
 # System packages are installed with apt-get (through sudo when not root).
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
-APT_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libpoppler-glib-dev libcairo2-dev poppler-utils fonts-dejavu-core qpdf
+APT_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libpoppler-glib-dev libcairo2-dev poppler-utils fonts-dejavu-core qpdf cron
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DOSSIER := .build/debug/dossier
 

@@ -719,3 +719,46 @@ func folderPDF(_ text: String) -> [UInt8] {
     PDFFixture.write([.init(label: nil, lines: [text])], to: url)
     return [UInt8]((try? Data(contentsOf: url)) ?? Data())
 }
+
+@Suite("dossier schedule", .serialized)
+struct ScheduleCLITests {
+    @Test("install writes a nightly crontab line for this workspace (keeping the user's other lines), show prints it, remove takes only it away")
+    func cron() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        // Keep the user's crontab and put it back afterwards.
+        let saved = Process()
+        saved.executableURL = URL(fileURLWithPath: "/usr/bin/crontab")
+        saved.arguments = ["-l"]
+        let pipe = Pipe()
+        saved.standardOutput = pipe
+        saved.standardError = FileHandle.nullDevice
+        try saved.run()
+        let original = pipe.fileHandleForReading.readDataToEndOfFile()
+        saved.waitUntilExit()
+        defer {
+            let restore = Process()
+            restore.executableURL = URL(fileURLWithPath: "/usr/bin/crontab")
+            restore.arguments = saved.terminationStatus == 0 ? ["-"] : ["-r"]
+            let input = Pipe()
+            restore.standardInput = input
+            restore.standardError = FileHandle.nullDevice
+            try? restore.run()
+            input.fileHandleForWriting.write(original)
+            try? input.fileHandleForWriting.close()
+            restore.waitUntilExit()
+        }
+        let env = ["DOSSIER_SCHEDULER": "cron"]
+        let install = try dossier(["schedule", "install", "--at", "02:30"], in: root, environment: env)
+        #expect(install.status == 0, "\(install.stderr)")
+        let show = try dossier(["schedule", "show"], in: root, environment: env)
+        #expect(show.stdout.contains("30 2 * * * cd '\(root.path)'"))
+        #expect(show.stdout.contains("update --workspace"))
+        #expect(show.stdout.contains("index/logs/update-"))
+        #expect(try dossier(["schedule", "install", "--at", "04:00"], in: root, environment: env).status == 0)
+        #expect(try dossier(["schedule", "show"], in: root, environment: env).stdout.contains("0 4 * * *"))
+        #expect(try dossier(["schedule", "remove"], in: root, environment: env).stdout.contains("removed"))
+        #expect(try dossier(["schedule", "show"], in: root, environment: env).stdout.contains("nothing scheduled"))
+        #expect(try dossier(["schedule", "install", "--at", "25:00"], in: root, environment: env).status == 2)
+    }
+}
