@@ -10,7 +10,7 @@ APT_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libpoppler-glib-dev libcai
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DOSSIER := .build/debug/dossier
 
-.PHONY: all deps build test demo clean
+.PHONY: all deps build test demo bench clean
 
 all: build
 
@@ -40,6 +40,13 @@ demo: build
 	$(DOSSIER) links --workspace "$(CURDIR)"
 	$(DOSSIER) update --workspace "$(CURDIR)"
 	$(DOSSIER) search --workspace "$(CURDIR)" "timber trafficking"
+
+# Dossier against SQLite FTS5 and tantivy (from PyPI, in a venv), measured in one run.
+bench: deps
+	$(SWIFT) build -c release
+	@[ -x .build-bench/venv/bin/python ] || python3 -m venv .build-bench/venv
+	.build-bench/venv/bin/pip install -q tantivy
+	.build-bench/venv/bin/python bench/bench.py --output .build-bench/report.md
 
 clean:
 	rm -rf .build

@@ -417,6 +417,30 @@ struct SearchCLITests {
         }
     }
 
+    @Test("--batch: one JSON line per query from stdin, the same ranking as a single search, errors in-line")
+    func batch() throws {
+        let root = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let process = Process()
+        process.executableURL = dossierBinary
+        process.arguments = ["search", "--batch", "--limit", "5", "--workspace", root.path]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data("CITES\nspecies OR trade\nbad AND\n".utf8))
+        try input.fileHandleForWriting.close()
+        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        process.waitUntilExit()
+        #expect(lines.count == 3)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        let single = try JSONSerialization.jsonObject(with: Data(try dossier(["search", "CITES", "--flat", "--json", "--limit", "5"], in: root).stdout.utf8)) as? [String: Any]
+        #expect((first["results"] as? [[String: Any]])?.map { $0["passage_id"] as? Int } == (single?["results"] as? [[String: Any]])?.map { $0["passage_id"] as? Int })
+        #expect(first["took_ms"] is Double)
+        let bad = try #require(try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [String: Any])
+        #expect((bad["error"] as? String)?.contains("syntax error") == true)
+    }
+
     @Test("a malformed query: exit 2, the error, the query and a caret under the fault")
     func syntaxError() throws {
         let root = try workspace()

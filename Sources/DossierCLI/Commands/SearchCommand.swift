@@ -29,8 +29,11 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var options: WorkspaceOptions
 
-    @Argument(help: "The query.")
-    var query: String
+    @Argument(help: "The query (omit with --batch).")
+    var query: String?
+
+    @Flag(help: "Read one query per line on stdin; write one JSON result per line.")
+    var batch = false
 
     @Flag(help: "One row per passage, in rank order, instead of grouped by document.")
     var flat = false
@@ -64,9 +67,43 @@ struct SearchCommand: ParsableCommand {
         guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
         guard perDoc >= 1 else { throw ValidationError("--per-doc must be at least 1") }
         if let kind, !["pdf", "html", "note"].contains(kind) { throw ValidationError("--kind must be pdf, html or note") }
+        guard batch == (query == nil) else { throw ValidationError(batch ? "--batch reads queries from stdin; give no QUERY" : "a QUERY is required") }
+    }
+
+    /// One JSON line per query from stdin, the index opened once; took_ms is parse + match + rank.
+    func runBatch() throws {
+        let workspace = try options.resolve()
+        let catalog = try CatalogStore(workspace: workspace)
+        let snapshot = try IndexSnapshot(folder: workspace.index)
+        let searcher = Searcher(snapshot: snapshot)
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        struct Flat: Encodable { var rank: Int; var passageId: Int64; var score: Double }
+        struct Line: Encodable { var query: String; var total: Int; var tookMs: Double; var results: [Flat]?; var error: String? }
+        while let text = readLine() {
+            let started = DispatchTime.now()
+            var line: Line
+            do {
+                let node = try QueryParser().parse(FriendlyQuery(text).fts5)
+                let ranked = searcher.rank(node)
+                let took = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+                let page = ranked.dropFirst(offset).prefix(limit)
+                line = Line(query: text, total: ranked.count, tookMs: took,
+                            results: page.enumerated().map { Flat(rank: offset + $0.offset + 1, passageId: $0.element.passageID, score: $0.element.score) })
+            } catch {
+                line = Line(query: text, total: 0, tookMs: 0, results: nil, error: "\(error)")
+            }
+            var data = try encoder.encode(line)
+            data.append(0x0A)
+            FileHandle.standardOutput.write(data)
+        }
+        _ = catalog
     }
 
     func run() throws {
+        if batch { return try runBatch() }
+        let query = self.query!
         let workspace = try options.resolve()
         let catalog = try CatalogStore(workspace: workspace)
         let friendly = FriendlyQuery(query)

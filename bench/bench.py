@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Dossier against SQLite FTS5 and tantivy, side by side, in one run.
+
+Run through `make bench` (it makes the venv with tantivy and builds Dossier in
+release mode). Steps:
+
+1. corpus: ../shared/corpus-real/*.pdf plus the PDFs of a Debian documentation
+   package (texlive-science-doc, fetched with `apt-get download`);
+2. extraction: `pdftotext` on both cores, then `dossier index` (extraction in
+   worker processes + catalog + FTS5 mirror + our index), wall time and peak RSS;
+3. indexing alone, text already extracted: Dossier rebuilds its index from the
+   catalog's passages; FTS5 and tantivy (single-threaded) index the exported
+   passages (`dossier export passages`), so all three index the same texts;
+4. one query mix drawn from the index's vocabulary, through all three: rare,
+   middle and common terms, 2-term AND, 2-term OR, 2-word phrases, prefixes;
+   top-10 latency p50/p99 per class (Dossier's took_ms is measured inside the
+   engine by `dossier search --batch`; FTS5 and tantivy are timed around the
+   library call from Python);
+5. index sizes, cold start to first result, and the ratios.
+
+Prints a Markdown report; `--output FILE` also writes it there.
+"""
+import argparse, glob, json, math, os, random, resource, shutil, sqlite3, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, ".build-bench")
+BIN = os.path.join(ROOT, ".build", "release", "dossier")
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def timed(cmd, **kw):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(cmd, check=True, **kw)
+    took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return took, after.ru_maxrss, result
+
+
+def corpus(limit):
+    pdfs = sorted(glob.glob(os.path.join(ROOT, "..", "shared", "corpus-real", "*.pdf")))
+    debs = os.path.join(WORK, "debs")
+    os.makedirs(debs, exist_ok=True)
+    if not glob.glob(os.path.join(debs, "texlive-science-doc_*.deb")):
+        run(["apt-get", "download", "texlive-science-doc"], cwd=debs, stdout=subprocess.DEVNULL)
+    extracted = os.path.join(debs, "extracted")
+    if not os.path.isdir(extracted):
+        deb = glob.glob(os.path.join(debs, "texlive-science-doc_*.deb"))[0]
+        run(["dpkg-deb", "-x", deb, extracted])
+    extra = sorted(p for p in glob.glob(os.path.join(extracted, "**", "*.pdf"), recursive=True) if os.path.getsize(p) > 20000)
+    return pdfs + extra[:limit]
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    f, c = math.floor(k), math.ceil(k)
+    return values[f] if f == c else values[f] + (values[c] - values[f]) * (k - f)
+
+
+def du(paths):
+    total = 0
+    for path in paths:
+        if os.path.isfile(path):
+            total += os.path.getsize(path)
+        for folder, _, files in os.walk(path) if os.path.isdir(path) else []:
+            total += sum(os.path.getsize(os.path.join(folder, f)) for f in files)
+    return total
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pdfs", type=int, default=120, help="PDFs from the Debian package")
+    parser.add_argument("--queries", type=int, default=60, help="queries per class")
+    parser.add_argument("--output")
+    args = parser.parse_args()
+    import tantivy
+
+    files = corpus(args.pdfs)
+    ws = os.path.join(WORK, "ws")
+    shutil.rmtree(ws, ignore_errors=True)
+    run([BIN, "init", ws], stdout=subprocess.DEVNULL)
+    library = os.path.join(ws, "corpus", "library")
+    for i, path in enumerate(files):
+        shutil.copy(path, os.path.join(library, f"{i:04d}-{os.path.basename(path)}"))
+    pdf_bytes = sum(os.path.getsize(p) for p in files)
+    report = {"pdfs": len(files), "pdf_mb": pdf_bytes / 1e6}
+
+    # 2. Extraction: pdftotext on both cores, then the whole Dossier pipeline.
+    listing = "\0".join(os.path.join(library, f) for f in sorted(os.listdir(library)))
+    start = time.perf_counter()
+    subprocess.run(["xargs", "-0", "-P", "2", "-n", "1", "sh", "-c", 'pdftotext "$0" /dev/null 2>/dev/null || true'],
+                   input=listing.encode(), check=True)
+    report["pdftotext_s"] = time.perf_counter() - start
+    took, rss, _ = timed([BIN, "index", "--workspace", ws], stdout=subprocess.DEVNULL)
+    report["pipeline_s"] = took
+    report["pipeline_peak_rss_mb"] = rss / 1024
+
+    # 3. Indexing alone, text already extracted.
+    export = os.path.join(WORK, "passages.jsonl")
+    with open(export, "w") as out:
+        run([BIN, "export", "passages", "--workspace", ws], stdout=out)
+    passages = [json.loads(line) for line in open(export)]
+    text_mb = sum(len(p["text"].encode()) for p in passages) / 1e6
+    report["passages"] = len(passages)
+    report["text_mb"] = text_mb
+    index_dir = os.path.join(ws, "index")
+    shutil.rmtree(os.path.join(index_dir, "segments"), ignore_errors=True)
+    os.remove(os.path.join(index_dir, "manifest.json"))
+    took, rss, _ = timed([BIN, "index", "--workspace", ws], stdout=subprocess.DEVNULL)
+    report["dossier_index_s"] = took
+    report["dossier_index_bytes"] = du([os.path.join(index_dir, "segments")])
+
+    fts_path = os.path.join(WORK, "fts5.db")
+    if os.path.exists(fts_path):
+        os.remove(fts_path)
+    db = sqlite3.connect(fts_path)
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(text, tokenize='porter unicode61 remove_diacritics 2')")
+    start = time.perf_counter()
+    with db:
+        db.executemany("INSERT INTO t(rowid, text) VALUES (?, ?)", ((p["passage_id"], p["text"]) for p in passages))
+    report["fts5_index_s"] = time.perf_counter() - start
+    report["fts5_index_bytes"] = db.execute("SELECT sum(length(block)) FROM t_data").fetchone()[0]
+
+    schema_builder = tantivy.SchemaBuilder()
+    schema_builder.add_text_field("text", stored=False, tokenizer_name="en_stem")
+    schema_builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    schema = schema_builder.build()
+    tantivy_dir = os.path.join(WORK, "tantivy")
+    shutil.rmtree(tantivy_dir, ignore_errors=True)
+    os.makedirs(tantivy_dir)
+    index = tantivy.Index(schema, path=tantivy_dir)
+    start = time.perf_counter()
+    writer = index.writer(heap_size=200_000_000, num_threads=1)
+    for p in passages:
+        writer.add_document(tantivy.Document(text=p["text"], id=p["passage_id"]))
+    writer.commit()
+    writer.wait_merging_threads()
+    report["tantivy_index_s"] = time.perf_counter() - start
+    index.reload()
+    report["tantivy_index_bytes"] = du([tantivy_dir])
+    searcher = index.searcher()
+
+    # 4. One query mix.
+    rng = random.Random(7)
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'row')")
+    # Words as users type them, bucketed by how many passages hold them (asked of FTS5 itself).
+    sample = rng.sample(passages, min(800, len(passages)))
+    candidates = sorted({w.lower() for p in sample for w in p["text"].split() if w.isalpha() and len(w) > 2})
+    rng.shuffle(candidates)
+    df = {}
+    for w in candidates[:4000]:
+        df[w] = db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (f'"{w}"',)).fetchone()[0]
+    by_df = sorted(df.items(), key=lambda kv: kv[1])
+    n_rows = len(passages)
+    rare = [w for w, d in by_df if 1 <= d <= 5]
+    middle = [w for w, d in by_df if n_rows * 0.002 <= d <= n_rows * 0.02] or [w for w, _ in by_df[len(by_df) // 3: 2 * len(by_df) // 3]]
+    common = [w for w, _ in by_df[-150:]]
+    words = [p["text"].split() for p in sample]
+    bigrams = []
+    for w in words:
+        for a, b in zip(w, w[1:]):
+            if a.isalpha() and b.isalpha():
+                bigrams.append((a, b))
+    q = args.queries
+    classes = {
+        "rare term": [(t, t) for t in rng.sample(rare, min(q, len(rare)))],
+        "middle term": [(t, t) for t in rng.sample(middle, min(q, len(middle)))],
+        "common term": [(t, t) for t in rng.sample(common, min(q, len(common)))],
+        "2-term AND": [(f"{a} {b}", f"+{a} +{b}") for a, b in (rng.sample(middle + common, 2) for _ in range(q))],
+        "2-term OR": [(f"{a} OR {b}", f"{a} {b}") for a, b in (rng.sample(middle + common, 2) for _ in range(q))],
+        "2-word phrase": [(f'"{a} {b}"', f'"{a} {b}"') for a, b in rng.sample(bigrams, min(q, len(bigrams)))],
+        "prefix": [(f"{t[:3]}*", t[:3]) for t in rng.sample(common, min(q, len(common)))],
+    }
+
+    # Dossier: one batch process, took_ms from inside the engine.
+    ours = {}
+    for name, pairs in classes.items():
+        text = "\n".join(d for d, _ in pairs) + "\n"
+        out = subprocess.run([BIN, "search", "--batch", "--flat", "--limit", "10", "--workspace", ws],
+                             input=text.encode(), stdout=subprocess.PIPE, check=True).stdout.decode()
+        ours[name] = [json.loads(line)["took_ms"] for line in out.splitlines()]
+    fts = {}
+    for name, pairs in classes.items():
+        times = []
+        for d, _ in pairs:
+            start = time.perf_counter()
+            db.execute("SELECT rowid, bm25(t) FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10", (d,)).fetchall()
+            times.append((time.perf_counter() - start) * 1000)
+        fts[name] = times
+    tan = {}
+    for name, pairs in classes.items():
+        times = []
+        for _, t in pairs:
+            start = time.perf_counter()
+            if name == "prefix":
+                query = tantivy.Query.regex_query(schema, "text", t + ".*")
+            else:
+                query = index.parse_query(t, ["text"])
+            searcher.search(query, 10)
+            times.append((time.perf_counter() - start) * 1000)
+        tan[name] = times
+
+    # 5. Cold start to first result.
+    start = time.perf_counter()
+    run([BIN, "search", "--flat", "--limit", "10", "--workspace", ws, classes["middle term"][0][0]], stdout=subprocess.DEVNULL)
+    report["dossier_cold_first_result_ms"] = (time.perf_counter() - start) * 1000
+
+    lines = []
+    lines.append(f"Corpus: {report['pdfs']} PDFs ({report['pdf_mb']:.1f} MB), {report['passages']} passages, "
+                 f"{report['text_mb']:.1f} MB of extracted text.\n")
+    lines.append("| stage | Dossier | peer | ratio |")
+    lines.append("|---|---|---|---|")
+    lines.append(f"| PDFs → searchable index, 2 cores (s) | {report['pipeline_s']:.2f} | pdftotext alone {report['pdftotext_s']:.2f} | "
+                 f"{report['pipeline_s'] / report['pdftotext_s']:.2f}× |")
+    d_mbs = report["text_mb"] / report["dossier_index_s"]
+    f_mbs = report["text_mb"] / report["fts5_index_s"]
+    t_mbs = report["text_mb"] / report["tantivy_index_s"]
+    lines.append(f"| indexing, text extracted (MB/s) | {d_mbs:.2f} | FTS5 {f_mbs:.2f} | {d_mbs / f_mbs:.2f}× |")
+    lines.append(f"| indexing, text extracted (MB/s) | {d_mbs:.2f} | tantivy (1 thread) {t_mbs:.2f} | {d_mbs / t_mbs:.2f}× |")
+    tokens = db.execute("SELECT sum(cnt) FROM v").fetchone()[0]
+    lines.append(f"| index size (bytes) | {report['dossier_index_bytes']:,} | FTS5 {report['fts5_index_bytes']:,} | "
+                 f"{report['dossier_index_bytes'] / report['fts5_index_bytes']:.2f}× |")
+    lines.append(f"| index size (bytes) | {report['dossier_index_bytes']:,} | tantivy {report['tantivy_index_bytes']:,} | "
+                 f"{report['dossier_index_bytes'] / report['tantivy_index_bytes']:.2f}× |")
+    lines.append(f"| index bytes per token | {report['dossier_index_bytes'] / tokens:.2f} | FTS5 {report['fts5_index_bytes'] / tokens:.2f}, "
+                 f"tantivy {report['tantivy_index_bytes'] / tokens:.2f} | |")
+    lines.append(f"| peak memory of `dossier index` (MB) | {report['pipeline_peak_rss_mb']:.0f} | | |")
+    lines.append(f"| cold start to first result (ms, whole process) | {report['dossier_cold_first_result_ms']:.0f} | | |")
+    lines.append("")
+    lines.append("Top-10 latency in ms (p50 / p99), the same queries through all three:\n")
+    lines.append("| class | Dossier | FTS5 | tantivy | Dossier/FTS5 p50 | Dossier/tantivy p50 | Dossier/tantivy p99 |")
+    lines.append("|---|---|---|---|---|---|---|")
+    for name in classes:
+        o, f, t = ours[name], fts[name], tan[name]
+        lines.append(f"| {name} ({len(o)}) | {percentile(o, 50):.3f} / {percentile(o, 99):.3f} | "
+                     f"{percentile(f, 50):.3f} / {percentile(f, 99):.3f} | {percentile(t, 50):.3f} / {percentile(t, 99):.3f} | "
+                     f"{percentile(o, 50) / percentile(f, 50):.2f}× | {percentile(o, 50) / percentile(t, 50):.2f}× | "
+                     f"{percentile(o, 99) / percentile(t, 99):.2f}× |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    print(json.dumps(report, indent=1), file=sys.stderr)
+    if args.output:
+        with open(args.output, "w") as out:
+            out.write(text)
+
+
+if __name__ == "__main__":
+    main()
