@@ -206,6 +206,18 @@ def main():
             times.append((time.perf_counter() - start) * 1000)
         tan[name] = times
 
+    # Update costs: nothing changed; then one document changed.
+    run([BIN, "update", "--workspace", ws], stdout=subprocess.DEVNULL)
+    start = time.perf_counter()
+    run([BIN, "update", "--workspace", ws], stdout=subprocess.DEVNULL)
+    report["update_nothing_s"] = time.perf_counter() - start
+    victim = os.path.join(library, sorted(os.listdir(library))[len(files) // 2])
+    with open(victim, "ab") as f:
+        f.write(b"\n% changed\n")
+    start = time.perf_counter()
+    run([BIN, "update", "--workspace", ws], stdout=subprocess.DEVNULL)
+    report["update_one_s"] = time.perf_counter() - start
+
     # 5. Cold start to first result.
     start = time.perf_counter()
     run([BIN, "search", "--flat", "--limit", "10", "--workspace", ws, classes["middle term"][0][0]], stdout=subprocess.DEVNULL)
@@ -230,6 +242,9 @@ def main():
                  f"{report['dossier_index_bytes'] / report['tantivy_index_bytes']:.2f}× |")
     lines.append(f"| index bytes per token | {report['dossier_index_bytes'] / tokens:.2f} | FTS5 {report['fts5_index_bytes'] / tokens:.2f}, "
                  f"tantivy {report['tantivy_index_bytes'] / tokens:.2f} | |")
+    lines.append(f"| update, nothing changed (s) | {report['update_nothing_s']:.3f} | | |")
+    lines.append(f"| update, 1 of {report['pdfs']} documents changed (s) | {report['update_one_s']:.3f} | full pipeline {report['pipeline_s']:.2f} | "
+                 f"{100 * report['update_one_s'] / report['pipeline_s']:.1f}% |")
     lines.append(f"| peak memory of `dossier index` (MB) | {report['pipeline_peak_rss_mb']:.0f} | | |")
     lines.append(f"| cold start to first result (ms, whole process) | {report['dossier_cold_first_result_ms']:.0f} | | |")
     lines.append("")

@@ -206,3 +206,21 @@ extension CatalogStore {
             lastIndexed: try database.scalar("SELECT max(added_at) FROM documents")?.string)
     }
 }
+
+extension CatalogStore {
+    /// The SHA-256 of a workspace file, from the cache when its size and
+    /// modification time are those it had when hashed, else computed and cached.
+    public func fileHash(_ url: URL, path: String) throws -> String {
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
+        let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        if let cached = try database.query("SELECT sha256 FROM file_hashes WHERE path = ?1 AND size = ?2 AND mtime = ?3",
+                                           [path, size, mtime], { $0.string(0) }).first {
+            return cached
+        }
+        let digest = try SHA256.hex(ofFile: url)
+        try database.run("INSERT OR REPLACE INTO file_hashes (path, size, mtime, sha256) VALUES (?1, ?2, ?3, ?4)",
+                         [path, size, mtime, digest])
+        return digest
+    }
+}

@@ -72,6 +72,10 @@ import DossierCore
 /// of consecutive `failures`, and `derived_from`: for a PDF found through a
 /// landing page's `citation_pdf_url`, the landing page's URL row, whose
 /// citations are its citations too.
+///
+/// Version 6 adds `file_hashes`: the SHA-256 of each file under `corpus/`
+/// with the size and modification time it had when hashed, so that an
+/// update with nothing changed does not read every document again.
 public enum Schema {
     /// The version this build writes.
     public static var version: Int { migrations.count }
@@ -199,6 +203,14 @@ public enum Schema {
         ALTER TABLE urls ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE urls ADD COLUMN derived_from INTEGER REFERENCES urls(id) ON DELETE SET NULL;
         CREATE INDEX urls_sha256 ON urls(sha256);
+        """,
+        """
+        CREATE TABLE file_hashes (
+            path TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime REAL NOT NULL,
+            sha256 TEXT NOT NULL
+        ) WITHOUT ROWID;
         """,
     ]
 

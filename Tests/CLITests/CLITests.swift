@@ -786,3 +786,73 @@ struct ScheduleCLITests {
         #expect(try dossier(["schedule", "install", "--at", "25:00"], in: root, environment: env).status == 2)
     }
 }
+
+@Suite("Updates under fire")
+struct UpdateCrashTests {
+    @Test("kill -9 at random moments of updates while searches run in a loop: no search fails, the next update completes, verify passes")
+    func killAndSearch() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus-real")
+        for name in try FileManager.default.contentsOfDirectory(atPath: shared.path) where name.hasSuffix(".pdf") {
+            try FileManager.default.copyItem(at: shared.appendingPathComponent(name), to: root.appendingPathComponent("corpus/library/\(name)"))
+        }
+        #expect(try dossier(["update"], in: root).status == 0)
+
+        final class Failures: @unchecked Sendable {
+            let lock = NSLock()
+            var list: [String] = []
+            var searches = 0
+            var stop = false
+            func add(_ s: String) { lock.lock(); list.append(s); lock.unlock() }
+        }
+        let failures = Failures()
+        let searcher = Thread {
+            while !failures.stop {
+                guard let run = try? dossier(["search", "CITES OR species", "--flat", "--json", "--limit", "3"], in: root) else { continue }
+                failures.searches += 1
+                if run.status != 0 || (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) == nil {
+                    failures.add("status \(run.status): \(run.stderr)")
+                }
+            }
+        }
+        searcher.start()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<6 {
+            let process = Process()
+            process.executableURL = dossierBinary
+            process.arguments = ["update", "--force"]
+            process.currentDirectoryURL = root
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32.random(in: 50_000...3_000_000, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        failures.stop = true
+        while !searcher.isFinished { usleep(10_000) }
+        #expect(failures.list.isEmpty, "\(failures.list.prefix(3))")
+        #expect(failures.searches > 5)
+        let final = try dossier(["update"], in: root)
+        #expect(final.status == 0, "\(final.stderr)")
+        let verify = try dossier(["verify", "--queries", "50"], in: root)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("corpus/files").path)
+        #expect(!files.contains { $0.hasPrefix(".download-") })
+    }
+
+    @Test("a second update waits for the first, or with --no-wait says so and exits 1")
+    func oneAtATime() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let lock = root.appendingPathComponent("index/update.lock").path
+        let fd = open(lock, O_RDWR | O_CREAT, 0o644)
+        #expect(flock(fd, LOCK_EX) == 0)
+        let refused = try dossier(["update", "--no-wait"], in: root)
+        #expect(refused.status == 1 && refused.stderr.contains("another `dossier update` is running"))
+        flock(fd, LOCK_UN)
+        close(fd)
+        #expect(try dossier(["update", "--no-wait"], in: root).status == 0)
+    }
+}

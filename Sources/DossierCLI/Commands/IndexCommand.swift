@@ -102,7 +102,7 @@ struct IndexCommand: ParsableCommand {
                     continue
                 }
                 do {
-                    candidates.append(Candidate(url: url, path: path, source: source, kind: kind, sha256: try SHA256.hex(ofFile: url)))
+                    candidates.append(Candidate(url: url, path: path, source: source, kind: kind, sha256: try catalog.fileHash(url, path: path)))
                 } catch {
                     Terminal.warning("\(path): cannot read (\(error)); skipped")
                 }
