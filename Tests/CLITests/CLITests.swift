@@ -236,6 +236,25 @@ struct IndexCLITests {
         #expect(html.stdout.contains("Saved page") && html.stdout.contains("Ivory seizures in Mombasa."))
     }
 
+    @Test("a worker that hangs or crashes on one document: that document fails with its reason, the others are extracted")
+    func isolation() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        for name in ["a-good", "b-hang-me", "c-crash-me", "d-good", "e-good"] {
+            PDFFixture.write([.init(label: nil, lines: ["Document \(name) about ivory"])], to: root.appendingPathComponent("corpus/library/\(name).pdf"))
+        }
+        let result = try dossier(["index", "--json", "--timeout", "2", "--jobs", "2"], in: root,
+                                 environment: ["DOSSIER_FAULT_INJECTION": "hang=hang-me,crash=crash-me"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let extracted = Set((summary["extracted"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String })
+        #expect(extracted == ["corpus/library/a-good.pdf", "corpus/library/d-good.pdf", "corpus/library/e-good.pdf"])
+        let failed = Dictionary(uniqueKeysWithValues: (summary["failed"] as? [[String: Any]] ?? []).map { ($0["path"] as! String, $0["error"] as! String) })
+        #expect(failed["corpus/library/b-hang-me.pdf"]?.contains("longer than 2 s") == true)
+        #expect(failed["corpus/library/c-crash-me.pdf"]?.contains("signal 11") == true)
+    }
+
     @Test("show prints a page's text with its label, and explains what it cannot show")
     func show() throws {
         let root = try libraryWorkspace()

@@ -135,7 +135,7 @@ struct IndexCommand: ParsableCommand {
             executable: Self.executable, arguments: ["worker", "extract", "--memory-mb", String(memoryMb)],
             concurrency: jobs, timeout: timeout)
         let box = SummaryBox(summary: summary, catalog: catalog, candidates: todo, command: self)
-        pool.run(todo.map(\.url.path)) { index, result in box.store(index, result) }
+        pool.runPersistent(todo.map(\.url.path)) { index, result in box.store(index, result) }
         summary = box.summary
         if let failure = box.failure { throw failure }
         try catalog.linkURLsToDocuments()

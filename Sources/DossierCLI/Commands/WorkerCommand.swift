@@ -17,18 +17,52 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Address-space limit in MiB.")
     var memoryMb: Int = 2048
 
-    @Argument(help: "The document's path.")
-    var path: String
+    @Argument(help: "The document's path (omit with --serve).")
+    var path: String?
+
+    @Flag(help: "Extract every path read on stdin, answering each (see PersistentWorker).")
+    var serve = false
 
     func run() throws {
         guard task == "extract" else { throw ValidationError("unknown worker task '\(task)'") }
         ExtractionPool.limitMemory(megabytes: memoryMb)
+        if serve { return serveLoop() }
+        guard let path else { throw ValidationError("a path is required") }
         do {
             let document = try DocumentExtractor.extract(path: path)
             FileHandle.standardOutput.write(try JSONEncoder().encode(document))
         } catch let error as ExtractionError {
             FileHandle.standardError.write(Data((error.workerLine + "\n").utf8))
             throw ExitCode(3)
+        }
+    }
+
+    /// Fault injection for the tests of worker isolation: DOSSIER_FAULT_INJECTION=hang=NAME,crash=NAME
+    /// makes the worker hang on, or crash on, a path containing NAME.
+    func injectFault(_ path: String) {
+        guard let spec = ProcessInfo.processInfo.environment["DOSSIER_FAULT_INJECTION"] else { return }
+        for rule in spec.split(separator: ",") {
+            let parts = rule.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, path.contains(parts[1]) else { continue }
+            if parts[0] == "hang" { while true { sleep(1000) } }
+            if parts[0] == "crash" { signal(SIGSEGV, SIG_DFL); raise(SIGSEGV) }
+        }
+    }
+
+    func serveLoop() {
+        let out = FileHandle.standardOutput
+        let encoder = JSONEncoder()
+        while let path = readLine(strippingNewline: true) {
+            injectFault(path)
+            do {
+                let data = try encoder.encode(try DocumentExtractor.extract(path: path))
+                out.write(Data("OK \(data.count)\n".utf8))
+                out.write(data)
+            } catch let error as ExtractionError {
+                out.write(Data("ERR \(error.workerLine)\n".utf8))
+            } catch {
+                out.write(Data("ERR dossier-extract: failed: \(error)\n".utf8))
+            }
         }
     }
 }
