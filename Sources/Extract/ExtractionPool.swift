@@ -36,7 +36,7 @@ public struct ExtractionPool: Sendable {
     /// thread but never concurrently, as each finishes.
     public func run(_ paths: [String], completion: @Sendable (Int, Result<ExtractedDocument, ExtractionError>) -> Void) {
         let lock = NSLock()
-        let next = Counter()
+        let next = SharedCounter()
         DispatchQueue.concurrentPerform(iterations: min(concurrency, paths.count)) { _ in
             while true {
                 let index = next.increment()
@@ -144,17 +144,5 @@ private final class Collected: @unchecked Sendable {
     func wait() -> Data {
         done.wait()
         return data
-    }
-}
-
-private final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-
-    func increment() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value - 1
     }
 }
