@@ -49,6 +49,16 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let workspace = try options.resolve()
+        // The catalog and the index agree only between updates: wait for a running one.
+        let lockPath = workspace.index.appendingPathComponent("update.lock").path
+        let lock = open(lockPath, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
+        if lock >= 0 {
+            if flock(lock, LOCK_SH | LOCK_NB) != 0 {
+                Terminal.warning("an update is running; verifying once it has committed")
+                flock(lock, LOCK_SH)
+            }
+        }
+        defer { if lock >= 0 { close(lock) } }
         let catalog = try CatalogStore(workspace: workspace)
         let snapshot = try IndexSnapshot(folder: workspace.index)
         var mismatches: [Mismatch] = []
