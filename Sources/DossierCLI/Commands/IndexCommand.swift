@@ -75,6 +75,9 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         let (workspace, catalog) = try options.openScanned()
+        // One writer of documents at a time, and verify waits for it.
+        let lock = try UpdateCommand.lock(workspace, wait: true)
+        defer { close(lock) }
         let summary = try perform(workspace: workspace, catalog: catalog)
         if json {
             try Terminal.printJSON(summary)
