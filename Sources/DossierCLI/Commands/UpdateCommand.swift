@@ -168,7 +168,7 @@ struct UpdateCommand: AsyncParsableCommand {
         let u = report.urls, d = report.documents
         print("links      \(u.checked) checked (\(u.fetched) fetched, \(u.unchanged) unchanged, \(u.failed) failed, \(u.blocked) blocked), \(u.skippedRecent) checked recently")
         for dead in report.newlyDead { print("  newly dead  \(dead.url): \(dead.error)") }
-        for dead in report.deadForRuns { print("  dead \(dead.runs) runs  \(dead.url): \(dead.error)") }
+        for dead in report.deadForRuns { print("  dead, \(dead.runs) run\(dead.runs == 1 ? "" : "s") in a row  \(dead.url): \(dead.error)") }
         for blocked in report.blocked { print("  blocked     \(blocked.url): \(blocked.error)") }
         print("documents  \(d.new.count) new, \(d.changed.count) changed, \(d.unchanged) unchanged, \(d.removed.count) removed, \(d.failed.count) failed")
         for line in d.changed { print("  changed  \(line)") }
