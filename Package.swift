@@ -58,13 +58,15 @@ let package = Package(
         .target(name: "Search", dependencies: ["Analysis", "Index"]),
         // Stage 5: our inverted index: immutable segments and a manifest.
         .target(name: "Index", dependencies: ["DossierCore", "Analysis"]),
+        // The search the CLI and the web server share: results with pages, snippets, citations.
+        .target(name: "SearchService", dependencies: ["DossierCore", "Catalog", "Index", "Search"]),
         // The catalog: one SQLite database recording every stage's state.
         .target(name: "Catalog", dependencies: ["DossierCore", "Notes", "Extract", "CSQLite"]),
         // The command line, thin on top of the stages.
         .target(
             name: "DossierCLI",
             dependencies: [
-                "DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Analysis", "Index", "Search",
+                "DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Analysis", "Index", "Search", "SearchService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "dossier", dependencies: ["DossierCLI"]),

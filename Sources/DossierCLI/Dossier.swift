@@ -1,6 +1,7 @@
 import ArgumentParser
 import DossierCore
 import Foundation
+import SearchService
 
 /// `dossier`: search the documents your notes cite.
 public struct Dossier: AsyncParsableCommand {

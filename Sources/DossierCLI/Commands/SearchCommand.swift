@@ -4,6 +4,7 @@ import DossierCore
 import Foundation
 import Index
 import Search
+import SearchService
 
 /// `dossier search QUERY`: ranked passages with their pages and the note lines that cite them.
 struct SearchCommand: ParsableCommand {
@@ -103,154 +104,30 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         if batch { return try runBatch() }
-        let query = self.query!
         let workspace = try options.resolve()
         let catalog = try CatalogStore(workspace: workspace)
-        let friendly = FriendlyQuery(query)
-        guard !friendly.fts5.isEmpty else { throw DossierError.usage(friendly.hints.last ?? "empty query") }
-        let node: QueryNode
-        do {
-            node = try QueryParser().parse(friendly.fts5)
-        } catch {
-            throw QueryError(query: friendly.fts5, error: error)
-        }
-        let started = DispatchTime.now()
-        let snapshot = try IndexSnapshot(folder: workspace.index)
-        var ranked = Searcher(snapshot: snapshot).rank(node)
-        let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-
-        let filtering = doc != nil || note != nil || site != nil || kind != nil
-        let owner = (filtering || !flat) ? try catalog.passageDocuments() : [:]
-        if filtering {
-            let allowed = try allowedDocuments(catalog, workspace)
-            ranked = ranked.filter { owner[$0.passageID].map(allowed.contains) ?? false }
-        }
-        var chosen: [SearchHit] = []
-        if flat {
-            chosen = Array(ranked.dropFirst(offset).prefix(limit))
-        } else {
-            // At most perDoc passages per document; documents in the order of their best passage.
-            var perDocument: [Int: [SearchHit]] = [:]
-            var order: [Int] = []
-            for hit in ranked {
-                guard let document = owner[hit.passageID] else { continue }
-                if perDocument[document] == nil { order.append(document) }
-                if perDocument[document, default: []].count < perDoc { perDocument[document, default: []].append(hit) }
-            }
-            chosen = Array(order.flatMap { perDocument[$0]! }.dropFirst(offset).prefix(limit))
-        }
-        let results = try SearchResults.build(chosen, offset: offset, node: node, catalog: catalog, workspace: workspace)
-        let output = SearchResults.Output(query: query, fts5Query: friendly.fts5 == query ? nil : friendly.fts5,
-                                          total: ranked.count, tookMs: tookMs, results: results)
+        var request = SearchRequest(query: query!)
+        request.flat = flat
+        request.limit = limit
+        request.offset = offset
+        request.perDoc = perDoc
+        request.doc = doc
+        request.note = note
+        request.site = site
+        request.kind = kind
+        let (output, hints) = try SearchResults.run(request, workspace: workspace, catalog: catalog)
         try? SearchResults.saveLast(output, workspace: workspace)
         if json {
             try Terminal.printJSON(output)
             return
         }
-        for hint in friendly.hints { Terminal.writeError("hint: \(hint)\n") }
+        for hint in hints { Terminal.writeError("hint: \(hint)\n") }
         SearchResults.printText(output, flat: flat)
-    }
-
-    /// Documents the filters let through.
-    func allowedDocuments(_ catalog: CatalogStore, _ workspace: Workspace) throws -> Set<Int> {
-        var documents = try catalog.documents()
-        if let doc { documents = documents.filter { $0.id == doc } }
-        if let kind { documents = documents.filter { $0.kind == kind } }
-        if let site {
-            let sources = try catalog.documentSources()
-            let host = site.lowercased()
-            documents = documents.filter { d in
-                guard let h = sources[d.id]?.host else { return false }
-                return h == host || h.hasSuffix("." + host)
-            }
-        }
-        if let note {
-            let path = FileManager.default.fileExists(atPath: note) ? workspace.relativePath(of: URL(fileURLWithPath: note)) : note
-            var kept: [DocumentRecord] = []
-            for d in documents where try d.path == path || catalog.citations(ofDocument: d.id).contains(where: { $0.note == path }) {
-                kept.append(d)
-            }
-            documents = kept
-        }
-        return Set(documents.map(\.id))
     }
 }
 
-/// Search results as the CLI and `dossier open` see them.
-enum SearchResults {
-    struct Output: Codable {
-        var query: String
-        var fts5Query: String?
-        var total: Int
-        var tookMs: Double
-        var results: [Result]
-    }
-
-    struct Result: Codable {
-        var rank: Int
-        var score: Double
-        var passageId: Int64
-        var document: Document
-        var page: Int
-        var pageLabel: String?
-        var line: Int?
-        var snippet: String
-        var highlights: [[Int]]
-        var citations: [Citation]
-        var open: String
-    }
-
-    struct Document: Codable {
-        var id: Int
-        var title: String?
-        var kind: String
-        var url: String?
-        var path: String
-    }
-
-    struct Citation: Codable {
-        var note: String
-        var line: Int
-        var column: Int
-        var label: String
-        var heading: String?
-        var task: String?
-        var text: String
-    }
-
-    static func build(_ hits: [SearchHit], offset: Int, node: QueryNode, catalog: CatalogStore, workspace: Workspace) throws -> [Result] {
-        let records = try catalog.passages(hits.map(\.passageID))
-        let sources = try catalog.documentSources()
-        var citationCache: [Int: [Citation]] = [:]
-        var results: [Result] = []
-        for (i, hit) in hits.enumerated() {
-            guard let record = records[hit.passageID] else { continue }
-            let snippet = Snippet.make(record.text, query: node)
-            let citations: [Citation]
-            if let cached = citationCache[record.documentID] {
-                citations = cached
-            } else {
-                citations = try catalog.citations(ofDocument: record.documentID).map {
-                    Citation(note: $0.note, line: $0.line, column: $0.column, label: $0.label, heading: $0.heading, task: $0.task, text: $0.text)
-                }
-                citationCache[record.documentID] = citations
-            }
-            let url = sources[record.documentID]?.url
-            let open: String
-            switch record.kind {
-            case "note": open = "\(record.path):\(record.line ?? 1)"
-            case "html": open = url ?? workspace.root.appendingPathComponent(record.path).absoluteString
-            default: open = workspace.root.appendingPathComponent(record.path).absoluteString + "#page=\(record.page)"
-            }
-            results.append(Result(
-                rank: offset + i + 1, score: hit.score, passageId: hit.passageID,
-                document: Document(id: record.documentID, title: record.title, kind: record.kind, url: url, path: record.path),
-                page: record.page, pageLabel: record.pageLabel, line: record.line,
-                snippet: snippet.text, highlights: snippet.highlights, citations: citations, open: open))
-        }
-        return results
-    }
-
+/// The CLI's side of search results: printing, and the last search for `dossier open`.
+extension SearchResults {
     static func lastURL(_ workspace: Workspace) -> URL { workspace.index.appendingPathComponent("last-search.json") }
 
     static func saveLast(_ output: Output, workspace: Workspace) throws {
@@ -302,16 +179,5 @@ enum SearchResults {
         }
         print("\n\(output.total) passage\(output.total == 1 ? "" : "s") match; showing \(output.results.count) "
             + "(\(String(format: "%.1f", output.tookMs)) ms). `dossier open N` opens result N at its page.")
-    }
-}
-
-/// A query FTS5's grammar rejects: one line saying what, then the query with a caret.
-struct QueryError: Error, CustomStringConvertible {
-    var query: String
-    var error: QuerySyntaxError
-
-    var description: String {
-        let caret = String(repeating: " ", count: error.offset) + "^"
-        return "\(error)\n  \(query)\n  \(caret)"
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import DossierCore
 import Foundation
+import SearchService
 import Search
 
 /// `dossier show DOC[:PAGE]`: a document's extracted text.

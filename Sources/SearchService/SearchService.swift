@@ -1,0 +1,206 @@
+import Catalog
+import DossierCore
+import Foundation
+import Index
+import Search
+
+/// The search the CLI and the web server share: a query as users type it,
+/// filters and paging in; ranked, grouped results with their pages,
+/// snippets and citing note lines out, in the schema of docs/SEARCH-JSON.md.
+public struct SearchRequest: Sendable {
+    /// The query as typed (FTS5 syntax, plus `-word`).
+    public var query: String
+    /// Passages in rank order instead of grouped by document.
+    public var flat = false
+    /// Results to return.
+    public var limit = 10
+    /// Results to skip.
+    public var offset = 0
+    /// Most passages per document when grouped.
+    public var perDoc = 3
+    /// Only this document.
+    public var doc: Int?
+    /// Only documents this note cites, and the note.
+    public var note: String?
+    /// Only documents fetched from this host.
+    public var site: String?
+    /// Only this kind: pdf, html, note.
+    public var kind: String?
+
+    /// A request for `query` with the defaults.
+    public init(query: String) { self.query = query }
+}
+
+/// A query the grammar rejects: what, and where.
+public struct QueryError: Error, CustomStringConvertible, Sendable {
+    /// The query as run.
+    public var query: String
+    /// The parser's error.
+    public var error: QuerySyntaxError
+
+    /// Creates an error.
+    public init(query: String, error: QuerySyntaxError) {
+        self.query = query
+        self.error = error
+    }
+
+    /// One line, then the query with a caret under the fault.
+    public var description: String {
+        let caret = String(repeating: " ", count: error.offset) + "^"
+        return "\(error)\n  \(query)\n  \(caret)"
+    }
+}
+
+/// Runs searches and shapes their results.
+public enum SearchResults {
+    /// The answer to a search.
+    public struct Output: Codable, Sendable {
+        /// Creates an output.
+        public init(query: String, fts5Query: String?, total: Int, tookMs: Double, results: [Result]) {
+            self.query = query
+            self.fts5Query = fts5Query
+            self.total = total
+            self.tookMs = tookMs
+            self.results = results
+        }
+
+        public var query: String
+        public var fts5Query: String?
+        public var total: Int
+        public var tookMs: Double
+        public var results: [Result]
+    }
+
+    /// One result.
+    public struct Result: Codable, Sendable {
+        public var rank: Int
+        public var score: Double
+        public var passageId: Int64
+        public var document: Document
+        public var page: Int
+        public var pageLabel: String?
+        public var line: Int?
+        public var snippet: String
+        public var highlights: [[Int]]
+        public var citations: [Citation]
+        public var open: String
+    }
+
+    /// A result's document.
+    public struct Document: Codable, Sendable {
+        public var id: Int
+        public var title: String?
+        public var kind: String
+        public var url: String?
+        public var path: String
+    }
+
+    /// A note line citing a result's document.
+    public struct Citation: Codable, Sendable {
+        public var note: String
+        public var line: Int
+        public var column: Int
+        public var label: String
+        public var heading: String?
+        public var task: String?
+        public var text: String
+    }
+
+    /// Results for the given hits.
+    public static func build(_ hits: [SearchHit], offset: Int, node: QueryNode, catalog: CatalogStore, workspace: Workspace) throws -> [Result] {
+        let records = try catalog.passages(hits.map(\.passageID))
+        let sources = try catalog.documentSources()
+        var citationCache: [Int: [Citation]] = [:]
+        var results: [Result] = []
+        for (i, hit) in hits.enumerated() {
+            guard let record = records[hit.passageID] else { continue }
+            let snippet = Snippet.make(record.text, query: node)
+            let citations: [Citation]
+            if let cached = citationCache[record.documentID] {
+                citations = cached
+            } else {
+                citations = try catalog.citations(ofDocument: record.documentID).map {
+                    Citation(note: $0.note, line: $0.line, column: $0.column, label: $0.label, heading: $0.heading, task: $0.task, text: $0.text)
+                }
+                citationCache[record.documentID] = citations
+            }
+            let url = sources[record.documentID]?.url
+            let open: String
+            switch record.kind {
+            case "note": open = "\(record.path):\(record.line ?? 1)"
+            case "html": open = url ?? workspace.root.appendingPathComponent(record.path).absoluteString
+            default: open = workspace.root.appendingPathComponent(record.path).absoluteString + "#page=\(record.page)"
+            }
+            results.append(Result(
+                rank: offset + i + 1, score: hit.score, passageId: hit.passageID,
+                document: Document(id: record.documentID, title: record.title, kind: record.kind, url: url, path: record.path),
+                page: record.page, pageLabel: record.pageLabel, line: record.line,
+                snippet: snippet.text, highlights: snippet.highlights, citations: citations, open: open))
+        }
+        return results
+    }
+
+    /// Parses, ranks, filters, groups and pages `request`.
+    public static func run(_ request: SearchRequest, workspace: Workspace, catalog: CatalogStore) throws -> (Output, hints: [String]) {
+        let friendly = FriendlyQuery(request.query)
+        guard !friendly.fts5.isEmpty else { throw DossierError.usage(friendly.hints.last ?? "empty query") }
+        let node: QueryNode
+        do {
+            node = try QueryParser().parse(friendly.fts5)
+        } catch {
+            throw QueryError(query: friendly.fts5, error: error)
+        }
+        let started = DispatchTime.now()
+        let snapshot = try IndexSnapshot(folder: workspace.index)
+        var ranked = Searcher(snapshot: snapshot).rank(node)
+        let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+        let filtering = request.doc != nil || request.note != nil || request.site != nil || request.kind != nil
+        let owner = (filtering || !request.flat) ? try catalog.passageDocuments() : [:]
+        if filtering {
+            let allowed = try allowedDocuments(request, catalog, workspace)
+            ranked = ranked.filter { owner[$0.passageID].map(allowed.contains) ?? false }
+        }
+        var chosen: [SearchHit] = []
+        if request.flat {
+            chosen = Array(ranked.dropFirst(request.offset).prefix(request.limit))
+        } else {
+            // At most perDoc passages per document; documents in the order of their best passage.
+            var perDocument: [Int: [SearchHit]] = [:]
+            var order: [Int] = []
+            for hit in ranked {
+                guard let document = owner[hit.passageID] else { continue }
+                if perDocument[document] == nil { order.append(document) }
+                if perDocument[document, default: []].count < request.perDoc { perDocument[document, default: []].append(hit) }
+            }
+            chosen = Array(order.flatMap { perDocument[$0]! }.dropFirst(request.offset).prefix(request.limit))
+        }
+        let results = try build(chosen, offset: request.offset, node: node, catalog: catalog, workspace: workspace)
+        let output = Output(query: request.query, fts5Query: friendly.fts5 == request.query ? nil : friendly.fts5,
+                            total: ranked.count, tookMs: tookMs, results: results)
+        return (output, friendly.hints)
+    }
+
+    /// Documents the filters let through.
+    static func allowedDocuments(_ request: SearchRequest, _ catalog: CatalogStore, _ workspace: Workspace) throws -> Set<Int> {
+        var documents = try catalog.documents()
+        if let doc = request.doc { documents = documents.filter { $0.id == doc } }
+        if let kind = request.kind { documents = documents.filter { $0.kind == kind } }
+        if let site = request.site {
+            let sources = try catalog.documentSources()
+            let host = site.lowercased()
+            documents = documents.filter { d in
+                guard let h = sources[d.id]?.host else { return false }
+                return h == host || h.hasSuffix("." + host)
+            }
+        }
+        if let note = request.note {
+            let path = FileManager.default.fileExists(atPath: note) ? workspace.relativePath(of: URL(fileURLWithPath: note)) : note
+            var kept: [DocumentRecord] = []
+            for d in documents where try d.path == path || catalog.citations(ofDocument: d.id).contains(where: { $0.note == path }) {
+                kept.append(d)
+            }
+            documents = kept
+        }
+        return Set(documents.map(\.id))
+    }
+}
