@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // System libraries.
@@ -60,14 +62,23 @@ let package = Package(
         .target(name: "Index", dependencies: ["DossierCore", "Analysis"]),
         // The search the CLI and the web server share: results with pages, snippets, citations.
         .target(name: "SearchService", dependencies: ["DossierCore", "Catalog", "Index", "Search"]),
+        // The web interface (Hummingbird), thin on top of SearchService.
+        .target(
+            name: "Web",
+            dependencies: [
+                "DossierCore", "Catalog", "SearchService", "Search", "Index",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         // The catalog: one SQLite database recording every stage's state.
         .target(name: "Catalog", dependencies: ["DossierCore", "Notes", "Extract", "CSQLite"]),
         // The command line, thin on top of the stages.
         .target(
             name: "DossierCLI",
             dependencies: [
-                "DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Analysis", "Index", "Search", "SearchService",
+                "DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Analysis", "Index", "Search", "SearchService", "Web",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .executableTarget(name: "dossier", dependencies: ["DossierCLI"]),
 
@@ -88,6 +99,13 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CSQLite"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "TestSupport"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestSupport"]),
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "TestSupport", "Catalog", "DossierCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Notes"]),
         .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore", "TestSupport"]),
     ]

@@ -51,6 +51,15 @@ public struct QueryError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// Encodes optional keys as `null` rather than leaving them out: the JSON
+/// schema (docs/SEARCH-JSON.md) names every key in every result.
+private struct NullKeys<Key: CodingKey> {
+    var container: KeyedEncodingContainer<Key>
+    mutating func put<T: Encodable>(_ value: T?, _ key: Key) throws {
+        if let value { try container.encode(value, forKey: key) } else { try container.encodeNil(forKey: key) }
+    }
+}
+
 /// Runs searches and shapes their results.
 public enum SearchResults {
     /// The answer to a search.
@@ -62,6 +71,15 @@ public enum SearchResults {
             self.total = total
             self.tookMs = tookMs
             self.results = results
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = NullKeys(container: encoder.container(keyedBy: CodingKeys.self))
+            try c.put(query, .query)
+            try c.put(fts5Query, .fts5Query)
+            try c.put(total, .total)
+            try c.put(tookMs, .tookMs)
+            try c.put(results, .results)
         }
 
         public var query: String
@@ -84,6 +102,21 @@ public enum SearchResults {
         public var highlights: [[Int]]
         public var citations: [Citation]
         public var open: String
+
+        public func encode(to encoder: Encoder) throws {
+            var c = NullKeys(container: encoder.container(keyedBy: CodingKeys.self))
+            try c.put(rank, .rank)
+            try c.put(score, .score)
+            try c.put(passageId, .passageId)
+            try c.put(document, .document)
+            try c.put(page, .page)
+            try c.put(pageLabel, .pageLabel)
+            try c.put(line, .line)
+            try c.put(snippet, .snippet)
+            try c.put(highlights, .highlights)
+            try c.put(citations, .citations)
+            try c.put(open, .open)
+        }
     }
 
     /// A result's document.
@@ -93,6 +126,15 @@ public enum SearchResults {
         public var kind: String
         public var url: String?
         public var path: String
+
+        public func encode(to encoder: Encoder) throws {
+            var c = NullKeys(container: encoder.container(keyedBy: CodingKeys.self))
+            try c.put(id, .id)
+            try c.put(title, .title)
+            try c.put(kind, .kind)
+            try c.put(url, .url)
+            try c.put(path, .path)
+        }
     }
 
     /// A note line citing a result's document.
@@ -104,6 +146,17 @@ public enum SearchResults {
         public var heading: String?
         public var task: String?
         public var text: String
+
+        public func encode(to encoder: Encoder) throws {
+            var c = NullKeys(container: encoder.container(keyedBy: CodingKeys.self))
+            try c.put(note, .note)
+            try c.put(line, .line)
+            try c.put(column, .column)
+            try c.put(label, .label)
+            try c.put(heading, .heading)
+            try c.put(task, .task)
+            try c.put(text, .text)
+        }
     }
 
     /// Results for the given hits.

@@ -1,0 +1,348 @@
+import Catalog
+import DossierCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Search
+import SearchService
+
+/// The web interface: a search page, the documents (served with ranges, so
+/// the browser's PDF viewer opens them at `#page=N`), the notes with their
+/// citing lines anchored, the dead and blocked links, and `/api/search`.
+///
+/// Security: everything taken from PDFs, web pages and notes is HTML-escaped;
+/// URLs carry only ids, and a note is served only if the catalog knows its
+/// path; every response forbids scripts and framing (Content-Security-Policy);
+/// a bad parameter gets a 400 with a message.
+public enum WebApp {
+    /// The router for `workspace`.
+    public static func router(workspace: Workspace) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/") { request, _ in try page(searchPage(request, workspace)) }
+        router.get("/api/search") { request, _ in try apiSearch(request, workspace) }
+        router.get("/documents/:id") { _, context in
+            let id = try documentID(context)
+            return try page(documentPage(id, workspace))
+        }
+        router.get("/documents/:id/file") { request, context in
+            try documentFile(try documentID(context), request, workspace)
+        }
+        router.get("/notes/**") { _, context in
+            let parts = context.parameters.getCatchAll().map(String.init)
+            return try page(notePage(parts, workspace))
+        }
+        router.get("/links") { _, _ in try page(linksPage(workspace)) }
+        return router
+    }
+
+    /// An application serving `workspace` on `host:port`.
+    public static func application(workspace: Workspace, host: String, port: Int) -> some ApplicationProtocol {
+        Application(router: router(workspace: workspace), configuration: .init(address: .hostname(host, port: port), serverName: "Dossier"))
+    }
+
+    // MARK: responses
+
+    static let securityHeaders: [(String, String)] = [
+        ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+    ]
+
+    static func response(_ status: HTTPResponse.Status, _ type: String, _ body: ByteBuffer, extra: [(String, String)] = []) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        for (name, value) in securityHeaders + extra { headers[HTTPField.Name(name)!] = value }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    static func page(_ html: String) throws -> Response {
+        response(.ok, "text/html; charset=utf-8", ByteBuffer(string: html))
+    }
+
+    static func documentID(_ context: BasicRequestContext) throws -> Int {
+        guard let id = context.parameters.get("id", as: Int.self), id > 0 else {
+            throw HTTPError(.badRequest, message: "a document is named by its number")
+        }
+        return id
+    }
+
+    static func catalog(_ workspace: Workspace) throws -> CatalogStore {
+        try CatalogStore(workspace: workspace)
+    }
+
+    // MARK: search
+
+    static func searchRequest(_ request: Request) throws -> SearchRequest? {
+        let parameters = request.uri.queryParameters
+        guard let query = parameters.get("q"), !query.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        var search = SearchRequest(query: query)
+        if let text = parameters.get("limit") {
+            guard let value = Int(text), (1...1000).contains(value) else { throw HTTPError(.badRequest, message: "limit must be a number from 1 to 1000") }
+            search.limit = value
+        }
+        if let text = parameters.get("offset") {
+            guard let value = Int(text), value >= 0 else { throw HTTPError(.badRequest, message: "offset must be a number from 0") }
+            search.offset = value
+        }
+        if let kind = parameters.get("kind"), !kind.isEmpty {
+            guard ["pdf", "html", "note"].contains(kind) else { throw HTTPError(.badRequest, message: "kind must be pdf, html or note") }
+            search.kind = kind
+        }
+        if let text = parameters.get("doc") {
+            guard let value = Int(text) else { throw HTTPError(.badRequest, message: "doc must be a document number") }
+            search.doc = value
+        }
+        search.flat = parameters.get("flat") == "1"
+        return search
+    }
+
+    static func apiSearch(_ request: Request, _ workspace: Workspace) throws -> Response {
+        guard let search = try searchRequest(request) else { throw HTTPError(.badRequest, message: "q is required") }
+        do {
+            let (output, _) = try SearchResults.run(search, workspace: workspace, catalog: try catalog(workspace))
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return response(.ok, "application/json", ByteBuffer(data: try encoder.encode(output)))
+        } catch let error as QueryError {
+            throw HTTPError(.badRequest, message: error.error.description)
+        }
+    }
+
+    static func searchPage(_ request: Request, _ workspace: Workspace) throws -> String {
+        let search = try searchRequest(request)
+        var body = """
+            <form method="get" action="/" class="search">
+              <input type="search" name="q" value="\(HTML.escape(search?.query ?? ""))" placeholder="timber trafficking" autofocus>
+              <select name="kind">\(["", "pdf", "html", "note"].map { k in
+                  "<option value=\"\(k)\"\(search?.kind == k || (k.isEmpty && search?.kind == nil) ? " selected" : "")>\(k.isEmpty ? "all" : k)</option>"
+              }.joined())</select>
+              <button>Search</button>
+            </form>
+            """
+        guard var search else {
+            return HTML.page(title: "Dossier", body: body + HTML.help)
+        }
+        search.limit = min(search.limit, 50)
+        do {
+            let (output, hints) = try SearchResults.run(search, workspace: workspace, catalog: try catalog(workspace))
+            for hint in hints { body += "<p class=\"hint\">\(HTML.escape(hint))</p>" }
+            body += "<p class=\"count\">\(output.total) passage\(output.total == 1 ? "" : "s") match (\(String(format: "%.1f", output.tookMs)) ms)</p>"
+            if output.total == 0 {
+                body += "<p>No passages match. All words must match; try OR between them.</p>"
+            }
+            var last = -1
+            for result in output.results {
+                if result.document.id != last {
+                    if last != -1 { body += "</section>" }
+                    last = result.document.id
+                    body += "<section class=\"document\"><h2><a href=\"/documents/\(result.document.id)\">\(HTML.escape(result.document.title ?? result.document.path))</a> <span class=\"kind\">\(HTML.escape(result.document.kind))</span></h2>"
+                    if let url = result.document.url { body += "<p class=\"url\">\(HTML.escape(url))</p>" }
+                    for citation in result.citations.prefix(3) {
+                        body += "<p class=\"cited\">cited at <a href=\"\(HTML.noteHref(citation.note, line: citation.line))\">\(HTML.escape(citation.note)):\(citation.line)</a> \(HTML.escape(citation.label))</p>"
+                    }
+                }
+                body += "<article class=\"hit\">"
+                if result.document.kind == "note" {
+                    let line = result.line ?? 1
+                    body += "<p class=\"where\"><a href=\"\(HTML.noteHref(result.document.path, line: line))\">\(HTML.escape(result.document.path)):\(line)</a></p>"
+                } else {
+                    let label = result.pageLabel.map { $0 != String(result.page) ? " (printed \(HTML.escape($0)))" : "" } ?? ""
+                    body += "<p class=\"where\"><a href=\"/documents/\(result.document.id)/file#page=\(result.page)\">p. \(result.page)\(label)</a> · score \(String(format: "%.3f", result.score))</p>"
+                }
+                body += "<p class=\"snippet\">\(HTML.highlight(result.snippet, result.highlights))</p></article>"
+            }
+            if last != -1 { body += "</section>" }
+            let query = HTML.escapeQuery(search.query)
+            let kind = search.kind.map { "&kind=\($0)" } ?? ""
+            if search.offset > 0 {
+                body += "<a class=\"page\" href=\"/?q=\(query)\(kind)&offset=\(max(0, search.offset - search.limit))\">previous</a> "
+            }
+            if search.offset + output.results.count < output.total && !output.results.isEmpty {
+                body += "<a class=\"page\" href=\"/?q=\(query)\(kind)&offset=\(search.offset + search.limit)\">next</a>"
+            }
+        } catch let error as QueryError {
+            body += "<pre class=\"error\">\(HTML.escape(error.description))</pre>" + HTML.help
+        }
+        return HTML.page(title: "\(search.query) — Dossier", body: body)
+    }
+
+    // MARK: documents
+
+    static func documentPage(_ id: Int, _ workspace: Workspace) throws -> String {
+        let catalog = try catalog(workspace)
+        guard let document = try catalog.document(id: id) else { throw HTTPError(.notFound, message: "no document \(id)") }
+        var body = "<h1>\(HTML.escape(document.title ?? document.path))</h1><dl>"
+        body += "<dt>kind</dt><dd>\(HTML.escape(document.kind))</dd><dt>file</dt><dd><a href=\"/documents/\(id)/file\">\(HTML.escape(document.path))</a></dd>"
+        if let url = try catalog.documentSources()[id]?.url { body += "<dt>URL</dt><dd>\(HTML.escape(url))</dd>" }
+        if let author = document.author { body += "<dt>author</dt><dd>\(HTML.escape(author))</dd>" }
+        body += "<dt>pages</dt><dd>\(document.pageCount ?? 0)</dd><dt>status</dt><dd>\(HTML.escape(document.status))\(document.error.map { ": " + HTML.escape($0) } ?? "")</dd></dl>"
+        let citations = try catalog.citations(ofDocument: id)
+        body += "<h2>Cited in the notes</h2>" + (citations.isEmpty ? "<p>No note cites it.</p>" : "<ul>" + citations.map { c in
+            "<li><a href=\"\(HTML.noteHref(c.note, line: c.line))\">\(HTML.escape(c.note)):\(c.line)</a> \(HTML.escape(c.label))\(c.heading.map { " — § " + HTML.escape($0) } ?? "")</li>"
+        }.joined() + "</ul>")
+        body += "<h2>Pages</h2><ol class=\"pages\">"
+        for page in try catalog.pages(document: id) {
+            let label = page.label.map { " (\(HTML.escape($0)))" } ?? ""
+            let preview = page.text.split(separator: " ").prefix(20).joined(separator: " ")
+            body += "<li><a href=\"/documents/\(id)/file#page=\(page.index)\">p. \(page.index)\(label)</a> \(HTML.escape(preview))…</li>"
+        }
+        return HTML.page(title: document.title ?? document.path, body: body + "</ol>")
+    }
+
+    static func documentFile(_ id: Int, _ request: Request, _ workspace: Workspace) throws -> Response {
+        let catalog = try catalog(workspace)
+        guard let document = try catalog.document(id: id), document.kind != "note" else { throw HTTPError(.notFound, message: "no file for document \(id)") }
+        let url = workspace.root.appendingPathComponent(document.path)
+        guard let data = try? Data(contentsOf: url, options: .mappedIfSafe) else { throw HTTPError(.notFound, message: "the file of document \(id) is gone") }
+        let type = document.kind == "pdf" ? "application/pdf" : "text/plain; charset=utf-8"
+        let etag = "\"\(document.sha256)\""
+        if request.headers[.ifNoneMatch] == etag {
+            return response(.notModified, type, ByteBuffer(), extra: [("ETag", etag)])
+        }
+        var extra = [("ETag", etag), ("Accept-Ranges", "bytes"), ("Cache-Control", "private, max-age=3600")]
+        if let range = request.headers[.range] {
+            guard let (start, end) = parseRange(range, size: data.count) else {
+                return response(.rangeNotSatisfiable, type, ByteBuffer(), extra: [("Content-Range", "bytes */\(data.count)")])
+            }
+            extra.append(("Content-Range", "bytes \(start)-\(end)/\(data.count)"))
+            return response(.partialContent, type, ByteBuffer(data: data.subdata(in: start..<(end + 1))), extra: extra)
+        }
+        return response(.ok, type, ByteBuffer(data: data), extra: extra)
+    }
+
+    /// `bytes=a-b`, `bytes=a-`, `bytes=-n`; nil when unsatisfiable.
+    static func parseRange(_ header: String, size: Int) -> (Int, Int)? {
+        guard header.hasPrefix("bytes="), size > 0 else { return nil }
+        let spec = header.dropFirst(6).split(separator: ",").first.map(String.init) ?? ""
+        let parts = spec.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2 else { return nil }
+        if parts[0].isEmpty {
+            guard let n = Int(parts[1]), n > 0 else { return nil }
+            return (max(0, size - n), size - 1)
+        }
+        guard let start = Int(parts[0]), start < size else { return nil }
+        let end = parts[1].isEmpty ? size - 1 : min(size - 1, Int(parts[1]) ?? -1)
+        return end >= start ? (start, end) : nil
+    }
+
+    // MARK: notes and links
+
+    static func notePage(_ parts: [String], _ workspace: Workspace) throws -> String {
+        guard !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else {
+            throw HTTPError(.badRequest, message: "not a note path")
+        }
+        let path = "corpus/notes/" + parts.joined(separator: "/")
+        let catalog = try catalog(workspace)
+        guard try catalog.notes().contains(where: { $0.path == path }) else { throw HTTPError(.notFound, message: "no note \(path)") }
+        let text = (try? String(contentsOf: workspace.root.appendingPathComponent(path), encoding: .utf8)) ?? ""
+        let states = Dictionary(try catalog.urlStates().map { ($0.url, $0.status) }, uniquingKeysWith: { a, _ in a })
+        let citations = Dictionary(grouping: try catalog.citations(note: path), by: \.line)
+        var body = "<h1>\(HTML.escape(path))</h1><div class=\"note\">"
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = index + 1
+            var rendered = HTML.escape(String(line))
+            for citation in citations[number] ?? [] {
+                let status = states[citation.normalizedURL] ?? "new"
+                rendered += " <span class=\"status \(HTML.escape(status))\">\(HTML.escape(status))</span>"
+            }
+            body += "<div class=\"line\" id=\"L\(number)\"><a class=\"number\" href=\"#L\(number)\">\(number)</a> \(rendered)</div>"
+        }
+        return HTML.page(title: path, body: body + "</div>")
+    }
+
+    static func linksPage(_ workspace: Workspace) throws -> String {
+        let catalog = try catalog(workspace)
+        let bad = try catalog.urlStates().filter { $0.cited && ["failed", "blocked"].contains($0.status) }
+        var body = "<h1>Dead and blocked links</h1>"
+        if bad.isEmpty { return HTML.page(title: "Links", body: body + "<p>None.</p>") }
+        let citations = Dictionary(grouping: try catalog.citations(), by: \.normalizedURL)
+        body += "<table><tr><th>status</th><th>URL</th><th>why</th><th>cited at</th></tr>"
+        for state in bad {
+            let places = (citations[state.url] ?? []).map { c in
+                "<a href=\"\(HTML.noteHref(c.note, line: c.line))\">\(HTML.escape(c.note)):\(c.line)</a>"
+            }.joined(separator: "<br>")
+            body += "<tr><td>\(HTML.escape(state.status))</td><td>\(HTML.escape(state.url))</td><td>\(HTML.escape(state.error ?? ""))</td><td>\(places)</td></tr>"
+        }
+        return HTML.page(title: "Links", body: body + "</table>")
+    }
+}
+
+/// HTML building, with everything from documents and notes escaped.
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    static func escapeQuery(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    }
+
+    static func noteHref(_ path: String, line: Int) -> String {
+        let relative = path.hasPrefix("corpus/notes/") ? String(path.dropFirst("corpus/notes/".count)) : path
+        let encoded = relative.split(separator: "/").map { String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "" }
+        return "/notes/" + encoded.joined(separator: "/") + "#L\(line)"
+    }
+
+    /// The snippet escaped, its `[start, end)` scalar ranges in <mark>.
+    static func highlight(_ text: String, _ ranges: [[Int]]) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var out = ""
+        var i = 0
+        func piece(_ a: Int, _ b: Int) -> String {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[a..<b])
+            return escape(String(view))
+        }
+        for r in ranges where r.count == 2 && r[0] >= i && r[1] <= scalars.count && r[0] <= r[1] {
+            out += piece(i, r[0]) + "<mark>" + piece(r[0], r[1]) + "</mark>"
+            i = r[1]
+        }
+        return out + piece(i, scalars.count)
+    }
+
+    static let help = """
+        <section class="help"><h2>Query syntax</h2><ul>
+        <li><code>timber trafficking</code> both words (stemmed: <i>trafficked</i> matches too)</li>
+        <li><code>timber OR ivory</code> either; <code>ivory NOT elephant</code>, or <code>ivory -elephant</code></li>
+        <li><code>"rosewood logging"</code> a phrase; <code>traff*</code> a prefix</li>
+        <li><code>NEAR(pangolin scales, 5)</code> within 5 words; <code>(a OR b) AND c</code> grouping</li>
+        </ul></section>
+        """
+
+    static func page(title: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <style>
+        body { font: 16px/1.5 system-ui, sans-serif; max-width: 58rem; margin: 1.5rem auto; padding: 0 1rem; color: #222; }
+        a { color: #1a5fb4; } mark { background: #fce588; padding: 0 .1em; }
+        form.search { display: flex; gap: .5rem; } form.search input { flex: 1; font-size: 1.1rem; padding: .4rem; }
+        section.document { border-top: 1px solid #ddd; margin-top: 1rem; } .kind { font-size: .8rem; color: #666; text-transform: uppercase; }
+        .url, .cited, .where, .count, .hint { color: #555; font-size: .9rem; margin: .2rem 0; }
+        .snippet { margin: .2rem 0 .8rem 1rem; } .error { color: #a51d2d; white-space: pre-wrap; }
+        .note .line { font-family: ui-monospace, monospace; white-space: pre-wrap; } .note .line:target { background: #fce588; }
+        .number { color: #999; text-decoration: none; display: inline-block; width: 3em; text-align: right; }
+        .status { font-size: .75rem; border-radius: .3rem; padding: 0 .3rem; background: #eee; }
+        .status.failed, .status.blocked { background: #f6c6c6; } .status.fetched, .status.unchanged, .status.attached { background: #cdeccd; }
+        nav { margin-bottom: 1rem; }
+        </style></head>
+        <body><nav><a href="/">Search</a> · <a href="/links">Dead and blocked links</a></nav>
+        \(body)
+        </body></html>
+        """
+    }
+}

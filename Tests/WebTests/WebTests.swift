@@ -1,0 +1,131 @@
+import Catalog
+import DossierCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TestSupport
+import Web
+
+/// A workspace with a PDF whose text holds markup, indexed by the real binary.
+func webWorkspace() throws -> URL {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-web-\(UUID().uuidString)")
+    let workspace = Workspace(root: root)
+    try workspace.create()
+    PDFFixture.write([
+        .init(label: "i", lines: ["Preface"]),
+        .init(label: "1", lines: ["Seized code: <script>alert(1)</script> in a timber shipment"]),
+    ], to: workspace.library.appendingPathComponent("hostile.pdf"), title: "Hostile <b>title</b>")
+    try Data("# Reading\n- [ ] [Report](https://example.org/r.pdf) on timber\n".utf8)
+        .write(to: workspace.notes.appendingPathComponent("reading.md"))
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = ["index", "--workspace", root.path]
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    return root
+}
+
+@Suite("Web interface")
+struct WebTests {
+    @Test("the search page escapes document text, sends a Content-Security-Policy, and links the PDF at the page")
+    func searchPage() async throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let app = Application(router: WebApp.router(workspace: Workspace(root: root)))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/?q=alert", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = String(buffer: response.body)
+                #expect(body.contains("&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;"))
+                #expect(!body.contains("<script>alert(1)"))
+                #expect(body.contains("Hostile &lt;b&gt;title&lt;/b&gt;"))
+                #expect(body.contains("/file#page=2\">p. 2 (printed 1)"))
+                #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("default-src 'none'") == true)
+            }
+            try await client.execute(uri: "/?q=timber+AND", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("syntax error"))
+            }
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(String(buffer: response.body).contains("Query syntax"))
+            }
+        }
+    }
+
+    @Test("/api/search returns the CLI's JSON; bad parameters are a 400 with a message")
+    func api() async throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let app = Application(router: WebApp.router(workspace: Workspace(root: root)))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/search?q=timber&flat=1", method: .get) { response in
+                #expect(response.status == .ok)
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                #expect(json["total"] as? Int == 2)
+                let first = try #require((json["results"] as? [[String: Any]])?.first)
+                #expect(first["passage_id"] is Int && first["open"] is String && first["citations"] is [Any])
+            }
+            for uri in ["/api/search", "/api/search?q=x&limit=abc", "/api/search?q=x&kind=book", "/api/search?q=timber+AND"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                }
+            }
+        }
+    }
+
+    @Test("documents are served with ETag and byte ranges; unknown ids and paths outside the notes are refused")
+    func files() async throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let catalog = try CatalogStore(workspace: Workspace(root: root))
+        let pdf = try #require(try catalog.documents().first { $0.kind == "pdf" })
+        let bytes = try Data(contentsOf: root.appendingPathComponent(pdf.path))
+        let app = Application(router: WebApp.router(workspace: Workspace(root: root)))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/pdf")
+                #expect(Data(buffer: response.body) == bytes)
+                #expect(response.headers[.eTag] == "\"\(pdf.sha256)\"")
+            }
+            try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get, headers: [.range: "bytes=0-99"]) { response in
+                #expect(response.status == .partialContent)
+                #expect(response.headers[.contentRange] == "bytes 0-99/\(bytes.count)")
+                #expect(Data(buffer: response.body) == bytes.prefix(100))
+            }
+            try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get, headers: [.ifNoneMatch: "\"\(pdf.sha256)\""]) { response in
+                #expect(response.status == .notModified)
+            }
+            try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get, headers: [.range: "bytes=999999999-"]) { response in
+                #expect(response.status == .rangeNotSatisfiable)
+            }
+            try await client.execute(uri: "/documents/\(pdf.id)", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains("p. 2 (1)") && body.contains("&lt;script&gt;"))
+            }
+            for (uri, status) in [("/documents/999", HTTPResponse.Status.notFound), ("/documents/abc", .badRequest),
+                                  ("/notes/../../index/catalog.sqlite", .badRequest), ("/notes/..%2F..%2Fetc%2Fpasswd", .notFound),
+                                  ("/notes/missing.md", .notFound)] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == status || response.status == .notFound, "\(uri): \(response.status)")
+                    #expect(!String(buffer: response.body).contains("root:"))
+                }
+            }
+            try await client.execute(uri: "/notes/reading.md", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = String(buffer: response.body)
+                #expect(body.contains("id=\"L2\""))
+                #expect(body.contains("[Report](https://example.org/r.pdf)"))
+                #expect(body.contains("class=\"status new\""))
+            }
+            try await client.execute(uri: "/links", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+}
