@@ -7,6 +7,8 @@
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 APT_PACKAGES := pkg-config libsqlite3-dev libxml2-dev libpoppler-glib-dev libcairo2-dev poppler-utils fonts-dejavu-core qpdf cron
+# Installed where apt can, not required: the browser test of the web interface runs when Chromium is present.
+OPTIONAL_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DOSSIER := .build/debug/dossier
 
@@ -24,6 +26,10 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@for p in $(OPTIONAL_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || \
+	  { echo "Installing optional package: $$p"; DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$p >/dev/null 2>&1 || echo "($$p not installed; its tests are skipped)"; }; \
+	done
 
 build: deps
 	$(SWIFT) build

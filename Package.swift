@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "DossierCore", "Catalog", "SearchService", "Search", "Index",
+                "DossierCore", "Catalog", "SearchService", "Search", "Index", "Extract",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
@@ -95,7 +95,7 @@ let package = Package(
 
         .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Notes", "TestSupport"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Notes", "TestSupport", "CPoppler"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CSQLite"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "TestSupport"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestSupport"]),

@@ -1,5 +1,6 @@
 import Catalog
 import DossierCore
+import Extract
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -26,6 +27,9 @@ public enum WebApp {
         }
         router.get("/documents/:id/file") { request, context in
             try documentFile(try documentID(context), request, workspace)
+        }
+        router.get("/documents/:id/pages/:page/preview.png") { request, context in
+            try preview(try documentID(context), context, request, workspace)
         }
         router.get("/notes/**") { _, context in
             let parts = context.parameters.getCatchAll().map(String.init)
@@ -72,8 +76,21 @@ public enum WebApp {
 
     // MARK: search
 
+    /// Query parameters decoded as HTML forms send them ('+' is a space).
+    struct FormParameters {
+        var values: [String: String] = [:]
+        init(_ request: Request) {
+            for pair in (request.uri.query ?? "").split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
+                guard let key = parts.first?.removingPercentEncoding, values[key] == nil else { continue }
+                values[key] = parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : ""
+            }
+        }
+        func get(_ key: String) -> String? { values[key] }
+    }
+
     static func searchRequest(_ request: Request) throws -> SearchRequest? {
-        let parameters = request.uri.queryParameters
+        let parameters = FormParameters(request)
         guard let query = parameters.get("q"), !query.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         var search = SearchRequest(query: query)
         if let text = parameters.get("limit") {
@@ -149,6 +166,11 @@ public enum WebApp {
                 } else {
                     let label = result.pageLabel.map { $0 != String(result.page) ? " (printed \(HTML.escape($0)))" : "" } ?? ""
                     body += "<p class=\"where\"><a href=\"/documents/\(result.document.id)/file#page=\(result.page)\">p. \(result.page)\(label)</a> · score \(String(format: "%.3f", result.score))</p>"
+                    if result.document.kind == "pdf" {
+                        let words = HTML.marked(result.snippet, result.highlights).prefix(8).joined(separator: ",")
+                        let base = "/documents/\(result.document.id)/pages/\(result.page)/preview.png?w=\(HTML.escapeQuery(words))"
+                        body += "<a class=\"preview\" href=\"\(base)&amp;size=large\"><img src=\"\(base)\" alt=\"page \(result.page)\" width=\"240\" loading=\"lazy\"></a>"
+                    }
                 }
                 body += "<p class=\"snippet\">\(HTML.highlight(result.snippet, result.highlights))</p></article>"
             }
@@ -209,6 +231,35 @@ public enum WebApp {
             return response(.partialContent, type, ByteBuffer(data: data.subdata(in: start..<(end + 1))), extra: extra)
         }
         return response(.ok, type, ByteBuffer(data: data), extra: extra)
+    }
+
+    /// A page rendered with the given words outlined; cached in index/previews/.
+    static func preview(_ id: Int, _ context: BasicRequestContext, _ request: Request, _ workspace: Workspace) throws -> Response {
+        guard let page = context.parameters.get("page", as: Int.self), page >= 1 else {
+            throw HTTPError(.badRequest, message: "a page is a number from 1")
+        }
+        let parameters = FormParameters(request)
+        let width = parameters.get("size") == "large" ? 1000 : 480
+        let words = (parameters.get("w") ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty && $0.count <= 64 }.prefix(12)
+        let catalog = try catalog(workspace)
+        guard let document = try catalog.document(id: id), document.kind == "pdf" else { throw HTTPError(.notFound, message: "no PDF \(id)") }
+        guard page <= (document.pageCount ?? 0) else { throw HTTPError(.notFound, message: "document \(id) has no page \(page)") }
+        let key = SHA256.hex(of: Array(words.joined(separator: "\u{1}").utf8)).prefix(16)
+        let folder = workspace.index.appendingPathComponent("previews")
+        let cached = folder.appendingPathComponent("\(document.sha256)-\(page)-\(width)-\(key).png")
+        let png: Data
+        if let data = try? Data(contentsOf: cached) {
+            png = data
+        } else {
+            do {
+                png = try PageRenderer.png(path: workspace.root.appendingPathComponent(document.path).path, page: page, width: width, words: Array(words))
+            } catch {
+                throw HTTPError(.internalServerError, message: "cannot render page \(page): \(error)")
+            }
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try? AtomicFile.write(png, to: cached)
+        }
+        return response(.ok, "image/png", ByteBuffer(data: png), extra: [("Cache-Control", "private, max-age=86400")])
     }
 
     /// `bytes=a-b`, `bytes=a-`, `bytes=-n`; nil when unsatisfiable.
@@ -296,6 +347,20 @@ enum HTML {
         return "/notes/" + encoded.joined(separator: "/") + "#L\(line)"
     }
 
+    /// The words the `[start, end)` scalar ranges mark, without repeats.
+    static func marked(_ text: String, _ ranges: [[Int]]) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        var seen = Set<String>()
+        var out: [String] = []
+        for r in ranges where r.count == 2 && r[0] <= r[1] && r[1] <= scalars.count {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[r[0]..<r[1]])
+            let word = String(view)
+            if seen.insert(word.lowercased()).inserted { out.append(word) }
+        }
+        return out
+    }
+
     /// The snippet escaped, its `[start, end)` scalar ranges in <mark>.
     static func highlight(_ text: String, _ ranges: [[Int]]) -> String {
         let scalars = Array(text.unicodeScalars)
@@ -337,7 +402,8 @@ enum HTML {
         .note .line { font-family: ui-monospace, monospace; white-space: pre-wrap; } .note .line:target { background: #fce588; }
         .number { color: #999; text-decoration: none; display: inline-block; width: 3em; text-align: right; }
         .status { font-size: .75rem; border-radius: .3rem; padding: 0 .3rem; background: #eee; }
-        .status.failed, .status.blocked { background: #f6c6c6; } .status.fetched, .status.unchanged, .status.attached { background: #cdeccd; }
+        .status.failed, .status.blocked { background: #f6c6c6; }
+        article.hit { overflow: auto; } a.preview img { float: right; margin: 0 0 .5rem 1rem; border: 1px solid #ccc; } .status.fetched, .status.unchanged, .status.attached { background: #cdeccd; }
         nav { margin-bottom: 1rem; }
         </style></head>
         <body><nav><a href="/">Search</a> · <a href="/links">Dead and blocked links</a></nav>

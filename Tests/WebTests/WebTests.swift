@@ -1,6 +1,9 @@
 import Catalog
 import DossierCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -46,6 +49,11 @@ struct WebTests {
                 #expect(body.contains("Hostile &lt;b&gt;title&lt;/b&gt;"))
                 #expect(body.contains("/file#page=2\">p. 2 (printed 1)"))
                 #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("default-src 'none'") == true)
+            }
+            try await client.execute(uri: "/?q=timber+shipment", method: .get) { response in
+                // Forms send spaces as '+': both words, not FTS5's phrase operator.
+                #expect(String(buffer: response.body).contains("value=\"timber shipment\""))
+                #expect(String(buffer: response.body).contains("1 passage match"))
             }
             try await client.execute(uri: "/?q=timber+AND", method: .get) { response in
                 #expect(response.status == .ok)
@@ -126,6 +134,79 @@ struct WebTests {
             try await client.execute(uri: "/links", method: .get) { response in
                 #expect(response.status == .ok)
             }
+            try await client.execute(uri: "/documents/\(pdf.id)/pages/2/preview.png?w=timber,alert", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "image/png")
+                #expect(Data(buffer: response.body).starts(with: [0x89, 0x50, 0x4E, 0x47]))
+            }
+            try await client.execute(uri: "/documents/\(pdf.id)/pages/9/preview.png", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/documents/\(pdf.id)/pages/x/preview.png", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/?q=timber", method: .get) { response in
+                #expect(String(buffer: response.body).contains("/pages/2/preview.png?w=timber"))
+            }
         }
+    }
+}
+
+let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+func run(_ path: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
+@Suite("Web interface in a real browser", .enabled(if: chromium != nil, "Chromium is not installed"))
+struct BrowserTests {
+    @Test("headless Chromium loads the search page of a running `dossier serve`: results, a preview, a PDF link at the page, escaped text; a screenshot")
+    func browser() throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
+        let port = Int.random(in: 20000...40000)
+        let server = Process()
+        server.executableURL = binary
+        server.arguments = ["serve", "--port", String(port), "--workspace", root.path]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        let base = "http://127.0.0.1:\(port)"
+        var up = false
+        for _ in 0..<100 where !up {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            up = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            close(fd)
+            if !up { usleep(100_000) }
+        }
+        #expect(up)
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(root.path)/chrome"]
+        let dom = try run(chromium!, flags + ["--dump-dom", "\(base)/?q=timber"])
+        #expect(dom.contains("class=\"hit\""))
+        #expect(dom.contains("/pages/2/preview.png"))
+        #expect(dom.contains("/file#page=2\">p. 2 (printed 1)"))
+        #expect(dom.contains("&lt;script&gt;"))
+        #expect(!dom.contains("<script>alert"))
+        let shot = root.appendingPathComponent("search.png")
+        _ = try run(chromium!, flags + ["--screenshot=\(shot.path)", "--window-size=1100,800", "\(base)/?q=timber"])
+        let png = try Data(contentsOf: shot)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
     }
 }
