@@ -292,7 +292,7 @@ public enum WebApp {
         var body = "<h1>\(HTML.escape(path))</h1><div class=\"note\">"
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
-            var rendered = HTML.escape(String(line))
+            var rendered = HTML.markdownLine(String(line))
             for citation in citations[number] ?? [] {
                 let status = states[citation.normalizedURL] ?? "new"
                 rendered += " <span class=\"status \(HTML.escape(status))\">\(HTML.escape(status))</span>"
@@ -347,6 +347,32 @@ enum HTML {
         return "/notes/" + encoded.joined(separator: "/") + "#L\(line)"
     }
 
+    /// One line of a note as HTML: escaped, with Markdown links, bare URLs,
+    /// headings, emphasis and task boxes rendered. Only http(s) links become links.
+    static func markdownLine(_ line: String) -> String {
+        var text = escape(line)
+        // Task boxes and headings.
+        if let range = text.range(of: #"^(\s*[-*+] )\[ \]"#, options: .regularExpression) {
+            text.replaceSubrange(range, with: text[range].dropLast(3) + "☐")
+        } else if let range = text.range(of: #"^(\s*[-*+] )\[[xX]\]"#, options: .regularExpression) {
+            text.replaceSubrange(range, with: text[range].dropLast(3) + "☑")
+        }
+        if let range = text.range(of: #"^#{1,6} "#, options: .regularExpression) {
+            let level = text[range].filter { $0 == "#" }.count
+            text = "<strong class=\"h\(level)\">" + text[range.upperBound...] + "</strong>"
+        }
+        // [label](https://…) → a link; then bare URLs that are not already inside one.
+        let link = try! NSRegularExpression(pattern: #"\[([^\]]*)\]\((https?://[^\s)]+(?:\([^\s)]*\)[^\s)]*)*)\)"#)
+        text = link.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
+                                             withTemplate: "<a href=\"$2\" rel=\"noreferrer\">$1</a>")
+        let bare = try! NSRegularExpression(pattern: #"(?<![\"=>])\bhttps?://[^\s<\"]+[^\s<\".,;:!?)]"#)
+        text = bare.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
+                                             withTemplate: "<a href=\"$0\" rel=\"noreferrer\">$0</a>")
+        let bold = try! NSRegularExpression(pattern: #"\*\*([^*]+)\*\*"#)
+        text = bold.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "<b>$1</b>")
+        return text
+    }
+
     /// The words the `[start, end)` scalar ranges mark, without repeats.
     static func marked(_ text: String, _ ranges: [[Int]]) -> [String] {
         let scalars = Array(text.unicodeScalars)
@@ -399,7 +425,8 @@ enum HTML {
         section.document { border-top: 1px solid #ddd; margin-top: 1rem; } .kind { font-size: .8rem; color: #666; text-transform: uppercase; }
         .url, .cited, .where, .count, .hint { color: #555; font-size: .9rem; margin: .2rem 0; }
         .snippet { margin: .2rem 0 .8rem 1rem; } .error { color: #a51d2d; white-space: pre-wrap; }
-        .note .line { font-family: ui-monospace, monospace; white-space: pre-wrap; } .note .line:target { background: #fce588; }
+        .note .line { white-space: pre-wrap; } .note .line:target { background: #fce588; }
+        .h1 { font-size: 1.4em; } .h2 { font-size: 1.25em; } .h3 { font-size: 1.1em; }
         .number { color: #999; text-decoration: none; display: inline-block; width: 3em; text-align: right; }
         .status { font-size: .75rem; border-radius: .3rem; padding: 0 .3rem; background: #eee; }
         .status.failed, .status.blocked { background: #f6c6c6; }

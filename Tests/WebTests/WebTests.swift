@@ -20,7 +20,7 @@ func webWorkspace() throws -> URL {
         .init(label: "i", lines: ["Preface"]),
         .init(label: "1", lines: ["Seized code: <script>alert(1)</script> in a timber shipment"]),
     ], to: workspace.library.appendingPathComponent("hostile.pdf"), title: "Hostile <b>title</b>")
-    try Data("# Reading\n- [ ] [Report](https://example.org/r.pdf) on timber\n".utf8)
+    try Data("# Reading\n- [ ] [Report](https://example.org/r.pdf) on timber\n- [evil](javascript:alert(1)) <script>alert(2)</script>\n".utf8)
         .write(to: workspace.notes.appendingPathComponent("reading.md"))
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
     let process = Process()
@@ -128,7 +128,10 @@ struct WebTests {
                 #expect(response.status == .ok)
                 let body = String(buffer: response.body)
                 #expect(body.contains("id=\"L2\""))
-                #expect(body.contains("[Report](https://example.org/r.pdf)"))
+                #expect(body.contains("☐ <a href=\"https://example.org/r.pdf\" rel=\"noreferrer\">Report</a> on timber"))
+                #expect(body.contains("<strong class=\"h1\">Reading</strong>"))
+                #expect(!body.contains("href=\"javascript"))
+                #expect(body.contains("&lt;script&gt;alert(2)&lt;/script&gt;") && !body.contains("<script>alert(2)"))
                 #expect(body.contains("class=\"status new\""))
             }
             try await client.execute(uri: "/links", method: .get) { response in
