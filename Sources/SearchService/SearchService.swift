@@ -205,9 +205,18 @@ public enum SearchResults {
         }
         let started = DispatchTime.now()
         let snapshot = try IndexSnapshot(folder: workspace.index)
-        var ranked = Searcher(snapshot: snapshot).rank(node)
-        let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         let filtering = request.doc != nil || request.note != nil || request.site != nil || request.kind != nil
+        let searcher = Searcher(snapshot: snapshot)
+        if request.flat && !filtering {
+            // Only the page asked for is ranked in full; the total is counted.
+            let top = searcher.top(node, k: request.offset + request.limit)
+            let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+            let results = try build(Array(top.hits.dropFirst(request.offset)), offset: request.offset, node: node, catalog: catalog, workspace: workspace)
+            return (Output(query: request.query, fts5Query: friendly.fts5 == request.query ? nil : friendly.fts5,
+                           total: top.total, tookMs: tookMs, results: results), friendly.hints)
+        }
+        var ranked = searcher.rank(node)
+        let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         let owner = (filtering || !request.flat) ? try catalog.passageDocuments() : [:]
         if filtering {
             let allowed = try allowedDocuments(request, catalog, workspace)

@@ -148,3 +148,52 @@ struct DifferentialTests {
         #expect(withHits > 150)
     }
 }
+
+@Suite("Top-k fast path")
+struct TopKTests {
+    @Test("terms, prefixes, OR and AND of terms: top(k) gives rank()'s first k, the same doubles, and FTS5's order", arguments: [UInt64(11), 12])
+    func fastPath(seed: UInt64) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-topk-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var corpus = Corpus(seed: seed, size: 80)
+        var live: [Int64: String] = [:]
+        let fts = FTS5Table()
+        let writer = try IndexWriter(folder: dir)
+        for round in 0..<3 {
+            let rows = (0..<300).map { i in (Int64(round * 1000 + i + 1), corpus.passage()) }
+            for (id, text) in rows { live[id] = text }
+            fts.insert(rows)
+            if round == 2 {
+                let victims = live.keys.sorted().filter { _ in corpus.random.chance(10) }
+                for id in victims { live[id] = nil }
+                fts.delete(victims)
+            }
+            let snapshot = live
+            _ = try writer.sync(live: Set(live.keys)) { ids in ids.map { ($0, snapshot[$0]!) } }
+        }
+        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        var checked = 0
+        for i in 0..<200 {
+            let terms = (0..<(1 + i % 4)).map { _ in corpus.term() }
+            let query: String
+            switch i % 4 {
+            case 0: query = terms[0]
+            case 1: query = "\"\(String(corpus.word().prefix(2)))\"*"
+            case 2: query = terms.joined(separator: " OR ")
+            default: query = terms.joined(separator: " AND ")
+            }
+            let node = try QueryParser().parse(query)
+            let full = searcher.rank(node)
+            let expected = try #require(fts.search(query))
+            for k in [1, 10, 100] {
+                let top = searcher.top(node, k: k)
+                #expect(top.total == full.count, "\(query)")
+                #expect(top.hits.map(\.passageID) == full.prefix(k).map(\.passageID), "\(query) k=\(k)")
+                #expect(zip(top.hits, expected).allSatisfy { $0.passageID == $1.0 && $0.bm25.bitPattern == $1.1.bitPattern }, "\(query) k=\(k)")
+            }
+            checked += 1
+        }
+        #expect(checked == 200)
+    }
+}

@@ -87,10 +87,10 @@ struct SearchCommand: ParsableCommand {
             var line: Line
             do {
                 let node = try QueryParser().parse(FriendlyQuery(text).fts5)
-                let ranked = searcher.rank(node)
+                let top = searcher.top(node, k: offset + limit)
                 let took = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-                let page = ranked.dropFirst(offset).prefix(limit)
-                line = Line(query: text, total: ranked.count, tookMs: took,
+                let page = top.hits.dropFirst(offset).prefix(limit)
+                line = Line(query: text, total: top.total, tookMs: took,
                             results: page.enumerated().map { Flat(rank: offset + $0.offset + 1, passageId: $0.element.passageID, score: $0.element.score) })
             } catch {
                 line = Line(query: text, total: 0, tookMs: 0, results: nil, error: "\(error)")

@@ -114,6 +114,24 @@ public final class SegmentReader: @unchecked Sendable {
     public func terms() -> [TermEntry] { (0..<termCount).map(entry) }
 
     /// Calls `body` with each posting of `entry`: local passage number and positions.
+    /// Calls `body` with each posting's local passage number and term
+    /// frequency, skipping over the positions without decoding them into arrays.
+    public func forEachFrequency(_ entry: TermEntry, _ body: (Int, Int) -> Void) {
+        data.withUnsafeBytes { raw in
+            var p = entry.postings
+            var local = -1
+            for _ in 0..<entry.documentFrequency {
+                local += Int(readVarint(raw, &p))
+                let f = Int(readVarint(raw, &p))
+                for _ in 0..<f {
+                    while raw[p] & 0x80 != 0 { p += 1 }
+                    p += 1
+                }
+                body(local, f)
+            }
+        }
+    }
+
     public func forEachPosting(_ entry: TermEntry, _ body: (Int, [UInt32]) -> Void) {
         data.withUnsafeBytes { raw in
             var p = entry.postings
