@@ -281,7 +281,11 @@ final class Execution {
 
     /// Start positions where the phrase's terms stand consecutively (fts5ExprPhraseIsMatch).
     func phrasePositions(_ state: PhraseState) -> [Int64] {
-        let lists = state.terms.map(\.positions)
+        Self.phraseStarts(state.terms.map(\.positions), first: state.phrase.first)
+    }
+
+    /// fts5ExprPhraseIsMatch: the starts where term j stands at start + j.
+    static func phraseStarts(_ lists: [[Int64]], first: Bool) -> [Int64] {
         var indexes = [Int](repeating: 0, count: lists.count)
         guard lists.allSatisfy({ !$0.isEmpty }) else { return [] }
         var out: [Int64] = []
@@ -302,7 +306,7 @@ final class Execution {
                     }
                 }
             } while !matched
-            if !state.phrase.first || position == 0 { out.append(position) }
+            if !first || position == 0 { out.append(position) }
             for t in 0..<lists.count {
                 indexes[t] += 1
                 if indexes[t] >= lists[t].count { break outer }

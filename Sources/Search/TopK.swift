@@ -40,6 +40,9 @@ extension Searcher {
     /// The best `k` hits and the number of matches, by the fast path when the
     /// query's shape allows, else by ranking every match.
     public func top(_ query: QueryNode, k: Int) -> SearchResult {
+        if snapshot.passageCount > 0, case .nearset(let phrases, _) = query, phrases.count == 1, phrases[0].terms.count > 1 {
+            return phraseTop(phrases[0], k: k)
+        }
         guard snapshot.passageCount > 0, query != .empty, let shape = simpleShape(query), case .terms(let phrases, let and) = shape else {
             let ranked = rank(query)
             return SearchResult(total: ranked.count, hits: Array(ranked.prefix(k)))
@@ -81,6 +84,62 @@ extension Searcher {
             heap.insert(SearchHit(passageID: id, bm25: scorer.bm25(length: lengths[id] ?? 0, frequencies: f)))
         }
         return SearchResult(total: candidates.count, hits: heap.sorted())
+    }
+}
+
+extension Searcher {
+    /// A lone phrase: its row is scored by the number of places it stands,
+    /// whatever else the row holds. Term frequencies find the rows holding
+    /// every term; only those rows' positions are kept and matched.
+    func phraseTop(_ phrase: Phrase, k: Int) -> SearchResult {
+        var counts: [Int64: Int] = [:]
+        var lengths: [Int64: Int] = [:]
+        for (s, reader) in snapshot.segments.enumerated() {
+            let deleted = snapshot.deleted[s]
+            let entries = phrase.terms.map { term -> [SegmentReader.TermEntry] in
+                let bytes = Array(term.text.utf8)
+                return term.prefix ? reader.lookup(prefix: bytes) : reader.lookup(bytes).map { [$0] } ?? []
+            }
+            guard entries.allSatisfy({ !$0.isEmpty }) else { continue }
+            // Rows holding every term, rarest term first.
+            let order = entries.indices.sorted { entries[$0].reduce(0) { $0 + $1.documentFrequency } < entries[$1].reduce(0) { $0 + $1.documentFrequency } }
+            var candidates: Set<Int>?
+            for j in order {
+                var rows = Set<Int>()
+                for entry in entries[j] {
+                    reader.forEachFrequency(entry) { local, _ in
+                        if !deleted.contains(local), candidates?.contains(local) ?? true { rows.insert(local) }
+                    }
+                }
+                candidates = rows
+                if rows.isEmpty { break }
+            }
+            guard let rows = candidates, !rows.isEmpty else { continue }
+            // Positions of each term in those rows only.
+            var positions = [[Int: [Int64]]](repeating: [:], count: entries.count)
+            for j in entries.indices {
+                for entry in entries[j] {
+                    reader.forEachPosting(entry) { local, list in
+                        guard rows.contains(local) else { return }
+                        positions[j][local, default: []].append(contentsOf: list.map { Int64($0) })
+                    }
+                }
+                if entries[j].count > 1 { for key in positions[j].keys { positions[j][key]!.sort() } }
+            }
+            for local in rows {
+                let starts = Execution.phraseStarts(positions.map { $0[local] ?? [] }, first: phrase.first)
+                guard !starts.isEmpty else { continue }
+                let id = reader.passageID(local)
+                counts[id] = starts.count
+                lengths[id] = reader.length(local)
+            }
+        }
+        let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: [counts.count])
+        var heap = BoundedHeap(capacity: k)
+        for (id, count) in counts {
+            heap.insert(SearchHit(passageID: id, bm25: scorer.bm25(length: lengths[id] ?? 0, frequencies: [Double(count)])))
+        }
+        return SearchResult(total: counts.count, hits: heap.sorted())
     }
 }
 

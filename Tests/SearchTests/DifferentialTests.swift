@@ -151,7 +151,7 @@ struct DifferentialTests {
 
 @Suite("Top-k fast path")
 struct TopKTests {
-    @Test("terms, prefixes, OR and AND of terms: top(k) gives rank()'s first k, the same doubles, and FTS5's order", arguments: [UInt64(11), 12])
+    @Test("terms, prefixes, OR and AND of terms, phrases: top(k) gives rank()'s first k, the same doubles, and FTS5's order", arguments: [UInt64(11), 12])
     func fastPath(seed: UInt64) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-topk-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -174,17 +174,26 @@ struct TopKTests {
         }
         let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
         var checked = 0
-        for i in 0..<200 {
+        let texts = Array(live.values)
+        var phrasesWithHits = 0
+        for i in 0..<300 {
             let terms = (0..<(1 + i % 4)).map { _ in corpus.term() }
+            // Two or three consecutive words of a real passage.
+            let words = texts[corpus.random.below(texts.count)].split(separator: " ").map { $0.filter { $0.isLetter || $0.isNumber } }.filter { !$0.isEmpty }
+            let start = words.count > 3 ? corpus.random.below(words.count - 3) : 0
+            let phrase = words.dropFirst(start).prefix(2 + i % 2).joined(separator: " ")
             let query: String
-            switch i % 4 {
+            switch i % 6 {
             case 0: query = terms[0]
             case 1: query = "\"\(String(corpus.word().prefix(2)))\"*"
             case 2: query = terms.joined(separator: " OR ")
-            default: query = terms.joined(separator: " AND ")
+            case 3: query = terms.joined(separator: " AND ")
+            case 4: query = "\"\(phrase)\""
+            default: query = i % 12 == 5 ? "^\"\(phrase)\"" : "\"\(phrase)\"*"
             }
             let node = try QueryParser().parse(query)
             let full = searcher.rank(node)
+            if i % 6 >= 4, !full.isEmpty { phrasesWithHits += 1 }
             let expected = try #require(fts.search(query))
             for k in [1, 10, 100] {
                 let top = searcher.top(node, k: k)
@@ -194,6 +203,7 @@ struct TopKTests {
             }
             checked += 1
         }
-        #expect(checked == 200)
+        #expect(checked == 300)
+        #expect(phrasesWithHits > 60)
     }
 }
