@@ -39,6 +39,8 @@ public struct URLState: Sendable, Codable, Equatable {
     public var cited: Bool
     /// The document its content is, once extracted.
     public var documentID: Int?
+    /// When the last note citing it stopped citing it (ISO 8601), if none does.
+    public var uncitedSince: String?
 }
 
 /// What a fetch or an attach found, to be recorded.
@@ -88,7 +90,7 @@ extension CatalogStore {
     static let urlColumns = """
         u.id, u.url, u.status, u.http_status, u.final_url, u.etag, u.last_modified, u.content_type, u.sha256, u.size,
         u.kind, u.error, u.checked_at, u.last_success_at, u.failures, p.url,
-        (u.uncited_since IS NULL OR (p.id IS NOT NULL AND p.uncited_since IS NULL)), u.document_id
+        (u.uncited_since IS NULL OR (p.id IS NOT NULL AND p.uncited_since IS NULL)), u.document_id, u.uncited_since
         """
 
     static func urlState(_ row: Row) -> URLState {
@@ -97,7 +99,7 @@ extension CatalogStore {
                  contentType: row.optionalString(7), sha256: row.optionalString(8), size: row.optionalInt(9),
                  kind: row.optionalString(10), error: row.optionalString(11), checkedAt: row.optionalString(12),
                  lastSuccessAt: row.optionalString(13), failures: row.int(14), derivedFrom: row.optionalString(15),
-                 cited: row.int(16) != 0, documentID: row.optionalInt(17))
+                 cited: row.int(16) != 0, documentID: row.optionalInt(17), uncitedSince: row.optionalString(18))
     }
 
     /// Every URL, cited or not, by URL.
@@ -162,9 +164,6 @@ extension CatalogStore {
 extension CatalogStore {
     /// URLs no note has cited since before `cutoff` (ISO 8601).
     public func expiredURLs(before cutoff: String) throws -> [URLState] {
-        try urlStates().filter { !$0.cited }.filter { state in
-            let since = try? database.scalar("SELECT uncited_since FROM urls WHERE id = ?1", [state.id])?.string
-            return (since ?? nil).map { $0 < cutoff } ?? false
-        }
+        try urlStates().filter { !$0.cited && ($0.uncitedSince.map { $0 < cutoff } ?? false) }
     }
 }

@@ -1,3 +1,4 @@
+import DossierCore
 import Foundation
 
 /// PDF → ``ExtractedDocument``: poppler's page text, normalized for the whole

@@ -147,36 +147,3 @@ final class PersistentWorker {
         return body
     }
 }
-
-extension ExtractionPool {
-    /// Extracts every path with persistent workers (one per core, each
-    /// restarted after a crash or a timeout); `completion` as in ``run(_:completion:)``.
-    public func runPersistent(_ paths: [String], completion: @Sendable (Int, Result<ExtractedDocument, ExtractionError>) -> Void) {
-        let lock = NSLock()
-        let next = SharedCounter()
-        DispatchQueue.concurrentPerform(iterations: min(concurrency, paths.count)) { _ in
-            let worker = PersistentWorker(executable: executable, arguments: arguments + ["--serve"])
-            while true {
-                let index = next.increment()
-                guard index < paths.count else { break }
-                let result = worker.extract(paths[index], timeout: timeout)
-                lock.lock()
-                completion(index, result)
-                lock.unlock()
-            }
-            worker.stop()
-        }
-    }
-}
-
-final class SharedCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-
-    func increment() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value - 1
-    }
-}

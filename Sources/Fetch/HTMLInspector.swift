@@ -1,19 +1,18 @@
+import DossierCore
 import Foundation
 
 /// What the fetcher needs to know about a web page without parsing it fully.
 enum HTMLInspector {
-    /// The kind of content, from its first bytes and Content-Type.
+    /// The kind of content, from its first bytes (``DocumentKind/sniff(_:)``)
+    /// and, for HTML without markup near the start, its Content-Type.
     static func kind(head: [UInt8], contentType: String?) -> ContentKind {
-        let magic = Array("%PDF-".utf8)
-        if head.count >= magic.count,
-           (0...(head.count - magic.count)).contains(where: { head[$0..<($0 + magic.count)].elementsEqual(magic) }) {
-            return .pdf
+        switch DocumentKind.sniff(head) {
+        case .pdf: return .pdf
+        case .html: return .html
+        case .other:
+            let type = contentType?.lowercased() ?? ""
+            return type.contains("text/html") || type.contains("application/xhtml") ? .html : .unsupported
         }
-        let type = contentType?.lowercased() ?? ""
-        if type.contains("text/html") || type.contains("application/xhtml") { return .html }
-        let text = String(decoding: head.prefix(2048), as: UTF8.self).lowercased()
-        if ["<!doctype html", "<html", "<head", "<body", "<title"].contains(where: text.contains) { return .html }
-        return .unsupported
     }
 
     /// `<meta name="citation_pdf_url" content="…">`, resolved against `base`.

@@ -40,13 +40,6 @@ public struct Searcher: Sendable {
         self.snapshot = snapshot
     }
 
-    /// Runs `query`; returns the total and hits `offset..<offset+limit`.
-    public func search(_ query: QueryNode, limit: Int = 10, offset: Int = 0) -> SearchResult {
-        let ranked = rank(query)
-        let page = ranked.dropFirst(offset).prefix(limit)
-        return SearchResult(total: ranked.count, hits: Array(page))
-    }
-
     /// Every matching passage, ranked.
     public func rank(_ query: QueryNode) -> [SearchHit] {
         guard snapshot.passageCount > 0, query != .empty else { return [] }
@@ -97,6 +90,8 @@ public struct Searcher: Sendable {
 
     /// Rows where `phrase` alone matches: FTS5's xQueryPhrase count, BM25's n(q).
     func phraseHits(_ phrase: Phrase, _ doclists: [QueryTerm: Execution.Doclist]) -> Int {
+        // A lone term (or prefix) matches exactly the rows of its doclist.
+        if phrase.terms.count == 1, !phrase.first, let list = doclists[phrase.terms[0]] { return list.rows.count }
         let single = Execution(.nearset([Phrase(index: 0, terms: phrase.terms, first: phrase.first)], distance: nil)) { doclists[$0] ?? doclist($0) }
         var count = 0
         single.run { _, _ in count += 1 }

@@ -157,22 +157,27 @@ struct NormalizationTests {
 
 @Suite("Worker isolation")
 struct ExtractionPoolTests {
+    /// Runs the pool on one path with a stand-in worker (a shell script speaking the protocol).
+    func extract(_ script: String, timeout: Int = 120) -> Result<ExtractedDocument, ExtractionError> {
+        let pool = ExtractionPool(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", script, "sh"], concurrency: 1, timeout: timeout)
+        final class Box: @unchecked Sendable { var result: Result<ExtractedDocument, ExtractionError>? }
+        let box = Box()
+        pool.run(["x.pdf"]) { _, result in box.result = result }
+        return box.result!
+    }
+
     @Test("a worker that hangs is stopped at the time limit")
     func hang() {
-        let pool = ExtractionPool(executable: URL(fileURLWithPath: "/bin/sleep"), arguments: [], timeout: 1)
-        #expect(pool.extract("30") == .failure(.timedOut(seconds: 1)))
+        #expect(extract("read path; sleep 30", timeout: 1) == .failure(.timedOut(seconds: 1)))
     }
 
     @Test("a worker that crashes is reported, not fatal")
     func crash() {
-        let pool = ExtractionPool(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", "kill -SEGV $$", "sh"])
-        #expect(pool.extract("x") == .failure(.crashed("signal 11, segmentation fault")))
+        #expect(extract("read path; kill -SEGV $$") == .failure(.crashed("signal 11, segmentation fault")))
     }
 
-    @Test("a worker's one-line error is passed on")
+    @Test("a worker's one-line error is passed on; the next document gets the same worker")
     func failure() {
-        let pool = ExtractionPool(executable: URL(fileURLWithPath: "/bin/sh"),
-                                  arguments: ["-c", "echo 'dossier-extract: encrypted' >&2; exit 3", "sh"])
-        #expect(pool.extract("x") == .failure(.encrypted))
+        #expect(extract("read path; echo 'ERR dossier-extract: encrypted'; sleep 5") == .failure(.encrypted))
     }
 }

@@ -47,10 +47,6 @@ struct RealCorpusTests {
             let phrase = words[start...(start + 3)].joined(separator: " ").precomposedStringWithCompatibilityMapping
             let ours = document.pages[number - 1].text.replacingOccurrences(of: "\n", with: " ")
             #expect(ours.contains(phrase), "\(file) p. \(number): \(phrase)")
-            for other in document.pages where other.index != number && other.text.contains(phrase) {
-                // The phrase may repeat elsewhere (running heads); it must at least be on its page.
-                _ = other
-            }
             checked += 1
         }
         #expect(checked > 0)

@@ -138,7 +138,7 @@ struct IndexCommand: ParsableCommand {
             executable: Self.executable, arguments: ["worker", "extract", "--memory-mb", String(memoryMb)],
             concurrency: jobs, timeout: timeout)
         let box = SummaryBox(summary: summary, catalog: catalog, candidates: todo, command: self)
-        pool.runPersistent(todo.map(\.url.path)) { index, result in box.store(index, result) }
+        pool.run(todo.map(\.url.path)) { index, result in box.store(index, result) }
         summary = box.summary
         if let failure = box.failure { throw failure }
         try catalog.linkURLsToDocuments()
@@ -150,14 +150,19 @@ struct IndexCommand: ParsableCommand {
 
     /// Notes are documents too: each note whose bytes the catalog has no
     /// document for is made one (sections as pages, blocks as passages).
+    /// The notes were just scanned into the catalog, so their digests there
+    /// are current: only a note without a document for its digest is read.
     func indexNotes(_ workspace: Workspace, _ catalog: CatalogStore, _ summary: inout Summary) throws {
         var current = Set<String>()
-        for url in NoteFolder.list(workspace.notes) {
-            let path = workspace.relativePath(of: url)
+        for (path, digest) in try catalog.noteDigests().sorted(by: { $0.key < $1.key }) {
+            if !force, try catalog.document(sha256: digest) != nil {
+                current.insert(path + "\t" + digest)
+                continue
+            }
+            let url = workspace.root.appendingPathComponent(path)
             guard let data = try? Data(contentsOf: url), let format = NoteFormat(pathExtension: url.pathExtension) else { continue }
             let sha = SHA256.hex(of: data)
             current.insert(path + "\t" + sha)
-            if !force, try catalog.document(sha256: sha) != nil { continue }
             let document = NoteDocument.make(NoteParser.parse(data, format: format), title: url.deletingPathExtension().lastPathComponent)
             let id = try catalog.storeDocument(sha256: sha, kind: "note", path: path, source: "note", result: .success(document))
             let item = Item(path: path, document: id, pages: document.pages.count,

@@ -102,15 +102,9 @@ struct OpenCommand: ParsableCommand {
         }
     }
 
-    func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    func quote(_ s: String) -> String { Shell.quote(s) }
 
-    func which(_ name: String) -> String? {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let path = "\(folder)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
+    func which(_ name: String) -> String? { Shell.which(name) }
 
     func runShell(_ command: String, wait: Bool) throws {
         print(command)

@@ -54,7 +54,7 @@ struct ScheduleCommand: ParsableCommand {
         return "cd \(quote(root)) && \(quote(binary)) update --workspace \(quote(root)) >> \(quote(root))/index/logs/update-$(date +\\%F).log 2>&1"
     }
 
-    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    static func quote(_ s: String) -> String { Shell.quote(s) }
 }
 
 protocol Scheduler {
@@ -186,6 +186,9 @@ struct CronScheduler: Scheduler {
 
 /// Running a helper program.
 enum Shell {
+    /// `s` in single quotes for /bin/sh.
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
     static func which(_ name: String) -> String? {
         for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let path = "\(folder)/\(name)"
