@@ -97,6 +97,7 @@ let package = Package(
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Notes", "DossierCore", "TestSupport", "CPoppler"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CSQLite"]),
+        .testTarget(name: "IndexTests", dependencies: ["Index", "DossierCore"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "TestSupport"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestSupport"]),
         .testTarget(

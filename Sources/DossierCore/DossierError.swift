@@ -13,6 +13,9 @@ public enum DossierError: Error, CustomStringConvertible, Sendable, Equatable {
     case catalog(String)
     /// Anything the user asked for that cannot be done as asked.
     case usage(String)
+    /// The index on disk is in a format this version no longer reads; it is
+    /// derived data, rebuilt from the catalog.
+    case indexFormat(String)
 
     public var description: String {
         switch self {
@@ -20,6 +23,7 @@ public enum DossierError: Error, CustomStringConvertible, Sendable, Equatable {
         case .io(let path, let reason): return "\(path): \(reason)"
         case .catalog(let message): return "catalog: \(message)"
         case .usage(let message): return message
+        case .indexFormat(let message): return message
         }
     }
 }

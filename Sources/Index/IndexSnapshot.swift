@@ -10,7 +10,7 @@ public final class IndexSnapshot: @unchecked Sendable {
     /// Open segments, in manifest order.
     public let segments: [SegmentReader]
     /// Per segment, the deleted local passage numbers.
-    public let deleted: [Set<Int>]
+    public let deleted: [Deletions]
     /// Live passages.
     public let passageCount: Int
     /// Tokens in live passages.
@@ -39,17 +39,16 @@ public final class IndexSnapshot: @unchecked Sendable {
     init(manifest: Manifest, segments: [SegmentReader]) {
         self.manifest = manifest
         self.segments = segments
-        var deleted: [Set<Int>] = []
+        var deleted: [Deletions] = []
         var passages = 0
         var tokens: UInt64 = 0
         for (reader, entry) in zip(segments, manifest.segments) {
-            var locals = Set<Int>()
-            let ids = reader.passageIDs
+            var locals = Deletions(capacity: reader.count)
             for id in entry.deleted {
-                if let local = Self.binarySearch(ids, id) { locals.insert(local) }
+                if let local = reader.local(of: id) { locals.insert(local) }
             }
             var segmentTokens = reader.tokenCount
-            for local in locals { segmentTokens -= UInt64(reader.length(local)) }
+            for local in locals.members { segmentTokens -= UInt64(reader.length(local)) }
             deleted.append(locals)
             passages += reader.count - locals.count
             tokens += segmentTokens
@@ -59,28 +58,12 @@ public final class IndexSnapshot: @unchecked Sendable {
         tokenCount = tokens
     }
 
-    static func binarySearch(_ ids: [Int64], _ id: Int64) -> Int? {
-        var lo = 0, hi = ids.count - 1
-        while lo <= hi {
-            let mid = (lo + hi) / 2
-            if ids[mid] < id { lo = mid + 1 } else if ids[mid] > id { hi = mid - 1 } else { return mid }
-        }
-        return nil
-    }
-
     /// The length in tokens of a live passage, if the index holds it.
     public func length(ofPassage id: Int64) -> Int? {
         for (s, reader) in segments.enumerated() {
             let count = reader.count
             guard count > 0, reader.passageID(0) <= id, reader.passageID(count - 1) >= id else { continue }
-            var lo = 0, hi = count - 1
-            while lo <= hi {
-                let mid = (lo + hi) / 2
-                let value = reader.passageID(mid)
-                if value < id { lo = mid + 1 } else if value > id { hi = mid - 1 } else {
-                    return deleted[s].contains(mid) ? nil : reader.length(mid)
-                }
-            }
+            if let local = reader.local(of: id) { return deleted[s].contains(local) ? nil : reader.length(local) }
         }
         return nil
     }
@@ -98,14 +81,50 @@ public final class IndexSnapshot: @unchecked Sendable {
     public func vocabulary() -> [String: Int] {
         var out: [String: Int] = [:]
         for (s, reader) in segments.enumerated() {
-            for entry in reader.terms() {
+            reader.forEachTerm { term, entry in
                 var df = entry.documentFrequency
                 if !deleted[s].isEmpty {
                     df = 0
-                    reader.forEachPosting(entry) { local, _ in if !deleted[s].contains(local) { df += 1 } }
+                    reader.forEachFrequency(entry) { local, _ in if !deleted[s].contains(local) { df += 1 } }
                 }
-                if df > 0 { out[String(decoding: entry.term, as: UTF8.self), default: 0] += df }
+                if df > 0 { out[String(decoding: term, as: UTF8.self), default: 0] += df }
             }
+        }
+        return out
+    }
+}
+
+/// The deleted passages of one segment, by local number: a bitset, so that
+/// the hot loops of search test a passage with one load and a mask.
+public struct Deletions: Sendable {
+    var words: [UInt64]
+    /// Deleted passages.
+    public private(set) var count = 0
+
+    init(capacity: Int) { words = [UInt64](repeating: 0, count: (capacity + 63) / 64) }
+
+    mutating func insert(_ local: Int) {
+        let bit = UInt64(1) << UInt64(local & 63)
+        if words[local >> 6] & bit == 0 {
+            words[local >> 6] |= bit
+            count += 1
+        }
+    }
+
+    /// Whether local passage `local` is deleted.
+    @inline(__always)
+    public func contains(_ local: Int) -> Bool {
+        local >> 6 < words.count && words[local >> 6] & (UInt64(1) << UInt64(local & 63)) != 0
+    }
+
+    /// Whether nothing is deleted.
+    public var isEmpty: Bool { count == 0 }
+
+    /// The deleted local numbers, ascending.
+    public var members: [Int] {
+        var out: [Int] = []
+        for (w, word) in words.enumerated() where word != 0 {
+            for b in 0..<64 where word & (UInt64(1) << UInt64(b)) != 0 { out.append(w * 64 + b) }
         }
         return out
     }

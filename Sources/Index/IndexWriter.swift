@@ -11,17 +11,34 @@ import Glibc
 ///
 /// One writer at a time: the writer holds `index/write.lock` with `flock`
 /// for as long as it lives. A commit writes the new segment (if passages were
-/// added), records deletions in the manifest, merges when there are too many
-/// segments or too many deletions, and then replaces the manifest atomically.
-/// A process killed before that rename leaves the previous generation intact;
-/// a segment file it had written is unreferenced and is removed by the next
-/// commit.
+/// added), records deletions in the manifest, merges segments by the tiered
+/// policy below, and then replaces the manifest atomically. A process killed
+/// before that rename leaves the previous generation intact; a segment file
+/// it had written is unreferenced and is removed by the next commit.
+///
+/// **Analysis runs on every core**: the passages to add are cut into
+/// consecutive runs, one ``SegmentWriter`` per run fills in parallel, and the
+/// writers serialize into one segment.
+///
+/// **Tiered merging** keeps the number of segments logarithmic in the size of
+/// the index, so that searches do not slow down as nightly updates add small
+/// segments: segments fall in tiers by live passages (tier t holds fewer than
+/// `mergeFactor^(t+1) × 64`), and whenever `mergeFactor` adjacent segments sit
+/// in the same tier they are merged into one, which lands in a higher tier.
+/// A segment with more than a fifth of its passages deleted is rewritten
+/// without them. Only adjacent segments are merged, so passage ids stay in
+/// ascending ranges from one segment to the next (the catalog never reuses
+/// an id), which lets a merge concatenate postings instead of re-sorting them.
 public final class IndexWriter {
     /// The index folder.
     public let folder: URL
     let lockDescriptor: Int32
-    /// Most segments before they are merged into one.
-    public var maximumSegments = 8
+    /// Adjacent segments of one tier that trigger a merge.
+    public var mergeFactor = 4
+    /// Passages analyzed in memory before a segment is cut (bounds memory).
+    public var passagesPerSegment = 200_000
+    /// Threads analyzing passages.
+    public var threads = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 
     /// Opens the index in `folder` for writing, waiting for any other writer
     /// unless `wait` is false, in which case it fails at once.
@@ -55,48 +72,49 @@ public final class IndexWriter {
     }
 
     /// Makes the index hold exactly the passages `live` names: those not yet
-    /// indexed are read with `text(ids)` and added in one new segment, those
+    /// indexed are read with `text(ids)` and added in new segments, those
     /// indexed but no longer live are deleted. Commits a generation if
-    /// anything changed.
+    /// anything changed. An index in a format this version no longer reads
+    /// is replaced by one built from `live`.
     public func sync(live: Set<Int64>, text: ([Int64]) throws -> [(Int64, String)]) throws -> CommitSummary {
         var manifest = try Manifest.read(in: folder)
-        let snapshot = try IndexSnapshot(folder: folder)
+        var retired: [String] = []
+        let snapshot: IndexSnapshot
+        do {
+            snapshot = try IndexSnapshot(folder: folder)
+        } catch DossierError.indexFormat {
+            retired = manifest.segments.map(\.name)
+            manifest.segments = []
+            snapshot = IndexSnapshot(manifest: manifest, segments: [])
+        }
         let indexed = snapshot.livePassageIDs()
         let toAdd = live.subtracting(indexed).sorted()
         let toDelete = indexed.subtracting(live)
-        guard !toAdd.isEmpty || !toDelete.isEmpty else {
+        guard !toAdd.isEmpty || !toDelete.isEmpty || !retired.isEmpty else {
             cleanUp(keeping: Set(manifest.segments.map(\.name) + manifest.retired), alsoDelete: [])
             return CommitSummary(generation: manifest.generation, added: 0, deleted: 0, merged: false)
         }
         // Deletions go to the segment holding each passage.
         if !toDelete.isEmpty {
             for (s, reader) in snapshot.segments.enumerated() {
-                let ids = reader.passageIDs
-                let hits = toDelete.filter { IndexSnapshot.binarySearch(ids, $0) != nil }
+                let hits = toDelete.filter { reader.local(of: $0) != nil }
                 if !hits.isEmpty { manifest.segments[s].deleted = (manifest.segments[s].deleted + hits).sorted() }
             }
         }
-        var retired = manifest.segments.filter { $0.deleted.count >= $0.passages }.map(\.name)
+        retired += manifest.segments.filter { $0.deleted.count >= $0.passages }.map(\.name)
         manifest.segments.removeAll { $0.deleted.count >= $0.passages }
-        if !toAdd.isEmpty {
-            var writer = SegmentWriter()
-            for (id, passage) in try text(toAdd).sorted(by: { $0.0 < $1.0 }) { writer.add(id: id, text: passage) }
+        var start = 0
+        while start < toAdd.count {
+            let batch = Array(toAdd[start..<min(toAdd.count, start + passagesPerSegment)])
+            start += batch.count
+            let writers = try analyze(text(batch).sorted(by: { $0.0 < $1.0 }))
             let name = String(format: "seg-%06d", manifest.nextSegment)
             manifest.nextSegment += 1
-            try writer.write(to: segmentURL(name))
-            manifest.segments.append(Manifest.Segment(name: name, passages: writer.count, tokens: writer.tokens, deleted: []))
+            try SegmentWriter.write(writers, to: segmentURL(name))
+            manifest.segments.append(Manifest.Segment(name: name, passages: writers.reduce(0) { $0 + $1.count },
+                                                      tokens: writers.reduce(0) { $0 + $1.tokens }, deleted: []))
         }
-        var merged = false
-        let deletedTotal = manifest.segments.reduce(0) { $0 + $1.deleted.count }
-        let passagesTotal = manifest.segments.reduce(0) { $0 + $1.passages }
-        if manifest.segments.count > maximumSegments || (passagesTotal > 0 && deletedTotal * 5 > passagesTotal) {
-            retired += manifest.segments.map(\.name)
-            let name = String(format: "seg-%06d", manifest.nextSegment)
-            manifest.nextSegment += 1
-            let segment = try merge(manifest.segments, into: name)
-            manifest.segments = segment.passages > 0 ? [segment] : []
-            merged = true
-        }
+        let merged = try mergeTiers(&manifest, retired: &retired)
         let previouslyRetired = manifest.retired
         manifest.retired = retired
         manifest.generation += 1
@@ -106,35 +124,90 @@ public final class IndexWriter {
         return CommitSummary(generation: manifest.generation, added: toAdd.count, deleted: toDelete.count, merged: merged)
     }
 
+    /// Analyzes `passages` (ascending ids) on `threads` threads, one writer per consecutive run.
+    func analyze(_ passages: [(Int64, String)]) -> [SegmentWriter] {
+        let parts = passages.count < 512 ? 1 : threads
+        let size = (passages.count + parts - 1) / max(1, parts)
+        /// One slot per thread; each thread writes only its own.
+        final class Slots: @unchecked Sendable {
+            let items: UnsafeMutableBufferPointer<SegmentWriter>
+            init(_ n: Int) {
+                items = .allocate(capacity: n)
+                items.initialize(repeating: SegmentWriter())
+            }
+            deinit { items.deinitialize().deallocate() }
+        }
+        let slots = Slots(parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var writer = SegmentWriter()
+            let lo = part * size, hi = min(passages.count, lo + size)
+            if lo < hi { for i in lo..<hi { writer.add(id: passages[i].0, text: passages[i].1) } }
+            slots.items[part] = writer
+        }
+        return Array(slots.items)
+    }
+
     func segmentURL(_ name: String) -> URL { folder.appendingPathComponent("segments/\(name).seg") }
 
-    /// Writes one segment holding the live passages of `segments`.
-    func merge(_ segments: [Manifest.Segment], into name: String) throws -> Manifest.Segment {
-        var passages: [Int64: (length: UInt32, terms: [(String, [UInt32])])] = [:]
-        for entry in segments {
-            let reader = try SegmentReader(url: segmentURL(entry.name))
-            let deleted = Set(entry.deleted)
-            var ids: [Int64] = []
-            for local in 0..<reader.count {
-                let id = reader.passageID(local)
-                ids.append(id)
-                if !deleted.contains(id) { passages[id] = (UInt32(reader.length(local)), []) }
-            }
-            for term in reader.terms() {
-                let text = String(decoding: term.term, as: UTF8.self)
-                reader.forEachPosting(term) { local, positions in
-                    let id = ids[local]
-                    if passages[id] != nil { passages[id]!.terms.append((text, positions)) }
+    /// The tier of a segment with `live` passages.
+    func tier(_ live: Int) -> Int {
+        var t = 0
+        var limit = 64 * mergeFactor
+        while live >= limit, t < 30 {
+            t += 1
+            limit *= mergeFactor
+        }
+        return t
+    }
+
+    /// Applies the tiered policy until it asks for nothing; returns whether anything merged.
+    func mergeTiers(_ manifest: inout Manifest, retired: inout [String]) throws -> Bool {
+        var merged = false
+        while true {
+            let segments = manifest.segments
+            let live = segments.map { $0.passages - $0.deleted.count }
+            var run: Range<Int>?
+            // A segment with too many deletions is rewritten alone.
+            if let s = segments.indices.first(where: { segments[$0].deleted.count * 5 > segments[$0].passages }) {
+                run = s..<(s + 1)
+            } else {
+                var i = 0
+                while i < segments.count, run == nil {
+                    var j = i
+                    while j < segments.count, tier(live[j]) == tier(live[i]) { j += 1 }
+                    if j - i >= mergeFactor { run = i..<(i + mergeFactor) }
+                    i = j
                 }
             }
+            guard let range = run else { return merged }
+            let name = String(format: "seg-%06d", manifest.nextSegment)
+            manifest.nextSegment += 1
+            let segment = try merge(Array(segments[range]), into: name)
+            retired += segments[range].map(\.name)
+            manifest.segments.replaceSubrange(range, with: segment.passages > 0 ? [segment] : [])
+            merged = true
         }
-        var writer = SegmentWriter()
-        for id in passages.keys.sorted() {
-            let passage = passages[id]!
-            writer.add(id: id, length: passage.length, terms: passage.terms)
+    }
+
+    /// Writes one segment holding the live passages of `segments` (adjacent,
+    /// in manifest order): each is read back into a writer, without its deleted
+    /// passages, and the writers serialize as one.
+    func merge(_ segments: [Manifest.Segment], into name: String) throws -> Manifest.Segment {
+        var writers: [SegmentWriter] = []
+        for entry in segments {
+            let reader = try SegmentReader(url: segmentURL(entry.name))
+            let snapshot = IndexSnapshot(manifest: Manifest(segments: [entry]), segments: [reader])
+            writers.append(SegmentWriter(reading: reader, deleted: snapshot.deleted[0]))
         }
-        if writer.count > 0 { try writer.write(to: segmentURL(name)) }
-        return Manifest.Segment(name: name, passages: writer.count, tokens: writer.tokens, deleted: [])
+        writers.removeAll { $0.count == 0 }
+        // Ranges ascend from one segment to the next unless the catalog's ids
+        // were reset; then the passages are re-sorted one by one.
+        var ascending = true
+        for (a, b) in zip(writers, writers.dropFirst()) where a.ids.last! >= b.ids.first! { ascending = false }
+        if !ascending { writers = [SegmentWriter(resorting: writers)] }
+        let passages = writers.reduce(0) { $0 + $1.count }
+        if passages > 0 { try SegmentWriter.write(writers, to: segmentURL(name)) }
+        return Manifest.Segment(name: name, passages: passages, tokens: writers.reduce(0) { $0 + $1.tokens }, deleted: [])
     }
 
     /// Removes segment files no generation a reader may hold still names, and

@@ -50,6 +50,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// An empty index.
     public init() {}
 
+    init(segments: [Segment]) { self.segments = segments }
+
     static func coder() -> (JSONEncoder, JSONDecoder) {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -100,11 +100,14 @@ struct DifferentialTests {
         var live: [Int64: String] = [:]
         var nextID: Int64 = 1
         let writer = try IndexWriter(folder: dir)
-        writer.maximumSegments = 3
+        // Small tiers, so that these commits merge; more analysis threads than
+        // cores, so that the first commit serializes three writers as one segment.
+        writer.mergeFactor = 2
+        writer.threads = 3
         // Several commits: adds and deletes, as updates do.
         for round in 0..<5 {
             var added: [(Int64, String)] = []
-            for _ in 0..<(round == 0 ? 400 : 120) {
+            for _ in 0..<(round == 0 ? 600 : 120) {
                 added.append((nextID, corpus.passage()))
                 nextID += 1 + Int64(corpus.random.below(3))
             }
@@ -151,7 +154,7 @@ struct DifferentialTests {
 
 @Suite("Top-k fast path")
 struct TopKTests {
-    @Test("terms, prefixes, OR and AND of terms, phrases: top(k) gives rank()'s first k, the same doubles, and FTS5's order", arguments: [UInt64(11), 12])
+    @Test("terms, prefixes, OR and AND of terms and prefixes, phrases: top(k) gives rank()'s total and first k, the same doubles, and FTS5's order", arguments: [UInt64(11), 12])
     func fastPath(seed: UInt64) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-topk-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -176,24 +179,27 @@ struct TopKTests {
         var checked = 0
         let texts = Array(live.values)
         var phrasesWithHits = 0
-        for i in 0..<300 {
+        for i in 0..<400 {
             let terms = (0..<(1 + i % 4)).map { _ in corpus.term() }
             // Two or three consecutive words of a real passage.
             let words = texts[corpus.random.below(texts.count)].split(separator: " ").map { $0.filter { $0.isLetter || $0.isNumber } }.filter { !$0.isEmpty }
             let start = words.count > 3 ? corpus.random.below(words.count - 3) : 0
             let phrase = words.dropFirst(start).prefix(2 + i % 2).joined(separator: " ")
             let query: String
-            switch i % 6 {
+            let prefix = "\"\(String(corpus.word().prefix(2)))\"*"
+            switch i % 8 {
             case 0: query = terms[0]
-            case 1: query = "\"\(String(corpus.word().prefix(2)))\"*"
+            case 1: query = prefix
             case 2: query = terms.joined(separator: " OR ")
             case 3: query = terms.joined(separator: " AND ")
             case 4: query = "\"\(phrase)\""
-            default: query = i % 12 == 5 ? "^\"\(phrase)\"" : "\"\(phrase)\"*"
+            case 5: query = i % 16 == 5 ? "^\"\(phrase)\"" : "\"\(phrase)\"*"
+            case 6: query = "\(terms[0]) OR \(prefix) OR \(terms[0])"
+            default: query = "\(prefix) AND \(terms[0]) AND \(terms[0])"
             }
             let node = try QueryParser().parse(query)
             let full = searcher.rank(node)
-            if i % 6 >= 4, !full.isEmpty { phrasesWithHits += 1 }
+            if i % 8 == 4 || i % 8 == 5, !full.isEmpty { phrasesWithHits += 1 }
             let expected = try #require(fts.search(query))
             for k in [1, 10, 100] {
                 let top = searcher.top(node, k: k)
@@ -203,7 +209,7 @@ struct TopKTests {
             }
             checked += 1
         }
-        #expect(checked == 300)
+        #expect(checked == 400)
         #expect(phrasesWithHits > 60)
     }
 }

@@ -1,63 +1,95 @@
-/// # Segment file format (version 1)
+/// # Segment file format (version 2)
 ///
 /// A segment is one immutable file, `index/segments/<name>.seg`, holding the
 /// inverted index of a batch of passages. It is written once, fsynced, and
 /// only ever read (memory-mapped) afterwards; deleting passages never touches
 /// it (deletions live in the manifest), and merging writes a new segment.
 ///
-/// All integers are little-endian. `varint` is LEB128 (7 bits per byte, high
-/// bit set on all but the last byte).
+/// All fixed-width integers are little-endian; `varint` is LEB128.
 ///
 /// ```text
-/// header      8  magic "DOSSEG01"
+/// header      8  magic "DOSSEG02"
 ///             8  passage count n
 ///             8  token count (sum of the passages' lengths)
 ///             8  term count t
-///             8  offset of the passage table
-///             8  offset of the term index
-///             8  offset of the term dictionary
+///             8  offset of the passage ids
+///             8  offset of the passage lengths
+///             8  offset of the dictionary's block index
+///             8  number of dictionary blocks
+///             8  offset of the dictionary
 ///             8  offset of the postings
-/// passages    n × 8   passage ids, ascending (a passage's *local number* is
+///             8  offset of the positions
+///             8  offset of the padding (= file size − 8)
+/// ids         n × 8   passage ids, ascending (a passage's *local number* is
 ///                     its place in this table)
-///             n × 4   passage lengths in tokens (exact: BM25 needs them)
-/// term index  t × 8   offset of each term's entry in the dictionary
-/// dictionary  per term, in byte order of the terms:
-///               varint term length, term bytes (UTF-8),
-///               varint document frequency (passages holding the term),
-///               varint offset of its postings from the start of the postings
-/// postings    per term: for each passage holding it, in ascending order:
-///               varint local number − previous local number (the first
-///               against −1, so never 0),
-///               varint term frequency f,
-///               f × varint position − previous position (the first against 0)
+/// lengths     n × 4   passage lengths in tokens (exact: BM25 needs them)
+/// dictionary  block index and front-coded terms (see TermDictionary.swift)
+/// postings    per term, in dictionary order: skip table and blocks of 128
+///             bit-packed postings (see Postings/PostingsWriter.swift)
+/// positions   per term, in dictionary order: one bit-packed group per block
+/// padding     8 zero bytes, so that 8-byte reads of packed runs stay in the file
 /// ```
 ///
 /// Positions count the passage's tokens from 0, as FTS5 does; phrases and
 /// NEAR need them. The header's counts are the segment's statistics; the
 /// index adds them up over live segments and subtracts deleted passages, so
 /// BM25 sees exact collection statistics.
+///
+/// Version 1 (`DOSSEG01`, varint postings with positions inline and no skip
+/// data) is no longer read: an index holding it is rebuilt from the catalog
+/// by the next `dossier index` or `dossier update`.
 enum SegmentFormat {
-    static let magic: [UInt8] = Array("DOSSEG01".utf8)
-    static let headerSize = 64
+    static let magic: [UInt8] = Array("DOSSEG02".utf8)
+    static let previousMagic: [UInt8] = Array("DOSSEG01".utf8)
+    static let headerSize = 96
+    static let paddingSize = 8
 }
 
-/// Appends a LEB128 varint.
-@inline(__always)
-func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-    var v = value
-    while v >= 0x80 {
-        out.append(UInt8(v & 0x7F) | 0x80)
-        v >>= 7
+/// Writes a segment's sections as terms arrive in byte order, then assembles
+/// the file (see ``SegmentFormat``).
+struct SegmentSerializer {
+    var dictionary = TermDictionaryWriter()
+    var postings: [UInt8] = []
+    var positions: [UInt8] = []
+    var scratch: [UInt32] = []
+    let lengths: [UInt32]
+
+    init(lengths: [UInt32]) { self.lengths = lengths }
+
+    /// Adds a term and its postings; terms must come in byte order.
+    mutating func add(term: UnsafeBufferPointer<UInt8>, docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt32>,
+                      positions termPositions: UnsafeBufferPointer<UInt32>) {
+        dictionary.add(term, documentFrequency: docs.count, postings: UInt64(postings.count), positions: UInt64(positions.count))
+        lengths.withUnsafeBufferPointer { lengths in
+            encodeTerm(docs: docs, tfs: tfs, positions: termPositions, lengths: lengths,
+                       postings: &postings, positionsOut: &positions, scratch: &scratch)
+        }
     }
-    out.append(UInt8(v))
-}
 
-@inline(__always)
-func appendUInt64(_ value: UInt64, to out: inout [UInt8]) {
-    withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
-}
-
-@inline(__always)
-func appendUInt32(_ value: UInt32, to out: inout [UInt8]) {
-    withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+    /// The file's bytes.
+    func finish(ids: [Int64], tokens: UInt64) -> [UInt8] {
+        let n = ids.count
+        let idsStart = SegmentFormat.headerSize
+        let lengthsStart = idsStart + n * 8
+        let indexStart = lengthsStart + n * 4
+        let dictionaryStart = indexStart + dictionary.blockOffsets.count * 4
+        let postingsStart = dictionaryStart + dictionary.bytes.count
+        let positionsStart = postingsStart + postings.count
+        let paddingStart = positionsStart + positions.count
+        var out: [UInt8] = []
+        out.reserveCapacity(paddingStart + SegmentFormat.paddingSize)
+        out.append(contentsOf: SegmentFormat.magic)
+        for value in [n, Int(tokens), dictionary.count, idsStart, lengthsStart, indexStart, dictionary.blockOffsets.count,
+                      dictionaryStart, postingsStart, positionsStart, paddingStart] {
+            appendUInt64(UInt64(value), to: &out)
+        }
+        for id in ids { appendUInt64(UInt64(bitPattern: id), to: &out) }
+        for length in lengths { appendUInt32(length, to: &out) }
+        for offset in dictionary.blockOffsets { appendUInt32(offset, to: &out) }
+        out.append(contentsOf: dictionary.bytes)
+        out.append(contentsOf: postings)
+        out.append(contentsOf: positions)
+        out.append(contentsOf: repeatElement(0, count: SegmentFormat.paddingSize))
+        return out
+    }
 }

@@ -1,166 +1,173 @@
 import DossierCore
 import Foundation
 
-/// A segment opened for reading: the file is memory-mapped, and terms are
-/// found by binary search over the term index without copying the file.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A segment opened for reading (see ``SegmentFormat``). The file is
+/// memory-mapped (and its pages mapped in at once, so that the first query
+/// pays no page faults); terms are found in the front-coded dictionary
+/// without copying, and postings are read through ``PostingCursor``s.
 public final class SegmentReader: @unchecked Sendable {
     /// The segment's name (its file name without `.seg`).
     public let name: String
-    let data: Data
+    let base: UnsafeRawPointer
+    let size: Int
     /// Passages in the segment.
     public let count: Int
     /// Tokens in the segment's passages.
     public let tokenCount: UInt64
-    let termCount: Int
-    let passagesOffset: Int
-    let termIndexOffset: Int
-    let dictionaryOffset: Int
-    let postingsOffset: Int
+    /// Distinct terms in the segment.
+    public let termCount: Int
+    let idsOffset: Int
+    let lengthsOffset: Int
+    let dictionary: TermDictionaryReader
 
     /// Opens `url`.
     public init(url: URL) throws {
         name = url.deletingPathExtension().lastPathComponent
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw DossierError.io(path: url.path, reason: "cannot open segment (\(Workspace.reason(error)))")
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw DossierError.io(path: url.path, reason: "cannot open segment (\(String(cString: strerror(errno))))")
         }
-        guard data.count >= SegmentFormat.headerSize, data.prefix(8).elementsEqual(SegmentFormat.magic) else {
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw DossierError.io(path: url.path, reason: String(cString: strerror(errno))) }
+        let size = Int(info.st_size)
+        guard size >= SegmentFormat.headerSize + SegmentFormat.paddingSize else {
+            throw DossierError.io(path: url.path, reason: "not a Dossier segment (too short)")
+        }
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), map != MAP_FAILED else {
+            throw DossierError.io(path: url.path, reason: "cannot map segment (\(String(cString: strerror(errno))))")
+        }
+        let base = UnsafeRawPointer(map)
+        func u64(_ at: Int) -> Int { Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self))) }
+        let magic = Array(UnsafeRawBufferPointer(start: base, count: 8))
+        guard magic == SegmentFormat.magic else {
+            munmap(map, size)
+            if magic == SegmentFormat.previousMagic {
+                throw DossierError.indexFormat("the index was written by an older Dossier (segment format 1); `dossier index` rebuilds it from the catalog")
+            }
             throw DossierError.io(path: url.path, reason: "not a Dossier segment (bad header)")
         }
-        func u64(_ at: Int) -> Int { Int(data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: UInt64.self).littleEndian }) }
-        self.data = data
-        count = u64(8)
-        tokenCount = UInt64(u64(16))
-        termCount = u64(24)
-        passagesOffset = u64(32)
-        termIndexOffset = u64(40)
-        dictionaryOffset = u64(48)
-        postingsOffset = u64(56)
-        guard passagesOffset + count * 12 <= termIndexOffset, termIndexOffset + termCount * 8 <= dictionaryOffset,
-              dictionaryOffset <= postingsOffset, postingsOffset <= data.count else {
+        let n = u64(8), terms = u64(24)
+        let ids = u64(32), lengths = u64(40), index = u64(48), blocks = u64(56), dict = u64(64), postings = u64(72),
+            positions = u64(80), padding = u64(88)
+        guard ids == SegmentFormat.headerSize, lengths == ids + n * 8, index == lengths + n * 4, dict == index + blocks * 4,
+              dict <= postings, postings <= positions, positions <= padding, padding + SegmentFormat.paddingSize == size,
+              blocks == (terms + TermDictionaryFormat.blockSize - 1) / TermDictionaryFormat.blockSize else {
+            munmap(map, size)
             throw DossierError.io(path: url.path, reason: "segment is truncated or corrupt")
         }
+        self.base = base
+        self.size = size
+        count = n
+        tokenCount = UInt64(u64(16))
+        termCount = terms
+        idsOffset = ids
+        lengthsOffset = lengths
+        dictionary = TermDictionaryReader(base: base, indexOffset: index, blocks: blocks, dictionaryOffset: dict,
+                                          termCount: terms, postingsOffset: postings, positionsOffset: positions)
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: base), size)
     }
 
     /// The global id of local passage `local`.
+    @inline(__always)
     public func passageID(_ local: Int) -> Int64 {
-        data.withUnsafeBytes { Int64(bitPattern: $0.loadUnaligned(fromByteOffset: passagesOffset + local * 8, as: UInt64.self).littleEndian) }
+        Int64(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: idsOffset + local * 8, as: UInt64.self)))
     }
 
     /// The length in tokens of local passage `local`.
+    @inline(__always)
     public func length(_ local: Int) -> Int {
-        data.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: passagesOffset + count * 8 + local * 4, as: UInt32.self).littleEndian) }
+        Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: lengthsOffset + local * 4, as: UInt32.self)))
     }
 
     /// All passage ids, ascending.
     public var passageIDs: [Int64] { (0..<count).map(passageID) }
 
+    /// The local number of passage `id`, if the segment holds it.
+    public func local(of id: Int64) -> Int? {
+        var lo = 0, hi = count - 1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            let value = passageID(mid)
+            if value < id { lo = mid + 1 } else if value > id { hi = mid - 1 } else { return mid }
+        }
+        return nil
+    }
+
     /// A term's dictionary entry.
-    public struct TermEntry {
-        /// The term's bytes.
-        public var term: [UInt8]
-        /// Passages holding it.
+    public struct TermEntry: Sendable {
+        /// Passages holding the term.
         public var documentFrequency: Int
         /// Where its postings start in the file.
         var postings: Int
-    }
-
-    func entry(_ index: Int) -> TermEntry {
-        data.withUnsafeBytes { raw in
-            var p = dictionaryOffset + Int(raw.loadUnaligned(fromByteOffset: termIndexOffset + index * 8, as: UInt64.self).littleEndian)
-            let length = Int(readVarint(raw, &p))
-            let term = Array(raw[p..<(p + length)])
-            p += length
-            let df = Int(readVarint(raw, &p))
-            let offset = Int(readVarint(raw, &p))
-            return TermEntry(term: term, documentFrequency: df, postings: postingsOffset + offset)
-        }
-    }
-
-    /// Index of the first term not less than `key`.
-    func lowerBound(_ key: [UInt8]) -> Int {
-        var lo = 0, hi = termCount
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if entry(mid).term.lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        /// Where its positions start in the file.
+        var positions: Int
     }
 
     /// The entry of `term`, if the segment has it.
     public func lookup(_ term: [UInt8]) -> TermEntry? {
-        let i = lowerBound(term)
-        guard i < termCount else { return nil }
-        let e = entry(i)
-        return e.term == term ? e : nil
+        guard termCount > 0 else { return nil }
+        var found: TermEntry?
+        term.withUnsafeBufferPointer { key in
+            dictionary.scan(from: dictionary.block(for: key)) { bytes, entry in
+                if bytes.elementsEqual(key) { found = entry; return false }
+                return bytes.lexicographicallyPrecedes(key)
+            }
+        }
+        return found
     }
 
     /// Entries of every term that starts with `prefix`.
     public func lookup(prefix: [UInt8]) -> [TermEntry] {
-        var i = lowerBound(prefix)
+        guard termCount > 0 else { return [] }
         var out: [TermEntry] = []
-        while i < termCount {
-            let e = entry(i)
-            guard e.term.starts(with: prefix) else { break }
-            out.append(e)
-            i += 1
+        prefix.withUnsafeBufferPointer { key in
+            dictionary.scan(from: dictionary.block(for: key)) { bytes, entry in
+                if bytes.starts(with: key) {
+                    out.append(entry)
+                    return true
+                }
+                return bytes.lexicographicallyPrecedes(key)
+            }
         }
         return out
     }
 
-    /// Every term with its entry, in byte order (for merging and vocabulary).
-    public func terms() -> [TermEntry] { (0..<termCount).map(entry) }
+    /// Calls `body` with every term, in byte order, and its entry.
+    public func forEachTerm(_ body: (UnsafeBufferPointer<UInt8>, TermEntry) -> Void) {
+        guard termCount > 0 else { return }
+        dictionary.scan(from: 0) { bytes, entry in
+            body(bytes, entry)
+            return true
+        }
+    }
 
-    /// Calls `body` with each posting of `entry`: local passage number and positions.
-    /// Calls `body` with each posting's local passage number and term
-    /// frequency, skipping over the positions without decoding them into arrays.
+    /// A cursor over `entry`'s postings.
+    public func cursor(_ entry: TermEntry) -> PostingCursor {
+        PostingCursor(reader: self, entry: entry)
+    }
+
+    /// Calls `body` with each posting's local passage number and term frequency.
     public func forEachFrequency(_ entry: TermEntry, _ body: (Int, Int) -> Void) {
-        data.withUnsafeBytes { raw in
-            var p = entry.postings
-            var local = -1
-            for _ in 0..<entry.documentFrequency {
-                local += Int(readVarint(raw, &p))
-                let f = Int(readVarint(raw, &p))
-                for _ in 0..<f {
-                    while raw[p] & 0x80 != 0 { p += 1 }
-                    p += 1
-                }
-                body(local, f)
-            }
-        }
+        let cursor = cursor(entry)
+        while cursor.doc != PostingCursor.end { cursor.drainBlock(body) }
     }
 
+    /// Calls `body` with each posting's local passage number and positions.
     public func forEachPosting(_ entry: TermEntry, _ body: (Int, [UInt32]) -> Void) {
-        data.withUnsafeBytes { raw in
-            var p = entry.postings
-            var local = -1
-            var positions: [UInt32] = []
-            for _ in 0..<entry.documentFrequency {
-                local += Int(readVarint(raw, &p))
-                let f = Int(readVarint(raw, &p))
-                positions.removeAll(keepingCapacity: true)
-                var last: UInt32 = 0
-                for _ in 0..<f {
-                    last += UInt32(readVarint(raw, &p))
-                    positions.append(last)
-                }
-                body(local, positions)
-            }
+        let cursor = cursor(entry)
+        var positions: [UInt32] = []
+        while cursor.doc != PostingCursor.end {
+            cursor.positions(into: &positions)
+            body(cursor.doc, positions)
+            cursor.next()
         }
-    }
-}
-
-@inline(__always)
-func readVarint(_ raw: UnsafeRawBufferPointer, _ p: inout Int) -> UInt64 {
-    var value: UInt64 = 0
-    var shift: UInt64 = 0
-    while true {
-        let b = raw[p]
-        p += 1
-        value |= UInt64(b & 0x7F) << shift
-        if b < 0x80 { return value }
-        shift += 7
     }
 }

@@ -1,0 +1,103 @@
+/// # Bit packing
+///
+/// A block of unsigned integers is stored with one bit width for the whole
+/// block, the smallest that holds its largest value: value i occupies bits
+/// `i*w ..< (i+1)*w`, least significant bit first, in a byte string of
+/// `ceil(count*w / 8)` bytes. A width of 0 means every value is 0 and takes
+/// no bytes.
+///
+/// Reading loads 8 bytes at a time with an unaligned little-endian load, so a
+/// reader may touch up to 7 bytes past the end of a packed run; segment
+/// files end with 8 bytes of padding so that this is always inside the file.
+/// (Dossier assumes a little-endian host, as every platform Swift targets on
+/// Linux is.)
+enum BitPacking {
+    /// Bits needed to hold `value` (0 for 0).
+    @inline(__always)
+    static func width(_ value: UInt32) -> Int {
+        value == 0 ? 0 : 32 - value.leadingZeroBitCount
+    }
+
+    /// Bytes taken by `count` values of `width` bits.
+    @inline(__always)
+    static func byteCount(count: Int, width: Int) -> Int {
+        (count * width + 7) >> 3
+    }
+
+    /// Appends `values` packed at `width` bits each.
+    static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, into out: inout [UInt8]) {
+        guard width > 0 else { return }
+        var accumulator: UInt64 = 0
+        var bits = 0
+        for value in values {
+            accumulator |= UInt64(value) << UInt64(bits)
+            bits += width
+            while bits >= 8 {
+                out.append(UInt8(truncatingIfNeeded: accumulator))
+                accumulator >>= 8
+                bits -= 8
+            }
+        }
+        if bits > 0 { out.append(UInt8(truncatingIfNeeded: accumulator)) }
+    }
+
+    /// Reads `count` values of `width` bits starting at `base` into `out`.
+    @inline(__always)
+    static func unpack(_ base: UnsafeRawPointer, count: Int, width: Int, into out: UnsafeMutablePointer<UInt32>) {
+        guard width > 0 else {
+            out.update(repeating: 0, count: count)
+            return
+        }
+        let mask = (UInt64(1) << UInt64(width)) &- 1
+        var bit = 0
+        for i in 0..<count {
+            let word = base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
+            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            bit += width
+        }
+    }
+
+    /// Value `index` of a run packed at `width` bits.
+    @inline(__always)
+    static func value(_ base: UnsafeRawPointer, at index: Int, width: Int) -> UInt32 {
+        guard width > 0 else { return 0 }
+        let bit = index * width
+        let word = base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
+        return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((UInt64(1) << UInt64(width)) &- 1))
+    }
+}
+
+/// Appends a LEB128 varint (7 bits per byte, high bit set on all but the last).
+@inline(__always)
+func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+    var v = value
+    while v >= 0x80 {
+        out.append(UInt8(v & 0x7F) | 0x80)
+        v >>= 7
+    }
+    out.append(UInt8(v))
+}
+
+/// Reads a LEB128 varint at `base + p`, advancing `p`.
+@inline(__always)
+func readVarint(_ base: UnsafeRawPointer, _ p: inout Int) -> UInt64 {
+    var value: UInt64 = 0
+    var shift: UInt64 = 0
+    while true {
+        let b = base.load(fromByteOffset: p, as: UInt8.self)
+        p += 1
+        value |= UInt64(b & 0x7F) << shift
+        if b < 0x80 { return value }
+        shift += 7
+    }
+}
+
+@inline(__always)
+func appendUInt64(_ value: UInt64, to out: inout [UInt8]) {
+    withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+}
+
+@inline(__always)
+func appendUInt32(_ value: UInt32, to out: inout [UInt8]) {
+    withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+}

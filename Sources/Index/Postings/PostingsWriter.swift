@@ -1,0 +1,126 @@
+/// # Postings and positions of one term
+///
+/// A term's postings list names, in ascending order, the passages (by *local
+/// number*, their place in the segment's passage table) that hold the term,
+/// each with its term frequency `tf`. It is cut into **blocks of 128
+/// postings**; the last block may be shorter.
+///
+/// ```text
+/// postings of a term (at its dictionary entry's postings offset):
+///   skip table   only when the term has more than one block; per block,
+///                5 × u32 little-endian:
+///                  last local number in the block,
+///                  offset of the block from the start of the term's postings,
+///                  offset of the block's positions group from the start of
+///                    the term's positions,
+///                  largest tf in the block,
+///                  shortest passage length (tokens) in the block
+///   blocks       a full block (128 postings):
+///                  u8 width wd, u8 width wf,
+///                  128 × (local − previous local − 1) bit-packed at wd
+///                    (the first against the previous block's last local, or −1),
+///                  128 × (tf − 1) bit-packed at wf
+///                a short last block: per posting
+///                  varint (local − previous local), varint tf
+///
+/// positions of a term (at its dictionary entry's positions offset):
+///   one group per block: u8 width wp, then for each posting of the block in
+///   order, its tf positions as deltas (the first against 0), all bit-packed
+///   at wp (see ``BitPacking``)
+/// ```
+///
+/// The skip table lets a cursor jump over blocks without decoding them, and
+/// its last two fields bound what any passage of the block can add to a
+/// BM25 score: the term's contribution grows with tf and shrinks with the
+/// passage's length, so (largest tf, shortest length) bounds every posting of
+/// the block whatever the collection statistics at query time. A term held
+/// by one block has no skip table; its cursor decodes the block (fewer than
+/// 129 postings) and computes the same figures.
+///
+/// Positions are needed only by phrases and NEAR: they live apart from the
+/// postings, so scoring terms never reads them, and a phrase decodes the
+/// positions of just the passages that hold all its terms.
+enum PostingsFormat {
+    /// Postings per block.
+    static let blockSize = 128
+    /// Bytes per skip-table entry.
+    static let skipEntrySize = 20
+}
+
+/// Appends one term's postings and positions (see ``PostingsFormat``).
+///
+/// - Parameters:
+///   - docs: ascending local numbers.
+///   - tfs: the term frequency of each.
+///   - positions: each posting's positions in order, ascending within a posting.
+///   - lengths: passage lengths by local number.
+func encodeTerm(docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt32>, positions: UnsafeBufferPointer<UInt32>,
+                lengths: UnsafeBufferPointer<UInt32>, postings: inout [UInt8], positionsOut: inout [UInt8],
+                scratch: inout [UInt32]) {
+    let size = PostingsFormat.blockSize
+    let df = docs.count
+    let blocks = (df + size - 1) / size
+    let termStart = postings.count
+    let positionsStart = positionsOut.count
+    if blocks > 1 { postings.append(contentsOf: repeatElement(0, count: blocks * PostingsFormat.skipEntrySize)) }
+    if scratch.count < size { scratch = [UInt32](repeating: 0, count: size) }
+    var previous: Int64 = -1
+    var p = 0
+    for b in 0..<blocks {
+        let lo = b * size, hi = min(df, lo + size)
+        let blockOffset = postings.count - termStart
+        let positionsOffset = positionsOut.count - positionsStart
+        if hi - lo == size {
+            var maxDelta: UInt32 = 0, maxTF: UInt32 = 0
+            for i in lo..<hi {
+                let delta = UInt32(Int64(docs[i]) - previous - 1)
+                scratch[i - lo] = delta
+                maxDelta = max(maxDelta, delta)
+                maxTF = max(maxTF, tfs[i] - 1)
+                previous = Int64(docs[i])
+            }
+            let wd = BitPacking.width(maxDelta), wf = BitPacking.width(maxTF)
+            postings.append(UInt8(wd))
+            postings.append(UInt8(wf))
+            scratch.withUnsafeBufferPointer { BitPacking.pack(UnsafeBufferPointer(rebasing: $0[0..<size]), width: wd, into: &postings) }
+            for i in lo..<hi { scratch[i - lo] = tfs[i] - 1 }
+            scratch.withUnsafeBufferPointer { BitPacking.pack(UnsafeBufferPointer(rebasing: $0[0..<size]), width: wf, into: &postings) }
+        } else {
+            for i in lo..<hi {
+                appendVarint(UInt64(Int64(docs[i]) - previous), to: &postings)
+                appendVarint(UInt64(tfs[i]), to: &postings)
+                previous = Int64(docs[i])
+            }
+        }
+        // The block's positions group, and its bounds.
+        var count = 0
+        for i in lo..<hi { count += Int(tfs[i]) }
+        if scratch.count < count { scratch = [UInt32](repeating: 0, count: count) }
+        var maxDelta: UInt32 = 0, maxTF: UInt32 = 0, minLength = UInt32.max
+        var k = 0
+        for i in lo..<hi {
+            var last: UInt32 = 0
+            for _ in 0..<Int(tfs[i]) {
+                let delta = positions[p] - last
+                last = positions[p]
+                scratch[k] = delta
+                maxDelta = max(maxDelta, delta)
+                k += 1
+                p += 1
+            }
+            maxTF = max(maxTF, tfs[i])
+            minLength = min(minLength, lengths[Int(docs[i])])
+        }
+        let wp = BitPacking.width(maxDelta)
+        positionsOut.append(UInt8(wp))
+        scratch.withUnsafeBufferPointer { BitPacking.pack(UnsafeBufferPointer(rebasing: $0[0..<count]), width: wp, into: &positionsOut) }
+        if blocks > 1 {
+            let entry = termStart + b * PostingsFormat.skipEntrySize
+            for (f, value) in [docs[hi - 1], UInt32(blockOffset), UInt32(positionsOffset), maxTF, minLength].enumerated() {
+                withUnsafeBytes(of: value.littleEndian) { bytes in
+                    for j in 0..<4 { postings[entry + f * 4 + j] = bytes[j] }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Index
+
+/// Top-k for single terms joined by OR or by AND (see `Searcher.top`).
+///
+/// Per segment, one ``PostingCursor`` per query term, in query order, so
+/// that a passage's score is summed in FTS5's order. The disjunction walks
+/// the segment in *windows*: from the smallest local number any cursor
+/// stands on to the first end of a block among them. Inside a window every
+/// cursor is in one block, so the sum of their block bounds bounds every
+/// passage of the window; when it cannot reach the k-th best score the
+/// window's passages are only counted (and a window one cursor covers alone
+/// is counted from the block's size, without decoding it).
+struct TermScorer {
+    let snapshot: IndexSnapshot
+    let phrases: [Phrase]
+    let and: Bool
+
+    func top(_ k: Int) -> SearchResult {
+        var hits = [Int](repeating: 0, count: phrases.count)
+        var cursors: [[PostingCursor?]] = []
+        for (s, reader) in snapshot.segments.enumerated() {
+            var row: [PostingCursor?] = []
+            for (i, phrase) in phrases.enumerated() {
+                if let entry = reader.lookup(Array(phrase.terms[0].text.utf8)) {
+                    hits[i] += liveCount(reader, entry, snapshot.deleted[s])
+                    row.append(reader.cursor(entry))
+                } else {
+                    row.append(nil)
+                }
+            }
+            cursors.append(row)
+        }
+        let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: hits)
+        var heap = BoundedHeap(capacity: k)
+        var total = 0
+        for (s, reader) in snapshot.segments.enumerated() {
+            let row = cursors[s]
+            let deleted = snapshot.deleted[s]
+            if and {
+                guard row.allSatisfy({ $0 != nil }) else { continue }
+                total += conjunction(row.map { $0! }, reader, deleted, scorer, &heap)
+            } else if phrases.count == 1 {
+                if let cursor = row[0] { single(cursor, reader, deleted, scorer, &heap) }
+            } else {
+                let present = row.indices.filter { row[$0] != nil }
+                total += disjunction(present.map { row[$0]! }, present, reader, deleted, scorer, &heap)
+            }
+        }
+        if !and && phrases.count == 1 { total = hits[0] }
+        return SearchResult(total: total, hits: heap.sorted())
+    }
+
+    /// One term: blocks whose bound cannot reach the heap are skipped undecoded.
+    func single(_ cursor: PostingCursor, _ reader: SegmentReader, _ deleted: Deletions, _ scorer: BM25, _ heap: inout BoundedHeap) {
+        for b in 0..<cursor.blockCount {
+            if heap.isFull {
+                let bound = scorer.contribution(0, f: Double(cursor.blockMaxTF(b)), length: Double(cursor.blockMinLength(b)))
+                if prunable(bound, below: heap.threshold) { continue }
+            }
+            cursor.loadBlock(b)
+            for j in 0..<cursor.blockSize(b) {
+                let local = cursor.doc(at: j)
+                let bm25 = -1.0 * scorer.contribution(0, f: Double(cursor.tf(at: j)), length: Double(reader.length(local)))
+                if heap.admits(bm25), !deleted.contains(local) {
+                    heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
+                }
+            }
+        }
+    }
+
+    /// Terms OR'ed: windowed, block-max bounded; returns the passages matched.
+    func disjunction(_ cursors: [PostingCursor], _ phrase: [Int], _ reader: SegmentReader, _ deleted: Deletions,
+                     _ scorer: BM25, _ heap: inout BoundedHeap) -> Int {
+        let end = PostingCursor.end
+        let m = cursors.count
+        var count = 0
+        while true {
+            var lo = end, hi = end
+            for c in cursors where c.doc != end {
+                lo = min(lo, c.doc)
+                hi = min(hi, c.blockLast(c.block))
+            }
+            if lo == end { break }
+            var score = true
+            if heap.isFull {
+                var bound = 0.0
+                var inWindow = 0, only = 0
+                for i in 0..<m where cursors[i].doc <= hi {
+                    let c = cursors[i]
+                    bound += scorer.contribution(phrase[i], f: Double(c.blockMaxTF(c.block)), length: Double(c.blockMinLength(c.block)))
+                    inWindow += 1
+                    only = i
+                }
+                if prunable(bound, below: heap.threshold) {
+                    score = false
+                    // One cursor alone in the window, which ends with its block: count without walking.
+                    let c = cursors[only]
+                    if inWindow == 1, deleted.isEmpty, c.blockLast(c.block) == hi {
+                        count += c.blockPostings - c.position
+                        c.nextBlock()
+                        continue
+                    }
+                }
+            }
+            // Walk the window passage by passage.
+            while true {
+                var d = end
+                for c in cursors where c.doc < d { d = c.doc }
+                if d > hi { break }
+                var sum = 0.0
+                var length = -1.0
+                for i in 0..<m where cursors[i].doc == d {
+                    let c = cursors[i]
+                    if score {
+                        if length < 0 { length = Double(reader.length(d)) }
+                        sum += scorer.contribution(phrase[i], f: Double(c.tf), length: length)
+                    }
+                    c.next()
+                }
+                guard !deleted.contains(d) else { continue }
+                count += 1
+                if score {
+                    let bm25 = -1.0 * sum
+                    if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(d), bm25: bm25)) }
+                }
+            }
+        }
+        return count
+    }
+
+    /// Terms AND'ed: leapfrog from the rarest; returns the passages matched.
+    func conjunction(_ cursors: [PostingCursor], _ reader: SegmentReader, _ deleted: Deletions, _ scorer: BM25,
+                     _ heap: inout BoundedHeap) -> Int {
+        var count = 0
+        intersect(cursors) { local in
+            guard !deleted.contains(local) else { return }
+            count += 1
+            let length = Double(reader.length(local))
+            var sum = 0.0
+            for i in cursors.indices { sum += scorer.contribution(i, f: Double(cursors[i].tf), length: length) }
+            let bm25 = -1.0 * sum
+            if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25)) }
+        }
+        return count
+    }
+}

@@ -1,0 +1,186 @@
+import Index
+
+/// # Top-k retrieval
+///
+/// ``Searcher/rank(_:)`` scores every match through the port of FTS5's
+/// iterators; it is the reference. `top(_:k:)` returns the same first k hits,
+/// the same doubles in the same order, and the same total, faster, for the
+/// query shapes whose BM25 does not depend on how FTS5's iterators were
+/// advanced: one term, terms OR'ed, terms AND'ed (every instance of every
+/// term a matching row holds counts), and a lone phrase (its row is scored
+/// by the places it stands, whatever else the row holds). Other shapes —
+/// NEAR, NOT, nesting, phrases combined with other terms — are ranked in
+/// full.
+///
+/// - **Terms** (``TermScorer``) walk block-compressed postings with
+///   cursors. A block's upper bound (the term's contribution at the block's
+///   largest tf and shortest passage) lets a window of passages whose bounds
+///   sum below the k-th best score be counted without being scored; a lone
+///   term skips such blocks without decoding them, its count being its
+///   document frequency.
+/// - **AND** leapfrogs from the rarest term, seeking the others through the
+///   skip tables.
+/// - **A phrase** is an AND of its terms whose positions are decoded only
+///   for the passages holding all of them. Its BM25 weight needs the number
+///   of passages where it stands, so every candidate is matched; only the
+///   scoring is bounded.
+/// - **Prefixes** merge the frequencies of the terms they expand to.
+///
+/// Every comparison against a bound keeps a relative margin of 1e-9, far
+/// above the rounding of a sum of a few doubles, so no hit that belongs in
+/// the top k is ever pruned (ties on the k-th score go to the lower passage
+/// id, as in `rank`).
+extension Searcher {
+    /// The best `k` hits and the number of matches.
+    public func top(_ query: QueryNode, k: Int) -> SearchResult {
+        guard snapshot.passageCount > 0, query != .empty else { return SearchResult(total: 0, hits: []) }
+        if case .nearset(let phrases, let distance) = query, distance == nil, phrases.count == 1, phrases[0].terms.count > 1 {
+            return phrases[0].terms.contains(where: \.prefix) ? prefixPhraseTop(phrases[0], k: k) : phraseTop(phrases[0], k: k)
+        }
+        if let (phrases, and) = termShape(query) {
+            if phrases.contains(where: { $0.terms[0].prefix }) { return prefixTermsTop(phrases, and: and, k: k) }
+            return TermScorer(snapshot: snapshot, phrases: phrases, and: and).top(k)
+        }
+        let ranked = rank(query)
+        return SearchResult(total: ranked.count, hits: Array(ranked.prefix(k)))
+    }
+
+    /// The phrases of a query made of single terms joined by OR only or by AND only.
+    func termShape(_ node: QueryNode) -> ([Phrase], and: Bool)? {
+        func single(_ n: QueryNode) -> Phrase? {
+            guard case .nearset(let phrases, nil) = n, phrases.count == 1, phrases[0].terms.count == 1, !phrases[0].first else { return nil }
+            return phrases[0]
+        }
+        if let phrase = single(node) { return ([phrase], false) }
+        func flatten(_ n: QueryNode, and: Bool) -> [Phrase]? {
+            if let phrase = single(n) { return [phrase] }
+            switch n {
+            case .or(let l, let r) where !and:
+                guard let a = flatten(l, and: false), let b = flatten(r, and: false) else { return nil }
+                return a + b
+            case .and(let l, let r) where and:
+                guard let a = flatten(l, and: true), let b = flatten(r, and: true) else { return nil }
+                return a + b
+            default: return nil
+            }
+        }
+        switch node {
+        case .or: return flatten(node, and: false).map { ($0, false) }
+        case .and: return flatten(node, and: true).map { ($0, true) }
+        default: return nil
+        }
+    }
+}
+
+/// Whether a bound falls short of the k-th best score with room to spare.
+@inline(__always)
+func prunable(_ bound: Double, below threshold: Double) -> Bool {
+    bound + abs(bound) * 1e-9 < threshold
+}
+
+/// Calls `body` with each local number all `cursors` hold, ascending,
+/// leapfrogging from the rarest term through the skip tables; the cursors
+/// stand on that passage during the call.
+@inline(__always)
+func intersect(_ cursors: [PostingCursor], _ body: (Int) -> Void) {
+    let end = PostingCursor.end
+    let order = cursors.indices.sorted { cursors[$0].documentFrequency < cursors[$1].documentFrequency }
+    let lead = cursors[order[0]]
+    let others = order.dropFirst().map { cursors[$0] }
+    var target = lead.doc
+    search: while target != end {
+        for c in others {
+            c.seek(target)
+            if c.doc != target {
+                target = c.doc
+                if target == end { break search }
+                lead.seek(target)
+                target = lead.doc
+                continue search
+            }
+        }
+        body(target)
+        lead.next()
+        target = lead.doc
+    }
+}
+
+/// A lone phrase's matches: passage, instances, length.
+typealias PhraseMatch = (id: Int64, count: Int, length: Int)
+
+extension Searcher {
+    /// Scores a lone phrase's matches, once their number (its BM25 weight) is known.
+    func top(of matches: [PhraseMatch], k: Int) -> SearchResult {
+        let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: [matches.count])
+        var heap = BoundedHeap(capacity: k)
+        for match in matches {
+            let bm25 = -1.0 * scorer.contribution(0, f: Double(match.count), length: Double(match.length))
+            if heap.admits(bm25) { heap.insert(SearchHit(passageID: match.id, bm25: bm25)) }
+        }
+        return SearchResult(total: matches.count, hits: heap.sorted())
+    }
+}
+
+/// Passages of a segment holding `entry`'s term that are not deleted.
+func liveCount(_ reader: SegmentReader, _ entry: SegmentReader.TermEntry, _ deleted: Deletions) -> Int {
+    guard !deleted.isEmpty else { return entry.documentFrequency }
+    var n = 0
+    reader.forEachFrequency(entry) { local, _ in if !deleted.contains(local) { n += 1 } }
+    return n
+}
+
+/// The best k hits seen so far (lowest bm25, then lowest id).
+struct BoundedHeap {
+    let capacity: Int
+    var items: [SearchHit] = []
+
+    init(capacity: Int) {
+        self.capacity = max(0, capacity)
+        items.reserveCapacity(self.capacity)
+    }
+
+    static func better(_ a: SearchHit, _ b: SearchHit) -> Bool {
+        a.bm25 != b.bm25 ? a.bm25 < b.bm25 : a.passageID < b.passageID
+    }
+
+    /// Whether k hits are kept.
+    var isFull: Bool { items.count >= capacity }
+
+    /// The score (−bm25) a hit must reach to enter, once full.
+    var threshold: Double { isFull ? (capacity == 0 ? .infinity : -items[0].bm25) : -.infinity }
+
+    /// Whether a hit with `bm25` may enter (ties are settled by id in `insert`).
+    @inline(__always)
+    func admits(_ bm25: Double) -> Bool {
+        capacity > 0 && (items.count < capacity || bm25 <= items[0].bm25)
+    }
+
+    /// A max-heap on "worse": the root is the worst of the kept hits.
+    mutating func insert(_ hit: SearchHit) {
+        guard capacity > 0 else { return }
+        if items.count < capacity {
+            items.append(hit)
+            var i = items.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard Self.better(items[parent], items[i]) else { break }
+                items.swapAt(parent, i)
+                i = parent
+            }
+        } else if Self.better(hit, items[0]) {
+            items[0] = hit
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var worst = i
+                if l < items.count, Self.better(items[worst], items[l]) { worst = l }
+                if r < items.count, Self.better(items[worst], items[r]) { worst = r }
+                if worst == i { break }
+                items.swapAt(i, worst)
+                i = worst
+            }
+        }
+    }
+
+    func sorted() -> [SearchHit] { items.sorted(by: Self.better) }
+}

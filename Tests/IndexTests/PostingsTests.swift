@@ -1,0 +1,211 @@
+import Foundation
+import Testing
+@testable import DossierCore
+@testable import Index
+
+/// A deterministic generator (SplitMix64).
+struct Random: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
+
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-index-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@Suite("Bit packing and postings blocks")
+struct PostingsTests {
+    @Test("values of every width pack and unpack to themselves, one by one and in runs")
+    func bitPacking() {
+        var random = Random(state: 1)
+        for width in 0...32 {
+            let values: [UInt32] = (0..<300).map { _ in width == 0 ? 0 : UInt32(truncatingIfNeeded: random.next()) & UInt32((UInt64(1) << UInt64(width)) - 1) }
+            var bytes: [UInt8] = []
+            values.withUnsafeBufferPointer { BitPacking.pack($0, width: width, into: &bytes) }
+            #expect(bytes.count == BitPacking.byteCount(count: values.count, width: width))
+            bytes += [0, 0, 0, 0, 0, 0, 0, 0]
+            var out = [UInt32](repeating: 7, count: values.count)
+            bytes.withUnsafeBytes { raw in
+                out.withUnsafeMutableBufferPointer { BitPacking.unpack(raw.baseAddress!, count: values.count, width: width, into: $0.baseAddress!) }
+                for i in [0, 1, 127, 128, 299] { #expect(BitPacking.value(raw.baseAddress!, at: i, width: width) == values[i]) }
+            }
+            #expect(out == values)
+        }
+    }
+
+    /// A segment of `n` passages where term "t<k>" is in every k-th passage, k times at spread positions.
+    func segment(_ n: Int, in dir: URL) throws -> (SegmentReader, [String: [(Int, [UInt32])]]) {
+        var writer = SegmentWriter()
+        var expected: [String: [(Int, [UInt32])]] = [:]
+        var random = Random(state: 9)
+        for local in 0..<n {
+            var words: [String] = []
+            for k in [1, 2, 3, 7, 50, 400] where local % k == 0 {
+                for _ in 0..<(1 + random.below(k == 1 ? 40 : 3)) { words.append("t\(k)") }
+            }
+            for _ in 0..<random.below(300) { words.append("filler") }
+            words.shuffle(using: &random)
+            for (position, word) in words.enumerated() where word != "filler" {
+                if expected[word]?.last?.0 == local {
+                    expected[word]![expected[word]!.count - 1].1.append(UInt32(position))
+                } else {
+                    expected[word, default: []].append((local, [UInt32(position)]))
+                }
+            }
+            writer.add(id: Int64(10 * local + 3), text: words.joined(separator: " "))
+        }
+        let url = dir.appendingPathComponent("s.seg")
+        try writer.write(to: url)
+        return (try SegmentReader(url: url), expected)
+    }
+
+    @Test("a cursor reads back every posting, frequency and position, across full blocks and the short last one")
+    func roundTrip() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (reader, expected) = try segment(1000, in: dir)
+        for (term, postings) in expected {
+            let entry = try #require(reader.lookup(Array(term.utf8)))
+            #expect(entry.documentFrequency == postings.count)
+            var got: [(Int, [UInt32])] = []
+            reader.forEachPosting(entry) { got.append(($0, $1)) }
+            #expect(got.map(\.0) == postings.map(\.0), "\(term)")
+            #expect(got.map(\.1) == postings.map(\.1), "\(term)")
+        }
+        #expect(reader.lookup(Array("absent".utf8)) == nil)
+        #expect(reader.lookup(prefix: Array("t".utf8)).count == 6)
+        #expect(reader.passageID(999) == 9993)
+        #expect(reader.local(of: 9993) == 999 && reader.local(of: 9994) == nil)
+    }
+
+    @Test("seek lands on the first posting at or after its target, and block bounds hold for every posting of the block")
+    func seekAndBounds() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (reader, expected) = try segment(1000, in: dir)
+        var random = Random(state: 3)
+        for (term, postings) in expected {
+            let entry = try #require(reader.lookup(Array(term.utf8)))
+            let docs = postings.map(\.0)
+            for _ in 0..<50 {
+                let cursor = reader.cursor(entry)
+                var target = 0
+                while true {
+                    target += random.below(120)
+                    cursor.seek(target)
+                    let want = docs.first { $0 >= target } ?? PostingCursor.end
+                    #expect(cursor.doc == want, "\(term) seek \(target)")
+                    guard cursor.doc != PostingCursor.end else { break }
+                    #expect(cursor.tf == postings[docs.firstIndex(of: want)!].1.count)
+                    // Every posting of the cursor's block is within its bounds.
+                    #expect(cursor.doc <= cursor.blockLast(cursor.block))
+                    #expect(cursor.tf <= cursor.blockMaxTF(cursor.block))
+                    #expect(reader.length(cursor.doc) >= cursor.blockMinLength(cursor.block))
+                }
+            }
+        }
+    }
+
+    @Test("a segment cut or damaged is refused with a one-line error, and version 1 asks for a rebuild")
+    func corruption() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try segment(50, in: dir)
+        let url = dir.appendingPathComponent("s.seg")
+        var bytes = try Data(contentsOf: url)
+        try bytes.prefix(bytes.count - 3).write(to: url)
+        #expect(throws: DossierError.self) { try SegmentReader(url: url) }
+        bytes.replaceSubrange(0..<8, with: Array("DOSSEG01".utf8))
+        try bytes.write(to: url)
+        #expect { try SegmentReader(url: url) } throws: { error in
+            guard case DossierError.indexFormat(let message) = error else { return false }
+            return message.contains("dossier index")
+        }
+    }
+}
+
+@Suite("Index writer")
+struct IndexWriterTests {
+    @Test("nightly commits of a few passages keep the segment count logarithmic, and every passage stays searchable")
+    func tieredMerging() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let writer = try IndexWriter(folder: dir)
+        var live: [Int64: String] = [:]
+        var next: Int64 = 1
+        var most = 0
+        for night in 0..<120 {
+            for _ in 0..<(night == 0 ? 3000 : 20) {
+                live[next] = "night\(night) passage\(next) common"
+                next += 1
+            }
+            let texts = live
+            _ = try writer.sync(live: Set(live.keys)) { ids in ids.map { ($0, texts[$0]!) } }
+            most = max(most, try Manifest.read(in: dir).segments.count)
+        }
+        // 3000 + 2400 passages: without merging, 120 segments.
+        #expect(most <= 12)
+        let snapshot = try IndexSnapshot(folder: dir)
+        #expect(snapshot.passageCount == live.count)
+        var df = 0
+        for (s, reader) in snapshot.segments.enumerated() {
+            if let entry = reader.lookup(Array("common".utf8)) {
+                reader.forEachFrequency(entry) { local, _ in if !snapshot.deleted[s].contains(local) { df += 1 } }
+            }
+        }
+        #expect(df == live.count)
+        // Segments hold ascending, disjoint id ranges.
+        let ranges = snapshot.segments.map { ($0.passageID(0), $0.passageID($0.count - 1)) }
+        for (a, b) in zip(ranges, ranges.dropFirst()) { #expect(a.1 < b.0) }
+    }
+
+    @Test("deleting more than a fifth of a segment rewrites it without them")
+    func deletions() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let writer = try IndexWriter(folder: dir)
+        var live: [Int64: String] = [:]
+        for id in Int64(1)...1000 { live[id] = "passage \(id) text" }
+        var texts = live
+        _ = try writer.sync(live: Set(live.keys)) { ids in ids.map { ($0, texts[$0]!) } }
+        for id in Int64(1)...100 { live[id] = nil }
+        texts = live
+        let small = try writer.sync(live: Set(live.keys)) { ids in ids.map { ($0, texts[$0]!) } }
+        #expect(!small.merged)
+        #expect(try Manifest.read(in: dir).segments[0].deleted.count == 100)
+        for id in Int64(101)...300 { live[id] = nil }
+        texts = live
+        let large = try writer.sync(live: Set(live.keys)) { ids in ids.map { ($0, texts[$0]!) } }
+        #expect(large.merged)
+        let manifest = try Manifest.read(in: dir)
+        #expect(manifest.segments.count == 1 && manifest.segments[0].deleted.isEmpty && manifest.segments[0].passages == 700)
+        #expect(try IndexSnapshot(folder: dir).passageCount == 700)
+    }
+
+    @Test("an index written in segment format 1 is rebuilt by the next sync")
+    func upgrade() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let writer = try IndexWriter(folder: dir)
+        let texts: [Int64: String] = [1: "ivory seizure", 2: "pangolin scales"]
+        _ = try writer.sync(live: Set(texts.keys)) { ids in ids.map { ($0, texts[$0]!) } }
+        let name = try Manifest.read(in: dir).segments[0].name
+        let url = dir.appendingPathComponent("segments/\(name).seg")
+        var bytes = try Data(contentsOf: url)
+        bytes.replaceSubrange(0..<8, with: Array("DOSSEG01".utf8))
+        try bytes.write(to: url)
+        #expect(throws: DossierError.self) { try IndexSnapshot(folder: dir) }
+        let summary = try writer.sync(live: Set(texts.keys)) { ids in ids.map { ($0, texts[$0]!) } }
+        #expect(summary.added == 2)
+        #expect(try IndexSnapshot(folder: dir).passageCount == 2)
+    }
+}
