@@ -38,7 +38,10 @@ public struct Analyzer: Sendable {
     /// Tokenizes UTF-8 bytes.
     public func tokenize(utf8 text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         let tables = CharacterTables.shared
-        var buffer = [UInt8](repeating: 0, count: 128)
+        let asciiToken = CharacterTables.asciiToken
+        // The folded token; grown (copied) in the rare case of a huge token.
+        var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 256)
+        defer { buffer.deallocate() }
         var position = 0
         var i = 0
         let n = text.count
@@ -57,9 +60,10 @@ public struct Analyzer: Sendable {
                         if f != 0 { append(f, &buffer, &length) }
                         break
                     }
-                } else if CharacterTables.asciiToken[Int(b)] {
+                } else if asciiToken[Int(b)] {
                     start = i
-                    append(UInt32(b >= 0x41 && b <= 0x5A ? b + 32 : b), &buffer, &length)
+                    buffer[0] = b >= 0x41 && b <= 0x5A ? b + 32 : b
+                    length = 1
                     i += 1
                     break
                 } else {
@@ -78,18 +82,20 @@ public struct Analyzer: Sendable {
                     } else {
                         break
                     }
-                } else if !CharacterTables.asciiToken[Int(b)] {
+                } else if !asciiToken[Int(b)] {
                     break
                 } else {
-                    append(UInt32(b >= 0x41 && b <= 0x5A ? b + 32 : b), &buffer, &length)
+                    if length + 1 >= buffer.count - 8 { grow(&buffer) }
+                    buffer[length] = b >= 0x41 && b <= 0x5A ? b + 32 : b
+                    length += 1
                     i += 1
                 }
                 end = i
             }
             if length >= 3 && length <= PorterStemmer.maximumLength {
-                length = PorterStemmer.stem(&buffer, length)
+                length = PorterStemmer.stem(buffer, length)
             }
-            buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<length]), position, start..<end) }
+            body(UnsafeBufferPointer(rebasing: buffer[0..<length]), position, start..<end)
             position += 1
         }
     }
@@ -109,9 +115,17 @@ public struct Analyzer: Sendable {
         return c
     }
 
+    /// Doubles the token buffer.
+    private func grow(_ buffer: inout UnsafeMutableBufferPointer<UInt8>) {
+        let bigger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
+        _ = bigger.initialize(from: buffer)
+        buffer.deallocate()
+        buffer = bigger
+    }
+
     @inline(__always)
-    private func append(_ c: UInt32, _ buffer: inout [UInt8], _ length: inout Int) {
-        if length + 4 > buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+    private func append(_ c: UInt32, _ buffer: inout UnsafeMutableBufferPointer<UInt8>, _ length: inout Int) {
+        if length + 4 >= buffer.count - 8 { grow(&buffer) }
         if c < 0x80 {
             buffer[length] = UInt8(c); length += 1
         } else if c < 0x800 {

@@ -14,23 +14,48 @@ enum PorterStemmer {
 
     enum Condition { case none, mGt0, mGt1, mGt1AndSOrT, vowel }
 
+    /// A rule, plain data (suffix and output packed into integers, byte k at
+    /// bits 8k), so that walking the tables retains nothing.
     struct Rule {
-        let suffix: [UInt8]
+        let suffix: UInt64
+        let suffixCount: Int
         let condition: Condition
-        let output: [UInt8]
+        let output: UInt64
+        let outputCount: Int
         init(_ suffix: String, _ condition: Condition, _ output: String) {
-            self.suffix = Array(suffix.utf8)
+            func pack(_ s: String) -> UInt64 {
+                var v: UInt64 = 0
+                for (k, c) in s.utf8.enumerated() { v |= UInt64(c) << UInt64(8 * k) }
+                return v
+            }
+            self.suffix = pack(suffix)
+            suffixCount = suffix.utf8.count
             self.condition = condition
-            self.output = Array(output.utf8)
+            self.output = pack(output)
+            outputCount = output.utf8.count
         }
     }
 
-    /// Rules by the next-to-last byte of the word.
-    static func table(_ rules: [(Character, [Rule])]) -> [[Rule]] {
-        var out = [[Rule]](repeating: [], count: 256)
-        for (c, list) in rules { out[Int(c.asciiValue!)] = list }
-        return out
+    /// Rules by the next-to-last byte of the word: those for byte c are
+    /// `rules[starts[c]..<starts[c + 1]]`.
+    struct RuleTable {
+        let rules: [Rule]
+        let starts: [Int]
     }
+
+    static func table(_ rules: [(Character, [Rule])]) -> RuleTable {
+        var byKey = [[Rule]](repeating: [], count: 256)
+        for (c, list) in rules { byKey[Int(c.asciiValue!)] = list }
+        var starts = [0]
+        for list in byKey { starts.append(starts.last! + list.count) }
+        return RuleTable(rules: byKey.flatMap { $0 }, starts: starts)
+    }
+
+    /// The four tables, fetched once per word.
+    struct Tables {
+        let step1B2: RuleTable, step2: RuleTable, step3: RuleTable, step4: RuleTable
+    }
+    static let tables = Tables(step1B2: step1B2, step2: step2, step3: step3, step4: step4)
 
     static let step2 = table([
         ("a", [Rule("ational", .mGt0, "ate"), Rule("tional", .mGt0, "tion")]),
@@ -78,6 +103,7 @@ enum PorterStemmer {
     }
 
     static func stem(_ b: UnsafeMutableBufferPointer<UInt8>, _ length: Int) -> Int {
+        let tables = Self.tables
         var n = length
         @inline(__always) func at(_ i: Int) -> UInt8 { i >= 0 ? b[i] : 0 }
         // Step 1a.
@@ -101,7 +127,7 @@ enum PorterStemmer {
             step1b = true
         }
         if step1b {
-            if apply(step1B2, b, &n) != true {
+            if apply(tables.step1B2, b, &n) != true {
                 let c = at(n - 1)
                 if !isVowel(c, false) && c != 0x6C && c != 0x73 && c != 0x7A && c == at(n - 2) {
                     n -= 1
@@ -113,9 +139,9 @@ enum PorterStemmer {
         }
         // Step 1c.
         if at(n - 1) == 0x79 && hasVowel(b, n - 1) { b[n - 1] = 0x69 }
-        _ = apply(step2, b, &n)
-        _ = apply(step3, b, &n)
-        _ = apply(step4, b, &n)
+        _ = apply(tables.step2, b, &n)
+        _ = apply(tables.step3, b, &n)
+        _ = apply(tables.step4, b, &n)
         // Step 5a.
         if at(n - 1) == 0x65, mGt1(b, n - 1) || (mEq1(b, n - 1) && !oStar(b, n - 1)) { n -= 1 }
         // Step 5b.
@@ -124,11 +150,12 @@ enum PorterStemmer {
     }
 
     /// The first rule whose suffix matches decides: nil if none matched, else whether it applied.
-    static func apply(_ table: [[Rule]], _ b: UnsafeMutableBufferPointer<UInt8>, _ n: inout Int) -> Bool? {
+    static func apply(_ table: RuleTable, _ b: UnsafeMutableBufferPointer<UInt8>, _ n: inout Int) -> Bool? {
         let key = n >= 2 ? Int(b[n - 2]) : 0
-        for rule in table[key] {
-            guard n > rule.suffix.count, endsWith(b, n, rule.suffix) else { continue }
-            let stem = n - rule.suffix.count
+        for r in table.starts[key]..<table.starts[key + 1] {
+            let rule = table.rules[r]
+            guard n > rule.suffixCount, endsWith(b, n, rule.suffix, rule.suffixCount) else { continue }
+            let stem = n - rule.suffixCount
             let ok: Bool
             switch rule.condition {
             case .none: ok = true
@@ -138,17 +165,17 @@ enum PorterStemmer {
             case .vowel: ok = hasVowel(b, stem)
             }
             if ok {
-                for (k, c) in rule.output.enumerated() { b[stem + k] = c }
-                n = stem + rule.output.count
+                for k in 0..<rule.outputCount { b[stem + k] = UInt8(truncatingIfNeeded: rule.output >> UInt64(8 * k)) }
+                n = stem + rule.outputCount
             }
             return ok
         }
         return nil
     }
 
-    @inline(__always) static func endsWith(_ b: UnsafeMutableBufferPointer<UInt8>, _ n: Int, _ suffix: [UInt8]) -> Bool {
-        let start = n - suffix.count
-        for k in 0..<suffix.count where b[start + k] != suffix[k] { return false }
+    @inline(__always) static func endsWith(_ b: UnsafeMutableBufferPointer<UInt8>, _ n: Int, _ suffix: UInt64, _ count: Int) -> Bool {
+        let start = n - count
+        for k in 0..<count where b[start + k] != UInt8(truncatingIfNeeded: suffix >> UInt64(8 * k)) { return false }
         return true
     }
 

@@ -69,6 +69,14 @@ public final class IndexWriter {
         public var deleted: Int
         /// Whether segments were merged.
         public var merged: Bool
+        /// Bytes of passage text analyzed.
+        public var textBytes = 0
+        /// Seconds spent reading the passages' text from `text`.
+        public var readSeconds = 0.0
+        /// Seconds from text in memory to the committed generation:
+        /// analysis, segment files, merges, manifest (comparable to an
+        /// engine indexing in-memory strings).
+        public var buildSeconds = 0.0
     }
 
     /// Makes the index hold exactly the passages `live` names: those not yet
@@ -103,14 +111,21 @@ public final class IndexWriter {
         }
         retired += manifest.segments.filter { $0.deleted.count >= $0.passages }.map(\.name)
         manifest.segments.removeAll { $0.deleted.count >= $0.passages }
+        var textBytes = 0
+        var readSeconds = 0.0
+        let began = DispatchTime.now()
         var start = 0
         while start < toAdd.count {
             let batch = Array(toAdd[start..<min(toAdd.count, start + passagesPerSegment)])
             start += batch.count
-            let writers = try analyze(text(batch).sorted(by: { $0.0 < $1.0 }))
+            let reading = DispatchTime.now()
+            let passages = try text(batch).sorted(by: { $0.0 < $1.0 })
+            readSeconds += Self.seconds(since: reading)
+            for (_, passage) in passages { textBytes += passage.utf8.count }
+            let writers = analyze(passages)
             let name = String(format: "seg-%06d", manifest.nextSegment)
             manifest.nextSegment += 1
-            try SegmentWriter.write(writers, to: segmentURL(name))
+            try SegmentWriter.write(writers, threads: threads, to: segmentURL(name))
             manifest.segments.append(Manifest.Segment(name: name, passages: writers.reduce(0) { $0 + $1.count },
                                                       tokens: writers.reduce(0) { $0 + $1.tokens }, deleted: []))
         }
@@ -121,30 +136,25 @@ public final class IndexWriter {
         manifest.committedAt = Date().formatted(Date.ISO8601FormatStyle())
         try manifest.write(in: folder)
         cleanUp(keeping: Set(manifest.segments.map(\.name) + retired), alsoDelete: previouslyRetired)
-        return CommitSummary(generation: manifest.generation, added: toAdd.count, deleted: toDelete.count, merged: merged)
+        return CommitSummary(generation: manifest.generation, added: toAdd.count, deleted: toDelete.count, merged: merged,
+                             textBytes: textBytes, readSeconds: readSeconds, buildSeconds: Self.seconds(since: began) - readSeconds)
+    }
+
+    static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
     /// Analyzes `passages` (ascending ids) on `threads` threads, one writer per consecutive run.
     func analyze(_ passages: [(Int64, String)]) -> [SegmentWriter] {
         let parts = passages.count < 512 ? 1 : threads
         let size = (passages.count + parts - 1) / max(1, parts)
-        /// One slot per thread; each thread writes only its own.
-        final class Slots: @unchecked Sendable {
-            let items: UnsafeMutableBufferPointer<SegmentWriter>
-            init(_ n: Int) {
-                items = .allocate(capacity: n)
-                items.initialize(repeating: SegmentWriter())
-            }
-            deinit { items.deinitialize().deallocate() }
-        }
-        let slots = Slots(parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        return parallelMap(parts) { part in
             var writer = SegmentWriter()
             let lo = part * size, hi = min(passages.count, lo + size)
             if lo < hi { for i in lo..<hi { writer.add(id: passages[i].0, text: passages[i].1) } }
-            slots.items[part] = writer
+            writer.invert()
+            return writer
         }
-        return Array(slots.items)
     }
 
     func segmentURL(_ name: String) -> URL { folder.appendingPathComponent("segments/\(name).seg") }
@@ -206,7 +216,7 @@ public final class IndexWriter {
         for (a, b) in zip(writers, writers.dropFirst()) where a.ids.last! >= b.ids.first! { ascending = false }
         if !ascending { writers = [SegmentWriter(resorting: writers)] }
         let passages = writers.reduce(0) { $0 + $1.count }
-        if passages > 0 { try SegmentWriter.write(writers, to: segmentURL(name)) }
+        if passages > 0 { try SegmentWriter.write(writers, threads: threads, to: segmentURL(name)) }
         return Manifest.Segment(name: name, passages: passages, tokens: writers.reduce(0) { $0 + $1.tokens }, deleted: [])
     }
 

@@ -56,6 +56,16 @@ struct IndexCommand: ParsableCommand {
         var removed: [String] = []
         var skipped: [String] = []
         var generation = 0
+        /// The index commit: passages added, text analyzed, and its timings.
+        var indexed: Indexed?
+    }
+
+    struct Indexed: Codable {
+        var added: Int
+        var deleted: Int
+        var textBytes: Int
+        var readSeconds: Double
+        var buildSeconds: Double
     }
 
     struct Item: Codable {
@@ -144,6 +154,8 @@ struct IndexCommand: ParsableCommand {
         try catalog.linkURLsToDocuments()
         let commit = try IndexSync.run(workspace, catalog)
         summary.generation = commit.generation
+        summary.indexed = Indexed(added: commit.added, deleted: commit.deleted, textBytes: commit.textBytes,
+                                  readSeconds: commit.readSeconds, buildSeconds: commit.buildSeconds)
 
         return summary
     }

@@ -77,6 +77,7 @@ struct SearchCommand: ParsableCommand {
         let catalog = try CatalogStore(workspace: workspace)
         let snapshot = try IndexSnapshot(folder: workspace.index)
         let searcher = Searcher(snapshot: snapshot)
+        searcher.warmUp()
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -27,18 +27,26 @@ enum BitPacking {
     /// Appends `values` packed at `width` bits each.
     static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, into out: inout [UInt8]) {
         guard width > 0 else { return }
-        var accumulator: UInt64 = 0
-        var bits = 0
-        for value in values {
-            accumulator |= UInt64(value) << UInt64(bits)
-            bits += width
-            while bits >= 8 {
-                out.append(UInt8(truncatingIfNeeded: accumulator))
-                accumulator >>= 8
-                bits -= 8
+        let start = out.count
+        let bytes = byteCount(count: values.count, width: width)
+        out.append(contentsOf: repeatElement(0, count: bytes))
+        out.withUnsafeMutableBufferPointer { buffer in
+            let o = buffer.baseAddress! + start
+            var accumulator: UInt64 = 0
+            var bits = 0
+            var n = 0
+            for value in values {
+                accumulator |= UInt64(value) << UInt64(bits)
+                bits += width
+                while bits >= 8 {
+                    o[n] = UInt8(truncatingIfNeeded: accumulator)
+                    n += 1
+                    accumulator >>= 8
+                    bits -= 8
+                }
             }
+            if bits > 0 { o[n] = UInt8(truncatingIfNeeded: accumulator) }
         }
-        if bits > 0 { out.append(UInt8(truncatingIfNeeded: accumulator)) }
     }
 
     /// Reads `count` values of `width` bits starting at `base` into `out`.

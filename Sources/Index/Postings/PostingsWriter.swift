@@ -63,62 +63,66 @@ func encodeTerm(docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt
     let termStart = postings.count
     let positionsStart = positionsOut.count
     if blocks > 1 { postings.append(contentsOf: repeatElement(0, count: blocks * PostingsFormat.skipEntrySize)) }
-    if scratch.count < size { scratch = [UInt32](repeating: 0, count: size) }
-    var previous: Int64 = -1
-    var p = 0
-    for b in 0..<blocks {
-        let lo = b * size, hi = min(df, lo + size)
-        let blockOffset = postings.count - termStart
-        let positionsOffset = positionsOut.count - positionsStart
-        if hi - lo == size {
-            var maxDelta: UInt32 = 0, maxTF: UInt32 = 0
+    let needed = max(size, positions.count)
+    if scratch.count < needed { scratch = [UInt32](repeating: 0, count: needed) }
+    scratch.withUnsafeMutableBufferPointer { scratch in
+        var previous: Int64 = -1
+        var p = 0
+        for b in 0..<blocks {
+            let lo = b * size, hi = min(df, lo + size)
+            let blockOffset = postings.count - termStart
+            let positionsOffset = positionsOut.count - positionsStart
+            if hi - lo == size {
+                var maxDelta: UInt32 = 0, maxTF: UInt32 = 0
+                for i in lo..<hi {
+                    let delta = UInt32(Int64(docs[i]) - previous - 1)
+                    scratch[i - lo] = delta
+                    maxDelta |= delta
+                    maxTF |= tfs[i] - 1
+                    previous = Int64(docs[i])
+                }
+                let wd = BitPacking.width(maxDelta), wf = BitPacking.width(maxTF)
+                postings.append(UInt8(wd))
+                postings.append(UInt8(wf))
+                BitPacking.pack(UnsafeBufferPointer(rebasing: scratch[0..<size]), width: wd, into: &postings)
+                for i in lo..<hi { scratch[i - lo] = tfs[i] - 1 }
+                BitPacking.pack(UnsafeBufferPointer(rebasing: scratch[0..<size]), width: wf, into: &postings)
+            } else {
+                for i in lo..<hi {
+                    appendVarint(UInt64(Int64(docs[i]) - previous), to: &postings)
+                    appendVarint(UInt64(tfs[i]), to: &postings)
+                    previous = Int64(docs[i])
+                }
+            }
+            // The block's positions group, and its bounds.
+            var maxDelta: UInt32 = 0, maxTF: UInt32 = 0, minLength = UInt32.max
+            var k = 0
             for i in lo..<hi {
-                let delta = UInt32(Int64(docs[i]) - previous - 1)
-                scratch[i - lo] = delta
-                maxDelta = max(maxDelta, delta)
-                maxTF = max(maxTF, tfs[i] - 1)
-                previous = Int64(docs[i])
+                var last: UInt32 = 0
+                let tf = Int(tfs[i])
+                for _ in 0..<tf {
+                    let position = positions[p]
+                    let delta = position - last
+                    last = position
+                    scratch[k] = delta
+                    maxDelta |= delta
+                    k += 1
+                    p += 1
+                }
+                maxTF = max(maxTF, tfs[i])
+                minLength = min(minLength, lengths[Int(docs[i])])
             }
-            let wd = BitPacking.width(maxDelta), wf = BitPacking.width(maxTF)
-            postings.append(UInt8(wd))
-            postings.append(UInt8(wf))
-            scratch.withUnsafeBufferPointer { BitPacking.pack(UnsafeBufferPointer(rebasing: $0[0..<size]), width: wd, into: &postings) }
-            for i in lo..<hi { scratch[i - lo] = tfs[i] - 1 }
-            scratch.withUnsafeBufferPointer { BitPacking.pack(UnsafeBufferPointer(rebasing: $0[0..<size]), width: wf, into: &postings) }
-        } else {
-            for i in lo..<hi {
-                appendVarint(UInt64(Int64(docs[i]) - previous), to: &postings)
-                appendVarint(UInt64(tfs[i]), to: &postings)
-                previous = Int64(docs[i])
-            }
-        }
-        // The block's positions group, and its bounds.
-        var count = 0
-        for i in lo..<hi { count += Int(tfs[i]) }
-        if scratch.count < count { scratch = [UInt32](repeating: 0, count: count) }
-        var maxDelta: UInt32 = 0, maxTF: UInt32 = 0, minLength = UInt32.max
-        var k = 0
-        for i in lo..<hi {
-            var last: UInt32 = 0
-            for _ in 0..<Int(tfs[i]) {
-                let delta = positions[p] - last
-                last = positions[p]
-                scratch[k] = delta
-                maxDelta = max(maxDelta, delta)
-                k += 1
-                p += 1
-            }
-            maxTF = max(maxTF, tfs[i])
-            minLength = min(minLength, lengths[Int(docs[i])])
-        }
-        let wp = BitPacking.width(maxDelta)
-        positionsOut.append(UInt8(wp))
-        scratch.withUnsafeBufferPointer { BitPacking.pack(UnsafeBufferPointer(rebasing: $0[0..<count]), width: wp, into: &positionsOut) }
-        if blocks > 1 {
-            let entry = termStart + b * PostingsFormat.skipEntrySize
-            for (f, value) in [docs[hi - 1], UInt32(blockOffset), UInt32(positionsOffset), maxTF, minLength].enumerated() {
-                withUnsafeBytes(of: value.littleEndian) { bytes in
-                    for j in 0..<4 { postings[entry + f * 4 + j] = bytes[j] }
+            let wp = BitPacking.width(maxDelta)
+            positionsOut.append(UInt8(wp))
+            BitPacking.pack(UnsafeBufferPointer(rebasing: scratch[0..<k]), width: wp, into: &positionsOut)
+            if blocks > 1 {
+                let entry = termStart + b * PostingsFormat.skipEntrySize
+                postings.withUnsafeMutableBytes { raw in
+                    raw.storeBytes(of: docs[hi - 1].littleEndian, toByteOffset: entry, as: UInt32.self)
+                    raw.storeBytes(of: UInt32(blockOffset).littleEndian, toByteOffset: entry + 4, as: UInt32.self)
+                    raw.storeBytes(of: UInt32(positionsOffset).littleEndian, toByteOffset: entry + 8, as: UInt32.self)
+                    raw.storeBytes(of: maxTF.littleEndian, toByteOffset: entry + 12, as: UInt32.self)
+                    raw.storeBytes(of: minLength.littleEndian, toByteOffset: entry + 16, as: UInt32.self)
                 }
             }
         }

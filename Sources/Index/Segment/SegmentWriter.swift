@@ -5,11 +5,15 @@ import Foundation
 /// Builds one segment in memory from passages, then writes it (see
 /// ``SegmentFormat`` for the layout).
 ///
-/// Terms are interned in a ``TermTable`` (an arena of bytes and an
-/// open-addressing hash, no string per token). Each token appends to its
-/// term's postings as it comes: a new posting when the passage is new to the
-/// term, else one more to the frequency; positions arrive in order. Nothing
-/// is sorted until the terms are, once, when the segment is serialized.
+/// Adding a passage costs one hash lookup per token: terms are interned in a
+/// ``TermTable`` (an arena of bytes and an open-addressing hash, no string
+/// per token) and the passage is kept as its stream of term ids (a token's
+/// position is its place in the stream, as in FTS5). ``invert()`` then turns
+/// the streams into postings with one counting sort by term: it counts each
+/// term's tokens, and a second pass over the streams drops every token's
+/// (passage, position) into its term's slots, which come out ordered by
+/// passage and position with no comparison at all. Only the distinct terms
+/// are sorted, once.
 ///
 /// Several writers filled in parallel over consecutive ranges of passage ids
 /// serialize into one segment (``write(_:to:)``): their terms are merged in
@@ -18,12 +22,18 @@ public struct SegmentWriter: Sendable {
     var ids: [Int64] = []
     var lengths: [UInt32] = []
     var terms = TermTable()
-    /// Per term id: local numbers, term frequencies, positions.
-    var docs: [[UInt32]] = []
-    var tfs: [[UInt32]] = []
-    var positions: [[UInt32]] = []
+    /// Term ids of every token of every passage, passage after passage.
+    var stream: [UInt32] = []
     var tokens: UInt64 = 0
     let analyzer = Analyzer()
+    /// After ``invert()``: term t's tokens are `slots[starts[t]..<starts[t+1]]`,
+    /// each a local number and a position, ordered by both.
+    var starts: [Int] = []
+    var slotLocals: [UInt32] = []
+    var slotPositions: [UInt32] = []
+    /// After ``invert()``: term ids in byte order of their terms.
+    var order: [Int32] = []
+    var inverted = false
 
     /// An empty segment.
     public init() {}
@@ -33,55 +43,54 @@ public struct SegmentWriter: Sendable {
     /// Tokens added.
     public var tokenCount: UInt64 { tokens }
 
-    @inline(__always)
-    mutating func termID(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        let id = Int(terms.id(of: bytes))
-        if id == docs.count {
-            docs.append([])
-            tfs.append([])
-            positions.append([])
-        }
-        return id
-    }
-
-    @inline(__always)
-    mutating func addToken(_ t: Int, local: UInt32, position: UInt32) {
-        if docs[t].last == local {
-            tfs[t][tfs[t].count - 1] += 1
-        } else {
-            docs[t].append(local)
-            tfs[t].append(1)
-        }
-        positions[t].append(position)
-    }
-
     /// Adds a passage; ids must be added in ascending order.
     public mutating func add(id: Int64, text: String) {
         precondition(ids.last.map { $0 < id } ?? true, "passage ids must ascend")
-        let local = UInt32(ids.count)
-        var length: UInt32 = 0
-        analyzer.tokenize(text) { term, position, _ in
-            let t = termID(term)
-            addToken(t, local: local, position: UInt32(position))
-            length += 1
+        precondition(!inverted, "the writer was already inverted")
+        let before = stream.count
+        analyzer.tokenize(text) { term, _, _ in
+            stream.append(UInt32(bitPattern: terms.id(of: term)))
         }
+        let length = UInt32(stream.count - before)
         ids.append(id)
         lengths.append(length)
         tokens += UInt64(length)
     }
 
-    /// Adds a passage already analyzed (used when merging segments): its
-    /// terms, each with its ascending positions.
-    mutating func add(id: Int64, length: UInt32, terms list: [([UInt8], [UInt32])]) {
-        precondition(ids.last.map { $0 < id } ?? true, "passage ids must ascend")
-        let local = UInt32(ids.count)
-        for (term, termPositions) in list {
-            let t = term.withUnsafeBufferPointer { termID($0) }
-            for p in termPositions { addToken(t, local: local, position: p) }
+    /// Builds the postings from the streams (see the type's description).
+    mutating func invert() {
+        guard !inverted else { return }
+        inverted = true
+        var starts = [Int](repeating: 0, count: terms.count + 1)
+        for t in stream { starts[Int(t) + 1] += 1 }
+        for t in 0..<terms.count { starts[t + 1] += starts[t] }
+        var fill = starts
+        var locals = [UInt32](repeating: 0, count: stream.count)
+        var positions = [UInt32](repeating: 0, count: stream.count)
+        stream.withUnsafeBufferPointer { stream in
+            locals.withUnsafeMutableBufferPointer { locals in
+                positions.withUnsafeMutableBufferPointer { positions in
+                    fill.withUnsafeMutableBufferPointer { fill in
+                        var k = 0
+                        for (local, length) in lengths.enumerated() {
+                            for position in 0..<Int(length) {
+                                let t = Int(stream[k])
+                                let slot = fill[t]
+                                fill[t] = slot + 1
+                                locals[slot] = UInt32(local)
+                                positions[slot] = UInt32(position)
+                                k += 1
+                            }
+                        }
+                    }
+                }
+            }
         }
-        ids.append(id)
-        lengths.append(length)
-        tokens += UInt64(length)
+        self.starts = starts
+        slotLocals = locals
+        slotPositions = positions
+        stream = []
+        order = terms.sortedIDs()
     }
 
     /// The live passages of a segment, read back for merging: deleted
@@ -96,112 +105,182 @@ public struct SegmentWriter: Sendable {
             tokens += UInt64(length)
         }
         var termPositions: [UInt32] = []
+        starts = [0]
         reader.forEachTerm { term, entry in
             let cursor = reader.cursor(entry)
-            var t = -1
+            let before = slotLocals.count
             while cursor.doc != PostingCursor.end {
                 let local = renumbered[cursor.doc]
                 if local >= 0 {
-                    if t < 0 { t = termID(term) }
                     cursor.positions(into: &termPositions)
-                    docs[t].append(UInt32(local))
-                    tfs[t].append(UInt32(cursor.tf))
-                    positions[t].append(contentsOf: termPositions)
+                    for p in termPositions {
+                        slotLocals.append(UInt32(local))
+                        slotPositions.append(p)
+                    }
                 }
                 cursor.next()
             }
+            if slotLocals.count > before {
+                // Terms arrive in byte order, so ids are already sorted.
+                order.append(terms.id(of: term))
+                starts.append(slotLocals.count)
+            }
         }
+        inverted = true
     }
 
     /// One writer holding the passages of `writers` in ascending id order,
     /// whatever their ranges (passage by passage; used only if ids interleave).
     init(resorting writers: [SegmentWriter]) {
-        var passages: [(id: Int64, length: UInt32, terms: [([UInt8], [UInt32])])] = []
+        var passages: [(id: Int64, stream: [[UInt8]])] = []
         for w in writers {
             let first = passages.count
-            for (id, length) in zip(w.ids, w.lengths) { passages.append((id, length, [])) }
-            for t in 0..<w.docs.count {
+            for length in w.lengths { passages.append((0, [[UInt8]](repeating: [], count: Int(length)))) }
+            for (k, id) in w.ids.enumerated() { passages[first + k].id = id }
+            for t in 0..<w.terms.count {
                 let term = Array(w.terms.arena[w.terms.range(Int32(t))])
-                var p = 0
-                for (d, f) in zip(w.docs[t], w.tfs[t]) {
-                    passages[first + Int(d)].terms.append((term, Array(w.positions[t][p..<(p + Int(f))])))
-                    p += Int(f)
+                for slot in w.starts[t]..<w.starts[t + 1] {
+                    passages[first + Int(w.slotLocals[slot])].stream[Int(w.slotPositions[slot])] = term
                 }
             }
         }
         passages.sort { $0.id < $1.id }
-        for passage in passages { add(id: passage.id, length: passage.length, terms: passage.terms) }
+        for passage in passages {
+            for term in passage.stream { stream.append(UInt32(bitPattern: term.withUnsafeBufferPointer { terms.id(of: $0) })) }
+            ids.append(passage.id)
+            lengths.append(UInt32(passage.stream.count))
+            tokens += UInt64(passage.stream.count)
+        }
+        invert()
     }
 
     /// The segment's bytes.
     public func serialize() -> [UInt8] { Self.serialize([self]) }
 
     /// One segment holding the passages of `writers`, whose id ranges must
-    /// ascend from one writer to the next.
-    static func serialize(_ writers: [SegmentWriter]) -> [UInt8] {
-        let writers = writers.filter { $0.count > 0 }
-        var serializer = SegmentSerializer(lengths: writers.flatMap(\.lengths))
-        let orders = writers.map { $0.terms.sortedIDs() }
+    /// ascend from one writer to the next. The writers' terms are merged in
+    /// byte order first; then runs of terms are encoded on `threads` threads
+    /// (a term's encoding does not depend on where it lands), and the
+    /// dictionary is written last, once every term's offsets are known.
+    static func serialize(_ writers: [SegmentWriter], threads: Int = 1) -> [UInt8] {
+        var writers = writers.filter { $0.count > 0 }
+        for w in writers.indices { writers[w].invert() }
         var shift: [UInt32] = []
         var total: UInt32 = 0
         for w in writers {
             shift.append(total)
             total += UInt32(w.count)
         }
+        // 1. The merged vocabulary: per term, the writers holding it.
+        var representative: [(writer: Int32, id: Int32)] = []
+        var holderStart = [0]
+        var holders: [(writer: Int32, id: Int32)] = []
+        var weights: [Int] = []
         var next = [Int](repeating: 0, count: writers.count)
-        var mergedDocs: [UInt32] = [], mergedTFs: [UInt32] = [], mergedPositions: [UInt32] = []
         while true {
-            // The smallest term among the writers' next ones.
             var smallest: Int?
-            for w in writers.indices where next[w] < orders[w].count {
+            for w in writers.indices where next[w] < writers[w].order.count {
                 if let s = smallest {
-                    if writers[w].terms.precedes(orders[w][next[w]], writers[s].terms, orders[s][next[s]]) { smallest = w }
+                    if writers[w].terms.precedes(writers[w].order[next[w]], writers[s].terms, writers[s].order[next[s]]) { smallest = w }
                 } else {
                     smallest = w
                 }
             }
             guard let s = smallest else { break }
-            let id = Int(orders[s][next[s]])
-            var holders: [(writer: Int, id: Int)] = []
-            for w in writers.indices where next[w] < orders[w].count {
-                let other = Int(orders[w][next[w]])
-                if w == s || writers[w].terms.equal(Int32(other), writers[s].terms, Int32(id)) {
-                    holders.append((w, other))
-                    next[w] += 1
-                }
+            let id = writers[s].order[next[s]]
+            representative.append((Int32(s), id))
+            var weight = 0
+            for w in writers.indices where next[w] < writers[w].order.count {
+                let t = writers[w].order[next[w]]
+                guard w == s || writers[w].terms.equal(t, writers[s].terms, id) else { continue }
+                next[w] += 1
+                holders.append((Int32(w), t))
+                weight += writers[w].starts[Int(t) + 1] - writers[w].starts[Int(t)]
             }
-            let term = writers[s].terms
-            term.arena.withUnsafeBufferPointer { arena in
-                let bytes = UnsafeBufferPointer(rebasing: arena[term.range(Int32(id))])
-                if holders.count == 1, shift[s] == 0 {
-                    let w = writers[s]
-                    w.docs[id].withUnsafeBufferPointer { d in
-                        w.tfs[id].withUnsafeBufferPointer { f in
-                            w.positions[id].withUnsafeBufferPointer { p in
-                                serializer.add(term: bytes, docs: d, tfs: f, positions: p)
+            holderStart.append(holders.count)
+            weights.append(weight + 8)
+        }
+        // 2. Runs of terms of about equal weight, encoded in parallel.
+        let lengths = writers.flatMap(\.lengths)
+        let parts = max(1, min(threads, representative.count / 1024))
+        var cuts = [0]
+        let share = (weights.reduce(0, +) + parts - 1) / parts
+        var sum = 0
+        for (t, weight) in weights.enumerated() {
+            sum += weight
+            if sum >= share * cuts.count, cuts.count < parts { cuts.append(t + 1) }
+        }
+        cuts.append(representative.count)
+        let (cutsDone, holdersDone, holderStartDone, writersDone, shiftDone) = (cuts, holders, holderStart, writers, shift)
+        let encoded = parallelMap(cuts.count - 1) { part -> EncodedTerms in
+            let (cuts, holders, holderStart, writers, shift) = (cutsDone, holdersDone, holderStartDone, writersDone, shiftDone)
+            var out = EncodedTerms()
+            var docs: [UInt32] = [], tfs: [UInt32] = [], positions: [UInt32] = [], scratch: [UInt32] = []
+            for term in cuts[part]..<cuts[part + 1] {
+                docs.removeAll(keepingCapacity: true)
+                tfs.removeAll(keepingCapacity: true)
+                positions.removeAll(keepingCapacity: true)
+                for (w, t) in holders[holderStart[term]..<holderStart[term + 1]] {
+                    let writer = writers[Int(w)]
+                    let range = writer.starts[Int(t)]..<writer.starts[Int(t) + 1]
+                    let offset = shift[Int(w)]
+                    // Runs of one local number are one posting.
+                    writer.slotLocals.withUnsafeBufferPointer { locals in
+                        for slot in range {
+                            let local = locals[slot] + offset
+                            if docs.last == local { tfs[tfs.count - 1] += 1 } else {
+                                docs.append(local)
+                                tfs.append(1)
                             }
                         }
                     }
-                } else {
-                    mergedDocs.removeAll(keepingCapacity: true)
-                    mergedTFs.removeAll(keepingCapacity: true)
-                    mergedPositions.removeAll(keepingCapacity: true)
-                    for (w, t) in holders {
-                        for d in writers[w].docs[t] { mergedDocs.append(d + shift[w]) }
-                        mergedTFs.append(contentsOf: writers[w].tfs[t])
-                        mergedPositions.append(contentsOf: writers[w].positions[t])
-                    }
-                    mergedDocs.withUnsafeBufferPointer { d in
-                        mergedTFs.withUnsafeBufferPointer { f in
-                            mergedPositions.withUnsafeBufferPointer { p in
-                                serializer.add(term: bytes, docs: d, tfs: f, positions: p)
+                    positions.append(contentsOf: writer.slotPositions[range])
+                }
+                out.postingsAt.append(out.postings.count)
+                out.positionsAt.append(out.positions.count)
+                out.documentFrequencies.append(docs.count)
+                lengths.withUnsafeBufferPointer { lengths in
+                    docs.withUnsafeBufferPointer { d in
+                        tfs.withUnsafeBufferPointer { f in
+                            positions.withUnsafeBufferPointer { p in
+                                encodeTerm(docs: d, tfs: f, positions: p, lengths: lengths,
+                                           postings: &out.postings, positionsOut: &out.positions, scratch: &scratch)
                             }
                         }
                     }
                 }
             }
+            return out
+        }
+        // 3. The dictionary, now that every offset is known, and the sections.
+        var serializer = SegmentSerializer(lengths: lengths)
+        var term = 0
+        for part in encoded {
+            let postingsBase = serializer.postings.count, positionsBase = serializer.positions.count
+            for k in part.documentFrequencies.indices {
+                let (w, id) = representative[term]
+                let table = writers[Int(w)].terms
+                table.arena.withUnsafeBufferPointer { arena in
+                    serializer.dictionary.add(UnsafeBufferPointer(rebasing: arena[table.range(id)]),
+                                              documentFrequency: part.documentFrequencies[k],
+                                              postings: UInt64(postingsBase + part.postingsAt[k]),
+                                              positions: UInt64(positionsBase + part.positionsAt[k]))
+                }
+                term += 1
+            }
+            serializer.postings.append(contentsOf: part.postings)
+            serializer.positions.append(contentsOf: part.positions)
         }
         return serializer.finish(ids: writers.flatMap(\.ids), tokens: writers.reduce(0) { $0 + $1.tokens })
+    }
+
+    /// A run of terms encoded by one thread: sections with offsets from their start.
+    struct EncodedTerms: Sendable {
+        var postings: [UInt8] = []
+        var positions: [UInt8] = []
+        var postingsAt: [Int] = []
+        var positionsAt: [Int] = []
+        var documentFrequencies: [Int] = []
     }
 
     /// Writes the segment to `url` atomically (temporary file, fsync, rename).
@@ -210,8 +289,8 @@ public struct SegmentWriter: Sendable {
     }
 
     /// Writes one segment holding the passages of `writers` (ascending id ranges).
-    static func write(_ writers: [SegmentWriter], to url: URL) throws {
-        try AtomicFile.write(Data(serialize(writers)), to: url)
+    static func write(_ writers: [SegmentWriter], threads: Int = 1, to url: URL) throws {
+        try AtomicFile.write(Data(serialize(writers, threads: threads)), to: url)
     }
 }
 
@@ -251,8 +330,9 @@ struct TermTable: Sendable {
             }
             if Int(lengths[Int(id)]) == bytes.count {
                 let start = Int(starts[Int(id)])
-                var same = true
-                for k in 0..<bytes.count where arena[start + k] != bytes[k] { same = false; break }
+                let same = arena.withUnsafeBufferPointer { a in
+                    bytes.isEmpty || memcmp(a.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0
+                }
                 if same { return id }
             }
             slot = (slot + 1) & mask
@@ -302,4 +382,22 @@ struct TermTable: Sendable {
             }
         }
     }
+}
+
+/// `body(0..<count)` on as many threads as the machine has, results in order.
+func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    guard count > 1 else { return (0..<count).map(body) }
+    let slots = ParallelSlots<T>(count)
+    DispatchQueue.concurrentPerform(iterations: count) { i in slots.items[i] = body(i) }
+    return (0..<count).map { slots.items[$0]! }
+}
+
+/// One slot per task of ``parallelMap(_:_:)``; each task writes only its own.
+final class ParallelSlots<T>: @unchecked Sendable {
+    let items: UnsafeMutableBufferPointer<T?>
+    init(_ n: Int) {
+        items = .allocate(capacity: n)
+        items.initialize(repeating: nil)
+    }
+    deinit { items.deinitialize().deallocate() }
 }

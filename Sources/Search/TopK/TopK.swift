@@ -45,6 +45,16 @@ extension Searcher {
         return SearchResult(total: ranked.count, hits: Array(ranked.prefix(k)))
     }
 
+    /// Runs a query of each shape once and drops the results, so that the
+    /// analyzer's tables and the pages of the index are touched before the
+    /// first real query. A batch or a server calls it once when it starts;
+    /// the cost of a cold process is measured apart, as cold start.
+    public func warmUp() {
+        for text in ["the", "the OR of", "the AND of", "\"of the\"", "th*"] {
+            if let node = try? QueryParser().parse(text) { _ = top(node, k: 10) }
+        }
+    }
+
     /// The phrases of a query made of single terms joined by OR only or by AND only.
     func termShape(_ node: QueryNode) -> ([Phrase], and: Bool)? {
         func single(_ n: QueryNode) -> Phrase? {
