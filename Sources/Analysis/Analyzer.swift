@@ -37,6 +37,28 @@ public struct Analyzer: Sendable {
 
     /// Tokenizes UTF-8 bytes.
     public func tokenize(utf8 text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
+        tokenize(utf8: text, stemming: true, body)
+    }
+
+    /// Calls `body` with each token folded but not stemmed, in order (its
+    /// position is its place in the sequence). An indexer that sees the same
+    /// words again and again stems each distinct one once, with
+    /// ``stem(_:into:)``, and remembers the result.
+    public func foldedTokens(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var copy = text
+        copy.withUTF8 { utf8 in tokenize(utf8: utf8, stemming: false) { token, _, _ in body(token) } }
+    }
+
+    /// The term a folded token indexes as: stemmed when 3 to 64 bytes long,
+    /// else unchanged. `buffer` needs 8 bytes more than the token; returns
+    /// the term's length in it.
+    public static func stem(_ token: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        _ = buffer.initialize(from: token)
+        guard token.count >= 3 && token.count <= PorterStemmer.maximumLength else { return token.count }
+        return PorterStemmer.stem(buffer, token.count)
+    }
+
+    func tokenize(utf8 text: UnsafeBufferPointer<UInt8>, stemming: Bool, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         let tables = CharacterTables.shared
         let asciiToken = CharacterTables.asciiToken
         // The folded token; grown (copied) in the rare case of a huge token.
@@ -92,7 +114,7 @@ public struct Analyzer: Sendable {
                 }
                 end = i
             }
-            if length >= 3 && length <= PorterStemmer.maximumLength {
+            if stemming && length >= 3 && length <= PorterStemmer.maximumLength {
                 length = PorterStemmer.stem(buffer, length)
             }
             body(UnsafeBufferPointer(rebasing: buffer[0..<length]), position, start..<end)

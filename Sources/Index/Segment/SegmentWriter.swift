@@ -22,18 +22,19 @@ public struct SegmentWriter: Sendable {
     var ids: [Int64] = []
     var lengths: [UInt32] = []
     var terms = TermTable()
+    /// Folded words seen, and the term each stems to: a word is stemmed once
+    /// per writer, not once per occurrence.
+    var words = TermTable()
+    var wordTerm: [Int32] = []
     /// Term ids of every token of every passage, passage after passage.
     var stream: [UInt32] = []
     var tokens: UInt64 = 0
     let analyzer = Analyzer()
-    /// After ``invert()``: term t's tokens are `slots[starts[t]..<starts[t+1]]`,
-    /// each a local number and a position, ordered by both.
-    var starts: [Int] = []
-    var slotLocals: [UInt32] = []
-    var slotPositions: [UInt32] = []
+    /// After ``invert()``: the postings, by term.
+    var postings: InvertedPostings?
     /// After ``invert()``: term ids in byte order of their terms.
     var order: [Int32] = []
-    var inverted = false
+    var inverted: Bool { postings != nil }
 
     /// An empty segment.
     public init() {}
@@ -48,8 +49,20 @@ public struct SegmentWriter: Sendable {
         precondition(ids.last.map { $0 < id } ?? true, "passage ids must ascend")
         precondition(!inverted, "the writer was already inverted")
         let before = stream.count
-        analyzer.tokenize(text) { term, _, _ in
-            stream.append(UInt32(bitPattern: terms.id(of: term)))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer in
+            analyzer.foldedTokens(text) { word in
+                let known = words.count
+                let w = Int(words.id(of: word))
+                if w == known {
+                    if word.count + 8 <= buffer.count {
+                        let n = Analyzer.stem(word, into: buffer)
+                        wordTerm.append(terms.id(of: UnsafeBufferPointer(rebasing: buffer[0..<n])))
+                    } else {
+                        wordTerm.append(terms.id(of: word))
+                    }
+                }
+                stream.append(UInt32(bitPattern: wordTerm[w]))
+            }
         }
         let length = UInt32(stream.count - before)
         ids.append(id)
@@ -60,36 +73,31 @@ public struct SegmentWriter: Sendable {
     /// Builds the postings from the streams (see the type's description).
     mutating func invert() {
         guard !inverted else { return }
-        inverted = true
-        var starts = [Int](repeating: 0, count: terms.count + 1)
-        for t in stream { starts[Int(t) + 1] += 1 }
-        for t in 0..<terms.count { starts[t + 1] += starts[t] }
-        var fill = starts
-        var locals = [UInt32](repeating: 0, count: stream.count)
-        var positions = [UInt32](repeating: 0, count: stream.count)
+        let inverted = InvertedPostings(terms: terms.count, tokens: stream.count)
+        let starts = inverted.starts, locals = inverted.locals, positions = inverted.positions
+        starts.update(repeating: 0)
         stream.withUnsafeBufferPointer { stream in
-            locals.withUnsafeMutableBufferPointer { locals in
-                positions.withUnsafeMutableBufferPointer { positions in
-                    fill.withUnsafeMutableBufferPointer { fill in
-                        var k = 0
-                        for (local, length) in lengths.enumerated() {
-                            for position in 0..<Int(length) {
-                                let t = Int(stream[k])
-                                let slot = fill[t]
-                                fill[t] = slot + 1
-                                locals[slot] = UInt32(local)
-                                positions[slot] = UInt32(position)
-                                k += 1
-                            }
-                        }
+            for t in stream { starts[Int(t) + 1] += 1 }
+            for t in 0..<terms.count { starts[t + 1] += starts[t] }
+            var fill = [Int](starts.dropLast())
+            fill.withUnsafeMutableBufferPointer { fill in
+                var k = 0
+                for (local, length) in lengths.enumerated() {
+                    for position in 0..<Int(length) {
+                        let t = Int(stream[k])
+                        let slot = fill[t]
+                        fill[t] = slot + 1
+                        locals[slot] = UInt32(local)
+                        positions[slot] = UInt32(position)
+                        k += 1
                     }
                 }
             }
         }
-        self.starts = starts
-        slotLocals = locals
-        slotPositions = positions
+        postings = inverted
         stream = []
+        words = TermTable()
+        wordTerm = []
         order = terms.sortedIDs()
     }
 
@@ -105,28 +113,32 @@ public struct SegmentWriter: Sendable {
             tokens += UInt64(length)
         }
         var termPositions: [UInt32] = []
-        starts = [0]
+        let inverted = InvertedPostings(terms: reader.termCount, tokens: Int(tokens))
+        var slot = 0
+        inverted.starts[0] = 0
         reader.forEachTerm { term, entry in
             let cursor = reader.cursor(entry)
-            let before = slotLocals.count
+            let before = slot
             while cursor.doc != PostingCursor.end {
                 let local = renumbered[cursor.doc]
                 if local >= 0 {
                     cursor.positions(into: &termPositions)
                     for p in termPositions {
-                        slotLocals.append(UInt32(local))
-                        slotPositions.append(p)
+                        inverted.locals[slot] = UInt32(local)
+                        inverted.positions[slot] = p
+                        slot += 1
                     }
                 }
                 cursor.next()
             }
-            if slotLocals.count > before {
+            if slot > before {
                 // Terms arrive in byte order, so ids are already sorted.
-                order.append(terms.id(of: term))
-                starts.append(slotLocals.count)
+                let id = terms.id(of: term)
+                order.append(id)
+                inverted.starts[Int(id) + 1] = slot
             }
         }
-        inverted = true
+        postings = inverted
     }
 
     /// One writer holding the passages of `writers` in ascending id order,
@@ -137,10 +149,11 @@ public struct SegmentWriter: Sendable {
             let first = passages.count
             for length in w.lengths { passages.append((0, [[UInt8]](repeating: [], count: Int(length)))) }
             for (k, id) in w.ids.enumerated() { passages[first + k].id = id }
+            let inverted = w.postings!
             for t in 0..<w.terms.count {
                 let term = Array(w.terms.arena[w.terms.range(Int32(t))])
-                for slot in w.starts[t]..<w.starts[t + 1] {
-                    passages[first + Int(w.slotLocals[slot])].stream[Int(w.slotPositions[slot])] = term
+                for slot in inverted.starts[t]..<inverted.starts[t + 1] {
+                    passages[first + Int(inverted.locals[slot])].stream[Int(inverted.positions[slot])] = term
                 }
             }
         }
@@ -195,7 +208,7 @@ public struct SegmentWriter: Sendable {
                 guard w == s || writers[w].terms.equal(t, writers[s].terms, id) else { continue }
                 next[w] += 1
                 holders.append((Int32(w), t))
-                weight += writers[w].starts[Int(t) + 1] - writers[w].starts[Int(t)]
+                weight += writers[w].postings!.starts[Int(t) + 1] - writers[w].postings!.starts[Int(t)]
             }
             holderStart.append(holders.count)
             weights.append(weight + 8)
@@ -211,43 +224,48 @@ public struct SegmentWriter: Sendable {
             if sum >= share * cuts.count, cuts.count < parts { cuts.append(t + 1) }
         }
         cuts.append(representative.count)
-        let (cutsDone, holdersDone, holderStartDone, writersDone, shiftDone) = (cuts, holders, holderStart, writers, shift)
+        let views = writers.map { $0.postings! }
+        let longest = weights.max() ?? 0
+        let (cutsDone, holdersDone, holderStartDone, shiftDone) = (cuts, holders, holderStart, shift)
         let encoded = parallelMap(cuts.count - 1) { part -> EncodedTerms in
-            let (cuts, holders, holderStart, writers, shift) = (cutsDone, holdersDone, holderStartDone, writersDone, shiftDone)
+            let (cuts, holders, holderStart, shift) = (cutsDone, holdersDone, holderStartDone, shiftDone)
             var out = EncodedTerms()
-            var docs: [UInt32] = [], tfs: [UInt32] = [], positions: [UInt32] = [], scratch: [UInt32] = []
-            for term in cuts[part]..<cuts[part + 1] {
-                docs.removeAll(keepingCapacity: true)
-                tfs.removeAll(keepingCapacity: true)
-                positions.removeAll(keepingCapacity: true)
-                for (w, t) in holders[holderStart[term]..<holderStart[term + 1]] {
-                    let writer = writers[Int(w)]
-                    let range = writer.starts[Int(t)]..<writer.starts[Int(t) + 1]
-                    let offset = shift[Int(w)]
-                    // Runs of one local number are one posting.
-                    writer.slotLocals.withUnsafeBufferPointer { locals in
-                        for slot in range {
-                            let local = locals[slot] + offset
-                            if docs.last == local { tfs[tfs.count - 1] += 1 } else {
-                                docs.append(local)
-                                tfs.append(1)
+            var scratch: [UInt32] = []
+            let docs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: longest)
+            let tfs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: longest)
+            let positions = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: longest)
+            defer {
+                docs.deallocate()
+                tfs.deallocate()
+                positions.deallocate()
+            }
+            lengths.withUnsafeBufferPointer { lengths in
+                for term in cuts[part]..<cuts[part + 1] {
+                    var n = 0, k = 0
+                    for h in holderStart[term]..<holderStart[term + 1] {
+                        let (w, t) = holders[h]
+                        let view = views[Int(w)]
+                        let offset = shift[Int(w)]
+                        // Runs of one local number are one posting.
+                        for slot in view.starts[Int(t)]..<view.starts[Int(t) + 1] {
+                            let local = view.locals[slot] + offset
+                            if n > 0 && docs[n - 1] == local {
+                                tfs[n - 1] += 1
+                            } else {
+                                docs[n] = local
+                                tfs[n] = 1
+                                n += 1
                             }
+                            positions[k] = view.positions[slot]
+                            k += 1
                         }
                     }
-                    positions.append(contentsOf: writer.slotPositions[range])
-                }
-                out.postingsAt.append(out.postings.count)
-                out.positionsAt.append(out.positions.count)
-                out.documentFrequencies.append(docs.count)
-                lengths.withUnsafeBufferPointer { lengths in
-                    docs.withUnsafeBufferPointer { d in
-                        tfs.withUnsafeBufferPointer { f in
-                            positions.withUnsafeBufferPointer { p in
-                                encodeTerm(docs: d, tfs: f, positions: p, lengths: lengths,
-                                           postings: &out.postings, positionsOut: &out.positions, scratch: &scratch)
-                            }
-                        }
-                    }
+                    out.postingsAt.append(out.postings.count)
+                    out.positionsAt.append(out.positions.count)
+                    out.documentFrequencies.append(n)
+                    encodeTerm(docs: UnsafeBufferPointer(rebasing: docs[0..<n]), tfs: UnsafeBufferPointer(rebasing: tfs[0..<n]),
+                               positions: UnsafeBufferPointer(rebasing: positions[0..<k]), lengths: lengths,
+                               postings: &out.postings, positionsOut: &out.positions, scratch: &scratch)
                 }
             }
             return out
@@ -299,7 +317,12 @@ struct TermTable: Sendable {
     var arena: [UInt8] = []
     var starts: [Int32] = []
     var lengths: [Int32] = []
+    /// Per id, its hash (so that growing never hashes again).
+    var hashes: [UInt64] = []
+    /// Open addressing: per slot, an id (−1 empty) and the high half of its
+    /// hash, compared before any bytes are.
     var slots = [Int32](repeating: -1, count: 1 << 12)
+    var tags = [UInt32](repeating: 0, count: 1 << 12)
 
     var count: Int { starts.count }
 
@@ -307,28 +330,52 @@ struct TermTable: Sendable {
         Int(starts[Int(id)])..<Int(starts[Int(id)] + lengths[Int(id)])
     }
 
+    /// A multiply-xorshift hash over 8 bytes at a time.
+    @inline(__always)
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return h
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        let n = bytes.count
+        var i = 0
+        while i + 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(base[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 29)
     }
 
-    /// The id of `bytes`, interning them if new.
+    /// The id of `bytes`, interning them if new (ids are given 0, 1, 2, … in
+    /// order of first appearance).
+    @inline(__always)
     mutating func id(of bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         if count * 2 >= slots.count { grow() }
+        let h = Self.hash(bytes)
+        let tag = UInt32(truncatingIfNeeded: h >> 32)
         let mask = slots.count - 1
-        var slot = Int(Self.hash(bytes) & UInt64(mask))
+        var slot = Int(h & UInt64(mask))
         while true {
             let id = slots[slot]
             if id < 0 {
                 let new = Int32(count)
                 starts.append(Int32(arena.count))
                 lengths.append(Int32(bytes.count))
+                hashes.append(h)
                 arena.append(contentsOf: bytes)
                 slots[slot] = new
+                tags[slot] = tag
                 return new
             }
-            if Int(lengths[Int(id)]) == bytes.count {
+            if tags[slot] == tag, Int(lengths[Int(id)]) == bytes.count {
                 let start = Int(starts[Int(id)])
                 let same = arena.withUnsafeBufferPointer { a in
                     bytes.isEmpty || memcmp(a.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0
@@ -341,16 +388,16 @@ struct TermTable: Sendable {
 
     mutating func grow() {
         var bigger = [Int32](repeating: -1, count: slots.count * 2)
+        var biggerTags = [UInt32](repeating: 0, count: slots.count * 2)
         let mask = bigger.count - 1
-        arena.withUnsafeBufferPointer { a in
-            for id in 0..<count {
-                let bytes = UnsafeBufferPointer(rebasing: a[Int(starts[id])..<Int(starts[id] + lengths[id])])
-                var slot = Int(Self.hash(bytes) & UInt64(mask))
-                while bigger[slot] >= 0 { slot = (slot + 1) & mask }
-                bigger[slot] = Int32(id)
-            }
+        for id in 0..<count {
+            var slot = Int(hashes[id] & UInt64(mask))
+            while bigger[slot] >= 0 { slot = (slot + 1) & mask }
+            bigger[slot] = Int32(id)
+            biggerTags[slot] = UInt32(truncatingIfNeeded: hashes[id] >> 32)
         }
         slots = bigger
+        tags = biggerTags
     }
 
     /// Whether term `x` precedes `other`'s term `y` in byte order.
@@ -381,6 +428,29 @@ struct TermTable: Sendable {
                 return nx < ny
             }
         }
+    }
+}
+
+/// A writer's postings after inversion: term t's tokens are slots
+/// `starts[t]..<starts[t+1]`, each a local number and a position, ordered by
+/// both. Plain memory, read without reference counting by the threads that
+/// encode terms.
+final class InvertedPostings: @unchecked Sendable {
+    let starts: UnsafeMutableBufferPointer<Int>
+    let locals: UnsafeMutableBufferPointer<UInt32>
+    let positions: UnsafeMutableBufferPointer<UInt32>
+
+    init(terms: Int, tokens: Int) {
+        starts = .allocate(capacity: terms + 1)
+        starts.initialize(repeating: 0)
+        locals = .allocate(capacity: max(1, tokens))
+        positions = .allocate(capacity: max(1, tokens))
+    }
+
+    deinit {
+        starts.deallocate()
+        locals.deallocate()
+        positions.deallocate()
     }
 }
 
