@@ -80,6 +80,15 @@ struct PostingsTests {
             reader.forEachPosting(entry) { got.append(($0, $1)) }
             #expect(got.map(\.0) == postings.map(\.0), "\(term)")
             #expect(got.map(\.1) == postings.map(\.1), "\(term)")
+            // The same through currentPositions, which decodes one posting at
+            // a time and then, past half a block, the whole block.
+            let cursor = reader.cursor(entry)
+            var viewed: [[UInt32]] = []
+            while cursor.doc != PostingCursor.end {
+                viewed.append(Array(cursor.currentPositions()))
+                cursor.next()
+            }
+            #expect(viewed == postings.map(\.1), "\(term)")
         }
         #expect(reader.lookup(Array("absent".utf8)) == nil)
         #expect(reader.lookup(prefix: Array("t".utf8)).count == 6)

@@ -51,16 +51,38 @@ enum BitPacking {
 
     /// Reads `count` values of `width` bits starting at `base` into `out`.
     @inline(__always)
-    static func unpack(_ base: UnsafeRawPointer, count: Int, width: Int, into out: UnsafeMutablePointer<UInt32>) {
+    static func unpack(_ base: UnsafeRawPointer, from first: Int = 0, count: Int, width: Int, into out: UnsafeMutablePointer<UInt32>) {
         guard width > 0 else {
             out.update(repeating: 0, count: count)
+            return
+        }
+        let mask = (UInt64(1) << UInt64(width)) &- 1
+        var bit = first * width
+        for i in 0..<count {
+            let word = base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
+            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            bit += width
+        }
+    }
+
+    /// Reads `count` gaps (each the difference minus one from the previous
+    /// number, the first from `previous`) and writes the numbers they lead to.
+    @inline(__always)
+    static func unpackGaps(_ base: UnsafeRawPointer, count: Int, width: Int, after previous: Int, into out: UnsafeMutablePointer<UInt32>) {
+        var value = UInt32(truncatingIfNeeded: previous)
+        guard width > 0 else {
+            for i in 0..<count {
+                value &+= 1
+                out[i] = value
+            }
             return
         }
         let mask = (UInt64(1) << UInt64(width)) &- 1
         var bit = 0
         for i in 0..<count {
             let word = base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
-            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            value &+= UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ 1
+            out[i] = value
             bit += width
         }
     }

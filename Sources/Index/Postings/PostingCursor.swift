@@ -31,8 +31,20 @@ public final class PostingCursor {
     /// Where each posting's positions start in the block's group (computed on first use).
     let starts: UnsafeMutablePointer<UInt32>
     var startsBlock = -1
+    /// The decoded block's positions, all of them, absolute per posting
+    /// (decoded on first use, for phrases).
+    var blockPositions: UnsafeMutablePointer<UInt32>
+    var blockPositionsCapacity = 0
+    var positionsBlock = -1
+    var positionReads = 0
+    var positionsWidth = 0
+    var positionsData = 0
+    var blockPositionTotal = 0
     var count = 0
     var index = 0
+    /// Where the current block's packed frequencies are, until decoded (−1 once they are).
+    var pendingTFs = -1
+    var pendingWidth = 0
     // A one-block list's bounds, computed when it is decoded.
     var singleLast = 0, singleMaxTF = 0, singleMinLength = 0
 
@@ -46,12 +58,14 @@ public final class PostingCursor {
         docs = .allocate(capacity: PostingsFormat.blockSize)
         tfs = .allocate(capacity: PostingsFormat.blockSize)
         starts = .allocate(capacity: PostingsFormat.blockSize)
+        blockPositions = .allocate(capacity: 0)
         if blockCount == 0 {
             doc = Self.end
             return
         }
         load(0)
         if blockCount == 1 {
+            ensureTFs()
             singleLast = Int(docs[count - 1])
             var maxTF: UInt32 = 0, minLength = Int.max
             for i in 0..<count {
@@ -67,6 +81,7 @@ public final class PostingCursor {
         docs.deallocate()
         tfs.deallocate()
         starts.deallocate()
+        blockPositions.deallocate()
     }
 
     @inline(__always)
@@ -85,7 +100,10 @@ public final class PostingCursor {
     public func blockMinLength(_ b: Int) -> Int { blockCount == 1 ? singleMinLength : skip(b, 4) }
     /// The term frequency of the posting the cursor stands on.
     @inline(__always)
-    public var tf: Int { Int(tfs[index]) }
+    public var tf: Int {
+        ensureTFs()
+        return Int(tfs[index])
+    }
     /// Postings in the current block.
     public var blockPostings: Int { count }
 
@@ -97,7 +115,10 @@ public final class PostingCursor {
     public func doc(at j: Int) -> Int { Int(docs[j]) }
     /// Term frequency of posting `j` of the decoded block.
     @inline(__always)
-    public func tf(at j: Int) -> Int { Int(tfs[j]) }
+    public func tf(at j: Int) -> Int {
+        ensureTFs()
+        return Int(tfs[j])
+    }
     /// Where the cursor stands in the decoded block.
     public var position: Int { index }
 
@@ -109,6 +130,8 @@ public final class PostingCursor {
     func load(_ b: Int) {
         block = b
         startsBlock = -1
+        positionsBlock = -1
+        positionReads = 0
         index = 0
         let size = PostingsFormat.blockSize
         var p = blockCount > 1 ? postingsStart + skip(b, 1) : postingsStart
@@ -118,15 +141,14 @@ public final class PostingCursor {
             let wd = Int(base.load(fromByteOffset: p, as: UInt8.self))
             let wf = Int(base.load(fromByteOffset: p + 1, as: UInt8.self))
             p += 2
-            BitPacking.unpack(base + p, count: size, width: wd, into: docs)
+            BitPacking.unpackGaps(base + p, count: size, width: wd, after: previous, into: docs)
             p += BitPacking.byteCount(count: size, width: wd)
-            BitPacking.unpack(base + p, count: size, width: wf, into: tfs)
-            for i in 0..<size {
-                previous += Int(docs[i]) + 1
-                docs[i] = UInt32(previous)
-                tfs[i] += 1
-            }
+            // Frequencies are decoded when first asked for: a seek that
+            // passes through the block needs only the local numbers.
+            pendingTFs = p
+            pendingWidth = wf
         } else {
+            pendingTFs = -1
             for i in 0..<count {
                 previous += Int(readVarint(base, &p))
                 docs[i] = UInt32(previous)
@@ -134,6 +156,16 @@ public final class PostingCursor {
             }
         }
         doc = Int(docs[0])
+    }
+
+    /// Decodes the current block's term frequencies if they are not yet.
+    @inline(__always)
+    func ensureTFs() {
+        if pendingTFs >= 0 {
+            BitPacking.unpack(base + pendingTFs, count: PostingsFormat.blockSize, width: pendingWidth, into: tfs)
+            for i in 0..<PostingsFormat.blockSize { tfs[i] += 1 }
+            pendingTFs = -1
+        }
     }
 
     /// Moves to the next posting.
@@ -174,12 +206,81 @@ public final class PostingCursor {
     /// block from the cursor on, then leaves the cursor past the block.
     @inline(__always)
     public func drainBlock(_ body: (Int, Int) -> Void) {
+        ensureTFs()
         for i in index..<count { body(Int(docs[i]), Int(tfs[i])) }
         nextBlock()
     }
 
-    /// The positions of the posting the cursor stands on, ascending, into `out`.
-    public func positions(into out: inout [UInt32]) {
+    /// The positions of the posting the cursor stands on, ascending: a view
+    /// valid until the cursor moves to another block. Postings are decoded
+    /// one by one until half the block has been asked for; then the whole
+    /// block at once.
+    @inline(__always)
+    public func currentPositions() -> UnsafeBufferPointer<UInt32> {
+        if positionsBlock != block {
+            preparePositions()
+            positionReads += 1
+            if positionReads > count / 2 {
+                decodeBlockPositions()
+            } else {
+                // This posting only, into its place in the block's buffer.
+                let first = Int(starts[index]), n = Int(tfs[index])
+                let o = blockPositions + first
+                BitPacking.unpack(base + positionsData, from: first, count: n, width: positionsWidth, into: o)
+                var last: UInt32 = 0
+                for k in 0..<n {
+                    last &+= o[k]
+                    o[k] = last
+                }
+                return UnsafeBufferPointer(start: o, count: n)
+            }
+        }
+        return UnsafeBufferPointer(start: blockPositions + Int(starts[index]), count: Int(tfs[index]))
+    }
+
+    /// Where each posting's positions start in the block, room for them
+    /// all, and where the block's packed positions are.
+    @inline(__always)
+    func preparePositions() {
+        guard startsBlock != block else { return }
+        ensureTFs()
+        var total: UInt32 = 0
+        for i in 0..<count {
+            starts[i] = total
+            total += tfs[i]
+        }
+        startsBlock = block
+        let n = Int(total)
+        if n > blockPositionsCapacity {
+            blockPositions.deallocate()
+            blockPositionsCapacity = max(n, 2 * blockPositionsCapacity)
+            blockPositions = .allocate(capacity: blockPositionsCapacity)
+        }
+        let p = blockCount > 1 ? positionsStart + skip(block, 2) : positionsStart
+        positionsWidth = Int(base.load(fromByteOffset: p, as: UInt8.self))
+        positionsData = p + 1
+        blockPositionTotal = n
+    }
+
+    func decodeBlockPositions() {
+        preparePositions()
+        BitPacking.unpack(base + positionsData, count: blockPositionTotal, width: positionsWidth, into: blockPositions)
+        var k = 0
+        for i in 0..<count {
+            var last: UInt32 = 0
+            for _ in 0..<Int(tfs[i]) {
+                last &+= blockPositions[k]
+                blockPositions[k] = last
+                k += 1
+            }
+        }
+        positionsBlock = block
+    }
+
+    /// Appends the positions of the posting the cursor stands on, ascending, to `out`.
+    @inline(__always)
+    public func appendPositions(to out: inout [UInt32]) {
+        ensureTFs()
         var p = blockCount > 1 ? positionsStart + skip(block, 2) : positionsStart
         let width = Int(base.load(fromByteOffset: p, as: UInt8.self))
         p += 1
@@ -193,11 +294,22 @@ public final class PostingCursor {
         }
         let first = Int(starts[index])
         let n = Int(tfs[index])
-        out.removeAll(keepingCapacity: true)
-        var last: UInt32 = 0
-        for k in 0..<n {
-            last &+= BitPacking.value(base + p, at: first + k, width: width)
-            out.append(last)
+        let at = out.count
+        out.append(contentsOf: repeatElement(0, count: n))
+        out.withUnsafeMutableBufferPointer { buffer in
+            let o = buffer.baseAddress! + at
+            BitPacking.unpack(base + p, from: first, count: n, width: width, into: o)
+            var last: UInt32 = 0
+            for k in 0..<n {
+                last &+= o[k]
+                o[k] = last
+            }
         }
+    }
+
+    /// The positions of the posting the cursor stands on, ascending, into `out`.
+    public func positions(into out: inout [UInt32]) {
+        out.removeAll(keepingCapacity: true)
+        appendPositions(to: &out)
     }
 }

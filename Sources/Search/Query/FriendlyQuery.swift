@@ -15,32 +15,41 @@ public struct FriendlyQuery: Sendable, Equatable {
         var hints: [String] = []
         var kept: [Substring] = []
         var excluded: [String] = []
-        var rest = Substring(text)
-        // Split on white space outside quotes.
+        // Split on white space outside quotes (by scalars: no grapheme breaking).
+        let scalars = text.unicodeScalars
         var pieces: [Substring] = []
-        var current = rest.startIndex
         var inQuote = false
-        var start = rest.startIndex
-        while current < rest.endIndex {
-            let c = rest[current]
+        var start = scalars.startIndex
+        var current = scalars.startIndex
+        while current < scalars.endIndex {
+            let c = scalars[current]
             if c == "\"" { inQuote.toggle() }
-            if c.isWhitespace && !inQuote {
-                if start < current { pieces.append(rest[start..<current]) }
-                start = rest.index(after: current)
+            let next = scalars.index(after: current)
+            if c.properties.isWhitespace && !inQuote {
+                if start < current { pieces.append(Substring(scalars[start..<current])) }
+                start = next
             }
-            current = rest.index(after: current)
+            current = next
         }
-        if start < rest.endIndex { pieces.append(rest[start...]) }
-        rest = ""
+        if start < scalars.endIndex { pieces.append(Substring(scalars[start...])) }
         for piece in pieces {
-            if piece.count > 1, piece.first == "-", let next = piece.dropFirst().first, next.isLetter || next.isNumber || next == "\"" {
-                excluded.append(String(piece.dropFirst()))
-            } else {
-                kept.append(piece)
+            let first = piece.unicodeScalars.first!
+            if first == "-", piece.unicodeScalars.count > 1 {
+                let next = piece.unicodeScalars.dropFirst().first!
+                if next == "\"" || next.properties.isAlphabetic || next.properties.numericType != nil {
+                    excluded.append(String(piece.dropFirst()))
+                    continue
+                }
             }
-            if ["or", "and", "not"].contains(piece) {
+            kept.append(piece)
+            if piece == "or" || piece == "and" || piece == "not" {
                 hints.append("'\(piece)' is searched as a word; write \(piece.uppercased()) for the operator")
             }
+        }
+        guard !excluded.isEmpty else {
+            fts5 = text
+            self.hints = hints
+            return
         }
         var query = kept.joined(separator: " ")
         if !excluded.isEmpty {

@@ -7,16 +7,27 @@ extension Searcher {
     /// passages where it stands, so every match is collected before scoring.
     func phraseTop(_ phrase: Phrase, k: Int) -> SearchResult {
         var matches: [PhraseMatch] = []
-        var lists = [[UInt32]](repeating: [], count: phrase.terms.count)
-        var indexes = [Int](repeating: 0, count: phrase.terms.count)
+        let n = phrase.terms.count
+        var lists = [UnsafeBufferPointer<UInt32>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: n)
+        var indexes = [Int](repeating: 0, count: n)
         for (s, reader) in snapshot.segments.enumerated() {
             let deleted = snapshot.deleted[s]
             let entries = phrase.terms.map { reader.lookup(Array($0.text.utf8)) }
             guard entries.allSatisfy({ $0 != nil }) else { continue }
             let cursors = entries.map { reader.cursor($0!) }
+            if n == 2 {
+                // The common case, without an array of lists.
+                let (a, b) = (cursors[0], cursors[1])
+                intersect(cursors) { local in
+                    guard !deleted.contains(local) else { return }
+                    let count = Self.phraseCount(a.currentPositions(), b.currentPositions(), first: phrase.first)
+                    if count > 0 { matches.append((reader.passageID(local), count, reader.length(local))) }
+                }
+                continue
+            }
             intersect(cursors) { local in
                 guard !deleted.contains(local) else { return }
-                for j in cursors.indices { cursors[j].positions(into: &lists[j]) }
+                for j in 0..<n { lists[j] = cursors[j].currentPositions() }
                 let count = Self.phraseCount(lists, &indexes, first: phrase.first)
                 if count > 0 { matches.append((reader.passageID(local), count, reader.length(local))) }
             }
@@ -24,36 +35,79 @@ extension Searcher {
         return top(of: matches, k: k)
     }
 
-    /// fts5ExprPhraseIsMatch over position lists, counting the starts where
-    /// term j stands at start + j (the same walk as `Execution.phraseStarts`,
-    /// without allocating).
-    static func phraseCount(_ lists: [[UInt32]], _ indexes: inout [Int], first: Bool) -> Int {
-        guard lists.allSatisfy({ !$0.isEmpty }) else { return 0 }
-        for t in indexes.indices { indexes[t] = 0 }
-        var out = 0
-        outer: while true {
-            var position = Int(lists[0][indexes[0]])
+    /// ``phraseCount(_:_:first:)`` for two lists: starts where `a` stands and
+    /// `b` stands next (FTS5's walk, advancing both after a match).
+    @inline(__always)
+    static func phraseCount(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>, first: Bool) -> Int {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        var i = 0, j = 0, out = 0
+        while true {
+            var position = Int(a[i])
             var matched: Bool
             repeat {
                 matched = true
-                for t in 0..<lists.count {
-                    let adjusted = position + t
-                    if Int(lists[t][indexes[t]]) != adjusted {
-                        matched = false
-                        while Int(lists[t][indexes[t]]) < adjusted {
-                            indexes[t] += 1
-                            if indexes[t] >= lists[t].count { break outer }
-                        }
-                        if Int(lists[t][indexes[t]]) > adjusted { position = Int(lists[t][indexes[t]]) - t }
+                if Int(a[i]) != position {
+                    matched = false
+                    while Int(a[i]) < position {
+                        i += 1
+                        if i >= a.count { return out }
                     }
+                    if Int(a[i]) > position { position = Int(a[i]) }
+                }
+                if Int(b[j]) != position + 1 {
+                    matched = false
+                    while Int(b[j]) < position + 1 {
+                        j += 1
+                        if j >= b.count { return out }
+                    }
+                    if Int(b[j]) > position + 1 { position = Int(b[j]) - 1 }
                 }
             } while !matched
             if !first || position == 0 { out += 1 }
-            for t in 0..<lists.count {
-                indexes[t] += 1
-                if indexes[t] >= lists[t].count { break outer }
+            i += 1
+            j += 1
+            if i >= a.count || j >= b.count { return out }
+        }
+    }
+
+    /// fts5ExprPhraseIsMatch over position lists, counting the starts where
+    /// term j stands at start + j (the same walk as `Execution.phraseStarts`,
+    /// without allocating).
+    static func phraseCount(_ lists: [UnsafeBufferPointer<UInt32>], _ indexes: inout [Int], first: Bool) -> Int {
+        let n = lists.count
+        for t in 0..<n {
+            guard !lists[t].isEmpty else { return 0 }
+            indexes[t] = 0
+        }
+        return lists.withUnsafeBufferPointer { lists in
+            indexes.withUnsafeMutableBufferPointer { at in
+                var out = 0
+                outer: while true {
+                    var position = Int(lists[0][at[0]])
+                    var matched: Bool
+                    repeat {
+                        matched = true
+                        for t in 0..<n {
+                            let adjusted = position + t
+                            let list = lists[t]
+                            if Int(list[at[t]]) != adjusted {
+                                matched = false
+                                while Int(list[at[t]]) < adjusted {
+                                    at[t] += 1
+                                    if at[t] >= list.count { break outer }
+                                }
+                                if Int(list[at[t]]) > adjusted { position = Int(list[at[t]]) - t }
+                            }
+                        }
+                    } while !matched
+                    if !first || position == 0 { out += 1 }
+                    for t in 0..<n {
+                        at[t] += 1
+                        if at[t] >= lists[t].count { break outer }
+                    }
+                }
+                return out
             }
         }
-        return out
     }
 }

@@ -137,7 +137,7 @@ struct TermScorer {
             count += 1
             let length = Double(reader.length(local))
             var sum = 0.0
-            for i in cursors.indices { sum += scorer.contribution(i, f: Double(cursors[i].tf), length: length) }
+            for (i, cursor) in cursors.enumerated() { sum += scorer.contribution(i, f: Double(cursor.tf), length: length) }
             let bm25 = -1.0 * sum
             if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25)) }
         }

@@ -94,6 +94,25 @@ func prunable(_ bound: Double, below threshold: Double) -> Bool {
 @inline(__always)
 func intersect(_ cursors: [PostingCursor], _ body: (Int) -> Void) {
     let end = PostingCursor.end
+    if cursors.count == 2 {
+        // Two cursors, held in locals rather than read from the array each step.
+        let (lead, other) = cursors[0].documentFrequency <= cursors[1].documentFrequency ? (cursors[0], cursors[1]) : (cursors[1], cursors[0])
+        var target = lead.doc
+        while target != end {
+            other.seek(target)
+            if other.doc != target {
+                target = other.doc
+                if target == end { return }
+                lead.seek(target)
+                target = lead.doc
+                continue
+            }
+            body(target)
+            lead.next()
+            target = lead.doc
+        }
+        return
+    }
     let order = cursors.indices.sorted { cursors[$0].documentFrequency < cursors[$1].documentFrequency }
     let lead = cursors[order[0]]
     let others = order.dropFirst().map { cursors[$0] }
