@@ -117,11 +117,31 @@ struct PostingsTests {
                     #expect(cursor.tf == postings[docs.firstIndex(of: want)!].1.count)
                     // Every posting of the cursor's block is within its bounds.
                     #expect(cursor.doc <= cursor.blockLast(cursor.block))
-                    #expect(cursor.tf <= cursor.blockMaxTF(cursor.block))
-                    #expect(reader.length(cursor.doc) >= cursor.blockMinLength(cursor.block))
+                    var beaten = false
+                    cursor.forEachFrontierPoint(cursor.block) { tf, length in
+                        if tf >= Double(cursor.tf) && length <= Double(reader.length(cursor.doc)) { beaten = true }
+                    }
+                    #expect(beaten, "\(term) at \(cursor.doc): no frontier point beats (\(cursor.tf), \(reader.length(cursor.doc)))")
                 }
             }
         }
+    }
+
+    @Test("a block's frontier keeps every unbeaten (tf, length) pair, and a shortened one still beats them all")
+    func frontier() {
+        var random = Random(state: 5)
+        for _ in 0..<2000 {
+            let pairs = (0..<(1 + random.below(128))).map { _ in (tf: UInt32(1 + random.below(random.below(2) == 0 ? 4 : 70000)), length: UInt32(1 + random.below(random.below(2) == 0 ? 300 : 90000))) }
+            let frontier = BlockFrontier.compute(pairs)
+            #expect(frontier.count == BlockFrontier.size)
+            for pair in pairs {
+                #expect(frontier.contains { BlockFrontier.boundingTF($0.tf) >= Double(pair.tf) && $0.length <= pair.length && $0.tf > 0 },
+                        "\(pair) beats the frontier \(frontier)")
+            }
+        }
+        // Few distinct pairs: the frontier is exact.
+        let exact = BlockFrontier.compute([(3, 100), (1, 10), (2, 50), (1, 200), (3, 300)])
+        #expect(exact.map(\.tf) == [3, 2, 1, 0] && exact.map(\.length) == [100, 50, 10, 0xFFFF])
     }
 
     @Test("a segment cut or damaged is refused with a one-line error, and version 1 asks for a rebuild")

@@ -45,8 +45,9 @@ public final class PostingCursor {
     /// Where the current block's packed frequencies are, until decoded (−1 once they are).
     var pendingTFs = -1
     var pendingWidth = 0
-    // A one-block list's bounds, computed when it is decoded.
-    var singleLast = 0, singleMaxTF = 0, singleMinLength = 0
+    // A one-block list's last number and frontier, computed when it is decoded.
+    var singleLast = 0
+    var singleFrontier: [(tf: UInt32, length: UInt32)] = []
 
     init(reader: SegmentReader, entry: SegmentReader.TermEntry) {
         self.reader = reader
@@ -67,13 +68,7 @@ public final class PostingCursor {
         if blockCount == 1 {
             ensureTFs()
             singleLast = Int(docs[count - 1])
-            var maxTF: UInt32 = 0, minLength = Int.max
-            for i in 0..<count {
-                maxTF = max(maxTF, tfs[i])
-                minLength = min(minLength, reader.length(Int(docs[i])))
-            }
-            singleMaxTF = Int(maxTF)
-            singleMinLength = minLength
+            singleFrontier = BlockFrontier.compute((0..<count).map { (tfs[$0], UInt32(reader.length(Int(docs[$0])))) })
         }
     }
 
@@ -92,12 +87,26 @@ public final class PostingCursor {
     /// The last local number in block `b`.
     @inline(__always)
     public func blockLast(_ b: Int) -> Int { blockCount == 1 ? singleLast : skip(b, 0) }
-    /// The largest term frequency in block `b`.
+    /// Calls `body` with each (tf, length) point of block `b`'s frontier
+    /// (see ``BlockFrontier``): the largest of `body`'s values over them
+    /// bounds every posting of the block, for any function that grows with
+    /// tf and shrinks with length.
     @inline(__always)
-    public func blockMaxTF(_ b: Int) -> Int { blockCount == 1 ? singleMaxTF : skip(b, 3) }
-    /// The shortest passage in block `b`.
-    @inline(__always)
-    public func blockMinLength(_ b: Int) -> Int { blockCount == 1 ? singleMinLength : skip(b, 4) }
+    public func forEachFrontierPoint(_ b: Int, _ body: (_ tf: Double, _ length: Double) -> Void) {
+        if blockCount == 1 {
+            for point in singleFrontier where point.tf > 0 {
+                body(BlockFrontier.boundingTF(point.tf), Double(point.length))
+            }
+            return
+        }
+        let entry = postingsStart + b * PostingsFormat.skipEntrySize + 12
+        for j in 0..<BlockFrontier.size {
+            let tf = UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: entry + 4 * j, as: UInt16.self)))
+            guard tf > 0 else { break }
+            let length = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: entry + 4 * j + 2, as: UInt16.self))
+            body(BlockFrontier.boundingTF(tf), Double(length))
+        }
+    }
     /// The term frequency of the posting the cursor stands on.
     @inline(__always)
     public var tf: Int {

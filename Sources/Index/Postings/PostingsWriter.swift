@@ -8,13 +8,13 @@
 /// ```text
 /// postings of a term (at its dictionary entry's postings offset):
 ///   skip table   only when the term has more than one block; per block,
-///                5 × u32 little-endian:
-///                  last local number in the block,
-///                  offset of the block from the start of the term's postings,
-///                  offset of the block's positions group from the start of
+///                28 bytes, little-endian:
+///                  u32 last local number in the block,
+///                  u32 offset of the block from the start of the term's postings,
+///                  u32 offset of the block's positions group from the start of
 ///                    the term's positions,
-///                  largest tf in the block,
-///                  shortest passage length (tokens) in the block
+///                  4 × (u16 tf, u16 passage length): the block's frontier
+///                    (see BlockBounds.swift)
 ///   blocks       a full block (128 postings):
 ///                  u8 width wd, u8 width wf,
 ///                  128 × (local − previous local − 1) bit-packed at wd
@@ -30,12 +30,10 @@
 /// ```
 ///
 /// The skip table lets a cursor jump over blocks without decoding them, and
-/// its last two fields bound what any passage of the block can add to a
-/// BM25 score: the term's contribution grows with tf and shrinks with the
-/// passage's length, so (largest tf, shortest length) bounds every posting of
-/// the block whatever the collection statistics at query time. A term held
-/// by one block has no skip table; its cursor decodes the block (fewer than
-/// 129 postings) and computes the same figures.
+/// its frontier bounds what any passage of the block can add to a BM25
+/// score, whatever the collection statistics at query time. A term held by
+/// one block has no skip table; its cursor decodes the block (at most 128
+/// postings) and computes the same frontier.
 ///
 /// Positions are needed only by phrases and NEAR: they live apart from the
 /// postings, so scoring terms never reads them, and a phrase decodes the
@@ -44,7 +42,7 @@ enum PostingsFormat {
     /// Postings per block.
     static let blockSize = 128
     /// Bytes per skip-table entry.
-    static let skipEntrySize = 20
+    static let skipEntrySize = 28
 }
 
 /// Appends one term's postings and positions (see ``PostingsFormat``).
@@ -94,8 +92,9 @@ func encodeTerm(docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt
                     previous = Int64(docs[i])
                 }
             }
-            // The block's positions group, and its bounds.
-            var maxDelta: UInt32 = 0, maxTF: UInt32 = 0, minLength = UInt32.max
+            // The block's positions group, and its frontier.
+            var maxDelta: UInt32 = 0
+            var pairs: [(tf: UInt32, length: UInt32)] = []
             var k = 0
             for i in lo..<hi {
                 var last: UInt32 = 0
@@ -109,8 +108,7 @@ func encodeTerm(docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt
                     k += 1
                     p += 1
                 }
-                maxTF = max(maxTF, tfs[i])
-                minLength = min(minLength, lengths[Int(docs[i])])
+                if blocks > 1 { pairs.append((tfs[i], lengths[Int(docs[i])])) }
             }
             let wp = BitPacking.width(maxDelta)
             positionsOut.append(UInt8(wp))
@@ -121,8 +119,10 @@ func encodeTerm(docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt
                     raw.storeBytes(of: docs[hi - 1].littleEndian, toByteOffset: entry, as: UInt32.self)
                     raw.storeBytes(of: UInt32(blockOffset).littleEndian, toByteOffset: entry + 4, as: UInt32.self)
                     raw.storeBytes(of: UInt32(positionsOffset).littleEndian, toByteOffset: entry + 8, as: UInt32.self)
-                    raw.storeBytes(of: maxTF.littleEndian, toByteOffset: entry + 12, as: UInt32.self)
-                    raw.storeBytes(of: minLength.littleEndian, toByteOffset: entry + 16, as: UInt32.self)
+                    for (j, point) in BlockFrontier.compute(pairs).enumerated() {
+                        raw.storeBytes(of: UInt16(point.tf).littleEndian, toByteOffset: entry + 12 + 4 * j, as: UInt16.self)
+                        raw.storeBytes(of: UInt16(point.length).littleEndian, toByteOffset: entry + 14 + 4 * j, as: UInt16.self)
+                    }
                 }
             }
         }

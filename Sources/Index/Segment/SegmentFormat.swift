@@ -1,4 +1,4 @@
-/// # Segment file format (version 2)
+/// # Segment file format (version 3)
 ///
 /// A segment is one immutable file, `index/segments/<name>.seg`, holding the
 /// inverted index of a batch of passages. It is written once, fsynced, and
@@ -8,7 +8,7 @@
 /// All fixed-width integers are little-endian; `varint` is LEB128.
 ///
 /// ```text
-/// header      8  magic "DOSSEG02"
+/// header      8  magic "DOSSEG03"
 ///             8  passage count n
 ///             8  token count (sum of the passages' lengths)
 ///             8  term count t
@@ -35,12 +35,14 @@
 /// index adds them up over live segments and subtracts deleted passages, so
 /// BM25 sees exact collection statistics.
 ///
-/// Version 1 (`DOSSEG01`, varint postings with positions inline and no skip
-/// data) is no longer read: an index holding it is rebuilt from the catalog
-/// by the next `dossier index` or `dossier update`.
+/// Earlier versions are no longer read: an index holding them is rebuilt
+/// from the catalog by the next `dossier index` or `dossier update`.
+/// Version 1 (`DOSSEG01`) had varint postings with positions inline and no
+/// skip data; version 2 (`DOSSEG02`) bounded a block by its largest tf and
+/// shortest passage alone, where version 3 keeps the block's frontier.
 enum SegmentFormat {
-    static let magic: [UInt8] = Array("DOSSEG02".utf8)
-    static let previousMagic: [UInt8] = Array("DOSSEG01".utf8)
+    static let magic: [UInt8] = Array("DOSSEG03".utf8)
+    static let previousMagics: [[UInt8]] = [Array("DOSSEG01".utf8), Array("DOSSEG02".utf8)]
     static let headerSize = 96
     static let paddingSize = 8
 }

@@ -46,8 +46,8 @@ public final class SegmentReader: @unchecked Sendable {
         let magic = Array(UnsafeRawBufferPointer(start: base, count: 8))
         guard magic == SegmentFormat.magic else {
             munmap(map, size)
-            if magic == SegmentFormat.previousMagic {
-                throw DossierError.indexFormat("the index was written by an older Dossier (segment format 1); `dossier index` rebuilds it from the catalog")
+            if let old = SegmentFormat.previousMagics.firstIndex(of: magic) {
+                throw DossierError.indexFormat("the index was written by an older Dossier (segment format \(old + 1)); `dossier index` rebuilds it from the catalog")
             }
             throw DossierError.io(path: url.path, reason: "not a Dossier segment (bad header)")
         }

@@ -54,8 +54,7 @@ struct TermScorer {
     func single(_ cursor: PostingCursor, _ reader: SegmentReader, _ deleted: Deletions, _ scorer: BM25, _ heap: inout BoundedHeap) {
         for b in 0..<cursor.blockCount {
             if heap.isFull {
-                let bound = scorer.contribution(0, f: Double(cursor.blockMaxTF(b)), length: Double(cursor.blockMinLength(b)))
-                if prunable(bound, below: heap.threshold) { continue }
+                if prunable(scorer.bound(0, cursor, block: b), below: heap.threshold) { continue }
             }
             cursor.loadBlock(b)
             for j in 0..<cursor.blockSize(b) {
@@ -87,7 +86,7 @@ struct TermScorer {
                 var inWindow = 0, only = 0
                 for i in 0..<m where cursors[i].doc <= hi {
                     let c = cursors[i]
-                    bound += scorer.contribution(phrase[i], f: Double(c.blockMaxTF(c.block)), length: Double(c.blockMinLength(c.block)))
+                    bound += scorer.bound(phrase[i], c, block: c.block)
                     inWindow += 1
                     only = i
                 }
@@ -142,5 +141,16 @@ struct TermScorer {
             if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25)) }
         }
         return count
+    }
+}
+
+extension BM25 {
+    /// The most phrase i's term can add to a passage of `cursor`'s block `b`:
+    /// its contribution's largest value over the block's frontier.
+    @inline(__always)
+    func bound(_ i: Int, _ cursor: PostingCursor, block b: Int) -> Double {
+        var most = 0.0
+        cursor.forEachFrontierPoint(b) { tf, length in most = max(most, contribution(i, f: tf, length: length)) }
+        return most
     }
 }
