@@ -56,10 +56,11 @@ struct TermScorer {
             if heap.isFull {
                 if prunable(scorer.bound(0, cursor, block: b), below: heap.threshold) { continue }
             }
-            cursor.loadBlock(b)
+            if cursor.block != b { cursor.loadBlock(b) }
             for j in 0..<cursor.blockSize(b) {
                 let local = cursor.doc(at: j)
-                let bm25 = -1.0 * scorer.contribution(0, f: Double(cursor.tf(at: j)), length: Double(reader.length(local)))
+                let tf = cursor.tf(at: j), length = reader.length(local)
+                let bm25 = -1.0 * scorer.contribution(0, f: Double(tf), length: Double(length))
                 if heap.admits(bm25), !deleted.contains(local) {
                     heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
                 }
@@ -128,12 +129,30 @@ struct TermScorer {
     }
 
     /// Terms AND'ed: leapfrog from the rarest; returns the passages matched.
+    ///
+    /// Block-max: while every cursor stays in the same blocks, the sum of
+    /// their block bounds holds for each passage they meet on; when it cannot
+    /// reach the k-th best score, those passages are counted, not scored.
     func conjunction(_ cursors: [PostingCursor], _ reader: SegmentReader, _ deleted: Deletions, _ scorer: BM25,
                      _ heap: inout BoundedHeap) -> Int {
         var count = 0
+        var blocks = [Int](repeating: -1, count: cursors.count)
+        var bound = Double.infinity
         intersect(cursors) { local in
             guard !deleted.contains(local) else { return }
             count += 1
+            if heap.isFull {
+                var moved = false
+                for (i, cursor) in cursors.enumerated() where blocks[i] != cursor.block {
+                    blocks[i] = cursor.block
+                    moved = true
+                }
+                if moved {
+                    bound = 0
+                    for (i, cursor) in cursors.enumerated() { bound += scorer.bound(i, cursor, block: cursor.block) }
+                }
+                if prunable(bound, below: heap.threshold) { return }
+            }
             let length = Double(reader.length(local))
             var sum = 0.0
             for (i, cursor) in cursors.enumerated() { sum += scorer.contribution(i, f: Double(cursor.tf), length: length) }
