@@ -29,8 +29,10 @@ public struct SearchResult: Sendable {
 /// when every node on the way from the root to that phrase matches the
 /// passage, which is when FTS5's phrase iterator stands on it.
 ///
-/// This evaluator scores every match (exhaustive); its results are the
-/// reference that faster top-k strategies must reproduce.
+/// ``exhaustiveRank(_:)`` scores every match through that port; its results
+/// are the reference that the faster strategies of `top(_:k:)` must
+/// reproduce. ``rank(_:)`` gives the same list, through the fast strategies
+/// where the query's shape allows.
 public struct Searcher: Sendable {
     /// The snapshot searched.
     public let snapshot: IndexSnapshot
@@ -40,8 +42,15 @@ public struct Searcher: Sendable {
         self.snapshot = snapshot
     }
 
-    /// Every matching passage, ranked.
+    /// Every matching passage, ranked (bm25 ascending, then passage id).
     public func rank(_ query: QueryNode) -> [SearchHit] {
+        guard snapshot.passageCount > 0, query != .empty else { return [] }
+        if hasFastPath(query) { return top(query, k: .max).hits }
+        return exhaustiveRank(query)
+    }
+
+    /// Every matching passage, ranked by the port of FTS5's iterators, whatever the query.
+    public func exhaustiveRank(_ query: QueryNode) -> [SearchHit] {
         guard snapshot.passageCount > 0, query != .empty else { return [] }
         var doclists: [QueryTerm: Execution.Doclist] = [:]
         let execution = Execution(query) { term in

@@ -41,8 +41,16 @@ extension Searcher {
             if phrases.contains(where: { $0.terms[0].prefix }) { return prefixTermsTop(phrases, and: and, k: k) }
             return TermScorer(snapshot: snapshot, phrases: phrases, and: and).top(k)
         }
-        let ranked = rank(query)
+        let ranked = exhaustiveRank(query)
         return SearchResult(total: ranked.count, hits: Array(ranked.prefix(k)))
+    }
+
+    /// Whether `top` has a strategy of its own for the query's shape.
+    func hasFastPath(_ query: QueryNode) -> Bool {
+        if case .nearset(let phrases, let distance) = query, distance == nil, phrases.count == 1, phrases[0].terms.count > 1 {
+            return true
+        }
+        return termShape(query) != nil
     }
 
     /// Runs a query of each shape once and drops the results, so that the
@@ -165,7 +173,7 @@ struct BoundedHeap {
 
     init(capacity: Int) {
         self.capacity = max(0, capacity)
-        items.reserveCapacity(self.capacity)
+        items.reserveCapacity(min(self.capacity, 1024))
     }
 
     static func better(_ a: SearchHit, _ b: SearchHit) -> Bool {
