@@ -1,6 +1,10 @@
 import DossierCore
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One committed generation of the index, opened for reading: its segments
 /// (memory-mapped), their deletions, and exact statistics over the live
 /// passages. Nothing a later commit does changes what a snapshot sees.
@@ -34,6 +38,22 @@ public final class IndexSnapshot: @unchecked Sendable {
             }
         }
         throw lastError!
+    }
+
+    /// The generation committed in `folder` now, reusing the snapshot opened
+    /// last time when the manifest has not been replaced since (same inode,
+    /// size and modification time). A server answering many queries thus
+    /// maps the segments once per commit, not once per query; a snapshot in
+    /// use stays valid after a commit, since its segments stay mapped.
+    public static func current(folder: URL) throws -> IndexSnapshot {
+        let path = folder.appendingPathComponent("manifest.json").path
+        var info = stat()
+        let key = stat(path, &info) == 0
+            ? "\(folder.path)|\(info.st_ino)|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : nil
+        if let key, let hit = SnapshotCache.shared.get(key) { return hit }
+        let snapshot = try IndexSnapshot(folder: folder)
+        if let key { SnapshotCache.shared.put(key, snapshot, folder: folder.path) }
+        return snapshot
     }
 
     init(manifest: Manifest, segments: [SegmentReader]) {
@@ -127,5 +147,24 @@ public struct Deletions: Sendable {
             for b in 0..<64 where word & (UInt64(1) << UInt64(b)) != 0 { out.append(w * 64 + b) }
         }
         return out
+    }
+}
+
+/// The last snapshot opened per index folder (see ``IndexSnapshot/current(folder:)``).
+final class SnapshotCache: @unchecked Sendable {
+    static let shared = SnapshotCache()
+    let lock = NSLock()
+    var byFolder: [String: (key: String, snapshot: IndexSnapshot)] = [:]
+
+    func get(_ key: String) -> IndexSnapshot? {
+        lock.lock()
+        defer { lock.unlock() }
+        return byFolder.values.first { $0.key == key }?.snapshot
+    }
+
+    func put(_ key: String, _ snapshot: IndexSnapshot, folder: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        byFolder[folder] = (key, snapshot)
     }
 }

@@ -204,7 +204,7 @@ public enum SearchResults {
             throw QueryError(query: friendly.fts5, error: error)
         }
         let started = DispatchTime.now()
-        let snapshot = try IndexSnapshot(folder: workspace.index)
+        let snapshot = try IndexSnapshot.current(folder: workspace.index)
         let filtering = request.doc != nil || request.note != nil || request.site != nil || request.kind != nil
         let searcher = Searcher(snapshot: snapshot)
         if request.flat && !filtering {

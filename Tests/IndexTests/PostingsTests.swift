@@ -220,6 +220,25 @@ struct IndexWriterTests {
         #expect(try IndexSnapshot(folder: dir).passageCount == 700)
     }
 
+    @Test("a server's snapshot is reused until a commit replaces the manifest, and the old one stays readable")
+    func currentSnapshot() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let writer = try IndexWriter(folder: dir)
+        var texts: [Int64: String] = [1: "ivory seizure", 2: "pangolin scales"]
+        _ = try writer.sync(live: Set(texts.keys)) { ids in ids.map { ($0, texts[$0]!) } }
+        let first = try IndexSnapshot.current(folder: dir)
+        #expect(try IndexSnapshot.current(folder: dir) === first)
+        texts[3] = "rosewood logs"
+        texts[1] = nil
+        _ = try writer.sync(live: Set(texts.keys)) { ids in ids.map { ($0, texts[$0]!) } }
+        let second = try IndexSnapshot.current(folder: dir)
+        #expect(second !== first)
+        #expect(second.passageCount == 2 && first.passageCount == 2)
+        #expect(first.segments[0].lookup(Array("ivori".utf8)) != nil)
+        #expect(second.length(ofPassage: 1) == nil && first.length(ofPassage: 1) == 2)
+    }
+
     @Test("an index written in segment format 1 is rebuilt by the next sync")
     func upgrade() throws {
         let dir = try temporaryFolder()

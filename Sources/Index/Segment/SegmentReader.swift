@@ -6,9 +6,11 @@ import Glibc
 #endif
 
 /// A segment opened for reading (see ``SegmentFormat``). The file is
-/// memory-mapped (and its pages mapped in at once, so that the first query
-/// pays no page faults); terms are found in the front-coded dictionary
-/// without copying, and postings are read through ``PostingCursor``s.
+/// memory-mapped; a segment of up to 64 MiB has its pages mapped in at once
+/// (`MAP_POPULATE`), so that the first query pays no page faults, while a
+/// larger one is read as queries touch it rather than all at open. Terms
+/// are found in the front-coded dictionary without copying, and postings
+/// are read through ``PostingCursor``s.
 public final class SegmentReader: @unchecked Sendable {
     /// The segment's name (its file name without `.seg`).
     public let name: String
@@ -38,7 +40,8 @@ public final class SegmentReader: @unchecked Sendable {
         guard size >= SegmentFormat.headerSize + SegmentFormat.paddingSize else {
             throw DossierError.io(path: url.path, reason: "not a Dossier segment (too short)")
         }
-        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), map != MAP_FAILED else {
+        let populate = size <= 64 << 20 ? MAP_POPULATE : 0
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE | populate, fd, 0), map != MAP_FAILED else {
             throw DossierError.io(path: url.path, reason: "cannot map segment (\(String(cString: strerror(errno))))")
         }
         let base = UnsafeRawPointer(map)
