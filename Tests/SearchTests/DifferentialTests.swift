@@ -154,7 +154,7 @@ struct DifferentialTests {
 
 @Suite("Top-k fast path")
 struct TopKTests {
-    @Test("terms, prefixes, OR and AND of terms and prefixes, phrases: top(k) and rank() give the exhaustive evaluator's total and hits, the same doubles, and FTS5's order", arguments: [UInt64(11), 12])
+    @Test("terms, prefixes, phrases, and OR and AND of them: top(k) and rank() give the exhaustive evaluator's total and hits, the same doubles, and FTS5's order", arguments: [UInt64(11), 12])
     func fastPath(seed: UInt64) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-topk-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -179,7 +179,7 @@ struct TopKTests {
         var checked = 0
         let texts = Array(live.values)
         var phrasesWithHits = 0
-        for i in 0..<400 {
+        for i in 0..<500 {
             let terms = (0..<(1 + i % 4)).map { _ in corpus.term() }
             // Two or three consecutive words of a real passage.
             let words = texts[corpus.random.below(texts.count)].split(separator: " ").map { $0.filter { $0.isLetter || $0.isNumber } }.filter { !$0.isEmpty }
@@ -187,7 +187,7 @@ struct TopKTests {
             let phrase = words.dropFirst(start).prefix(2 + i % 2).joined(separator: " ")
             let query: String
             let prefix = "\"\(String(corpus.word().prefix(2)))\"*"
-            switch i % 8 {
+            switch i % 10 {
             case 0: query = terms[0]
             case 1: query = prefix
             case 2: query = terms.joined(separator: " OR ")
@@ -195,14 +195,16 @@ struct TopKTests {
             case 4: query = "\"\(phrase)\""
             case 5: query = i % 16 == 5 ? "^\"\(phrase)\"" : "\"\(phrase)\"*"
             case 6: query = "\(terms[0]) OR \(prefix) OR \(terms[0])"
-            default: query = "\(prefix) AND \(terms[0]) AND \(terms[0])"
+            case 7: query = "\(prefix) AND \(terms[0]) AND \(terms[0])"
+            case 8: query = i % 20 == 8 ? "\"\(phrase)\" \(terms[0])" : "\"\(phrase)\" AND \(prefix)"
+            default: query = i % 20 == 9 ? "\"\(phrase)\" OR \(terms[0]) OR \(prefix)" : "^\(terms[0]) OR \"\(phrase)\"*"
             }
             let node = try QueryParser().parse(query)
             let full = searcher.exhaustiveRank(node)
             let fast = searcher.rank(node)
             #expect(fast.map(\.passageID) == full.map(\.passageID) && zip(fast, full).allSatisfy { $0.bm25.bitPattern == $1.bm25.bitPattern },
                     "\(query): rank() by the fast path differs from the exhaustive evaluator")
-            if i % 8 == 4 || i % 8 == 5, !full.isEmpty { phrasesWithHits += 1 }
+            if i % 10 == 4 || i % 10 == 5, !full.isEmpty { phrasesWithHits += 1 }
             let expected = try #require(fts.search(query))
             for k in [1, 10, 100] {
                 let top = searcher.top(node, k: k)
@@ -212,7 +214,7 @@ struct TopKTests {
             }
             checked += 1
         }
-        #expect(checked == 400)
+        #expect(checked == 500)
         #expect(phrasesWithHits > 60)
     }
 }

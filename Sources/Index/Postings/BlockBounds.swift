@@ -23,11 +23,27 @@ public enum BlockFrontier {
     /// The frontier of `pairs` (tf, length), at most ``size`` points, each
     /// clamped for storage; unused points are (0, 0xFFFF), which bound nothing.
     static func compute(_ pairs: [(tf: UInt32, length: UInt32)]) -> [(tf: UInt32, length: UInt32)] {
-        // Highest tf first; keep a point only if it is shorter than every point before it.
-        let sorted = pairs.sorted { $0.tf != $1.tf ? $0.tf > $1.tf : $0.length < $1.length }
+        // The shortest passage per tf (a table for small tfs, which are
+        // nearly all of them), then highest tf first, keeping a point only
+        // if it is shorter than every point before it. Linear in the block.
         var frontier: [(tf: UInt32, length: UInt32)] = []
-        for pair in sorted where frontier.last.map({ pair.length < $0.length }) ?? true {
-            frontier.append(pair)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 65) { shortest in
+            shortest.initialize(repeating: .max)
+            var large: [(tf: UInt32, length: UInt32)] = []
+            for pair in pairs {
+                if pair.tf <= 64 {
+                    shortest[Int(pair.tf)] = min(shortest[Int(pair.tf)], pair.length)
+                } else {
+                    large.append(pair)
+                }
+            }
+            large.sort { $0.tf != $1.tf ? $0.tf > $1.tf : $0.length < $1.length }
+            for pair in large where frontier.last.map({ pair.length < $0.length }) ?? true {
+                frontier.append(pair)
+            }
+            for tf in stride(from: 64, through: 0, by: -1) where shortest[tf] != .max {
+                if frontier.last.map({ shortest[tf] < $0.length }) ?? true { frontier.append((UInt32(tf), shortest[tf])) }
+            }
         }
         // Merge the two neighbours closest in length until few enough.
         while frontier.count > size {

@@ -4,12 +4,17 @@
 /// a block at a time: it decodes the block it stands in into two small
 /// buffers (local numbers and term frequencies) and never allocates per
 /// posting. `seek` skips whole blocks through the skip table, reading only
-/// their last local number; `blockMaxTF`/`blockMinLength` give the figures
-/// that bound a block's BM25 contribution, without decoding it. Positions
+/// their last local number; `forEachFrontierPoint` gives the figures that
+/// bound a block's BM25 contribution, without decoding it. Positions
 /// are decoded on request, for the posting the cursor stands on.
 ///
 /// A cursor reads the segment's memory map directly; it keeps its
 /// ``SegmentReader`` alive, and so the map.
+///
+/// A cursor can also walk a list built in memory (``init(reader:docs:tfs:)``):
+/// what a prefix or a phrase matches in a segment, with its frequencies, cut
+/// into blocks with frontiers as on disk, so that top-k combines phrases,
+/// prefixes and terms alike. Such a cursor has no positions.
 public final class PostingCursor {
     /// The local number the cursor stands on, or `PostingCursor.end` past the last posting.
     public private(set) var doc: Int = 0
@@ -24,6 +29,8 @@ public final class PostingCursor {
     let positionsStart: Int
     /// Blocks in the list.
     public let blockCount: Int
+    /// A list built in memory, if the cursor walks one.
+    let memory: MemoryPostings?
     /// The block decoded in the buffers.
     public private(set) var block = -1
     let docs: UnsafeMutablePointer<UInt32>
@@ -56,6 +63,7 @@ public final class PostingCursor {
         postingsStart = entry.postings
         positionsStart = entry.positions
         blockCount = (entry.documentFrequency + PostingsFormat.blockSize - 1) / PostingsFormat.blockSize
+        memory = nil
         docs = .allocate(capacity: PostingsFormat.blockSize)
         tfs = .allocate(capacity: PostingsFormat.blockSize)
         starts = .allocate(capacity: PostingsFormat.blockSize)
@@ -72,6 +80,35 @@ public final class PostingCursor {
         }
     }
 
+    /// A cursor over a list built in memory: ascending local numbers of
+    /// `reader`'s passages and a frequency for each.
+    public init(reader: SegmentReader, docs list: [UInt32], tfs frequencies: [UInt32]) {
+        self.reader = reader
+        base = reader.base
+        documentFrequency = list.count
+        postingsStart = 0
+        positionsStart = 0
+        let size = PostingsFormat.blockSize
+        blockCount = (list.count + size - 1) / size
+        var lasts: [Int] = []
+        var frontiers: [[(tf: UInt32, length: UInt32)]] = []
+        for b in 0..<blockCount {
+            let range = (b * size)..<min(list.count, (b + 1) * size)
+            lasts.append(Int(list[range.upperBound - 1]))
+            frontiers.append(BlockFrontier.compute(range.map { (frequencies[$0], UInt32(reader.length(Int(list[$0])))) }))
+        }
+        memory = MemoryPostings(docs: list, tfs: frequencies, lasts: lasts, frontiers: frontiers)
+        docs = .allocate(capacity: size)
+        tfs = .allocate(capacity: size)
+        starts = .allocate(capacity: size)
+        blockPositions = .allocate(capacity: 0)
+        if blockCount == 0 {
+            doc = Self.end
+            return
+        }
+        load(0)
+    }
+
     deinit {
         docs.deallocate()
         tfs.deallocate()
@@ -86,15 +123,18 @@ public final class PostingCursor {
 
     /// The last local number in block `b`.
     @inline(__always)
-    public func blockLast(_ b: Int) -> Int { blockCount == 1 ? singleLast : skip(b, 0) }
+    public func blockLast(_ b: Int) -> Int {
+        if let memory { return memory.lasts[b] }
+        return blockCount == 1 ? singleLast : skip(b, 0)
+    }
     /// Calls `body` with each (tf, length) point of block `b`'s frontier
     /// (see ``BlockFrontier``): the largest of `body`'s values over them
     /// bounds every posting of the block, for any function that grows with
     /// tf and shrinks with length.
     @inline(__always)
     public func forEachFrontierPoint(_ b: Int, _ body: (_ tf: Double, _ length: Double) -> Void) {
-        if blockCount == 1 {
-            for point in singleFrontier where point.tf > 0 {
+        if memory != nil || blockCount == 1 {
+            for point in memory?.frontiers[b] ?? singleFrontier where point.tf > 0 {
                 body(BlockFrontier.boundingTF(point.tf), Double(point.length))
             }
             return
@@ -143,6 +183,16 @@ public final class PostingCursor {
         positionReads = 0
         index = 0
         let size = PostingsFormat.blockSize
+        if let memory {
+            count = min(size, documentFrequency - b * size)
+            for i in 0..<count {
+                docs[i] = memory.docs[b * size + i]
+                tfs[i] = memory.tfs[b * size + i]
+            }
+            pendingTFs = -1
+            doc = Int(docs[0])
+            return
+        }
         var p = blockCount > 1 ? postingsStart + skip(b, 1) : postingsStart
         var previous = b == 0 ? -1 : skip(b - 1, 0)
         count = min(size, documentFrequency - b * size)
@@ -320,5 +370,20 @@ public final class PostingCursor {
     public func positions(into out: inout [UInt32]) {
         out.removeAll(keepingCapacity: true)
         appendPositions(to: &out)
+    }
+}
+
+/// A postings list built in memory (see ``PostingCursor/init(reader:docs:tfs:)``).
+final class MemoryPostings {
+    let docs: [UInt32]
+    let tfs: [UInt32]
+    let lasts: [Int]
+    let frontiers: [[(tf: UInt32, length: UInt32)]]
+
+    init(docs: [UInt32], tfs: [UInt32], lasts: [Int], frontiers: [[(tf: UInt32, length: UInt32)]]) {
+        self.docs = docs
+        self.tfs = tfs
+        self.lasts = lasts
+        self.frontiers = frontiers
     }
 }

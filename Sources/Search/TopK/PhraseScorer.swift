@@ -1,38 +1,56 @@
 import Index
 
 extension Searcher {
-    /// A lone phrase of plain terms: the passages holding all its terms are
-    /// found by leapfrogging their cursors, and only theirs positions are
-    /// decoded and matched. The phrase's BM25 weight needs the number of
-    /// passages where it stands, so every match is collected before scoring.
+    /// A lone phrase: the passages where it stands, in every segment, then
+    /// scored once their number (its BM25 weight) is known.
     func phraseTop(_ phrase: Phrase, k: Int) -> SearchResult {
         var matches: [PhraseMatch] = []
-        let n = phrase.terms.count
-        var lists = [UnsafeBufferPointer<UInt32>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: n)
-        var indexes = [Int](repeating: 0, count: n)
         for (s, reader) in snapshot.segments.enumerated() {
-            let deleted = snapshot.deleted[s]
-            let entries = phrase.terms.map { reader.lookup(Array($0.text.utf8)) }
-            guard entries.allSatisfy({ $0 != nil }) else { continue }
-            let cursors = entries.map { reader.cursor($0!) }
-            if n == 2 {
-                // The common case, without an array of lists.
-                let (a, b) = (cursors[0], cursors[1])
-                intersect(cursors) { local in
-                    guard !deleted.contains(local) else { return }
-                    let count = Self.phraseCount(a.currentPositions(), b.currentPositions(), first: phrase.first)
-                    if count > 0 { matches.append((reader.passageID(local), count, reader.length(local))) }
-                }
-                continue
-            }
-            intersect(cursors) { local in
-                guard !deleted.contains(local) else { return }
-                for j in 0..<n { lists[j] = cursors[j].currentPositions() }
-                let count = Self.phraseCount(lists, &indexes, first: phrase.first)
-                if count > 0 { matches.append((reader.passageID(local), count, reader.length(local))) }
+            let (locals, counts) = phraseMatches(phrase, reader, snapshot.deleted[s])
+            for (local, count) in zip(locals, counts) {
+                matches.append((reader.passageID(Int(local)), Int(count), reader.length(Int(local))))
             }
         }
         return top(of: matches, k: k)
+    }
+
+    /// The live passages of a segment where `phrase` stands, ascending, with
+    /// the number of places it stands in each.
+    func phraseMatches(_ phrase: Phrase, _ reader: SegmentReader, _ deleted: Deletions) -> (locals: [UInt32], counts: [UInt32]) {
+        if phrase.terms.contains(where: \.prefix) { return prefixPhraseMatches(phrase, reader, deleted) }
+        return plainPhraseMatches(phrase, reader, deleted)
+    }
+
+    /// A phrase of plain terms: the passages holding all its terms are found
+    /// by leapfrogging their cursors, and only their positions are decoded.
+    func plainPhraseMatches(_ phrase: Phrase, _ reader: SegmentReader, _ deleted: Deletions) -> (locals: [UInt32], counts: [UInt32]) {
+        var locals: [UInt32] = [], counts: [UInt32] = []
+        let n = phrase.terms.count
+        let entries = phrase.terms.map { reader.lookup(Array($0.text.utf8)) }
+        guard entries.allSatisfy({ $0 != nil }) else { return ([], []) }
+        let cursors = entries.map { reader.cursor($0!) }
+        func found(_ local: Int, _ count: Int) {
+            guard count > 0 else { return }
+            locals.append(UInt32(local))
+            counts.append(UInt32(count))
+        }
+        if n == 2 {
+            // The common case, without an array of lists.
+            let (a, b) = (cursors[0], cursors[1])
+            intersect(cursors) { local in
+                guard !deleted.contains(local) else { return }
+                found(local, Self.phraseCount(a.currentPositions(), b.currentPositions(), first: phrase.first))
+            }
+            return (locals, counts)
+        }
+        var lists = [UnsafeBufferPointer<UInt32>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: n)
+        var indexes = [Int](repeating: 0, count: n)
+        intersect(cursors) { local in
+            guard !deleted.contains(local) else { return }
+            for j in 0..<n { lists[j] = cursors[j].currentPositions() }
+            found(local, Self.phraseCount(lists, &indexes, first: phrase.first))
+        }
+        return (locals, counts)
     }
 
     /// ``phraseCount(_:_:first:)`` for two lists: starts where `a` stands and

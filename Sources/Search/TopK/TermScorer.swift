@@ -1,6 +1,8 @@
 import Index
 
-/// Top-k for single terms joined by OR or by AND (see `Searcher.top`).
+/// Top-k for terms, prefixes and phrases joined by OR or by AND (see
+/// `Searcher.top`): each leaf is a cursor, over its postings or over what
+/// it matches, built in memory (``Searcher/leafCursor(_:_:_:)``).
 ///
 /// Per segment, one ``PostingCursor`` per query term, in query order, so
 /// that a passage's score is summed in FTS5's order. The disjunction walks
@@ -11,9 +13,10 @@ import Index
 /// window's passages are only counted (and a window one cursor covers alone
 /// is counted from the block's size, without decoding it).
 struct TermScorer {
-    let snapshot: IndexSnapshot
+    let searcher: Searcher
     let phrases: [Phrase]
     let and: Bool
+    var snapshot: IndexSnapshot { searcher.snapshot }
 
     func top(_ k: Int) -> SearchResult {
         var hits = [Int](repeating: 0, count: phrases.count)
@@ -21,9 +24,9 @@ struct TermScorer {
         for (s, reader) in snapshot.segments.enumerated() {
             var row: [PostingCursor?] = []
             for (i, phrase) in phrases.enumerated() {
-                if let entry = reader.lookup(Array(phrase.terms[0].text.utf8)) {
-                    hits[i] += liveCount(reader, entry, snapshot.deleted[s])
-                    row.append(reader.cursor(entry))
+                if let leaf = searcher.leafCursor(phrase, reader, snapshot.deleted[s]) {
+                    hits[i] += leaf.live
+                    row.append(leaf.cursor)
                 } else {
                     row.append(nil)
                 }

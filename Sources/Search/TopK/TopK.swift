@@ -6,11 +6,10 @@ import Index
 /// iterators; it is the reference. `top(_:k:)` returns the same first k hits,
 /// the same doubles in the same order, and the same total, faster, for the
 /// query shapes whose BM25 does not depend on how FTS5's iterators were
-/// advanced: one term, terms OR'ed, terms AND'ed (every instance of every
-/// term a matching row holds counts), and a lone phrase (its row is scored
-/// by the places it stands, whatever else the row holds). Other shapes —
-/// NEAR, NOT, nesting, phrases combined with other terms — are ranked in
-/// full.
+/// advanced: one term, prefix or phrase, and terms, prefixes and phrases
+/// OR'ed or AND'ed (every instance of every phrase a matching row holds
+/// counts). Other shapes — NEAR, NOT, AND and OR nested in each other — are
+/// ranked in full.
 ///
 /// - **Terms** (``TermScorer``) walk block-compressed postings with
 ///   cursors. A block's upper bound (the term's contribution at the block's
@@ -24,7 +23,10 @@ import Index
 ///   for the passages holding all of them. Its BM25 weight needs the number
 ///   of passages where it stands, so every candidate is matched; only the
 ///   scoring is bounded.
-/// - **Prefixes** merge the frequencies of the terms they expand to.
+/// - **Prefixes** merge the frequencies of the terms they expand to, and
+///   **phrases inside an OR or an AND** are matched first; both become lists
+///   in memory, cut into blocks with bounds like postings on disk, and
+///   combine with terms as terms do.
 ///
 /// Every comparison against a bound keeps a relative margin of 1e-9, far
 /// above the rounding of a sum of a few doubles, so no hit that belongs in
@@ -35,11 +37,10 @@ extension Searcher {
     public func top(_ query: QueryNode, k: Int) -> SearchResult {
         guard snapshot.passageCount > 0, query != .empty else { return SearchResult(total: 0, hits: []) }
         if case .nearset(let phrases, let distance) = query, distance == nil, phrases.count == 1, phrases[0].terms.count > 1 {
-            return phrases[0].terms.contains(where: \.prefix) ? prefixPhraseTop(phrases[0], k: k) : phraseTop(phrases[0], k: k)
+            return phraseTop(phrases[0], k: k)
         }
         if let (phrases, and) = termShape(query) {
-            if phrases.contains(where: { $0.terms[0].prefix }) { return prefixTermsTop(phrases, and: and, k: k) }
-            return TermScorer(snapshot: snapshot, phrases: phrases, and: and).top(k)
+            return TermScorer(searcher: self, phrases: phrases, and: and).top(k)
         }
         let ranked = exhaustiveRank(query)
         return SearchResult(total: ranked.count, hits: Array(ranked.prefix(k)))
@@ -63,10 +64,13 @@ extension Searcher {
         }
     }
 
-    /// The phrases of a query made of single terms joined by OR only or by AND only.
+    /// The phrases of a query made of phrases (a term is a phrase of one)
+    /// joined by OR only or by AND only. For these, FTS5 counts every
+    /// instance of every phrase a matching row holds, whatever the order its
+    /// iterators were advanced in.
     func termShape(_ node: QueryNode) -> ([Phrase], and: Bool)? {
         func single(_ n: QueryNode) -> Phrase? {
-            guard case .nearset(let phrases, nil) = n, phrases.count == 1, phrases[0].terms.count == 1, !phrases[0].first else { return nil }
+            guard case .nearset(let phrases, nil) = n, phrases.count == 1, !phrases[0].terms.isEmpty else { return nil }
             return phrases[0]
         }
         if let phrase = single(node) { return ([phrase], false) }
