@@ -48,15 +48,20 @@ extension CatalogStore {
 
     /// The texts of the given passages.
     public func passageTexts(_ ids: [Int64]) throws -> [(Int64, String)] {
+        try passagesToIndex(ids).map { ($0.id, $0.text) }
+    }
+
+    /// The given passages with their documents and texts, for the index.
+    public func passagesToIndex(_ ids: [Int64]) throws -> [(id: Int64, document: Int, text: String)] {
         let wanted = Set(ids)
-        var out: [(Int64, String)] = []
+        var out: [(id: Int64, document: Int, text: String)] = []
         out.reserveCapacity(ids.count)
-        let statement = try database.prepare("SELECT id, text FROM passages ORDER BY id")
+        let statement = try database.prepare("SELECT id, document_id, text FROM passages ORDER BY id")
         try statement.bind([])
         while try statement.step() {
             let row = Row(statement: statement)
             let id = Int64(row.int(0))
-            if wanted.contains(id) { out.append((id, row.string(1))) }
+            if wanted.contains(id) { out.append((id, row.int(1), row.string(2))) }
         }
         return out
     }
@@ -126,18 +131,6 @@ public struct DocumentSource: Sendable, Equatable {
 }
 
 extension CatalogStore {
-    /// The document of every passage (for grouping and filtering many hits at once).
-    public func passageDocuments() throws -> [Int64: Int] {
-        var out: [Int64: Int] = [:]
-        let statement = try database.prepare("SELECT id, document_id FROM passages")
-        try statement.bind([])
-        while try statement.step() {
-            let row = Row(statement: statement)
-            out[Int64(row.int(0))] = row.int(1)
-        }
-        return out
-    }
-
     /// Every note line that cites `document`: through a URL whose content it
     /// is, or through the landing page such a URL was found on.
     public func citations(ofDocument document: Int) throws -> [DocumentCitation] {

@@ -8,6 +8,8 @@ enum IndexSync {
     /// Syncs and commits; returns what the commit did.
     static func run(_ workspace: Workspace, _ catalog: CatalogStore, wait: Bool = true) throws -> IndexWriter.CommitSummary {
         let writer = try IndexWriter(folder: workspace.index, wait: wait)
-        return try writer.sync(live: try catalog.passageIDs()) { ids in try catalog.passageTexts(ids) }
+        return try writer.sync(live: try catalog.passageIDs(), passages: { ids in
+            try catalog.passagesToIndex(ids).map { IndexWriter.Passage(id: $0.id, document: $0.document, text: $0.text) }
+        })
     }
 }

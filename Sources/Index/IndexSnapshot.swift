@@ -88,6 +88,16 @@ public final class IndexSnapshot: @unchecked Sendable {
         return nil
     }
 
+    /// The catalog document of a live passage, if the index holds it.
+    public func document(ofPassage id: Int64) -> Int? {
+        for (s, reader) in segments.enumerated() {
+            let count = reader.count
+            guard count > 0, reader.passageID(0) <= id, reader.passageID(count - 1) >= id else { continue }
+            if let local = reader.local(of: id) { return deleted[s].contains(local) ? nil : reader.document(local) }
+        }
+        return nil
+    }
+
     /// Ids of every live passage.
     public func livePassageIDs() -> Set<Int64> {
         var out = Set<Int64>()

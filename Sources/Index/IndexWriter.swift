@@ -79,12 +79,34 @@ public final class IndexWriter {
         public var buildSeconds = 0.0
     }
 
+    /// A passage to index: its id, its catalog document, its text.
+    public struct Passage: Sendable {
+        /// The passage's id (the catalog's rowid).
+        public var id: Int64
+        /// The catalog document it belongs to.
+        public var document: Int
+        /// Its text.
+        public var text: String
+
+        /// A passage.
+        public init(id: Int64, document: Int, text: String) {
+            self.id = id
+            self.document = document
+            self.text = text
+        }
+    }
+
+    /// ``sync(live:passages:)`` for passages that belong to no document (tests, tools).
+    public func sync(live: Set<Int64>, text: ([Int64]) throws -> [(Int64, String)]) throws -> CommitSummary {
+        try sync(live: live, passages: { ids in try text(ids).map { Passage(id: $0.0, document: 0, text: $0.1) } })
+    }
+
     /// Makes the index hold exactly the passages `live` names: those not yet
     /// indexed are read with `text(ids)` and added in new segments, those
     /// indexed but no longer live are deleted. Commits a generation if
     /// anything changed. An index in a format this version no longer reads
     /// is replaced by one built from `live`.
-    public func sync(live: Set<Int64>, text: ([Int64]) throws -> [(Int64, String)]) throws -> CommitSummary {
+    public func sync(live: Set<Int64>, passages text: ([Int64]) throws -> [Passage]) throws -> CommitSummary {
         var manifest = try Manifest.read(in: folder)
         var retired: [String] = []
         let snapshot: IndexSnapshot
@@ -119,9 +141,9 @@ public final class IndexWriter {
             let batch = Array(toAdd[start..<min(toAdd.count, start + passagesPerSegment)])
             start += batch.count
             let reading = DispatchTime.now()
-            let passages = try text(batch).sorted(by: { $0.0 < $1.0 })
+            let passages = try text(batch).sorted(by: { $0.id < $1.id })
             readSeconds += Self.seconds(since: reading)
-            for (_, passage) in passages { textBytes += passage.utf8.count }
+            for passage in passages { textBytes += passage.text.utf8.count }
             let writers = analyze(passages)
             let name = String(format: "seg-%06d", manifest.nextSegment)
             manifest.nextSegment += 1
@@ -145,13 +167,13 @@ public final class IndexWriter {
     }
 
     /// Analyzes `passages` (ascending ids) on `threads` threads, one writer per consecutive run.
-    func analyze(_ passages: [(Int64, String)]) -> [SegmentWriter] {
+    func analyze(_ passages: [Passage]) -> [SegmentWriter] {
         let parts = passages.count < 512 ? 1 : threads
         let size = (passages.count + parts - 1) / max(1, parts)
         return parallelMap(parts) { part in
             var writer = SegmentWriter()
             let lo = part * size, hi = min(passages.count, lo + size)
-            if lo < hi { for i in lo..<hi { writer.add(id: passages[i].0, text: passages[i].1) } }
+            if lo < hi { for i in lo..<hi { writer.add(id: passages[i].id, document: passages[i].document, text: passages[i].text) } }
             writer.invert()
             return writer
         }

@@ -217,10 +217,11 @@ public enum SearchResults {
         }
         var ranked = searcher.rank(node)
         let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-        let owner = (filtering || !request.flat) ? try catalog.passageDocuments() : [:]
+        // The index knows each passage's document: no catalog lookup per hit.
+        let owner = { (hit: SearchHit) in snapshot.document(ofPassage: hit.passageID) }
         if filtering {
             let allowed = try allowedDocuments(request, catalog, workspace)
-            ranked = ranked.filter { owner[$0.passageID].map(allowed.contains) ?? false }
+            ranked = ranked.filter { owner($0).map(allowed.contains) ?? false }
         }
         var chosen: [SearchHit] = []
         if request.flat {
@@ -230,7 +231,7 @@ public enum SearchResults {
             var perDocument: [Int: [SearchHit]] = [:]
             var order: [Int] = []
             for hit in ranked {
-                guard let document = owner[hit.passageID] else { continue }
+                guard let document = owner(hit) else { continue }
                 if perDocument[document] == nil { order.append(document) }
                 if perDocument[document, default: []].count < request.perDoc { perDocument[document, default: []].append(hit) }
             }

@@ -61,7 +61,7 @@ struct PostingsTests {
                     expected[word, default: []].append((local, [UInt32(position)]))
                 }
             }
-            writer.add(id: Int64(10 * local + 3), text: words.joined(separator: " "))
+            writer.add(id: Int64(10 * local + 3), document: local / 10, text: words.joined(separator: " "))
         }
         let url = dir.appendingPathComponent("s.seg")
         try writer.write(to: url)
@@ -93,6 +93,7 @@ struct PostingsTests {
         #expect(reader.lookup(Array("absent".utf8)) == nil)
         #expect(reader.lookup(prefix: Array("t".utf8)).count == 6)
         #expect(reader.passageID(999) == 9993)
+        #expect(reader.document(999) == 99 && reader.document(0) == 0)
         #expect(reader.local(of: 9993) == 999 && reader.local(of: 9994) == nil)
     }
 
@@ -205,7 +206,9 @@ struct IndexWriterTests {
         var live: [Int64: String] = [:]
         for id in Int64(1)...1000 { live[id] = "passage \(id) text" }
         var texts = live
-        _ = try writer.sync(live: Set(live.keys)) { ids in ids.map { ($0, texts[$0]!) } }
+        _ = try writer.sync(live: Set(live.keys), passages: { ids in
+            ids.map { IndexWriter.Passage(id: $0, document: Int($0 / 100), text: texts[$0]!) }
+        })
         for id in Int64(1)...100 { live[id] = nil }
         texts = live
         let small = try writer.sync(live: Set(live.keys)) { ids in ids.map { ($0, texts[$0]!) } }
@@ -217,7 +220,10 @@ struct IndexWriterTests {
         #expect(large.merged)
         let manifest = try Manifest.read(in: dir)
         #expect(manifest.segments.count == 1 && manifest.segments[0].deleted.isEmpty && manifest.segments[0].passages == 700)
-        #expect(try IndexSnapshot(folder: dir).passageCount == 700)
+        let snapshot = try IndexSnapshot(folder: dir)
+        #expect(snapshot.passageCount == 700)
+        // The rewritten segment keeps each passage's document.
+        #expect(snapshot.document(ofPassage: 301) == 3 && snapshot.document(ofPassage: 1000) == 10 && snapshot.document(ofPassage: 5) == nil)
     }
 
     @Test("a server's snapshot is reused until a commit replaces the manifest, and the old one stays readable")

@@ -1,4 +1,4 @@
-/// # Segment file format (version 3)
+/// # Segment file format (version 4)
 ///
 /// A segment is one immutable file, `index/segments/<name>.seg`, holding the
 /// inverted index of a batch of passages. It is written once, fsynced, and
@@ -8,12 +8,13 @@
 /// All fixed-width integers are little-endian; `varint` is LEB128.
 ///
 /// ```text
-/// header      8  magic "DOSSEG03"
+/// header      8  magic "DOSSEG04"
 ///             8  passage count n
 ///             8  token count (sum of the passages' lengths)
 ///             8  term count t
 ///             8  offset of the passage ids
 ///             8  offset of the passage lengths
+///             8  offset of the passage documents
 ///             8  offset of the dictionary's block index
 ///             8  number of dictionary blocks
 ///             8  offset of the dictionary
@@ -23,6 +24,8 @@
 /// ids         n × 8   passage ids, ascending (a passage's *local number* is
 ///                     its place in this table)
 /// lengths     n × 4   passage lengths in tokens (exact: BM25 needs them)
+/// documents   n × 4   the catalog document each passage belongs to, so that
+///                     search groups and filters hits without asking the catalog
 /// dictionary  block index and front-coded terms (see TermDictionary.swift)
 /// postings    per term, in dictionary order: skip table and blocks of 128
 ///             bit-packed postings (see Postings/PostingsWriter.swift)
@@ -39,11 +42,12 @@
 /// from the catalog by the next `dossier index` or `dossier update`.
 /// Version 1 (`DOSSEG01`) had varint postings with positions inline and no
 /// skip data; version 2 (`DOSSEG02`) bounded a block by its largest tf and
-/// shortest passage alone, where version 3 keeps the block's frontier.
+/// shortest passage alone, where version 3 keeps the block's frontier;
+/// version 4 adds each passage's document.
 enum SegmentFormat {
-    static let magic: [UInt8] = Array("DOSSEG03".utf8)
-    static let previousMagics: [[UInt8]] = [Array("DOSSEG01".utf8), Array("DOSSEG02".utf8)]
-    static let headerSize = 96
+    static let magic: [UInt8] = Array("DOSSEG04".utf8)
+    static let previousMagics: [[UInt8]] = [Array("DOSSEG01".utf8), Array("DOSSEG02".utf8), Array("DOSSEG03".utf8)]
+    static let headerSize = 104
     static let paddingSize = 8
 }
 
@@ -69,11 +73,12 @@ struct SegmentSerializer {
     }
 
     /// The file's bytes.
-    func finish(ids: [Int64], tokens: UInt64) -> [UInt8] {
+    func finish(ids: [Int64], documents: [UInt32], tokens: UInt64) -> [UInt8] {
         let n = ids.count
         let idsStart = SegmentFormat.headerSize
         let lengthsStart = idsStart + n * 8
-        let indexStart = lengthsStart + n * 4
+        let documentsStart = lengthsStart + n * 4
+        let indexStart = documentsStart + n * 4
         let dictionaryStart = indexStart + dictionary.blockOffsets.count * 4
         let postingsStart = dictionaryStart + dictionary.bytes.count
         let positionsStart = postingsStart + postings.count
@@ -81,12 +86,13 @@ struct SegmentSerializer {
         var out: [UInt8] = []
         out.reserveCapacity(paddingStart + SegmentFormat.paddingSize)
         out.append(contentsOf: SegmentFormat.magic)
-        for value in [n, Int(tokens), dictionary.count, idsStart, lengthsStart, indexStart, dictionary.blockOffsets.count,
+        for value in [n, Int(tokens), dictionary.count, idsStart, lengthsStart, documentsStart, indexStart, dictionary.blockOffsets.count,
                       dictionaryStart, postingsStart, positionsStart, paddingStart] {
             appendUInt64(UInt64(value), to: &out)
         }
         for id in ids { appendUInt64(UInt64(bitPattern: id), to: &out) }
         for length in lengths { appendUInt32(length, to: &out) }
+        for document in documents { appendUInt32(document, to: &out) }
         for offset in dictionary.blockOffsets { appendUInt32(offset, to: &out) }
         out.append(contentsOf: dictionary.bytes)
         out.append(contentsOf: postings)

@@ -24,6 +24,7 @@ public final class SegmentReader: @unchecked Sendable {
     public let termCount: Int
     let idsOffset: Int
     let lengthsOffset: Int
+    let documentsOffset: Int
     let dictionary: TermDictionaryReader
 
     /// Opens `url`.
@@ -55,9 +56,10 @@ public final class SegmentReader: @unchecked Sendable {
             throw DossierError.io(path: url.path, reason: "not a Dossier segment (bad header)")
         }
         let n = u64(8), terms = u64(24)
-        let ids = u64(32), lengths = u64(40), index = u64(48), blocks = u64(56), dict = u64(64), postings = u64(72),
-            positions = u64(80), padding = u64(88)
-        guard ids == SegmentFormat.headerSize, lengths == ids + n * 8, index == lengths + n * 4, dict == index + blocks * 4,
+        let ids = u64(32), lengths = u64(40), documents = u64(48), index = u64(56), blocks = u64(64), dict = u64(72),
+            postings = u64(80), positions = u64(88), padding = u64(96)
+        guard ids == SegmentFormat.headerSize, lengths == ids + n * 8, documents == lengths + n * 4, index == documents + n * 4,
+              dict == index + blocks * 4,
               dict <= postings, postings <= positions, positions <= padding, padding + SegmentFormat.paddingSize == size,
               blocks == (terms + TermDictionaryFormat.blockSize - 1) / TermDictionaryFormat.blockSize else {
             munmap(map, size)
@@ -70,6 +72,7 @@ public final class SegmentReader: @unchecked Sendable {
         termCount = terms
         idsOffset = ids
         lengthsOffset = lengths
+        documentsOffset = documents
         dictionary = TermDictionaryReader(base: base, indexOffset: index, blocks: blocks, dictionaryOffset: dict,
                                           termCount: terms, postingsOffset: postings, positionsOffset: positions)
     }
@@ -88,6 +91,12 @@ public final class SegmentReader: @unchecked Sendable {
     @inline(__always)
     public func length(_ local: Int) -> Int {
         Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: lengthsOffset + local * 4, as: UInt32.self)))
+    }
+
+    /// The catalog document local passage `local` belongs to.
+    @inline(__always)
+    public func document(_ local: Int) -> Int {
+        Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: documentsOffset + local * 4, as: UInt32.self)))
     }
 
     /// All passage ids, ascending.

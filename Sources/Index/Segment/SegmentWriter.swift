@@ -21,6 +21,7 @@ import Foundation
 public struct SegmentWriter: Sendable {
     var ids: [Int64] = []
     var lengths: [UInt32] = []
+    var documents: [UInt32] = []
     var terms = TermTable()
     /// Folded words seen, and the term each stems to: a word is stemmed once
     /// per writer, not once per occurrence.
@@ -44,8 +45,8 @@ public struct SegmentWriter: Sendable {
     /// Tokens added.
     public var tokenCount: UInt64 { tokens }
 
-    /// Adds a passage; ids must be added in ascending order.
-    public mutating func add(id: Int64, text: String) {
+    /// Adds a passage of catalog document `document`; ids must be added in ascending order.
+    public mutating func add(id: Int64, document: Int = 0, text: String) {
         precondition(ids.last.map { $0 < id } ?? true, "passage ids must ascend")
         precondition(!inverted, "the writer was already inverted")
         let before = stream.count
@@ -66,6 +67,7 @@ public struct SegmentWriter: Sendable {
         }
         let length = UInt32(stream.count - before)
         ids.append(id)
+        documents.append(UInt32(truncatingIfNeeded: document))
         lengths.append(length)
         tokens += UInt64(length)
     }
@@ -108,6 +110,7 @@ public struct SegmentWriter: Sendable {
         for local in 0..<reader.count where !deleted.contains(local) {
             renumbered[local] = Int32(ids.count)
             ids.append(reader.passageID(local))
+            documents.append(UInt32(reader.document(local)))
             let length = UInt32(reader.length(local))
             lengths.append(length)
             tokens += UInt64(length)
@@ -144,11 +147,14 @@ public struct SegmentWriter: Sendable {
     /// One writer holding the passages of `writers` in ascending id order,
     /// whatever their ranges (passage by passage; used only if ids interleave).
     init(resorting writers: [SegmentWriter]) {
-        var passages: [(id: Int64, stream: [[UInt8]])] = []
+        var passages: [(id: Int64, document: UInt32, stream: [[UInt8]])] = []
         for w in writers {
             let first = passages.count
-            for length in w.lengths { passages.append((0, [[UInt8]](repeating: [], count: Int(length)))) }
-            for (k, id) in w.ids.enumerated() { passages[first + k].id = id }
+            for length in w.lengths { passages.append((0, 0, [[UInt8]](repeating: [], count: Int(length)))) }
+            for (k, id) in w.ids.enumerated() {
+                passages[first + k].id = id
+                passages[first + k].document = w.documents[k]
+            }
             let inverted = w.postings!
             for t in 0..<w.terms.count {
                 let term = Array(w.terms.arena[w.terms.range(Int32(t))])
@@ -161,6 +167,7 @@ public struct SegmentWriter: Sendable {
         for passage in passages {
             for term in passage.stream { stream.append(UInt32(bitPattern: term.withUnsafeBufferPointer { terms.id(of: $0) })) }
             ids.append(passage.id)
+            documents.append(passage.document)
             lengths.append(UInt32(passage.stream.count))
             tokens += UInt64(passage.stream.count)
         }
@@ -289,7 +296,8 @@ public struct SegmentWriter: Sendable {
             serializer.postings.append(contentsOf: part.postings)
             serializer.positions.append(contentsOf: part.positions)
         }
-        return serializer.finish(ids: writers.flatMap(\.ids), tokens: writers.reduce(0) { $0 + $1.tokens })
+        return serializer.finish(ids: writers.flatMap(\.ids), documents: writers.flatMap(\.documents),
+                                 tokens: writers.reduce(0) { $0 + $1.tokens })
     }
 
     /// A run of terms encoded by one thread: sections with offsets from their start.
