@@ -78,24 +78,24 @@ public final class IndexSnapshot: @unchecked Sendable {
         tokenCount = tokens
     }
 
-    /// The length in tokens of a live passage, if the index holds it.
-    public func length(ofPassage id: Int64) -> Int? {
+    /// The segment and local number of a live passage, if the index holds it.
+    func locate(_ id: Int64) -> (reader: SegmentReader, local: Int)? {
         for (s, reader) in segments.enumerated() {
             let count = reader.count
             guard count > 0, reader.passageID(0) <= id, reader.passageID(count - 1) >= id else { continue }
-            if let local = reader.local(of: id) { return deleted[s].contains(local) ? nil : reader.length(local) }
+            if let local = reader.local(of: id) { return deleted[s].contains(local) ? nil : (reader, local) }
         }
         return nil
     }
 
+    /// The length in tokens of a live passage, if the index holds it.
+    public func length(ofPassage id: Int64) -> Int? {
+        locate(id).map { $0.reader.length($0.local) }
+    }
+
     /// The catalog document of a live passage, if the index holds it.
     public func document(ofPassage id: Int64) -> Int? {
-        for (s, reader) in segments.enumerated() {
-            let count = reader.count
-            guard count > 0, reader.passageID(0) <= id, reader.passageID(count - 1) >= id else { continue }
-            if let local = reader.local(of: id) { return deleted[s].contains(local) ? nil : reader.document(local) }
-        }
-        return nil
+        locate(id).map { $0.reader.document($0.local) }
     }
 
     /// Ids of every live passage.
