@@ -52,9 +52,9 @@ public final class PostingCursor {
     /// Where the current block's packed frequencies are, until decoded (−1 once they are).
     var pendingTFs = -1
     var pendingWidth = 0
-    // A one-block list's last number and frontier, computed when it is decoded.
+    // A one-block list's last number, and its frontier, computed when first asked for.
     var singleLast = 0
-    var singleFrontier: [(tf: UInt32, length: UInt32)] = []
+    var singleFrontier: [(tf: UInt32, length: UInt32)]?
 
     init(reader: SegmentReader, entry: SegmentReader.TermEntry) {
         self.reader = reader
@@ -73,11 +73,7 @@ public final class PostingCursor {
             return
         }
         load(0)
-        if blockCount == 1 {
-            ensureTFs()
-            singleLast = Int(docs[count - 1])
-            singleFrontier = BlockFrontier.compute((0..<count).map { (tfs[$0], UInt32(reader.length(Int(docs[$0])))) })
-        }
+        if blockCount == 1 { singleLast = Int(docs[count - 1]) }
     }
 
     /// A cursor over a list built in memory: ascending local numbers of
@@ -134,7 +130,12 @@ public final class PostingCursor {
     @inline(__always)
     public func forEachFrontierPoint(_ b: Int, _ body: (_ tf: Double, _ length: Double) -> Void) {
         if memory != nil || blockCount == 1 {
-            for point in memory?.frontiers[b] ?? singleFrontier where point.tf > 0 {
+            if memory == nil && singleFrontier == nil {
+                // A short list's one block stays in the buffers, even past its end.
+                ensureTFs()
+                singleFrontier = BlockFrontier.compute((0..<count).map { (tfs[$0], UInt32(reader.length(Int(docs[$0])))) })
+            }
+            for point in memory?.frontiers[b] ?? singleFrontier! where point.tf > 0 {
                 body(BlockFrontier.boundingTF(point.tf), Double(point.length))
             }
             return

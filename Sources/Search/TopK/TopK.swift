@@ -59,8 +59,10 @@ extension Searcher {
     /// first real query. A batch or a server calls it once when it starts;
     /// the cost of a cold process is measured apart, as cold start.
     public func warmUp() {
-        for text in ["the", "the OR of", "the AND of", "\"of the\"", "th*"] {
-            if let node = try? QueryParser().parse(text) { _ = top(node, k: 10) }
+        for _ in 0..<3 {
+            for text in ["the", "zqxj", "the OR of", "the AND of", "\"of the\"", "th*", "\"of the\" a*", "-x y"] {
+                if let node = try? QueryParser().parse(FriendlyQuery(text).fts5) { _ = top(node, k: 10) }
+            }
         }
     }
 
