@@ -246,6 +246,8 @@ def main():
     ours = {}
     for name, pairs in classes.items():
         ours[name], took = took[:len(pairs)], took[len(pairs):]
+    with open(os.path.join(WORK, "latencies.json"), "w") as f:
+        json.dump({name: [[d, t] for (d, _), t in zip(pairs, ours[name])] for name, pairs in classes.items()}, f, indent=1)
     fts = {}
     for name, pairs in classes.items():
         times = []

@@ -74,9 +74,21 @@ struct TermScorer {
     /// Terms OR'ed: windowed, block-max bounded; returns the passages matched.
     func disjunction(_ cursors: [PostingCursor], _ phrase: [Int], _ reader: SegmentReader, _ deleted: Deletions,
                      _ scorer: BM25, _ heap: inout BoundedHeap) -> Int {
+        // Through a buffer pointer the loops borrow the cursors instead of
+        // retaining and releasing them at every step.
+        cursors.withUnsafeBufferPointer { disjunction($0, phrase, reader, deleted, scorer, &heap) }
+    }
+
+    func disjunction(_ cursors: UnsafeBufferPointer<PostingCursor>, _ phrase: [Int], _ reader: SegmentReader, _ deleted: Deletions,
+                     _ scorer: BM25, _ heap: inout BoundedHeap) -> Int {
         let end = PostingCursor.end
         let m = cursors.count
         var count = 0
+        // Each cursor's block bound, computed once per block.
+        var bounds = [Double](repeating: 0, count: m)
+        var boundBlocks = [Int](repeating: -1, count: m)
+        // The passages of a window that is only counted, one bit each.
+        var bits: [UInt64] = []
         while true {
             var lo = end, hi = end
             for c in cursors where c.doc != end {
@@ -84,48 +96,69 @@ struct TermScorer {
                 hi = min(hi, c.blockLast(c.block))
             }
             if lo == end { break }
-            var score = true
             if heap.isFull {
                 var bound = 0.0
                 var inWindow = 0, only = 0
                 for i in 0..<m where cursors[i].doc <= hi {
                     let c = cursors[i]
-                    bound += scorer.bound(phrase[i], c, block: c.block)
+                    if boundBlocks[i] != c.block {
+                        bounds[i] = scorer.bound(phrase[i], c, block: c.block)
+                        boundBlocks[i] = c.block
+                    }
+                    bound += bounds[i]
                     inWindow += 1
                     only = i
                 }
                 if prunable(bound, below: heap.threshold) {
-                    score = false
-                    // One cursor alone in the window, which ends with its block: count without walking.
                     let c = cursors[only]
                     if inWindow == 1, deleted.isEmpty, c.blockLast(c.block) == hi {
+                        // One cursor alone in the window, which ends with its block: count without walking.
                         count += c.blockPostings - c.position
                         c.nextBlock()
-                        continue
+                    } else {
+                        // Count the window's passages in a bitset.
+                        let words = (hi - lo) / 64 + 1
+                        if bits.count < words { bits = [UInt64](repeating: 0, count: max(words, 2 * bits.count)) }
+                        bits.withUnsafeMutableBufferPointer { bits in
+                            for c in cursors {
+                                while c.doc <= hi {
+                                    let at = c.doc - lo
+                                    bits[at >> 6] |= 1 << UInt64(at & 63)
+                                    c.next()
+                                }
+                            }
+                            for w in 0..<words {
+                                var word = bits[w]
+                                bits[w] = 0
+                                guard word != 0 else { continue }
+                                if !deleted.isEmpty {
+                                    for b in 0..<64 where word & (1 << UInt64(b)) != 0 && deleted.contains(lo + w * 64 + b) {
+                                        word &= ~(1 << UInt64(b))
+                                    }
+                                }
+                                count += word.nonzeroBitCount
+                            }
+                        }
                     }
+                    continue
                 }
             }
-            // Walk the window passage by passage.
+            // Walk the window passage by passage, scoring.
             while true {
                 var d = end
                 for c in cursors where c.doc < d { d = c.doc }
                 if d > hi { break }
                 var sum = 0.0
-                var length = -1.0
+                let length = Double(reader.length(d))
                 for i in 0..<m where cursors[i].doc == d {
                     let c = cursors[i]
-                    if score {
-                        if length < 0 { length = Double(reader.length(d)) }
-                        sum += scorer.contribution(phrase[i], f: Double(c.tf), length: length)
-                    }
+                    sum += scorer.contribution(phrase[i], f: Double(c.tf), length: length)
                     c.next()
                 }
                 guard !deleted.contains(d) else { continue }
                 count += 1
-                if score {
-                    let bm25 = -1.0 * sum
-                    if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(d), bm25: bm25)) }
-                }
+                let bm25 = -1.0 * sum
+                if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(d), bm25: bm25)) }
             }
         }
         return count
