@@ -245,6 +245,32 @@ struct IndexWriterTests {
         #expect(second.length(ofPassage: 1) == nil && first.length(ofPassage: 1) == 2)
     }
 
+    @Test("merging segments whose passage ids interleave re-sorts the passages and keeps every posting")
+    func interleavedMerge() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let writer = try IndexWriter(folder: dir)
+        var odd = SegmentWriter(), even = SegmentWriter()
+        for id in Int64(1)...40 {
+            let text = "ivory \(id % 2 == 0 ? "pangolin" : "rhino horn") number\(id)"
+            if id % 2 == 0 { even.add(id: id, document: Int(id), text: text) } else { odd.add(id: id, document: Int(id), text: text) }
+        }
+        try odd.write(to: writer.segmentURL("a"))
+        try even.write(to: writer.segmentURL("b"))
+        let merged = try writer.merge([Manifest.Segment(name: "a", passages: 20, tokens: odd.tokens, deleted: [3]),
+                                       Manifest.Segment(name: "b", passages: 20, tokens: even.tokens, deleted: [])], into: "c")
+        #expect(merged.passages == 39)
+        let reader = try SegmentReader(url: writer.segmentURL("c"))
+        #expect(reader.passageIDs == (1...40).filter { $0 != 3 })
+        #expect(reader.document(reader.local(of: 40)!) == 40)
+        var ivory: [Int] = [], rhino: [(Int, [UInt32])] = []
+        reader.forEachFrequency(try #require(reader.lookup(Array("ivori".utf8)))) { local, _ in ivory.append(local) }
+        reader.forEachPosting(try #require(reader.lookup(Array("rhino".utf8)))) { rhino.append(($0, $1)) }
+        #expect(ivory == Array(0..<39))
+        #expect(rhino.map { reader.passageID($0.0) } == (1...40).filter { $0 % 2 == 1 && $0 != 3 })
+        #expect(rhino.allSatisfy { $0.1 == [1] })
+    }
+
     @Test("an index written in segment format 1 is rebuilt by the next sync")
     func upgrade() throws {
         let dir = try temporaryFolder()
