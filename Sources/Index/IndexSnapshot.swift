@@ -107,6 +107,13 @@ public final class IndexSnapshot: @unchecked Sendable {
         return out
     }
 
+    /// The number of distinct terms live passages hold. One segment without
+    /// deletions knows it from its header; otherwise the vocabulary is read.
+    public func distinctTermCount() -> Int {
+        if segments.count == 1, deleted[0].isEmpty { return segments[0].termCount }
+        return vocabulary().count
+    }
+
     /// Live document frequency of every term: the index's vocabulary.
     public func vocabulary() -> [String: Int] {
         var out: [String: Int] = [:]

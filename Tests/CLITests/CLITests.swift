@@ -380,6 +380,27 @@ struct SearchCLITests {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
+    @Test("an index left by an older Dossier: status says so, search asks for dossier index, and dossier index rebuilds it")
+    func olderIndex() throws {
+        let root = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let segments = root.appendingPathComponent("index/segments")
+        for name in try FileManager.default.contentsOfDirectory(atPath: segments.path) where name.hasSuffix(".seg") {
+            var bytes = try Data(contentsOf: segments.appendingPathComponent(name))
+            bytes.replaceSubrange(0..<8, with: Array("DOSSEG03".utf8))
+            try bytes.write(to: segments.appendingPathComponent(name))
+        }
+        let status = try dossier(["status"], in: root)
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("older Dossier"))
+        let refused = try dossier(["search", "species"], in: root)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("dossier index") && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        #expect(try dossier(["index"], in: root).status == 0)
+        let found = try json(try dossier(["search", "species", "--json"], in: root).stdout)
+        #expect((found["total"] as? Int ?? 0) > 0)
+    }
+
     @Test("search --flat --json returns FTS5's ORDER BY bm25(), rowid order, from a table built independently from export")
     func flatAgainstExport() throws {
         let root = try workspace()

@@ -29,6 +29,8 @@ struct StatusCommand: ParsableCommand {
         var passages: Int
         var terms: Int
         var committedAt: String?
+        /// Set when the index cannot be read as it is (it is rebuilt by the next `dossier index`).
+        var problem: String?
     }
 
     func run() throws {
@@ -36,10 +38,17 @@ struct StatusCommand: ParsableCommand {
         let status = try catalog.status()
         var urls: [String: Int] = [:]
         for state in try catalog.urlStates() where state.cited { urls[state.status, default: 0] += 1 }
-        let snapshot = try IndexSnapshot(folder: workspace.index)
-        let index = IndexReport(generation: snapshot.manifest.generation, segments: snapshot.segments.count,
-                                passages: snapshot.passageCount, terms: snapshot.vocabulary().count,
+        let index: IndexReport
+        do {
+            let snapshot = try IndexSnapshot(folder: workspace.index)
+            index = IndexReport(generation: snapshot.manifest.generation, segments: snapshot.segments.count,
+                                passages: snapshot.passageCount, terms: snapshot.distinctTermCount(),
                                 committedAt: snapshot.manifest.committedAt)
+        } catch DossierError.indexFormat(let message) {
+            let manifest = try Manifest.read(in: workspace.index)
+            index = IndexReport(generation: manifest.generation, segments: manifest.segments.count, passages: 0, terms: 0,
+                                committedAt: manifest.committedAt, problem: message)
+        }
         let bytes: [String: Int64] = [
             "files": Self.size(of: workspace.files),
             "library": Self.size(of: workspace.library),
@@ -61,8 +70,12 @@ struct StatusCommand: ParsableCommand {
             + ((status.documentsByStatus["failed"] ?? 0) > 0 ? ", \(status.documentsByStatus["failed"]!) failed" : ""))
         print("pages      \(status.pages)" + (status.pagesWithoutText > 0 ? " (\(status.pagesWithoutText) without text)" : ""))
         print("passages   \(status.passages)")
-        print("index      generation \(index.generation), \(index.segments) segment\(index.segments == 1 ? "" : "s"), \(index.passages) passages, \(index.terms) terms"
-            + (index.committedAt.map { ", committed \($0)" } ?? ""))
+        if let problem = index.problem {
+            print("index      generation \(index.generation): \(problem)")
+        } else {
+            print("index      generation \(index.generation), \(index.segments) segment\(index.segments == 1 ? "" : "s"), \(index.passages) passages, \(index.terms) terms"
+                + (index.committedAt.map { ", committed \($0)" } ?? ""))
+        }
         print("disk       files \(Self.human(bytes["files"]!)), library \(Self.human(bytes["library"]!)), index \(Self.human(bytes["index"]!))")
         if let last = status.lastIndexed { print("indexed    \(last)") }
         if !status.needsOCR.isEmpty {
