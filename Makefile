@@ -52,7 +52,7 @@ bench: deps
 	$(SWIFT) build -c release
 	@[ -x .build-bench/venv/bin/python ] || python3 -m venv .build-bench/venv
 	.build-bench/venv/bin/pip install -q tantivy
-	.build-bench/venv/bin/python bench/bench.py --output .build-bench/report.md
+	.build-bench/venv/bin/python bench/bench.py --output .build-bench/report.md $(BENCH_ARGS)
 
 clean:
 	rm -rf .build

@@ -4,8 +4,9 @@
 Run through `make bench` (it makes the venv with tantivy and builds Dossier in
 release mode). Steps:
 
-1. corpus: ../shared/corpus-real/*.pdf plus the PDFs of a Debian documentation
-   package (texlive-science-doc, fetched with `apt-get download`);
+1. corpus: ../shared/corpus-real/*.pdf plus the PDFs of Debian documentation
+   packages (texlive-science-doc unless `--package` names others, fetched with
+   `apt-get download`) and of any `--pdf-dir`, `--pdfs` of them at most;
 2. extraction: `pdftotext` on both cores, then `dossier index` (extraction in
    worker processes + catalog + FTS5 mirror + our index), wall time and peak RSS;
 3. indexing alone, text already extracted: Dossier rebuilds its index from the
@@ -40,17 +41,23 @@ def timed(cmd, **kw):
     return took, after.ru_maxrss, result
 
 
-def corpus(limit):
+def corpus(limit, packages, folders):
+    """../shared/corpus-real, the PDFs of the given Debian documentation
+    packages (fetched with apt-get download), and any PDFs under `folders`."""
     pdfs = sorted(glob.glob(os.path.join(ROOT, "..", "shared", "corpus-real", "*.pdf")))
     debs = os.path.join(WORK, "debs")
     os.makedirs(debs, exist_ok=True)
-    if not glob.glob(os.path.join(debs, "texlive-science-doc_*.deb")):
-        run(["apt-get", "download", "texlive-science-doc"], cwd=debs, stdout=subprocess.DEVNULL)
-    extracted = os.path.join(debs, "extracted")
-    if not os.path.isdir(extracted):
-        deb = glob.glob(os.path.join(debs, "texlive-science-doc_*.deb"))[0]
-        run(["dpkg-deb", "-x", deb, extracted])
-    extra = sorted(p for p in glob.glob(os.path.join(extracted, "**", "*.pdf"), recursive=True) if os.path.getsize(p) > 20000)
+    extra = []
+    for package in packages:
+        if not glob.glob(os.path.join(debs, f"{package}_*.deb")):
+            run(["apt-get", "download", package], cwd=debs, stdout=subprocess.DEVNULL)
+        extracted = os.path.join(debs, "extracted", package)
+        if not os.path.isdir(extracted):
+            deb = glob.glob(os.path.join(debs, f"{package}_*.deb"))[0]
+            run(["dpkg-deb", "-x", deb, extracted])
+        extra += sorted(p for p in glob.glob(os.path.join(extracted, "**", "*.pdf"), recursive=True) if os.path.getsize(p) > 20000)
+    for folder in folders:
+        extra += sorted(glob.glob(os.path.join(folder, "**", "*.pdf"), recursive=True))
     return pdfs + extra[:limit]
 
 
@@ -96,13 +103,16 @@ def du(paths):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--pdfs", type=int, default=120, help="PDFs from the Debian package")
+    parser.add_argument("--pdfs", type=int, default=120, help="PDFs taken from the packages and folders")
+    parser.add_argument("--package", action="append", help="Debian documentation package(s) to take PDFs from "
+                        "(default: texlive-science-doc)")
+    parser.add_argument("--pdf-dir", action="append", default=[], help="folder(s) of further PDFs")
     parser.add_argument("--queries", type=int, default=60, help="queries per class")
     parser.add_argument("--output")
     args = parser.parse_args()
     import tantivy
 
-    files = corpus(args.pdfs)
+    files = corpus(args.pdfs, args.package or ["texlive-science-doc"], args.pdf_dir)
     ws = os.path.join(WORK, "ws")
     shutil.rmtree(ws, ignore_errors=True)
     run([BIN, "init", ws], stdout=subprocess.DEVNULL)
