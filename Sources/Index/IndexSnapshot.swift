@@ -137,6 +137,8 @@ public struct Deletions: Sendable {
     var words: [UInt64]
     /// Deleted passages.
     public private(set) var count = 0
+    /// The deleted local numbers, ascending.
+    public private(set) var members: [Int] = []
 
     init(capacity: Int) { words = [UInt64](repeating: 0, count: (capacity + 63) / 64) }
 
@@ -145,6 +147,16 @@ public struct Deletions: Sendable {
         if words[local >> 6] & bit == 0 {
             words[local >> 6] |= bit
             count += 1
+            if members.last.map({ $0 < local }) ?? true {
+                members.append(local)  // the usual case: deletions arrive in id order
+            } else {
+                var lo = 0, hi = members.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if members[mid] < local { lo = mid + 1 } else { hi = mid }
+                }
+                members.insert(local, at: lo)
+            }
         }
     }
 
@@ -157,14 +169,6 @@ public struct Deletions: Sendable {
     /// Whether nothing is deleted.
     public var isEmpty: Bool { count == 0 }
 
-    /// The deleted local numbers, ascending.
-    public var members: [Int] {
-        var out: [Int] = []
-        for (w, word) in words.enumerated() where word != 0 {
-            for b in 0..<64 where word & (UInt64(1) << UInt64(b)) != 0 { out.append(w * 64 + b) }
-        }
-        return out
-    }
 }
 
 /// The last snapshot opened per index folder (see ``IndexSnapshot/current(folder:)``).

@@ -169,6 +169,13 @@ public final class PostingCursor {
         ensureTFs()
         return Int(tfs[j])
     }
+    /// The decoded block's local numbers and term frequencies, for a loop
+    /// over the whole block (valid until the cursor moves to another block).
+    public func blockPostingsView() -> (docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt32>) {
+        ensureTFs()
+        return (UnsafeBufferPointer(start: docs, count: count), UnsafeBufferPointer(start: tfs, count: count))
+    }
+
     /// Where the cursor stands in the decoded block.
     public var position: Int { index }
 

@@ -93,6 +93,12 @@ public final class SegmentReader: @unchecked Sendable {
         Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: lengthsOffset + local * 4, as: UInt32.self)))
     }
 
+    /// Every passage's length in tokens, by local number: a view of the
+    /// mapped file, for loops that read many (valid while the reader lives).
+    public var lengths: UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(start: (base + lengthsOffset).assumingMemoryBound(to: UInt32.self), count: count)
+    }
+
     /// The catalog document local passage `local` belongs to.
     @inline(__always)
     public func document(_ local: Int) -> Int {

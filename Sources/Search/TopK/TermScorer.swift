@@ -55,15 +55,17 @@ struct TermScorer {
 
     /// One term: blocks whose bound cannot reach the heap are skipped undecoded.
     func single(_ cursor: PostingCursor, _ reader: SegmentReader, _ deleted: Deletions, _ scorer: BM25, _ heap: inout BoundedHeap) {
+        let lengths = reader.lengths
         for b in 0..<cursor.blockCount {
             if heap.isFull {
                 if prunable(scorer.bound(0, cursor, block: b), below: heap.threshold) { continue }
             }
             if cursor.block != b { cursor.loadBlock(b) }
-            for j in 0..<cursor.blockSize(b) {
-                let local = cursor.doc(at: j)
-                let tf = cursor.tf(at: j), length = reader.length(local)
-                let bm25 = -1.0 * scorer.contribution(0, f: Double(tf), length: Double(length))
+            // Plain memory in the loop: the block's buffers and the lengths table.
+            let (docs, tfs) = cursor.blockPostingsView()
+            for j in 0..<docs.count {
+                let local = Int(docs[j])
+                let bm25 = -1.0 * scorer.contribution(0, f: Double(tfs[j]), length: Double(lengths[local]))
                 if heap.admits(bm25), !deleted.contains(local) {
                     heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
                 }

@@ -164,9 +164,21 @@ extension Searcher {
     }
 }
 
-/// Passages of a segment holding `entry`'s term that are not deleted.
+/// Passages of a segment holding `entry`'s term that are not deleted: its
+/// document frequency, less the deleted passages found in its postings (by
+/// seeking each, when they are few; else by reading the postings).
 func liveCount(_ reader: SegmentReader, _ entry: SegmentReader.TermEntry, _ deleted: Deletions) -> Int {
     guard !deleted.isEmpty else { return entry.documentFrequency }
+    if deleted.count * 4 < entry.documentFrequency {
+        let cursor = reader.cursor(entry)
+        var n = entry.documentFrequency
+        for local in deleted.members {
+            cursor.seek(local)
+            if cursor.doc == PostingCursor.end { break }
+            if cursor.doc == local { n -= 1 }
+        }
+        return n
+    }
     var n = 0
     reader.forEachFrequency(entry) { local, _ in if !deleted.contains(local) { n += 1 } }
     return n
