@@ -91,6 +91,11 @@ struct TermScorer {
         var boundBlocks = [Int](repeating: -1, count: m)
         // The passages of a window that is only counted, one bit each.
         var bits: [UInt64] = []
+        // The blocks' buffers while a window is scored, and where each cursor is in its own.
+        var viewDocs = [UnsafeBufferPointer<UInt32>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: m)
+        var viewTFs = viewDocs
+        var at = [Int](repeating: 0, count: m)
+        let lengths = reader.lengths
         while true {
             var lo = end, hi = end
             for c in cursors where c.doc != end {
@@ -122,12 +127,15 @@ struct TermScorer {
                         let words = (hi - lo) / 64 + 1
                         if bits.count < words { bits = [UInt64](repeating: 0, count: max(words, 2 * bits.count)) }
                         bits.withUnsafeMutableBufferPointer { bits in
-                            for c in cursors {
-                                while c.doc <= hi {
-                                    let at = c.doc - lo
+                            for c in cursors where c.doc <= hi {
+                                let (docs, _) = c.blockPostingsView()
+                                var j = c.position
+                                while j < docs.count, Int(docs[j]) <= hi {
+                                    let at = Int(docs[j]) - lo
                                     bits[at >> 6] |= 1 << UInt64(at & 63)
-                                    c.next()
+                                    j += 1
                                 }
+                                c.seek(hi + 1)
                             }
                             for w in 0..<words {
                                 var word = bits[w]
@@ -145,23 +153,33 @@ struct TermScorer {
                     continue
                 }
             }
-            // Walk the window passage by passage, scoring.
+            // Walk the window passage by passage, scoring, over the blocks'
+            // buffers (each cursor's passages up to hi are all in its block).
+            for i in 0..<m {
+                if cursors[i].doc <= hi {
+                    (viewDocs[i], viewTFs[i]) = cursors[i].blockPostingsView()
+                    at[i] = cursors[i].position
+                } else {
+                    viewDocs[i] = UnsafeBufferPointer(start: nil, count: 0)
+                    at[i] = 0
+                }
+            }
             while true {
                 var d = end
-                for c in cursors where c.doc < d { d = c.doc }
+                for i in 0..<m where at[i] < viewDocs[i].count { d = min(d, Int(viewDocs[i][at[i]])) }
                 if d > hi { break }
                 var sum = 0.0
-                let length = Double(reader.length(d))
-                for i in 0..<m where cursors[i].doc == d {
-                    let c = cursors[i]
-                    sum += scorer.contribution(phrase[i], f: Double(c.tf), length: length)
-                    c.next()
+                let length = Double(lengths[d])
+                for i in 0..<m where at[i] < viewDocs[i].count && Int(viewDocs[i][at[i]]) == d {
+                    sum += scorer.contribution(phrase[i], f: Double(viewTFs[i][at[i]]), length: length)
+                    at[i] += 1
                 }
                 guard !deleted.contains(d) else { continue }
                 count += 1
                 let bm25 = -1.0 * sum
                 if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(d), bm25: bm25)) }
             }
+            for i in 0..<m where viewDocs[i].count > 0 { cursors[i].seek(hi + 1) }
         }
         return count
     }
