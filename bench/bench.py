@@ -107,7 +107,7 @@ def main():
     parser.add_argument("--package", action="append", help="Debian documentation package(s) to take PDFs from "
                         "(default: texlive-science-doc)")
     parser.add_argument("--pdf-dir", action="append", default=[], help="folder(s) of further PDFs")
-    parser.add_argument("--queries", type=int, default=60, help="queries per class")
+    parser.add_argument("--queries", type=int, default=200, help="queries per class")
     parser.add_argument("--output")
     args = parser.parse_args()
     import tantivy

@@ -86,15 +86,19 @@ struct TermScorer {
         let end = PostingCursor.end
         let m = cursors.count
         var count = 0
-        // Each cursor's block bound, computed once per block.
-        var bounds = [Double](repeating: 0, count: m)
-        var boundBlocks = [Int](repeating: -1, count: m)
+        // Per cursor, in one allocation: its block bound (computed once per
+        // block), and while a window is scored, its block's buffers and where
+        // it is in them.
+        struct State {
+            var bound = 0.0
+            var boundBlock = -1
+            var docs = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
+            var tfs = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
+            var at = 0
+        }
+        var state = [State](repeating: State(), count: m)
         // The passages of a window that is only counted, one bit each.
         var bits: [UInt64] = []
-        // The blocks' buffers while a window is scored, and where each cursor is in its own.
-        var viewDocs = [UnsafeBufferPointer<UInt32>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: m)
-        var viewTFs = viewDocs
-        var at = [Int](repeating: 0, count: m)
         let lengths = reader.lengths
         while true {
             var lo = end, hi = end
@@ -108,11 +112,11 @@ struct TermScorer {
                 var inWindow = 0, only = 0
                 for i in 0..<m where cursors[i].doc <= hi {
                     let c = cursors[i]
-                    if boundBlocks[i] != c.block {
-                        bounds[i] = scorer.bound(phrase[i], c, block: c.block)
-                        boundBlocks[i] = c.block
+                    if state[i].boundBlock != c.block {
+                        state[i].bound = scorer.bound(phrase[i], c, block: c.block)
+                        state[i].boundBlock = c.block
                     }
-                    bound += bounds[i]
+                    bound += state[i].bound
                     inWindow += 1
                     only = i
                 }
@@ -157,29 +161,29 @@ struct TermScorer {
             // buffers (each cursor's passages up to hi are all in its block).
             for i in 0..<m {
                 if cursors[i].doc <= hi {
-                    (viewDocs[i], viewTFs[i]) = cursors[i].blockPostingsView()
-                    at[i] = cursors[i].position
+                    (state[i].docs, state[i].tfs) = cursors[i].blockPostingsView()
+                    state[i].at = cursors[i].position
                 } else {
-                    viewDocs[i] = UnsafeBufferPointer(start: nil, count: 0)
-                    at[i] = 0
+                    state[i].docs = UnsafeBufferPointer(start: nil, count: 0)
+                    state[i].at = 0
                 }
             }
             while true {
                 var d = end
-                for i in 0..<m where at[i] < viewDocs[i].count { d = min(d, Int(viewDocs[i][at[i]])) }
+                for i in 0..<m where state[i].at < state[i].docs.count { d = min(d, Int(state[i].docs[state[i].at])) }
                 if d > hi { break }
                 var sum = 0.0
                 let length = Double(lengths[d])
-                for i in 0..<m where at[i] < viewDocs[i].count && Int(viewDocs[i][at[i]]) == d {
-                    sum += scorer.contribution(phrase[i], f: Double(viewTFs[i][at[i]]), length: length)
-                    at[i] += 1
+                for i in 0..<m where state[i].at < state[i].docs.count && Int(state[i].docs[state[i].at]) == d {
+                    sum += scorer.contribution(phrase[i], f: Double(state[i].tfs[state[i].at]), length: length)
+                    state[i].at += 1
                 }
                 guard !deleted.contains(d) else { continue }
                 count += 1
                 let bm25 = -1.0 * sum
                 if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(d), bm25: bm25)) }
             }
-            for i in 0..<m where viewDocs[i].count > 0 { cursors[i].seek(hi + 1) }
+            for i in 0..<m where state[i].docs.count > 0 { cursors[i].seek(hi + 1) }
         }
         return count
     }
