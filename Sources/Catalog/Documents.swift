@@ -211,16 +211,65 @@ extension CatalogStore {
     /// The SHA-256 of a workspace file, from the cache when its size and
     /// modification time are those it had when hashed, else computed and cached.
     public func fileHash(_ url: URL, path: String) throws -> String {
-        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
-        let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        if let cached = try database.query("SELECT sha256 FROM file_hashes WHERE path = ?1 AND size = ?2 AND mtime = ?3",
-                                           [path, size, mtime], { $0.string(0) }).first {
-            return cached
-        }
-        let digest = try SHA256.hex(ofFile: url)
-        try database.run("INSERT OR REPLACE INTO file_hashes (path, size, mtime, sha256) VALUES (?1, ?2, ?3, ?4)",
-                         [path, size, mtime, digest])
-        return digest
+        try fileHashes([(url, path)])[0].get()
     }
+
+    /// The SHA-256 of each file, from the cache when its size and
+    /// modification time are unchanged; the others are hashed on every core
+    /// at once (hashing a new corpus would otherwise hold back extraction)
+    /// and cached.
+    /// A file that cannot be read has its error in place of its digest.
+    public func fileHashes(_ files: [(url: URL, path: String)]) throws -> [Result<String, Error>] {
+        var digests = [Result<String, Error>?](repeating: nil, count: files.count)
+        var stamps = [(size: Int, mtime: Double)](repeating: (0, 0), count: files.count)
+        var missing: [Int] = []
+        for (i, file) in files.enumerated() {
+            let attributes: [FileAttributeKey: Any]
+            do {
+                attributes = try FileManager.default.attributesOfItem(atPath: file.url.path)
+            } catch {
+                digests[i] = .failure(error)
+                continue
+            }
+            let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
+            let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            stamps[i] = (size, mtime)
+            if let cached = try database.query("SELECT sha256 FROM file_hashes WHERE path = ?1 AND size = ?2 AND mtime = ?3",
+                                               [file.path, size, mtime], { $0.string(0) }).first {
+                digests[i] = .success(cached)
+            } else {
+                missing.append(i)
+            }
+        }
+        let urls = missing.map { files[$0].url }
+        let computed = ParallelHashes(count: urls.count)
+        DispatchQueue.concurrentPerform(iterations: urls.count) { k in
+            computed.set(k, Result { try SHA256.hex(ofFile: urls[k]) })
+        }
+        try database.transaction {
+            for (k, i) in missing.enumerated() {
+                digests[i] = computed.result(k)
+                guard case .success(let digest) = computed.result(k) else { continue }
+                try database.run("INSERT OR REPLACE INTO file_hashes (path, size, mtime, sha256) VALUES (?1, ?2, ?3, ?4)",
+                                 [files[i].path, stamps[i].size, stamps[i].mtime, digest])
+            }
+        }
+        return digests.map { $0! }
+    }
+}
+
+/// Digests computed on several threads, each writing its own slot.
+final class ParallelHashes: @unchecked Sendable {
+    private var results: [Result<String, Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ k: Int, _ result: Result<String, Error>) {
+        lock.lock()
+        results[k] = result
+        lock.unlock()
+    }
+
+    func result(_ k: Int) -> Result<String, Error> { results[k]! }
 }

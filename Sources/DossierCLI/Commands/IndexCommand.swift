@@ -106,6 +106,7 @@ struct IndexCommand: ParsableCommand {
     func perform(workspace: Workspace, catalog: CatalogStore) throws -> Summary {
         var summary = Summary()
         var candidates: [Candidate] = []
+        var found: [(url: URL, path: String, source: String, kind: DocumentKind)] = []
         for (folder, source) in [(workspace.files, "fetched"), (workspace.library, "library")] {
             for url in Self.files(in: folder) {
                 let path = workspace.relativePath(of: url)
@@ -114,11 +115,15 @@ struct IndexCommand: ParsableCommand {
                     summary.skipped.append(path)
                     continue
                 }
-                do {
-                    candidates.append(Candidate(url: url, path: path, source: source, kind: kind, sha256: try catalog.fileHash(url, path: path)))
-                } catch {
-                    Terminal.warning("\(path): cannot read (\(error)); skipped")
-                }
+                found.append((url, path, source, kind))
+            }
+        }
+        for (file, digest) in zip(found, try catalog.fileHashes(found.map { ($0.url, $0.path) })) {
+            switch digest {
+            case .success(let sha256):
+                candidates.append(Candidate(url: file.url, path: file.path, source: file.source, kind: file.kind, sha256: sha256))
+            case .failure(let error):
+                Terminal.warning("\(file.path): cannot read (\(error)); skipped")
             }
         }
         for source in ["fetched", "library"] {
