@@ -40,6 +40,8 @@ struct QueryParserTests {
         ("near(a b)", 4, "NEAR"),
         ("NEAR(a b, x)", 10, "integer"),
         ("a.b", 1, "unexpected '.'"),
+        ("éléphant \"ivoire)", 9, "unterminated"),
+        ("éléphant)", 8, "unexpected ')'"),
         ("(a OR b) c", 9, "unexpected 'c'"),
     ])
     func errors(query: String, offset: Int, message: String) {
@@ -49,5 +51,27 @@ struct QueryParserTests {
             guard let error = error as? QuerySyntaxError else { return false }
             return error.offset == offset && error.message.contains(message)
         }
+    }
+}
+
+@Suite("Query rewriting")
+struct FriendlyQueryTests {
+    @Test("-word excludes, several exclusions are OR'ed, and text without them is passed through unchanged")
+    func exclusions() {
+        #expect(FriendlyQuery("timber -teak").fts5 == "(timber) NOT teak")
+        #expect(FriendlyQuery("timber  -teak -\"sawn wood\"").fts5 == "(timber) NOT (teak OR \"sawn wood\")")
+        #expect(FriendlyQuery("wildlife-crime").fts5 == "wildlife-crime")
+        #expect(FriendlyQuery("ivory AND \"rhino horn\"").fts5 == "ivory AND \"rhino horn\"")
+        let alone = FriendlyQuery("-teak")
+        #expect(alone.fts5 == "" && alone.hints.count == 1)
+    }
+
+    @Test("a lower-case or, and, not outside quotes earns a hint, in ASCII and beyond")
+    func hints() {
+        #expect(FriendlyQuery("ivory or rhino").hints == ["'or' is searched as a word; write OR for the operator"])
+        #expect(FriendlyQuery("éléphant and ivoire").hints == ["'and' is searched as a word; write AND for the operator"])
+        #expect(FriendlyQuery("pangolin -scales not").hints == ["'not' is searched as a word; write NOT for the operator"])
+        #expect(FriendlyQuery("\"ivory or rhino\"").hints.isEmpty)
+        #expect(FriendlyQuery("forest order").hints.isEmpty)
     }
 }

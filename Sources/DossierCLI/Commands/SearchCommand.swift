@@ -83,6 +83,7 @@ struct SearchCommand: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         struct Flat: Encodable { var rank: Int; var passageId: Int64; var score: Double }
         struct Line: Encodable { var query: String; var total: Int; var tookMs: Double; var results: [Flat]?; var error: String? }
+        let (offset, limit) = (self.offset, self.limit)
         while let text = readLine() {
             let started = DispatchTime.now()
             var line: Line

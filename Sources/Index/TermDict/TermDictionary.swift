@@ -100,7 +100,11 @@ struct TermDictionaryReader {
     /// Decodes entries from block `b` on, calling `body` until it returns false.
     func scan(from b: Int, _ body: (UnsafeBufferPointer<UInt8>, SegmentReader.TermEntry) -> Bool) {
         guard b < blocks else { return }
-        var term: [UInt8] = []
+        // The current term, rebuilt entry by entry; most terms fit the first buffer.
+        var capacity = 256
+        var term = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        var length = 0
+        defer { term.deallocate() }
         var p = blockStart(b)
         var postings = 0, positions = 0
         var i = b * TermDictionaryFormat.blockSize
@@ -108,15 +112,22 @@ struct TermDictionaryReader {
             let first = i % TermDictionaryFormat.blockSize == 0
             let shared = Int(readVarint(base, &p))
             let rest = Int(readVarint(base, &p))
-            term.removeSubrange(shared...)
-            term.append(contentsOf: UnsafeRawBufferPointer(start: base + p, count: rest))
+            if shared + rest > capacity {
+                capacity = 2 * (shared + rest)
+                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                bigger.update(from: term, count: shared)
+                term.deallocate()
+                term = bigger
+            }
+            (term + shared).update(from: (base + p).assumingMemoryBound(to: UInt8.self), count: rest)
+            length = shared + rest
             p += rest
             let df = Int(readVarint(base, &p))
             let dp = Int(readVarint(base, &p)), dq = Int(readVarint(base, &p))
             postings = first ? dp : postings + dp
             positions = first ? dq : positions + dq
             let entry = SegmentReader.TermEntry(documentFrequency: df, postings: postingsOffset + postings, positions: positionsOffset + positions)
-            let more = term.withUnsafeBufferPointer { body($0, entry) }
+            let more = body(UnsafeBufferPointer(start: term, count: length), entry)
             if !more { return }
             i += 1
         }

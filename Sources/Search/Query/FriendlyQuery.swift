@@ -12,6 +12,28 @@ public struct FriendlyQuery: Sendable, Equatable {
 
     /// Rewrites `text`.
     public init(_ text: String) {
+        // The usual query, ASCII without a '-': nothing to rewrite, only
+        // lower-case operators to point out.
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "-") }) {
+            var hints: [String] = []
+            var inQuote = false
+            var word: [UInt8] = []
+            for byte in text.utf8 + [0x20] {
+                if byte == UInt8(ascii: "\"") { inQuote.toggle() }
+                if !inQuote, byte == 0x20 || (0x09...0x0D).contains(byte) {
+                    if word == Array("or".utf8) || word == Array("and".utf8) || word == Array("not".utf8) {
+                        let piece = String(decoding: word, as: UTF8.self)
+                        hints.append("'\(piece)' is searched as a word; write \(piece.uppercased()) for the operator")
+                    }
+                    word.removeAll(keepingCapacity: true)
+                } else {
+                    word.append(byte)
+                }
+            }
+            fts5 = text
+            self.hints = hints
+            return
+        }
         var hints: [String] = []
         var kept: [Substring] = []
         var excluded: [String] = []

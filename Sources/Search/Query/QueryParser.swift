@@ -68,63 +68,85 @@ public struct QueryParser: Sendable {
         }
     }
 
+    /// Splits the query into tokens, reading UTF-8 bytes (every byte above
+    /// ASCII belongs to a bareword, as in FTS5); offsets count Unicode
+    /// scalars, for the caret under an error.
     struct Lexer {
-        let scalars: [Unicode.Scalar]
+        let text: String
 
-        init(_ text: String) { scalars = Array(text.unicodeScalars) }
+        init(_ text: String) { self.text = text }
 
-        static func isBareword(_ c: Unicode.Scalar) -> Bool {
-            c.value >= 0x80 || (c >= "0" && c <= "9") || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z")
-                || c == "_" || c.value == 0x1A
+        static func isBareword(_ c: UInt8) -> Bool {
+            c >= 0x80 || (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c == 0x5F || c == 0x1A
         }
 
         func tokens() throws(QuerySyntaxError) -> [Token] {
-            var out: [Token] = []
-            var i = 0
-            while i < scalars.count {
-                let c = scalars[i]
-                switch c {
-                case " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}":
-                    i += 1
-                case "(": out.append(Token(kind: .lparen, offset: i, length: 1)); i += 1
-                case ")": out.append(Token(kind: .rparen, offset: i, length: 1)); i += 1
-                case ",": out.append(Token(kind: .comma, offset: i, length: 1)); i += 1
-                case "+": out.append(Token(kind: .plus, offset: i, length: 1)); i += 1
-                case "*": out.append(Token(kind: .star, offset: i, length: 1)); i += 1
-                case "^": out.append(Token(kind: .caret, offset: i, length: 1)); i += 1
-                case ":": out.append(Token(kind: .colon, offset: i, length: 1)); i += 1
-                case "-": out.append(Token(kind: .minus, offset: i, length: 1)); i += 1
-                case "\"":
-                    var text = String.UnicodeScalarView()
-                    var j = i + 1
-                    var closed = false
-                    while j < scalars.count {
-                        if scalars[j] == "\"" {
-                            if j + 1 < scalars.count, scalars[j + 1] == "\"" { text.append("\""); j += 2; continue }
-                            closed = true
-                            break
-                        }
-                        text.append(scalars[j])
-                        j += 1
-                    }
-                    guard closed else { throw QuerySyntaxError(message: "unterminated string: a '\"' is missing", offset: i) }
-                    out.append(Token(kind: .string(String(text), quoted: true), offset: i, length: j + 1 - i))
-                    i = j + 1
-                default:
-                    guard Self.isBareword(c) else {
-                        throw QuerySyntaxError(message: "unexpected '\(Character(c))' (put words with punctuation in double quotes)", offset: i)
-                    }
-                    var j = i
-                    while j < scalars.count, Self.isBareword(scalars[j]) { j += 1 }
-                    var view = String.UnicodeScalarView()
-                    view.append(contentsOf: scalars[i..<j])
-                    let word = String(view)
-                    let kind: Kind = word == "AND" ? .and : word == "OR" ? .or : word == "NOT" ? .not : .string(word, quoted: false)
-                    out.append(Token(kind: kind, offset: i, length: j - i))
-                    i = j
+            let bytes = Array(text.utf8)
+            do {
+                var out: [Token] = []
+                var i = 0, scalar = 0
+                /// Scalars in bytes[from..<to].
+                func scalars(_ from: Int, _ to: Int) -> Int {
+                    var n = 0
+                    for k in from..<to where bytes[k] & 0xC0 != 0x80 { n += 1 }
+                    return n
                 }
+                while i < bytes.count {
+                    let c = bytes[i]
+                    let single: Kind?
+                    switch c {
+                    case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C: single = nil
+                    case UInt8(ascii: "("): single = .lparen
+                    case UInt8(ascii: ")"): single = .rparen
+                    case UInt8(ascii: ","): single = .comma
+                    case UInt8(ascii: "+"): single = .plus
+                    case UInt8(ascii: "*"): single = .star
+                    case UInt8(ascii: "^"): single = .caret
+                    case UInt8(ascii: ":"): single = .colon
+                    case UInt8(ascii: "-"): single = .minus
+                    case UInt8(ascii: "\""):
+                        var word: [UInt8] = []
+                        var j = i + 1
+                        var closed = false
+                        while j < bytes.count {
+                            if bytes[j] == UInt8(ascii: "\"") {
+                                if j + 1 < bytes.count, bytes[j + 1] == UInt8(ascii: "\"") {
+                                    word.append(bytes[j])
+                                    j += 2
+                                    continue
+                                }
+                                closed = true
+                                break
+                            }
+                            word.append(bytes[j])
+                            j += 1
+                        }
+                        guard closed else { throw QuerySyntaxError(message: "unterminated string: a '\"' is missing", offset: scalar) }
+                        let length = scalars(i, j + 1)
+                        out.append(Token(kind: .string(String(decoding: word, as: UTF8.self), quoted: true), offset: scalar, length: length))
+                        scalar += length
+                        i = j + 1
+                        continue
+                    default:
+                        guard Self.isBareword(c) else {
+                            throw QuerySyntaxError(message: "unexpected '\(Character(Unicode.Scalar(c)))' (put words with punctuation in double quotes)", offset: scalar)
+                        }
+                        var j = i
+                        while j < bytes.count, Self.isBareword(bytes[j]) { j += 1 }
+                        let word = String(decoding: bytes[i..<j], as: UTF8.self)
+                        let kind: Kind = word == "AND" ? .and : word == "OR" ? .or : word == "NOT" ? .not : .string(word, quoted: false)
+                        let length = scalars(i, j)
+                        out.append(Token(kind: kind, offset: scalar, length: length))
+                        scalar += length
+                        i = j
+                        continue
+                    }
+                    if let single { out.append(Token(kind: single, offset: scalar, length: 1)) }
+                    scalar += 1
+                    i += 1
+                }
+                return out
             }
-            return out
         }
     }
 

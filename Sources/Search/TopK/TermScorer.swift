@@ -46,6 +46,7 @@ struct TermScorer {
                 if let cursor = row[0] { single(cursor, reader, deleted, scorer, &heap) }
             } else {
                 let present = row.indices.filter { row[$0] != nil }
+                guard !present.isEmpty else { continue }
                 total += disjunction(present.map { row[$0]! }, present, reader, deleted, scorer, &heap)
             }
         }
