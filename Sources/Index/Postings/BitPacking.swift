@@ -86,15 +86,6 @@ enum BitPacking {
             bit += width
         }
     }
-
-    /// Value `index` of a run packed at `width` bits.
-    @inline(__always)
-    static func value(_ base: UnsafeRawPointer, at index: Int, width: Int) -> UInt32 {
-        guard width > 0 else { return 0 }
-        let bit = index * width
-        let word = base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
-        return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & ((UInt64(1) << UInt64(width)) &- 1))
-    }
 }
 
 /// Appends a LEB128 varint (7 bits per byte, high bit set on all but the last).

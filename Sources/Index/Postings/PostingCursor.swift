@@ -157,18 +157,6 @@ public final class PostingCursor {
     /// Postings in the current block.
     public var blockPostings: Int { count }
 
-    /// Postings in block `b`.
-    @inline(__always)
-    public func blockSize(_ b: Int) -> Int { min(PostingsFormat.blockSize, documentFrequency - b * PostingsFormat.blockSize) }
-    /// Local number of posting `j` of the decoded block.
-    @inline(__always)
-    public func doc(at j: Int) -> Int { Int(docs[j]) }
-    /// Term frequency of posting `j` of the decoded block.
-    @inline(__always)
-    public func tf(at j: Int) -> Int {
-        ensureTFs()
-        return Int(tfs[j])
-    }
     /// The decoded block's local numbers and term frequencies, for a loop
     /// over the whole block (valid until the cursor moves to another block).
     public func blockPostingsView() -> (docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt32>) {
