@@ -71,7 +71,8 @@ import DossierCore
 /// `kind`, the one-line `error`, `checked_at`, `last_success_at`, the number
 /// of consecutive `failures`, and `derived_from`: for a PDF found through a
 /// landing page's `citation_pdf_url`, the landing page's URL row, whose
-/// citations are its citations too.
+/// citations are its citations too (such a URL counts as uncited only since
+/// the later of its own `uncited_since` and its landing page's).
 ///
 /// Version 6 adds `file_hashes`: the SHA-256 of each file under `corpus/`
 /// with the size and modification time it had when hashed, so that an

@@ -90,8 +90,14 @@ extension CatalogStore {
     static let urlColumns = """
         u.id, u.url, u.status, u.http_status, u.final_url, u.etag, u.last_modified, u.content_type, u.sha256, u.size,
         u.kind, u.error, u.checked_at, u.last_success_at, u.failures, p.url,
-        (u.uncited_since IS NULL OR (p.id IS NOT NULL AND p.uncited_since IS NULL)), u.document_id, u.uncited_since
+        (u.uncited_since IS NULL OR (p.id IS NOT NULL AND p.uncited_since IS NULL)), u.document_id,
+        CASE WHEN u.uncited_since IS NULL OR p.id IS NULL THEN u.uncited_since
+             WHEN p.uncited_since IS NULL THEN NULL
+             ELSE max(u.uncited_since, p.uncited_since) END
         """
+    // The last column: when the URL stopped being cited. A URL found through
+    // a landing page is cited through it, so it is uncited only since the
+    // later of its own last citation and its landing page's.
 
     static func urlState(_ row: Row) -> URLState {
         URLState(id: row.int(0), url: row.string(1), status: row.string(2), httpStatus: row.optionalInt(3),

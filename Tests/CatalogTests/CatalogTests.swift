@@ -91,6 +91,30 @@ struct CatalogTests {
         #expect(try catalog.citedURLCount() == 2)
     }
 
+    @Test("a PDF found through a landing page lives as long as the landing page is cited, then expires with it after the grace period")
+    func derivedExpiry() throws {
+        let temp = try TemporaryWorkspace()
+        let catalog = try CatalogStore(workspace: temp.workspace)
+        let day: TimeInterval = 86400
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        try temp.write("[report](https://cites.example/landing)\n", to: "a.md")
+        try catalog.scanNotes(in: temp.workspace, now: start) { _ in }
+        try catalog.addDerivedURL("https://cites.example/report.pdf", from: "https://cites.example/landing", now: start)
+        // Later scans, the landing page still cited: nothing expires, however old.
+        try catalog.scanNotes(in: temp.workspace, now: start.addingTimeInterval(30 * day)) { _ in }
+        try temp.write("[report](https://cites.example/landing)\nmore text\n", to: "a.md")
+        try catalog.scanNotes(in: temp.workspace, now: start.addingTimeInterval(60 * day)) { _ in }
+        func expired(_ at: Date) throws -> Set<String> {
+            Set(try catalog.expiredURLs(before: at.addingTimeInterval(-7 * day).formatted(Date.ISO8601FormatStyle())).map(\.url))
+        }
+        #expect(try expired(start.addingTimeInterval(61 * day)).isEmpty)
+        // The landing page stops being cited on day 70: both go after the grace period, not before.
+        try temp.write("no links any more\n", to: "a.md")
+        try catalog.scanNotes(in: temp.workspace, now: start.addingTimeInterval(70 * day)) { _ in }
+        #expect(try expired(start.addingTimeInterval(72 * day)).isEmpty)
+        #expect(try expired(start.addingTimeInterval(78 * day)) == ["https://cites.example/landing", "https://cites.example/report.pdf"])
+    }
+
     @Test("one URL cited from two notes is one URL with two citations")
     func sharedURL() throws {
         let temp = try TemporaryWorkspace()
