@@ -21,7 +21,7 @@ release mode). Steps:
 
 Prints a Markdown report; `--output FILE` also writes it there.
 """
-import argparse, glob, json, math, os, random, resource, shutil, sqlite3, statistics, struct, subprocess, sys, time
+import argparse, glob, json, math, os, random, shutil, sqlite3, statistics, struct, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, ".build-bench")

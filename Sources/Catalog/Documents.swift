@@ -208,12 +208,6 @@ extension CatalogStore {
 }
 
 extension CatalogStore {
-    /// The SHA-256 of a workspace file, from the cache when its size and
-    /// modification time are those it had when hashed, else computed and cached.
-    public func fileHash(_ url: URL, path: String) throws -> String {
-        try fileHashes([(url, path)])[0].get()
-    }
-
     /// The SHA-256 of each file, from the cache when its size and
     /// modification time are unchanged; the others are hashed on every core
     /// at once (hashing a new corpus would otherwise hold back extraction)
@@ -242,34 +236,15 @@ extension CatalogStore {
             }
         }
         let urls = missing.map { files[$0].url }
-        let computed = ParallelHashes(count: urls.count)
-        DispatchQueue.concurrentPerform(iterations: urls.count) { k in
-            computed.set(k, Result { try SHA256.hex(ofFile: urls[k]) })
-        }
+        let computed = parallelMap(urls.count) { k in Result { try SHA256.hex(ofFile: urls[k]) } }
         try database.transaction {
             for (k, i) in missing.enumerated() {
-                digests[i] = computed.result(k)
-                guard case .success(let digest) = computed.result(k) else { continue }
+                digests[i] = computed[k]
+                guard case .success(let digest) = computed[k] else { continue }
                 try database.run("INSERT OR REPLACE INTO file_hashes (path, size, mtime, sha256) VALUES (?1, ?2, ?3, ?4)",
                                  [files[i].path, stamps[i].size, stamps[i].mtime, digest])
             }
         }
         return digests.map { $0! }
     }
-}
-
-/// Digests computed on several threads, each writing its own slot.
-final class ParallelHashes: @unchecked Sendable {
-    private var results: [Result<String, Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func set(_ k: Int, _ result: Result<String, Error>) {
-        lock.lock()
-        results[k] = result
-        lock.unlock()
-    }
-
-    func result(_ k: Int) -> Result<String, Error> { results[k]! }
 }

@@ -49,8 +49,8 @@ public final class IndexSnapshot: @unchecked Sendable {
         let path = folder.appendingPathComponent("manifest.json").path
         var info = stat()
         let key = stat(path, &info) == 0
-            ? "\(folder.path)|\(info.st_ino)|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : nil
-        if let key, let hit = SnapshotCache.shared.get(key) { return hit }
+            ? "\(info.st_ino)|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)" : nil
+        if let key, let hit = SnapshotCache.shared.get(key, folder: folder.path) { return hit }
         let snapshot = try IndexSnapshot(folder: folder)
         if let key { SnapshotCache.shared.put(key, snapshot, folder: folder.path) }
         return snapshot
@@ -119,11 +119,7 @@ public final class IndexSnapshot: @unchecked Sendable {
         var out: [String: Int] = [:]
         for (s, reader) in segments.enumerated() {
             reader.forEachTerm { term, entry in
-                var df = entry.documentFrequency
-                if !deleted[s].isEmpty {
-                    df = 0
-                    reader.forEachFrequency(entry) { local, _ in if !deleted[s].contains(local) { df += 1 } }
-                }
+                let df = reader.liveDocumentFrequency(entry, deleted: deleted[s])
                 if df > 0 { out[String(decoding: term, as: UTF8.self), default: 0] += df }
             }
         }
@@ -177,10 +173,10 @@ final class SnapshotCache: @unchecked Sendable {
     let lock = NSLock()
     var byFolder: [String: (key: String, snapshot: IndexSnapshot)] = [:]
 
-    func get(_ key: String) -> IndexSnapshot? {
+    func get(_ key: String, folder: String) -> IndexSnapshot? {
         lock.lock()
         defer { lock.unlock() }
-        return byFolder.values.first { $0.key == key }?.snapshot
+        return byFolder[folder].flatMap { $0.key == key ? $0.snapshot : nil }
     }
 
     func put(_ key: String, _ snapshot: IndexSnapshot, folder: String) {

@@ -332,40 +332,10 @@ public final class PostingCursor {
         positionsBlock = block
     }
 
-    /// Appends the positions of the posting the cursor stands on, ascending, to `out`.
-    @inline(__always)
-    public func appendPositions(to out: inout [UInt32]) {
-        ensureTFs()
-        var p = blockCount > 1 ? positionsStart + skip(block, 2) : positionsStart
-        let width = Int(base.load(fromByteOffset: p, as: UInt8.self))
-        p += 1
-        if startsBlock != block {
-            var sum: UInt32 = 0
-            for i in 0..<count {
-                starts[i] = sum
-                sum += tfs[i]
-            }
-            startsBlock = block
-        }
-        let first = Int(starts[index])
-        let n = Int(tfs[index])
-        let at = out.count
-        out.append(contentsOf: repeatElement(0, count: n))
-        out.withUnsafeMutableBufferPointer { buffer in
-            let o = buffer.baseAddress! + at
-            BitPacking.unpack(base + p, from: first, count: n, width: width, into: o)
-            var last: UInt32 = 0
-            for k in 0..<n {
-                last &+= o[k]
-                o[k] = last
-            }
-        }
-    }
-
     /// The positions of the posting the cursor stands on, ascending, into `out`.
     public func positions(into out: inout [UInt32]) {
         out.removeAll(keepingCapacity: true)
-        appendPositions(to: &out)
+        out.append(contentsOf: currentPositions())
     }
 }
 

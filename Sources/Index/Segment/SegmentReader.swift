@@ -172,6 +172,26 @@ public final class SegmentReader: @unchecked Sendable {
         PostingCursor(reader: self, entry: entry)
     }
 
+    /// Passages holding `entry`'s term that are not deleted: its document
+    /// frequency, less the deleted passages found in its postings (by seeking
+    /// each, when they are few; else by reading the postings).
+    public func liveDocumentFrequency(_ entry: TermEntry, deleted: Deletions) -> Int {
+        guard !deleted.isEmpty else { return entry.documentFrequency }
+        if deleted.count * 4 < entry.documentFrequency {
+            let cursor = cursor(entry)
+            var n = entry.documentFrequency
+            for local in deleted.members {
+                cursor.seek(local)
+                if cursor.doc == PostingCursor.end { break }
+                if cursor.doc == local { n -= 1 }
+            }
+            return n
+        }
+        var n = 0
+        forEachFrequency(entry) { local, _ in if !deleted.contains(local) { n += 1 } }
+        return n
+    }
+
     /// Calls `body` with each posting's local passage number and term frequency.
     public func forEachFrequency(_ entry: TermEntry, _ body: (Int, Int) -> Void) {
         let cursor = cursor(entry)

@@ -2,8 +2,8 @@ import Index
 
 /// # Top-k retrieval
 ///
-/// ``Searcher/rank(_:)`` scores every match through the port of FTS5's
-/// iterators; it is the reference. `top(_:k:)` returns the same first k hits,
+/// ``Searcher/exhaustiveRank(_:)`` scores every match through the port of
+/// FTS5's iterators; it is the reference. `top(_:k:)` returns the same first k hits,
 /// the same doubles in the same order, and the same total, faster, for the
 /// query shapes whose BM25 does not depend on how FTS5's iterators were
 /// advanced: one term, prefix or phrase, and terms, prefixes and phrases
@@ -12,21 +12,21 @@ import Index
 /// ranked in full.
 ///
 /// - **Terms** (``TermScorer``) walk block-compressed postings with
-///   cursors. A block's upper bound (the term's contribution at the block's
-///   largest tf and shortest passage) lets a window of passages whose bounds
-///   sum below the k-th best score be counted without being scored; a lone
-///   term skips such blocks without decoding them, its count being its
-///   document frequency.
+///   cursors. A block's upper bound (the term's contribution maximized over
+///   the block's (tf, length) frontier) lets a window of passages whose
+///   bounds sum below the k-th best score be counted without being scored;
+///   a lone term skips such blocks without decoding them, its count being
+///   its document frequency.
 /// - **AND** leapfrogs from the rarest term, seeking the others through the
-///   skip tables.
+///   skip tables, with the same block bounds.
 /// - **A phrase** is an AND of its terms whose positions are decoded only
 ///   for the passages holding all of them. Its BM25 weight needs the number
 ///   of passages where it stands, so every candidate is matched; only the
 ///   scoring is bounded.
-/// - **Prefixes** merge the frequencies of the terms they expand to, and
-///   **phrases inside an OR or an AND** are matched first; both become lists
-///   in memory, cut into blocks with bounds like postings on disk, and
-///   combine with terms as terms do.
+/// - **Prefixes** merge the frequencies of the terms they expand to. Phrases
+///   and prefixes, alone or inside an OR or an AND, become lists in memory,
+///   cut into blocks with frontiers like postings on disk, and are scored
+///   by the same strategies as terms.
 ///
 /// Every comparison against a bound keeps a relative margin of 1e-9, far
 /// above the rounding of a sum of a few doubles, so no hit that belongs in
@@ -36,9 +36,6 @@ extension Searcher {
     /// The best `k` hits and the number of matches.
     public func top(_ query: QueryNode, k: Int) -> SearchResult {
         guard snapshot.passageCount > 0, query != .empty else { return SearchResult(total: 0, hits: []) }
-        if case .nearset(let phrases, let distance) = query, distance == nil, phrases.count == 1, phrases[0].terms.count > 1 {
-            return phraseTop(phrases[0], k: k)
-        }
         if let (phrases, and) = termShape(query) {
             return TermScorer(searcher: self, phrases: phrases, and: and).top(k)
         }
@@ -47,12 +44,7 @@ extension Searcher {
     }
 
     /// Whether `top` has a strategy of its own for the query's shape.
-    func hasFastPath(_ query: QueryNode) -> Bool {
-        if case .nearset(let phrases, let distance) = query, distance == nil, phrases.count == 1, phrases[0].terms.count > 1 {
-            return true
-        }
-        return termShape(query) != nil
-    }
+    func hasFastPath(_ query: QueryNode) -> Bool { termShape(query) != nil }
 
     /// Runs a query of each shape once and drops the results, so that the
     /// analyzer's tables and the pages of the index are touched before the
@@ -146,42 +138,6 @@ func intersect(_ cursors: [PostingCursor], _ body: (Int) -> Void) {
         lead.next()
         target = lead.doc
     }
-}
-
-/// A lone phrase's matches: passage, instances, length.
-typealias PhraseMatch = (id: Int64, count: Int, length: Int)
-
-extension Searcher {
-    /// Scores a lone phrase's matches, once their number (its BM25 weight) is known.
-    func top(of matches: [PhraseMatch], k: Int) -> SearchResult {
-        let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: [matches.count])
-        var heap = BoundedHeap(capacity: k)
-        for match in matches {
-            let bm25 = -1.0 * scorer.contribution(0, f: Double(match.count), length: Double(match.length))
-            if heap.admits(bm25) { heap.insert(SearchHit(passageID: match.id, bm25: bm25)) }
-        }
-        return SearchResult(total: matches.count, hits: heap.sorted())
-    }
-}
-
-/// Passages of a segment holding `entry`'s term that are not deleted: its
-/// document frequency, less the deleted passages found in its postings (by
-/// seeking each, when they are few; else by reading the postings).
-func liveCount(_ reader: SegmentReader, _ entry: SegmentReader.TermEntry, _ deleted: Deletions) -> Int {
-    guard !deleted.isEmpty else { return entry.documentFrequency }
-    if deleted.count * 4 < entry.documentFrequency {
-        let cursor = reader.cursor(entry)
-        var n = entry.documentFrequency
-        for local in deleted.members {
-            cursor.seek(local)
-            if cursor.doc == PostingCursor.end { break }
-            if cursor.doc == local { n -= 1 }
-        }
-        return n
-    }
-    var n = 0
-    reader.forEachFrequency(entry) { local, _ in if !deleted.contains(local) { n += 1 } }
-    return n
 }
 
 /// The best k hits seen so far (lowest bm25, then lowest id).

@@ -1,19 +1,6 @@
 import Index
 
 extension Searcher {
-    /// A lone phrase: the passages where it stands, in every segment, then
-    /// scored once their number (its BM25 weight) is known.
-    func phraseTop(_ phrase: Phrase, k: Int) -> SearchResult {
-        var matches: [PhraseMatch] = []
-        for (s, reader) in snapshot.segments.enumerated() {
-            let (locals, counts) = phraseMatches(phrase, reader, snapshot.deleted[s])
-            for (local, count) in zip(locals, counts) {
-                matches.append((reader.passageID(Int(local)), Int(count), reader.length(Int(local))))
-            }
-        }
-        return top(of: matches, k: k)
-    }
-
     /// The live passages of a segment where `phrase` stands, ascending, with
     /// the number of places it stands in each.
     func phraseMatches(_ phrase: Phrase, _ reader: SegmentReader, _ deleted: Deletions) -> (locals: [UInt32], counts: [UInt32]) {

@@ -9,7 +9,7 @@ extension Searcher {
         let term = phrase.terms[0]
         if phrase.terms.count == 1, !phrase.first, !term.prefix {
             guard let entry = reader.lookup(Array(term.text.utf8)) else { return nil }
-            return (reader.cursor(entry), liveCount(reader, entry, deleted))
+            return (reader.cursor(entry), reader.liveDocumentFrequency(entry, deleted: deleted))
         }
         let (docs, tfs) = phrase.terms.count == 1 && !phrase.first ? prefixMatches(term, reader, deleted) : phraseMatches(phrase, reader, deleted)
         guard !docs.isEmpty else { return nil }
