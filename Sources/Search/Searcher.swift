@@ -12,10 +12,21 @@ public struct SearchHit: Sendable, Equatable {
 
 /// The answer to a query.
 public struct SearchResult: Sendable {
-    /// Passages that match, in all.
+    /// Passages that match, in all; a lower bound when ``totalIsExact`` is false.
     public var total: Int
     /// The requested page of them, best first (bm25 ascending, then passage id).
     public var hits: [SearchHit]
+    /// Whether ``total`` counts every match. When the search was asked to
+    /// count only up to some number (`top(_:k:countUpTo:)`), a total at or
+    /// above it may be a lower bound, as Elasticsearch's `"relation": "gte"`.
+    public var totalIsExact: Bool
+
+    /// A result.
+    public init(total: Int, hits: [SearchHit], totalIsExact: Bool = true) {
+        self.total = total
+        self.hits = hits
+        self.totalIsExact = totalIsExact
+    }
 }
 
 /// Runs queries against one snapshot of the index.

@@ -179,6 +179,7 @@ struct TopKTests {
         var checked = 0
         let texts = Array(live.values)
         var phrasesWithHits = 0
+        var inexact = 0
         for i in 0..<500 {
             let terms = (0..<(1 + i % 4)).map { _ in corpus.term() }
             // Two or three consecutive words of a real passage.
@@ -211,10 +212,25 @@ struct TopKTests {
                 #expect(top.total == full.count, "\(query)")
                 #expect(top.hits.map(\.passageID) == full.prefix(k).map(\.passageID), "\(query) k=\(k)")
                 #expect(zip(top.hits, expected).allSatisfy { $0.passageID == $1.0 && $0.bm25.bitPattern == $1.1.bitPattern }, "\(query) k=\(k)")
+                #expect(top.totalIsExact, "\(query) k=\(k): counting every match is the default")
+                // Counting only up to a number: the same hits; the total exact
+                // below it, else a lower bound that reaches it.
+                for countUpTo in [0, 7, 40] {
+                    let bounded = searcher.top(node, k: k, countUpTo: countUpTo)
+                    #expect(bounded.hits == top.hits, "\(query) k=\(k) countUpTo=\(countUpTo)")
+                    if full.count < countUpTo { #expect(bounded.totalIsExact, "\(query) k=\(k) countUpTo=\(countUpTo)") }
+                    if bounded.totalIsExact {
+                        #expect(bounded.total == full.count, "\(query) k=\(k) countUpTo=\(countUpTo)")
+                    } else {
+                        #expect(bounded.total >= countUpTo && bounded.total <= full.count, "\(query) k=\(k) countUpTo=\(countUpTo): \(bounded.total) of \(full.count)")
+                        inexact += 1
+                    }
+                }
             }
             checked += 1
         }
         #expect(checked == 500)
         #expect(phrasesWithHits > 60)
+        #expect(inexact > 100, "counting up to a number must leave some totals uncounted, or it saves nothing")
     }
 }

@@ -48,6 +48,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Results to skip.")
     var offset = 0
 
+    @Option(help: ArgumentHelp("With --batch: count matches exactly up to N; past N the total may be a lower bound (\"total_relation\": \"gte\"). 0 counts nothing beyond the hits. Default: count every match.", valueName: "N"))
+    var countUpTo: Int?
+
     @Option(help: "Most passages per document when grouped.")
     var perDoc = 3
 
@@ -66,6 +69,8 @@ struct SearchCommand: ParsableCommand {
     func validate() throws {
         guard limit >= 0 else { throw ValidationError("--limit must not be negative") }
         guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
+        guard (countUpTo ?? 0) >= 0 else { throw ValidationError("--count-up-to must not be negative") }
+        guard countUpTo == nil || batch else { throw ValidationError("--count-up-to goes with --batch") }
         guard perDoc >= 1 else { throw ValidationError("--per-doc must be at least 1") }
         if let kind, !["pdf", "html", "note"].contains(kind) { throw ValidationError("--kind must be pdf, html or note") }
         guard batch == (query == nil) else { throw ValidationError(batch ? "--batch reads queries from stdin; give no QUERY" : "a QUERY is required") }
@@ -82,20 +87,20 @@ struct SearchCommand: ParsableCommand {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         struct Flat: Encodable { var rank: Int; var passageId: Int64; var score: Double }
-        struct Line: Encodable { var query: String; var total: Int; var tookMs: Double; var results: [Flat]?; var error: String? }
-        let (offset, limit) = (self.offset, self.limit)
+        struct Line: Encodable { var query: String; var total: Int; var totalRelation: String; var tookMs: Double; var results: [Flat]?; var error: String? }
+        let (offset, limit, countUpTo) = (self.offset, self.limit, self.countUpTo ?? .max)
         while let text = readLine() {
             let started = DispatchTime.now()
             var line: Line
             do {
                 let node = try QueryParser().parse(FriendlyQuery(text).fts5)
-                let top = searcher.top(node, k: offset + limit)
+                let top = searcher.top(node, k: offset + limit, countUpTo: countUpTo)
                 let took = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
                 let page = top.hits.dropFirst(offset).prefix(limit)
-                line = Line(query: text, total: top.total, tookMs: took,
+                line = Line(query: text, total: top.total, totalRelation: top.totalIsExact ? "eq" : "gte", tookMs: took,
                             results: page.enumerated().map { Flat(rank: offset + $0.offset + 1, passageId: $0.element.passageID, score: $0.element.score) })
             } catch {
-                line = Line(query: text, total: 0, tookMs: 0, results: nil, error: "\(error)")
+                line = Line(query: text, total: 0, totalRelation: "eq", tookMs: 0, results: nil, error: "\(error)")
             }
             var data = try encoder.encode(line)
             data.append(0x0A)

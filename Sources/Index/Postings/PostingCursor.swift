@@ -52,9 +52,9 @@ public final class PostingCursor {
     /// Where the current block's packed frequencies are, until decoded (−1 once they are).
     var pendingTFs = -1
     var pendingWidth = 0
-    // A one-block list's last number, and its frontier, computed when first asked for.
+    // A one-block list's last number, and its bounding corner, computed when first asked for.
     var singleLast = 0
-    var singleFrontier: [(tf: UInt32, length: UInt32)]?
+    var singleCorner: (tf: UInt32, length: UInt32) = (0, 0)
 
     init(reader: SegmentReader, entry: SegmentReader.TermEntry) {
         self.reader = reader
@@ -64,10 +64,8 @@ public final class PostingCursor {
         positionsStart = entry.positions
         blockCount = (entry.documentFrequency + PostingsFormat.blockSize - 1) / PostingsFormat.blockSize
         memory = nil
-        docs = .allocate(capacity: PostingsFormat.blockSize)
-        tfs = .allocate(capacity: PostingsFormat.blockSize)
-        starts = .allocate(capacity: PostingsFormat.blockSize)
-        blockPositions = .allocate(capacity: 0)
+        (docs, tfs, starts) = Self.buffers()
+        blockPositions = docs
         if blockCount == 0 {
             doc = Self.end
             return
@@ -94,10 +92,8 @@ public final class PostingCursor {
             frontiers.append(BlockFrontier.compute(range.map { (frequencies[$0], UInt32(reader.length(Int(list[$0])))) }))
         }
         memory = MemoryPostings(docs: list, tfs: frequencies, lasts: lasts, frontiers: frontiers)
-        docs = .allocate(capacity: size)
-        tfs = .allocate(capacity: size)
-        starts = .allocate(capacity: size)
-        blockPositions = .allocate(capacity: 0)
+        (docs, tfs, starts) = Self.buffers()
+        blockPositions = docs
         if blockCount == 0 {
             doc = Self.end
             return
@@ -105,11 +101,17 @@ public final class PostingCursor {
         load(0)
     }
 
+    /// The three block buffers (local numbers, frequencies, position
+    /// starts), in one allocation; positions get theirs when first decoded.
+    static func buffers() -> (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<UInt32>) {
+        let size = PostingsFormat.blockSize
+        let all = UnsafeMutablePointer<UInt32>.allocate(capacity: 3 * size)
+        return (all, all + size, all + 2 * size)
+    }
+
     deinit {
         docs.deallocate()
-        tfs.deallocate()
-        starts.deallocate()
-        blockPositions.deallocate()
+        if blockPositionsCapacity > 0 { blockPositions.deallocate() }
     }
 
     @inline(__always)
@@ -130,14 +132,26 @@ public final class PostingCursor {
     @inline(__always)
     public func forEachFrontierPoint(_ b: Int, _ body: (_ tf: Double, _ length: Double) -> Void) {
         if memory != nil || blockCount == 1 {
-            if memory == nil && singleFrontier == nil {
-                // A short list's one block stays in the buffers, even past its end.
+            if let memory {
+                for point in memory.frontiers[b] where point.tf > 0 {
+                    body(BlockFrontier.boundingTF(point.tf), Double(point.length))
+                }
+                return
+            }
+            if singleCorner.tf == 0 {
+                // A short list's one block stays in the buffers, even past its
+                // end: its corner (largest tf, shortest passage) bounds it,
+                // found without building a frontier.
                 ensureTFs()
-                singleFrontier = BlockFrontier.compute((0..<count).map { (tfs[$0], UInt32(reader.length(Int(docs[$0])))) })
+                var tf: UInt32 = 0, length = UInt32.max
+                let lengths = reader.lengths
+                for i in 0..<count {
+                    tf = max(tf, tfs[i])
+                    length = min(length, lengths[Int(docs[i])])
+                }
+                singleCorner = (tf, length)
             }
-            for point in memory?.frontiers[b] ?? singleFrontier! where point.tf > 0 {
-                body(BlockFrontier.boundingTF(point.tf), Double(point.length))
-            }
+            body(Double(singleCorner.tf), Double(singleCorner.length))
             return
         }
         let entry = postingsStart + b * PostingsFormat.skipEntrySize + 12
@@ -156,6 +170,9 @@ public final class PostingCursor {
     }
     /// Postings in the current block.
     public var blockPostings: Int { count }
+    /// Postings in block `b` (every block but the last holds a full block's worth).
+    @inline(__always)
+    public func postings(inBlock b: Int) -> Int { min(PostingsFormat.blockSize, documentFrequency - b * PostingsFormat.blockSize) }
 
     /// The decoded block's local numbers and term frequencies, for a loop
     /// over the whole block (valid until the cursor moves to another block).
@@ -307,7 +324,7 @@ public final class PostingCursor {
         startsBlock = block
         let n = Int(total)
         if n > blockPositionsCapacity {
-            blockPositions.deallocate()
+            if blockPositionsCapacity > 0 { blockPositions.deallocate() }
             blockPositionsCapacity = max(n, 2 * blockPositionsCapacity)
             blockPositions = .allocate(capacity: blockPositionsCapacity)
         }

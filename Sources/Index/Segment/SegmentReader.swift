@@ -131,15 +131,13 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// The entry of `term`, if the segment has it.
     public func lookup(_ term: [UInt8]) -> TermEntry? {
-        guard termCount > 0 else { return nil }
-        var found: TermEntry?
-        term.withUnsafeBufferPointer { key in
-            dictionary.scan(from: dictionary.block(for: key)) { bytes, entry in
-                if bytes.elementsEqual(key) { found = entry; return false }
-                return bytes.lexicographicallyPrecedes(key)
-            }
-        }
-        return found
+        term.withUnsafeBufferPointer { dictionary.find($0) }
+    }
+
+    /// The entry of `term`'s UTF-8 bytes, if the segment has it.
+    public func lookup(_ term: String) -> TermEntry? {
+        var term = term
+        return term.withUTF8 { dictionary.find($0) }
     }
 
     /// Entries of every term that starts with `prefix`.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// # Term dictionary
 ///
 /// The dictionary maps each term of a segment to its document frequency and
@@ -60,6 +64,12 @@ struct TermDictionaryWriter {
 }
 
 /// Reads a dictionary inside a mapped segment.
+///
+/// At open it reads the first 8 bytes of each block's first term into an
+/// array in memory (big-endian, zero-padded), so that the binary search for
+/// a term's block compares integers and reads the file only where two
+/// first terms share 8 bytes with the key (a term holds no zero byte, so
+/// the padding never orders two terms wrongly).
 struct TermDictionaryReader {
     let base: UnsafeRawPointer
     let indexOffset: Int
@@ -69,32 +79,113 @@ struct TermDictionaryReader {
     /// Added to decoded postings/positions offsets to make them absolute in the file.
     let postingsOffset: Int
     let positionsOffset: Int
+    /// Per block, its first term's first 8 bytes as a big-endian integer.
+    let firstPrefixes: [UInt64]
+
+    init(base: UnsafeRawPointer, indexOffset: Int, blocks: Int, dictionaryOffset: Int, termCount: Int, postingsOffset: Int, positionsOffset: Int) {
+        self.base = base
+        self.indexOffset = indexOffset
+        self.blocks = blocks
+        self.dictionaryOffset = dictionaryOffset
+        self.termCount = termCount
+        self.postingsOffset = postingsOffset
+        self.positionsOffset = positionsOffset
+        firstPrefixes = (0..<blocks).map { b in
+            var p = dictionaryOffset + Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: indexOffset + b * 4, as: UInt32.self))) + 1
+            let length = Int(readVarint(base, &p))
+            return Self.prefix(UnsafeRawBufferPointer(start: base + p, count: length))
+        }
+    }
+
+    /// The first 8 bytes of `bytes`, big-endian, zero-padded.
+    @inline(__always)
+    static func prefix(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var value: UInt64 = 0
+        for i in 0..<8 { value = value << 8 | (i < bytes.count ? UInt64(bytes[i]) : 0) }
+        return value
+    }
 
     func blockStart(_ b: Int) -> Int {
         dictionaryOffset + Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: indexOffset + b * 4, as: UInt32.self)))
     }
 
     /// Compares the first term of block `b` with `key`.
+    @inline(__always)
     func compareFirst(_ b: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int {
-        var p = blockStart(b)
-        _ = readVarint(base, &p)
+        var p = blockStart(b) + 1  // a block's first term shares nothing: its first varint is one byte, 0
         let length = Int(readVarint(base, &p))
+        return compareBytes(base + p, length, key)
+    }
+
+    /// Compares `length` bytes at `bytes` with `key`, as byte strings.
+    @inline(__always)
+    func compareBytes(_ bytes: UnsafeRawPointer, _ length: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int {
         let n = min(length, key.count)
-        for i in 0..<n {
-            let a = base.load(fromByteOffset: p + i, as: UInt8.self)
-            if a != key[i] { return a < key[i] ? -1 : 1 }
+        if n > 0 {
+            let c = memcmp(bytes, key.baseAddress!, n)
+            if c != 0 { return c < 0 ? -1 : 1 }
         }
         return length == key.count ? 0 : (length < key.count ? -1 : 1)
     }
 
+    /// The entry of `key`, if the dictionary has it: the block that may hold
+    /// it, then its entries rebuilt in a buffer on the stack until one is
+    /// equal to or past the key.
+    func find(_ key: UnsafeBufferPointer<UInt8>) -> SegmentReader.TermEntry? {
+        guard termCount > 0, key.count <= 255 else { return key.count > 255 ? slowFind(key) : nil }
+        let b = block(for: key)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 512) { buffer -> SegmentReader.TermEntry? in
+            let term = buffer.baseAddress!
+            var p = blockStart(b)
+            var postings = 0, positions = 0
+            var i = b * TermDictionaryFormat.blockSize
+            let last = min(termCount, i + TermDictionaryFormat.blockSize)
+            while i < last {
+                let first = i % TermDictionaryFormat.blockSize == 0
+                let shared = Int(readVarint(base, &p))
+                let rest = Int(readVarint(base, &p))
+                guard shared + rest <= 512 else { return slowFind(key) }
+                (term + shared).update(from: (base + p).assumingMemoryBound(to: UInt8.self), count: rest)
+                p += rest
+                let df = Int(readVarint(base, &p))
+                let dp = Int(readVarint(base, &p)), dq = Int(readVarint(base, &p))
+                postings = first ? dp : postings + dp
+                positions = first ? dq : positions + dq
+                let order = compareBytes(term, shared + rest, key)
+                if order == 0 {
+                    return SegmentReader.TermEntry(documentFrequency: df, postings: postingsOffset + postings, positions: positionsOffset + positions)
+                }
+                if order > 0 { return nil }
+                i += 1
+            }
+            return nil
+        }
+    }
+
+    /// `find` for keys or terms too long for its buffer.
+    func slowFind(_ key: UnsafeBufferPointer<UInt8>) -> SegmentReader.TermEntry? {
+        var found: SegmentReader.TermEntry?
+        scan(from: block(for: key)) { bytes, entry in
+            let order = compareBytes(UnsafeRawPointer(bytes.baseAddress!), bytes.count, key)
+            if order == 0 { found = entry }
+            return order < 0
+        }
+        return found
+    }
+
     /// The last block whose first term is ≤ `key` (0 if none).
     func block(for key: UnsafeBufferPointer<UInt8>) -> Int {
-        var lo = 0, hi = blocks - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if compareFirst(mid, key) <= 0 { lo = mid } else { hi = mid - 1 }
+        let keyPrefix = Self.prefix(UnsafeRawBufferPointer(key))
+        return firstPrefixes.withUnsafeBufferPointer { prefixes in
+            var lo = 0, hi = blocks - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                let first = prefixes[mid]
+                let notAfter = first != keyPrefix ? first < keyPrefix : compareFirst(mid, key) <= 0
+                if notAfter { lo = mid } else { hi = mid - 1 }
+            }
+            return lo
         }
-        return lo
     }
 
     /// Decodes entries from block `b` on, calling `body` until it returns false.

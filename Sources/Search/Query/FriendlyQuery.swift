@@ -17,19 +17,33 @@ public struct FriendlyQuery: Sendable, Equatable {
         if text.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "-") }) {
             var hints: [String] = []
             var inQuote = false
-            var word: [UInt8] = []
-            for byte in text.utf8 + [0x20] {
+            // The current word outside quotes: where it starts, and its first three bytes.
+            var start = 0, length = 0
+            var bytes: UInt32 = 0
+            let utf8 = text.utf8
+            var i = 0
+            func check() {
+                // "or", "and", "not" as lower-case words.
+                let word: UInt32? = length == 2 ? bytes & 0xFFFF : length == 3 ? bytes & 0xFF_FFFF : nil
+                if let word, word == 0x6F72 || word == 0x61_6E64 || word == 0x6E_6F74 {
+                    let piece = String(decoding: utf8.dropFirst(start).prefix(length), as: UTF8.self)
+                    hints.append("'\(piece)' is searched as a word; write \(piece.uppercased()) for the operator")
+                }
+                length = 0
+                bytes = 0
+            }
+            for byte in utf8 {
                 if byte == UInt8(ascii: "\"") { inQuote.toggle() }
                 if !inQuote, byte == 0x20 || (0x09...0x0D).contains(byte) {
-                    if word == Array("or".utf8) || word == Array("and".utf8) || word == Array("not".utf8) {
-                        let piece = String(decoding: word, as: UTF8.self)
-                        hints.append("'\(piece)' is searched as a word; write \(piece.uppercased()) for the operator")
-                    }
-                    word.removeAll(keepingCapacity: true)
+                    check()
                 } else {
-                    word.append(byte)
+                    if length == 0 { start = i }
+                    length += 1
+                    bytes = bytes << 8 | UInt32(byte)
                 }
+                i += 1
             }
+            check()
             fts5 = text
             self.hints = hints
             return

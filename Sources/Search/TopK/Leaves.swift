@@ -8,7 +8,7 @@ extension Searcher {
     func leafCursor(_ phrase: Phrase, _ reader: SegmentReader, _ deleted: Deletions) -> (cursor: PostingCursor, live: Int)? {
         let term = phrase.terms[0]
         if phrase.terms.count == 1, !phrase.first, !term.prefix {
-            guard let entry = reader.lookup(Array(term.text.utf8)) else { return nil }
+            guard let entry = reader.lookup(term.text) else { return nil }
             return (reader.cursor(entry), reader.liveDocumentFrequency(entry, deleted: deleted))
         }
         let (docs, tfs) = phrase.terms.count == 1 && !phrase.first ? prefixMatches(term, reader, deleted) : phraseMatches(phrase, reader, deleted)

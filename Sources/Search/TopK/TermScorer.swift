@@ -4,223 +4,454 @@ import Index
 /// `Searcher.top`): each leaf is a cursor, over its postings or over what
 /// it matches, built in memory (``Searcher/leafCursor(_:_:_:)``).
 ///
-/// Per segment, one ``PostingCursor`` per query term, in query order, so
-/// that a passage's score is summed in FTS5's order. The disjunction walks
-/// the segment in *windows*: from the smallest local number any cursor
-/// stands on to the first end of a block among them. Inside a window every
-/// cursor is in one block, so the sum of their block bounds bounds every
-/// passage of the window; when it cannot reach the k-th best score the
-/// window's passages are only counted (and a window one cursor covers alone
-/// is counted from the block's size, without decoding it).
+/// # Windows, best first
+///
+/// Per segment, one ``PostingCursor`` per phrase, in query order, so that a
+/// passage's score is summed in FTS5's order. The segment is cut into
+/// *windows* at every block end of every cursor, from the skip tables
+/// alone, without decoding a block: inside a window each cursor has at most
+/// one block, so the sum of those blocks' bounds (the most each phrase can
+/// add over its block's (tf, length) frontier) bounds every passage of the
+/// window, and a passage's whole score is found inside its window. The
+/// windows of every segment are then taken best bound first: a window is
+/// decoded and scored only while its bound can still reach the k-th best
+/// score; the first that cannot ends the scoring, since every window after
+/// it is bounded lower. Which hits are kept does not depend on the order
+/// windows are scored in (the heap keeps the best k by score, then id).
+///
+/// An AND window needs a block of every cursor; a window where one cursor
+/// has no block cannot match and is not made.
+///
+/// # The total
+///
+/// A lone phrase's total is its live document frequency. Otherwise the
+/// windows that were not scored are counted, in passage order (a window one
+/// cursor covers with a whole block is counted from the block's size,
+/// undecoded; others in a bitset), until the count reaches `countUpTo`.
+/// When counting stops early, or is not needed because one phrase of an OR
+/// alone matches `countUpTo` passages, the total is a lower bound and says
+/// so.
 struct TermScorer {
     let searcher: Searcher
     let phrases: [Phrase]
     let and: Bool
     var snapshot: IndexSnapshot { searcher.snapshot }
 
-    func top(_ k: Int) -> SearchResult {
-        var hits = [Int](repeating: 0, count: phrases.count)
-        var cursors: [[PostingCursor?]] = []
-        for (s, reader) in snapshot.segments.enumerated() {
-            var row: [PostingCursor?] = []
+    /// One window: its passages, the segment they are in, the sum of its
+    /// blocks' bounds, and how many passages match in it once known (−1
+    /// until then). Which block each cursor has in it, and that block's
+    /// bound, are kept beside, `width` per window.
+    struct Window {
+        var bound: Double
+        var segment: Int32
+        var lo: Int32
+        var hi: Int32
+        var matches: Int32 = -1
+    }
+
+    /// A cursor's block in a window (−1 for none) and its bound.
+    struct Slot {
+        var block: Int32
+        var bound: Double
+    }
+
+    /// The windows of every segment, in passage order per segment (see the type's documentation).
+    struct Windows {
+        let width: Int
+        var list: [Window] = []
+        var slots: [Slot] = []
+    }
+
+    func top(_ k: Int, countUpTo: Int) -> SearchResult {
+        let m = phrases.count
+        let segments = snapshot.segments
+        var hits = [Int](repeating: 0, count: m)
+        // Per segment, a cursor per phrase (nil where the segment lacks it).
+        var cursors: [PostingCursor?] = []
+        cursors.reserveCapacity(segments.count * m)
+        var blocks = 0
+        for (s, reader) in segments.enumerated() {
             for (i, phrase) in phrases.enumerated() {
                 if let leaf = searcher.leafCursor(phrase, reader, snapshot.deleted[s]) {
                     hits[i] += leaf.live
-                    row.append(leaf.cursor)
+                    blocks += leaf.cursor.blockCount
+                    cursors.append(leaf.cursor)
                 } else {
-                    row.append(nil)
+                    cursors.append(nil)
                 }
             }
-            cursors.append(row)
         }
+        guard blocks > 0 else { return SearchResult(total: 0, hits: []) }
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: hits)
+        var windows = Windows(width: m)
+        windows.list.reserveCapacity(blocks + 1)
+        windows.slots.reserveCapacity((blocks + 1) * m)
+        for s in segments.indices { cut(cursors, segment: s, scorer, into: &windows) }
+        let n = windows.list.count
         var heap = BoundedHeap(capacity: k)
-        var total = 0
-        for (s, reader) in snapshot.segments.enumerated() {
-            let row = cursors[s]
-            let deleted = snapshot.deleted[s]
-            if and {
-                guard row.allSatisfy({ $0 != nil }) else { continue }
-                total += conjunction(row.map { $0! }, reader, deleted, scorer, &heap)
-            } else if phrases.count == 1 {
-                if let cursor = row[0] { single(cursor, reader, deleted, scorer, &heap) }
+        let best = withUnsafeTemporaryAllocation(of: WindowState.self, capacity: m) { states -> [SearchHit] in
+            states.initialize(repeating: WindowState())
+            if k >= snapshot.passageCount {
+                // Everything is kept: score the windows in passage order.
+                for w in 0..<n { windows.list[w].matches = Int32(score(w, windows, cursors, scorer, states, &heap) ?? -1) }
             } else {
-                let present = row.indices.filter { row[$0] != nil }
-                guard !present.isEmpty else { continue }
-                total += disjunction(present.map { row[$0]! }, present, reader, deleted, scorer, &heap)
-            }
-        }
-        if !and && phrases.count == 1 { total = hits[0] }
-        return SearchResult(total: total, hits: heap.sorted())
-    }
-
-    /// One term: blocks whose bound cannot reach the heap are skipped undecoded.
-    func single(_ cursor: PostingCursor, _ reader: SegmentReader, _ deleted: Deletions, _ scorer: BM25, _ heap: inout BoundedHeap) {
-        let lengths = reader.lengths
-        for b in 0..<cursor.blockCount {
-            if heap.isFull {
-                if prunable(scorer.bound(0, cursor, block: b), below: heap.threshold) { continue }
-            }
-            if cursor.block != b { cursor.loadBlock(b) }
-            // Plain memory in the loop: the block's buffers and the lengths table.
-            let (docs, tfs) = cursor.blockPostingsView()
-            for j in 0..<docs.count {
-                let local = Int(docs[j])
-                let bm25 = -1.0 * scorer.contribution(0, f: Double(tfs[j]), length: Double(lengths[local]))
-                if heap.admits(bm25), !deleted.contains(local) {
-                    heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
+                var order = WindowOrder(windows.list)
+                while let w = order.popBest() {
+                    if heap.isFull, prunable(windows.list[w].bound, below: heap.threshold) { break }
+                    windows.list[w].matches = Int32(score(w, windows, cursors, scorer, states, &heap) ?? -1)
                 }
             }
+            return heap.sorted()
         }
-    }
-
-    /// Terms OR'ed: windowed, block-max bounded; returns the passages matched.
-    func disjunction(_ cursors: [PostingCursor], _ phrase: [Int], _ reader: SegmentReader, _ deleted: Deletions,
-                     _ scorer: BM25, _ heap: inout BoundedHeap) -> Int {
-        // Through a buffer pointer the loops borrow the cursors instead of
-        // retaining and releasing them at every step.
-        cursors.withUnsafeBufferPointer { disjunction($0, phrase, reader, deleted, scorer, &heap) }
-    }
-
-    func disjunction(_ cursors: UnsafeBufferPointer<PostingCursor>, _ phrase: [Int], _ reader: SegmentReader, _ deleted: Deletions,
-                     _ scorer: BM25, _ heap: inout BoundedHeap) -> Int {
-        let end = PostingCursor.end
-        let m = cursors.count
-        var count = 0
-        // Per cursor, in one allocation: its block bound (computed once per
-        // block), and while a window is scored, its block's buffers and where
-        // it is in them.
-        struct State {
-            var bound = 0.0
-            var boundBlock = -1
-            var docs = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
-            var tfs = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
-            var at = 0
+        if !and && m == 1 { return SearchResult(total: hits[0], hits: best) }
+        // The windows whose matches are not known yet: counted in passage order, up to countUpTo.
+        var counted = 0
+        var unknown = 0
+        for window in windows.list {
+            if window.matches >= 0 { counted += Int(window.matches) } else { unknown += 1 }
         }
-        var state = [State](repeating: State(), count: m)
-        // The passages of a window that is only counted, one bit each.
-        var bits: [UInt64] = []
-        let lengths = reader.lengths
-        while true {
-            var lo = end, hi = end
-            for c in cursors where c.doc != end {
-                lo = min(lo, c.doc)
-                hi = min(hi, c.blockLast(c.block))
-            }
-            if lo == end { break }
-            if heap.isFull {
-                var bound = 0.0
-                var inWindow = 0, only = 0
-                for i in 0..<m where cursors[i].doc <= hi {
-                    let c = cursors[i]
-                    if state[i].boundBlock != c.block {
-                        state[i].bound = scorer.bound(phrase[i], c, block: c.block)
-                        state[i].boundBlock = c.block
-                    }
-                    bound += state[i].bound
-                    inWindow += 1
-                    only = i
+        guard unknown > 0 else { return SearchResult(total: counted, hits: best) }
+        // One phrase of an OR alone matches this many: a lower bound.
+        let floor = and ? 0 : hits.max() ?? 0
+        if max(counted, floor) >= countUpTo { return SearchResult(total: max(counted, floor), hits: best, totalIsExact: false) }
+        return withUnsafeTemporaryAllocation(of: WindowState.self, capacity: m) { states in
+            states.initialize(repeating: WindowState())
+            var bits: [UInt64] = []
+            for w in 0..<n where windows.list[w].matches < 0 {
+                counted += count(w, windows, cursors, states, &bits)
+                unknown -= 1
+                if counted >= countUpTo, unknown > 0 {
+                    return SearchResult(total: max(counted, floor), hits: best, totalIsExact: false)
                 }
-                if prunable(bound, below: heap.threshold) {
-                    let c = cursors[only]
-                    if inWindow == 1, deleted.isEmpty, c.blockLast(c.block) == hi {
-                        // One cursor alone in the window, which ends with its block: count without walking.
-                        count += c.blockPostings - c.position
-                        c.nextBlock()
-                    } else {
-                        // Count the window's passages in a bitset.
-                        let words = (hi - lo) / 64 + 1
-                        if bits.count < words { bits = [UInt64](repeating: 0, count: max(words, 2 * bits.count)) }
-                        bits.withUnsafeMutableBufferPointer { bits in
-                            for c in cursors where c.doc <= hi {
-                                let (docs, _) = c.blockPostingsView()
-                                var j = c.position
-                                while j < docs.count, Int(docs[j]) <= hi {
-                                    let at = Int(docs[j]) - lo
-                                    bits[at >> 6] |= 1 << UInt64(at & 63)
-                                    j += 1
-                                }
-                                c.seek(hi + 1)
-                            }
-                            for w in 0..<words {
-                                var word = bits[w]
-                                bits[w] = 0
-                                guard word != 0 else { continue }
-                                if !deleted.isEmpty {
-                                    for b in 0..<64 where word & (1 << UInt64(b)) != 0 && deleted.contains(lo + w * 64 + b) {
-                                        word &= ~(1 << UInt64(b))
-                                    }
-                                }
-                                count += word.nonzeroBitCount
-                            }
+            }
+            return SearchResult(total: counted, hits: best)
+        }
+    }
+
+    /// Cuts segment `s` into windows (see the type's documentation).
+    func cut(_ cursors: [PostingCursor?], segment s: Int, _ scorer: BM25, into windows: inout Windows) {
+        let m = windows.width
+        let row = s * m
+        let end = Int.max
+        // Per cursor: its current block (end once past its last), the last
+        // passage before that block, the block's bound (−1 until computed).
+        struct Walk {
+            var block: Int
+            var before: Int
+            var bound: Double
+        }
+        withUnsafeTemporaryAllocation(of: Walk.self, capacity: m) { walk in
+            var active = 0
+            for i in 0..<m {
+                if let c = cursors[row + i], c.blockCount > 0 {
+                    active += 1
+                    walk[i] = Walk(block: 0, before: -1, bound: -1)
+                } else {
+                    walk[i] = Walk(block: end, before: -1, bound: -1)
+                }
+            }
+            if and, active < m { return }
+            var lo = 0
+            while active > 0 {
+                var hi = end
+                for i in 0..<m where walk[i].block != end { hi = min(hi, cursors[row + i].unsafelyUnwrapped.blockLast(walk[i].block)) }
+                // The cursors whose block starts in the window.
+                var present = 0
+                for i in 0..<m where walk[i].block != end && walk[i].before < hi { present += 1 }
+                if !and || present == m {
+                    var sum = 0.0
+                    for i in 0..<m {
+                        if walk[i].block != end, walk[i].before < hi {
+                            if walk[i].bound < 0 { walk[i].bound = scorer.bound(i, cursors[row + i].unsafelyUnwrapped, block: walk[i].block) }
+                            sum += walk[i].bound
+                            windows.slots.append(Slot(block: Int32(walk[i].block), bound: walk[i].bound))
+                        } else {
+                            windows.slots.append(Slot(block: -1, bound: 0))
                         }
                     }
-                    continue
+                    windows.list.append(Window(bound: sum, segment: Int32(s), lo: Int32(lo), hi: Int32(hi)))
                 }
+                for i in 0..<m where walk[i].block != end {
+                    let c = cursors[row + i].unsafelyUnwrapped
+                    guard c.blockLast(walk[i].block) == hi else { continue }
+                    walk[i] = Walk(block: walk[i].block + 1, before: hi, bound: -1)
+                    if walk[i].block == c.blockCount {
+                        walk[i].block = end
+                        active -= 1
+                        if and { return }
+                    }
+                }
+                lo = hi + 1
             }
-            // Walk the window passage by passage, scoring, over the blocks'
-            // buffers (each cursor's passages up to hi are all in its block).
-            for i in 0..<m {
-                if cursors[i].doc <= hi {
-                    (state[i].docs, state[i].tfs) = cursors[i].blockPostingsView()
-                    state[i].at = cursors[i].position
-                } else {
-                    state[i].docs = UnsafeBufferPointer(start: nil, count: 0)
-                    state[i].at = 0
+        }
+    }
+
+    /// Per cursor, while a window is walked: its block's buffers, and where it is in them.
+    struct WindowState {
+        var docs = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
+        var tfs = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
+        var at = 0
+        /// Whether its passages are candidates (MaxScore), in an OR window.
+        var essential = true
+    }
+
+    /// Points each cursor's state at its block's passages from the window's
+    /// first on (empty for a cursor without a block in the window).
+    func prepare(_ w: Int, _ windows: Windows, _ cursors: [PostingCursor?], _ states: UnsafeMutableBufferPointer<WindowState>) {
+        let m = windows.width
+        let window = windows.list[w]
+        let lo = UInt32(window.lo)
+        let row = Int(window.segment) * m
+        for i in 0..<m {
+            let b = Int(windows.slots[w * m + i].block)
+            guard b >= 0, let c = cursors[row + i] else {
+                states[i] = WindowState()
+                continue
+            }
+            if c.block != b { c.loadBlock(b) }
+            let (docs, tfs) = c.blockPostingsView()
+            // The first passage at or after lo.
+            var l = 0, h = docs.count
+            while l < h {
+                let mid = (l + h) / 2
+                if docs[mid] < lo { l = mid + 1 } else { h = mid }
+            }
+            states[i] = WindowState(docs: docs, tfs: tfs, at: l)
+        }
+    }
+
+    /// Scores window `w`'s passages into the heap. Returns how many match,
+    /// or nil when passages that cannot reach the heap were passed over
+    /// without being looked at.
+    ///
+    /// Inside a window each cursor's block bound is known, so a passage that
+    /// holds only terms whose bounds sum below the k-th best score cannot
+    /// enter (MaxScore): the terms whose bounds, smallest first, sum below
+    /// it are *non-essential*, and only passages holding an essential term
+    /// are candidates. A lone term's passages are first screened by length:
+    /// for a frequency f, BM25 reaches the threshold only below a length
+    /// linear in f, so most are passed over without a division.
+    func score(_ w: Int, _ windows: Windows, _ cursors: [PostingCursor?], _ scorer: BM25,
+               _ states: UnsafeMutableBufferPointer<WindowState>, _ heap: inout BoundedHeap) -> Int? {
+        let window = windows.list[w]
+        let s = Int(window.segment)
+        let reader = snapshot.segments[s]
+        let deleted = snapshot.deleted[s]
+        let lengths = reader.lengths
+        let m = windows.width
+        let hi = Int(window.hi)
+        prepare(w, windows, cursors, states)
+        var matched = 0
+        do {
+            if and {
+                // Leapfrog over the buffers: the largest passage any stands on is the target.
+                outer: while true {
+                    var target = 0
+                    for i in 0..<m {
+                        guard states[i].at < states[i].docs.count else { break outer }
+                        target = max(target, Int(states[i].docs[states[i].at]))
+                    }
+                    if target > hi { break }
+                    var all = true
+                    for i in 0..<m {
+                        let docs = states[i].docs
+                        var at = states[i].at
+                        while at < docs.count, Int(docs[at]) < target { at += 1 }
+                        states[i].at = at
+                        if at == docs.count { break outer }
+                        if Int(docs[at]) != target { all = false }
+                    }
+                    guard all else { continue }
+                    let length = Double(lengths[target])
+                    var sum = 0.0
+                    for i in 0..<m {
+                        sum += scorer.contribution(i, f: Double(states[i].tfs[states[i].at]), length: length)
+                        states[i].at += 1
+                    }
+                    guard !deleted.contains(target) else { continue }
+                    matched += 1
+                    let bm25 = -1.0 * sum
+                    if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(target), bm25: bm25)) }
+                }
+                return matched
+            }
+            // OR. The essential cursors: all but those whose bounds, smallest first, sum below the threshold.
+            var present = 0, only = 0
+            for i in 0..<m where states[i].docs.count > 0 {
+                present += 1
+                only = i
+            }
+            if present == 1 {
+                return scoreAlone(only, hi, states[only], scorer, reader, lengths, deleted, &heap)
+            }
+            var skipped = false
+            for i in 0..<m { states[i].essential = true }
+            if heap.isFull, m <= 16 {
+                // Smallest bounds first, while their sum stays below the threshold.
+                let threshold = heap.threshold
+                var sum = 0.0
+                while true {
+                    var next = -1
+                    for i in 0..<m where states[i].docs.count > 0 && states[i].essential {
+                        if next < 0 || windows.slots[w * m + i].bound < windows.slots[w * m + next].bound { next = i }
+                    }
+                    guard next >= 0 else { break }
+                    sum += windows.slots[w * m + next].bound
+                    guard prunable(sum, below: threshold) else { break }
+                    states[next].essential = false
+                    skipped = true
                 }
             }
             while true {
-                var d = end
-                for i in 0..<m where state[i].at < state[i].docs.count { d = min(d, Int(state[i].docs[state[i].at])) }
+                // The next candidate: the smallest passage an essential cursor stands on.
+                var d = Int.max
+                for i in 0..<m where states[i].essential && states[i].at < states[i].docs.count {
+                    d = min(d, Int(states[i].docs[states[i].at]))
+                }
                 if d > hi { break }
                 var sum = 0.0
                 let length = Double(lengths[d])
-                for i in 0..<m where state[i].at < state[i].docs.count && Int(state[i].docs[state[i].at]) == d {
-                    sum += scorer.contribution(phrase[i], f: Double(state[i].tfs[state[i].at]), length: length)
-                    state[i].at += 1
+                for i in 0..<m where states[i].at < states[i].docs.count {
+                    var at = states[i].at
+                    let docs = states[i].docs
+                    while at < docs.count, Int(docs[at]) < d { at += 1 }
+                    states[i].at = at
+                    if at < docs.count, Int(docs[at]) == d {
+                        sum += scorer.contribution(i, f: Double(states[i].tfs[at]), length: length)
+                        states[i].at = at + 1
+                    }
                 }
                 guard !deleted.contains(d) else { continue }
-                count += 1
+                matched += 1
                 let bm25 = -1.0 * sum
                 if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(d), bm25: bm25)) }
             }
-            for i in 0..<m where state[i].docs.count > 0 { cursors[i].seek(hi + 1) }
+            return skipped ? nil : matched
         }
-        return count
     }
 
-    /// Terms AND'ed: leapfrog from the rarest; returns the passages matched.
-    ///
-    /// Block-max: while every cursor stays in the same blocks, the sum of
-    /// their block bounds holds for each passage they meet on; when it cannot
-    /// reach the k-th best score, those passages are counted, not scored.
-    func conjunction(_ cursors: [PostingCursor], _ reader: SegmentReader, _ deleted: Deletions, _ scorer: BM25,
-                     _ heap: inout BoundedHeap) -> Int {
-        var count = 0
-        var blocks = [Int](repeating: -1, count: cursors.count)
-        var bound = Double.infinity
-        intersect(cursors) { local in
-            guard !deleted.contains(local) else { return }
-            count += 1
-            if heap.isFull {
-                var moved = false
-                for (i, cursor) in cursors.enumerated() where blocks[i] != cursor.block {
-                    blocks[i] = cursor.block
-                    moved = true
-                }
-                if moved {
-                    bound = 0
-                    for (i, cursor) in cursors.enumerated() { bound += scorer.bound(i, cursor, block: cursor.block) }
-                }
-                if prunable(bound, below: heap.threshold) { return }
+    /// One cursor alone in a window: its passages up to `hi`, screened by
+    /// length once the heap is full (see `score`). Returns how many match.
+    func scoreAlone(_ i: Int, _ hi: Int, _ state: WindowState, _ scorer: BM25, _ reader: SegmentReader,
+                    _ lengths: UnsafeBufferPointer<UInt32>, _ deleted: Deletions, _ heap: inout BoundedHeap) -> Int {
+        let docs = state.docs, tfs = state.tfs
+        var matched = 0
+        var screen = scorer.screen(i, threshold: heap.threshold)
+        for j in state.at..<docs.count {
+            let d = Int(docs[j])
+            if d > hi { break }
+            if deleted.contains(d) { continue }
+            matched += 1
+            let f = Double(tfs[j])
+            let length = lengths[d]
+            if Double(length) > screen.slope * f - screen.intercept { continue }
+            let bm25 = -1.0 * scorer.contribution(i, f: f, length: Double(length))
+            if heap.admits(bm25) {
+                heap.insert(SearchHit(passageID: reader.passageID(d), bm25: bm25))
+                if heap.isFull { screen = scorer.screen(i, threshold: heap.threshold) }
             }
-            let length = Double(reader.length(local))
-            var sum = 0.0
-            for (i, cursor) in cursors.enumerated() { sum += scorer.contribution(i, f: Double(cursor.tf), length: length) }
-            let bm25 = -1.0 * sum
-            if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25)) }
         }
-        return count
+        return matched
+    }
+
+    /// Counts window `w`'s matches without scoring them.
+    func count(_ w: Int, _ windows: Windows, _ cursors: [PostingCursor?], _ states: UnsafeMutableBufferPointer<WindowState>,
+               _ bits: inout [UInt64]) -> Int {
+        let window = windows.list[w]
+        let s = Int(window.segment)
+        let deleted = snapshot.deleted[s]
+        let m = windows.width
+        let lo = Int(window.lo), hi = Int(window.hi)
+        if !and, deleted.isEmpty {
+            // One cursor whose whole block lies in the window: its size is the count.
+            var only = -1, present = 0
+            for i in 0..<m where windows.slots[w * m + i].block >= 0 {
+                present += 1
+                only = i
+            }
+            if present == 1, let c = cursors[s * m + only] {
+                let b = Int(windows.slots[w * m + only].block)
+                if (b == 0 ? 0 : c.blockLast(b - 1) + 1) >= lo, c.blockLast(b) <= hi { return c.postings(inBlock: b) }
+            }
+        }
+        if and {
+            var heap = BoundedHeap(capacity: 0)
+            return score(w, windows, cursors, BM25(rows: 2, tokens: 2, hits: [Int](repeating: 0, count: m)), states, &heap) ?? 0
+        }
+        prepare(w, windows, cursors, states)
+        let words = (hi - lo) / 64 + 1
+        if bits.count < words { bits = [UInt64](repeating: 0, count: max(words, 2 * bits.count)) }
+        var n = 0
+        bits.withUnsafeMutableBufferPointer { bits in
+            for i in 0..<m {
+                let docs = states[i].docs
+                var j = states[i].at
+                while j < docs.count, Int(docs[j]) <= hi {
+                    let at = Int(docs[j]) - lo
+                    bits[at >> 6] |= 1 << UInt64(at & 63)
+                    j += 1
+                }
+            }
+            for w in 0..<words {
+                var word = bits[w]
+                bits[w] = 0
+                guard word != 0 else { continue }
+                if !deleted.isEmpty {
+                    for b in 0..<64 where word & (1 << UInt64(b)) != 0 && deleted.contains(lo + w * 64 + b) {
+                        word &= ~(1 << UInt64(b))
+                    }
+                }
+                n += word.nonzeroBitCount
+            }
+        }
+        return n
+    }
+}
+
+/// Windows handed out best bound first: a binary max-heap of their numbers,
+/// built in linear time, so that a query that stops after a few windows
+/// does not sort them all.
+struct WindowOrder {
+    var heap: [(bound: Double, window: Int32)]
+
+    init(_ windows: [TermScorer.Window]) {
+        heap = windows.enumerated().map { ($0.element.bound, Int32($0.offset)) }
+        var i = heap.count / 2 - 1
+        while i >= 0 {
+            siftDown(i)
+            i -= 1
+        }
+    }
+
+    /// Whether a comes before b: higher bound, then passage order.
+    @inline(__always)
+    static func before(_ a: (bound: Double, window: Int32), _ b: (bound: Double, window: Int32)) -> Bool {
+        a.bound != b.bound ? a.bound > b.bound : a.window < b.window
+    }
+
+    mutating func siftDown(_ start: Int) {
+        var i = start
+        let n = heap.count
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var best = i
+            if l < n, Self.before(heap[l], heap[best]) { best = l }
+            if r < n, Self.before(heap[r], heap[best]) { best = r }
+            if best == i { return }
+            heap.swapAt(i, best)
+            i = best
+        }
+    }
+
+    /// The best window left, if any.
+    mutating func popBest() -> Int? {
+        guard let top = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            siftDown(0)
+        }
+        return Int(top.window)
     }
 }
 
@@ -232,5 +463,29 @@ extension BM25 {
         var most = 0.0
         cursor.forEachFrontierPoint(b) { tf, length in most = max(most, contribution(i, f: tf, length: length)) }
         return most
+    }
+}
+
+extension BM25 {
+    /// For phrase i and a threshold, the line under which a passage's length
+    /// must lie for its contribution to reach the threshold: a passage of
+    /// length D with f instances can reach it only if D ≤ slope·f − intercept.
+    /// Solved from the formula with the threshold lowered by a relative 1e-6
+    /// and one token of slack, so rounding never screens out a passage that
+    /// reaches it; below any threshold (an empty heap), nothing is screened.
+    struct Screen {
+        var slope: Double
+        var intercept: Double
+    }
+
+    @inline(__always)
+    func screen(_ i: Int, threshold: Double) -> Screen {
+        guard threshold > 0, threshold.isFinite else { return Screen(slope: .infinity, intercept: 0) }
+        let k1 = Self.k1, b = Self.b
+        let lowered = threshold * (1 - 1e-6)
+        // idf·f·(k1+1) / (f + k1·(1 − b + b·D/avg)) ≥ t  ⟺  D ≤ f·(avg/(k1·b))·(idf·(k1+1)/t − 1) − avg·(1−b)/b
+        let slope = averageLength / (k1 * b) * (idf[i] * (k1 + 1) / lowered - 1)
+        let intercept = averageLength * (1 - b) / b - 1
+        return Screen(slope: slope, intercept: intercept)
     }
 }

@@ -34,10 +34,16 @@ import Index
 /// id, as in `rank`).
 extension Searcher {
     /// The best `k` hits and the number of matches.
-    public func top(_ query: QueryNode, k: Int) -> SearchResult {
+    ///
+    /// The total is exact when fewer than `countUpTo` passages match;
+    /// otherwise it may be a lower bound, at least `countUpTo`
+    /// (``SearchResult/totalIsExact`` says which). Counting every match
+    /// means visiting every one, which top-k otherwise avoids: a caller that
+    /// shows "1,000+ results" passes 1000, one that needs no count passes 0.
+    public func top(_ query: QueryNode, k: Int, countUpTo: Int = .max) -> SearchResult {
         guard snapshot.passageCount > 0, query != .empty else { return SearchResult(total: 0, hits: []) }
         if let (phrases, and) = termShape(query) {
-            return TermScorer(searcher: self, phrases: phrases, and: and).top(k)
+            return TermScorer(searcher: self, phrases: phrases, and: and).top(k, countUpTo: countUpTo)
         }
         let ranked = exhaustiveRank(query)
         return SearchResult(total: ranked.count, hits: Array(ranked.prefix(k)))
