@@ -110,12 +110,21 @@ extension CatalogStore {
                 let insertPassage = try database.prepare(
                     "INSERT INTO passages (document_id, page_index, start, end, text, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
                 for page in document.pages {
-                    let scalars = Array(page.text.unicodeScalars)
-                    try insertPage.run([id, page.index, page.label, scalars.count, !page.text.isEmpty, page.text])
-                    for passage in page.passages {
-                        var view = String.UnicodeScalarView()
-                        view.append(contentsOf: scalars[passage.start..<passage.end])
-                        try insertPassage.run([id, page.index, passage.start, passage.end, String(view), passage.line])
+                    // Passages are cut at scalar offsets: find their UTF-8 byte
+                    // offsets in one walk of the page and slice its bytes.
+                    var text = page.text
+                    try text.withUTF8 { utf8 in
+                        var byteOffset = [Int](repeating: 0, count: 0)
+                        byteOffset.reserveCapacity(utf8.count + 1)
+                        for (i, byte) in utf8.enumerated() where byte & 0xC0 != 0x80 { byteOffset.append(i) }
+                        let scalars = byteOffset.count
+                        byteOffset.append(utf8.count)
+                        try insertPage.run([id, page.index, page.label, scalars, !page.text.isEmpty, page.text])
+                        for passage in page.passages {
+                            let start = byteOffset[min(passage.start, scalars)], end = byteOffset[min(passage.end, scalars)]
+                            let slice = String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self)
+                            try insertPassage.run([id, page.index, passage.start, passage.end, slice, passage.line])
+                        }
                     }
                 }
             }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// SHA-256 (FIPS 180-4), streaming.
 ///
 /// Dossier names fetched files and recognises unchanged notes and documents by
@@ -112,17 +116,34 @@ public struct SHA256: Sendable {
         return hexString(hasher.finalize())
     }
 
-    /// The hex SHA-256 of a file, read in 1 MiB chunks.
+    /// The hex SHA-256 of a file: memory-mapped and hashed in place (no
+    /// copy, no buffer to allocate), or read in 1 MiB chunks into one buffer
+    /// where it cannot be mapped.
     public static func hex(ofFile url: URL) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw DossierError.io(path: url.path, reason: "cannot open for reading")
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw DossierError.io(path: url.path, reason: "cannot open for reading (\(String(cString: strerror(errno))))")
         }
-        defer { try? handle.close() }
+        defer { close(fd) }
         var hasher = SHA256()
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0,
+           let map = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED {
+            defer { munmap(map, Int(info.st_size)) }
+            _ = madvise(map, Int(info.st_size), MADV_SEQUENTIAL)
+            hasher.update(UnsafeRawBufferPointer(start: map, count: Int(info.st_size)))
+            return hexString(hasher.finalize())
+        }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { chunk.deallocate() }
         while true {
-            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            if chunk.isEmpty { break }
-            hasher.update(chunk)
+            let n = read(fd, chunk.baseAddress, chunk.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DossierError.io(path: url.path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
         }
         return hexString(hasher.finalize())
     }

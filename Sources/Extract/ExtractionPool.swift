@@ -34,18 +34,32 @@ public struct ExtractionPool: Sendable {
 
     /// Extracts every path; `completion` is called once per path, from any
     /// thread but never concurrently, as each finishes.
+    ///
+    /// The largest files go first, so that the last documents to finish are
+    /// small ones and no core idles long at the end waiting for one big PDF.
+    /// A worker is handed its next document before its last answer goes to
+    /// `completion`, so it extracts while the caller stores.
     public func run(_ paths: [String], completion: @Sendable (Int, Result<ExtractedDocument, ExtractionError>) -> Void) {
+        let sizes = paths.map { path -> Int in
+            var info = stat()
+            return stat(path, &info) == 0 ? Int(info.st_size) : 0
+        }
+        let order = paths.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
         let lock = NSLock()
         let next = SharedCounter()
         DispatchQueue.concurrentPerform(iterations: min(concurrency, paths.count)) { _ in
             let worker = PersistentWorker(executable: executable, arguments: arguments + ["--serve"])
-            while true {
-                let index = next.increment()
-                guard index < paths.count else { break }
-                let result = worker.extract(paths[index], timeout: timeout)
+            var current = next.increment()
+            // The document the worker holds, or the reason it could not take it.
+            var sent = current < paths.count ? worker.send(paths[order[current]], timeout: timeout) : nil
+            while current < paths.count {
+                let result = sent.map { Result<ExtractedDocument, ExtractionError>.failure($0) } ?? worker.receive()
+                let following = next.increment()
+                if following < paths.count { sent = worker.send(paths[order[following]], timeout: timeout) }
                 lock.lock()
-                completion(index, result)
+                completion(order[current], result)
                 lock.unlock()
+                current = following
             }
             worker.stop()
         }

@@ -41,6 +41,7 @@ final class PersistentWorker {
         input = stdin.fileHandleForWriting
         output = stdout.fileHandleForReading.fileDescriptor
         buffer = []
+        consumed = 0
         // Keep the read end alive with the Pipe object.
         pipes = (stdin, stdout)
     }
@@ -61,22 +62,42 @@ final class PersistentWorker {
 
     /// Extracts one document within `timeout` seconds.
     func extract(_ path: String, timeout: Int) -> Result<ExtractedDocument, ExtractionError> {
+        if let failure = send(path, timeout: timeout) { return .failure(failure) }
+        return receive()
+    }
+
+    /// When the document sent last must be answered by.
+    var deadline = Date.distantFuture
+    var timeout = 0
+
+    /// Hands `path` to the worker (started if need be); its answer is read
+    /// by ``receive()``, so that the caller can store the previous answer
+    /// while the worker is busy. Returns the failure if it cannot be sent.
+    func send(_ path: String, timeout: Int) -> ExtractionError? {
         do {
             if process == nil { try start() }
         } catch {
-            return .failure(.failed("cannot start the extractor: \(error.localizedDescription)"))
+            return .failed("cannot start the extractor: \(error.localizedDescription)")
         }
-        let deadline = Date().addingTimeInterval(TimeInterval(timeout))
+        self.timeout = timeout
+        deadline = Date().addingTimeInterval(TimeInterval(timeout))
         do {
             try input!.write(contentsOf: Data((path + "\n").utf8))
         } catch {
-            return .failure(died())
+            return died()
         }
+        return nil
+    }
+
+    /// The answer for the document sent last.
+    func receive() -> Result<ExtractedDocument, ExtractionError> {
         guard let header = readLine(until: deadline) else { return .failure(timedOutOrDied(deadline, timeout)) }
         if header.hasPrefix("OK "), let count = Int(header.dropFirst(3)) {
-            guard let body = read(count, until: deadline) else { return .failure(timedOutOrDied(deadline, timeout)) }
             do {
-                return .success(try JSONDecoder().decode(ExtractedDocument.self, from: Data(body)))
+                guard let document = try read(count, until: deadline, { try JSONDecoder().decode(ExtractedDocument.self, from: Data($0)) }) else {
+                    return .failure(timedOutOrDied(deadline, timeout))
+                }
+                return .success(document)
             } catch {
                 stop()
                 return .failure(.failed("the extractor's output could not be read (\(error.localizedDescription))"))
@@ -112,10 +133,14 @@ final class PersistentWorker {
         return .crashed("the extractor exited with status \(status)")
     }
 
-    /// Fills the buffer until `count` bytes or the deadline.
+    /// Bytes read from the worker and not consumed yet: `buffer[consumed...]`.
+    var consumed = 0
+    /// Where reads land before they join the buffer (one allocation per worker).
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+
+    /// Fills the buffer until `count` unconsumed bytes or the deadline.
     func fill(_ count: Int, until deadline: Date) -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while buffer.count < count {
+        while buffer.count - consumed < count {
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else { return false }
             var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
@@ -124,26 +149,35 @@ final class PersistentWorker {
             if ready == 0 { continue }
             let n = chunk.withUnsafeMutableBytes { Glibc.read(output, $0.baseAddress, $0.count) }
             if n <= 0 { return false }  // EOF: the worker died
+            if consumed > 0, consumed == buffer.count {
+                // Everything before was consumed: start the buffer over rather than move it.
+                buffer.removeAll(keepingCapacity: true)
+                consumed = 0
+            }
             buffer.append(contentsOf: chunk[0..<n])
         }
         return true
     }
 
     func readLine(until deadline: Date) -> String? {
+        // Unconsumed bytes already searched for the newline.
+        var searched = 0
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let line = String(decoding: buffer[0..<newline], as: UTF8.self)
-                buffer.removeSubrange(0...newline)
+            if let newline = buffer[(consumed + searched)...].firstIndex(of: 0x0A) {
+                let line = String(decoding: buffer[consumed..<newline], as: UTF8.self)
+                consumed = newline + 1
                 return line
             }
-            guard fill(buffer.count + 1, until: deadline) else { return nil }
+            searched = buffer.count - consumed
+            guard fill(searched + 1, until: deadline) else { return nil }
         }
     }
 
-    func read(_ count: Int, until deadline: Date) -> [UInt8]? {
+    /// The next `count` bytes, consumed, handed to `body` in place.
+    func read<T>(_ count: Int, until deadline: Date, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
         guard fill(count, until: deadline) else { return nil }
-        let body = Array(buffer[0..<count])
-        buffer.removeSubrange(0..<count)
-        return body
+        let start = consumed
+        consumed += count
+        return try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<(start + count)])) }
     }
 }

@@ -43,6 +43,10 @@ struct SHA256Tests {
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(try SHA256.hex(ofFile: url) == String(output.prefix(64)))
+        // An empty file cannot be mapped: it is read, and has the empty message's digest.
+        try Data().write(to: url)
+        #expect(try SHA256.hex(ofFile: url) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(throws: DossierError.self) { try SHA256.hex(ofFile: url.appendingPathExtension("missing")) }
     }
 }
 

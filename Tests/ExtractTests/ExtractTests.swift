@@ -168,12 +168,50 @@ struct ExtractionPoolTests {
 
     @Test("a worker that hangs is stopped at the time limit")
     func hang() {
-        #expect(extract("read path; sleep 30", timeout: 1) == .failure(.timedOut(seconds: 1)))
+        #expect(extract("read path; exec sleep 30", timeout: 1) == .failure(.timedOut(seconds: 1)))
     }
 
     @Test("a worker that crashes is reported, not fatal")
     func crash() {
         #expect(extract("read path; kill -SEGV $$") == .failure(.crashed("signal 11, segmentation fault")))
+    }
+
+    @Test("largest files first; each answer goes to its own path; a worker holds its next document while the last is stored")
+    func scheduling() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-pool-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("log").path
+        var paths: [String] = []
+        for (name, size) in [("small", 10), ("large", 3000), ("middle", 500)] {
+            let path = dir.appendingPathComponent(name).path
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x41, count: size)))
+            paths.append(path)
+        }
+        let count = paths.count
+        // A stand-in worker: logs each path it is handed, answers with the path as the title.
+        let script = #"while read path; do echo "$path" >> "$0"; body="{\"title\":\"$path\",\"pages\":[]}"; printf 'OK %d\n%s' ${#body} "$body"; done"#
+        let pool = ExtractionPool(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", script, log], concurrency: 1, timeout: 30)
+        final class Box: @unchecked Sendable {
+            var titles: [Int: String] = [:]
+            var handedAhead: [Bool] = []
+        }
+        let box = Box()
+        pool.run(paths) { [log] index, result in
+            box.titles[index] = try? result.get().title
+            // While this answer is being stored, the worker has its next document already.
+            let expected = min(box.titles.count + 1, count)
+            var lines = 0
+            for _ in 0..<300 {
+                lines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count
+                if lines >= expected { break }
+                usleep(10_000)
+            }
+            box.handedAhead.append(lines >= expected)
+        }
+        #expect(box.titles == [0: paths[0], 1: paths[1], 2: paths[2]])
+        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init) == [paths[1], paths[2], paths[0]])
+        #expect(box.handedAhead == [true, true, true])
     }
 
     @Test("a worker's one-line error is passed on; the next document gets the same worker")
