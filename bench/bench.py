@@ -26,7 +26,7 @@ import argparse, glob, json, math, os, random, shutil, sqlite3, statistics, stru
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, ".build-bench")
 BIN = os.path.join(ROOT, ".build", "release", "dossier")
-REPEAT = 3  # indexing runs per engine; the best counts
+REPEAT = 5  # indexing runs per engine; the best counts
 
 
 def run(cmd, **kw):

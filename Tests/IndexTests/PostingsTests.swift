@@ -100,6 +100,51 @@ struct PostingsTests {
         #expect(reader.local(of: 9993) == 999 && reader.local(of: 9994) == nil)
     }
 
+    @Test("the dictionary finds every term, front-coded among neighbours that share its prefix, and nothing that is not a term")
+    func dictionaryLookup() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Words that share prefixes of every length, some prefixes of others, some long, some beyond ASCII.
+        var random = Random(state: 21)
+        var vocabulary = Set<String>()
+        let letters = Array("abcz")
+        while vocabulary.count < 900 {
+            let length = 1 + random.below(random.below(10) == 0 ? 90 : 9)
+            vocabulary.insert(String((0..<length).map { _ in letters[random.below(letters.count)] }))
+        }
+        vocabulary.formUnion(["é", "éa", "ωμέγα", "zzzz"])
+        var writer = SegmentWriter()
+        let words = vocabulary.sorted()
+        for (i, chunk) in stride(from: 0, to: words.count, by: 7).enumerated() {
+            writer.add(id: Int64(i + 1), text: words[chunk..<min(words.count, chunk + 7)].joined(separator: " "))
+        }
+        let url = dir.appendingPathComponent("d.seg")
+        try writer.write(to: url)
+        let reader = try SegmentReader(url: url)
+        var terms: [[UInt8]] = []
+        var entries: [SegmentReader.TermEntry] = []
+        reader.forEachTerm { bytes, entry in
+            terms.append(Array(bytes))
+            entries.append(entry)
+        }
+        #expect(terms.count > 700)
+        let known = Set(terms)
+        for (term, entry) in zip(terms, entries) {
+            let found = try #require(reader.lookup(term), "\(String(decoding: term, as: UTF8.self))")
+            #expect(found.documentFrequency == entry.documentFrequency && found.postings == entry.postings && found.positions == entry.positions)
+            // Neighbours that are not terms: shorter, longer, one byte off either way.
+            var probes: [[UInt8]] = [term + [0x61], term + [0x00], term + [0xFF], Array(term.dropLast())]
+            var up = term, down = term
+            up[up.count - 1] &+= 1
+            down[down.count - 1] &-= 1
+            probes += [up, down]
+            for probe in probes where !known.contains(probe) {
+                #expect(reader.lookup(probe) == nil, "\(probe)")
+            }
+        }
+        #expect(reader.lookup([]) == nil && reader.lookup([0x00]) == nil && reader.lookup([0xFF, 0xFF]) == nil)
+    }
+
     @Test("seek lands on the first posting at or after its target, and block bounds hold for every posting of the block")
     func seekAndBounds() throws {
         let dir = try temporaryFolder()

@@ -129,48 +129,55 @@ struct TermDictionaryReader {
     }
 
     /// The entry of `key`, if the dictionary has it: the block that may hold
-    /// it, then its entries rebuilt in a buffer on the stack until one is
-    /// equal to or past the key.
+    /// it, then its entries in order, compared with the key without being
+    /// rebuilt. With `match` the bytes the previous term shares with the key
+    /// (that term being smaller), an entry sharing more than `match` bytes
+    /// with the previous term is smaller too, one sharing fewer is larger
+    /// (the search ends), and only one sharing exactly `match` has its own
+    /// bytes compared, from there on.
     func find(_ key: UnsafeBufferPointer<UInt8>) -> SegmentReader.TermEntry? {
-        guard termCount > 0, key.count <= 255 else { return key.count > 255 ? slowFind(key) : nil }
+        guard termCount > 0 else { return nil }
         let b = block(for: key)
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 512) { buffer -> SegmentReader.TermEntry? in
-            let term = buffer.baseAddress!
-            var p = blockStart(b)
-            var postings = 0, positions = 0
-            var i = b * TermDictionaryFormat.blockSize
-            let last = min(termCount, i + TermDictionaryFormat.blockSize)
-            while i < last {
-                let first = i % TermDictionaryFormat.blockSize == 0
-                let shared = Int(readVarint(base, &p))
-                let rest = Int(readVarint(base, &p))
-                guard shared + rest <= 512 else { return slowFind(key) }
-                (term + shared).update(from: (base + p).assumingMemoryBound(to: UInt8.self), count: rest)
-                p += rest
-                let df = Int(readVarint(base, &p))
-                let dp = Int(readVarint(base, &p)), dq = Int(readVarint(base, &p))
-                postings = first ? dp : postings + dp
-                positions = first ? dq : positions + dq
-                let order = compareBytes(term, shared + rest, key)
-                if order == 0 {
-                    return SegmentReader.TermEntry(documentFrequency: df, postings: postingsOffset + postings, positions: positionsOffset + positions)
-                }
-                if order > 0 { return nil }
-                i += 1
+        var p = blockStart(b)
+        var postings = 0, positions = 0
+        var i = b * TermDictionaryFormat.blockSize
+        let last = min(termCount, i + TermDictionaryFormat.blockSize)
+        var match = 0
+        while i < last {
+            let first = i == b * TermDictionaryFormat.blockSize
+            let shared = Int(readVarint(base, &p))
+            let rest = Int(readVarint(base, &p))
+            let suffix = p
+            p += rest
+            let df = Int(readVarint(base, &p))
+            let dp = Int(readVarint(base, &p)), dq = Int(readVarint(base, &p))
+            postings = first ? dp : postings + dp
+            positions = first ? dq : positions + dq
+            i += 1
+            if !first {
+                if shared > match { continue }
+                if shared < match { return nil }
             }
-            return nil
+            // The term agrees with the key on `shared` bytes: compare the rest.
+            var k = shared
+            var j = 0
+            while j < rest, k < key.count {
+                let byte = base.load(fromByteOffset: suffix + j, as: UInt8.self)
+                if byte != key[k] {
+                    if byte > key[k] { return nil }
+                    break
+                }
+                j += 1
+                k += 1
+            }
+            if j == rest, k == key.count {
+                return SegmentReader.TermEntry(documentFrequency: df, postings: postingsOffset + postings, positions: positionsOffset + positions)
+            }
+            // A term that is a prefix of the key is smaller; one longer than the key, larger.
+            if j < rest, k == key.count { return nil }
+            match = k
         }
-    }
-
-    /// `find` for keys or terms too long for its buffer.
-    func slowFind(_ key: UnsafeBufferPointer<UInt8>) -> SegmentReader.TermEntry? {
-        var found: SegmentReader.TermEntry?
-        scan(from: block(for: key)) { bytes, entry in
-            let order = compareBytes(UnsafeRawPointer(bytes.baseAddress!), bytes.count, key)
-            if order == 0 { found = entry }
-            return order < 0
-        }
-        return found
+        return nil
     }
 
     /// The last block whose first term is ≤ `key` (0 if none).

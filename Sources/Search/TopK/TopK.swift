@@ -177,24 +177,29 @@ struct BoundedHeap {
         guard capacity > 0 else { return }
         if items.count < capacity {
             items.append(hit)
-            var i = items.count - 1
-            while i > 0 {
-                let parent = (i - 1) / 2
-                guard Self.better(items[parent], items[i]) else { break }
-                items.swapAt(parent, i)
-                i = parent
+            items.withUnsafeMutableBufferPointer { items in
+                var i = items.count - 1
+                while i > 0 {
+                    let parent = (i - 1) / 2
+                    guard Self.better(items[parent], items[i]) else { break }
+                    items.swapAt(parent, i)
+                    i = parent
+                }
             }
         } else if Self.better(hit, items[0]) {
-            items[0] = hit
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var worst = i
-                if l < items.count, Self.better(items[worst], items[l]) { worst = l }
-                if r < items.count, Self.better(items[worst], items[r]) { worst = r }
-                if worst == i { break }
-                items.swapAt(i, worst)
-                i = worst
+            items.withUnsafeMutableBufferPointer { items in
+                items[0] = hit
+                let n = items.count
+                var i = 0
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var worst = i
+                    if l < n, Self.better(items[worst], items[l]) { worst = l }
+                    if r < n, Self.better(items[worst], items[r]) { worst = r }
+                    if worst == i { break }
+                    items.swapAt(i, worst)
+                    i = worst
+                }
             }
         }
     }
