@@ -430,17 +430,7 @@ struct WindowOrder {
     }
 
     mutating func siftDown(_ start: Int) {
-        var i = start
-        let n = heap.count
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var best = i
-            if l < n, Self.before(heap[l], heap[best]) { best = l }
-            if r < n, Self.before(heap[r], heap[best]) { best = r }
-            if best == i { return }
-            heap.swapAt(i, best)
-            i = best
-        }
+        heap.withUnsafeMutableBufferPointer { heap in Search.siftDown(heap, from: start, Self.before) }
     }
 
     /// The best window left, if any.

@@ -146,6 +146,23 @@ func intersect(_ cursors: [PostingCursor], _ body: (Int) -> Void) {
     }
 }
 
+/// Moves the element at `start` of a binary heap down to its place:
+/// `first(a, b)` says whether a belongs nearer the root than b.
+@inline(__always)
+func siftDown<T>(_ heap: UnsafeMutableBufferPointer<T>, from start: Int, _ first: (T, T) -> Bool) {
+    var i = start
+    let n = heap.count
+    while true {
+        let l = 2 * i + 1, r = l + 1
+        var top = i
+        if l < n, first(heap[l], heap[top]) { top = l }
+        if r < n, first(heap[r], heap[top]) { top = r }
+        if top == i { return }
+        heap.swapAt(i, top)
+        i = top
+    }
+}
+
 /// The best k hits seen so far (lowest bm25, then lowest id).
 struct BoundedHeap {
     let capacity: Int
@@ -189,17 +206,7 @@ struct BoundedHeap {
         } else if Self.better(hit, items[0]) {
             items.withUnsafeMutableBufferPointer { items in
                 items[0] = hit
-                let n = items.count
-                var i = 0
-                while true {
-                    let l = 2 * i + 1, r = l + 1
-                    var worst = i
-                    if l < n, Self.better(items[worst], items[l]) { worst = l }
-                    if r < n, Self.better(items[worst], items[r]) { worst = r }
-                    if worst == i { break }
-                    items.swapAt(i, worst)
-                    i = worst
-                }
+                siftDown(items, from: 0) { Self.better($1, $0) }
             }
         }
     }
