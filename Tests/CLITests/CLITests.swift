@@ -24,7 +24,7 @@ struct Run {
 }
 
 /// Runs `dossier` with `arguments` in `directory`.
-func dossier(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
+func dossier(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], stdin: String? = nil) throws -> Run {
     let process = Process()
     process.executableURL = dossierBinary
     process.arguments = arguments
@@ -36,7 +36,13 @@ func dossier(_ arguments: [String], in directory: URL? = nil, environment: [Stri
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    let input = Pipe()
+    if stdin != nil { process.standardInput = input }
     try process.run()
+    if let stdin {
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+    }
     // Read both pipes concurrently so a large output cannot block the child.
     nonisolated(unsafe) var errData = Data()
     let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
@@ -468,11 +474,28 @@ struct SearchCLITests {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        input.fileHandleForWriting.write(Data("CITES\nspecies OR trade\nbad AND\n".utf8))
+        // The last line's quote, backslash, tab, control character and accent must come back in its "query".
+        let awkward = "say \"hi\" \\ back\ttab é\u{01}"
+        input.fileHandleForWriting.write(Data("CITES\nspecies OR trade\nbad AND\n\(awkward)\n".utf8))
         try input.fileHandleForWriting.close()
         let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
         process.waitUntilExit()
-        #expect(lines.count == 3)
+        #expect(lines.count == 4)
+        let echoed = try #require(try JSONSerialization.jsonObject(with: Data(lines[3].utf8)) as? [String: Any])
+        #expect(echoed["query"] as? String == awkward)
+        #expect((echoed["error"] as? String)?.contains("syntax error") == true)
+        let either = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        #expect(either["total_relation"] as? String == "eq")
+        let total = try #require(either["total"] as? Int)
+        #expect(total > 0)
+        // Counting up to 1: the same hits; the total exact, or at least 1 and at most the exact one.
+        let counted = try dossier(["search", "--batch", "--limit", "5", "--count-up-to", "1"], in: root, stdin: "species OR trade\n")
+        let bounded = try #require(try JSONSerialization.jsonObject(with: Data(counted.stdout.utf8)) as? [String: Any])
+        #expect((bounded["results"] as? [[String: Any]])?.map { $0["passage_id"] as? Int } == (either["results"] as? [[String: Any]])?.map { $0["passage_id"] as? Int })
+        let relation = bounded["total_relation"] as? String
+        let boundedTotal = try #require(bounded["total"] as? Int)
+        #expect(relation == "eq" ? boundedTotal == total : relation == "gte" && boundedTotal >= 1 && boundedTotal <= total)
+        #expect(try dossier(["search", "--count-up-to", "5", "CITES"], in: root).status != 0)
         let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
         let single = try JSONSerialization.jsonObject(with: Data(try dossier(["search", "CITES", "--flat", "--json", "--limit", "5"], in: root).stdout.utf8)) as? [String: Any]
         #expect((first["results"] as? [[String: Any]])?.map { $0["passage_id"] as? Int } == (single?["results"] as? [[String: Any]])?.map { $0["passage_id"] as? Int })

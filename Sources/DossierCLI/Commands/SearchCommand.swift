@@ -83,28 +83,50 @@ struct SearchCommand: ParsableCommand {
         let snapshot = try IndexSnapshot(folder: workspace.index)
         let searcher = Searcher(snapshot: snapshot)
         searcher.warmUp()
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        struct Flat: Encodable { var rank: Int; var passageId: Int64; var score: Double }
-        struct Line: Encodable { var query: String; var total: Int; var totalRelation: String; var tookMs: Double; var results: [Flat]?; var error: String? }
         let (offset, limit, countUpTo) = (self.offset, self.limit, self.countUpTo ?? .max)
+        let output = FileHandle.standardOutput
         while let text = readLine() {
             let started = DispatchTime.now()
-            var line: Line
+            // Keys in sorted order: error, query, results, took_ms, total, total_relation.
+            var line = JSONLine()
             do {
                 let node = try QueryParser().parse(FriendlyQuery(text).fts5)
                 let top = searcher.top(node, k: offset + limit, countUpTo: countUpTo)
                 let took = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-                let page = top.hits.dropFirst(offset).prefix(limit)
-                line = Line(query: text, total: top.total, totalRelation: top.totalIsExact ? "eq" : "gte", tookMs: took,
-                            results: page.enumerated().map { Flat(rank: offset + $0.offset + 1, passageId: $0.element.passageID, score: $0.element.score) })
+                line.key("query")
+                line.string(text)
+                line.key("results")
+                line.array { results in
+                    for (i, hit) in top.hits.dropFirst(offset).prefix(limit).enumerated() {
+                        results.object { result in
+                            result.key("passage_id")
+                            result.number(hit.passageID)
+                            result.key("rank")
+                            result.number(offset + i + 1)
+                            result.key("score")
+                            result.number(hit.score)
+                        }
+                    }
+                }
+                line.key("took_ms")
+                line.number(took)
+                line.key("total")
+                line.number(top.total)
+                line.key("total_relation")
+                line.string(top.totalIsExact ? "eq" : "gte")
             } catch {
-                line = Line(query: text, total: 0, totalRelation: "eq", tookMs: 0, results: nil, error: "\(error)")
+                line.key("error")
+                line.string("\(error)")
+                line.key("query")
+                line.string(text)
+                line.key("took_ms")
+                line.number(0)
+                line.key("total")
+                line.number(0)
+                line.key("total_relation")
+                line.string("eq")
             }
-            var data = try encoder.encode(line)
-            data.append(0x0A)
-            FileHandle.standardOutput.write(data)
+            output.write(Data(line.line()))
         }
         _ = catalog
     }
