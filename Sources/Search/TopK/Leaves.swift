@@ -52,46 +52,137 @@ extension Searcher {
         return (locals, counts)
     }
 
-    /// A phrase with prefix terms: the rows holding every term (any of a
-    /// prefix's expansions) are found from frequencies; only those rows'
-    /// positions are kept and matched.
+    /// A phrase with prefix terms (a prefix stands for every term it begins).
+    ///
+    /// 1. The rows holding every term, live: per term a bitset of the rows
+    ///    any of its terms holds (from passage numbers alone), AND'ed,
+    ///    rarest term first.
+    /// 2. Per prefix term, the positions of its terms in those rows only:
+    ///    a first walk adds up each row's frequencies into offsets in one
+    ///    flat array, a second decodes the positions of those rows into
+    ///    place, and each row's run is sorted (a row holds a few of the
+    ///    prefix's terms, each run already sorted). A plain term's positions
+    ///    are read from its cursor row by row.
+    /// 3. FTS5's phrase walk, per row.
     func prefixPhraseMatches(_ phrase: Phrase, _ reader: SegmentReader, _ deleted: Deletions) -> (locals: [UInt32], counts: [UInt32]) {
-        let entries = phrase.terms.map { term -> [SegmentReader.TermEntry] in
-            let bytes = Array(term.text.utf8)
-            return term.prefix ? reader.lookup(prefix: bytes) : reader.lookup(bytes).map { [$0] } ?? []
+        let n = phrase.terms.count
+        var groups: [[SegmentReader.TermEntry]] = []
+        for term in phrase.terms {
+            let entries = term.prefix ? reader.lookup(prefix: Array(term.text.utf8)) : reader.lookup(term.text).map { [$0] } ?? []
+            guard !entries.isEmpty else { return ([], []) }
+            groups.append(entries)
         }
-        guard entries.allSatisfy({ !$0.isEmpty }) else { return ([], []) }
-        // Rows holding every term, rarest term first.
-        let order = entries.indices.sorted { entries[$0].reduce(0) { $0 + $1.documentFrequency } < entries[$1].reduce(0) { $0 + $1.documentFrequency } }
-        var candidates: Set<Int>?
-        for j in order {
-            var rows = Set<Int>()
-            for entry in entries[j] {
-                reader.forEachFrequency(entry) { local, _ in
-                    if !deleted.contains(local), candidates?.contains(local) ?? true { rows.insert(local) }
+        let words = (reader.count + 63) / 64
+        var candidates = [UInt64](repeating: 0, count: words)
+        var bits = [UInt64](repeating: 0, count: words)
+        let sizes = groups.map { $0.reduce(0) { $0 + $1.documentFrequency } }
+        for (k, j) in groups.indices.sorted(by: { sizes[$0] < sizes[$1] }).enumerated() {
+            for w in 0..<words { bits[w] = 0 }
+            for entry in groups[j] {
+                reader.forEachFrequency(entry) { local, _ in bits[local >> 6] |= 1 << UInt64(local & 63) }
+            }
+            var any: UInt64 = 0
+            for w in 0..<words {
+                candidates[w] = k == 0 ? bits[w] : candidates[w] & bits[w]
+                any |= candidates[w]
+            }
+            if any == 0 { return ([], []) }
+        }
+        var rows: [Int] = []
+        for w in 0..<words {
+            var word = candidates[w]
+            while word != 0 {
+                let local = w << 6 | word.trailingZeroBitCount
+                word &= word - 1
+                if deleted.contains(local) { candidates[w] &= ~(1 << UInt64(local & 63)) } else { rows.append(local) }
+            }
+        }
+        guard !rows.isEmpty else { return ([], []) }
+        // The next candidate row at or after `from`, or PostingCursor.end.
+        func nextRow(_ from: Int) -> Int {
+            var w = from >> 6
+            guard w < words else { return PostingCursor.end }
+            var word = candidates[w] & (~UInt64(0) << UInt64(from & 63))
+            while word == 0 {
+                w += 1
+                guard w < words else { return PostingCursor.end }
+                word = candidates[w]
+            }
+            return w << 6 | word.trailingZeroBitCount
+        }
+        // Calls `body` with the index in `rows` of each candidate row
+        // `cursor` holds, the cursor standing on it (rows come in order, so
+        // the index only moves forward).
+        func walk(_ cursor: PostingCursor, _ body: (Int) -> Void) {
+            var r = 0
+            var target = rows[0]
+            while true {
+                cursor.seek(target)
+                let doc = cursor.doc
+                if doc == PostingCursor.end { return }
+                if doc == target {
+                    while rows[r] < doc { r += 1 }
+                    body(r)
+                    target = nextRow(doc + 1)
+                } else {
+                    target = nextRow(doc)
+                }
+                if target == PostingCursor.end { return }
+            }
+        }
+        // Per prefix term, every candidate row's positions, row after row,
+        // all in one array: term j's run for row r is all[start[j][r]..<start[j][r + 1]].
+        var all: [UInt32] = []
+        var start = [[Int]](repeating: [], count: n)
+        var plain = [PostingCursor?](repeating: nil, count: n)
+        for j in 0..<n {
+            guard phrase.terms[j].prefix else {
+                plain[j] = reader.cursor(groups[j][0])
+                continue
+            }
+            var offsets = [Int](repeating: 0, count: rows.count + 1)
+            offsets[0] = all.count
+            for entry in groups[j] {
+                let cursor = reader.cursor(entry)
+                walk(cursor) { r in offsets[r + 1] += cursor.tf }
+            }
+            for r in 0..<rows.count { offsets[r + 1] += offsets[r] }
+            all.append(contentsOf: repeatElement(0, count: offsets[rows.count] - offsets[0]))
+            var filled = offsets
+            all.withUnsafeMutableBufferPointer { all in
+                for entry in groups[j] {
+                    let cursor = reader.cursor(entry)
+                    walk(cursor) { r in
+                        for position in cursor.currentPositions() {
+                            all[filled[r]] = position
+                            filled[r] += 1
+                        }
+                    }
+                }
+                if groups[j].count > 1 {
+                    for r in 0..<rows.count where offsets[r + 1] - offsets[r] > 1 { all[offsets[r]..<offsets[r + 1]].sort() }
                 }
             }
-            candidates = rows
-            if rows.isEmpty { return ([], []) }
-        }
-        guard let rows = candidates else { return ([], []) }
-        // Positions of each term in those rows only.
-        var positions = [[Int: [Int64]]](repeating: [:], count: entries.count)
-        for j in entries.indices {
-            for entry in entries[j] {
-                reader.forEachPosting(entry) { local, list in
-                    guard rows.contains(local) else { return }
-                    positions[j][local, default: []].append(contentsOf: list.map { Int64($0) })
-                }
-            }
-            if entries[j].count > 1 { for key in positions[j].keys { positions[j][key]!.sort() } }
+            start[j] = offsets
         }
         var locals: [UInt32] = [], counts: [UInt32] = []
-        for local in rows.sorted() {
-            let starts = Execution.phraseStarts(positions.map { $0[local] ?? [] }, first: phrase.first)
-            if !starts.isEmpty {
-                locals.append(UInt32(local))
-                counts.append(UInt32(starts.count))
+        var lists = [UnsafeBufferPointer<UInt32>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: n)
+        var indexes = [Int](repeating: 0, count: n)
+        all.withUnsafeBufferPointer { all in
+            for (r, row) in rows.enumerated() {
+                for j in 0..<n {
+                    if let cursor = plain[j] {
+                        cursor.seek(row)
+                        lists[j] = cursor.currentPositions()
+                    } else {
+                        lists[j] = UnsafeBufferPointer(rebasing: all[start[j][r]..<start[j][r + 1]])
+                    }
+                }
+                let found = Self.phraseCount(lists, &indexes, first: phrase.first)
+                if found > 0 {
+                    locals.append(UInt32(row))
+                    counts.append(UInt32(found))
+                }
             }
         }
         return (locals, counts)
