@@ -16,8 +16,9 @@ import SearchService
 /// path; every response forbids scripts and framing (Content-Security-Policy);
 /// a bad parameter gets a 400 with a message.
 public enum WebApp {
-    /// The router for `workspace`.
-    public static func router(workspace: Workspace) -> Router<BasicRequestContext> {
+    /// The router for `workspace`; page previews are drawn by `renderer`
+    /// (`dossier serve` draws them in a worker process).
+    public static func router(workspace: Workspace, renderer: PreviewRenderer = .inProcess) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/") { request, _ in try page(searchPage(request, workspace)) }
         router.get("/api/search") { request, _ in try apiSearch(request, workspace) }
@@ -29,7 +30,7 @@ public enum WebApp {
             try documentFile(try documentID(context), request, workspace)
         }
         router.get("/documents/:id/pages/:page/preview.png") { request, context in
-            try preview(try documentID(context), context, request, workspace)
+            try await preview(try documentID(context), context, request, workspace, renderer)
         }
         router.get("/notes/**") { _, context in
             let parts = context.parameters.getCatchAll().map(String.init)
@@ -40,8 +41,8 @@ public enum WebApp {
     }
 
     /// An application serving `workspace` on `host:port`.
-    public static func application(workspace: Workspace, host: String, port: Int) -> some ApplicationProtocol {
-        Application(router: router(workspace: workspace), configuration: .init(address: .hostname(host, port: port), serverName: "Dossier"))
+    public static func application(workspace: Workspace, host: String, port: Int, renderer: PreviewRenderer = .inProcess) -> some ApplicationProtocol {
+        Application(router: router(workspace: workspace, renderer: renderer), configuration: .init(address: .hostname(host, port: port), serverName: "Dossier"))
     }
 
     // MARK: responses
@@ -234,7 +235,8 @@ public enum WebApp {
     }
 
     /// A page rendered with the given words outlined; cached in index/previews/.
-    static func preview(_ id: Int, _ context: BasicRequestContext, _ request: Request, _ workspace: Workspace) throws -> Response {
+    static func preview(_ id: Int, _ context: BasicRequestContext, _ request: Request, _ workspace: Workspace,
+                        _ renderer: PreviewRenderer) async throws -> Response {
         guard let page = context.parameters.get("page", as: Int.self), page >= 1 else {
             throw HTTPError(.badRequest, message: "a page is a number from 1")
         }
@@ -252,7 +254,11 @@ public enum WebApp {
             png = data
         } else {
             do {
-                png = try PageRenderer.png(path: workspace.root.appendingPathComponent(document.path).path, page: page, width: width, words: Array(words))
+                // Drawn off the server's event loop: a page may take a while.
+                let path = workspace.root.appendingPathComponent(document.path).path, list = Array(words)
+                png = try await withCheckedThrowingContinuation { continuation in
+                    DispatchQueue.global().async { continuation.resume(with: Result { try renderer.render(path, page, width, list) }) }
+                }
             } catch {
                 throw HTTPError(.internalServerError, message: "cannot render page \(page): \(error)")
             }

@@ -37,4 +37,47 @@ struct PageRendererTests {
         #expect((redColumns.min() ?? 0) > 70 && (redColumns.max() ?? 0) < 200)
         #expect(throws: ExtractionError.self) { try PageRenderer.png(path: pdf.path, page: 9, width: 100, words: []) }
     }
+
+    @Test("a page far taller than wide is drawn narrower, within the pixel cap, not as an image of gigabytes")
+    func tallPage() throws {
+        let folder = try PDFFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pdf = folder.appendingPathComponent("tall.pdf")
+        let surface = cairo_pdf_surface_create(pdf.path, 10, 14400)!
+        let cr = cairo_create(surface)!
+        cairo_show_page(cr)
+        cairo_destroy(cr)
+        cairo_surface_finish(surface)
+        cairo_surface_destroy(surface)
+        let png = try PageRenderer.png(path: pdf.path, page: 1, width: 1000, words: [])
+        // IHDR: width and height, big-endian, at bytes 16 and 20.
+        let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width * height <= PageRenderer.maximumPixels && height <= PageRenderer.maximumHeight)
+        #expect(width >= 1 && height > 50 * width)
+    }
+}
+
+@Suite("Previews in a worker process")
+struct PreviewWorkerTests {
+    /// A renderer whose worker is a shell script standing in for `dossier worker render`.
+    func render(_ script: String, timeout: Int = 30) -> Result<Data, Error> {
+        let renderer = PreviewRenderer.worker(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", script, "sh"], timeout: timeout)
+        return Result { try renderer.render("/tmp/x.pdf", 2, 480, ["ivory", "rhino horn"]) }
+    }
+
+    @Test("the worker's PNG comes back; it is handed the page, the width, each word and the path")
+    func success() throws {
+        let png = try render(#"[ "$*" = "--page 2 --width 480 --word ivory --word rhino horn /tmp/x.pdf" ] && printf '\211PNG...' || exit 1"#).get()
+        #expect(png == Data([0x89, 0x50, 0x4E, 0x47, 0x2E, 0x2E, 0x2E]))
+    }
+
+    @Test("a worker's failure, crash or hang fails the preview with one line; the caller goes on")
+    func failures() {
+        #expect(throws: ExtractionError.failed("not a readable PDF (poppler cannot open it)")) {
+            try render("echo 'not a readable PDF (poppler cannot open it)' >&2; exit 3").get()
+        }
+        #expect(throws: ExtractionError.crashed("signal 11")) { try render("kill -SEGV $$").get() }
+        #expect(throws: ExtractionError.timedOut(seconds: 1)) { try render("exec sleep 30", timeout: 1).get() }
+        #expect(throws: ExtractionError.failed("the renderer exited with status 0")) { try render("echo not a png").get() }
+    }
 }

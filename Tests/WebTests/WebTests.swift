@@ -170,36 +170,94 @@ func run(_ path: String, _ arguments: [String]) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
+/// Starts `dossier serve` on `root` on a free port and waits until it accepts connections.
+func serve(_ root: URL, environment: [String: String] = [:]) throws -> (Process, Int) {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
+    let port = Int.random(in: 20000...40000)
+    let server = Process()
+    server.executableURL = binary
+    server.arguments = ["serve", "--port", String(port), "--workspace", root.path]
+    server.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    server.standardOutput = FileHandle.nullDevice
+    server.standardError = FileHandle.nullDevice
+    try server.run()
+    var up = false
+    for _ in 0..<100 where !up {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        up = connectLocal(fd, port)
+        close(fd)
+        if !up { usleep(100_000) }
+    }
+    #expect(up)
+    return (server, port)
+}
+
+func connectLocal(_ fd: Int32, _ port: Int) -> Bool {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
+}
+
+/// GET `path` from 127.0.0.1:`port`: the status code and the body.
+func get(_ port: Int, _ path: String) -> (status: Int, body: Data) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    guard connectLocal(fd, port) else { return (0, Data()) }
+    let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+    _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    var response = Data()
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        response.append(contentsOf: chunk[0..<n])
+    }
+    guard let end = response.range(of: Data("\r\n\r\n".utf8)) else { return (0, response) }
+    let head = String(decoding: response[..<end.lowerBound], as: UTF8.self)
+    let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+    return (status, Data(response[end.upperBound...]))
+}
+
+@Suite("Previews in the server")
+struct ServePreviewTests {
+    @Test("`dossier serve` draws previews in a worker: a PNG; a renderer that crashes fails that preview in one line and the server goes on")
+    func isolation() throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let catalog = try CatalogStore(workspace: Workspace(root: root))
+        let pdf = try #require(try catalog.documents().first { $0.kind == "pdf" })
+        do {
+            let (server, port) = try serve(root)
+            defer { server.terminate(); server.waitUntilExit() }
+            let preview = get(port, "/documents/\(pdf.id)/pages/2/preview.png?w=timber")
+            #expect(preview.status == 200 && preview.body.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        }
+        // Every render crashes: the preview fails, the pages and search still answer.
+        let (server, port) = try serve(root, environment: ["DOSSIER_FAULT_INJECTION": "crash=.pdf"])
+        defer { server.terminate(); server.waitUntilExit() }
+        let failed = get(port, "/documents/\(pdf.id)/pages/2/preview.png?w=alert")
+        #expect(failed.status == 500)
+        let message = String(decoding: failed.body, as: UTF8.self)
+        #expect(message.contains("cannot render page 2") && message.contains("crashed") && !message.contains("\n\n"), "\(message)")
+        #expect(get(port, "/?q=timber").status == 200)
+        #expect(get(port, "/documents/\(pdf.id)").status == 200)
+        #expect(server.isRunning)
+    }
+}
+
 @Suite("Web interface in a real browser", .enabled(if: chromium != nil, "Chromium is not installed"))
 struct BrowserTests {
     @Test("headless Chromium loads the search page of a running `dossier serve`: results, a preview, a PDF link at the page, escaped text; a screenshot")
     func browser() throws {
         let root = try webWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
-        let port = Int.random(in: 20000...40000)
-        let server = Process()
-        server.executableURL = binary
-        server.arguments = ["serve", "--port", String(port), "--workspace", root.path]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let (server, port) = try serve(root)
         defer { server.terminate(); server.waitUntilExit() }
         let base = "http://127.0.0.1:\(port)"
-        var up = false
-        for _ in 0..<100 where !up {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            up = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-            close(fd)
-            if !up { usleep(100_000) }
-        }
-        #expect(up)
         let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(root.path)/chrome"]
         let dom = try run(chromium!, flags + ["--dump-dom", "\(base)/?q=timber"])
         #expect(dom.contains("class=\"hit\""))

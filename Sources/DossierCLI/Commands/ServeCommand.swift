@@ -1,5 +1,6 @@
 import ArgumentParser
 import DossierCore
+import Extract
 import Foundation
 import Hummingbird
 import Web
@@ -26,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let workspace = try options.resolve()
         print("Dossier at http://\(host):\(port)/ (Ctrl-C to stop)")
-        try await WebApp.application(workspace: workspace, host: host, port: port).runService()
+        // Previews are drawn in a worker process: a PDF that crashes or hangs
+        // poppler's renderer fails its preview, not the server.
+        let renderer = PreviewRenderer.worker(executable: IndexCommand.executable, arguments: ["worker", "render", "--memory-mb", "1024"])
+        try await WebApp.application(workspace: workspace, host: host, port: port, renderer: renderer).runService()
     }
 }

@@ -4,15 +4,26 @@ import Foundation
 
 /// `dossier worker extract PATH`: the worker mode the extraction pool starts.
 /// Not for users: it prints the document as JSON on stdout, or one line on
-/// stderr and exits 3.
+/// stderr and exits 3. `dossier worker render --page N --width W [--word X]… PATH`
+/// draws a page preview for `dossier serve` (PNG on stdout, or one line on
+/// stderr and exit 3).
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Internal: run one extraction in this process (used by `dossier index`).",
         shouldDisplay: false)
 
-    @Argument(help: "What to do: extract.")
+    @Argument(help: "What to do: extract or render.")
     var task: String
+
+    @Option(help: "With render: the 1-based page.")
+    var page: Int = 1
+
+    @Option(help: "With render: the image's width in pixels.")
+    var width: Int = 480
+
+    @Option(help: "With render: a word to outline (repeatable).")
+    var word: [String] = []
 
     @Option(help: "Address-space limit in MiB.")
     var memoryMb: Int = 2048
@@ -24,8 +35,20 @@ struct WorkerCommand: ParsableCommand {
     var serve = false
 
     func run() throws {
-        guard task == "extract" else { throw ValidationError("unknown worker task '\(task)'") }
+        guard task == "extract" || task == "render" else { throw ValidationError("unknown worker task '\(task)'") }
         ExtractionPool.limitMemory(megabytes: memoryMb)
+        if task == "render" {
+            guard let path else { throw ValidationError("a path is required") }
+            guard (16...4000).contains(width) else { throw ValidationError("--width must be 16–4000") }
+            injectFault(path)
+            do {
+                FileHandle.standardOutput.write(try PageRenderer.png(path: path, page: page, width: width, words: word))
+                return
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(3)
+            }
+        }
         if serve { return serveLoop() }
         guard let path else { throw ValidationError("a path is required") }
         do {
