@@ -265,7 +265,20 @@ public final class PostingCursor {
             }
             load(b)
         }
-        while Int(docs[index]) < target { index += 1 }
+        // Galloping from where the cursor stands: the target is in the block.
+        if Int(docs[index]) < target {
+            var low = index, step = 1
+            while low + step < count, Int(docs[low + step]) < target {
+                low += step
+                step <<= 1
+            }
+            var high = min(low + step, count - 1)
+            while low + 1 < high {
+                let mid = (low + high) >> 1
+                if Int(docs[mid]) < target { low = mid } else { high = mid }
+            }
+            index = high
+        }
         doc = Int(docs[index])
     }
 
