@@ -261,6 +261,26 @@ struct IndexCLITests {
         #expect(failed["corpus/library/c-crash-me.pdf"]?.contains("signal 11") == true)
     }
 
+    @Test("the library is read in its subfolders; hidden files and folders and symbolic links are left out")
+    func libraryListing() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        let library = root.appendingPathComponent("corpus/library")
+        for folder in ["reports/2024", ".cache"] {
+            try FileManager.default.createDirectory(at: library.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        for name in ["top.pdf", "reports/2024/nested.pdf", ".hidden.pdf", ".cache/cached.pdf"] {
+            PDFFixture.write([.init(label: nil, lines: ["Document \(name) about ivory"])], to: library.appendingPathComponent(name))
+        }
+        try FileManager.default.createSymbolicLink(at: library.appendingPathComponent("link.pdf"), withDestinationURL: library.appendingPathComponent("top.pdf"))
+        let result = try dossier(["index", "--json"], in: root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let extracted = Set((summary["extracted"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String })
+        #expect(extracted == ["corpus/library/top.pdf", "corpus/library/reports/2024/nested.pdf"])
+    }
+
     @Test("show prints a page's text with its label, and explains what it cannot show")
     func show() throws {
         let root = try libraryWorkspace()

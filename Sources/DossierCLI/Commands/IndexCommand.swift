@@ -3,6 +3,9 @@ import Catalog
 import DossierCore
 import Extract
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Notes
 
 /// `dossier index`: extract the documents that are new or changed.
@@ -238,14 +241,36 @@ struct IndexCommand: ParsableCommand {
         }
     }
 
+    /// The regular files under `folder`, hidden ones and symbolic links
+    /// left out, sorted by path: read with readdir (the nightly update lists
+    /// every file of the corpus each time, and Foundation's enumerator took
+    /// most of an update with nothing to do).
     static func files(in folder: URL) -> [URL] {
-        guard let enumerator = FileManager.default.enumerator(
-            at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else { return [] }
-        var result: [URL] = []
-        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-            result.append(url.standardizedFileURL)
+        var result: [String] = []
+        func walk(_ path: String) {
+            guard let directory = opendir(path) else { return }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard !name.hasPrefix(".") else { continue }
+                let child = path + "/" + name
+                var type = Int32(entry.pointee.d_type)
+                if type == Int32(DT_UNKNOWN) {
+                    var info = stat()
+                    guard lstat(child, &info) == 0 else { continue }
+                    type = (info.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : (info.st_mode & S_IFMT) == S_IFREG ? Int32(DT_REG) : 0
+                }
+                if type == Int32(DT_DIR) {
+                    walk(child)
+                } else if type == Int32(DT_REG) {
+                    result.append(child)
+                }
+            }
         }
-        return result.sorted { $0.path < $1.path }
+        walk(folder.standardizedFileURL.path)
+        return result.sorted().map { URL(fileURLWithPath: $0) }
     }
 
     /// This executable, for starting workers.
