@@ -92,6 +92,15 @@ struct PostingsTests {
                 cursor.next()
             }
             #expect(viewed == postings.map(\.1), "\(term)")
+            // The same again with whole blocks decoded from the first request, as a phrase's rarer word reads them.
+            let bulk = reader.cursor(entry)
+            bulk.readsMostPositions = true
+            var every: [[UInt32]] = []
+            while bulk.doc != PostingCursor.end {
+                every.append(Array(bulk.currentPositions()))
+                bulk.next()
+            }
+            #expect(every == postings.map(\.1), "\(term)")
         }
         #expect(reader.lookup(Array("absent".utf8)) == nil)
         #expect(reader.lookup(prefix: Array("t".utf8)).count == 6)

@@ -44,6 +44,10 @@ public final class PostingCursor {
     var blockPositionsCapacity = 0
     var positionsBlock = -1
     var positionReads = 0
+    /// Set when most postings' positions will be asked for (a phrase's
+    /// rarer word against a word in most passages): a block's positions are
+    /// then decoded all at once from the first request.
+    public var readsMostPositions = false
     var positionsWidth = 0
     var positionsData = 0
     var blockPositionTotal = 0
@@ -298,14 +302,14 @@ public final class PostingCursor {
 
     /// The positions of the posting the cursor stands on, ascending: a view
     /// valid until the cursor moves to another block. Postings are decoded
-    /// one by one until half the block has been asked for; then the whole
-    /// block at once.
+    /// one by one until half the block has been asked for (or from the
+    /// start with ``readsMostPositions``); then the whole block at once.
     @inline(__always)
     public func currentPositions() -> UnsafeBufferPointer<UInt32> {
         if positionsBlock != block {
             preparePositions()
             positionReads += 1
-            if positionReads > count / 2 {
+            if readsMostPositions || positionReads > count / 2 {
                 decodeBlockPositions()
             } else {
                 // This posting only, into its place in the block's buffer.

@@ -16,6 +16,13 @@ extension Searcher {
         let entries = phrase.terms.map { reader.lookup(Array($0.text.utf8)) }
         guard entries.allSatisfy({ $0 != nil }) else { return ([], []) }
         let cursors = entries.map { reader.cursor($0!) }
+        // A cursor whose passages the other words nearly all hold will have
+        // most of its positions read: decode them a block at a time.
+        for (i, cursor) in cursors.enumerated() {
+            var share = 1.0
+            for (j, entry) in entries.enumerated() where j != i { share *= Double(entry!.documentFrequency) / Double(max(reader.count, 1)) }
+            cursor.readsMostPositions = share > 0.5
+        }
         func found(_ local: Int, _ count: Int) {
             guard count > 0 else { return }
             locals.append(UInt32(local))
