@@ -284,32 +284,21 @@ final class Execution {
         Self.phraseStarts(state.terms.map(\.positions), first: state.phrase.first)
     }
 
-    /// fts5ExprPhraseIsMatch: the starts where term j stands at start + j.
+    /// fts5ExprPhraseIsMatch: the starts where term j stands at start + j (``phraseWalk(_:_:first:_:)``).
     static func phraseStarts(_ lists: [[Int64]], first: Bool) -> [Int64] {
-        var indexes = [Int](repeating: 0, count: lists.count)
         guard lists.allSatisfy({ !$0.isEmpty }) else { return [] }
+        // The lists end to end, so that one buffer holds them all while they are walked.
+        let flat = lists.flatMap { $0 }
         var out: [Int64] = []
-        outer: while true {
-            var position = lists[0][indexes[0]]
-            var matched: Bool
-            repeat {
-                matched = true
-                for t in 0..<lists.count {
-                    let adjusted = position + Int64(t)
-                    if lists[t][indexes[t]] != adjusted {
-                        matched = false
-                        while lists[t][indexes[t]] < adjusted {
-                            indexes[t] += 1
-                            if indexes[t] >= lists[t].count { break outer }
-                        }
-                        if lists[t][indexes[t]] > adjusted { position = lists[t][indexes[t]] - Int64(t) }
-                    }
-                }
-            } while !matched
-            if !first || position == 0 { out.append(position) }
-            for t in 0..<lists.count {
-                indexes[t] += 1
-                if indexes[t] >= lists[t].count { break outer }
+        flat.withUnsafeBufferPointer { flat in
+            var start = 0
+            let views = lists.map { list -> UnsafeBufferPointer<Int64> in
+                defer { start += list.count }
+                return UnsafeBufferPointer(rebasing: flat[start..<(start + list.count)])
+            }
+            var at = [Int](repeating: 0, count: lists.count)
+            views.withUnsafeBufferPointer { views in
+                at.withUnsafeMutableBufferPointer { at in phraseWalk(views, at, first: first) { out.append(Int64($0)) } }
             }
         }
         return out

@@ -83,43 +83,53 @@ extension Searcher {
     }
 
     /// fts5ExprPhraseIsMatch over position lists, counting the starts where
-    /// term j stands at start + j (the same walk as `Execution.phraseStarts`,
-    /// without allocating).
+    /// term j stands at start + j (see ``phraseWalk(_:_:first:_:)``).
     static func phraseCount(_ lists: [UnsafeBufferPointer<UInt32>], _ indexes: inout [Int], first: Bool) -> Int {
-        let n = lists.count
-        for t in 0..<n {
-            guard !lists[t].isEmpty else { return 0 }
-            indexes[t] = 0
+        var out = 0
+        lists.withUnsafeBufferPointer { lists in
+            indexes.withUnsafeMutableBufferPointer { at in phraseWalk(lists, at, first: first) { _ in out += 1 } }
         }
-        return lists.withUnsafeBufferPointer { lists in
-            indexes.withUnsafeMutableBufferPointer { at in
-                var out = 0
-                outer: while true {
-                    var position = Int(lists[0][at[0]])
-                    var matched: Bool
-                    repeat {
-                        matched = true
-                        for t in 0..<n {
-                            let adjusted = position + t
-                            let list = lists[t]
-                            if Int(list[at[t]]) != adjusted {
-                                matched = false
-                                while Int(list[at[t]]) < adjusted {
-                                    at[t] += 1
-                                    if at[t] >= list.count { break outer }
-                                }
-                                if Int(list[at[t]]) > adjusted { position = Int(list[at[t]]) - t }
-                            }
-                        }
-                    } while !matched
-                    if !first || position == 0 { out += 1 }
-                    for t in 0..<n {
+        return out
+    }
+}
+
+/// FTS5's phrase match (fts5ExprPhraseIsMatch) over ascending position
+/// lists, one per term: calls `body` with each start where list t holds
+/// start + t for every t (with `first`, only a start of 0), advancing every
+/// list past each match, as FTS5 does. `at` is scratch, one per list. The
+/// exhaustive evaluator (Int64 lists) and top-k (UInt32 views of decoded
+/// blocks) both walk with it; two lists have their own walk,
+/// `Searcher.phraseCount(_:_:first:)`.
+@inline(__always)
+func phraseWalk<T: BinaryInteger>(_ lists: UnsafeBufferPointer<UnsafeBufferPointer<T>>, _ at: UnsafeMutableBufferPointer<Int>,
+                                  first: Bool, _ body: (Int) -> Void) {
+    let n = lists.count
+    for t in 0..<n {
+        guard !lists[t].isEmpty else { return }
+        at[t] = 0
+    }
+    outer: while true {
+        var position = Int(lists[0][at[0]])
+        var matched: Bool
+        repeat {
+            matched = true
+            for t in 0..<n {
+                let adjusted = position + t
+                let list = lists[t]
+                if Int(list[at[t]]) != adjusted {
+                    matched = false
+                    while Int(list[at[t]]) < adjusted {
                         at[t] += 1
-                        if at[t] >= lists[t].count { break outer }
+                        if at[t] >= list.count { break outer }
                     }
+                    if Int(list[at[t]]) > adjusted { position = Int(list[at[t]]) - t }
                 }
-                return out
             }
+        } while !matched
+        if !first || position == 0 { body(position) }
+        for t in 0..<n {
+            at[t] += 1
+            if at[t] >= lists[t].count { break outer }
         }
     }
 }
