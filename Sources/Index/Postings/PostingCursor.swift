@@ -291,6 +291,33 @@ public final class PostingCursor {
         if block + 1 < blockCount { load(block + 1) } else { doc = Self.end }
     }
 
+    /// How many of the list's passages `deleted` holds; the cursor is left
+    /// on its first posting. A one-block list is counted in the buffers it
+    /// already holds; a longer one by seeking each deleted passage when they
+    /// are few, else by reading its passage numbers.
+    public func deletedCount(_ deleted: Deletions) -> Int {
+        guard !deleted.isEmpty, blockCount > 0 else { return 0 }
+        var n = 0
+        if blockCount == 1 {
+            for i in 0..<count where deleted.contains(Int(docs[i])) { n += 1 }
+            return n
+        }
+        if deleted.count * 4 < documentFrequency {
+            for local in deleted.members {
+                seek(local)
+                if doc == Self.end { break }
+                if doc == local { n += 1 }
+            }
+        } else {
+            while doc != Self.end {
+                for i in index..<count where deleted.contains(Int(docs[i])) { n += 1 }
+                nextBlock()
+            }
+        }
+        load(0)
+        return n
+    }
+
     /// Calls `body` with each local number and term frequency of the current
     /// block from the cursor on, then leaves the cursor past the block.
     @inline(__always)

@@ -171,23 +171,11 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     /// Passages holding `entry`'s term that are not deleted: its document
-    /// frequency, less the deleted passages found in its postings (by seeking
-    /// each, when they are few; else by reading the postings).
+    /// frequency, less the deleted passages in its postings
+    /// (``PostingCursor/deletedCount(_:)``).
     public func liveDocumentFrequency(_ entry: TermEntry, deleted: Deletions) -> Int {
         guard !deleted.isEmpty else { return entry.documentFrequency }
-        if deleted.count * 4 < entry.documentFrequency {
-            let cursor = cursor(entry)
-            var n = entry.documentFrequency
-            for local in deleted.members {
-                cursor.seek(local)
-                if cursor.doc == PostingCursor.end { break }
-                if cursor.doc == local { n -= 1 }
-            }
-            return n
-        }
-        var n = 0
-        forEachFrequency(entry) { local, _ in if !deleted.contains(local) { n += 1 } }
-        return n
+        return entry.documentFrequency - cursor(entry).deletedCount(deleted)
     }
 
     /// Calls `body` with each posting's local passage number and term frequency.

@@ -9,7 +9,9 @@ extension Searcher {
         let term = phrase.terms[0]
         if phrase.terms.count == 1, !phrase.first, !term.prefix {
             guard let entry = reader.lookup(term.text) else { return nil }
-            return (reader.cursor(entry), reader.liveDocumentFrequency(entry, deleted: deleted))
+            // The live count from the cursor the query walks: no second cursor, no block decoded twice.
+            let cursor = reader.cursor(entry)
+            return (cursor, entry.documentFrequency - cursor.deletedCount(deleted))
         }
         let (docs, tfs) = phrase.terms.count == 1 && !phrase.first ? prefixMatches(term, reader, deleted) : phraseMatches(phrase, reader, deleted)
         guard !docs.isEmpty else { return nil }
