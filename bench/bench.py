@@ -27,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, ".build-bench")
 BIN = os.path.join(ROOT, ".build", "release", "dossier")
 REPEAT = 5  # indexing runs per engine; the best counts
+ROUNDS = 3  # times the whole query mix runs through each engine; each query's median counts
 
 
 def run(cmd, **kw):
@@ -271,41 +272,58 @@ def main():
     # count=False).
     text = "".join(d + "\n" for pairs in classes.values() for d, _ in pairs)
 
+    def median_per_query(rounds):
+        """Per class, each query's median over the rounds (a round is a
+        dict class -> list of ms): one descheduling of the process does not
+        become a query's latency."""
+        return {name: [statistics.median(r[name][i] for r in rounds) for i in range(len(pairs))]
+                for name, pairs in classes.items()}
+
     def dossier_latencies(extra):
         out = subprocess.run([BIN, "search", "--batch", "--flat", "--limit", "10", "--workspace", ws] + extra,
-                             input=text.encode(), stdout=subprocess.PIPE, check=True).stdout.decode()
+                             input=(text * ROUNDS).encode(), stdout=subprocess.PIPE, check=True).stdout.decode()
         took = [json.loads(line)["took_ms"] for line in out.splitlines()]
-        result = {}
-        for name, pairs in classes.items():
-            result[name], took = took[:len(pairs)], took[len(pairs):]
-        return result
+        rounds = []
+        for _ in range(ROUNDS):
+            result = {}
+            for name, pairs in classes.items():
+                result[name], took = took[:len(pairs)], took[len(pairs):]
+            rounds.append(result)
+        return median_per_query(rounds)
     ours = dossier_latencies([])
     ours_nocount = dossier_latencies(["--count-up-to", "0"])
     with open(os.path.join(WORK, "latencies.json"), "w") as f:
         json.dump({name: [[d, t, u] for (d, _), t, u in zip(pairs, ours[name], ours_nocount[name])] for name, pairs in classes.items()}, f, indent=1)
-    fts = {}
-    for name, pairs in classes.items():
-        times = []
-        for d, _ in pairs:
-            start = time.perf_counter()
-            db.execute("SELECT rowid, bm25(t) FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10", (d,)).fetchall()
-            times.append((time.perf_counter() - start) * 1000)
-        fts[name] = times
-
-    def tantivy_latencies(count):
+    rounds = []
+    for _ in range(ROUNDS):
         result = {}
         for name, pairs in classes.items():
             times = []
-            for _, t in pairs:
+            for d, _ in pairs:
                 start = time.perf_counter()
-                if name == "prefix":
-                    query = tantivy.Query.regex_query(schema, "text", t + ".*")
-                else:
-                    query = index.parse_query(t, ["text"])
-                searcher.search(query, 10, count=count)
+                db.execute("SELECT rowid, bm25(t) FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10", (d,)).fetchall()
                 times.append((time.perf_counter() - start) * 1000)
             result[name] = times
-        return result
+        rounds.append(result)
+    fts = median_per_query(rounds)
+
+    def tantivy_latencies(count):
+        rounds = []
+        for _ in range(ROUNDS):
+            result = {}
+            for name, pairs in classes.items():
+                times = []
+                for _, t in pairs:
+                    start = time.perf_counter()
+                    if name == "prefix":
+                        query = tantivy.Query.regex_query(schema, "text", t + ".*")
+                    else:
+                        query = index.parse_query(t, ["text"])
+                    searcher.search(query, 10, count=count)
+                    times.append((time.perf_counter() - start) * 1000)
+                result[name] = times
+            rounds.append(result)
+        return median_per_query(rounds)
     tan = tantivy_latencies(True)
     tan_nocount = tantivy_latencies(False)
 

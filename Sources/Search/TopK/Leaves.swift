@@ -7,15 +7,27 @@ extension Searcher {
     /// first, into a list built in memory with its frequencies.
     func leafCursor(_ phrase: Phrase, _ reader: SegmentReader, _ deleted: Deletions) -> (cursor: PostingCursor, live: Int)? {
         let term = phrase.terms[0]
-        if phrase.terms.count == 1, !phrase.first, !term.prefix {
+        if isPlainTerm(phrase) {
             guard let entry = reader.lookup(term.text) else { return nil }
             // The live count from the cursor the query walks: no second cursor, no block decoded twice.
             let cursor = reader.cursor(entry)
             return (cursor, entry.documentFrequency - cursor.deletedCount(deleted))
         }
-        let (docs, tfs) = phrase.terms.count == 1 && !phrase.first ? prefixMatches(term, reader, deleted) : phraseMatches(phrase, reader, deleted)
+        let (docs, tfs) = leafMatches(phrase, reader, deleted)
         guard !docs.isEmpty else { return nil }
         return (PostingCursor(reader: reader, docs: docs, tfs: tfs), docs.count)
+    }
+
+    /// Whether a leaf is a plain term, walked on its own postings (else its
+    /// matches are found first: ``leafMatches(_:_:_:)``).
+    func isPlainTerm(_ phrase: Phrase) -> Bool {
+        phrase.terms.count == 1 && !phrase.first && !phrase.terms[0].prefix
+    }
+
+    /// What a prefix or a phrase matches in a segment: the live passages,
+    /// ascending, and its number of instances in each.
+    func leafMatches(_ phrase: Phrase, _ reader: SegmentReader, _ deleted: Deletions) -> (locals: [UInt32], counts: [UInt32]) {
+        phrase.terms.count == 1 && !phrase.first ? prefixMatches(phrase.terms[0], reader, deleted) : phraseMatches(phrase, reader, deleted)
     }
 
     /// A prefix: the live passages holding any term it begins, ascending,

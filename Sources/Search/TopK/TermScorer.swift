@@ -19,12 +19,17 @@ import Index
 /// it is bounded lower. Which hits are kept does not depend on the order
 /// windows are scored in (the heap keeps the best k by score, then id).
 ///
-/// An AND window needs a block of every cursor; a window where one cursor
-/// has no block cannot match and is not made.
+/// # AND
+///
+/// Terms AND'ed leapfrog from the rarest through the skip tables (a
+/// window per block end would visit every block of a common word to find
+/// the few passages a rare one holds), with the same block bounds: while
+/// the cursors stay in the same blocks, passages that cannot reach the
+/// k-th best score are counted, not scored. Their total is always exact.
 ///
 /// # The total
 ///
-/// A lone phrase's total is its live document frequency. Otherwise the
+/// A lone phrase's total is its live document frequency. For an OR, the
 /// windows that were not scored are counted, in passage order (a window one
 /// cursor covers with a whole block is counted from the block's size,
 /// undecoded; others in a bitset), until the count reaches `countUpTo`.
@@ -64,6 +69,7 @@ struct TermScorer {
 
     func top(_ k: Int, countUpTo: Int) -> SearchResult {
         let m = phrases.count
+        if m == 1, !searcher.isPlainTerm(phrases[0]) { return matchedAlone(k) }
         let segments = snapshot.segments
         var hits = [Int](repeating: 0, count: m)
         // Per segment, a cursor per phrase (nil where the segment lacks it).
@@ -83,6 +89,16 @@ struct TermScorer {
         }
         guard blocks > 0 else { return SearchResult(total: 0, hits: []) }
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: hits)
+        if and {
+            var heap = BoundedHeap(capacity: k)
+            var total = 0
+            for (s, reader) in segments.enumerated() {
+                let row = cursors[(s * m)..<((s + 1) * m)]
+                guard row.allSatisfy({ $0 != nil }) else { continue }
+                total += conjunction(row.map { $0! }, reader, snapshot.deleted[s], scorer, &heap)
+            }
+            return SearchResult(total: total, hits: heap.sorted())
+        }
         var windows = Windows(width: m)
         windows.list.reserveCapacity(blocks + 1)
         windows.slots.reserveCapacity((blocks + 1) * m)
@@ -103,7 +119,7 @@ struct TermScorer {
             }
             return heap.sorted()
         }
-        if !and && m == 1 { return SearchResult(total: hits[0], hits: best) }
+        if m == 1 { return SearchResult(total: hits[0], hits: best) }
         // The windows whose matches are not known yet: counted in passage order, up to countUpTo.
         var counted = 0
         var unknown = 0
@@ -112,7 +128,7 @@ struct TermScorer {
         }
         guard unknown > 0 else { return SearchResult(total: counted, hits: best) }
         // One phrase of an OR alone matches this many: a lower bound.
-        let floor = and ? 0 : hits.max() ?? 0
+        let floor = hits.max() ?? 0
         if max(counted, floor) >= countUpTo { return SearchResult(total: max(counted, floor), hits: best, totalIsExact: false) }
         return withUnsafeTemporaryAllocation(of: WindowState.self, capacity: m) { states in
             states.initialize(repeating: WindowState())
@@ -150,27 +166,22 @@ struct TermScorer {
                     walk[i] = Walk(block: end, before: -1, bound: -1)
                 }
             }
-            if and, active < m { return }
             var lo = 0
             while active > 0 {
                 var hi = end
                 for i in 0..<m where walk[i].block != end { hi = min(hi, cursors[row + i].unsafelyUnwrapped.blockLast(walk[i].block)) }
-                // The cursors whose block starts in the window.
-                var present = 0
-                for i in 0..<m where walk[i].block != end && walk[i].before < hi { present += 1 }
-                if !and || present == m {
-                    var sum = 0.0
-                    for i in 0..<m {
-                        if walk[i].block != end, walk[i].before < hi {
-                            if walk[i].bound < 0 { walk[i].bound = scorer.bound(i, cursors[row + i].unsafelyUnwrapped, block: walk[i].block) }
-                            sum += walk[i].bound
-                            windows.slots.append(Slot(block: Int32(walk[i].block), bound: walk[i].bound))
-                        } else {
-                            windows.slots.append(Slot(block: -1, bound: 0))
-                        }
+                // The cursors whose block starts in the window, and the sum of their bounds.
+                var sum = 0.0
+                for i in 0..<m {
+                    if walk[i].block != end, walk[i].before < hi {
+                        if walk[i].bound < 0 { walk[i].bound = scorer.bound(i, cursors[row + i].unsafelyUnwrapped, block: walk[i].block) }
+                        sum += walk[i].bound
+                        windows.slots.append(Slot(block: Int32(walk[i].block), bound: walk[i].bound))
+                    } else {
+                        windows.slots.append(Slot(block: -1, bound: 0))
                     }
-                    windows.list.append(Window(bound: sum, segment: Int32(s), lo: Int32(lo), hi: Int32(hi)))
                 }
+                windows.list.append(Window(bound: sum, segment: Int32(s), lo: Int32(lo), hi: Int32(hi)))
                 for i in 0..<m where walk[i].block != end {
                     let c = cursors[row + i].unsafelyUnwrapped
                     guard c.blockLast(walk[i].block) == hi else { continue }
@@ -178,7 +189,6 @@ struct TermScorer {
                     if walk[i].block == c.blockCount {
                         walk[i].block = end
                         active -= 1
-                        if and { return }
                     }
                 }
                 lo = hi + 1
@@ -243,38 +253,6 @@ struct TermScorer {
         prepare(w, windows, cursors, states)
         var matched = 0
         do {
-            if and {
-                // Leapfrog over the buffers: the largest passage any stands on is the target.
-                outer: while true {
-                    var target = 0
-                    for i in 0..<m {
-                        guard states[i].at < states[i].docs.count else { break outer }
-                        target = max(target, Int(states[i].docs[states[i].at]))
-                    }
-                    if target > hi { break }
-                    var all = true
-                    for i in 0..<m {
-                        let docs = states[i].docs
-                        var at = states[i].at
-                        while at < docs.count, Int(docs[at]) < target { at += 1 }
-                        states[i].at = at
-                        if at == docs.count { break outer }
-                        if Int(docs[at]) != target { all = false }
-                    }
-                    guard all else { continue }
-                    let length = Double(lengths[target])
-                    var sum = 0.0
-                    for i in 0..<m {
-                        sum += scorer.contribution(i, f: Double(states[i].tfs[states[i].at]), length: length)
-                        states[i].at += 1
-                    }
-                    guard !deleted.contains(target) else { continue }
-                    matched += 1
-                    let bm25 = -1.0 * sum
-                    if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(target), bm25: bm25)) }
-                }
-                return matched
-            }
             // OR. The essential cursors: all but those whose bounds, smallest first, sum below the threshold.
             var present = 0, only = 0
             for i in 0..<m where states[i].docs.count > 0 {
@@ -362,7 +340,7 @@ struct TermScorer {
         let deleted = snapshot.deleted[s]
         let m = windows.width
         let lo = Int(window.lo), hi = Int(window.hi)
-        if !and, deleted.isEmpty {
+        if deleted.isEmpty {
             // One cursor whose whole block lies in the window: its size is the count.
             var only = -1, present = 0
             for i in 0..<m where windows.slots[w * m + i].block >= 0 {
@@ -373,10 +351,6 @@ struct TermScorer {
                 let b = Int(windows.slots[w * m + only].block)
                 if (b == 0 ? 0 : c.blockLast(b - 1) + 1) >= lo, c.blockLast(b) <= hi { return c.postings(inBlock: b) }
             }
-        }
-        if and {
-            var heap = BoundedHeap(capacity: 0)
-            return score(w, windows, cursors, BM25(rows: 2, tokens: 2, hits: [Int](repeating: 0, count: m)), states, &heap) ?? 0
         }
         prepare(w, windows, cursors, states)
         let words = (hi - lo) / 64 + 1
@@ -405,6 +379,63 @@ struct TermScorer {
             }
         }
         return n
+    }
+}
+
+extension TermScorer {
+    /// A lone phrase or prefix: its matches are all found anyway (BM25
+    /// weighs it by their number), so they are scored as they are, without
+    /// cursors or windows over them.
+    func matchedAlone(_ k: Int) -> SearchResult {
+        let matches = snapshot.segments.enumerated().map { s, reader in searcher.leafMatches(phrases[0], reader, snapshot.deleted[s]) }
+        let total = matches.reduce(0) { $0 + $1.locals.count }
+        guard total > 0 else { return SearchResult(total: 0, hits: []) }
+        let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: [total])
+        var heap = BoundedHeap(capacity: k)
+        for (s, reader) in snapshot.segments.enumerated() {
+            let lengths = reader.lengths
+            let (locals, counts) = matches[s]
+            for j in locals.indices {
+                let local = Int(locals[j])
+                let bm25 = -1.0 * scorer.contribution(0, f: Double(counts[j]), length: Double(lengths[local]))
+                if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25)) }
+            }
+        }
+        return SearchResult(total: total, hits: heap.sorted())
+    }
+
+    /// Terms AND'ed: leapfrog from the rarest; returns the passages matched.
+    ///
+    /// Block-max: while every cursor stays in the same blocks, the sum of
+    /// their block bounds holds for each passage they meet on; when it cannot
+    /// reach the k-th best score, those passages are counted, not scored.
+    func conjunction(_ cursors: [PostingCursor], _ reader: SegmentReader, _ deleted: Deletions, _ scorer: BM25,
+                     _ heap: inout BoundedHeap) -> Int {
+        var count = 0
+        var blocks = [Int](repeating: -1, count: cursors.count)
+        var bound = Double.infinity
+        intersect(cursors) { local in
+            guard !deleted.contains(local) else { return }
+            count += 1
+            if heap.isFull {
+                var moved = false
+                for (i, cursor) in cursors.enumerated() where blocks[i] != cursor.block {
+                    blocks[i] = cursor.block
+                    moved = true
+                }
+                if moved {
+                    bound = 0
+                    for (i, cursor) in cursors.enumerated() { bound += scorer.bound(i, cursor, block: cursor.block) }
+                }
+                if prunable(bound, below: heap.threshold) { return }
+            }
+            let length = Double(reader.length(local))
+            var sum = 0.0
+            for (i, cursor) in cursors.enumerated() { sum += scorer.contribution(i, f: Double(cursor.tf), length: length) }
+            let bm25 = -1.0 * sum
+            if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25)) }
+        }
+        return count
     }
 }
 
