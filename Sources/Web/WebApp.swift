@@ -264,8 +264,30 @@ public enum WebApp {
             }
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try? AtomicFile.write(png, to: cached)
+            prunePreviews(folder)
         }
         return response(.ok, "image/png", ByteBuffer(data: png), extra: [("Cache-Control", "private, max-age=86400")])
+    }
+
+    /// Keeps the preview cache within `maxFiles` files and `maxBytes` bytes,
+    /// dropping the least recently written first, so that months of
+    /// searching do not fill the disk with page images.
+    static func prunePreviews(_ folder: URL, maxFiles: Int = 2000, maxBytes: Int = 256 << 20) {
+        let keys: [URLResourceKey] = [.contentModificationDateKey, .fileSizeKey]
+        guard let files = try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: keys) else { return }
+        var entries = files.compactMap { url -> (url: URL, date: Date, size: Int)? in
+            guard let values = try? url.resourceValues(forKeys: Set(keys)) else { return nil }
+            return (url, values.contentModificationDate ?? .distantPast, values.fileSize ?? 0)
+        }
+        var bytes = entries.reduce(0) { $0 + $1.size }
+        guard entries.count > maxFiles || bytes > maxBytes else { return }
+        entries.sort { $0.date != $1.date ? $0.date < $1.date : $0.url.path < $1.url.path }
+        var count = entries.count
+        for entry in entries where count > maxFiles || bytes > maxBytes {
+            try? FileManager.default.removeItem(at: entry.url)
+            count -= 1
+            bytes -= entry.size
+        }
     }
 
     /// `bytes=a-b`, `bytes=a-`, `bytes=-n`; nil when unsatisfiable.

@@ -9,7 +9,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import TestSupport
-import Web
+@testable import Web
 
 /// A workspace with a PDF whose text holds markup, indexed by the real binary.
 func webWorkspace() throws -> URL {
@@ -220,6 +220,27 @@ func get(_ port: Int, _ path: String) -> (status: Int, body: Data) {
     let head = String(decoding: response[..<end.lowerBound], as: UTF8.self)
     let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
     return (status, Data(response[end.upperBound...]))
+}
+
+@Suite("Preview cache")
+struct PreviewCacheTests {
+    @Test("the preview cache keeps its newest images within its file and byte limits")
+    func prune() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-previews-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for i in 0..<10 {
+            let url = folder.appendingPathComponent("p\(i).png")
+            try Data(repeating: 0, count: 1000).write(to: url)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000 + Double(i))], ofItemAtPath: url.path)
+        }
+        WebApp.prunePreviews(folder, maxFiles: 6, maxBytes: 1 << 20)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set((4..<10).map { "p\($0).png" }))
+        WebApp.prunePreviews(folder, maxFiles: 100, maxBytes: 2500)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == ["p8.png", "p9.png"])
+        WebApp.prunePreviews(folder)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 2)
+    }
 }
 
 @Suite("Previews in the server")
