@@ -29,7 +29,9 @@ import Index
 ///
 /// # The total
 ///
-/// A lone phrase's total is its live document frequency. For an OR, the
+/// A lone term's total is its live document frequency; a lone phrase or
+/// prefix has every match found anyway (BM25 weighs it by their number) and
+/// is scored from them, without windows. For an OR, the
 /// windows that were not scored are counted, in passage order (a window one
 /// cursor covers with a whole block is counted from the block's size,
 /// undecoded; others in a bitset), until the count reaches `countUpTo`.

@@ -3,8 +3,9 @@ import Index
 /// # Top-k retrieval
 ///
 /// ``Searcher/exhaustiveRank(_:)`` scores every match through the port of
-/// FTS5's iterators; it is the reference. `top(_:k:)` returns the same first k hits,
-/// the same doubles in the same order, and the same total, faster, for the
+/// FTS5's iterators; it is the reference. `top(_:k:countUpTo:)` returns the
+/// same first k hits, the same doubles in the same order, and the same total
+/// (unless asked to count only up to a number), faster, for the
 /// query shapes whose BM25 does not depend on how FTS5's iterators were
 /// advanced: one term, prefix or phrase, and terms, prefixes and phrases
 /// OR'ed or AND'ed (every instance of every phrase a matching row holds
@@ -13,20 +14,22 @@ import Index
 ///
 /// - **Terms** (``TermScorer``) walk block-compressed postings with
 ///   cursors. A block's upper bound (the term's contribution maximized over
-///   the block's (tf, length) frontier) lets a window of passages whose
-///   bounds sum below the k-th best score be counted without being scored;
-///   a lone term skips such blocks without decoding them, its count being
-///   its document frequency.
+///   the block's (tf, length) frontier) bounds every passage in it. Each
+///   segment is cut into windows at every block end; windows are scored
+///   best bound first until one cannot reach the k-th best score, with
+///   MaxScore inside an OR window and, for a lone term, a screen by length
+///   before any division. A lone term's count is its document frequency;
+///   an OR's windows left unscored are counted, up to `countUpTo`.
 /// - **AND** leapfrogs from the rarest term, seeking the others through the
 ///   skip tables, with the same block bounds.
 /// - **A phrase** is an AND of its terms whose positions are decoded only
 ///   for the passages holding all of them. Its BM25 weight needs the number
-///   of passages where it stands, so every candidate is matched; only the
-///   scoring is bounded.
+///   of passages where it stands, so every candidate is matched; a lone
+///   phrase is then scored from its matches.
 /// - **Prefixes** merge the frequencies of the terms they expand to. Phrases
-///   and prefixes, alone or inside an OR or an AND, become lists in memory,
-///   cut into blocks with frontiers like postings on disk, and are scored
-///   by the same strategies as terms.
+///   and prefixes inside an OR or an AND become lists in memory, cut into
+///   blocks with frontiers like postings on disk, and are scored by the
+///   same strategies as terms.
 ///
 /// Every comparison against a bound keeps a relative margin of 1e-9, far
 /// above the rounding of a sum of a few doubles, so no hit that belongs in
