@@ -305,38 +305,31 @@ def main():
     ours_nocount = dossier_latencies(["--count-up-to", "0"])
     with open(os.path.join(WORK, "latencies.json"), "w") as f:
         json.dump({name: [[d, t, u] for (d, _), t, u in zip(pairs, ours[name], ours_nocount[name])] for name, pairs in classes.items()}, f, indent=1)
-    rounds = []
-    for _ in range(ROUNDS):
-        result = {}
-        for name, pairs in classes.items():
-            times = []
-            for d, _ in pairs:
-                start = time.perf_counter()
-                db.execute("SELECT rowid, bm25(t) FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10", (d,)).fetchall()
-                times.append((time.perf_counter() - start) * 1000)
-            result[name] = times
-        rounds.append(result)
-    fts = median_per_query(rounds)
-
-    def tantivy_latencies(count):
+    def python_latencies(run):
+        """Each query's median over the rounds of `run(class name, (Dossier
+        query, tantivy query))` timed from Python."""
         rounds = []
         for _ in range(ROUNDS):
             result = {}
             for name, pairs in classes.items():
                 times = []
-                for _, t in pairs:
+                for pair in pairs:
                     start = time.perf_counter()
-                    if name == "prefix":
-                        query = tantivy.Query.regex_query(schema, "text", t + ".*")
-                    else:
-                        query = index.parse_query(t, ["text"])
-                    searcher.search(query, 10, count=count)
+                    run(name, pair)
                     times.append((time.perf_counter() - start) * 1000)
                 result[name] = times
             rounds.append(result)
         return median_per_query(rounds)
-    tan = tantivy_latencies(True)
-    tan_nocount = tantivy_latencies(False)
+
+    fts = python_latencies(lambda _, pair: db.execute(
+        "SELECT rowid, bm25(t) FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10", (pair[0],)).fetchall())
+
+    def tantivy_search(name, pair, count):
+        query = tantivy.Query.regex_query(schema, "text", pair[1] + ".*") if name == "prefix" else index.parse_query(pair[1], ["text"])
+        searcher.search(query, 10, count=count)
+
+    tan = python_latencies(lambda name, pair: tantivy_search(name, pair, True))
+    tan_nocount = python_latencies(lambda name, pair: tantivy_search(name, pair, False))
 
     # The floor of a call from Python: a query that matches nothing.
     report["fts5_floor_ms"] = percentile([timed_call(lambda: db.execute(

@@ -114,7 +114,7 @@ extension CatalogStore {
                     // offsets in one walk of the page and slice its bytes.
                     var text = page.text
                     try text.withUTF8 { utf8 in
-                        var byteOffset = [Int](repeating: 0, count: 0)
+                        var byteOffset: [Int] = []
                         byteOffset.reserveCapacity(utf8.count + 1)
                         for (i, byte) in utf8.enumerated() where byte & 0xC0 != 0x80 { byteOffset.append(i) }
                         let scalars = byteOffset.count

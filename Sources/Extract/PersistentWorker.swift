@@ -60,12 +60,6 @@ final class PersistentWorker {
         output = -1
     }
 
-    /// Extracts one document within `timeout` seconds.
-    func extract(_ path: String, timeout: Int) -> Result<ExtractedDocument, ExtractionError> {
-        if let failure = send(path, timeout: timeout) { return .failure(failure) }
-        return receive()
-    }
-
     /// When the document sent last must be answered by.
     var deadline = Date.distantFuture
     var timeout = 0

@@ -70,11 +70,7 @@ public final class PostingCursor {
         memory = nil
         (docs, tfs, starts) = Self.buffers()
         blockPositions = docs
-        if blockCount == 0 {
-            doc = Self.end
-            return
-        }
-        load(0)
+        standOnFirst()
         if blockCount == 1 { singleLast = Int(docs[count - 1]) }
     }
 
@@ -98,11 +94,12 @@ public final class PostingCursor {
         memory = MemoryPostings(docs: list, tfs: frequencies, lasts: lasts, frontiers: frontiers)
         (docs, tfs, starts) = Self.buffers()
         blockPositions = docs
-        if blockCount == 0 {
-            doc = Self.end
-            return
-        }
-        load(0)
+        standOnFirst()
+    }
+
+    /// Stands on the first posting (past the end of an empty list).
+    private func standOnFirst() {
+        if blockCount == 0 { doc = Self.end } else { load(0) }
     }
 
     /// The three block buffers (local numbers, frequencies, position
@@ -172,8 +169,6 @@ public final class PostingCursor {
         ensureTFs()
         return Int(tfs[index])
     }
-    /// Postings in the current block.
-    public var blockPostings: Int { count }
     /// Postings in block `b` (every block but the last holds a full block's worth).
     @inline(__always)
     public func postings(inBlock b: Int) -> Int { min(PostingsFormat.blockSize, documentFrequency - b * PostingsFormat.blockSize) }
@@ -184,9 +179,6 @@ public final class PostingCursor {
         ensureTFs()
         return (UnsafeBufferPointer(start: docs, count: count), UnsafeBufferPointer(start: tfs, count: count))
     }
-
-    /// Where the cursor stands in the decoded block.
-    public var position: Int { index }
 
     /// Decodes block `b` and stands on its first posting (blocks may be
     /// loaded in any order; `next` and `seek` carry on from there).
