@@ -59,11 +59,19 @@ public struct Analyzer: Sendable {
     }
 
     func tokenize(utf8 text: UnsafeBufferPointer<UInt8>, stemming: Bool, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
+        // The folded token, on the stack; moved to the heap in the rare case of a huge token.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { stack in
+            var buffer = stack
+            defer { if buffer.baseAddress != stack.baseAddress { buffer.deallocate() } }
+            tokenize(utf8: text, stemming: stemming, buffer: &buffer, body)
+        }
+    }
+
+    private func tokenize(utf8 text: UnsafeBufferPointer<UInt8>, stemming: Bool, buffer: inout UnsafeMutableBufferPointer<UInt8>,
+                          _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         let tables = CharacterTables.shared
         let asciiToken = CharacterTables.asciiToken
-        // The folded token; grown (copied) in the rare case of a huge token.
-        var buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 256)
-        defer { buffer.deallocate() }
+        let stack = buffer.baseAddress
         var position = 0
         var i = 0
         let n = text.count
@@ -79,7 +87,7 @@ public struct Analyzer: Sendable {
                     let c = decode(text, &i)
                     if tables.isTokenCharacter(c) {
                         let f = tables.fold(c)
-                        if f != 0 { append(f, &buffer, &length) }
+                        if f != 0 { append(f, &buffer, &length, stack) }
                         break
                     }
                 } else if asciiToken[Int(b)] {
@@ -100,14 +108,14 @@ public struct Analyzer: Sendable {
                     let c = decode(text, &i)
                     if tables.isTokenCharacter(c) || tables.isDiacritic(c) {
                         let f = tables.fold(c)
-                        if f != 0 { append(f, &buffer, &length) }
+                        if f != 0 { append(f, &buffer, &length, stack) }
                     } else {
                         break
                     }
                 } else if !asciiToken[Int(b)] {
                     break
                 } else {
-                    if length + 1 >= buffer.count - 8 { grow(&buffer) }
+                    if length + 1 >= buffer.count - 8 { grow(&buffer, stack) }
                     buffer[length] = b >= 0x41 && b <= 0x5A ? b + 32 : b
                     length += 1
                     i += 1
@@ -137,17 +145,17 @@ public struct Analyzer: Sendable {
         return c
     }
 
-    /// Doubles the token buffer.
-    private func grow(_ buffer: inout UnsafeMutableBufferPointer<UInt8>) {
+    /// Doubles the token buffer on the heap (the first buffer, `stack`, is not freed).
+    private func grow(_ buffer: inout UnsafeMutableBufferPointer<UInt8>, _ stack: UnsafeMutablePointer<UInt8>?) {
         let bigger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
         _ = bigger.initialize(from: buffer)
-        buffer.deallocate()
+        if buffer.baseAddress != stack { buffer.deallocate() }
         buffer = bigger
     }
 
     @inline(__always)
-    private func append(_ c: UInt32, _ buffer: inout UnsafeMutableBufferPointer<UInt8>, _ length: inout Int) {
-        if length + 4 >= buffer.count - 8 { grow(&buffer) }
+    private func append(_ c: UInt32, _ buffer: inout UnsafeMutableBufferPointer<UInt8>, _ length: inout Int, _ stack: UnsafeMutablePointer<UInt8>?) {
+        if length + 4 >= buffer.count - 8 { grow(&buffer, stack) }
         if c < 0x80 {
             buffer[length] = UInt8(c); length += 1
         } else if c < 0x800 {

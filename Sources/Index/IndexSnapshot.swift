@@ -130,7 +130,7 @@ public final class IndexSnapshot: @unchecked Sendable {
 /// The deleted passages of one segment, by local number: a bitset, so that
 /// the hot loops of search test a passage with one load and a mask.
 public struct Deletions: Sendable {
-    var words: [UInt64]
+    @usableFromInline var words: [UInt64]
     /// Deleted passages.
     public private(set) var count = 0
     /// The deleted local numbers, ascending.
@@ -157,13 +157,13 @@ public struct Deletions: Sendable {
     }
 
     /// Whether local passage `local` is deleted.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func contains(_ local: Int) -> Bool {
         local >> 6 < words.count && words[local >> 6] & (UInt64(1) << UInt64(local & 63)) != 0
     }
 
     /// Whether nothing is deleted.
-    public var isEmpty: Bool { count == 0 }
+    @inlinable public var isEmpty: Bool { count == 0 }
 
 }
 

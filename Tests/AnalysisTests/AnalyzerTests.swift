@@ -100,6 +100,10 @@ struct AnalyzerTests {
         // FTS5 does not decompose ligatures or full-width forms: extraction does (NFKC).
         ("ﬁnancial Ｆｕｌｌ", ["ﬁnancial", "ｆｕｌｌ"]),
         ("e\u{301}le\u{301}phant", ["eleph"]),
+        // Tokens longer than the analyzer's first buffer (256 bytes), in ASCII and beyond: kept whole, not stemmed.
+        ("a " + String(repeating: "x", count: 300) + "ing b", ["a", String(repeating: "x", count: 300) + "ing", "b"]),
+        (String(repeating: "é", count: 200) + " z", [String(repeating: "e", count: 200), "z"]),
+        (String(repeating: "ж", count: 300), [String(repeating: "ж", count: 300)]),
     ])
     func known(text: String, terms: [String]) {
         #expect(analyzer.terms(text) == terms)

@@ -483,17 +483,23 @@ struct SearchCLITests {
         }
     }
 
-    @Test("--batch: one JSON line per query from stdin, the same ranking as a single search, errors in-line")
-    func batch() throws {
-        let root = try workspace()
-        defer { try? FileManager.default.removeItem(at: root) }
+    /// `dossier search --batch` running on `root`, its standard input and output piped.
+    func batchProcess(_ root: URL, limit: Int) throws -> (Process, input: Pipe, output: Pipe) {
         let process = Process()
         process.executableURL = dossierBinary
-        process.arguments = ["search", "--batch", "--limit", "5", "--workspace", root.path]
+        process.arguments = ["search", "--batch", "--limit", "\(limit)", "--workspace", root.path]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         try process.run()
+        return (process, input, output)
+    }
+
+    @Test("--batch: one JSON line per query from stdin, the same ranking as a single search, errors in-line")
+    func batch() throws {
+        let root = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (process, input, output) = try batchProcess(root, limit: 5)
         // The last line's quote, backslash, tab, control character and accent must come back in its "query".
         let awkward = "say \"hi\" \\ back\ttab é\u{01}"
         input.fileHandleForWriting.write(Data("CITES\nspecies OR trade\nbad AND\n\(awkward)\n".utf8))
@@ -522,6 +528,45 @@ struct SearchCLITests {
         #expect(first["took_ms"] is Double)
         let bad = try #require(try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [String: Any])
         #expect((bad["error"] as? String)?.contains("syntax error") == true)
+    }
+
+    @Test("--batch answers each query once read, so a script can write one and wait; CRLF and a last line without a break are queries too")
+    func batchInteractive() throws {
+        let root = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (process, input, output) = try batchProcess(root, limit: 3)
+        // Should the answer never come, the process is stopped and the read below ends empty.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { process.terminate() } }
+        var received = Data()
+        func nextLine() -> String? {
+            while true {
+                if let newline = received.firstIndex(of: 0x0A) {
+                    let line = String(decoding: received[..<newline], as: UTF8.self)
+                    received = Data(received[(newline + 1)...])
+                    return line
+                }
+                let more = output.fileHandleForReading.availableData
+                if more.isEmpty { return nil }
+                received += more
+            }
+        }
+        for query in ["CITES", "species OR trade"] {
+            input.fileHandleForWriting.write(Data("\(query)\n".utf8))
+            // Standard input stays open: the answer must come before any more input does.
+            let line = try #require(nextLine(), "no answer to \(query) while the batch waits for more input")
+            let answer = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(answer["query"] as? String == query)
+            #expect((answer["total"] as? Int ?? 0) > 0)
+        }
+        input.fileHandleForWriting.write(Data("trade\r\nCITES".utf8))
+        try input.fileHandleForWriting.close()
+        let crlf = try #require(nextLine())
+        let last = try #require(nextLine())
+        #expect((try JSONSerialization.jsonObject(with: Data(crlf.utf8)) as? [String: Any])?["query"] as? String == "trade")
+        #expect((try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])?["query"] as? String == "CITES")
+        #expect(nextLine() == nil)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
     }
 
     @Test("a malformed query: exit 2, the error, the query and a caret under the fault")

@@ -1,6 +1,6 @@
 import Foundation
 import Index
-import Search
+@testable import Search
 import Testing
 import TestSupport
 
@@ -55,8 +55,12 @@ struct Corpus {
         return words.joined(separator: " ")
     }
 
-    mutating func term() -> String {
-        let w = word()
+    mutating func term() -> String { quoted(word()) }
+
+    /// A word of the vocabulary's less frequent half, as a query term.
+    mutating func rareTerm() -> String { quoted(vocabulary[vocabulary.count / 2 + random.below(vocabulary.count - vocabulary.count / 2)]) }
+
+    func quoted(_ w: String) -> String {
         return w.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) } && !["AND", "OR", "NOT", "NEAR"].contains(w) ? w : "\"\(w)\""
     }
 
@@ -180,8 +184,11 @@ struct TopKTests {
         let texts = Array(live.values)
         var phrasesWithHits = 0
         var inexact = 0
+        // Queries of plain terms: answered from short lists on the stack, or through cursors.
+        var shortLists = 0, longLists = 0
         for i in 0..<500 {
-            let terms = (0..<(1 + i % 4)).map { _ in corpus.term() }
+            // Every other round of ten, the terms are rarer words: short lists, each in one block.
+            let terms = (0..<(1 + i % 4)).map { _ in i % 20 >= 10 ? corpus.rareTerm() : corpus.term() }
             // Two or three consecutive words of a real passage.
             let words = texts[corpus.random.below(texts.count)].split(separator: " ").map { $0.filter { $0.isLetter || $0.isNumber } }.filter { !$0.isEmpty }
             let start = words.count > 3 ? corpus.random.below(words.count - 3) : 0
@@ -201,6 +208,9 @@ struct TopKTests {
             default: query = i % 20 == 9 ? "\"\(phrase)\" OR \(terms[0]) OR \(prefix)" : "^\(terms[0]) OR \"\(phrase)\"*"
             }
             let node = try QueryParser().parse(query)
+            if let (phrases, and) = searcher.termShape(node), phrases.allSatisfy(searcher.isPlainTerm) {
+                if searcher.shortListTop(phrases, and: and, k: 10) != nil { shortLists += 1 } else { longLists += 1 }
+            }
             let full = searcher.exhaustiveRank(node)
             let fast = searcher.rank(node)
             #expect(fast.map(\.passageID) == full.map(\.passageID) && zip(fast, full).allSatisfy { $0.bm25.bitPattern == $1.bm25.bitPattern },
@@ -232,5 +242,6 @@ struct TopKTests {
         #expect(checked == 500)
         #expect(phrasesWithHits > 60)
         #expect(inexact > 100, "counting up to a number must leave some totals uncounted, or it saves nothing")
+        #expect(shortLists > 20 && longLists > 20, "both strategies for terms must be checked: \(shortLists) queries on short lists, \(longLists) on longer ones")
     }
 }

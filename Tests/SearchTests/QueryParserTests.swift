@@ -73,5 +73,10 @@ struct FriendlyQueryTests {
         #expect(FriendlyQuery("pangolin -scales not").hints == ["'not' is searched as a word; write NOT for the operator"])
         #expect(FriendlyQuery("\"ivory or rhino\"").hints.isEmpty)
         #expect(FriendlyQuery("forest order").hints.isEmpty)
+        // White space beyond ASCII separates words too (no-break space, ideographic space).
+        #expect(FriendlyQuery("ivory\u{A0}or rhino").hints == ["'or' is searched as a word; write OR for the operator"])
+        #expect(FriendlyQuery("象牙\u{3000}or 犀牛").hints == ["'or' is searched as a word; write OR for the operator"])
+        #expect(FriendlyQuery("ivory\u{A0}or rhino").fts5 == "ivory\u{A0}or rhino")
+        #expect(FriendlyQuery("ivoire çor éor").hints.isEmpty)
     }
 }

@@ -84,8 +84,8 @@ struct SearchCommand: ParsableCommand {
         let searcher = Searcher(snapshot: snapshot)
         searcher.warmUp()
         let (offset, limit, countUpTo) = (self.offset, self.limit, self.countUpTo ?? .max)
-        let output = FileHandle.standardOutput
-        while let text = readLine() {
+        var io = BatchIO()
+        while let text = try io.readLine() {
             let started = DispatchTime.now()
             // Keys in sorted order: error, query, results, took_ms, total, total_relation.
             var line = JSONLine()
@@ -126,8 +126,9 @@ struct SearchCommand: ParsableCommand {
                 line.key("total_relation")
                 line.string("eq")
             }
-            output.write(Data(line.line()))
+            try io.write(line.line())
         }
+        try io.flush()
         _ = catalog
     }
 

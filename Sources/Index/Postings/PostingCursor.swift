@@ -202,36 +202,50 @@ public final class PostingCursor {
             doc = Int(docs[0])
             return
         }
-        var p = blockCount > 1 ? postingsStart + skip(b, 1) : postingsStart
-        var previous = b == 0 ? -1 : skip(b - 1, 0)
         count = min(size, documentFrequency - b * size)
-        if count == size {
+        // Frequencies of a full block are decoded when first asked for: a
+        // seek that passes through the block needs only the local numbers.
+        (pendingTFs, pendingWidth) = Self.decodeBlock(base, at: blockCount > 1 ? postingsStart + skip(b, 1) : postingsStart,
+                                                      after: b == 0 ? -1 : skip(b - 1, 0), count: count, docs: docs, tfs: tfs)
+        doc = Int(docs[0])
+    }
+
+    /// Decodes the block at byte `p` holding `count` postings, the first
+    /// after local number `previous`, into `docs`; a short block's
+    /// frequencies go into `tfs` at once, and for a full block the place and
+    /// width of its packed frequencies are returned instead (−1 when decoded).
+    @inline(__always)
+    static func decodeBlock(_ base: UnsafeRawPointer, at p: Int, after previous: Int, count: Int,
+                            docs: UnsafeMutablePointer<UInt32>, tfs: UnsafeMutablePointer<UInt32>) -> (tfsAt: Int, width: Int) {
+        var p = p
+        if count == PostingsFormat.blockSize {
             let wd = Int(base.load(fromByteOffset: p, as: UInt8.self))
             let wf = Int(base.load(fromByteOffset: p + 1, as: UInt8.self))
             p += 2
-            BitPacking.unpackGaps(base + p, count: size, width: wd, after: previous, into: docs)
-            p += BitPacking.byteCount(count: size, width: wd)
-            // Frequencies are decoded when first asked for: a seek that
-            // passes through the block needs only the local numbers.
-            pendingTFs = p
-            pendingWidth = wf
-        } else {
-            pendingTFs = -1
-            for i in 0..<count {
-                previous += Int(readVarint(base, &p))
-                docs[i] = UInt32(previous)
-                tfs[i] = UInt32(readVarint(base, &p))
-            }
+            BitPacking.unpackGaps(base + p, count: count, width: wd, after: previous, into: docs)
+            return (p + BitPacking.byteCount(count: count, width: wd), wf)
         }
-        doc = Int(docs[0])
+        var previous = previous
+        for i in 0..<count {
+            previous += Int(readVarint(base, &p))
+            docs[i] = UInt32(previous)
+            tfs[i] = UInt32(readVarint(base, &p))
+        }
+        return (-1, 0)
+    }
+
+    /// Decodes `count` packed frequencies (stored as tf − 1) at byte `p`.
+    @inline(__always)
+    static func decodeTFs(_ base: UnsafeRawPointer, at p: Int, width: Int, count: Int, into tfs: UnsafeMutablePointer<UInt32>) {
+        BitPacking.unpack(base + p, count: count, width: width, into: tfs)
+        for i in 0..<count { tfs[i] += 1 }
     }
 
     /// Decodes the current block's term frequencies if they are not yet.
     @inline(__always)
     func ensureTFs() {
         if pendingTFs >= 0 {
-            BitPacking.unpack(base + pendingTFs, count: PostingsFormat.blockSize, width: pendingWidth, into: tfs)
-            for i in 0..<PostingsFormat.blockSize { tfs[i] += 1 }
+            Self.decodeTFs(base, at: pendingTFs, width: pendingWidth, count: PostingsFormat.blockSize, into: tfs)
             pendingTFs = -1
         }
     }

@@ -14,7 +14,7 @@ import Glibc
 public final class SegmentReader: @unchecked Sendable {
     /// The segment's name (its file name without `.seg`).
     public let name: String
-    let base: UnsafeRawPointer
+    @usableFromInline let base: UnsafeRawPointer
     let size: Int
     /// Passages in the segment.
     public let count: Int
@@ -22,8 +22,8 @@ public final class SegmentReader: @unchecked Sendable {
     public let tokenCount: UInt64
     /// Distinct terms in the segment.
     public let termCount: Int
-    let idsOffset: Int
-    let lengthsOffset: Int
+    @usableFromInline let idsOffset: Int
+    @usableFromInline let lengthsOffset: Int
     let documentsOffset: Int
     let dictionary: TermDictionaryReader
 
@@ -82,19 +82,20 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     /// The global id of local passage `local`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func passageID(_ local: Int) -> Int64 {
         Int64(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: idsOffset + local * 8, as: UInt64.self)))
     }
 
     /// The length in tokens of local passage `local`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func length(_ local: Int) -> Int {
         Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: lengthsOffset + local * 4, as: UInt32.self)))
     }
 
     /// Every passage's length in tokens, by local number: a view of the
     /// mapped file, for loops that read many (valid while the reader lives).
+    @inlinable
     public var lengths: UnsafeBufferPointer<UInt32> {
         UnsafeBufferPointer(start: (base + lengthsOffset).assumingMemoryBound(to: UInt32.self), count: count)
     }
@@ -163,6 +164,21 @@ public final class SegmentReader: @unchecked Sendable {
             body(bytes, entry)
             return true
         }
+    }
+
+    /// The most postings a short list holds: one block's worth.
+    public static let shortListLimit = PostingsFormat.blockSize
+
+    /// Decodes the postings of a term held by at most ``shortListLimit``
+    /// passages (one block) straight into `docs` and `tfs`, which must have
+    /// room for its document frequency: what a query over a few rare words
+    /// needs, without a cursor.
+    public func decodeShortList(_ entry: TermEntry, docs: UnsafeMutablePointer<UInt32>, tfs: UnsafeMutablePointer<UInt32>) {
+        let count = entry.documentFrequency
+        precondition(count <= Self.shortListLimit, "not a short list")
+        guard count > 0 else { return }
+        let (at, width) = PostingCursor.decodeBlock(base, at: entry.postings, after: -1, count: count, docs: docs, tfs: tfs)
+        if at >= 0 { PostingCursor.decodeTFs(base, at: at, width: width, count: count, into: tfs) }
     }
 
     /// A cursor over `entry`'s postings.

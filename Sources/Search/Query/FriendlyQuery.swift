@@ -12,9 +12,12 @@ public struct FriendlyQuery: Sendable, Equatable {
 
     /// Rewrites `text`.
     public init(_ text: String) {
-        // The usual query, ASCII without a '-': nothing to rewrite, only
-        // lower-case operators to point out.
-        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "-") }) {
+        // The usual query, without a '-' or white space beyond ASCII:
+        // nothing to rewrite, only lower-case operators to point out, in
+        // words split at ASCII white space. (The lead bytes C2, E1, E2 and E3
+        // begin every white space character beyond ASCII, U+0085 to U+3000;
+        // other bytes beyond ASCII are inside words.)
+        if text.utf8.allSatisfy({ $0 != UInt8(ascii: "-") && ($0 < 0xC2 || $0 > 0xE3 || ($0 > 0xC2 && $0 < 0xE1)) }) {
             var hints: [String] = []
             var inQuote = false
             // The current word outside quotes: where it starts, and its first three bytes.

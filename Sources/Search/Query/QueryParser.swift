@@ -81,7 +81,11 @@ public struct QueryParser: Sendable {
         }
 
         func tokens() throws(QuerySyntaxError) -> [Token] {
-            let bytes = Array(text.utf8)
+            var text = text
+            return try text.withUTF8 { bytes in Result { () throws(QuerySyntaxError) in try tokens(bytes) } }.get()
+        }
+
+        func tokens(_ bytes: UnsafeBufferPointer<UInt8>) throws(QuerySyntaxError) -> [Token] {
             do {
                 var out: [Token] = []
                 var i = 0, scalar = 0
@@ -133,7 +137,7 @@ public struct QueryParser: Sendable {
                         }
                         var j = i
                         while j < bytes.count, Self.isBareword(bytes[j]) { j += 1 }
-                        let word = String(decoding: bytes[i..<j], as: UTF8.self)
+                        let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<j]), as: UTF8.self)
                         let kind: Kind = word == "AND" ? .and : word == "OR" ? .or : word == "NOT" ? .not : .string(word, quoted: false)
                         let length = scalars(i, j)
                         out.append(Token(kind: kind, offset: scalar, length: length))
@@ -267,12 +271,12 @@ public struct QueryParser: Sendable {
             while true {
                 guard let token = peek, case .string(let text, _) = token.kind else { throw error("a word or a \"phrase\"") }
                 position += 1
-                var words = analyzer.terms(text).map { QueryTerm($0) }
+                let before = terms.count
+                analyzer.tokenize(text) { term, _, _ in terms.append(QueryTerm(String(decoding: term, as: UTF8.self))) }
                 if peek?.kind == .star {
                     position += 1
-                    if !words.isEmpty { words[words.count - 1].prefix = true }
+                    if terms.count > before { terms[terms.count - 1].prefix = true }
                 }
-                terms += words
                 guard peek?.kind == .plus else { break }
                 position += 1
             }

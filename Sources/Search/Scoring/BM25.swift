@@ -31,10 +31,28 @@ public struct BM25: Sendable {
     /// Prepares the per-query constants.
     public init(rows: Int, tokens: UInt64, hits: [Int]) {
         averageLength = Double(tokens) / Double(rows)
-        idf = hits.map { hit in
-            let value = log((Double(rows - hit) + 0.5) / (Double(hit) + 0.5))
-            return value <= 0.0 ? 1e-6 : value
-        }
+        idf = hits.map { Self.idf(rows: rows, hits: $0) }
+    }
+
+    /// The inverse document frequency of a phrase `hits` of `rows` passages hold.
+    @inline(__always)
+    public static func idf(rows: Int, hits: Int) -> Double {
+        let value = log((Double(rows - hits) + 0.5) / (Double(hits) + 0.5))
+        return value <= 0.0 ? 1e-6 : value
+    }
+
+    /// The part of a contribution that depends on the passage alone,
+    /// `k1 · (1 − b + b · D / avgdl)`: computed once per passage, it gives
+    /// every phrase's contribution the same double as computing it inline.
+    @inline(__always)
+    public static func norm(length D: Double, averageLength: Double) -> Double {
+        k1 * (1 - b + b * D / averageLength)
+    }
+
+    /// A phrase's contribution from its idf, its frequency and the passage's ``norm(length:averageLength:)``.
+    @inline(__always)
+    public static func contribution(idf: Double, f: Double, norm: Double) -> Double {
+        idf * ((f * (k1 + 1.0)) / (f + norm))
     }
 
     /// FTS5's `bm25()` of a passage of `length` tokens with `frequencies[i]` instances of phrase i.
@@ -52,7 +70,6 @@ public struct BM25: Sendable {
     /// present, in query order, gives the same double as ``bm25(length:frequencies:)``.
     @inline(__always)
     public func contribution(_ i: Int, f: Double, length D: Double) -> Double {
-        let k1 = Self.k1, b = Self.b
-        return idf[i] * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * D / averageLength)))
+        Self.contribution(idf: idf[i], f: f, norm: Self.norm(length: D, averageLength: averageLength))
     }
 }

@@ -91,8 +91,10 @@ struct TermScorer {
         }
         guard blocks > 0 else { return SearchResult(total: 0, hits: []) }
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: hits)
+        // No more passages can match than the leaves hold: an AND, the fewest of one; an OR, all of them.
+        let most = and ? hits.min() ?? 0 : hits.reduce(0, +)
         if and {
-            var heap = BoundedHeap(capacity: k)
+            var heap = BoundedHeap(capacity: min(k, most))
             var total = 0
             for (s, reader) in segments.enumerated() {
                 let row = cursors[(s * m)..<((s + 1) * m)]
@@ -106,7 +108,7 @@ struct TermScorer {
         windows.slots.reserveCapacity((blocks + 1) * m)
         for s in segments.indices { cut(cursors, segment: s, scorer, into: &windows) }
         let n = windows.list.count
-        var heap = BoundedHeap(capacity: k)
+        var heap = BoundedHeap(capacity: min(k, most))
         let best = withUnsafeTemporaryAllocation(of: WindowState.self, capacity: m) { states -> [SearchHit] in
             states.initialize(repeating: WindowState())
             if k >= snapshot.passageCount {
@@ -240,9 +242,9 @@ struct TermScorer {
     /// holds only terms whose bounds sum below the k-th best score cannot
     /// enter (MaxScore): the terms whose bounds, smallest first, sum below
     /// it are *non-essential*, and only passages holding an essential term
-    /// are candidates. A lone term's passages are first screened by length:
-    /// for a frequency f, BM25 reaches the threshold only below a length
-    /// linear in f, so most are passed over without a division.
+    /// are candidates. A lone term's passages are first tested against the
+    /// threshold without a division (``BM25/Cutoff``), so most are passed
+    /// over unscored.
     func score(_ w: Int, _ windows: Windows, _ cursors: [PostingCursor?], _ scorer: BM25,
                _ states: UnsafeMutableBufferPointer<WindowState>, _ heap: inout BoundedHeap) -> Int? {
         let window = windows.list[w]
@@ -310,25 +312,25 @@ struct TermScorer {
         }
     }
 
-    /// One cursor alone in a window: its passages up to `hi`, screened by
-    /// length once the heap is full (see `score`). Returns how many match.
+    /// One cursor alone in a window: its passages up to `hi`, tested
+    /// against the threshold once the heap is full (see `score`). Returns how many match.
     func scoreAlone(_ i: Int, _ hi: Int, _ state: WindowState, _ scorer: BM25, _ reader: SegmentReader,
                     _ lengths: UnsafeBufferPointer<UInt32>, _ deleted: Deletions, _ heap: inout BoundedHeap) -> Int {
         let docs = state.docs, tfs = state.tfs
         var matched = 0
-        var screen = scorer.screen(i, threshold: heap.threshold)
+        var cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: scorer.averageLength)
+        let idf = scorer.idf[i]
         for j in state.at..<docs.count {
             let d = Int(docs[j])
             if d > hi { break }
             if deleted.contains(d) { continue }
             matched += 1
-            let f = Double(tfs[j])
-            let length = lengths[d]
-            if Double(length) > screen.slope * f - screen.intercept { continue }
-            let bm25 = -1.0 * scorer.contribution(i, f: f, length: Double(length))
+            let f = tfs[j], length = lengths[d]
+            if cutoff.excludes(idf: idf, f: f, length: length) { continue }
+            let bm25 = -1.0 * scorer.contribution(i, f: Double(f), length: Double(length))
             if heap.admits(bm25) {
                 heap.insert(SearchHit(passageID: reader.passageID(d), bm25: bm25))
-                if heap.isFull { screen = scorer.screen(i, threshold: heap.threshold) }
+                if heap.isFull { cutoff.raise(to: heap.threshold) }
             }
         }
         return matched
@@ -393,7 +395,7 @@ extension TermScorer {
         let total = matches.reduce(0) { $0 + $1.locals.count }
         guard total > 0 else { return SearchResult(total: 0, hits: []) }
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: [total])
-        var heap = BoundedHeap(capacity: k)
+        var heap = BoundedHeap(capacity: min(k, total))
         for (s, reader) in snapshot.segments.enumerated() {
             let lengths = reader.lengths
             let (locals, counts) = matches[s]
@@ -490,25 +492,39 @@ extension BM25 {
 }
 
 extension BM25 {
-    /// For phrase i and a threshold, the line under which a passage's length
-    /// must lie for its contribution to reach the threshold: a passage of
-    /// length D with f instances can reach it only if D ≤ slope·f − intercept.
-    /// Solved from the formula with the threshold lowered by a relative 1e-6
-    /// and one token of slack, so rounding never screens out a passage that
-    /// reaches it; below any threshold (an empty heap), nothing is screened.
-    struct Screen {
-        var slope: Double
-        var intercept: Double
-    }
+    /// A test, without a division, that a passage cannot reach the k-th best
+    /// score on one phrase's contribution alone:
+    ///
+    /// ```text
+    /// idf·f·(k1+1) / (f + k1·(1 − b + b·D/avgdl)) ≥ t   ⟺   idf·(k1+1)·f ≥ t·(f + k1·(1 − b + (b/avgdl)·D))
+    /// ```
+    ///
+    /// The right side is evaluated with b/avgdl computed once and with t
+    /// lowered by a relative 1e-9, far above the few ulps by which either
+    /// side's rounding can differ from the formula's, so a passage that
+    /// reaches t is never excluded. Below any threshold (a heap not yet
+    /// full, t = −∞) nothing is. Raising the threshold is one multiplication.
+    struct Cutoff {
+        /// The threshold, lowered.
+        private(set) var lowered: Double
+        /// b / avgdl.
+        let slope: Double
 
-    @inline(__always)
-    func screen(_ i: Int, threshold: Double) -> Screen {
-        guard threshold > 0, threshold.isFinite else { return Screen(slope: .infinity, intercept: 0) }
-        let k1 = Self.k1, b = Self.b
-        let lowered = threshold * (1 - 1e-6)
-        // idf·f·(k1+1) / (f + k1·(1 − b + b·D/avg)) ≥ t  ⟺  D ≤ f·(avg/(k1·b))·(idf·(k1+1)/t − 1) − avg·(1−b)/b
-        let slope = averageLength / (k1 * b) * (idf[i] * (k1 + 1) / lowered - 1)
-        let intercept = averageLength * (1 - b) / b - 1
-        return Screen(slope: slope, intercept: intercept)
+        init(threshold: Double, averageLength: Double) {
+            lowered = threshold * (1 - 1e-9)
+            slope = BM25.b / averageLength
+        }
+
+        /// Moves the cutoff to a new threshold.
+        @inline(__always)
+        mutating func raise(to threshold: Double) { lowered = threshold * (1 - 1e-9) }
+
+        /// Whether a passage of `length` tokens holding `f` instances of a
+        /// phrase of inverse document frequency `idf` falls short.
+        @inline(__always)
+        func excludes(idf: Double, f: UInt32, length: UInt32) -> Bool {
+            let f = Double(f)
+            return idf * (BM25.k1 + 1) * f < lowered * (f + BM25.k1 * (1 - BM25.b + slope * Double(length)))
+        }
     }
 }

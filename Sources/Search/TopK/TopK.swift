@@ -12,13 +12,18 @@ import Index
 /// counts). Other shapes — NEAR, NOT, AND and OR nested in each other — are
 /// ranked in full.
 ///
+/// - **Short lists** (``Searcher/shortListTop(_:and:k:)``): terms that no
+///   segment holds in more than one block, the usual case of the words a
+///   user types, are decoded whole onto the stack and merged once, every
+///   match counted and tested against the k-th best score before it is
+///   scored, without cursors or windows.
 /// - **Terms** (``TermScorer``) walk block-compressed postings with
 ///   cursors. A block's upper bound (the term's contribution maximized over
 ///   the block's (tf, length) frontier) bounds every passage in it. Each
 ///   segment is cut into windows at every block end; windows are scored
 ///   best bound first until one cannot reach the k-th best score, with
-///   MaxScore inside an OR window and, for a lone term, a screen by length
-///   before any division. A lone term's count is its document frequency;
+///   MaxScore inside an OR window and, for a lone term, a test against the
+///   threshold before any division (``BM25/Cutoff``). A lone term's count is its document frequency;
 ///   an OR's windows left unscored are counted, up to `countUpTo`.
 /// - **AND** leapfrogs from the rarest term, seeking the others through the
 ///   skip tables, with the same block bounds.
@@ -46,6 +51,7 @@ extension Searcher {
     public func top(_ query: QueryNode, k: Int, countUpTo: Int = .max) -> SearchResult {
         guard snapshot.passageCount > 0, query != .empty else { return SearchResult(total: 0, hits: []) }
         if let (phrases, and) = termShape(query) {
+            if let result = shortListTop(phrases, and: and, k: k) { return result }
             return TermScorer(searcher: self, phrases: phrases, and: and).top(k, countUpTo: countUpTo)
         }
         let ranked = exhaustiveRank(query)
@@ -77,17 +83,22 @@ extension Searcher {
             return phrases[0]
         }
         if let phrase = single(node) { return ([phrase], false) }
-        func flatten(_ n: QueryNode, and: Bool) -> [Phrase]? {
-            if let phrase = single(n) { return [phrase] }
-            switch n {
-            case .or(let l, let r) where !and:
-                guard let a = flatten(l, and: false), let b = flatten(r, and: false) else { return nil }
-                return a + b
-            case .and(let l, let r) where and:
-                guard let a = flatten(l, and: true), let b = flatten(r, and: true) else { return nil }
-                return a + b
-            default: return nil
+        /// Appends the phrases of `n` to `out`; false when `n` has another shape.
+        func collect(_ n: QueryNode, and: Bool, into out: inout [Phrase]) -> Bool {
+            if let phrase = single(n) {
+                out.append(phrase)
+                return true
             }
+            switch n {
+            case .or(let l, let r) where !and: return collect(l, and: false, into: &out) && collect(r, and: false, into: &out)
+            case .and(let l, let r) where and: return collect(l, and: true, into: &out) && collect(r, and: true, into: &out)
+            default: return false
+            }
+        }
+        func flatten(_ n: QueryNode, and: Bool) -> [Phrase]? {
+            var out: [Phrase] = []
+            out.reserveCapacity(4)
+            return collect(n, and: and, into: &out) ? out : nil
         }
         switch node {
         case .or: return flatten(node, and: false).map { ($0, false) }
@@ -166,22 +177,33 @@ func siftDown<T>(_ heap: UnsafeMutableBufferPointer<T>, from start: Int, _ first
     }
 }
 
-/// The best k hits seen so far (lowest bm25, then lowest id).
-struct BoundedHeap {
+/// The best k hits seen so far (lowest bm25, then lowest id): a binary
+/// max-heap on "worse" in a buffer of its own, so the root is the worst of
+/// the kept hits and the k-th best score is read off it. Noncopyable: the
+/// buffer is allocated once, never copied, never reference-counted.
+struct BoundedHeap: ~Copyable {
+    /// How many hits are kept at most.
     let capacity: Int
-    var items: [SearchHit] = []
+    private let items: UnsafeMutablePointer<SearchHit>
+    /// How many hits are kept now.
+    private(set) var count = 0
 
+    /// A heap of `capacity` hits; a caller that asks for more than can
+    /// match (`rank` asks for all) passes the most that can.
     init(capacity: Int) {
         self.capacity = max(0, capacity)
-        items.reserveCapacity(min(self.capacity, 1024))
+        items = .allocate(capacity: max(1, self.capacity))
     }
 
+    deinit { items.deallocate() }
+
+    @inline(__always)
     static func better(_ a: SearchHit, _ b: SearchHit) -> Bool {
         a.bm25 != b.bm25 ? a.bm25 < b.bm25 : a.passageID < b.passageID
     }
 
     /// Whether k hits are kept.
-    var isFull: Bool { items.count >= capacity }
+    var isFull: Bool { count >= capacity }
 
     /// The score (−bm25) a hit must reach to enter, once full.
     var threshold: Double { isFull ? (capacity == 0 ? .infinity : -items[0].bm25) : -.infinity }
@@ -189,30 +211,38 @@ struct BoundedHeap {
     /// Whether a hit with `bm25` may enter (ties are settled by id in `insert`).
     @inline(__always)
     func admits(_ bm25: Double) -> Bool {
-        capacity > 0 && (items.count < capacity || bm25 <= items[0].bm25)
+        count < capacity || (capacity > 0 && bm25 <= items[0].bm25)
     }
 
-    /// A max-heap on "worse": the root is the worst of the kept hits.
+    /// Keeps `hit` if it is among the best k seen.
+    @inline(__always)
     mutating func insert(_ hit: SearchHit) {
-        guard capacity > 0 else { return }
-        if items.count < capacity {
-            items.append(hit)
-            items.withUnsafeMutableBufferPointer { items in
-                var i = items.count - 1
-                while i > 0 {
-                    let parent = (i - 1) / 2
-                    guard Self.better(items[parent], items[i]) else { break }
-                    items.swapAt(parent, i)
-                    i = parent
-                }
+        if count < capacity {
+            var i = count
+            count += 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard Self.better(items[parent], hit) else { break }
+                items[i] = items[parent]
+                i = parent
             }
-        } else if Self.better(hit, items[0]) {
-            items.withUnsafeMutableBufferPointer { items in
-                items[0] = hit
-                siftDown(items, from: 0) { Self.better($1, $0) }
-            }
+            items[i] = hit
+        } else if capacity > 0, Self.better(hit, items[0]) {
+            items[0] = hit
+            siftDown(UnsafeMutableBufferPointer(start: items, count: count), from: 0) { Self.better($1, $0) }
         }
     }
 
-    func sorted() -> [SearchHit] { items.sorted(by: Self.better) }
+    /// The kept hits, best first (the heap is emptied).
+    mutating func sorted() -> [SearchHit] {
+        // Heap sort: the worst goes to the end, and so on.
+        var n = count
+        while n > 1 {
+            n -= 1
+            (items[0], items[n]) = (items[n], items[0])
+            siftDown(UnsafeMutableBufferPointer(start: items, count: n), from: 0) { Self.better($1, $0) }
+        }
+        defer { count = 0 }
+        return Array(UnsafeBufferPointer(start: items, count: count))
+    }
 }

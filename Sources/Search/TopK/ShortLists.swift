@@ -1,0 +1,296 @@
+import Index
+
+/// # Short lists
+///
+/// Most words a user types are in few passages. When every leaf of a query
+/// of terms joined by OR (or by AND) is a plain term that no segment holds
+/// in more than one block's worth of passages
+/// (``SegmentReader/shortListLimit``), its postings are decoded straight
+/// into buffers on the stack and walked once, in passage order, as a union
+/// (OR) or an intersection (AND). Every match is counted, so the total is
+/// exact whatever `countUpTo` asks; every match is scored, except that once
+/// k hits are kept a passage holding one of the words only is first tested
+/// against the k-th best score without a division (``BM25/Cutoff``), so
+/// most are passed over unscored. No cursor, window or block bound is set up: with a few hundred
+/// postings at most, top-k's bookkeeping would cost more than the scoring
+/// it saves.
+///
+/// The scores are FTS5's doubles: each passage's contributions are summed in
+/// query order from the same per-passage norm (``BM25/norm(length:averageLength:)``).
+extension Searcher {
+    /// The most leaves a query may have for this path (its buffers are on the stack).
+    static let shortListLeaves = 16
+
+    /// The best `k` hits of `phrases` OR'ed (or AND'ed), and the exact
+    /// total, when every phrase is a plain term with a short list in every
+    /// segment; nil otherwise.
+    func shortListTop(_ phrases: [Phrase], and: Bool, k: Int) -> SearchResult? {
+        let m = phrases.count
+        guard m <= Self.shortListLeaves else { return nil }
+        for phrase in phrases where !isPlainTerm(phrase) { return nil }
+        let segments = snapshot.segments
+        let cells = segments.count * m
+        return withUnsafeTemporaryAllocation(of: SegmentReader.TermEntry?.self, capacity: cells) { entries -> SearchResult? in
+            // Each term in each segment; a list too long for this path gives up before any decoding.
+            var postings = 0
+            for (s, reader) in segments.enumerated() {
+                for i in 0..<m {
+                    let entry = reader.lookup(phrases[i].terms[0].text)
+                    if let entry {
+                        guard entry.documentFrequency <= SegmentReader.shortListLimit else { return nil }
+                        postings += entry.documentFrequency
+                    }
+                    (entries.baseAddress! + s * m + i).initialize(to: entry)
+                }
+            }
+            guard postings > 0 else { return SearchResult(total: 0, hits: []) }
+            return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * postings) { buffer in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * cells + m) { bounds in
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: m) { idf in
+                        let docs = buffer.baseAddress!, tfs = docs + postings
+                        // bounds[2c], bounds[2c+1]: where cell c's postings start and end in docs and tfs;
+                        // after them, each phrase's live passages, BM25's n(q).
+                        let hits = bounds.baseAddress! + 2 * cells
+                        hits.initialize(repeating: 0, count: m)
+                        var at = 0
+                        for s in segments.indices {
+                            let deleted = snapshot.deleted[s]
+                            for i in 0..<m {
+                                let c = s * m + i
+                                bounds[2 * c] = at
+                                if let entry = entries[c] {
+                                    segments[s].decodeShortList(entry, docs: docs + at, tfs: tfs + at)
+                                    at += entry.documentFrequency
+                                }
+                                bounds[2 * c + 1] = at
+                                hits[i] += at - bounds[2 * c]
+                                if !deleted.isEmpty {
+                                    for j in bounds[2 * c]..<at where deleted.contains(Int(docs[j])) { hits[i] -= 1 }
+                                }
+                            }
+                        }
+                        var most = 0
+                        var fewest = Int.max
+                        for i in 0..<m {
+                            most += hits[i]
+                            fewest = min(fewest, hits[i])
+                            idf[i] = BM25.idf(rows: snapshot.passageCount, hits: hits[i])
+                        }
+                        let limit = min(k, and ? fewest : most)
+                        var heap = BoundedHeap(capacity: limit)
+                        let average = Double(snapshot.tokenCount) / Double(snapshot.passageCount)
+                        var total = 0
+                        for s in segments.indices {
+                            let walk = ShortListWalk(reader: segments[s], deleted: snapshot.deleted[s], m: m,
+                                                     docs: docs, tfs: tfs, bounds: bounds.baseAddress! + 2 * s * m,
+                                                     idf: UnsafeBufferPointer(idf), averageLength: average)
+                            total += and ? walk.intersection(&heap) : walk.union(&heap)
+                        }
+                        return SearchResult(total: total, hits: heap.sorted())
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One segment's short lists, walked for ``Searcher/shortListTop(_:and:k:)``.
+struct ShortListWalk {
+    let reader: SegmentReader
+    let deleted: Deletions
+    let m: Int
+    let docs: UnsafeMutablePointer<UInt32>
+    let tfs: UnsafeMutablePointer<UInt32>
+    /// Per leaf, its start and end in docs and tfs.
+    let bounds: UnsafeMutablePointer<Int>
+    let idf: UnsafeBufferPointer<Double>
+    let averageLength: Double
+
+    /// Offers a passage with its score's sum to the heap.
+    @inline(__always)
+    func offer(_ d: Int, _ sum: Double, _ heap: inout BoundedHeap) {
+        let bm25 = -1.0 * sum
+        if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(d), bm25: bm25)) }
+    }
+
+    /// The union, in passage order: returns the passages that match.
+    func union(_ heap: inout BoundedHeap) -> Int {
+        let lengths = reader.lengths
+        if m == 1 { return alone(0, lengths, &heap) }
+        if m == 2 { return union2(lengths, &heap) }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { at in
+            var open = 0
+            for i in 0..<m {
+                at[i] = bounds[2 * i]
+                if at[i] < bounds[2 * i + 1] { open += 1 }
+            }
+            var matched = 0
+            var cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: averageLength)
+            while open > 0 {
+                // The next passage, and the leaves that hold it.
+                var d = UInt32.max
+                var holders = 0, only = 0
+                for i in 0..<m where at[i] < bounds[2 * i + 1] {
+                    let x = docs[at[i]]
+                    if x < d {
+                        d = x
+                        holders = 1
+                        only = i
+                    } else if x == d {
+                        holders += 1
+                    }
+                }
+                let local = Int(d)
+                if deleted.contains(local) {
+                    for i in 0..<m where at[i] < bounds[2 * i + 1] && docs[at[i]] == d {
+                        at[i] += 1
+                        if at[i] == bounds[2 * i + 1] { open -= 1 }
+                    }
+                    continue
+                }
+                matched += 1
+                let length = lengths[local]
+                var sum = 0.0
+                if holders == 1 {
+                    let f = tfs[at[only]]
+                    at[only] += 1
+                    if at[only] == bounds[2 * only + 1] { open -= 1 }
+                    if cutoff.excludes(idf: idf[only], f: f, length: length) { continue }
+                    sum += BM25.contribution(idf: idf[only], f: Double(f), norm: BM25.norm(length: Double(length), averageLength: averageLength))
+                } else {
+                    let norm = BM25.norm(length: Double(length), averageLength: averageLength)
+                    for i in 0..<m where at[i] < bounds[2 * i + 1] && docs[at[i]] == d {
+                        sum += BM25.contribution(idf: idf[i], f: Double(tfs[at[i]]), norm: norm)
+                        at[i] += 1
+                        if at[i] == bounds[2 * i + 1] { open -= 1 }
+                    }
+                }
+                let bm25 = -1.0 * sum
+                if heap.admits(bm25) {
+                    heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
+                    if heap.isFull { cutoff.raise(to: heap.threshold) }
+                }
+            }
+            return matched
+        }
+    }
+
+    /// The union of two leaves, the usual OR, in one tight merge.
+    func union2(_ lengths: UnsafeBufferPointer<UInt32>, _ heap: inout BoundedHeap) -> Int {
+        var i = bounds[0], j = bounds[2]
+        let iEnd = bounds[1], jEnd = bounds[3]
+        let idf0 = idf[0], idf1 = idf[1]
+        let noDeletions = deleted.isEmpty
+        var matched = 0
+        var cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: averageLength)
+        @inline(__always) func one(_ local: Int, _ idf: Double, _ f: UInt32, _ heap: inout BoundedHeap) {
+            guard noDeletions || !deleted.contains(local) else { return }
+            matched += 1
+            let length = lengths[local]
+            if cutoff.excludes(idf: idf, f: f, length: length) { return }
+            let bm25 = -1.0 * (0.0 + BM25.contribution(idf: idf, f: Double(f), norm: BM25.norm(length: Double(length), averageLength: averageLength)))
+            if heap.admits(bm25) {
+                heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
+                if heap.isFull { cutoff.raise(to: heap.threshold) }
+            }
+        }
+        while i < iEnd, j < jEnd {
+            let x = docs[i], y = docs[j]
+            if x < y {
+                one(Int(x), idf0, tfs[i], &heap)
+                i += 1
+            } else if y < x {
+                one(Int(y), idf1, tfs[j], &heap)
+                j += 1
+            } else {
+                let local = Int(x)
+                if noDeletions || !deleted.contains(local) {
+                    matched += 1
+                    let norm = BM25.norm(length: Double(lengths[local]), averageLength: averageLength)
+                    var sum = 0.0
+                    sum += BM25.contribution(idf: idf0, f: Double(tfs[i]), norm: norm)
+                    sum += BM25.contribution(idf: idf1, f: Double(tfs[j]), norm: norm)
+                    let bm25 = -1.0 * sum
+                    if heap.admits(bm25) {
+                        heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
+                        if heap.isFull { cutoff.raise(to: heap.threshold) }
+                    }
+                }
+                i += 1
+                j += 1
+            }
+        }
+        while i < iEnd {
+            one(Int(docs[i]), idf0, tfs[i], &heap)
+            i += 1
+        }
+        while j < jEnd {
+            one(Int(docs[j]), idf1, tfs[j], &heap)
+            j += 1
+        }
+        return matched
+    }
+
+    /// One leaf's postings, tested against the threshold once the heap is full.
+    func alone(_ i: Int, _ lengths: UnsafeBufferPointer<UInt32>, _ heap: inout BoundedHeap) -> Int {
+        var matched = 0
+        var cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: averageLength)
+        let idf = self.idf[i]
+        for j in bounds[2 * i]..<bounds[2 * i + 1] {
+            let local = Int(docs[j])
+            if deleted.contains(local) { continue }
+            matched += 1
+            let f = tfs[j], length = lengths[local]
+            if cutoff.excludes(idf: idf, f: f, length: length) { continue }
+            let bm25 = -1.0 * BM25.contribution(idf: idf, f: Double(f), norm: BM25.norm(length: Double(length), averageLength: averageLength))
+            if heap.admits(bm25) {
+                heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
+                if heap.isFull { cutoff.raise(to: heap.threshold) }
+            }
+        }
+        return matched
+    }
+
+    /// The intersection, leapfrogging from leaf to leaf: returns the passages that match.
+    func intersection(_ heap: inout BoundedHeap) -> Int {
+        for i in 0..<m where bounds[2 * i] == bounds[2 * i + 1] { return 0 }
+        let lengths = reader.lengths
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { at in
+            for i in 0..<m { at[i] = bounds[2 * i] }
+            var matched = 0
+            var target = docs[at[0]]
+            var agreed = 0
+            var i = 0
+            while true {
+                // Leaf i moves to the first passage at or after target.
+                let end = bounds[2 * i + 1]
+                var j = at[i]
+                while j < end, docs[j] < target { j += 1 }
+                at[i] = j
+                if j == end { return matched }
+                if docs[j] != target {
+                    target = docs[j]
+                    agreed = 1
+                } else {
+                    agreed += 1
+                }
+                if agreed == m {
+                    let local = Int(target)
+                    if !deleted.contains(local) {
+                        matched += 1
+                        let norm = BM25.norm(length: Double(lengths[local]), averageLength: averageLength)
+                        var sum = 0.0
+                        for l in 0..<m { sum += BM25.contribution(idf: idf[l], f: Double(tfs[at[l]]), norm: norm) }
+                        offer(local, sum, &heap)
+                    }
+                    // Every leaf moves past it; the next target is leaf i's next passage.
+                    for l in 0..<m { at[l] += 1 }
+                    for l in 0..<m where at[l] == bounds[2 * l + 1] { return matched }
+                    target = docs[at[i]]
+                    agreed = 1
+                }
+                i = (i + 1) % m
+            }
+        }
+    }
+}
