@@ -45,6 +45,24 @@ struct PostingsTests {
         }
     }
 
+    @Test("varints of one to five bytes read back the same without a branch on their length, as with one")
+    func shortVarints() {
+        var random = Random(state: 3)
+        var values: [UInt64] = [0, 1, 127, 128, 255, 16_383, 16_384, (1 << 21) - 1, 1 << 21, (1 << 28) - 1, 1 << 28, UInt64(UInt32.max), (1 << 35) - 1]
+        for _ in 0..<2000 { values.append(random.next() >> UInt64(29 + random.below(35))) }
+        var bytes: [UInt8] = []
+        for value in values { appendVarint(value, to: &bytes) }
+        bytes += [0, 0, 0, 0, 0, 0, 0, 0]
+        bytes.withUnsafeBytes { raw in
+            var p = 0, q = 0
+            for value in values {
+                #expect(readShortVarint(raw.baseAddress!, &p) == value)
+                #expect(readVarint(raw.baseAddress!, &q) == value)
+                #expect(p == q)
+            }
+        }
+    }
+
     /// A segment of `n` passages where term "t<k>" is in every k-th passage, k times at spread positions.
     func segment(_ n: Int, in dir: URL) throws -> (SegmentReader, [String: [(Int, [UInt32])]]) {
         var writer = SegmentWriter()

@@ -113,6 +113,24 @@ func readVarint(_ base: UnsafeRawPointer, _ p: inout Int) -> UInt64 {
     }
 }
 
+/// Reads a LEB128 varint of at most 5 bytes (a value below 2^35) at
+/// `base + p`, advancing `p`, without a branch on its length: one 8-byte
+/// load, the first byte without a continuation bit found by counting
+/// zeros, the 7-bit groups gathered by masks. A gap between passage
+/// numbers takes one byte or two about equally often, so a branch on it
+/// would be mispredicted about every other time. The 8 bytes read must lie
+/// inside the mapping: a segment ends in padding for that.
+@inline(__always)
+func readShortVarint(_ base: UnsafeRawPointer, _ p: inout Int) -> UInt64 {
+    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+    // Bit 8k+7 is set where byte k ends the varint.
+    let ends = ~word & 0x8080_8080_8080_8080
+    let bytes = (ends.trailingZeroBitCount + 1) >> 3
+    let v = word & (UInt64.max >> UInt64(64 - 8 * min(bytes, 5)))
+    p += bytes
+    return (v & 0x7F) | (v >> 1 & 0x3F80) | (v >> 2 & 0x1F_C000) | (v >> 3 & 0xFE0_0000) | (v >> 4 & 0x7_F000_0000)
+}
+
 @inline(__always)
 func appendUInt64(_ value: UInt64, to out: inout [UInt8]) {
     withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }

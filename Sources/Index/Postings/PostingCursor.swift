@@ -227,7 +227,7 @@ public final class PostingCursor {
         }
         var previous = previous
         for i in 0..<count {
-            previous += Int(readVarint(base, &p))
+            previous += Int(readShortVarint(base, &p))
             docs[i] = UInt32(previous)
             tfs[i] = UInt32(readVarint(base, &p))
         }

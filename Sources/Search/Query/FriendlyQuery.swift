@@ -16,37 +16,9 @@ public struct FriendlyQuery: Sendable, Equatable {
         // nothing to rewrite, only lower-case operators to point out, in
         // words split at ASCII white space. (The lead bytes C2, E1, E2 and E3
         // begin every white space character beyond ASCII, U+0085 to U+3000;
-        // other bytes beyond ASCII are inside words.)
-        if text.utf8.allSatisfy({ $0 != UInt8(ascii: "-") && ($0 < 0xC2 || $0 > 0xE3 || ($0 > 0xC2 && $0 < 0xE1)) }) {
-            var hints: [String] = []
-            var inQuote = false
-            // The current word outside quotes: where it starts, and its first three bytes.
-            var start = 0, length = 0
-            var bytes: UInt32 = 0
-            let utf8 = text.utf8
-            var i = 0
-            func check() {
-                // "or", "and", "not" as lower-case words.
-                let word: UInt32? = length == 2 ? bytes & 0xFFFF : length == 3 ? bytes & 0xFF_FFFF : nil
-                if let word, word == 0x6F72 || word == 0x61_6E64 || word == 0x6E_6F74 {
-                    let piece = String(decoding: utf8.dropFirst(start).prefix(length), as: UTF8.self)
-                    hints.append("'\(piece)' is searched as a word; write \(piece.uppercased()) for the operator")
-                }
-                length = 0
-                bytes = 0
-            }
-            for byte in utf8 {
-                if byte == UInt8(ascii: "\"") { inQuote.toggle() }
-                if !inQuote, byte == 0x20 || (0x09...0x0D).contains(byte) {
-                    check()
-                } else {
-                    if length == 0 { start = i }
-                    length += 1
-                    bytes = bytes << 8 | UInt32(byte)
-                }
-                i += 1
-            }
-            check()
+        // other bytes beyond ASCII are inside words.) One pass over the
+        // bytes, which gives up at the first byte that needs the full path.
+        if let hints = Self.plainHints(text) {
             fts5 = text
             self.hints = hints
             return
@@ -102,5 +74,40 @@ public struct FriendlyQuery: Sendable, Equatable {
         }
         fts5 = excluded.isEmpty ? text : query
         self.hints = hints
+    }
+
+    /// The hints for a query that needs no rewriting, or nil when it may (see `init`).
+    static func plainHints(_ text: String) -> [String]? {
+        var hints: [String] = []
+        var inQuote = false
+        // The current word outside quotes: where it starts, its length, and its last three bytes.
+        var start = 0, length = 0
+        var bytes: UInt32 = 0
+        let utf8 = text.utf8
+        func check() {
+            // "or", "and", "not" as lower-case words.
+            let word: UInt32? = length == 2 ? bytes & 0xFFFF : length == 3 ? bytes & 0xFF_FFFF : nil
+            if let word, word == 0x6F72 || word == 0x61_6E64 || word == 0x6E_6F74 {
+                let piece = String(decoding: utf8.dropFirst(start).prefix(length), as: UTF8.self)
+                hints.append("'\(piece)' is searched as a word; write \(piece.uppercased()) for the operator")
+            }
+            length = 0
+            bytes = 0
+        }
+        var i = 0
+        for byte in utf8 {
+            if byte == UInt8(ascii: "-") || byte == 0xC2 || (byte >= 0xE1 && byte <= 0xE3) { return nil }
+            if byte == UInt8(ascii: "\"") { inQuote.toggle() }
+            if !inQuote, byte == 0x20 || (0x09...0x0D).contains(byte) {
+                check()
+            } else {
+                if length == 0 { start = i }
+                length += 1
+                bytes = bytes << 8 | UInt32(byte)
+            }
+            i += 1
+        }
+        check()
+        return hints
     }
 }

@@ -12,17 +12,18 @@
 /// its terms in that order, as FTS5 does. A phrase that analyzes to no term
 /// (`""`, `"."`) is dropped; a nearset left without phrases matches nothing
 /// (FTS5's `EOF` node), which implicit AND and OR then ignore.
-public indirect enum QueryNode: Sendable, Equatable {
+public enum QueryNode: Sendable, Equatable {
     /// Matches nothing.
     case empty
     /// Phrases that must all occur; with a distance, within that many tokens.
+    /// (Stored inline: only the operators below are boxed.)
     case nearset([Phrase], distance: Int?)
     /// Both sides.
-    case and(QueryNode, QueryNode)
+    indirect case and(QueryNode, QueryNode)
     /// Either side.
-    case or(QueryNode, QueryNode)
+    indirect case or(QueryNode, QueryNode)
     /// The left side, without the right.
-    case not(QueryNode, QueryNode)
+    indirect case not(QueryNode, QueryNode)
 
     /// Every phrase in the tree, in query order.
     public var phrases: [Phrase] {
