@@ -581,6 +581,35 @@ struct SearchCLITests {
         #expect(lines[2] == "            ^")
     }
 
+    @Test("grouped results are every match grouped: documents by their best passage, at most --per-doc each, paged by --offset and --limit")
+    func groupedPaging() throws {
+        let root = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var checked = 0
+        for query in ["CITES", "species OR trade", "the", "\"export permit\"", "wildlife*"] {
+            // Every match, ranked, with its document: the grouping done here from it is the reference.
+            let all = try json(try dossier(["search", query, "--flat", "--json", "--limit", "100000"], in: root).stdout)
+            let ranked = (all["results"] as? [[String: Any]] ?? []).map {
+                ($0["passage_id"] as? Int ?? -1, ($0["document"] as? [String: Any])?["id"] as? Int ?? -1)
+            }
+            for (perDoc, limit, offset) in [(3, 10, 0), (1, 5, 0), (2, 7, 4), (5, 50, 20), (3, 1000, 0)] {
+                var kept: [Int: [Int]] = [:]
+                var order: [Int] = []
+                for (passage, document) in ranked {
+                    if kept[document] == nil { order.append(document) }
+                    if kept[document, default: []].count < perDoc { kept[document, default: []].append(passage) }
+                }
+                let expected = Array(order.flatMap { kept[$0]! }.dropFirst(offset).prefix(limit))
+                let grouped = try json(try dossier(["search", query, "--json", "--per-doc", "\(perDoc)", "--limit", "\(limit)", "--offset", "\(offset)"], in: root).stdout)
+                let got = (grouped["results"] as? [[String: Any]] ?? []).map { $0["passage_id"] as? Int ?? -1 }
+                #expect(got == expected, "\(query) per-doc \(perDoc) limit \(limit) offset \(offset)")
+                #expect(grouped["total"] as? Int == ranked.count, "\(query)")
+                checked += 1
+            }
+        }
+        #expect(checked == 25)
+    }
+
     @Test("grouped results show the page and highlight the matches; the note is searched too")
     func grouped() throws {
         let root = try workspace()
