@@ -47,6 +47,9 @@ public struct SearchResult: Sendable {
 public struct Searcher: Sendable {
     /// The snapshot searched.
     public let snapshot: IndexSnapshot
+    /// Whether `top` may read short lists whole (``shortListTop(_:and:k:)``);
+    /// the tests turn it off to check the other strategies on the same queries.
+    var readsShortLists = true
 
     /// A searcher over `snapshot`.
     public init(snapshot: IndexSnapshot) {

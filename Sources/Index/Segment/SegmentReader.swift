@@ -166,19 +166,23 @@ public final class SegmentReader: @unchecked Sendable {
         }
     }
 
-    /// The most postings a short list holds: one block's worth.
-    public static let shortListLimit = PostingsFormat.blockSize
-
-    /// Decodes the postings of a term held by at most ``shortListLimit``
-    /// passages (one block) straight into `docs` and `tfs`, which must have
-    /// room for its document frequency: what a query over a few rare words
-    /// needs, without a cursor.
-    public func decodeShortList(_ entry: TermEntry, docs: UnsafeMutablePointer<UInt32>, tfs: UnsafeMutablePointer<UInt32>) {
+    /// Decodes every posting of a term, block after block, straight into
+    /// `docs` and `tfs`, which must have room for its document frequency:
+    /// what a query over a few short lists needs, without a cursor.
+    public func decodeList(_ entry: TermEntry, docs: UnsafeMutablePointer<UInt32>, tfs: UnsafeMutablePointer<UInt32>) {
         let count = entry.documentFrequency
-        precondition(count <= Self.shortListLimit, "not a short list")
-        guard count > 0 else { return }
-        let (at, width) = PostingCursor.decodeBlock(base, at: entry.postings, after: -1, count: count, docs: docs, tfs: tfs)
-        if at >= 0 { PostingCursor.decodeTFs(base, at: at, width: width, count: count, into: tfs) }
+        let size = PostingsFormat.blockSize
+        let blocks = (count + size - 1) / size
+        // Only a list of several blocks has a skip table (its blocks' last numbers and offsets).
+        func skip(_ b: Int, _ field: Int) -> Int {
+            Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: entry.postings + b * PostingsFormat.skipEntrySize + field * 4, as: UInt32.self)))
+        }
+        for b in 0..<blocks {
+            let n = min(size, count - b * size)
+            let (at, width) = PostingCursor.decodeBlock(base, at: blocks > 1 ? entry.postings + skip(b, 1) : entry.postings,
+                                                        after: b == 0 ? -1 : skip(b - 1, 0), count: n, docs: docs + b * size, tfs: tfs + b * size)
+            if at >= 0 { PostingCursor.decodeTFs(base, at: at, width: width, count: n, into: tfs + b * size) }
+        }
     }
 
     /// A cursor over `entry`'s postings.

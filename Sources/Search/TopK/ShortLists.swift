@@ -3,27 +3,41 @@ import Index
 /// # Short lists
 ///
 /// Most words a user types are in few passages. When every leaf of a query
-/// of terms joined by OR (or by AND) is a plain term that no segment holds
-/// in more than one block's worth of passages
-/// (``SegmentReader/shortListLimit``), its postings are decoded straight
-/// into buffers on the stack and walked once, in passage order, as a union
-/// (OR) or an intersection (AND). Every match is counted, so the total is
-/// exact whatever `countUpTo` asks; every match is scored, except that once
-/// k hits are kept a passage holding one of the words only is first tested
-/// against the k-th best score without a division (``BM25/Cutoff``), so
-/// most are passed over unscored. No cursor, window or block bound is set up: with a few hundred
-/// postings at most, top-k's bookkeeping would cost more than the scoring
-/// it saves.
+/// of terms joined by OR (or by AND) is a plain term whose list is short
+/// enough in every segment (``shortListLimit(leaves:and:)``), its postings
+/// are decoded whole into one buffer and walked once, in passage order, as a
+/// union (OR) or an intersection (AND). Every match is counted, so the total
+/// is exact whatever `countUpTo` asks; every match is scored, except that
+/// once k hits are kept a passage holding one of the words only is first
+/// tested against the k-th best score without a division (``BM25/Cutoff``),
+/// so most are passed over unscored. No cursor, window or block bound is set
+/// up.
+///
+/// Where this pays was measured (docs/BENCHMARKS.md, 32,108 passages): an OR
+/// must count every match anyway, and a plain merge of whole lists beat the
+/// windows of ``TermScorer`` up to lists of tens of thousands of postings,
+/// at the median and at p99, even when no count was asked for. A lone term
+/// and an AND skip: a lone term's count is its document frequency and
+/// block-max passes over most blocks of a long list; an AND seeks through
+/// the long list by its skip table. Their limits are lower.
 ///
 /// The scores are FTS5's doubles: each passage's contributions are summed in
 /// query order from the same per-passage norm (``BM25/norm(length:averageLength:)``).
 extension Searcher {
-    /// The most leaves a query may have for this path (its buffers are on the stack).
+    /// The most leaves a query may have for this path.
     static let shortListLeaves = 16
+    /// The most postings this path decodes for one query, all lists of all segments together.
+    static let shortListTotal = 1 << 17
+
+    /// The longest list, in one segment, that a query of `leaves` terms
+    /// (AND'ed or not) reads whole.
+    static func shortListLimit(leaves: Int, and: Bool) -> Int {
+        leaves == 1 ? 1024 : and ? 8192 : 32768
+    }
 
     /// The best `k` hits of `phrases` OR'ed (or AND'ed), and the exact
-    /// total, when every phrase is a plain term with a short list in every
-    /// segment; nil otherwise.
+    /// total, when every phrase is a plain term with a short enough list in
+    /// every segment; nil otherwise.
     func shortListTop(_ phrases: [Phrase], and: Bool, k: Int) -> SearchResult? {
         let m = phrases.count
         guard m <= Self.shortListLeaves else { return nil }
@@ -32,18 +46,20 @@ extension Searcher {
         let cells = segments.count * m
         return withUnsafeTemporaryAllocation(of: SegmentReader.TermEntry?.self, capacity: cells) { entries -> SearchResult? in
             // Each term in each segment; a list too long for this path gives up before any decoding.
+            let limit = Self.shortListLimit(leaves: m, and: and)
             var postings = 0
             for (s, reader) in segments.enumerated() {
                 for i in 0..<m {
                     let entry = reader.lookup(phrases[i].terms[0].text)
                     if let entry {
-                        guard entry.documentFrequency <= SegmentReader.shortListLimit else { return nil }
+                        guard entry.documentFrequency <= limit else { return nil }
                         postings += entry.documentFrequency
                     }
                     (entries.baseAddress! + s * m + i).initialize(to: entry)
                 }
             }
             guard postings > 0 else { return SearchResult(total: 0, hits: []) }
+            guard postings <= Self.shortListTotal else { return nil }
             return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * postings) { buffer in
                 withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * cells + m) { bounds in
                     withUnsafeTemporaryAllocation(of: Double.self, capacity: m) { idf in
@@ -59,7 +75,7 @@ extension Searcher {
                                 let c = s * m + i
                                 bounds[2 * c] = at
                                 if let entry = entries[c] {
-                                    segments[s].decodeShortList(entry, docs: docs + at, tfs: tfs + at)
+                                    segments[s].decodeList(entry, docs: docs + at, tfs: tfs + at)
                                     at += entry.documentFrequency
                                 }
                                 bounds[2 * c + 1] = at

@@ -12,11 +12,11 @@ import Index
 /// counts). Other shapes — NEAR, NOT, AND and OR nested in each other — are
 /// ranked in full.
 ///
-/// - **Short lists** (``Searcher/shortListTop(_:and:k:)``): terms that no
-///   segment holds in more than one block, the usual case of the words a
-///   user types, are decoded whole onto the stack and merged once, every
-///   match counted and tested against the k-th best score before it is
-///   scored, without cursors or windows.
+/// - **Short lists** (``Searcher/shortListTop(_:and:k:)``): terms whose
+///   lists are short enough, the usual case of the words a user types (and,
+///   for an OR, lists of tens of thousands of postings), are decoded whole
+///   and merged once, every match counted and tested against the k-th best
+///   score before it is scored, without cursors or windows.
 /// - **Terms** (``TermScorer``) walk block-compressed postings with
 ///   cursors. A block's upper bound (the term's contribution maximized over
 ///   the block's (tf, length) frontier) bounds every passage in it. Each
@@ -51,7 +51,7 @@ extension Searcher {
     public func top(_ query: QueryNode, k: Int, countUpTo: Int = .max) -> SearchResult {
         guard snapshot.passageCount > 0, query != .empty else { return SearchResult(total: 0, hits: []) }
         if let (phrases, and) = termShape(query) {
-            if let result = shortListTop(phrases, and: and, k: k) { return result }
+            if readsShortLists, let result = shortListTop(phrases, and: and, k: k) { return result }
             return TermScorer(searcher: self, phrases: phrases, and: and).top(k, countUpTo: countUpTo)
         }
         let ranked = exhaustiveRank(query)
