@@ -88,6 +88,7 @@ public struct QueryParser: Sendable {
         func tokens(_ bytes: UnsafeBufferPointer<UInt8>) throws(QuerySyntaxError) -> [Token] {
             do {
                 var out: [Token] = []
+                out.reserveCapacity(8)
                 var i = 0, scalar = 0
                 /// Scalars in bytes[from..<to].
                 func scalars(_ from: Int, _ to: Int) -> Int {
