@@ -13,7 +13,7 @@ public enum DocumentExtractor {
             ExtractedPage(index: page.index, label: page.label, text: text, passages: PassageSplitter.split(text))
         }
         return ExtractedDocument(
-            title: raw.title ?? headingLine(raw.pages.first?.text ?? ""),
+            title: title(metadata: raw.title, largestText: raw.largestText, firstPage: raw.pages.first?.text ?? ""),
             author: raw.author, created: raw.created, modified: raw.modified, pages: pages)
     }
 
@@ -41,6 +41,30 @@ public enum DocumentExtractor {
     /// Extracts the document at `path`, a PDF or a web page, by its bytes.
     public static func extract(path: String) throws -> ExtractedDocument {
         try DocumentKind.sniff(path: path) == .pdf ? extractPDF(path: path) : extractHTML(path: path)
+    }
+
+    /// A PDF's title: its document information's, unless that looks like a
+    /// file name or a placeholder ("report_v2.docx", "Microsoft Word -
+    /// Draft", "Untitled"); else the first page's text in its largest type
+    /// (a title wrapped over lines, whole); else the first page's first
+    /// line that looks like a heading.
+    static func title(metadata: String?, largestText: String?, firstPage: String) -> String? {
+        if let metadata, looksLikeTitle(metadata) { return TextNormalizer.normalize(pages: [metadata]).first }
+        if let largestText { return TextNormalizer.normalize(pages: [largestText]).first }
+        return headingLine(firstPage)
+    }
+
+    /// Whether a PDF's document-information title is worth showing.
+    static func looksLikeTitle(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        guard text.unicodeScalars.filter(\.properties.isAlphabetic).count >= 3 else { return false }
+        if ["untitled", "title", "document", "microsoft word", "slide 1"].contains(lower.trimmingCharacters(in: .whitespaces)) { return false }
+        if lower.hasPrefix("microsoft word - ") || lower.hasPrefix("microsoft powerpoint - ") { return false }
+        let extensions = [".doc", ".docx", ".pdf", ".tex", ".dvi", ".indd", ".qxd", ".rtf", ".odt", ".ppt", ".pptx", ".xls", ".xlsx", ".ps", ".eps"]
+        if extensions.contains(where: { lower.hasSuffix($0) }) { return false }
+        // A file name's words joined by underscores, with no space.
+        if text.contains("_"), !text.contains(" ") { return false }
+        return true
     }
 
     /// The first line of a page that looks like a heading: a few words, some letters, not too long.

@@ -23,6 +23,8 @@ public enum PDFText {
     public struct RawDocument: Sendable {
         /// Document information: title.
         public var title: String?
+        /// The first page's text set larger than the rest, if any (see ``largestText(_:text:)``).
+        public var largestText: String?
         /// Document information: author.
         public var author: String?
         /// Creation date, ISO 8601.
@@ -49,6 +51,7 @@ public enum PDFText {
         defer { g_object_unref(UnsafeMutableRawPointer(document)) }
 
         var pages: [RawPage] = []
+        var largest: String?
         let count = Int(poppler_document_get_n_pages(document))
         pages.reserveCapacity(count)
         for i in 0..<count {
@@ -58,15 +61,80 @@ public enum PDFText {
             }
             let text = take(poppler_page_get_text(page)) ?? ""
             let label = take(poppler_page_get_label(page)).flatMap { $0.isEmpty ? nil : $0 }
+            if i == 0 { largest = largestText(page, text: text) }
             g_object_unref(UnsafeMutableRawPointer(page))
             pages.append(RawPage(index: i + 1, label: label, text: text))
         }
         return RawDocument(
             title: clean(take(poppler_document_get_title(document))),
+            largestText: largest,
             author: clean(take(poppler_document_get_author(document))),
             created: date(poppler_document_get_creation_date(document)),
             modified: date(poppler_document_get_modification_date(document)),
             pages: pages)
+    }
+
+    /// The text of a page set in its largest type, when that type stands
+    /// out: what a title page shows as its title, however many lines it
+    /// wraps over. Poppler gives runs of text in one font and size as
+    /// ranges of the page's text; the runs in the largest size (within 10%)
+    /// that hold letters are taken from the first to the last before smaller
+    /// type, their line breaks made spaces. Nothing is returned when they
+    /// hold more than half the letters of a page of text (it has no type
+    /// that stands out), are too long (over 250 characters) or too short
+    /// (under 3 letters) to be a title, or are a numbered section heading.
+    static func largestText(_ page: OpaquePointer, text: String) -> String? {
+        guard let list = poppler_page_get_text_attributes(page) else { return nil }
+        defer { poppler_page_free_text_attributes(list) }
+        let scalars = Array(text.unicodeScalars)
+        struct Run {
+            var size: Double
+            var range: ClosedRange<Int>
+            var letters: Int
+        }
+        var runs: [Run] = []
+        var node: UnsafeMutablePointer<GList>? = list
+        while let current = node {
+            if let data = current.pointee.data {
+                let attributes = data.assumingMemoryBound(to: PopplerTextAttributes.self).pointee
+                let start = max(0, Int(attributes.start_index)), end = min(scalars.count - 1, Int(attributes.end_index))
+                if start <= end {
+                    let letters = scalars[start...end].reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) }
+                    runs.append(Run(size: attributes.font_size, range: start...end, letters: letters))
+                }
+            }
+            node = current.pointee.next
+        }
+        guard let largest = runs.filter({ $0.letters >= 2 }).map(\.size).max() else { return nil }
+        guard let first = runs.firstIndex(where: { $0.letters > 0 && $0.size >= largest * 0.9 }) else { return nil }
+        // On to the last large run before smaller type with more than 3
+        // letters: a logo's small capitals (the "A" of LaTeX) or a footnote
+        // mark inside a title do not end it.
+        var last = first
+        var smaller = 0
+        for i in (first + 1)..<runs.count where runs[i].letters > 0 {
+            if runs[i].size >= largest * 0.9 {
+                last = i
+                smaller = 0
+            } else {
+                smaller += runs[i].letters
+                if smaller > 3 { break }
+            }
+        }
+        let lower = runs[first].range.lowerBound, upper = runs[last].range.upperBound
+        guard lower <= upper else { return nil }
+        // Type that most of a page of text is set in stands out from nothing
+        // (a cover page of a few lines is all title, and may be).
+        let pageLetters = runs.reduce(0) { $0 + $1.letters }
+        let titleLetters = runs[first...last].reduce(0) { $0 + $1.letters }
+        if pageLetters > 150, titleLetters * 2 > pageLetters { return nil }
+        var title = String(String.UnicodeScalarView(scalars[lower...upper]))
+        title = title.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let letters = title.unicodeScalars.filter(\.properties.isAlphabetic).count
+        guard letters >= 3, title.count <= 250 else { return nil }
+        // A numbered heading ("1 Introduction", "2.3 Scope") is a section's, not the document's.
+        if let space = title.firstIndex(of: " "), title[..<space].allSatisfy({ $0.isNumber || $0 == "." }) { return nil }
+        return title
     }
 
     private static func take(_ pointer: UnsafeMutablePointer<gchar>?) -> String? {

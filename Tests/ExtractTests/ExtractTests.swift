@@ -26,6 +26,34 @@ struct PDFExtractionTests {
         #expect(document.pages.allSatisfy { $0.passages.count == 1 })
     }
 
+    @Test("a title wrapped over lines is read whole from the largest type, unless the document information names a real one")
+    func titles() throws {
+        let folder = try PDFFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let body = (1...8).map { "Seizures of rosewood and ivory were reported by customs at \($0) border posts last year." }
+        let cover = PDFFixture.Page(label: nil, lines: ["Illegal Timber Trade in the", "Mekong Region, 2024", "A report by the Secretariat"] + body,
+                                    sizes: [24, 24, 12] + body.map { _ in 11 })
+        func title(_ pages: [PDFFixture.Page], metadata: String?) throws -> String? {
+            let url = folder.appendingPathComponent("\(UUID().uuidString).pdf")
+            PDFFixture.write(pages, to: url, title: metadata)
+            return try DocumentExtractor.extractPDF(path: url.path).title
+        }
+        // No document information: the two lines in the largest type, not the first line alone.
+        #expect(try title([cover], metadata: nil) == "Illegal Timber Trade in the Mekong Region, 2024")
+        // A file name or a placeholder as the title: the page's title instead.
+        for junk in ["final_report_v3", "Microsoft Word - draft.docx", "Untitled", "report.pdf"] {
+            #expect(try title([cover], metadata: junk) == "Illegal Timber Trade in the Mekong Region, 2024", "\(junk)")
+        }
+        // A real title in the document information wins.
+        #expect(try title([cover], metadata: "Timber Trafficking Report") == "Timber Trafficking Report")
+        // A page of text in one size has no title type: its first line that looks like a heading.
+        let plain = PDFFixture.Page(label: nil, lines: ["Annual review of enforcement"] + body)
+        #expect(try title([plain], metadata: nil) == "Annual review of enforcement")
+        // A cover of a few lines in one size is all title.
+        let short = PDFFixture.Page(label: nil, lines: ["Index of", "CITES", "species"], sizes: [30, 30, 30])
+        #expect(try title([short, plain], metadata: nil) == "Index of CITES species")
+    }
+
     @Test("ligatures become letters; a hyphen at a line end is joined, a real compound keeps its hyphen")
     func normalization() throws {
         let folder = try PDFFixture.temporaryFolder()

@@ -9,11 +9,14 @@ public enum PDFFixture {
         public var label: String?
         /// Lines drawn from the top.
         public var lines: [String]
+        /// Each line's font size in points (11 when not given).
+        public var sizes: [Double]
 
         /// Creates a page.
-        public init(label: String?, lines: [String]) {
+        public init(label: String?, lines: [String], sizes: [Double] = []) {
             self.label = label
             self.lines = lines
+            self.sizes = sizes
         }
     }
 
@@ -27,10 +30,12 @@ public enum PDFFixture {
         for page in pages {
             if let label = page.label { cairo_pdf_surface_set_page_label(surface, label) }
             var y = 60.0
-            for line in page.lines {
+            for (i, line) in page.lines.enumerated() {
+                let size = i < page.sizes.count ? page.sizes[i] : 11
+                cairo_set_font_size(cr, size)
                 cairo_move_to(cr, 50, y)
                 cairo_show_text(cr, line)
-                y += 16
+                y += size * 1.45
             }
             cairo_show_page(cr)
         }
