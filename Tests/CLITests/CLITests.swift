@@ -261,10 +261,14 @@ struct IndexCLITests {
         #expect(failed["corpus/library/c-crash-me.pdf"]?.contains("signal 11") == true)
     }
 
-    @Test("the library is read in its subfolders; hidden files and folders and symbolic links are left out")
+    @Test("the library is read in its subfolders, hidden files and folders left out; a linked folder of papers kept elsewhere is read too, without loops")
     func libraryListing() throws {
         let root = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
+        let elsewhere = try temporaryFolder()
+        defer {
+            try? FileManager.default.removeItem(at: root)
+            try? FileManager.default.removeItem(at: elsewhere)
+        }
         #expect(try dossier(["init", root.path]).status == 0)
         let library = root.appendingPathComponent("corpus/library")
         for folder in ["reports/2024", ".cache"] {
@@ -273,12 +277,28 @@ struct IndexCLITests {
         for name in ["top.pdf", "reports/2024/nested.pdf", ".hidden.pdf", ".cache/cached.pdf"] {
             PDFFixture.write([.init(label: nil, lines: ["Document \(name) about ivory"])], to: library.appendingPathComponent(name))
         }
+        // Papers kept elsewhere, with a link inside them back to their own folder.
+        let papers = elsewhere.appendingPathComponent("papers")
+        try FileManager.default.createDirectory(at: papers.appendingPathComponent("2023"), withIntermediateDirectories: true)
+        for name in ["kept.pdf", "2023/older.pdf"] {
+            PDFFixture.write([.init(label: nil, lines: ["Paper \(name) about pangolins"])], to: papers.appendingPathComponent(name))
+        }
+        try FileManager.default.createSymbolicLink(at: papers.appendingPathComponent("2023/all"), withDestinationURL: papers)
+        try FileManager.default.createSymbolicLink(at: library.appendingPathComponent("papers"), withDestinationURL: papers)
+        // A link to a file of the library itself is not a second copy; a broken link is reported.
         try FileManager.default.createSymbolicLink(at: library.appendingPathComponent("link.pdf"), withDestinationURL: library.appendingPathComponent("top.pdf"))
+        try FileManager.default.createSymbolicLink(at: library.appendingPathComponent("gone.pdf"), withDestinationURL: elsewhere.appendingPathComponent("gone.pdf"))
         let result = try dossier(["index", "--json"], in: root)
         #expect(result.status == 0, "\(result.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let extracted = Set((summary["extracted"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String })
-        #expect(extracted == ["corpus/library/top.pdf", "corpus/library/reports/2024/nested.pdf"])
+        #expect(extracted == ["corpus/library/top.pdf", "corpus/library/reports/2024/nested.pdf",
+                              "corpus/library/papers/kept.pdf", "corpus/library/papers/2023/older.pdf"])
+        #expect(result.stderr.contains("corpus/library/gone.pdf: a broken symbolic link"))
+        #expect(result.stderr.contains("corpus/library/papers/2023/all: a symbolic link back into a folder it is in"))
+        // The linked papers are searched like the others.
+        let found = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["search", "pangolins", "--flat", "--json"], in: root).stdout.utf8)) as? [String: Any])
+        #expect(found["total"] as? Int == 2)
     }
 
     @Test("show prints a page's text with its label, and explains what it cannot show")

@@ -14,7 +14,7 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Extract page text and passages from new or changed documents.",
         discussion: """
-            Reads the PDFs and web pages in corpus/files/ (fetched) and corpus/library/ (yours), and the notes,, and extracts those whose \
+            Reads the PDFs and web pages in corpus/files/ (fetched) and corpus/library/ (yours; symbolic links to folders elsewhere are followed), and the notes, and extracts those whose \
             SHA-256 the catalog has not seen: page text in reading order with page labels, normalized, cut \
             into passages. Each document is extracted in a worker process under a time and memory limit, so \
             a broken, encrypted or hostile PDF is reported with its reason and the rest goes on.
@@ -111,7 +111,9 @@ struct IndexCommand: ParsableCommand {
         var candidates: [Candidate] = []
         var found: [(url: URL, path: String, source: String, kind: DocumentKind)] = []
         for (folder, source) in [(workspace.files, "fetched"), (workspace.library, "library")] {
-            for url in Self.files(in: folder) {
+            let (files, warnings) = Self.files(in: folder, followingLinks: source == "library")
+            for (path, problem) in warnings { Terminal.warning("\(workspace.relativePath(of: URL(fileURLWithPath: path))): \(problem)") }
+            for url in files {
                 let path = workspace.relativePath(of: url)
                 let kind = DocumentKind.sniff(path: url.path)
                 guard url.pathExtension.lowercased() == "pdf" || kind != .other else {
@@ -241,13 +243,29 @@ struct IndexCommand: ParsableCommand {
         }
     }
 
-    /// The regular files under `folder`, hidden ones and symbolic links
-    /// left out, sorted by path: read with readdir (the nightly update lists
-    /// every file of the corpus each time, and Foundation's enumerator took
-    /// most of an update with nothing to do).
-    static func files(in folder: URL) -> [URL] {
+    /// The regular files under `folder`, hidden ones left out, sorted by
+    /// path: read with readdir (the nightly update lists every file of the
+    /// corpus each time, and Foundation's enumerator took most of an update
+    /// with nothing to do).
+    ///
+    /// With `followingLinks` (the library, where a user may link a folder
+    /// of papers kept elsewhere), a symbolic link to a file or a folder
+    /// outside `folder` is read as if it were there; one whose target lies
+    /// inside `folder` is left out (the target is listed in its own place),
+    /// a folder already being walked is not entered again (a loop), and a
+    /// broken link is reported in `warnings`. Without it, links are left out.
+    static func files(in folder: URL, followingLinks: Bool = false) -> (files: [URL], warnings: [(path: String, problem: String)]) {
         var result: [String] = []
-        func walk(_ path: String) {
+        var warnings: [(path: String, problem: String)] = []
+        let root = folder.standardizedFileURL.path
+        let realRoot = realPath(root) ?? root
+        struct Node: Hashable {
+            var device: UInt64
+            var inode: UInt64
+        }
+        func node(_ info: stat) -> Node { Node(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) }
+        func inside(_ path: String) -> Bool { path == realRoot || path.hasPrefix(realRoot + "/") }
+        func walk(_ path: String, _ ancestors: Set<Node>) {
             guard let directory = opendir(path) else { return }
             defer { closedir(directory) }
             while let entry = readdir(directory) {
@@ -257,20 +275,49 @@ struct IndexCommand: ParsableCommand {
                 guard !name.hasPrefix(".") else { continue }
                 let child = path + "/" + name
                 var type = Int32(entry.pointee.d_type)
-                if type == Int32(DT_UNKNOWN) {
-                    var info = stat()
+                var info = stat()
+                if type == Int32(DT_UNKNOWN) || (type == Int32(DT_DIR) && followingLinks) {
                     guard lstat(child, &info) == 0 else { continue }
-                    type = (info.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : (info.st_mode & S_IFMT) == S_IFREG ? Int32(DT_REG) : 0
+                    let format = info.st_mode & S_IFMT
+                    type = format == S_IFDIR ? Int32(DT_DIR) : format == S_IFREG ? Int32(DT_REG) : format == S_IFLNK ? Int32(DT_LNK) : 0
+                }
+                if type == Int32(DT_LNK) {
+                    guard followingLinks else { continue }
+                    guard stat(child, &info) == 0, let target = realPath(child) else {
+                        warnings.append((child, "a broken symbolic link; left out"))
+                        continue
+                    }
+                    guard !inside(target) else { continue }
+                    let format = info.st_mode & S_IFMT
+                    type = format == S_IFDIR ? Int32(DT_DIR) : format == S_IFREG ? Int32(DT_REG) : 0
                 }
                 if type == Int32(DT_DIR) {
-                    walk(child)
+                    // Folders are told apart by device and inode only where links are followed.
+                    guard followingLinks else {
+                        walk(child, ancestors)
+                        continue
+                    }
+                    let here = node(info)
+                    guard !ancestors.contains(here) else {
+                        warnings.append((child, "a symbolic link back into a folder it is in; not followed again"))
+                        continue
+                    }
+                    walk(child, ancestors.union([here]))
                 } else if type == Int32(DT_REG) {
                     result.append(child)
                 }
             }
         }
-        walk(folder.standardizedFileURL.path)
-        return result.sorted().map { URL(fileURLWithPath: $0) }
+        var info = stat()
+        walk(root, stat(root, &info) == 0 ? [node(info)] : [])
+        return (result.sorted().map { URL(fileURLWithPath: $0) }, warnings)
+    }
+
+    /// The canonical path of `path`, every link resolved.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// This executable, for starting workers.
