@@ -140,6 +140,8 @@ struct PostingsTests {
             vocabulary.insert(String((0..<length).map { _ in letters[random.below(letters.count)] }))
         }
         vocabulary.formUnion(["é", "éa", "ωμέγα", "zzzz"])
+        // Blocks of terms whose first 8 bytes are all the same: told apart by their whole first terms.
+        vocabulary.formUnion((0..<80).map { "cabcabcabcab\($0)" })
         var writer = SegmentWriter()
         let words = vocabulary.sorted()
         for (i, chunk) in stride(from: 0, to: words.count, by: 7).enumerated() {

@@ -184,14 +184,19 @@ struct TermDictionaryReader {
     func block(for key: UnsafeBufferPointer<UInt8>) -> Int {
         let keyPrefix = Self.prefix(UnsafeRawBufferPointer(key))
         return firstPrefixes.withUnsafeBufferPointer { prefixes in
-            var lo = 0, hi = blocks - 1
-            while lo < hi {
-                let mid = (lo + hi + 1) / 2
-                let first = prefixes[mid]
-                let notAfter = first != keyPrefix ? first < keyPrefix : compareFirst(mid, key) <= 0
-                if notAfter { lo = mid } else { hi = mid - 1 }
+            // The last block whose first 8 bytes are ≤ the key's, by halving
+            // without a branch on the comparison (its outcome differs for
+            // every key: a branch would be mispredicted every other step).
+            var base = 0
+            var n = blocks
+            while n > 1 {
+                let half = n / 2
+                base = prefixes[base + half] <= keyPrefix ? base + half : base
+                n -= half
             }
-            return lo
+            // Blocks whose first terms share those 8 bytes with the key are told apart by their whole first term.
+            while base > 0, prefixes[base] == keyPrefix, compareFirst(base, key) > 0 { base -= 1 }
+            return base
         }
     }
 
