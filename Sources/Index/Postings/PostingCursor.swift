@@ -211,14 +211,14 @@ public final class PostingCursor {
     }
 
     /// Decodes the block at byte `p` holding `count` postings, the first
-    /// after local number `previous`, into `docs`; a short block's
-    /// frequencies go into `tfs` at once, and for a full block the place and
-    /// width of its packed frequencies are returned instead (−1 when decoded).
+    /// after local number `previous`, into `docs`; a varint-coded block's
+    /// frequencies go into `tfs` at once, and for a bit-packed one the place
+    /// and width of its packed frequencies are returned instead (−1 when decoded).
     @inline(__always)
     static func decodeBlock(_ base: UnsafeRawPointer, at p: Int, after previous: Int, count: Int,
                             docs: UnsafeMutablePointer<UInt32>, tfs: UnsafeMutablePointer<UInt32>) -> (tfsAt: Int, width: Int) {
         var p = p
-        if count == PostingsFormat.blockSize {
+        if count >= PostingsFormat.packedMinimum {
             let wd = Int(base.load(fromByteOffset: p, as: UInt8.self))
             let wf = Int(base.load(fromByteOffset: p + 1, as: UInt8.self))
             p += 2
@@ -245,7 +245,7 @@ public final class PostingCursor {
     @inline(__always)
     func ensureTFs() {
         if pendingTFs >= 0 {
-            Self.decodeTFs(base, at: pendingTFs, width: pendingWidth, count: PostingsFormat.blockSize, into: tfs)
+            Self.decodeTFs(base, at: pendingTFs, width: pendingWidth, count: count, into: tfs)
             pendingTFs = -1
         }
     }

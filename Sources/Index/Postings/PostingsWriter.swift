@@ -15,12 +15,13 @@
 ///                    the term's positions,
 ///                  4 × (u16 tf, u16 passage length): the block's frontier
 ///                    (see BlockBounds.swift)
-///   blocks       a full block (128 postings):
+///   blocks       a block of n postings, n = 128 but in the last block, and
+///                n ≥ 8 (``PostingsFormat/packedMinimum``):
 ///                  u8 width wd, u8 width wf,
-///                  128 × (local − previous local − 1) bit-packed at wd
+///                  n × (local − previous local − 1) bit-packed at wd
 ///                    (the first against the previous block's last local, or −1),
-///                  128 × (tf − 1) bit-packed at wf
-///                a short last block: per posting
+///                  n × (tf − 1) bit-packed at wf
+///                a last block of fewer than 8 postings: per posting
 ///                  varint (local − previous local), varint tf
 ///
 /// positions of a term (at its dictionary entry's positions offset):
@@ -41,6 +42,13 @@
 enum PostingsFormat {
     /// Postings per block.
     static let blockSize = 128
+    /// The fewest postings a block is bit-packed with: a shorter last block
+    /// (the whole list of most rare words) is varint-coded, where two bytes
+    /// of widths would cost more than they save. Bit-packed postings decode
+    /// without a branch per value; a varint's length is one, and a list of a
+    /// few dozen postings decoded from varints took longer than it took to
+    /// score.
+    static let packedMinimum = 8
     /// Bytes per skip-table entry.
     static let skipEntrySize = 28
 }
@@ -70,7 +78,8 @@ func encodeTerm(docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt
             let lo = b * size, hi = min(df, lo + size)
             let blockOffset = postings.count - termStart
             let positionsOffset = positionsOut.count - positionsStart
-            if hi - lo == size {
+            if hi - lo >= PostingsFormat.packedMinimum {
+                let n = hi - lo
                 var maxDelta: UInt32 = 0, maxTF: UInt32 = 0
                 for i in lo..<hi {
                     let delta = UInt32(Int64(docs[i]) - previous - 1)
@@ -82,9 +91,9 @@ func encodeTerm(docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt
                 let wd = BitPacking.width(maxDelta), wf = BitPacking.width(maxTF)
                 postings.append(UInt8(wd))
                 postings.append(UInt8(wf))
-                BitPacking.pack(UnsafeBufferPointer(rebasing: scratch[0..<size]), width: wd, into: &postings)
+                BitPacking.pack(UnsafeBufferPointer(rebasing: scratch[0..<n]), width: wd, into: &postings)
                 for i in lo..<hi { scratch[i - lo] = tfs[i] - 1 }
-                BitPacking.pack(UnsafeBufferPointer(rebasing: scratch[0..<size]), width: wf, into: &postings)
+                BitPacking.pack(UnsafeBufferPointer(rebasing: scratch[0..<n]), width: wf, into: &postings)
             } else {
                 for i in lo..<hi {
                     appendVarint(UInt64(Int64(docs[i]) - previous), to: &postings)

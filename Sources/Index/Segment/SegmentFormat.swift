@@ -1,4 +1,4 @@
-/// # Segment file format (version 4)
+/// # Segment file format (version 5)
 ///
 /// A segment is one immutable file, `index/segments/<name>.seg`, holding the
 /// inverted index of a batch of passages. It is written once, fsynced, and
@@ -8,7 +8,7 @@
 /// All fixed-width integers are little-endian; `varint` is LEB128.
 ///
 /// ```text
-/// header      8  magic "DOSSEG04"
+/// header      8  magic "DOSSEG05"
 ///             8  passage count n
 ///             8  token count (sum of the passages' lengths)
 ///             8  term count t
@@ -43,10 +43,11 @@
 /// Version 1 (`DOSSEG01`) had varint postings with positions inline and no
 /// skip data; version 2 (`DOSSEG02`) bounded a block by its largest tf and
 /// shortest passage alone, where version 3 keeps the block's frontier;
-/// version 4 adds each passage's document.
+/// version 4 adds each passage's document; version 5 bit-packs a last
+/// block of 8 to 127 postings, which version 4 varint-coded.
 enum SegmentFormat {
-    static let magic: [UInt8] = Array("DOSSEG04".utf8)
-    static let previousMagics: [[UInt8]] = [Array("DOSSEG01".utf8), Array("DOSSEG02".utf8), Array("DOSSEG03".utf8)]
+    static let magic: [UInt8] = Array("DOSSEG05".utf8)
+    static let previousMagics: [[UInt8]] = ["DOSSEG01", "DOSSEG02", "DOSSEG03", "DOSSEG04"].map { Array($0.utf8) }
     static let headerSize = 104
     static let paddingSize = 8
 }

@@ -78,36 +78,37 @@ public struct FriendlyQuery: Sendable, Equatable {
 
     /// The hints for a query that needs no rewriting, or nil when it may (see `init`).
     static func plainHints(_ text: String) -> [String]? {
-        var hints: [String] = []
-        var inQuote = false
-        // The current word outside quotes: where it starts, its length, and its last three bytes.
-        var start = 0, length = 0
-        var bytes: UInt32 = 0
-        let utf8 = text.utf8
-        func check() {
-            // "or", "and", "not" as lower-case words.
-            let word: UInt32? = length == 2 ? bytes & 0xFFFF : length == 3 ? bytes & 0xFF_FFFF : nil
-            if let word, word == 0x6F72 || word == 0x61_6E64 || word == 0x6E_6F74 {
-                let piece = String(decoding: utf8.dropFirst(start).prefix(length), as: UTF8.self)
-                hints.append("'\(piece)' is searched as a word; write \(piece.uppercased()) for the operator")
+        var copy = text
+        return copy.withUTF8 { utf8 -> [String]? in
+            var hints: [String] = []
+            var inQuote = false
+            // The current word outside quotes: where it starts, its length, and its last three bytes.
+            var start = 0, length = 0
+            var bytes: UInt32 = 0
+            func check() {
+                // "or", "and", "not" as lower-case words.
+                let word: UInt32? = length == 2 ? bytes & 0xFFFF : length == 3 ? bytes & 0xFF_FFFF : nil
+                if let word, word == 0x6F72 || word == 0x61_6E64 || word == 0x6E_6F74 {
+                    let piece = String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<(start + length)]), as: UTF8.self)
+                    hints.append("'\(piece)' is searched as a word; write \(piece.uppercased()) for the operator")
+                }
+                length = 0
+                bytes = 0
             }
-            length = 0
-            bytes = 0
-        }
-        var i = 0
-        for byte in utf8 {
-            if byte == UInt8(ascii: "-") || byte == 0xC2 || (byte >= 0xE1 && byte <= 0xE3) { return nil }
-            if byte == UInt8(ascii: "\"") { inQuote.toggle() }
-            if !inQuote, byte == 0x20 || (0x09...0x0D).contains(byte) {
-                check()
-            } else {
-                if length == 0 { start = i }
-                length += 1
-                bytes = bytes << 8 | UInt32(byte)
+            for i in 0..<utf8.count {
+                let byte = utf8[i]
+                if byte == UInt8(ascii: "-") || byte == 0xC2 || (byte >= 0xE1 && byte <= 0xE3) { return nil }
+                if byte == UInt8(ascii: "\"") { inQuote.toggle() }
+                if !inQuote, byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                    check()
+                } else {
+                    if length == 0 { start = i }
+                    length += 1
+                    bytes = bytes << 8 | UInt32(byte)
+                }
             }
-            i += 1
+            check()
+            return hints
         }
-        check()
-        return hints
     }
 }
