@@ -196,75 +196,97 @@ struct ShortListWalk {
         var i = bounds[0], j = bounds[2]
         let iEnd = bounds[1], jEnd = bounds[3]
         let idf0 = idf[0], idf1 = idf[1]
-        let noDeletions = deleted.isEmpty
-        var matched = 0
-        var cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: averageLength)
-        @inline(__always) func one(_ local: Int, _ idf: Double, _ f: UInt32, _ heap: inout BoundedHeap) {
-            guard noDeletions || !deleted.contains(local) else { return }
-            matched += 1
-            let length = lengths[local]
-            if cutoff.excludes(idf: idf, f: f, length: length) { return }
-            let bm25 = -1.0 * (0.0 + BM25.contribution(idf: idf, f: Double(f), norm: BM25.norm(length: Double(length), averageLength: averageLength)))
-            if heap.admits(bm25) {
-                heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
-                if heap.isFull { cutoff.raise(to: heap.threshold) }
-            }
-        }
+        var offer = Offer(self, lengths, heap)
         while i < iEnd, j < jEnd {
             let x = docs[i], y = docs[j]
             if x < y {
-                one(Int(x), idf0, tfs[i], &heap)
+                offer.single(Int(x), idf0, tfs[i], &heap)
                 i += 1
             } else if y < x {
-                one(Int(y), idf1, tfs[j], &heap)
+                offer.single(Int(y), idf1, tfs[j], &heap)
                 j += 1
             } else {
                 let local = Int(x)
-                if noDeletions || !deleted.contains(local) {
-                    matched += 1
+                if offer.live(local) {
                     let norm = BM25.norm(length: Double(lengths[local]), averageLength: averageLength)
                     var sum = 0.0
                     sum += BM25.contribution(idf: idf0, f: Double(tfs[i]), norm: norm)
                     sum += BM25.contribution(idf: idf1, f: Double(tfs[j]), norm: norm)
-                    let bm25 = -1.0 * sum
-                    if heap.admits(bm25) {
-                        heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
-                        if heap.isFull { cutoff.raise(to: heap.threshold) }
-                    }
+                    offer.scored(local, sum, &heap)
                 }
                 i += 1
                 j += 1
             }
         }
         while i < iEnd {
-            one(Int(docs[i]), idf0, tfs[i], &heap)
+            offer.single(Int(docs[i]), idf0, tfs[i], &heap)
             i += 1
         }
         while j < jEnd {
-            one(Int(docs[j]), idf1, tfs[j], &heap)
+            offer.single(Int(docs[j]), idf1, tfs[j], &heap)
             j += 1
         }
-        return matched
+        return offer.matched
     }
 
     /// One leaf's postings, tested against the threshold once the heap is full.
     func alone(_ i: Int, _ lengths: UnsafeBufferPointer<UInt32>, _ heap: inout BoundedHeap) -> Int {
-        var matched = 0
-        var cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: averageLength)
+        var offer = Offer(self, lengths, heap)
         let idf = self.idf[i]
-        for j in bounds[2 * i]..<bounds[2 * i + 1] {
-            let local = Int(docs[j])
-            if deleted.contains(local) { continue }
+        for j in bounds[2 * i]..<bounds[2 * i + 1] { offer.single(Int(docs[j]), idf, tfs[j], &heap) }
+        return offer.matched
+    }
+
+    /// What a walk does with each passage it meets: counts it unless it is
+    /// deleted, and offers it to the heap, a passage holding one leaf only
+    /// first tested against the k-th best score without a division. (A
+    /// struct, not a closure: a closure capturing the count and the cutoff
+    /// cost two allocations a walk.)
+    struct Offer {
+        let reader: SegmentReader
+        let deleted: Deletions
+        let noDeletions: Bool
+        let lengths: UnsafeBufferPointer<UInt32>
+        let averageLength: Double
+        var cutoff: BM25.Cutoff
+        /// Passages met that are not deleted.
+        var matched = 0
+
+        init(_ walk: ShortListWalk, _ lengths: UnsafeBufferPointer<UInt32>, _ heap: borrowing BoundedHeap) {
+            reader = walk.reader
+            deleted = walk.deleted
+            noDeletions = walk.deleted.isEmpty
+            self.lengths = lengths
+            averageLength = walk.averageLength
+            cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: walk.averageLength)
+        }
+
+        /// Whether the passage counts (is not deleted); counts it.
+        @inline(__always)
+        mutating func live(_ local: Int) -> Bool {
+            guard noDeletions || !deleted.contains(local) else { return false }
             matched += 1
-            let f = tfs[j], length = lengths[local]
-            if cutoff.excludes(idf: idf, f: f, length: length) { continue }
-            let bm25 = -1.0 * BM25.contribution(idf: idf, f: Double(f), norm: BM25.norm(length: Double(length), averageLength: averageLength))
+            return true
+        }
+
+        /// A passage holding one leaf, `f` times.
+        @inline(__always)
+        mutating func single(_ local: Int, _ idf: Double, _ f: UInt32, _ heap: inout BoundedHeap) {
+            guard live(local) else { return }
+            let length = lengths[local]
+            if cutoff.excludes(idf: idf, f: f, length: length) { return }
+            scored(local, 0.0 + BM25.contribution(idf: idf, f: Double(f), norm: BM25.norm(length: Double(length), averageLength: averageLength)), &heap)
+        }
+
+        /// A passage whose score's sum is known.
+        @inline(__always)
+        mutating func scored(_ local: Int, _ sum: Double, _ heap: inout BoundedHeap) {
+            let bm25 = -1.0 * sum
             if heap.admits(bm25) {
                 heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
                 if heap.isFull { cutoff.raise(to: heap.threshold) }
             }
         }
-        return matched
     }
 
     /// The intersection, leapfrogging from leaf to leaf: returns the passages that match.
