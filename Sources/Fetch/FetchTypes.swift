@@ -111,6 +111,9 @@ public struct FetchResult: Sendable, Equatable, Codable {
     public var citationPDFURL: String?
     /// Attempts made.
     public var attempts = 1
+    /// Whether the failure was that a host name did not resolve: what every
+    /// URL meets when the machine is offline.
+    public var unresolved = false
 
     enum CodingKeys: String, CodingKey {
         case url, status, httpStatus, finalURL = "finalUrl", redirects, etag, lastModified, contentType, kind, sha256, size

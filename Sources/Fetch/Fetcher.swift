@@ -109,6 +109,7 @@ public final class Fetcher: Sendable {
             let host = host(current)
             if let problem = await resolver.check(host) {
                 result.error = problem
+                result.unresolved = true
                 return Outcome(result: result)
             }
             await limiter.acquire(host)
@@ -301,6 +302,7 @@ public final class Fetcher: Sendable {
         if lower.contains("dns") || lower.contains("name or service not known") || lower.contains("nodename nor servname")
             || lower.contains("temporary failure in name resolution") || lower.contains("no address") {
             result.error = "cannot resolve \(host(result.finalURL ?? result.url)) (DNS lookup failed; offline?)"
+            result.unresolved = true
             return Outcome(result: result)
         }
         if lower.contains("connection refused") || lower.contains("connectionrefused") {

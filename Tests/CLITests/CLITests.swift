@@ -772,6 +772,43 @@ struct FetchCLITests {
         let bad = try dossier(["attach", server.url("/blocked.pdf"), root.appendingPathComponent("corpus/notes/trade.md").path], in: root)
         #expect(bad.status == 2 && bad.stderr.contains("neither a PDF nor a web page"))
     }
+
+    @Test("offline, when no cited host resolves: update and fetch say so, check nothing and mark no link failed; online again, dead hosts are")
+    func offline() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        // Names under .invalid never resolve (RFC 2606): as every host looks to a machine without network.
+        let note = root.appendingPathComponent("corpus/notes/trade.md")
+        let unreachable = ["https://reports.invalid/a.pdf", "https://data.example.invalid/b.pdf", "https://news.invalid/c"]
+        try Data(unreachable.map { "- <\($0)>" }.joined(separator: "\n").utf8).write(to: note)
+        let env = ["DOSSIER_BACKOFF_MS": "10", "DOSSIER_POLITENESS_MS": "0"]
+        let update = try dossier(["update", "--json"], in: root, environment: env)
+        #expect(update.status == 0, "\(update.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(update.stdout.utf8)) as? [String: Any])
+        #expect((report["urls"] as? [String: Any])?["offline"] as? Bool == true)
+        #expect((report["newly_dead"] as? [Any])?.isEmpty == true)
+        let text = try dossier(["update"], in: root, environment: env)
+        #expect(text.stdout.contains("offline: no host could be resolved"))
+        let fetch = try dossier(["fetch"], in: root, environment: env)
+        #expect(fetch.status == 0 && fetch.stdout.contains("offline: none of the 3 hosts"))
+        #expect(try dossier(["fetch", "--strict"], in: root, environment: env).status == 1)
+        func statuses() throws -> [String: String] {
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["links", "--json"], in: root).stdout.utf8)) as? [[String: Any]])
+            return Dictionary(rows.map { ($0["url"] as? String ?? "", $0["status"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+        }
+        #expect(try statuses().values.allSatisfy { $0 != "failed" }, "no link may be marked failed while offline")
+        // One host that answers: the machine is online, and the hosts that do not resolve are dead.
+        let server = try TestHTTPServer { _ in .respond(status: 200, headers: [("Content-Type", "text/html")], body: Array("<html><body><p>Up.</p></body></html>".utf8)) }
+        defer { server.shutdown() }
+        try Data((unreachable.map { "- <\($0)>" } + ["- <\(server.url("/up"))>"]).joined(separator: "\n").utf8).write(to: note)
+        let online = try dossier(["update", "--json"], in: root, environment: env)
+        let after = try #require(try JSONSerialization.jsonObject(with: Data(online.stdout.utf8)) as? [String: Any])
+        #expect((after["urls"] as? [String: Any])?["offline"] as? Bool == false)
+        let now = try statuses()
+        #expect(unreachable.allSatisfy { now[$0] == "failed" })
+        #expect(now[server.url("/up")] == "fetched")
+    }
 }
 
 @Suite("Search experience")

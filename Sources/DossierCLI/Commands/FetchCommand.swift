@@ -74,6 +74,13 @@ struct FetchCommand: AsyncParsableCommand {
     }
 
     struct Report: Encodable {
+        /// Set when no host could be resolved (the machine is offline):
+        /// nothing was recorded, and no link was marked failed.
+        var offline = false
+        /// Hosts tried, when offline.
+        var unresolvedHosts = 0
+        /// URLs due for a check when the fetch began.
+        var due = 0
         var fetched = 0
         var unchanged = 0
         var failed = 0
@@ -88,13 +95,15 @@ struct FetchCommand: AsyncParsableCommand {
                                           force: force, quiet: json)
         if json {
             try Terminal.printJSON(report)
+        } else if report.offline {
+            print("offline: none of the \(report.unresolvedHosts) hosts the notes cite could be resolved; nothing was fetched, and no link was marked failed")
         } else {
             for result in report.urls { print(Self.line(result)) }
             print("\(report.urls.count) URL\(report.urls.count == 1 ? "" : "s"): \(report.fetched) fetched, \(report.unchanged) unchanged, "
                 + "\(report.failed) failed, \(report.blocked) blocked" + (report.unsupported > 0 ? ", \(report.unsupported) unsupported" : ""))
             if report.fetched > 0 { print("Run `dossier index` to extract and index what was fetched.") }
         }
-        if strict && (report.failed + report.blocked) > 0 { throw ExitCode.failure }
+        if strict && (report.failed + report.blocked > 0 || report.offline) { throw ExitCode.failure }
     }
 
     static func line(_ r: FetchResult) -> String {
@@ -117,6 +126,7 @@ struct FetchCommand: AsyncParsableCommand {
         var report = Report()
         var seen = Set<String>()
         var round = try catalog.urlsToFetch().filter(due)
+        report.due = round.count
         let progress = Progress(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         while !round.isEmpty {
             let requests = round.map { state -> FetchRequest in
@@ -128,6 +138,14 @@ struct FetchCommand: AsyncParsableCommand {
             }
             seen.formUnion(requests.map(\.url))
             let results = await fetcher.fetchAll(requests) { done, total, result in progress.show(done, total, result.url) }
+            // Offline: every URL of two or more hosts failed because no host name resolved. Recording that
+            // would mark every link of the notes failed for a night without network; nothing is recorded.
+            let hosts = Set(results.map { URL(string: $0.url)?.host?.lowercased() ?? $0.url })
+            if report.urls.isEmpty, hosts.count >= 2, results.allSatisfy(\.unresolved) {
+                report.offline = true
+                report.unresolvedHosts = hosts.count
+                break
+            }
             var next: [String] = []
             for result in results {
                 try catalog.recordFetch(FetchRecord(

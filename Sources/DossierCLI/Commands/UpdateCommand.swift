@@ -51,6 +51,8 @@ struct UpdateCommand: AsyncParsableCommand {
     }
 
     struct URLCounts: Codable {
+        /// No host could be resolved: links were not checked, and were left as they were.
+        var offline = false
         var checked = 0
         var fetched = 0
         var unchanged = 0
@@ -98,9 +100,9 @@ struct UpdateCommand: AsyncParsableCommand {
                                                    force: force, quiet: json) { state in
             force || state.checkedAt == nil || state.checkedAt! <= cutoff || state.status == "new"
         }
-        report.urls = URLCounts(checked: fetched.urls.count, fetched: fetched.fetched, unchanged: fetched.unchanged,
+        report.urls = URLCounts(offline: fetched.offline, checked: fetched.urls.count, fetched: fetched.fetched, unchanged: fetched.unchanged,
                                 failed: fetched.failed, blocked: fetched.blocked,
-                                skippedRecent: try catalog.urlsToFetch().count - fetched.urls.count)
+                                skippedRecent: try catalog.urlsToFetch().count - (fetched.offline ? fetched.due : fetched.urls.count))
         let after = try catalog.urlStates()
         for state in after where state.cited {
             guard ["failed", "blocked"].contains(state.status) else { continue }
@@ -166,7 +168,11 @@ struct UpdateCommand: AsyncParsableCommand {
             return
         }
         let u = report.urls, d = report.documents
-        print("links      \(u.checked) checked (\(u.fetched) fetched, \(u.unchanged) unchanged, \(u.failed) failed, \(u.blocked) blocked), \(u.skippedRecent) checked recently")
+        if u.offline {
+            print("links      offline: no host could be resolved; links were not checked and were left as they were")
+        } else {
+            print("links      \(u.checked) checked (\(u.fetched) fetched, \(u.unchanged) unchanged, \(u.failed) failed, \(u.blocked) blocked), \(u.skippedRecent) checked recently")
+        }
         for dead in report.newlyDead { print("  newly dead  \(dead.url): \(dead.error)") }
         for dead in report.deadForRuns { print("  dead, \(dead.runs) run\(dead.runs == 1 ? "" : "s") in a row  \(dead.url): \(dead.error)") }
         for blocked in report.blocked { print("  blocked     \(blocked.url): \(blocked.error)") }
