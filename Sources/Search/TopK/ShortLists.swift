@@ -122,13 +122,6 @@ struct ShortListWalk {
     let idf: UnsafeBufferPointer<Double>
     let averageLength: Double
 
-    /// Offers a passage with its score's sum to the heap.
-    @inline(__always)
-    func offer(_ d: Int, _ sum: Double, _ heap: inout BoundedHeap) {
-        let bm25 = -1.0 * sum
-        if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(d), bm25: bm25)) }
-    }
-
     /// The union, in passage order: returns the passages that match.
     func union(_ heap: inout BoundedHeap) -> Int {
         let lengths = reader.lengths
@@ -140,8 +133,7 @@ struct ShortListWalk {
                 at[i] = bounds[2 * i]
                 if at[i] < bounds[2 * i + 1] { open += 1 }
             }
-            var matched = 0
-            var cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: averageLength)
+            var offer = Offer(self, lengths, heap)
             while open > 0 {
                 // The next passage, and the leaves that hold it.
                 var d = UInt32.max
@@ -157,37 +149,25 @@ struct ShortListWalk {
                     }
                 }
                 let local = Int(d)
-                if deleted.contains(local) {
-                    for i in 0..<m where at[i] < bounds[2 * i + 1] && docs[at[i]] == d {
-                        at[i] += 1
-                        if at[i] == bounds[2 * i + 1] { open -= 1 }
-                    }
-                    continue
-                }
-                matched += 1
-                let length = lengths[local]
-                var sum = 0.0
                 if holders == 1 {
                     let f = tfs[at[only]]
                     at[only] += 1
                     if at[only] == bounds[2 * only + 1] { open -= 1 }
-                    if cutoff.excludes(idf: idf[only], f: f, length: length) { continue }
-                    sum += BM25.contribution(idf: idf[only], f: Double(f), norm: BM25.norm(length: Double(length), averageLength: averageLength))
-                } else {
-                    let norm = BM25.norm(length: Double(length), averageLength: averageLength)
-                    for i in 0..<m where at[i] < bounds[2 * i + 1] && docs[at[i]] == d {
-                        sum += BM25.contribution(idf: idf[i], f: Double(tfs[at[i]]), norm: norm)
-                        at[i] += 1
-                        if at[i] == bounds[2 * i + 1] { open -= 1 }
-                    }
+                    offer.single(local, idf[only], f, &heap)
+                    continue
                 }
-                let bm25 = -1.0 * sum
-                if heap.admits(bm25) {
-                    heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
-                    if heap.isFull { cutoff.raise(to: heap.threshold) }
+                // Several leaves: their contributions summed in query order.
+                let live = offer.live(local)
+                let norm = BM25.norm(length: Double(lengths[local]), averageLength: averageLength)
+                var sum = 0.0
+                for i in 0..<m where at[i] < bounds[2 * i + 1] && docs[at[i]] == d {
+                    if live { sum += BM25.contribution(idf: idf[i], f: Double(tfs[at[i]]), norm: norm) }
+                    at[i] += 1
+                    if at[i] == bounds[2 * i + 1] { open -= 1 }
                 }
+                if live { offer.scored(local, sum, &heap) }
             }
-            return matched
+            return offer.matched
         }
     }
 
@@ -295,7 +275,7 @@ struct ShortListWalk {
         let lengths = reader.lengths
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { at in
             for i in 0..<m { at[i] = bounds[2 * i] }
-            var matched = 0
+            var offer = Offer(self, lengths, heap)
             var target = docs[at[0]]
             var agreed = 0
             var i = 0
@@ -305,7 +285,7 @@ struct ShortListWalk {
                 var j = at[i]
                 while j < end, docs[j] < target { j += 1 }
                 at[i] = j
-                if j == end { return matched }
+                if j == end { return offer.matched }
                 if docs[j] != target {
                     target = docs[j]
                     agreed = 1
@@ -314,16 +294,15 @@ struct ShortListWalk {
                 }
                 if agreed == m {
                     let local = Int(target)
-                    if !deleted.contains(local) {
-                        matched += 1
+                    if offer.live(local) {
                         let norm = BM25.norm(length: Double(lengths[local]), averageLength: averageLength)
                         var sum = 0.0
                         for l in 0..<m { sum += BM25.contribution(idf: idf[l], f: Double(tfs[at[l]]), norm: norm) }
-                        offer(local, sum, &heap)
+                        offer.scored(local, sum, &heap)
                     }
                     // Every leaf moves past it; the next target is leaf i's next passage.
                     for l in 0..<m { at[l] += 1 }
-                    for l in 0..<m where at[l] == bounds[2 * l + 1] { return matched }
+                    for l in 0..<m where at[l] == bounds[2 * l + 1] { return offer.matched }
                     target = docs[at[i]]
                     agreed = 1
                 }
