@@ -1,4 +1,4 @@
-import Search
+@testable import Search
 import Testing
 
 @Suite("Query parser")
@@ -6,6 +6,32 @@ struct QueryParserTests {
     let parser = QueryParser()
 
     func terms(_ node: QueryNode) -> [String] { node.phrases.flatMap { $0.terms.map(\.text) } }
+
+    @Test("plain queries (words, AND, OR) parse to the same tree without the lexer as with it; the rest goes to the full grammar")
+    func plainQueries() throws {
+        let words = ["timber", "ivory", "Trafficking", "año", "việt", "中国", "2024", "x", "ab_cd", "NEAR", "or", "and",
+                     "AND", "OR", "NOT", "e\u{301}le\u{301}phant", "_", "a*", "\"ivory\"", "(x)", "-teak", "^first"]
+        var state: UInt64 = 0xC0FFEE
+        func next(_ bound: Int) -> Int {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        var plain = 0, full = 0
+        for _ in 0..<3000 {
+            let count = 1 + next(6)
+            let text = (0..<count).map { _ in words[next(words.count)] }.joined(separator: [" ", "  ", "\t"][next(3)])
+            let expected = Result { () throws(QuerySyntaxError) in try parser.parseInFull(text) }
+            let got = Result { () throws(QuerySyntaxError) in try parser.parse(text) }
+            switch (expected, got) {
+            case (.success(let a), .success(let b)): #expect(a == b, "\(text)")
+            case (.failure(let a), .failure(let b)): #expect(a == b, "\(text)")
+            default: Issue.record("\(text): \(expected) against \(got)")
+            }
+            if parser.plain(text) != nil { plain += 1 } else { full += 1 }
+        }
+        #expect(plain > 500 && full > 500, "both ways must be taken: \(plain) plain, \(full) in full")
+        #expect(parser.plain("timber OR ivory trade AND seizures") == (try parser.parseInFull("timber OR ivory trade AND seizures")))
+    }
 
     @Test("precedence: implicit AND, then NOT, AND, OR; operators are upper case")
     func precedence() throws {

@@ -28,6 +28,12 @@ public struct QueryParser: Sendable {
 
     /// Parses `text`.
     public func parse(_ text: String) throws(QuerySyntaxError) -> QueryNode {
+        if let node = plain(text) { return node }
+        return try parseInFull(text)
+    }
+
+    /// Parses `text` with the whole grammar.
+    func parseInFull(_ text: String) throws(QuerySyntaxError) -> QueryNode {
         var state = State(tokens: try Lexer(text).tokens(), analyzer: analyzer)
         let node = try state.parseOr()
         if let token = state.peek {
@@ -37,6 +43,64 @@ public struct QueryParser: Sendable {
             throw QuerySyntaxError(message: "unexpected \(token.display)", offset: token.offset)
         }
         return node
+    }
+
+    /// The query most people type, parsed without the lexer's tokens:
+    /// barewords separated by white space, each analyzing to one term, with
+    /// AND or OR between some of them. The tree is the grammar's (implicit
+    /// AND binds tightest, then AND, then OR, each to the left); anything
+    /// else — quotes, parentheses, `*`, `^`, NOT, a word of no term or of
+    /// several, an operator out of place — returns nil for the full parser.
+    func plain(_ text: String) -> QueryNode? {
+        var copy = text
+        return copy.withUTF8 { bytes -> QueryNode? in
+            var phrases = 0
+            var or: QueryNode?, and: QueryNode?, juxtaposed: QueryNode?
+            // Whether the last item was an operator (or nothing yet): a word must come next.
+            var expectingWord = true
+            var i = 0
+            let n = bytes.count
+            while true {
+                while i < n, bytes[i] == 0x20 || (bytes[i] >= 0x09 && bytes[i] <= 0x0D) { i += 1 }
+                if i == n { break }
+                let start = i
+                while i < n, Lexer.isBareword(bytes[i]) { i += 1 }
+                guard i > start, i == n || bytes[i] == 0x20 || (bytes[i] >= 0x09 && bytes[i] <= 0x0D) else { return nil }
+                let word = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                if word.count == 2, word[0] == UInt8(ascii: "O"), word[1] == UInt8(ascii: "R") {
+                    guard !expectingWord, let j = juxtaposed else { return nil }
+                    let group = and.map { QueryNode.and($0, j) } ?? j
+                    or = or.map { .or($0, group) } ?? group
+                    and = nil
+                    juxtaposed = nil
+                    expectingWord = true
+                    continue
+                }
+                if word.count == 3, word[0] == UInt8(ascii: "A"), word[1] == UInt8(ascii: "N"), word[2] == UInt8(ascii: "D") {
+                    guard !expectingWord, let j = juxtaposed else { return nil }
+                    and = and.map { .and($0, j) } ?? j
+                    juxtaposed = nil
+                    expectingWord = true
+                    continue
+                }
+                if word.count == 3, word[0] == UInt8(ascii: "N"), word[1] == UInt8(ascii: "O"), word[2] == UInt8(ascii: "T") { return nil }
+                // One term, or the full parser.
+                var term: QueryTerm?
+                var count = 0
+                analyzer.tokenize(utf8: word) { bytes, _, _ in
+                    count += 1
+                    if count == 1 { term = QueryTerm(String(decoding: bytes, as: UTF8.self)) }
+                }
+                guard count == 1, let term else { return nil }
+                let node = QueryNode.nearset([Phrase(index: phrases, terms: [term])], distance: nil)
+                phrases += 1
+                juxtaposed = juxtaposed.map { .and($0, node) } ?? node
+                expectingWord = false
+            }
+            guard !expectingWord, let j = juxtaposed else { return nil }
+            let group = and.map { QueryNode.and($0, j) } ?? j
+            return or.map { .or($0, group) } ?? group
+        }
     }
 
     enum Kind: Equatable {
