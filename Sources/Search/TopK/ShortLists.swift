@@ -242,7 +242,7 @@ struct ShortListWalk {
         }
 
         /// Whether the passage counts (is not deleted); counts it.
-        @inline(__always)
+        @_transparent
         mutating func live(_ local: Int) -> Bool {
             guard noDeletions || !deleted.contains(local) else { return false }
             matched += 1
@@ -250,7 +250,7 @@ struct ShortListWalk {
         }
 
         /// A passage holding one leaf, `f` times.
-        @inline(__always)
+        @_transparent
         mutating func single(_ local: Int, _ idf: Double, _ f: UInt32, _ heap: inout BoundedHeap) {
             guard live(local) else { return }
             let length = lengths[local]
@@ -259,7 +259,7 @@ struct ShortListWalk {
         }
 
         /// A passage whose score's sum is known.
-        @inline(__always)
+        @_transparent
         mutating func scored(_ local: Int, _ sum: Double, _ heap: inout BoundedHeap) {
             let bm25 = -1.0 * sum
             if heap.admits(bm25) {
