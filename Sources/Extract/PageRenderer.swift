@@ -121,20 +121,17 @@ public struct PreviewRenderer: Sendable {
             var open = [out.fileHandleForReading.fileDescriptor, err.fileHandleForReading.fileDescriptor]
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             while !open.isEmpty {
-                let remaining = deadline.timeIntervalSinceNow
-                if remaining <= 0 {
+                guard let ready = readable(open, until: deadline) else {
+                    guard deadline.timeIntervalSinceNow <= 0 else { break }
                     kill(process.processIdentifier, SIGKILL)
                     process.waitUntilExit()
                     throw ExtractionError.timedOut(seconds: timeout)
                 }
-                var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-                let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000, 1000)) + 1)
-                if ready < 0 && errno != EINTR { break }
-                for f in fds where f.revents != 0 {
-                    let n = chunk.withUnsafeMutableBytes { read(f.fd, $0.baseAddress, $0.count) }
+                for fd in ready {
+                    let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                     if n <= 0 {
-                        open.removeAll { $0 == f.fd }
-                    } else if f.fd == out.fileHandleForReading.fileDescriptor {
+                        open.removeAll { $0 == fd }
+                    } else if fd == out.fileHandleForReading.fileDescriptor {
                         png.append(contentsOf: chunk[0..<n])
                     } else if message.count < 4096 {
                         message.append(contentsOf: chunk[0..<n])

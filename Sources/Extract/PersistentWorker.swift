@@ -135,12 +135,8 @@ final class PersistentWorker {
     /// Fills the buffer until `count` unconsumed bytes or the deadline.
     func fill(_ count: Int, until deadline: Date) -> Bool {
         while buffer.count - consumed < count {
-            let remaining = deadline.timeIntervalSinceNow
-            guard remaining > 0 else { return false }
-            var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, Int32(min(remaining * 1000, 1000)) + 1)
-            if ready < 0 { if errno == EINTR { continue }; return false }
-            if ready == 0 { continue }
+            guard let ready = readable([output], until: deadline) else { return false }
+            if ready.isEmpty { continue }
             let n = chunk.withUnsafeMutableBytes { Glibc.read(output, $0.baseAddress, $0.count) }
             if n <= 0 { return false }  // EOF: the worker died
             if consumed > 0, consumed == buffer.count {
@@ -174,4 +170,18 @@ final class PersistentWorker {
         consumed += count
         return try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<(start + count)])) }
     }
+}
+
+/// Waits until one of `descriptors` can be read: the readable ones (or
+/// that reached their end); none when the wait woke without any (it wakes
+/// at least once a second, and on a signal); nil once `deadline` has
+/// passed, or when poll fails. The read loops of a worker's replies and of
+/// a preview renderer's output share it.
+func readable(_ descriptors: [Int32], until deadline: Date) -> [Int32]? {
+    let remaining = deadline.timeIntervalSinceNow
+    guard remaining > 0 else { return nil }
+    var fds = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+    let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000, 1000)) + 1)
+    if ready < 0 { return errno == EINTR ? [] : nil }
+    return fds.filter { $0.revents != 0 }.map(\.fd)
 }
