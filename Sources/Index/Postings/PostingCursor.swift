@@ -116,8 +116,22 @@ public final class PostingCursor {
     }
 
     @inline(__always)
-    func skip(_ b: Int, _ field: Int) -> Int {
-        Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: postingsStart + b * PostingsFormat.skipEntrySize + field * 4, as: UInt32.self)))
+    func skip(_ b: Int, _ field: Int) -> Int { Self.skip(base, postings: postingsStart, b, field) }
+
+    /// Field `field` of block `b`'s entry in the skip table of the postings at byte `postings`.
+    @inline(__always)
+    static func skip(_ base: UnsafeRawPointer, postings: Int, _ b: Int, _ field: Int) -> Int {
+        Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: postings + b * PostingsFormat.skipEntrySize + field * 4, as: UInt32.self)))
+    }
+
+    /// Decodes block `b` of a list of `blocks` blocks whose postings start
+    /// at byte `postings` (see ``decodeBlock(_:at:after:count:docs:tfs:)``):
+    /// a list of one block has no skip table and starts after −1.
+    @inline(__always)
+    static func decodeBlock(_ base: UnsafeRawPointer, postings: Int, blocks: Int, _ b: Int, count: Int,
+                            docs: UnsafeMutablePointer<UInt32>, tfs: UnsafeMutablePointer<UInt32>) -> (tfsAt: Int, width: Int) {
+        decodeBlock(base, at: blocks > 1 ? postings + skip(base, postings: postings, b, 1) : postings,
+                    after: b == 0 ? -1 : skip(base, postings: postings, b - 1, 0), count: count, docs: docs, tfs: tfs)
     }
 
     /// The last local number in block `b`.
@@ -205,8 +219,7 @@ public final class PostingCursor {
         count = min(size, documentFrequency - b * size)
         // Frequencies of a full block are decoded when first asked for: a
         // seek that passes through the block needs only the local numbers.
-        (pendingTFs, pendingWidth) = Self.decodeBlock(base, at: blockCount > 1 ? postingsStart + skip(b, 1) : postingsStart,
-                                                      after: b == 0 ? -1 : skip(b - 1, 0), count: count, docs: docs, tfs: tfs)
+        (pendingTFs, pendingWidth) = Self.decodeBlock(base, postings: postingsStart, blocks: blockCount, b, count: count, docs: docs, tfs: tfs)
         doc = Int(docs[0])
     }
 

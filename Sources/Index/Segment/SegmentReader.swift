@@ -173,14 +173,10 @@ public final class SegmentReader: @unchecked Sendable {
         let count = entry.documentFrequency
         let size = PostingsFormat.blockSize
         let blocks = (count + size - 1) / size
-        // Only a list of several blocks has a skip table (its blocks' last numbers and offsets).
-        func skip(_ b: Int, _ field: Int) -> Int {
-            Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: entry.postings + b * PostingsFormat.skipEntrySize + field * 4, as: UInt32.self)))
-        }
         for b in 0..<blocks {
             let n = min(size, count - b * size)
-            let (at, width) = PostingCursor.decodeBlock(base, at: blocks > 1 ? entry.postings + skip(b, 1) : entry.postings,
-                                                        after: b == 0 ? -1 : skip(b - 1, 0), count: n, docs: docs + b * size, tfs: tfs + b * size)
+            let (at, width) = PostingCursor.decodeBlock(base, postings: entry.postings, blocks: blocks, b, count: n,
+                                                        docs: docs + b * size, tfs: tfs + b * size)
             if at >= 0 { PostingCursor.decodeTFs(base, at: at, width: width, count: n, into: tfs + b * size) }
         }
     }

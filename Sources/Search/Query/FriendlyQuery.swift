@@ -54,7 +54,7 @@ public struct FriendlyQuery: Sendable, Equatable {
             }
             kept.append(piece)
             if piece == "or" || piece == "and" || piece == "not" {
-                hints.append("'\(piece)' is searched as a word; write \(piece.uppercased()) for the operator")
+                hints.append(Self.operatorHint(String(piece)))
             }
         }
         guard !excluded.isEmpty else {
@@ -76,6 +76,11 @@ public struct FriendlyQuery: Sendable, Equatable {
         self.hints = hints
     }
 
+    /// The hint for a lower-case "or", "and" or "not".
+    static func operatorHint(_ word: String) -> String {
+        "'\(word)' is searched as a word; write \(word.uppercased()) for the operator"
+    }
+
     /// The hints for a query that needs no rewriting, or nil when it may (see `init`).
     static func plainHints(_ text: String) -> [String]? {
         var copy = text
@@ -90,7 +95,7 @@ public struct FriendlyQuery: Sendable, Equatable {
                 let word: UInt32? = length == 2 ? bytes & 0xFFFF : length == 3 ? bytes & 0xFF_FFFF : nil
                 if let word, word == 0x6F72 || word == 0x61_6E64 || word == 0x6E_6F74 {
                     let piece = String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<(start + length)]), as: UTF8.self)
-                    hints.append("'\(piece)' is searched as a word; write \(piece.uppercased()) for the operator")
+                    hints.append(Self.operatorHint(String(piece)))
                 }
                 length = 0
                 bytes = 0

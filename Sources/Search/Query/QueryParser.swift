@@ -61,11 +61,11 @@ public struct QueryParser: Sendable {
             var i = 0
             let n = bytes.count
             while true {
-                while i < n, bytes[i] == 0x20 || (bytes[i] >= 0x09 && bytes[i] <= 0x0D) { i += 1 }
+                while i < n, Lexer.isSpace(bytes[i]) { i += 1 }
                 if i == n { break }
                 let start = i
                 while i < n, Lexer.isBareword(bytes[i]) { i += 1 }
-                guard i > start, i == n || bytes[i] == 0x20 || (bytes[i] >= 0x09 && bytes[i] <= 0x0D) else { return nil }
+                guard i > start, i == n || Lexer.isSpace(bytes[i]) else { return nil }
                 let word = UnsafeBufferPointer(rebasing: bytes[start..<i])
                 if word.count == 2, word[0] == UInt8(ascii: "O"), word[1] == UInt8(ascii: "R") {
                     guard !expectingWord, let j = juxtaposed else { return nil }
@@ -139,6 +139,9 @@ public struct QueryParser: Sendable {
         let text: String
 
         init(_ text: String) { self.text = text }
+
+        /// ASCII white space, which separates tokens.
+        static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
 
         static func isBareword(_ c: UInt8) -> Bool {
             c >= 0x80 || (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c == 0x5F || c == 0x1A

@@ -124,16 +124,15 @@ struct ShortListWalk {
 
     /// The union, in passage order: returns the passages that match.
     func union(_ heap: inout BoundedHeap) -> Int {
-        let lengths = reader.lengths
-        if m == 1 { return alone(0, lengths, &heap) }
-        if m == 2 { return union2(lengths, &heap) }
+        if m == 1 { return alone(0, &heap) }
+        if m == 2 { return union2(&heap) }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { at in
             var open = 0
             for i in 0..<m {
                 at[i] = bounds[2 * i]
                 if at[i] < bounds[2 * i + 1] { open += 1 }
             }
-            var offer = Offer(self, lengths, heap)
+            var offer = Offer(self, heap)
             while open > 0 {
                 // The next passage, and the leaves that hold it.
                 var d = UInt32.max
@@ -158,7 +157,7 @@ struct ShortListWalk {
                 }
                 // Several leaves: their contributions summed in query order.
                 let live = offer.live(local)
-                let norm = BM25.norm(length: Double(lengths[local]), averageLength: averageLength)
+                let norm = live ? BM25.norm(length: Double(offer.lengths[local]), averageLength: averageLength) : 0
                 var sum = 0.0
                 for i in 0..<m where at[i] < bounds[2 * i + 1] && docs[at[i]] == d {
                     if live { sum += BM25.contribution(idf: idf[i], f: Double(tfs[at[i]]), norm: norm) }
@@ -172,11 +171,11 @@ struct ShortListWalk {
     }
 
     /// The union of two leaves, the usual OR, in one tight merge.
-    func union2(_ lengths: UnsafeBufferPointer<UInt32>, _ heap: inout BoundedHeap) -> Int {
+    func union2(_ heap: inout BoundedHeap) -> Int {
         var i = bounds[0], j = bounds[2]
         let iEnd = bounds[1], jEnd = bounds[3]
         let idf0 = idf[0], idf1 = idf[1]
-        var offer = Offer(self, lengths, heap)
+        var offer = Offer(self, heap)
         while i < iEnd, j < jEnd {
             let x = docs[i], y = docs[j]
             if x < y {
@@ -188,7 +187,7 @@ struct ShortListWalk {
             } else {
                 let local = Int(x)
                 if offer.live(local) {
-                    let norm = BM25.norm(length: Double(lengths[local]), averageLength: averageLength)
+                    let norm = BM25.norm(length: Double(offer.lengths[local]), averageLength: averageLength)
                     var sum = 0.0
                     sum += BM25.contribution(idf: idf0, f: Double(tfs[i]), norm: norm)
                     sum += BM25.contribution(idf: idf1, f: Double(tfs[j]), norm: norm)
@@ -210,8 +209,8 @@ struct ShortListWalk {
     }
 
     /// One leaf's postings, tested against the threshold once the heap is full.
-    func alone(_ i: Int, _ lengths: UnsafeBufferPointer<UInt32>, _ heap: inout BoundedHeap) -> Int {
-        var offer = Offer(self, lengths, heap)
+    func alone(_ i: Int, _ heap: inout BoundedHeap) -> Int {
+        var offer = Offer(self, heap)
         let idf = self.idf[i]
         for j in bounds[2 * i]..<bounds[2 * i + 1] { offer.single(Int(docs[j]), idf, tfs[j], &heap) }
         return offer.matched
@@ -232,11 +231,11 @@ struct ShortListWalk {
         /// Passages met that are not deleted.
         var matched = 0
 
-        init(_ walk: ShortListWalk, _ lengths: UnsafeBufferPointer<UInt32>, _ heap: borrowing BoundedHeap) {
+        init(_ walk: ShortListWalk, _ heap: borrowing BoundedHeap) {
             reader = walk.reader
             deleted = walk.deleted
             noDeletions = walk.deleted.isEmpty
-            self.lengths = lengths
+            lengths = walk.reader.lengths
             averageLength = walk.averageLength
             cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: walk.averageLength)
         }
@@ -272,10 +271,9 @@ struct ShortListWalk {
     /// The intersection, leapfrogging from leaf to leaf: returns the passages that match.
     func intersection(_ heap: inout BoundedHeap) -> Int {
         for i in 0..<m where bounds[2 * i] == bounds[2 * i + 1] { return 0 }
-        let lengths = reader.lengths
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { at in
             for i in 0..<m { at[i] = bounds[2 * i] }
-            var offer = Offer(self, lengths, heap)
+            var offer = Offer(self, heap)
             var target = docs[at[0]]
             var agreed = 0
             var i = 0
@@ -295,7 +293,7 @@ struct ShortListWalk {
                 if agreed == m {
                     let local = Int(target)
                     if offer.live(local) {
-                        let norm = BM25.norm(length: Double(lengths[local]), averageLength: averageLength)
+                        let norm = BM25.norm(length: Double(offer.lengths[local]), averageLength: averageLength)
                         var sum = 0.0
                         for l in 0..<m { sum += BM25.contribution(idf: idf[l], f: Double(tfs[at[l]]), norm: norm) }
                         offer.scored(local, sum, &heap)
