@@ -1,3 +1,5 @@
+import DossierCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -69,7 +71,7 @@ struct BatchIO {
                 finished = true
                 return
             }
-            guard errno == EINTR else { throw SystemError("cannot read standard input", errno) }
+            guard errno == EINTR else { throw DossierError.io(path: "standard input", reason: String(cString: strerror(errno))) }
         }
     }
 
@@ -87,7 +89,7 @@ struct BatchIO {
             if n >= 0 {
                 done += n
             } else if errno != EINTR {
-                throw SystemError("cannot write standard output", errno)
+                throw DossierError.io(path: "standard output", reason: String(cString: strerror(errno)))
             }
         }
         output.removeAll(keepingCapacity: true)
@@ -96,13 +98,4 @@ struct BatchIO {
 
 private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
     write(fd, bytes, count)
-}
-
-/// A failed system call, as one line.
-struct SystemError: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ what: String, _ code: Int32) {
-        description = "\(what): \(String(cString: strerror(code)))"
-    }
 }
