@@ -170,42 +170,62 @@ struct ShortListWalk {
         }
     }
 
-    /// The union of two leaves, the usual OR, in one tight merge.
+    /// The union of two leaves, the usual OR, in three passes rather than
+    /// one merge. First the passages both hold, found by a merge whose steps
+    /// are selects, not branches (which list is behind differs at every
+    /// step, and a branch on it was mispredicted at every other posting);
+    /// they are scored first, as they usually score best. Then each list's
+    /// other passages, the rarer word's first (its idf is the larger), each
+    /// tested against the k-th best score: by then the threshold is high,
+    /// and the test's branch is predictable. The heap keeps the same best k
+    /// whatever order it is offered passages in (ties go to the lower id).
     func union2(_ heap: inout BoundedHeap) -> Int {
-        var i = bounds[0], j = bounds[2]
-        let iEnd = bounds[1], jEnd = bounds[3]
-        let idf0 = idf[0], idf1 = idf[1]
-        var offer = Offer(self, heap)
-        while i < iEnd, j < jEnd {
-            let x = docs[i], y = docs[j]
-            if x < y {
-                offer.single(Int(x), idf0, tfs[i], &heap)
-                i += 1
-            } else if y < x {
-                offer.single(Int(y), idf1, tfs[j], &heap)
-                j += 1
-            } else {
-                let local = Int(x)
-                if offer.live(local) {
-                    let norm = BM25.norm(length: Double(offer.lengths[local]), averageLength: averageLength)
-                    var sum = 0.0
-                    sum += BM25.contribution(idf: idf0, f: Double(tfs[i]), norm: norm)
-                    sum += BM25.contribution(idf: idf1, f: Double(tfs[j]), norm: norm)
-                    offer.scored(local, sum, &heap)
-                }
-                i += 1
-                j += 1
+        let aStart = bounds[0], aEnd = bounds[1], bStart = bounds[2], bEnd = bounds[3]
+        let both = min(aEnd - aStart, bEnd - bStart)
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * both + 2) { common in
+            // Pass 1: common[2c], common[2c + 1] are where the c-th shared passage stands in each list.
+            let shared = common.baseAddress!
+            var i = aStart, j = bStart, n = 0
+            while i < aEnd, j < bEnd {
+                let x = docs[i], y = docs[j]
+                shared[2 * n] = i
+                shared[2 * n + 1] = j
+                n &+= x == y ? 1 : 0
+                i &+= x <= y ? 1 : 0
+                j &+= y <= x ? 1 : 0
             }
+            var offer = Offer(self, heap)
+            let idf0 = idf[0], idf1 = idf[1]
+            for c in 0..<n {
+                let i = shared[2 * c], j = shared[2 * c + 1]
+                let local = Int(docs[i])
+                guard offer.live(local) else { continue }
+                let norm = BM25.norm(length: Double(offer.lengths[local]), averageLength: averageLength)
+                var sum = 0.0
+                sum += BM25.contribution(idf: idf0, f: Double(tfs[i]), norm: norm)
+                sum += BM25.contribution(idf: idf1, f: Double(tfs[j]), norm: norm)
+                offer.scored(local, sum, &heap)
+            }
+            // Passes 2 and 3: each list's passages between the shared ones.
+            let first = idf0 >= idf1 ? 0 : 1
+            singles(first, shared: shared, n, &offer, &heap)
+            singles(1 - first, shared: shared, n, &offer, &heap)
+            return offer.matched
         }
-        while i < iEnd {
-            offer.single(Int(docs[i]), idf0, tfs[i], &heap)
-            i += 1
+    }
+
+    /// Leaf `side`'s passages (of two) other than the `n` both hold, whose
+    /// places in the leaves are `shared[2c + side]`.
+    @inline(__always)
+    func singles(_ side: Int, shared: UnsafeMutablePointer<Int>, _ n: Int, _ offer: inout Offer, _ heap: inout BoundedHeap) {
+        let idf = self.idf[side]
+        var from = bounds[2 * side]
+        for c in 0..<n {
+            let to = shared[2 * c + side]
+            for x in from..<to { offer.single(Int(docs[x]), idf, tfs[x], &heap) }
+            from = to + 1
         }
-        while j < jEnd {
-            offer.single(Int(docs[j]), idf1, tfs[j], &heap)
-            j += 1
-        }
-        return offer.matched
+        for x in from..<bounds[2 * side + 1] { offer.single(Int(docs[x]), idf, tfs[x], &heap) }
     }
 
     /// One leaf's postings, tested against the threshold once the heap is full.
