@@ -50,10 +50,13 @@ public struct Searcher: Sendable {
     /// Whether `top` may read short lists whole (``shortListTop(_:and:k:)``);
     /// the tests turn it off to check the other strategies on the same queries.
     var readsShortLists = true
+    /// The snapshot's per-length parts of BM25.
+    let lengthTable: BM25.LengthTable
 
     /// A searcher over `snapshot`.
     public init(snapshot: IndexSnapshot) {
         self.snapshot = snapshot
+        lengthTable = BM25.LengthTable(averageLength: Double(snapshot.tokenCount) / Double(snapshot.passageCount))
     }
 
     /// Every matching passage, ranked (bm25 ascending, then passage id).

@@ -11,7 +11,10 @@ import Index
 /// once k hits are kept a passage holding one of the words only is first
 /// tested against the k-th best score without a division (``BM25/Cutoff``),
 /// so most are passed over unscored. No cursor, window or block bound is set
-/// up.
+/// up. The OR of two words, the usual OR, goes further
+/// (``ShortListWalk/union2(_:)``): its matches are scored without a branch
+/// into ``Candidates``, and only those that may be among the best k reach
+/// the heap.
 ///
 /// Where this pays was measured (docs/BENCHMARKS.md, 32,108 passages): an OR
 /// must count every match anyway, and a plain merge of whole lists beat the
@@ -94,12 +97,11 @@ extension Searcher {
                         }
                         let limit = min(k, and ? fewest : most)
                         var heap = BoundedHeap(capacity: limit)
-                        let average = Double(snapshot.tokenCount) / Double(snapshot.passageCount)
                         var total = 0
                         for s in segments.indices {
                             let walk = ShortListWalk(reader: segments[s], deleted: snapshot.deleted[s], m: m,
                                                      docs: docs, tfs: tfs, bounds: bounds.baseAddress! + 2 * s * m,
-                                                     idf: UnsafeBufferPointer(idf), averageLength: average)
+                                                     idf: UnsafeBufferPointer(idf), table: lengthTable)
                             total += and ? walk.intersection(&heap) : walk.union(&heap)
                         }
                         return SearchResult(total: total, hits: heap.sorted())
@@ -120,7 +122,7 @@ struct ShortListWalk {
     /// Per leaf, its start and end in docs and tfs.
     let bounds: UnsafeMutablePointer<Int>
     let idf: UnsafeBufferPointer<Double>
-    let averageLength: Double
+    let table: BM25.LengthTable
 
     /// The union, in passage order: returns the passages that match.
     func union(_ heap: inout BoundedHeap) -> Int {
@@ -157,7 +159,7 @@ struct ShortListWalk {
                 }
                 // Several leaves: their contributions summed in query order.
                 let live = offer.live(local)
-                let norm = live ? BM25.norm(length: Double(offer.lengths[local]), averageLength: averageLength) : 0
+                let norm = live ? table.norm(offer.lengths[local]) : 0
                 var sum = 0.0
                 for i in 0..<m where at[i] < bounds[2 * i + 1] && docs[at[i]] == d {
                     if live { sum += BM25.contribution(idf: idf[i], f: Double(tfs[at[i]]), norm: norm) }
@@ -170,62 +172,123 @@ struct ShortListWalk {
         }
     }
 
-    /// The union of two leaves, the usual OR, in three passes rather than
-    /// one merge. First the passages both hold, found by a merge whose steps
-    /// are selects, not branches (which list is behind differs at every
-    /// step, and a branch on it was mispredicted at every other posting);
-    /// they are scored first, as they usually score best. Then each list's
-    /// other passages, the rarer word's first (its idf is the larger), each
-    /// tested against the k-th best score: by then the threshold is high,
-    /// and the test's branch is predictable. The heap keeps the same best k
-    /// whatever order it is offered passages in (ties go to the lower id).
+    /// The union of two leaves, the usual OR. The passages both hold
+    /// (``sharedPassages(_:)``) are scored first, then each list's others,
+    /// the rarer word's first, all into ``Candidates``, which hands the heap
+    /// only those that can be among the best k. By the time the commoner
+    /// word's turn comes, the k best so far often lie above anything a word
+    /// of its idf can score, and its list is only counted.
     func union2(_ heap: inout BoundedHeap) -> Int {
         let aStart = bounds[0], aEnd = bounds[1], bStart = bounds[2], bEnd = bounds[3]
         let both = min(aEnd - aStart, bEnd - bStart)
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * both + 2) { common in
-            // Pass 1: common[2c], common[2c + 1] are where the c-th shared passage stands in each list.
+            // common[2c], common[2c + 1]: where the c-th shared passage stands in each list.
             let shared = common.baseAddress!
-            var i = aStart, j = bStart, n = 0
-            while i < aEnd, j < bEnd {
-                let x = docs[i], y = docs[j]
-                shared[2 * n] = i
-                shared[2 * n + 1] = j
-                n &+= x == y ? 1 : 0
-                i &+= x <= y ? 1 : 0
-                j &+= y <= x ? 1 : 0
-            }
-            var offer = Offer(self, heap)
+            let n = sharedPassages(shared)
             let idf0 = idf[0], idf1 = idf[1]
-            for c in 0..<n {
-                let i = shared[2 * c], j = shared[2 * c + 1]
-                let local = Int(docs[i])
-                guard offer.live(local) else { continue }
-                let norm = BM25.norm(length: Double(offer.lengths[local]), averageLength: averageLength)
-                var sum = 0.0
-                sum += BM25.contribution(idf: idf0, f: Double(tfs[i]), norm: norm)
-                sum += BM25.contribution(idf: idf1, f: Double(tfs[j]), norm: norm)
-                offer.scored(local, sum, &heap)
+            let lengths = reader.lengths
+            let noDeletions = deleted.isEmpty
+            return Candidates.collect(capacity: aEnd - aStart + bEnd - bStart - n, bound: (idf0 + idf1) * (BM25.k1 + 1.0),
+                                      averageLength: table.averageLength, into: &heap, reader) { candidates in
+                for c in 0..<n {
+                    let i = shared[2 * c], j = shared[2 * c + 1]
+                    let local = Int(docs[i])
+                    guard noDeletions || !deleted.contains(local) else { continue }
+                    let norm = table.norm(lengths[local])
+                    var sum = 0.0
+                    sum += BM25.contribution(idf: idf0, f: Double(tfs[i]), norm: norm)
+                    sum += BM25.contribution(idf: idf1, f: Double(tfs[j]), norm: norm)
+                    candidates.matched += 1
+                    candidates.add(local, sum)
+                }
+                // Each list's passages between the shared ones, the rarer word's
+                // (of the larger idf) first: the commoner word's passages may
+                // then all fall below the slice holding the k-th best.
+                let rarer = idf0 >= idf1 ? 0 : 1
+                for step in 0..<2 {
+                    let side = step == 0 ? rarer : 1 - rarer
+                    let idf = side == 0 ? idf0 : idf1
+                    let start = bounds[2 * side], end = bounds[2 * side + 1]
+                    if step == 1 {
+                        if noDeletions, candidates.excludesAll(idf, tfs + start, docs + start, end - start, lengths) {
+                            candidates.matched += end - start - n
+                            break
+                        }
+                        // A long list is tested against the floor, passage by passage.
+                        if end - start > Candidates.floorInterval { candidates.raiseFloor() }
+                    }
+                    var from = start
+                    for c in 0...n {
+                        let to = c < n ? shared[2 * c + side] : end
+                        for x in from..<to {
+                            let local = Int(docs[x])
+                            guard noDeletions || !deleted.contains(local) else { continue }
+                            candidates.single(local, idf, tfs[x], lengths[local], table)
+                        }
+                        from = to + 1
+                    }
+                }
             }
-            // Passes 2 and 3: each list's passages between the shared ones.
-            let first = idf0 >= idf1 ? 0 : 1
-            singles(first, shared: shared, n, &offer, &heap)
-            singles(1 - first, shared: shared, n, &offer, &heap)
-            return offer.matched
         }
     }
 
-    /// Leaf `side`'s passages (of two) other than the `n` both hold, whose
-    /// places in the leaves are `shared[2c + side]`.
-    @inline(__always)
-    func singles(_ side: Int, shared: UnsafeMutablePointer<Int>, _ n: Int, _ offer: inout Offer, _ heap: inout BoundedHeap) {
-        let idf = self.idf[side]
-        var from = bounds[2 * side]
-        for c in 0..<n {
-            let to = shared[2 * c + side]
-            for x in from..<to { offer.single(Int(docs[x]), idf, tfs[x], &heap) }
-            from = to + 1
+    /// Finds the passages both leaves of a two-leaf union hold, writing where
+    /// the c-th stands in each list to `shared[2c]` and `shared[2c + 1]`;
+    /// returns how many there are. Lists of like lengths are merged by
+    /// steps that are selects, not branches (which list is behind differs
+    /// at every step, and a branch on it was mispredicted at every other
+    /// posting). When one list is much the shorter, each of its passages is
+    /// sought in the other by galloping: the merge's steps depend on each
+    /// other through their loads, and walking a long list that way cost
+    /// more than the searches.
+    @inline(never)
+    func sharedPassages(_ shared: UnsafeMutablePointer<Int>) -> Int {
+        let aStart = bounds[0], aEnd = bounds[1], bStart = bounds[2], bEnd = bounds[3]
+        let aCount = aEnd - aStart, bCount = bEnd - bStart
+        var n = 0
+        if aCount * 32 < bCount || bCount * 32 < aCount {
+            let short = aCount < bCount ? 0 : 1
+            let (sStart, sEnd) = (bounds[2 * short], bounds[2 * short + 1])
+            let lEnd = bounds[3 - 2 * short]
+            var j = bounds[2 - 2 * short]
+            for i in sStart..<sEnd {
+                let target = docs[i]
+                // Every posting before lo is below target; from j, steps of 1, 2, 4, ...
+                var lo = j, hi = j, step = 1
+                while hi < lEnd, docs[hi] < target {
+                    lo = hi + 1
+                    hi = lo + step
+                    step &*= 2
+                }
+                // The first posting ≥ target in [lo, hi), by halving with selects.
+                var length = min(hi, lEnd) - lo
+                while length > 0 {
+                    let half = length >> 1
+                    let below = docs[lo + half] < target
+                    lo = below ? lo + half + 1 : lo
+                    length = below ? length - half - 1 : half
+                }
+                j = lo
+                if j == lEnd { break }
+                if docs[j] == target {
+                    shared[2 * n + short] = i
+                    shared[2 * n + 1 - short] = j
+                    n += 1
+                    j += 1
+                }
+            }
+            return n
         }
-        for x in from..<bounds[2 * side + 1] { offer.single(Int(docs[x]), idf, tfs[x], &heap) }
+        var i = aStart, j = bStart
+        while i < aEnd, j < bEnd {
+            let x = docs[i], y = docs[j]
+            shared[2 * n] = i
+            shared[2 * n + 1] = j
+            n &+= x == y ? 1 : 0
+            i &+= x <= y ? 1 : 0
+            j &+= y <= x ? 1 : 0
+        }
+        return n
     }
 
     /// One leaf's postings, tested against the threshold once the heap is full.
@@ -246,7 +309,7 @@ struct ShortListWalk {
         let deleted: Deletions
         let noDeletions: Bool
         let lengths: UnsafeBufferPointer<UInt32>
-        let averageLength: Double
+        let table: BM25.LengthTable
         var cutoff: BM25.Cutoff
         /// Passages met that are not deleted.
         var matched = 0
@@ -256,8 +319,8 @@ struct ShortListWalk {
             deleted = walk.deleted
             noDeletions = walk.deleted.isEmpty
             lengths = walk.reader.lengths
-            averageLength = walk.averageLength
-            cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: walk.averageLength)
+            table = walk.table
+            cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: walk.table.averageLength)
         }
 
         /// Whether the passage counts (is not deleted); counts it.
@@ -274,7 +337,7 @@ struct ShortListWalk {
             guard live(local) else { return }
             let length = lengths[local]
             if cutoff.excludes(idf: idf, f: f, length: length) { return }
-            scored(local, 0.0 + BM25.contribution(idf: idf, f: Double(f), norm: BM25.norm(length: Double(length), averageLength: averageLength)), &heap)
+            scored(local, 0.0 + table.contribution(idf: idf, f: f, length: length), &heap)
         }
 
         /// A passage whose score's sum is known.
@@ -313,7 +376,7 @@ struct ShortListWalk {
                 if agreed == m {
                     let local = Int(target)
                     if offer.live(local) {
-                        let norm = BM25.norm(length: Double(offer.lengths[local]), averageLength: averageLength)
+                        let norm = table.norm(offer.lengths[local])
                         var sum = 0.0
                         for l in 0..<m { sum += BM25.contribution(idf: idf[l], f: Double(tfs[at[l]]), norm: norm) }
                         offer.scored(local, sum, &heap)
@@ -326,6 +389,157 @@ struct ShortListWalk {
                 }
                 i = (i + 1) % m
             }
+        }
+    }
+}
+
+/// Every match of a walk, scored, before any reaches the heap.
+///
+/// Offering each match to the heap as it comes costs a comparison whose
+/// outcome is random until the heap holds good hits (a mispredicted branch
+/// at every other passage) and an insertion for each passage better than
+/// the k-th seen so far, about k · ln(n / k) of them. Here matches are
+/// scored and counted in a histogram of ``buckets`` equal slices of
+/// [0, bound), where every score lies. The lowest slice b such that slices
+/// b and above hold at least k passages settles the matter: a passage in a
+/// lower slice scores below k others (a slice is monotone in the score), so
+/// only the passages in slice b and above, k and a few more, are offered to
+/// the heap, at the end. Which hits the heap keeps does not depend on the
+/// order it is offered them.
+///
+/// On a long list, scoring every match would cost a division each. Every
+/// ``floorInterval`` passages kept, the slice holding the k-th best so far
+/// becomes a floor: a passage holding one leaf is first tested against its
+/// lower edge without a division (``BM25/Cutoff``), and most are then only
+/// counted.
+struct Candidates: ~Copyable {
+    /// Slices of the histogram: ``slicesPerOctave`` per octave (each a
+    /// few percent of the scores in it), over the eight octaves below the bound.
+    static let buckets = 256
+    /// log2 of the slices per octave: the bits of the mantissa a slice keeps.
+    static let sliceBits = 5
+    /// Passages kept between two raises of the floor.
+    static let floorInterval = 256
+    let scores: UnsafeMutablePointer<Double>
+    let locals: UnsafeMutablePointer<UInt32>
+    let histogram: UnsafeMutablePointer<Int32>
+    /// The slice of a score is the top bits of its IEEE 754 pattern (which
+    /// orders positive doubles as their values), less this.
+    let base: Int
+    /// How many hits the heap keeps.
+    let k: Int
+    /// Passages kept.
+    private(set) var count = 0
+    /// Passages that match (kept or not).
+    var matched = 0
+    /// The slice below which no passage can be among the best k.
+    private var floor = 0
+    /// Below the floor's lower edge.
+    private var cutoff: BM25.Cutoff
+
+    /// Calls `body` with room for `capacity` passages whose scores (sums of
+    /// contributions, −bm25) lie below `bound`, offers the heap those that
+    /// may be among its best, and returns the passages that matched.
+    static func collect(capacity: Int, bound: Double, averageLength: Double, into heap: inout BoundedHeap, _ reader: SegmentReader,
+                        _ body: (inout Candidates) -> Void) -> Int {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, capacity)) { scores in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(1, capacity)) { locals in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: buckets) { histogram in
+                    histogram.initialize(repeating: 0)
+                    var candidates = Candidates(scores: scores.baseAddress!, locals: locals.baseAddress!,
+                                                histogram: histogram.baseAddress!, base: Int(bound.bitPattern >> UInt64(52 - sliceBits)) - (buckets - 1),
+                                                k: heap.capacity, averageLength: averageLength)
+                    body(&candidates)
+                    candidates.offer(to: &heap, reader)
+                    return candidates.matched
+                }
+            }
+        }
+    }
+
+    private init(scores: UnsafeMutablePointer<Double>, locals: UnsafeMutablePointer<UInt32>, histogram: UnsafeMutablePointer<Int32>,
+                 base: Int, k: Int, averageLength: Double) {
+        self.scores = scores
+        self.locals = locals
+        self.histogram = histogram
+        self.base = base
+        self.k = k
+        cutoff = BM25.Cutoff(threshold: -.infinity, averageLength: averageLength)
+    }
+
+    /// The slice of `score`: monotone in it, below ``buckets``.
+    @inline(__always)
+    func bucket(_ score: Double) -> Int {
+        min(Self.buckets - 1, max(0, Int(score.bitPattern >> UInt64(52 - Self.sliceBits)) - base))
+    }
+
+    /// Keeps a passage and its score (−bm25); the caller counts it in ``matched``.
+    @inline(__always)
+    mutating func add(_ local: Int, _ score: Double) {
+        scores[count] = score
+        locals[count] = UInt32(truncatingIfNeeded: local)
+        histogram[bucket(score)] &+= 1
+        count &+= 1
+        if count & (Self.floorInterval - 1) == 0 { raiseFloor() }
+    }
+
+    /// Counts a passage holding one leaf, `f` times, in `length` tokens, and
+    /// keeps it unless it falls below the floor.
+    @inline(__always)
+    mutating func single(_ local: Int, _ idf: Double, _ f: UInt32, _ length: UInt32, _ table: BM25.LengthTable) {
+        matched &+= 1
+        if cutoff.excludes(idf: idf, f: f, length: length) { return }
+        add(local, 0.0 + BM25.contribution(idf: idf, f: Double(f), norm: table.norm(length)))
+    }
+
+    /// The lowest slice whose slices and those above hold k passages (0 if none does).
+    private func lowestHoldingK() -> Int {
+        var held = 0
+        var b = Self.buckets - 1
+        while b > 0 {
+            held += Int(histogram[b])
+            if held >= k { return b }
+            b -= 1
+        }
+        return 0
+    }
+
+    /// Whether no passage of a list (`count` postings at `docs` and `tfs`) of
+    /// a leaf of inverse document frequency `idf` can reach the slice that
+    /// holds the k-th best kept so far: the list's corner, its largest
+    /// frequency in its shortest passage, falls below the slice.
+    func excludesAll(_ idf: Double, _ tfs: UnsafePointer<UInt32>, _ docs: UnsafePointer<UInt32>, _ count: Int,
+                     _ lengths: UnsafeBufferPointer<UInt32>) -> Bool {
+        guard self.count >= k else { return false }
+        let b = lowestHoldingK()
+        guard b > 0 else { return false }
+        var tf: UInt32 = 0, length = UInt32.max
+        for x in 0..<count {
+            tf = max(tf, tfs[x])
+            length = min(length, lengths[Int(docs[x])])
+        }
+        var cutoff = self.cutoff
+        cutoff.raise(to: edge(b))
+        return cutoff.excludes(idf: idf, f: tf, length: length)
+    }
+
+    /// The least score in slice `b` (> 0): any score below it falls in a lower slice.
+    private func edge(_ b: Int) -> Double { Double(bitPattern: UInt64(b + base) << UInt64(52 - Self.sliceBits)) }
+
+    /// Raises the floor to the slice that holds the k-th best kept so far.
+    mutating func raiseFloor() {
+        let b = lowestHoldingK()
+        guard b > floor else { return }
+        floor = b
+        cutoff.raise(to: edge(b))
+    }
+
+    /// Offers the heap the passages in the slices that hold its best.
+    private func offer(to heap: inout BoundedHeap, _ reader: SegmentReader) {
+        let lowest = count > k ? lowestHoldingK() : 0
+        for i in 0..<count where bucket(scores[i]) >= lowest {
+            let bm25 = -1.0 * scores[i]
+            if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(Int(locals[i])), bm25: bm25)) }
         }
     }
 }
