@@ -118,7 +118,7 @@ public struct Searcher: Sendable {
     func phraseHits(_ phrase: Phrase, _ doclists: [QueryTerm: Execution.Doclist]) -> Int {
         // A lone term (or prefix) matches exactly the rows of its doclist.
         if phrase.terms.count == 1, !phrase.first, let list = doclists[phrase.terms[0]] { return list.rows.count }
-        let single = Execution(.nearset([Phrase(index: 0, terms: phrase.terms, first: phrase.first)], distance: nil)) { doclists[$0] ?? doclist($0) }
+        let single = Execution(.nearset(.one(Phrase(index: 0, terms: phrase.terms, first: phrase.first)), distance: nil)) { doclists[$0] ?? doclist($0) }
         var count = 0
         single.run { _, _ in count += 1 }
         return count

@@ -92,7 +92,7 @@ public struct QueryParser: Sendable {
                     if count == 1 { term = QueryTerm(String(decoding: bytes, as: UTF8.self)) }
                 }
                 guard count == 1, let term else { return nil }
-                let node = QueryNode.nearset([Phrase(index: phrases, terms: [term])], distance: nil)
+                let node = QueryNode.nearset(.one(Phrase(index: phrases, terms: .one(term))), distance: nil)
                 phrases += 1
                 juxtaposed = juxtaposed.map { .and($0, node) } ?? node
                 expectingWord = false
@@ -350,11 +350,11 @@ public struct QueryParser: Sendable {
             }
             guard !terms.isEmpty else { return nil }
             defer { phraseCount += 1 }
-            return Phrase(index: phraseCount, terms: terms, first: first)
+            return Phrase(index: phraseCount, terms: Few(terms), first: first)
         }
 
         static func nearset(_ phrases: [Phrase], distance: Int?) -> QueryNode {
-            phrases.isEmpty ? .empty : .nearset(phrases, distance: distance)
+            phrases.isEmpty ? .empty : .nearset(Few(phrases), distance: distance)
         }
 
         // FTS5's treatment of nodes that match nothing.
