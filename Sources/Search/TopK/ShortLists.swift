@@ -113,7 +113,7 @@ extension Searcher {
 }
 
 /// One segment's short lists, walked for ``Searcher/shortListTop(_:and:k:)``.
-struct ShortListWalk {
+struct ShortListWalk: ~Copyable {
     let reader: SegmentReader
     let deleted: Deletions
     let m: Int
@@ -314,7 +314,7 @@ struct ShortListWalk {
         /// Passages met that are not deleted.
         var matched = 0
 
-        init(_ walk: ShortListWalk, _ heap: borrowing BoundedHeap) {
+        init(_ walk: borrowing ShortListWalk, _ heap: borrowing BoundedHeap) {
             reader = walk.reader
             deleted = walk.deleted
             noDeletions = walk.deleted.isEmpty
