@@ -188,8 +188,10 @@ struct ShortListWalk: ~Copyable {
             let idf0 = idf[0], idf1 = idf[1]
             let lengths = reader.lengths
             let noDeletions = deleted.isEmpty
-            return Candidates.collect(capacity: aEnd - aStart + bEnd - bStart - n, bound: (idf0 + idf1) * (BM25.k1 + 1.0),
+            // Room for each list's passages, and the shared ones once more.
+            return Candidates.collect(capacity: aEnd - aStart + bEnd - bStart + n, bound: (idf0 + idf1) * (BM25.k1 + 1.0),
                                       averageLength: table.averageLength, into: &heap, reader) { candidates in
+                var live = 0
                 for c in 0..<n {
                     let i = shared[2 * c], j = shared[2 * c + 1]
                     let local = Int(docs[i])
@@ -198,12 +200,18 @@ struct ShortListWalk: ~Copyable {
                     var sum = 0.0
                     sum += BM25.contribution(idf: idf0, f: Double(tfs[i]), norm: norm)
                     sum += BM25.contribution(idf: idf1, f: Double(tfs[j]), norm: norm)
-                    candidates.matched += 1
+                    live += 1
                     candidates.add(local, sum)
                 }
-                // Each list's passages between the shared ones, the rarer word's
-                // (of the larger idf) first: the commoner word's passages may
-                // then all fall below the slice holding the k-th best.
+                // In the lists, a shared passage's frequency becomes 0: walked
+                // with the others, it scores 0, which is never offered (a
+                // match scores above 0), and a loop over each list's passages
+                // between the shared ones, whose lengths differ from query to
+                // query, is not needed.
+                for c in 0..<2 * n { tfs[shared[c]] = 0 }
+                candidates.matched += live
+                // The rarer word's list (of the larger idf) first: the commoner
+                // word's passages may then all fall below the slice holding the k-th best.
                 let rarer = idf0 >= idf1 ? 0 : 1
                 for step in 0..<2 {
                     let side = step == 0 ? rarer : 1 - rarer
@@ -217,16 +225,12 @@ struct ShortListWalk: ~Copyable {
                         // A long list is tested against the floor, passage by passage.
                         if end - start > Candidates.floorInterval { candidates.raiseFloor() }
                     }
-                    var from = start
-                    for c in 0...n {
-                        let to = c < n ? shared[2 * c + side] : end
-                        for x in from..<to {
-                            let local = Int(docs[x])
-                            guard noDeletions || !deleted.contains(local) else { continue }
-                            candidates.single(local, idf, tfs[x], lengths[local], table)
-                        }
-                        from = to + 1
+                    for x in start..<end {
+                        let local = Int(docs[x])
+                        guard noDeletions || !deleted.contains(local) else { continue }
+                        candidates.single(local, idf, tfs[x], lengths[local], table)
                     }
+                    candidates.matched -= live
                 }
             }
         }
@@ -537,7 +541,7 @@ struct Candidates: ~Copyable {
     /// Offers the heap the passages in the slices that hold its best.
     private func offer(to heap: inout BoundedHeap, _ reader: SegmentReader) {
         let lowest = count > k ? lowestHoldingK() : 0
-        for i in 0..<count where bucket(scores[i]) >= lowest {
+        for i in 0..<count where bucket(scores[i]) >= lowest && scores[i] > 0 {
             let bm25 = -1.0 * scores[i]
             if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(Int(locals[i])), bm25: bm25)) }
         }
