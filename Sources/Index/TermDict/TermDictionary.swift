@@ -81,6 +81,10 @@ struct TermDictionaryReader {
     let positionsOffset: Int
     /// Per block, its first term's first 8 bytes as a big-endian integer.
     let firstPrefixes: [UInt64]
+    /// For each byte value c (and 256), the first block whose first term
+    /// begins with a byte ≥ c: a key's search starts among the blocks of
+    /// its first byte, a few dozen rather than all of them.
+    let firstByteStarts: [Int32]
 
     init(base: UnsafeRawPointer, indexOffset: Int, blocks: Int, dictionaryOffset: Int, termCount: Int, postingsOffset: Int, positionsOffset: Int) {
         self.base = base
@@ -95,6 +99,13 @@ struct TermDictionaryReader {
             let length = Int(readVarint(base, &p))
             return Self.prefix(UnsafeRawBufferPointer(start: base + p, count: length))
         }
+        var starts = [Int32](repeating: Int32(blocks), count: 257)
+        var b = 0
+        for c in 0..<257 {
+            while b < blocks, Int(firstPrefixes[b] >> 56) < c { b += 1 }
+            starts[c] = Int32(b)
+        }
+        firstByteStarts = starts
     }
 
     /// The first 8 bytes of `bytes`, big-endian, zero-padded.
@@ -186,9 +197,12 @@ struct TermDictionaryReader {
         return firstPrefixes.withUnsafeBufferPointer { prefixes in
             // The last block whose first 8 bytes are ≤ the key's, by halving
             // without a branch on the comparison (its outcome differs for
-            // every key: a branch would be mispredicted every other step).
-            var base = 0
-            var n = blocks
+            // every key: a branch would be mispredicted every other step),
+            // from the last block of a smaller first byte to the last of
+            // the key's first byte.
+            let c = Int(keyPrefix >> 56)
+            var base = max(0, Int(firstByteStarts[c]) - 1)
+            var n = max(1, Int(firstByteStarts[c + 1]) - base)
             while n > 1 {
                 let half = n / 2
                 base = prefixes[base + half] <= keyPrefix ? base + half : base
