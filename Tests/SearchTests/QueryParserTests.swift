@@ -90,6 +90,10 @@ struct FriendlyQueryTests {
         #expect(FriendlyQuery("ivory AND \"rhino horn\"").fts5 == "ivory AND \"rhino horn\"")
         let alone = FriendlyQuery("-teak")
         #expect(alone.fts5 == "" && alone.hints.count == 1)
+        // The quick form that search --batch runs gives the same query for each.
+        for text in ["timber -teak", "timber  -teak -\"sawn wood\"", "wildlife-crime", "ivory or rhino", "-teak", "ivory\u{A0}-teak", "象牙\u{3000}-犀牛", "é -x"] {
+            #expect(FriendlyQuery.fts5(text) == FriendlyQuery(text).fts5, "\(text)")
+        }
     }
 
     @Test("a lower-case or, and, not outside quotes earns a hint, in ASCII and beyond")

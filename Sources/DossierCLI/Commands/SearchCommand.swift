@@ -90,7 +90,7 @@ struct SearchCommand: ParsableCommand {
             // Keys in sorted order: error, query, results, took_ms, total, total_relation.
             var line = JSONLine()
             do {
-                let node = try QueryParser().parse(FriendlyQuery(text).fts5)
+                let node = try QueryParser().parse(FriendlyQuery.fts5(text))
                 let top = searcher.top(node, k: offset + limit, countUpTo: countUpTo)
                 let took = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
                 line.key("query")

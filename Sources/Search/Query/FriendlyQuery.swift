@@ -76,6 +76,19 @@ public struct FriendlyQuery: Sendable, Equatable {
         self.hints = hints
     }
 
+    /// The FTS5 query for `text`, without the hints: `text` itself unless it
+    /// holds a `-` or white space beyond ASCII, found in one quick pass over
+    /// its bytes (what `search --batch`, which shows no hints, runs).
+    public static func fts5(_ text: String) -> String {
+        var copy = text
+        let plain = copy.withUTF8 { utf8 in
+            var special = false
+            for byte in utf8 { special = special || byte == UInt8(ascii: "-") || byte == 0xC2 || (byte >= 0xE1 && byte <= 0xE3) }
+            return !special
+        }
+        return plain ? text : FriendlyQuery(text).fts5
+    }
+
     /// The hint for a lower-case "or", "and" or "not".
     static func operatorHint(_ word: String) -> String {
         "'\(word)' is searched as a word; write \(word.uppercased()) for the operator"

@@ -96,15 +96,16 @@ extension Searcher {
                             idf[i] = BM25.idf(rows: snapshot.passageCount, hits: hits[i])
                         }
                         let limit = min(k, and ? fewest : most)
-                        var heap = BoundedHeap(capacity: limit)
-                        var total = 0
-                        for s in segments.indices {
-                            let walk = ShortListWalk(reader: segments[s], deleted: snapshot.deleted[s], m: m,
-                                                     docs: docs, tfs: tfs, bounds: bounds.baseAddress! + 2 * s * m,
-                                                     idf: UnsafeBufferPointer(idf), table: lengthTable)
-                            total += and ? walk.intersection(&heap) : walk.union(&heap)
+                        return BoundedHeap.with(capacity: limit) { heap in
+                            var total = 0
+                            for s in segments.indices {
+                                let walk = ShortListWalk(reader: segments[s], deleted: snapshot.deleted[s], m: m,
+                                                         docs: docs, tfs: tfs, bounds: bounds.baseAddress! + 2 * s * m,
+                                                         idf: UnsafeBufferPointer(idf), table: lengthTable)
+                                total += and ? walk.intersection(&heap) : walk.union(&heap)
+                            }
+                            return SearchResult(total: total, hits: heap.sorted())
                         }
-                        return SearchResult(total: total, hits: heap.sorted())
                     }
                 }
             }

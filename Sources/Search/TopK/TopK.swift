@@ -197,6 +197,8 @@ struct BoundedHeap: ~Copyable {
     /// How many hits are kept at most.
     let capacity: Int
     private let items: UnsafeMutablePointer<SearchHit>
+    /// Whether `items` was allocated here (else it is the caller's).
+    private let owned: Bool
     /// Whether the hits are kept sorted (else in a heap).
     private let keptSorted: Bool
     /// How many hits are kept now.
@@ -208,9 +210,31 @@ struct BoundedHeap: ~Copyable {
         self.capacity = max(0, capacity)
         keptSorted = self.capacity <= Self.sortedLimit
         items = .allocate(capacity: max(1, self.capacity))
+        owned = true
     }
 
-    deinit { items.deallocate() }
+    /// A heap of at most ``sortedLimit`` hits in `storage`, the caller's.
+    private init(capacity: Int, storage: UnsafeMutablePointer<SearchHit>) {
+        self.capacity = max(0, capacity)
+        keptSorted = true
+        items = storage
+        owned = false
+    }
+
+    deinit { if owned { items.deallocate() } }
+
+    /// Calls `body` with a heap of `capacity` hits, kept on the stack when
+    /// they are a page of results (most queries: one allocation fewer).
+    static func with<R>(capacity: Int, _ body: (inout BoundedHeap) -> R) -> R {
+        guard capacity <= sortedLimit else {
+            var heap = BoundedHeap(capacity: capacity)
+            return body(&heap)
+        }
+        return withUnsafeTemporaryAllocation(of: SearchHit.self, capacity: sortedLimit) { storage in
+            var heap = BoundedHeap(capacity: capacity, storage: storage.baseAddress!)
+            return body(&heap)
+        }
+    }
 
     @inline(__always)
     static func better(_ a: SearchHit, _ b: SearchHit) -> Bool {
