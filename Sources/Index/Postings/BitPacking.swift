@@ -49,18 +49,20 @@ enum BitPacking {
         }
     }
 
-    /// Reads `count` values of `width` bits starting at `base` into `out`.
+    /// Reads `count` values of `width` bits starting at `base` into `out`,
+    /// each plus `offset` (term frequencies are stored less one).
     @inline(__always)
-    static func unpack(_ base: UnsafeRawPointer, from first: Int = 0, count: Int, width: Int, into out: UnsafeMutablePointer<UInt32>) {
+    static func unpack(_ base: UnsafeRawPointer, from first: Int = 0, count: Int, width: Int, adding offset: UInt32 = 0,
+                       into out: UnsafeMutablePointer<UInt32>) {
         guard width > 0 else {
-            out.update(repeating: 0, count: count)
+            out.update(repeating: offset, count: count)
             return
         }
         let mask = (UInt64(1) << UInt64(width)) &- 1
         var bit = first * width
         for i in 0..<count {
             let word = base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
-            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ offset
             bit += width
         }
     }

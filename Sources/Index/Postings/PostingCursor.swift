@@ -250,8 +250,7 @@ public final class PostingCursor {
     /// Decodes `count` packed frequencies (stored as tf − 1) at byte `p`.
     @inline(__always)
     static func decodeTFs(_ base: UnsafeRawPointer, at p: Int, width: Int, count: Int, into tfs: UnsafeMutablePointer<UInt32>) {
-        BitPacking.unpack(base + p, count: count, width: width, into: tfs)
-        for i in 0..<count { tfs[i] += 1 }
+        BitPacking.unpack(base + p, count: count, width: width, adding: 1, into: tfs)
     }
 
     /// Decodes the current block's term frequencies if they are not yet.
