@@ -493,7 +493,7 @@ struct Candidates: ~Copyable {
     @inline(__always)
     mutating func single(_ local: Int, _ idf: Double, _ f: UInt32, _ length: UInt32, _ table: BM25.LengthTable) {
         matched &+= 1
-        if cutoff.excludes(idf: idf, f: f, length: length) { return }
+        if floor > 0, cutoff.excludes(idf: idf, f: f, length: length) { return }
         add(local, 0.0 + BM25.contribution(idf: idf, f: Double(f), norm: table.norm(length)))
     }
 
