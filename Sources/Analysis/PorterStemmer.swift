@@ -165,7 +165,7 @@ enum PorterStemmer {
             case .vowel: ok = hasVowel(b, stem)
             }
             if ok {
-                for k in 0..<rule.outputCount { b[stem + k] = UInt8(truncatingIfNeeded: rule.output >> UInt64(8 * k)) }
+                for k in 0..<rule.outputCount { b[stem + k] = UInt8(truncatingIfNeeded: rule.output &>> UInt64(8 * k)) }
                 n = stem + rule.outputCount
             }
             return ok
@@ -175,7 +175,7 @@ enum PorterStemmer {
 
     @inline(__always) static func endsWith(_ b: UnsafeMutableBufferPointer<UInt8>, _ n: Int, _ suffix: UInt64, _ count: Int) -> Bool {
         let start = n - count
-        for k in 0..<count where b[start + k] != UInt8(truncatingIfNeeded: suffix >> UInt64(8 * k)) { return false }
+        for k in 0..<count where b[start + k] != UInt8(truncatingIfNeeded: suffix &>> UInt64(8 * k)) { return false }
         return true
     }
 

@@ -62,7 +62,7 @@ enum BitPacking {
         var bit = first * width
         for i in 0..<count {
             let word = base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
-            out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ offset
+            out[i] = UInt32(truncatingIfNeeded: (word &>> UInt64(bit & 7)) & mask) &+ offset
             bit += width
         }
     }
@@ -83,7 +83,7 @@ enum BitPacking {
         var bit = 0
         for i in 0..<count {
             let word = base.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self)
-            value &+= UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ 1
+            value &+= UInt32(truncatingIfNeeded: (word &>> UInt64(bit & 7)) & mask) &+ 1
             out[i] = value
             bit += width
         }
@@ -109,7 +109,7 @@ func readVarint(_ base: UnsafeRawPointer, _ p: inout Int) -> UInt64 {
     while true {
         let b = base.load(fromByteOffset: p, as: UInt8.self)
         p += 1
-        value |= UInt64(b & 0x7F) << shift
+        value |= UInt64(b & 0x7F) &<< shift
         if b < 0x80 { return value }
         shift += 7
     }
@@ -128,7 +128,7 @@ func readShortVarint(_ base: UnsafeRawPointer, _ p: inout Int) -> UInt64 {
     // Bit 8k+7 is set where byte k ends the varint.
     let ends = ~word & 0x8080_8080_8080_8080
     let bytes = (ends.trailingZeroBitCount + 1) >> 3
-    let v = word & (UInt64.max >> UInt64(64 - 8 * min(bytes, 5)))
+    let v = word & (UInt64.max &>> UInt64(64 - 8 * min(bytes, 5)))
     p += bytes
     return (v & 0x7F) | (v >> 1 & 0x3F80) | (v >> 2 & 0x1F_C000) | (v >> 3 & 0xFE0_0000) | (v >> 4 & 0x7_F000_0000)
 }

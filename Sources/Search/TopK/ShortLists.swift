@@ -475,7 +475,7 @@ struct Candidates: ~Copyable {
     /// The slice of `score`: monotone in it, below ``buckets``.
     @inline(__always)
     func bucket(_ score: Double) -> Int {
-        min(Self.buckets - 1, max(0, Int(score.bitPattern >> UInt64(52 - Self.sliceBits)) - base))
+        min(Self.buckets - 1, max(0, Int(score.bitPattern &>> UInt64(52 - Self.sliceBits)) - base))
     }
 
     /// Keeps a passage and its score (−bm25); the caller counts it in ``matched``.
