@@ -162,6 +162,27 @@ public struct Deletions: Sendable {
         local >> 6 < words.count && words[local >> 6] & (UInt64(1) << UInt64(local & 63)) != 0
     }
 
+    /// None deleted.
+    public static let none = Deletions(capacity: 0)
+
+    /// Drops the deleted passages from `count` postings (local numbers in
+    /// `docs`, frequencies in `tfs`), moving the others to the front in
+    /// order without a branch on each; returns how many are left.
+    public func removeDeleted(docs: UnsafeMutablePointer<UInt32>, tfs: UnsafeMutablePointer<UInt32>, count: Int) -> Int {
+        words.withUnsafeBufferPointer { words in
+            var n = 0
+            for j in 0..<count {
+                let local = docs[j]
+                let w = Int(local >> 6)
+                let word = w < words.count ? words[w] : 0
+                docs[n] = local
+                tfs[n] = tfs[j]
+                n &+= 1 &- Int(truncatingIfNeeded: (word &>> UInt64(local & 63)) & 1)
+            }
+            return n
+        }
+    }
+
     /// Whether nothing is deleted.
     @inlinable public var isEmpty: Bool { count == 0 }
 

@@ -174,6 +174,34 @@ struct PostingsTests {
         #expect(reader.lookup([]) == nil && reader.lookup([0x00]) == nil && reader.lookup([0xFF, 0xFF]) == nil)
     }
 
+    @Test("a small segment's term filter passes every term it holds and turns away nearly every other word; a large segment has none")
+    func termFilter() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func reader(_ terms: Int, _ name: String) throws -> SegmentReader {
+            var writer = SegmentWriter()
+            for chunk in stride(from: 0, to: terms, by: 50) {
+                writer.add(id: Int64(chunk + 1), text: (chunk..<min(terms, chunk + 50)).map { "w\($0)x" }.joined(separator: " "))
+            }
+            let url = dir.appendingPathComponent(name)
+            try writer.write(to: url)
+            return try SegmentReader(url: url)
+        }
+        let small = try reader(3000, "small.seg")
+        let filter = try #require(small.filter)
+        var present = 0
+        small.forEachTerm { term, _ in if filter.mayContain(term) { present += 1 } }
+        #expect(present == small.termCount)
+        var passed = 0
+        for i in 0..<20_000 {
+            let word = Array("v\(i)y".utf8)
+            if word.withUnsafeBufferPointer(filter.mayContain) { passed += 1 }
+            #expect(small.lookup(word) == nil)
+        }
+        #expect(passed < 20_000 / 20, "\(passed) of 20,000 absent words passed the filter")
+        #expect(try reader(TermFilter.maximumTerms + 1, "large.seg").filter == nil)
+    }
+
     @Test("seek lands on the first posting at or after its target, and block bounds hold for every posting of the block")
     func seekAndBounds() throws {
         let dir = try temporaryFolder()

@@ -26,6 +26,8 @@ public final class SegmentReader: @unchecked Sendable {
     @usableFromInline let lengthsOffset: Int
     let documentsOffset: Int
     let dictionary: TermDictionaryReader
+    /// For a small segment, which terms it certainly lacks (see ``TermFilter``).
+    let filter: TermFilter?
 
     /// Opens `url`.
     public init(url: URL) throws {
@@ -75,6 +77,7 @@ public final class SegmentReader: @unchecked Sendable {
         documentsOffset = documents
         dictionary = TermDictionaryReader(base: base, indexOffset: index, blocks: blocks, dictionaryOffset: dict,
                                           termCount: terms, postingsOffset: postings, positionsOffset: positions)
+        filter = TermFilter(dictionary)
     }
 
     deinit {
@@ -132,13 +135,19 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// The entry of `term`, if the segment has it.
     public func lookup(_ term: [UInt8]) -> TermEntry? {
-        term.withUnsafeBufferPointer { dictionary.find($0) }
+        term.withUnsafeBufferPointer(find)
     }
 
     /// The entry of `term`'s UTF-8 bytes, if the segment has it.
     public func lookup(_ term: String) -> TermEntry? {
         var term = term
-        return term.withUTF8 { dictionary.find($0) }
+        return term.withUTF8(find)
+    }
+
+    @inline(__always)
+    private func find(_ key: UnsafeBufferPointer<UInt8>) -> TermEntry? {
+        if let filter, !filter.mayContain(key) { return nil }
+        return dictionary.find(key)
     }
 
     /// Entries of every term that starts with `prefix`.

@@ -79,13 +79,16 @@ extension Searcher {
                                 bounds[2 * c] = at
                                 if let entry = entries[c] {
                                     segments[s].decodeList(entry, docs: docs + at, tfs: tfs + at)
+                                    // Deleted passages leave the lists here, once, rather
+                                    // than being tested for at every step of the walks.
+                                    let live = deleted.isEmpty ? entry.documentFrequency
+                                        : deleted.removeDeleted(docs: docs + at, tfs: tfs + at, count: entry.documentFrequency)
+                                    bounds[2 * c + 1] = at + live
                                     at += entry.documentFrequency
+                                } else {
+                                    bounds[2 * c + 1] = at
                                 }
-                                bounds[2 * c + 1] = at
-                                hits[i] += at - bounds[2 * c]
-                                if !deleted.isEmpty {
-                                    for j in bounds[2 * c]..<at where deleted.contains(Int(docs[j])) { hits[i] -= 1 }
-                                }
+                                hits[i] += bounds[2 * c + 1] - bounds[2 * c]
                             }
                         }
                         var most = 0
@@ -99,7 +102,12 @@ extension Searcher {
                         return BoundedHeap.with(capacity: limit) { heap in
                             var total = 0
                             for s in segments.indices {
-                                let walk = ShortListWalk(reader: segments[s], deleted: snapshot.deleted[s], m: m,
+                                // A segment that holds none of the words (a small one, of a
+                                // document updated since the last merge, often) is passed over.
+                                var empty = true
+                                for i in 0..<m where bounds[2 * (s * m + i)] < bounds[2 * (s * m + i) + 1] { empty = false }
+                                if empty { continue }
+                                let walk = ShortListWalk(reader: segments[s], deleted: .none, m: m,
                                                          docs: docs, tfs: tfs, bounds: bounds.baseAddress! + 2 * s * m,
                                                          idf: UnsafeBufferPointer(idf), table: lengthTable)
                                 total += and ? walk.intersection(&heap) : walk.union(&heap)
@@ -115,6 +123,8 @@ extension Searcher {
 
 /// One segment's short lists, walked for ``Searcher/shortListTop(_:and:k:)``.
 struct ShortListWalk: ~Copyable {
+    /// Fewer postings than this in all are merged without ``Candidates``.
+    static let fewPostings = 32
     let reader: SegmentReader
     let deleted: Deletions
     let m: Int
@@ -128,7 +138,9 @@ struct ShortListWalk: ~Copyable {
     /// The union, in passage order: returns the passages that match.
     func union(_ heap: inout BoundedHeap) -> Int {
         if m == 1 { return alone(0, &heap) }
-        if m == 2 { return union2(&heap) }
+        // Two leaves, unless their lists are a handful of postings (a small
+        // segment's, often), for which the general merge costs less to set up.
+        if m == 2, bounds[3] - bounds[0] > Self.fewPostings { return union2(&heap) }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { at in
             var open = 0
             for i in 0..<m {
@@ -219,8 +231,13 @@ struct ShortListWalk: ~Copyable {
                     let idf = side == 0 ? idf0 : idf1
                     let start = bounds[2 * side], end = bounds[2 * side + 1]
                     if step == 1 {
-                        if noDeletions, candidates.excludesAll(idf, tfs + start, docs + start, end - start, lengths) {
-                            candidates.matched += end - start - n
+                        if candidates.excludesAll(idf, tfs + start, docs + start, end - start, lengths) {
+                            // Only counted: its passages less the shared ones, the deleted left out.
+                            var uncounted = end - start - n
+                            if !noDeletions {
+                                for x in start..<end where tfs[x] != 0 && deleted.contains(Int(docs[x])) { uncounted -= 1 }
+                            }
+                            candidates.matched += uncounted
                             break
                         }
                         // A long list is tested against the floor, passage by passage.

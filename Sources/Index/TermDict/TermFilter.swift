@@ -1,0 +1,59 @@
+/// # Term filter
+///
+/// A Bloom filter over the terms of a small segment, built in memory when
+/// the segment is opened (it is not part of the file). An index that was
+/// updated since its last merge holds a large segment and a few small ones,
+/// each with the passages of a few documents; most words of a query are in
+/// none of the small ones, and finding that out in the dictionary costs a
+/// search of its block index and a scan of a block, in memory that the
+/// last query did not touch: a two-word OR spent a sixth of its time there.
+/// The filter answers "not here" from two bits of a few kilobytes.
+///
+/// Each term sets two bits of 16 per term (rounded up to a power of two),
+/// chosen by the two halves of its 64-bit FNV-1a hash; a word whose two
+/// bits are not both set is not in the segment. About one absent word in
+/// seventy passes anyway and is looked up as before: the filter never
+/// answers for a term that is present, so lookups give the same entries.
+/// A segment of more than ``maximumTerms`` terms gets no filter: most words
+/// a user types are in a large segment, and its filter would not fit the
+/// caches it is meant to spare.
+struct TermFilter {
+    /// The most terms a segment may have for a filter to be built.
+    static let maximumTerms = 8192
+    private let bits: [UInt64]
+    private let mask: UInt64
+
+    /// A filter over `dictionary`'s terms, or nil when it has too many.
+    init?(_ dictionary: TermDictionaryReader) {
+        guard dictionary.termCount <= Self.maximumTerms else { return nil }
+        var size = 1024
+        while size < dictionary.termCount * 16 { size *= 2 }
+        var bits = [UInt64](repeating: 0, count: size / 64)
+        let mask = UInt64(size - 1)
+        dictionary.scan(from: 0) { term, _ in
+            let (a, b) = Self.positions(term, mask)
+            bits[Int(a >> 6)] |= 1 &<< (a & 63)
+            bits[Int(b >> 6)] |= 1 &<< (b & 63)
+            return true
+        }
+        self.bits = bits
+        self.mask = mask
+    }
+
+    /// The two bits of `term`.
+    @inline(__always)
+    private static func positions(_ term: UnsafeBufferPointer<UInt8>, _ mask: UInt64) -> (UInt64, UInt64) {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in term { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return (hash & mask, (hash >> 32) & mask)
+    }
+
+    /// Whether the segment may hold `term` (false: it certainly does not).
+    @inline(__always)
+    func mayContain(_ term: UnsafeBufferPointer<UInt8>) -> Bool {
+        let (a, b) = Self.positions(term, mask)
+        return bits.withUnsafeBufferPointer { bits in
+            (bits[Int(a >> 6)] &>> (a & 63)) & (bits[Int(b >> 6)] &>> (b & 63)) & 1 != 0
+        }
+    }
+}
