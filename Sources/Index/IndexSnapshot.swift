@@ -135,6 +135,10 @@ public struct Deletions: Sendable {
     public private(set) var count = 0
     /// The deleted local numbers, ascending.
     public private(set) var members: [Int] = []
+    /// The same as runs of consecutive numbers: a document's passages are
+    /// consecutive, so an update that replaces a few documents deletes a
+    /// few runs.
+    private(set) var runs: [ClosedRange<UInt32>] = []
 
     init(capacity: Int) { words = [UInt64](repeating: 0, count: (capacity + 63) / 64) }
 
@@ -145,6 +149,11 @@ public struct Deletions: Sendable {
             count += 1
             if members.last.map({ $0 < local }) ?? true {
                 members.append(local)  // the usual case: deletions arrive in id order
+                if let last = runs.last, Int(last.upperBound) + 1 == local {
+                    runs[runs.count - 1] = last.lowerBound...UInt32(local)
+                } else {
+                    runs.append(UInt32(local)...UInt32(local))
+                }
             } else {
                 var lo = 0, hi = members.count
                 while lo < hi {
@@ -152,6 +161,14 @@ public struct Deletions: Sendable {
                     if members[mid] < local { lo = mid + 1 } else { hi = mid }
                 }
                 members.insert(local, at: lo)
+                runs = []
+                for m in members {
+                    if let last = runs.last, Int(last.upperBound) + 1 == m {
+                        runs[runs.count - 1] = last.lowerBound...UInt32(m)
+                    } else {
+                        runs.append(UInt32(m)...UInt32(m))
+                    }
+                }
             }
         }
     }
@@ -169,7 +186,31 @@ public struct Deletions: Sendable {
     /// `docs`, frequencies in `tfs`), moving the others to the front in
     /// order without a branch on each; returns how many are left.
     public func removeDeleted(docs: UnsafeMutablePointer<UInt32>, tfs: UnsafeMutablePointer<UInt32>, count: Int) -> Int {
-        words.withUnsafeBufferPointer { words in
+        guard count > 0 else { return 0 }
+        if runs.count <= 4 {
+            // A few runs: each is found by two binary searches and cut out,
+            // rather than every posting tested.
+            var n = count
+            for run in runs where run.upperBound >= docs[0] && run.lowerBound <= docs[n - 1] {
+                func firstAtLeast(_ value: UInt32, from start: Int) -> Int {
+                    var lo = start, hi = n
+                    while lo < hi {
+                        let mid = (lo + hi) >> 1
+                        if docs[mid] < value { lo = mid + 1 } else { hi = mid }
+                    }
+                    return lo
+                }
+                let lo = firstAtLeast(run.lowerBound, from: 0)
+                let hi = run.upperBound == .max ? n : firstAtLeast(run.upperBound + 1, from: lo)
+                guard hi > lo else { continue }
+                (docs + lo).update(from: docs + hi, count: n - hi)
+                (tfs + lo).update(from: tfs + hi, count: n - hi)
+                n -= hi - lo
+                if n == 0 { break }
+            }
+            return n
+        }
+        return words.withUnsafeBufferPointer { words in
             var n = 0
             for j in 0..<count {
                 let local = docs[j]

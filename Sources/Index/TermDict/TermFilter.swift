@@ -9,11 +9,13 @@
 /// last query did not touch: a two-word OR spent a sixth of its time there.
 /// The filter answers "not here" from two bits of a few kilobytes.
 ///
-/// Each term sets two bits of 16 per term (rounded up to a power of two),
-/// chosen by the two halves of its 64-bit FNV-1a hash; a word whose two
-/// bits are not both set is not in the segment. About one absent word in
-/// seventy passes anyway and is looked up as before: the filter never
-/// answers for a term that is present, so lookups give the same entries.
+/// The filter has 16 bits per term, rounded up to a power of two, in
+/// 64-bit words. Each term sets two bits of one word, the word and the
+/// bits chosen by its 64-bit FNV-1a hash: a query word costs one load that
+/// may miss the cache, not two. A word whose two bits are not both set is
+/// not in the segment. About one absent word in forty passes anyway and is
+/// looked up as before: the filter never answers for a term that is
+/// present, so lookups give the same entries.
 /// A segment of more than ``maximumTerms`` terms gets no filter: most words
 /// a user types are in a large segment, and its filter would not fit the
 /// caches it is meant to spare.
@@ -26,34 +28,31 @@ struct TermFilter {
     /// A filter over `dictionary`'s terms, or nil when it has too many.
     init?(_ dictionary: TermDictionaryReader) {
         guard dictionary.termCount <= Self.maximumTerms else { return nil }
-        var size = 1024
-        while size < dictionary.termCount * 16 { size *= 2 }
-        var bits = [UInt64](repeating: 0, count: size / 64)
-        let mask = UInt64(size - 1)
+        var words = 16
+        while words * 64 < dictionary.termCount * 16 { words *= 2 }
+        var bits = [UInt64](repeating: 0, count: words)
+        let mask = UInt64(words - 1)
         dictionary.scan(from: 0) { term, _ in
-            let (a, b) = Self.positions(term, mask)
-            bits[Int(a >> 6)] |= 1 &<< (a & 63)
-            bits[Int(b >> 6)] |= 1 &<< (b & 63)
+            let (word, pattern) = Self.place(term, mask)
+            bits[word] |= pattern
             return true
         }
         self.bits = bits
         self.mask = mask
     }
 
-    /// The two bits of `term`.
+    /// The word of `term` and its two bits in it.
     @inline(__always)
-    private static func positions(_ term: UnsafeBufferPointer<UInt8>, _ mask: UInt64) -> (UInt64, UInt64) {
+    private static func place(_ term: UnsafeBufferPointer<UInt8>, _ mask: UInt64) -> (Int, UInt64) {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in term { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return (hash & mask, (hash >> 32) & mask)
+        return (Int(truncatingIfNeeded: (hash >> 12) & mask), (1 &<< (hash & 63)) | (1 &<< ((hash >> 6) & 63)))
     }
 
     /// Whether the segment may hold `term` (false: it certainly does not).
     @inline(__always)
     func mayContain(_ term: UnsafeBufferPointer<UInt8>) -> Bool {
-        let (a, b) = Self.positions(term, mask)
-        return bits.withUnsafeBufferPointer { bits in
-            (bits[Int(a >> 6)] &>> (a & 63)) & (bits[Int(b >> 6)] &>> (b & 63)) & 1 != 0
-        }
+        let (word, pattern) = Self.place(term, mask)
+        return bits.withUnsafeBufferPointer { $0[word] & pattern == pattern }
     }
 }
