@@ -188,7 +188,7 @@ struct TopKTests {
         var phrasesWithHits = 0
         var inexact = 0
         // Queries of plain terms: answered from short lists on the stack, or through cursors.
-        var shortLists = 0, longLists = 0
+        var shortLists = 0, longLists = 0, flats = 0
         for i in 0..<500 {
             // Every other round of ten, the terms are rarer words: short lists, each in one block.
             let terms = (0..<(1 + i % 4)).map { _ in i % 20 >= 10 ? corpus.rareTerm() : corpus.term() }
@@ -217,6 +217,12 @@ struct TopKTests {
             for k in [1, 10, 100, 100_000] {
                 let (short, long) = (searcher.top(node, k: k), cursors.top(node, k: k))
                 #expect(short.total == long.total && short.hits == long.hits, "\(query) k=\(k): short lists and cursors differ")
+                // Words joined by one operator: the flat form gives what the tree gives.
+                if let flat = QueryParser().flat(query) {
+                    let direct = searcher.top(flat, k: k)
+                    #expect(direct.total == short.total && direct.hits == short.hits, "\(query) k=\(k): flat and tree differ")
+                    flats += 1
+                }
             }
             let full = searcher.exhaustiveRank(node)
             let fast = searcher.rank(node)
@@ -252,5 +258,6 @@ struct TopKTests {
         #expect(phrasesWithHits > 60)
         #expect(inexact > 100, "counting up to a number must leave some totals uncounted, or it saves nothing")
         #expect(shortLists > 100, "queries of plain terms must be read from short lists: \(shortLists) were, \(longLists) were not")
+        #expect(flats > 100)
     }
 }

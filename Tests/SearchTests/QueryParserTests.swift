@@ -1,3 +1,4 @@
+@testable import Index
 @testable import Search
 import Testing
 
@@ -16,7 +17,8 @@ struct QueryParserTests {
             state ^= state << 13; state ^= state >> 7; state ^= state << 17
             return Int(state % UInt64(bound))
         }
-        var plain = 0, full = 0
+        var plain = 0, full = 0, flats = 0
+        let searcher = Searcher(snapshot: IndexSnapshot(manifest: Manifest(), segments: []))
         for _ in 0..<3000 {
             let count = 1 + next(6)
             let text = (0..<count).map { _ in words[next(words.count)] }.joined(separator: [" ", "  ", "\t"][next(3)])
@@ -28,7 +30,17 @@ struct QueryParserTests {
             default: Issue.record("\(text): \(expected) against \(got)")
             }
             if parser.plain(text) != nil { plain += 1 } else { full += 1 }
+            // The flat form is the tree's phrases and operator, for every query of that shape.
+            let flat = parser.flat(text)
+            if case .success(let node) = got, let shape = searcher.termShape(node), shape.0.allSatisfy({ $0.terms.count == 1 && !$0.first && !$0.terms[0].prefix }),
+               parser.plain(text) != nil {
+                #expect(flat == FlatQuery(phrases: shape.0, and: shape.and), "\(text)")
+                flats += 1
+            } else {
+                #expect(flat == nil, "\(text)")
+            }
         }
+        #expect(flats > 300)
         #expect(plain > 500 && full > 500, "both ways must be taken: \(plain) plain, \(full) in full")
         #expect(parser.plain("timber OR ivory trade AND seizures") == (try parser.parseInFull("timber OR ivory trade AND seizures")))
     }

@@ -90,8 +90,14 @@ struct SearchCommand: ParsableCommand {
             // Keys in sorted order: error, query, results, took_ms, total, total_relation.
             var line = JSONLine()
             do {
-                let node = try QueryParser().parse(FriendlyQuery.fts5(text))
-                let top = searcher.top(node, k: offset + limit, countUpTo: countUpTo)
+                // Words joined by OR or by AND alone go to the searcher without a tree.
+                let fts5 = FriendlyQuery.fts5(text)
+                let parser = QueryParser()
+                let top = if let flat = parser.flat(fts5) {
+                    searcher.top(flat, k: offset + limit, countUpTo: countUpTo)
+                } else {
+                    searcher.top(try parser.parse(fts5), k: offset + limit, countUpTo: countUpTo)
+                }
                 let took = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
                 line.key("query")
                 line.string(text)

@@ -35,6 +35,22 @@ public enum QueryNode: Sendable, Equatable {
     }
 }
 
+/// A query of single-term phrases joined by OR alone or by AND alone, as
+/// ``QueryParser/flat(_:)`` reads it from the text: the query most people
+/// type, handed to the searcher without a tree.
+public struct FlatQuery: Sendable, Equatable {
+    /// The phrases, in query order, each of one term.
+    public var phrases: [Phrase]
+    /// Whether they are AND'ed (else OR'ed).
+    public var and: Bool
+
+    /// A flat query.
+    public init(phrases: [Phrase], and: Bool) {
+        self.phrases = phrases
+        self.and = and
+    }
+}
+
 /// Terms at consecutive positions.
 public struct Phrase: Sendable, Equatable {
     /// The phrase's number in query order, from 0.

@@ -52,10 +52,67 @@ public struct QueryParser: Sendable {
     /// else — quotes, parentheses, `*`, `^`, NOT, a word of no term or of
     /// several, an operator out of place — returns nil for the full parser.
     func plain(_ text: String) -> QueryNode? {
+        var phrases = 0
+        var or: QueryNode?, and: QueryNode?, juxtaposed: QueryNode?
+        let read = plainItems(text) { item in
+            switch item {
+            case .term(let term):
+                let node = QueryNode.nearset(.one(Phrase(index: phrases, terms: .one(term))), distance: nil)
+                phrases += 1
+                juxtaposed = juxtaposed.map { .and($0, node) } ?? node
+            case .or:
+                let group = and.map { QueryNode.and($0, juxtaposed!) } ?? juxtaposed!
+                or = or.map { .or($0, group) } ?? group
+                and = nil
+                juxtaposed = nil
+            case .and:
+                and = and.map { .and($0, juxtaposed!) } ?? juxtaposed!
+                juxtaposed = nil
+            }
+        }
+        guard read, let j = juxtaposed else { return nil }
+        let group = and.map { QueryNode.and($0, j) } ?? j
+        return or.map { .or($0, group) } ?? group
+    }
+
+    /// A plain query (see `plain`) whose words are joined by OR alone, or by
+    /// AND alone (written or implied), as its phrases and the operator: the
+    /// shape ``Searcher/top(_:k:countUpTo:)-(FlatQuery,_,_)`` answers
+    /// without a tree. Nil for any other query, which ``parse(_:)`` reads.
+    public func flat(_ text: String) -> FlatQuery? {
+        var phrases: [Phrase] = []
+        phrases.reserveCapacity(4)
+        var ors = false, ands = false
+        var afterTerm = false
+        let read = plainItems(text) { item in
+            switch item {
+            case .term(let term):
+                if afterTerm { ands = true }
+                phrases.append(Phrase(index: phrases.count, terms: .one(term)))
+                afterTerm = true
+            case .or:
+                ors = true
+                afterTerm = false
+            case .and:
+                ands = true
+                afterTerm = false
+            }
+        }
+        guard read, !phrases.isEmpty, !(ors && ands) else { return nil }
+        return FlatQuery(phrases: phrases, and: ands)
+    }
+
+    enum PlainItem {
+        case term(QueryTerm)
+        case or, and
+    }
+
+    /// Reads a plain query's words and operators in order, calling `body`
+    /// with each; an operator comes only between two words. False (having
+    /// called `body` for some) when the text is not a plain query.
+    private func plainItems(_ text: String, _ body: (PlainItem) -> Void) -> Bool {
         var copy = text
-        return copy.withUTF8 { bytes -> QueryNode? in
-            var phrases = 0
-            var or: QueryNode?, and: QueryNode?, juxtaposed: QueryNode?
+        return copy.withUTF8 { bytes -> Bool in
             // Whether the last item was an operator (or nothing yet): a word must come next.
             var expectingWord = true
             var i = 0
@@ -65,25 +122,21 @@ public struct QueryParser: Sendable {
                 if i == n { break }
                 let start = i
                 while i < n, Lexer.isBareword(bytes[i]) { i += 1 }
-                guard i > start, i == n || Lexer.isSpace(bytes[i]) else { return nil }
+                guard i > start, i == n || Lexer.isSpace(bytes[i]) else { return false }
                 let word = UnsafeBufferPointer(rebasing: bytes[start..<i])
                 if word.count == 2, word[0] == UInt8(ascii: "O"), word[1] == UInt8(ascii: "R") {
-                    guard !expectingWord, let j = juxtaposed else { return nil }
-                    let group = and.map { QueryNode.and($0, j) } ?? j
-                    or = or.map { .or($0, group) } ?? group
-                    and = nil
-                    juxtaposed = nil
+                    guard !expectingWord else { return false }
+                    body(.or)
                     expectingWord = true
                     continue
                 }
                 if word.count == 3, word[0] == UInt8(ascii: "A"), word[1] == UInt8(ascii: "N"), word[2] == UInt8(ascii: "D") {
-                    guard !expectingWord, let j = juxtaposed else { return nil }
-                    and = and.map { .and($0, j) } ?? j
-                    juxtaposed = nil
+                    guard !expectingWord else { return false }
+                    body(.and)
                     expectingWord = true
                     continue
                 }
-                if word.count == 3, word[0] == UInt8(ascii: "N"), word[1] == UInt8(ascii: "O"), word[2] == UInt8(ascii: "T") { return nil }
+                if word.count == 3, word[0] == UInt8(ascii: "N"), word[1] == UInt8(ascii: "O"), word[2] == UInt8(ascii: "T") { return false }
                 // One term, or the full parser.
                 var term: QueryTerm?
                 var count = 0
@@ -91,15 +144,11 @@ public struct QueryParser: Sendable {
                     count += 1
                     if count == 1 { term = QueryTerm(String(decoding: bytes, as: UTF8.self)) }
                 }
-                guard count == 1, let term else { return nil }
-                let node = QueryNode.nearset(.one(Phrase(index: phrases, terms: .one(term))), distance: nil)
-                phrases += 1
-                juxtaposed = juxtaposed.map { .and($0, node) } ?? node
+                guard count == 1, let term else { return false }
+                body(.term(term))
                 expectingWord = false
             }
-            guard !expectingWord, let j = juxtaposed else { return nil }
-            let group = and.map { QueryNode.and($0, j) } ?? j
-            return or.map { .or($0, group) } ?? group
+            return !expectingWord
         }
     }
 

@@ -58,6 +58,14 @@ extension Searcher {
         return SearchResult(total: ranked.count, hits: Array(ranked.prefix(k)))
     }
 
+    /// ``top(_:k:countUpTo:)`` of a flat query: the same result as for its
+    /// tree, without building the tree or reading its shape.
+    public func top(_ query: FlatQuery, k: Int, countUpTo: Int = .max) -> SearchResult {
+        guard snapshot.passageCount > 0 else { return SearchResult(total: 0, hits: []) }
+        if readsShortLists, let result = shortListTop(query.phrases, and: query.and, k: k) { return result }
+        return TermScorer(searcher: self, phrases: query.phrases, and: query.and).top(k, countUpTo: countUpTo)
+    }
+
     /// Whether `top` has a strategy of its own for the query's shape.
     func hasFastPath(_ query: QueryNode) -> Bool { termShape(query) != nil }
 
