@@ -179,9 +179,6 @@ public struct Deletions: Sendable {
         local >> 6 < words.count && words[local >> 6] & (UInt64(1) << UInt64(local & 63)) != 0
     }
 
-    /// None deleted.
-    public static let none = Deletions(capacity: 0)
-
     /// Drops the deleted passages from `count` postings (local numbers in
     /// `docs`, frequencies in `tfs`), moving the others to the front in
     /// order without a branch on each; returns how many are left.

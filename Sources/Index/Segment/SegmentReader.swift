@@ -81,6 +81,8 @@ public final class SegmentReader: @unchecked Sendable {
     }
 
     deinit {
+        dictionary.deallocate()
+        filter?.deallocate()
         munmap(UnsafeMutableRawPointer(mutating: base), size)
     }
 
@@ -135,13 +137,13 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// The entry of `term`, if the segment has it.
     public func lookup(_ term: [UInt8]) -> TermEntry? {
-        term.withUnsafeBufferPointer(find)
+        term.withUnsafeBufferPointer { find($0) }
     }
 
     /// The entry of `term`'s UTF-8 bytes, if the segment has it.
     public func lookup(_ term: String) -> TermEntry? {
         var term = term
-        return term.withUTF8(find)
+        return term.withUTF8 { find($0) }
     }
 
     @inline(__always)

@@ -80,11 +80,13 @@ struct TermDictionaryReader {
     let postingsOffset: Int
     let positionsOffset: Int
     /// Per block, its first term's first 8 bytes as a big-endian integer.
-    let firstPrefixes: [UInt64]
+    /// (This and the next are buffers, not arrays, so that a lookup counts
+    /// no references; ``deallocate()`` frees them.)
+    let firstPrefixes: UnsafeMutableBufferPointer<UInt64>
     /// For each byte value c (and 256), the first block whose first term
     /// begins with a byte ≥ c: a key's search starts among the blocks of
     /// its first byte, a few dozen rather than all of them.
-    let firstByteStarts: [Int32]
+    let firstByteStarts: UnsafeMutableBufferPointer<Int32>
 
     init(base: UnsafeRawPointer, indexOffset: Int, blocks: Int, dictionaryOffset: Int, termCount: Int, postingsOffset: Int, positionsOffset: Int) {
         self.base = base
@@ -94,18 +96,26 @@ struct TermDictionaryReader {
         self.termCount = termCount
         self.postingsOffset = postingsOffset
         self.positionsOffset = positionsOffset
-        firstPrefixes = (0..<blocks).map { b in
+        let prefixes = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(1, blocks))
+        for b in 0..<blocks {
             var p = dictionaryOffset + Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: indexOffset + b * 4, as: UInt32.self))) + 1
             let length = Int(readVarint(base, &p))
-            return Self.prefix(UnsafeRawBufferPointer(start: base + p, count: length))
+            prefixes[b] = Self.prefix(UnsafeRawBufferPointer(start: base + p, count: length))
         }
-        var starts = [Int32](repeating: Int32(blocks), count: 257)
+        firstPrefixes = prefixes
+        let starts = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 257)
         var b = 0
         for c in 0..<257 {
-            while b < blocks, Int(firstPrefixes[b] >> 56) < c { b += 1 }
+            while b < blocks, Int(prefixes[b] >> 56) < c { b += 1 }
             starts[c] = Int32(b)
         }
         firstByteStarts = starts
+    }
+
+    /// Frees the buffers made at open (the segment's reader calls it as it closes).
+    func deallocate() {
+        firstPrefixes.deallocate()
+        firstByteStarts.deallocate()
     }
 
     /// The first 8 bytes of `bytes`, big-endian, zero-padded.
@@ -194,7 +204,8 @@ struct TermDictionaryReader {
     /// The last block whose first term is ≤ `key` (0 if none).
     func block(for key: UnsafeBufferPointer<UInt8>) -> Int {
         let keyPrefix = Self.prefix(UnsafeRawBufferPointer(key))
-        return firstPrefixes.withUnsafeBufferPointer { prefixes in
+        do {
+            let prefixes = firstPrefixes
             // The last block whose first 8 bytes are ≤ the key's, by halving
             // without a branch on the comparison (its outcome differs for
             // every key: a branch would be mispredicted every other step),

@@ -22,7 +22,9 @@
 struct TermFilter {
     /// The most terms a segment may have for a filter to be built.
     static let maximumTerms = 8192
-    private let bits: [UInt64]
+    /// A buffer, not an array, so that a lookup counts no references;
+    /// ``deallocate()`` frees it.
+    private let bits: UnsafeMutableBufferPointer<UInt64>
     private let mask: UInt64
 
     /// A filter over `dictionary`'s terms, or nil when it has too many.
@@ -30,7 +32,8 @@ struct TermFilter {
         guard dictionary.termCount <= Self.maximumTerms else { return nil }
         var words = 16
         while words * 64 < dictionary.termCount * 16 { words *= 2 }
-        var bits = [UInt64](repeating: 0, count: words)
+        let bits = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: words)
+        bits.initialize(repeating: 0)
         let mask = UInt64(words - 1)
         dictionary.scan(from: 0) { term, _ in
             let (word, pattern) = Self.place(term, mask)
@@ -53,6 +56,9 @@ struct TermFilter {
     @inline(__always)
     func mayContain(_ term: UnsafeBufferPointer<UInt8>) -> Bool {
         let (word, pattern) = Self.place(term, mask)
-        return bits.withUnsafeBufferPointer { $0[word] & pattern == pattern }
+        return bits[word] & pattern == pattern
     }
+
+    /// Frees the filter's bits.
+    func deallocate() { bits.deallocate() }
 }

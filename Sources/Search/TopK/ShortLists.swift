@@ -51,9 +51,9 @@ extension Searcher {
             // Each term in each segment; a list too long for this path gives up before any decoding.
             let limit = Self.shortListLimit(leaves: m, and: and)
             var postings = 0
-            for (s, reader) in segments.enumerated() {
+            for s in segments.indices {
                 for i in 0..<m {
-                    let entry = reader.lookup(phrases[i].terms[0].text)
+                    let entry = segments[s].lookup(phrases[i].terms[0].text)
                     if let entry {
                         guard entry.documentFrequency <= limit else { return nil }
                         postings += entry.documentFrequency
@@ -73,7 +73,8 @@ extension Searcher {
                         hits.initialize(repeating: 0, count: m)
                         var at = 0
                         for s in segments.indices {
-                            let deleted = snapshot.deleted[s]
+                            // (The segment's deletions are used in place, not copied: a copy counts three references.)
+                            let noDeletions = snapshot.deleted[s].isEmpty
                             for i in 0..<m {
                                 let c = s * m + i
                                 bounds[2 * c] = at
@@ -81,8 +82,8 @@ extension Searcher {
                                     segments[s].decodeList(entry, docs: docs + at, tfs: tfs + at)
                                     // Deleted passages leave the lists here, once, rather
                                     // than being tested for at every step of the walks.
-                                    let live = deleted.isEmpty ? entry.documentFrequency
-                                        : deleted.removeDeleted(docs: docs + at, tfs: tfs + at, count: entry.documentFrequency)
+                                    let live = noDeletions ? entry.documentFrequency
+                                        : snapshot.deleted[s].removeDeleted(docs: docs + at, tfs: tfs + at, count: entry.documentFrequency)
                                     bounds[2 * c + 1] = at + live
                                     at += entry.documentFrequency
                                 } else {
@@ -107,7 +108,7 @@ extension Searcher {
                                 var empty = true
                                 for i in 0..<m where bounds[2 * (s * m + i)] < bounds[2 * (s * m + i) + 1] { empty = false }
                                 if empty { continue }
-                                let walk = ShortListWalk(reader: segments[s], deleted: .none, m: m,
+                                let walk = ShortListWalk(reader: segments[s], m: m,
                                                          docs: docs, tfs: tfs, bounds: bounds.baseAddress! + 2 * s * m,
                                                          idf: UnsafeBufferPointer(idf), table: lengthTable)
                                 total += and ? walk.intersection(&heap) : walk.union(&heap)
@@ -122,11 +123,12 @@ extension Searcher {
 }
 
 /// One segment's short lists, walked for ``Searcher/shortListTop(_:and:k:)``.
+/// The lists hold live passages only (the deleted left them when they were
+/// decoded).
 struct ShortListWalk: ~Copyable {
     /// Fewer postings than this in all are merged without ``Candidates``.
     static let fewPostings = 32
     let reader: SegmentReader
-    let deleted: Deletions
     let m: Int
     let docs: UnsafeMutablePointer<UInt32>
     let tfs: UnsafeMutablePointer<UInt32>
@@ -171,15 +173,15 @@ struct ShortListWalk: ~Copyable {
                     continue
                 }
                 // Several leaves: their contributions summed in query order.
-                let live = offer.live(local)
-                let norm = live ? table.norm(offer.lengths[local]) : 0
+                offer.matched += 1
+                let norm = table.norm(offer.lengths[local])
                 var sum = 0.0
                 for i in 0..<m where at[i] < bounds[2 * i + 1] && docs[at[i]] == d {
-                    if live { sum += BM25.contribution(idf: idf[i], f: Double(tfs[at[i]]), norm: norm) }
+                    sum += BM25.contribution(idf: idf[i], f: Double(tfs[at[i]]), norm: norm)
                     at[i] += 1
                     if at[i] == bounds[2 * i + 1] { open -= 1 }
                 }
-                if live { offer.scored(local, sum, &heap) }
+                offer.scored(local, sum, &heap)
             }
             return offer.matched
         }
@@ -200,20 +202,16 @@ struct ShortListWalk: ~Copyable {
             let n = sharedPassages(shared)
             let idf0 = idf[0], idf1 = idf[1]
             let lengths = reader.lengths
-            let noDeletions = deleted.isEmpty
             // Room for each list's passages, and the shared ones once more.
             return Candidates.collect(capacity: aEnd - aStart + bEnd - bStart + n, bound: (idf0 + idf1) * (BM25.k1 + 1.0),
                                       averageLength: table.averageLength, into: &heap, reader) { candidates in
-                var live = 0
                 for c in 0..<n {
                     let i = shared[2 * c], j = shared[2 * c + 1]
                     let local = Int(docs[i])
-                    guard noDeletions || !deleted.contains(local) else { continue }
                     let norm = table.norm(lengths[local])
                     var sum = 0.0
                     sum += BM25.contribution(idf: idf0, f: Double(tfs[i]), norm: norm)
                     sum += BM25.contribution(idf: idf1, f: Double(tfs[j]), norm: norm)
-                    live += 1
                     candidates.add(local, sum)
                 }
                 // In the lists, a shared passage's frequency becomes 0: walked
@@ -222,7 +220,7 @@ struct ShortListWalk: ~Copyable {
                 // between the shared ones, whose lengths differ from query to
                 // query, is not needed.
                 for c in 0..<2 * n { tfs[shared[c]] = 0 }
-                candidates.matched += live
+                candidates.matched += n
                 // The rarer word's list (of the larger idf) first: the commoner
                 // word's passages may then all fall below the slice holding the k-th best.
                 let rarer = idf0 >= idf1 ? 0 : 1
@@ -232,12 +230,8 @@ struct ShortListWalk: ~Copyable {
                     let start = bounds[2 * side], end = bounds[2 * side + 1]
                     if step == 1 {
                         if candidates.excludesAll(idf, tfs + start, docs + start, end - start, lengths) {
-                            // Only counted: its passages less the shared ones, the deleted left out.
-                            var uncounted = end - start - n
-                            if !noDeletions {
-                                for x in start..<end where tfs[x] != 0 && deleted.contains(Int(docs[x])) { uncounted -= 1 }
-                            }
-                            candidates.matched += uncounted
+                            // Only counted: its passages less the shared ones.
+                            candidates.matched += end - start - n
                             break
                         }
                         // A long list is tested against the floor, passage by passage.
@@ -245,10 +239,10 @@ struct ShortListWalk: ~Copyable {
                     }
                     for x in start..<end {
                         let local = Int(docs[x])
-                        guard noDeletions || !deleted.contains(local) else { continue }
                         candidates.single(local, idf, tfs[x], lengths[local], table)
                     }
-                    candidates.matched -= live
+                    // The shared passages were counted once already.
+                    candidates.matched -= n
                 }
             }
         }
@@ -321,42 +315,30 @@ struct ShortListWalk: ~Copyable {
         return offer.matched
     }
 
-    /// What a walk does with each passage it meets: counts it unless it is
-    /// deleted, and offers it to the heap, a passage holding one leaf only
-    /// first tested against the k-th best score without a division. (A
-    /// struct, not a closure: a closure capturing the count and the cutoff
-    /// cost two allocations a walk.)
+    /// What a walk does with each passage it meets: counts it, and offers
+    /// it to the heap, a passage holding one leaf only first tested against
+    /// the k-th best score without a division. (A struct, not a closure: a
+    /// closure capturing the count and the cutoff cost two allocations a
+    /// walk.)
     struct Offer {
         let reader: SegmentReader
-        let deleted: Deletions
-        let noDeletions: Bool
         let lengths: UnsafeBufferPointer<UInt32>
         let table: BM25.LengthTable
         var cutoff: BM25.Cutoff
-        /// Passages met that are not deleted.
+        /// Passages met.
         var matched = 0
 
         init(_ walk: borrowing ShortListWalk, _ heap: borrowing BoundedHeap) {
             reader = walk.reader
-            deleted = walk.deleted
-            noDeletions = walk.deleted.isEmpty
             lengths = walk.reader.lengths
             table = walk.table
             cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: walk.table.averageLength)
         }
 
-        /// Whether the passage counts (is not deleted); counts it.
-        @_transparent
-        mutating func live(_ local: Int) -> Bool {
-            guard noDeletions || !deleted.contains(local) else { return false }
-            matched += 1
-            return true
-        }
-
         /// A passage holding one leaf, `f` times.
         @_transparent
         mutating func single(_ local: Int, _ idf: Double, _ f: UInt32, _ heap: inout BoundedHeap) {
-            guard live(local) else { return }
+            matched += 1
             let length = lengths[local]
             if cutoff.excludes(idf: idf, f: f, length: length) { return }
             scored(local, 0.0 + table.contribution(idf: idf, f: f, length: length), &heap)
@@ -397,12 +379,11 @@ struct ShortListWalk: ~Copyable {
                 }
                 if agreed == m {
                     let local = Int(target)
-                    if offer.live(local) {
-                        let norm = table.norm(offer.lengths[local])
-                        var sum = 0.0
-                        for l in 0..<m { sum += BM25.contribution(idf: idf[l], f: Double(tfs[at[l]]), norm: norm) }
-                        offer.scored(local, sum, &heap)
-                    }
+                    offer.matched += 1
+                    let norm = table.norm(offer.lengths[local])
+                    var sum = 0.0
+                    for l in 0..<m { sum += BM25.contribution(idf: idf[l], f: Double(tfs[at[l]]), norm: norm) }
+                    offer.scored(local, sum, &heap)
                     // Every leaf moves past it; the next target is leaf i's next passage.
                     for l in 0..<m { at[l] += 1 }
                     for l in 0..<m where at[l] == bounds[2 * l + 1] { return offer.matched }
