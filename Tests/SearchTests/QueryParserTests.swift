@@ -32,6 +32,8 @@ struct QueryParserTests {
             if parser.plain(text) != nil { plain += 1 } else { full += 1 }
             // The flat form is the tree's phrases and operator, for every query of that shape.
             let flat = parser.flat(text)
+            // A flat query needs no rewriting (search --batch reads it before FriendlyQuery would).
+            if flat != nil { #expect(FriendlyQuery(text).fts5 == text, "\(text)") }
             if case .success(let node) = got, let shape = searcher.termShape(node), shape.0.allSatisfy({ $0.terms.count == 1 && !$0.first && !$0.terms[0].prefix }),
                parser.plain(text) != nil {
                 #expect(flat == FlatQuery(phrases: shape.0, and: shape.and), "\(text)")

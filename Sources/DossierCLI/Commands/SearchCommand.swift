@@ -90,13 +90,13 @@ struct SearchCommand: ParsableCommand {
             // Keys in sorted order: error, query, results, took_ms, total, total_relation.
             var line = JSONLine()
             do {
-                // Words joined by OR or by AND alone go to the searcher without a tree.
-                let fts5 = FriendlyQuery.fts5(text)
+                // Words joined by OR or by AND alone go to the searcher without a
+                // tree. (Such a query has no "-" and nothing to rewrite.)
                 let parser = QueryParser()
-                let top = if let flat = parser.flat(fts5) {
+                let top = if let flat = parser.flat(text) {
                     searcher.top(flat, k: offset + limit, countUpTo: countUpTo)
                 } else {
-                    searcher.top(try parser.parse(fts5), k: offset + limit, countUpTo: countUpTo)
+                    searcher.top(try parser.parse(FriendlyQuery.fts5(text)), k: offset + limit, countUpTo: countUpTo)
                 }
                 let took = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
                 line.key("query")
