@@ -18,7 +18,8 @@ release mode). Steps:
    top-10 latency p50/p99 per class, counting every match and counting none
    (Dossier's took_ms is measured inside the engine by `dossier search
    --batch`; FTS5 and tantivy are timed around the library call from
-   Python); the mix runs three times and each query's median counts;
+   Python); the mix runs three times through each engine, the engines
+   taking turns round by round, and each query's median counts;
 5. index sizes, cold start to first result, and the ratios.
 
 Prints a Markdown report; `--output FILE` also writes it there.
@@ -290,46 +291,63 @@ def main():
         return {name: [statistics.median(r[name][i] for r in rounds) for i in range(len(pairs))]
                 for name, pairs in classes.items()}
 
-    def dossier_latencies(extra):
-        out = subprocess.run([BIN, "search", "--batch", "--flat", "--limit", "10", "--workspace", ws] + extra,
-                             input=(text * ROUNDS).encode(), stdout=subprocess.PIPE, check=True).stdout.decode()
-        took = [json.loads(line)["took_ms"] for line in out.splitlines()]
-        rounds = []
-        for _ in range(ROUNDS):
+    # The engines take turns, round by round (Dossier counting, Dossier not
+    # counting, FTS5, tantivy counting, tantivy not counting, then again),
+    # so that a stall of this shared machine lasting seconds slows one round
+    # of every engine rather than every round of one. Dossier runs as two
+    # batch processes that stay up between rounds, as a server would.
+    import threading
+
+    class DossierBatch:
+        def __init__(self, extra):
+            self.process = subprocess.Popen([BIN, "search", "--batch", "--flat", "--limit", "10", "--workspace", ws] + extra,
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+        def round(self):
+            """One pass of the mix: each query's took_ms, by class."""
+            writer = threading.Thread(target=lambda: (self.process.stdin.write(text.encode()), self.process.stdin.flush()))
+            writer.start()
+            took = [json.loads(self.process.stdout.readline())["took_ms"] for _ in range(sum(len(p) for p in classes.values()))]
+            writer.join()
             result = {}
             for name, pairs in classes.items():
                 result[name], took = took[:len(pairs)], took[len(pairs):]
-            rounds.append(result)
-        return median_per_query(rounds)
-    ours = dossier_latencies([])
-    ours_nocount = dossier_latencies(["--count-up-to", "0"])
-    with open(os.path.join(WORK, "latencies.json"), "w") as f:
-        json.dump({name: [[d, t, u] for (d, _), t, u in zip(pairs, ours[name], ours_nocount[name])] for name, pairs in classes.items()}, f, indent=1)
-    def python_latencies(run):
-        """Each query's median over the rounds of `run(class name, (Dossier
-        query, tantivy query))` timed from Python."""
-        rounds = []
-        for _ in range(ROUNDS):
-            result = {}
-            for name, pairs in classes.items():
-                times = []
-                for pair in pairs:
-                    start = time.perf_counter()
-                    run(name, pair)
-                    times.append((time.perf_counter() - start) * 1000)
-                result[name] = times
-            rounds.append(result)
-        return median_per_query(rounds)
+            return result
 
-    fts = python_latencies(lambda _, pair: db.execute(
-        "SELECT rowid, bm25(t) FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10", (pair[0],)).fetchall())
+        def close(self):
+            self.process.stdin.close()
+            self.process.wait()
+
+    def python_round(run):
+        """One pass of the mix through `run(class name, (Dossier query, tantivy query))`, timed from Python."""
+        result = {}
+        for name, pairs in classes.items():
+            times = []
+            for pair in pairs:
+                start = time.perf_counter()
+                run(name, pair)
+                times.append((time.perf_counter() - start) * 1000)
+            result[name] = times
+        return result
 
     def tantivy_search(name, pair, count):
         query = tantivy.Query.regex_query(schema, "text", pair[1] + ".*") if name == "prefix" else index.parse_query(pair[1], ["text"])
         searcher.search(query, 10, count=count)
 
-    tan = python_latencies(lambda name, pair: tantivy_search(name, pair, True))
-    tan_nocount = python_latencies(lambda name, pair: tantivy_search(name, pair, False))
+    counting, not_counting = DossierBatch([]), DossierBatch(["--count-up-to", "0"])
+    rounds = {key: [] for key in ("ours", "ours_nocount", "fts", "tan", "tan_nocount")}
+    for _ in range(ROUNDS):
+        rounds["ours"].append(counting.round())
+        rounds["ours_nocount"].append(not_counting.round())
+        rounds["fts"].append(python_round(lambda _, pair: db.execute(
+            "SELECT rowid, bm25(t) FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10", (pair[0],)).fetchall()))
+        rounds["tan"].append(python_round(lambda name, pair: tantivy_search(name, pair, True)))
+        rounds["tan_nocount"].append(python_round(lambda name, pair: tantivy_search(name, pair, False)))
+    counting.close()
+    not_counting.close()
+    ours, ours_nocount, fts, tan, tan_nocount = (median_per_query(rounds[key]) for key in ("ours", "ours_nocount", "fts", "tan", "tan_nocount"))
+    with open(os.path.join(WORK, "latencies.json"), "w") as f:
+        json.dump({name: [[d, t, u] for (d, _), t, u in zip(pairs, ours[name], ours_nocount[name])] for name, pairs in classes.items()}, f, indent=1)
 
     # The floor of a call from Python: a query that matches nothing.
     report["fts5_floor_ms"] = percentile([timed_call(lambda: db.execute(
