@@ -50,6 +50,11 @@ public struct Searcher: Sendable {
     /// Whether `top` may read short lists whole (``shortListTop(_:and:k:)``);
     /// the tests turn it off to check the other strategies on the same queries.
     var readsShortLists = true
+    /// The most passages a segment may have for a two-word OR read from
+    /// short lists to find their shared passages with a bitset of the
+    /// segment's passages rather than by a merge (``ShortListWalk/sharedPassages(_:)``);
+    /// the tests lower it to check the merge on the same queries.
+    var bitsetPassages = 1 << 16
     /// The snapshot's per-length parts of BM25.
     let lengthTable: BM25.LengthTable
 

@@ -52,6 +52,9 @@ struct ShortListTests {
             let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
             var cursors = searcher
             cursors.readsShortLists = false
+            // The shared passages found by a merge, not a bitset, as in a segment of more than 65,536 passages.
+            var merging = searcher
+            merging.bitsetPassages = 0
             var fromShortLists = 0
             for query in queries {
                 let node = try QueryParser().parse(query)
@@ -67,6 +70,8 @@ struct ShortListTests {
                     #expect(zip(top.hits, full).allSatisfy { $0.bm25.bitPattern == $1.bm25.bitPattern }, "\(label) \(query) k=\(k)")
                     #expect(zip(top.hits, expected).allSatisfy { $0.passageID == $1.0 && $0.bm25.bitPattern == $1.1.bitPattern }, "\(label) \(query) k=\(k): FTS5")
                     #expect(cursors.top(node, k: k).hits == top.hits, "\(label) \(query) k=\(k): cursors")
+                    let merged = merging.top(node, k: k)
+                    #expect(merged.hits == top.hits && merged.total == top.total, "\(label) \(query) k=\(k): merged")
                 }
             }
             return fromShortLists

@@ -110,7 +110,7 @@ extension Searcher {
                                 if empty { continue }
                                 let walk = ShortListWalk(reader: segments[s], m: m,
                                                          docs: docs, tfs: tfs, bounds: bounds.baseAddress! + 2 * s * m,
-                                                         idf: UnsafeBufferPointer(idf), table: lengthTable)
+                                                         idf: UnsafeBufferPointer(idf), table: lengthTable, bitsetPassages: bitsetPassages)
                                 total += and ? walk.intersection(&heap) : walk.union(&heap)
                             }
                             return SearchResult(total: total, hits: heap.sorted())
@@ -136,6 +136,8 @@ struct ShortListWalk: ~Copyable {
     let bounds: UnsafeMutablePointer<Int>
     let idf: UnsafeBufferPointer<Double>
     let table: BM25.LengthTable
+    /// See ``Searcher/bitsetPassages``.
+    let bitsetPassages: Int
 
     /// The union, in passage order: returns the passages that match.
     func union(_ heap: inout BoundedHeap) -> Int {
@@ -250,13 +252,15 @@ struct ShortListWalk: ~Copyable {
 
     /// Finds the passages both leaves of a two-leaf union hold, writing where
     /// the c-th stands in each list to `shared[2c]` and `shared[2c + 1]`;
-    /// returns how many there are. Lists of like lengths are merged by
+    /// returns how many there are. When one list is much the shorter, each
+    /// of its passages is sought in the other by galloping. Lists of like
+    /// lengths in a segment of up to ``Searcher/bitsetPassages`` passages
+    /// are compared through a bitset of the segment's passages (marking one
+    /// list and testing the other, steps that do not wait on each other:
+    /// a two-word OR 9% faster); in a larger segment they are merged by
     /// steps that are selects, not branches (which list is behind differs
     /// at every step, and a branch on it was mispredicted at every other
-    /// posting). When one list is much the shorter, each of its passages is
-    /// sought in the other by galloping: the merge's steps depend on each
-    /// other through their loads, and walking a long list that way cost
-    /// more than the searches.
+    /// posting), though each step waits on the loads of the one before.
     @inline(never)
     func sharedPassages(_ shared: UnsafeMutablePointer<Int>) -> Int {
         let aStart = bounds[0], aEnd = bounds[1], bStart = bounds[2], bEnd = bounds[3]
@@ -295,6 +299,29 @@ struct ShortListWalk: ~Copyable {
             }
             return n
         }
+        if reader.count <= bitsetPassages {
+            // The first list's passages marked in a bitset of the segment's,
+            // then the second's tested there: no step waits on the one before.
+            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (reader.count + 63) >> 6) { bits in
+                bits.initialize(repeating: 0)
+                for x in aStart..<aEnd {
+                    let d = docs[x]
+                    bits[Int(d >> 6)] |= 1 &<< UInt64(d & 63)
+                }
+                var i = aStart
+                for j in bStart..<bEnd {
+                    let d = docs[j]
+                    if (bits[Int(d >> 6)] &>> UInt64(d & 63)) & 1 != 0 {
+                        while docs[i] < d { i += 1 }
+                        shared[2 * n] = i
+                        shared[2 * n + 1] = j
+                        n += 1
+                        i += 1
+                    }
+                }
+                return n
+            }
+        }
         var i = aStart, j = bStart
         while i < aEnd, j < bEnd {
             let x = docs[i], y = docs[j]
@@ -306,6 +333,7 @@ struct ShortListWalk: ~Copyable {
         }
         return n
     }
+
 
     /// One leaf's postings, tested against the threshold once the heap is full.
     func alone(_ i: Int, _ heap: inout BoundedHeap) -> Int {
