@@ -18,7 +18,7 @@ release mode). Steps:
    top-10 latency p50/p99 per class, counting every match and counting none
    (Dossier's took_ms is measured inside the engine by `dossier search
    --batch`; FTS5 and tantivy are timed around the library call from
-   Python); the mix runs three times through each engine, the engines
+   Python); the mix runs five times through each engine, the engines
    taking turns round by round, and each query's median counts;
 5. index sizes, cold start to first result, and the ratios.
 
@@ -30,7 +30,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, ".build-bench")
 BIN = os.path.join(ROOT, ".build", "release", "dossier")
 REPEAT = 5  # indexing runs per engine; the best counts
-ROUNDS = 3  # times the whole query mix runs through each engine; each query's median counts
+ROUNDS = 5  # times the whole query mix runs through each engine; each query's median counts
 
 
 def run(cmd, **kw):
