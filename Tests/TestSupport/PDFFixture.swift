@@ -44,10 +44,37 @@ public enum PDFFixture {
         cairo_surface_destroy(surface)
     }
 
-    /// A new empty folder under the temporary directory.
+    /// A new empty folder under the temporary directory, removed when the
+    /// test process exits (whether or not the test that made it removes it).
     public static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-extract-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        TemporaryFolders.shared.add(url)
         return url
+    }
+}
+
+/// Folders the tests made, removed at exit.
+final class TemporaryFolders: @unchecked Sendable {
+    static let shared = TemporaryFolders()
+    private let lock = NSLock()
+    private var urls: [URL] = []
+
+    private init() {
+        atexit {
+            for url in TemporaryFolders.shared.taken() { try? FileManager.default.removeItem(at: url) }
+        }
+    }
+
+    func add(_ url: URL) {
+        lock.lock()
+        urls.append(url)
+        lock.unlock()
+    }
+
+    func taken() -> [URL] {
+        lock.lock()
+        defer { lock.unlock() }
+        return urls
     }
 }
