@@ -134,4 +134,35 @@ struct ShortListTests {
             }
         }
     }
+
+    @Test("after an update deletes a document's passages (a run of consecutive ones), lists drop the run and totals and hits stay the exhaustive evaluator's")
+    func deletedRuns() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-shortlists-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var live: [Int64: String] = [:]
+        let rows = Self.corpus(11, count: 3000, first: 1)
+        for (id, text) in rows { live[id] = text }
+        let writer = try IndexWriter(folder: dir)
+        _ = try writer.sync(live: Set(live.keys)) { ids in ids.map { ($0, live[$0]!) } }
+        // Two documents' passages go (two runs of local numbers), as an update that replaces them does.
+        for id in Int64(1201)...1260 { live[id] = nil }
+        for id in Int64(2500)...2512 { live[id] = nil }
+        _ = try writer.sync(live: Set(live.keys)) { ids in ids.map { ($0, live[$0]!) } }
+        let snapshot = try IndexSnapshot(folder: dir)
+        #expect(snapshot.deleted.contains { $0.count == 73 }, "the deletions stay in the segment, not merged away")
+        let searcher = Searcher(snapshot: snapshot)
+        for query in ["rare OR common", "middle OR common", "middle OR filler7", "rare", "middle", "rare AND middle"] {
+            let node = try QueryParser().parse(query)
+            let (phrases, and) = try #require(searcher.termShape(node))
+            #expect(searcher.shortListTop(phrases, and: and, k: 10) != nil, "\(query)")
+            let full = searcher.exhaustiveRank(node)
+            for k in [1, 10, 100, 5000] {
+                let top = searcher.top(node, k: k)
+                #expect(top.total == full.count, "\(query) k=\(k)")
+                #expect(top.hits.map(\.passageID) == full.prefix(k).map(\.passageID), "\(query) k=\(k)")
+                #expect(!top.hits.contains { (1201...1260).contains($0.passageID) || (2500...2512).contains($0.passageID) })
+            }
+        }
+    }
 }
