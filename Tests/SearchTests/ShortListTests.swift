@@ -13,6 +13,13 @@ import TestSupport
 /// deletions.
 @Suite("Short lists")
 struct ShortListTests {
+    /// A new empty folder for an index.
+    static func indexFolder() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-shortlists-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     /// Passages holding `common` (most), `middle` (about a fifth), `rare`
     /// (about one in a hundred), with frequencies and lengths that vary.
     static func corpus(_ seed: UInt64, count: Int, first: Int64) -> [(Int64, String)] {
@@ -40,8 +47,7 @@ struct ShortListTests {
 
     @Test("a two-word OR from short lists gives the exhaustive evaluator's hits, doubles and total for every k, before and after deletions")
     func unionOfTwo() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-shortlists-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.indexFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         var live: [Int64: String] = [:]
         let writer = try IndexWriter(folder: dir)
@@ -98,8 +104,7 @@ struct ShortListTests {
 
     @Test("a passage that arrives after the floor is raised and scores in the floor's own slice is kept")
     func floorSlice() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-shortlists-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.indexFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         // 10 passages holding "middle" 3 times, then 246 holding it once in
         // 100 tokens: at the 256th, the slice of the 20th best is theirs.
@@ -137,8 +142,7 @@ struct ShortListTests {
 
     @Test("after an update deletes a document's passages (a run of consecutive ones), lists drop the run and totals and hits stay the exhaustive evaluator's")
     func deletedRuns() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-shortlists-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.indexFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         var live: [Int64: String] = [:]
         let rows = Self.corpus(11, count: 3000, first: 1)
