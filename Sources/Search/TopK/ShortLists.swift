@@ -383,8 +383,33 @@ struct ShortListWalk: ~Copyable {
         }
     }
 
+    /// The intersection of two leaves, the usual AND: the passages both
+    /// hold, found as a two-word OR finds them (``sharedPassages(_:)``),
+    /// scored in query order.
+    func intersection2(_ heap: inout BoundedHeap) -> Int {
+        let both = min(bounds[1] - bounds[0], bounds[3] - bounds[2])
+        guard both > 0 else { return 0 }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * both + 2) { shared in
+            let n = sharedPassages(shared.baseAddress!)
+            var offer = Offer(self, heap)
+            let idf0 = idf[0], idf1 = idf[1]
+            for c in 0..<n {
+                let i = shared[2 * c], j = shared[2 * c + 1]
+                let local = Int(docs[i])
+                let norm = table.norm(offer.lengths[local])
+                var sum = 0.0
+                sum += BM25.contribution(idf: idf0, f: Double(tfs[i]), norm: norm)
+                sum += BM25.contribution(idf: idf1, f: Double(tfs[j]), norm: norm)
+                offer.scored(local, sum, &heap)
+            }
+            offer.matched += n
+            return offer.matched
+        }
+    }
+
     /// The intersection, leapfrogging from leaf to leaf: returns the passages that match.
     func intersection(_ heap: inout BoundedHeap) -> Int {
+        if m == 2 { return intersection2(&heap) }
         for i in 0..<m where bounds[2 * i] == bounds[2 * i + 1] { return 0 }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { at in
             for i in 0..<m { at[i] = bounds[2 * i] }
