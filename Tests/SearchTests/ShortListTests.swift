@@ -45,7 +45,7 @@ struct ShortListTests {
         return rows
     }
 
-    @Test("a two-word OR (and AND) from short lists gives the exhaustive evaluator's hits, doubles and total for every k, before and after deletions")
+    @Test("a two-word OR (and AND, and a lone word) from short lists gives the exhaustive evaluator's hits, doubles and total for every k, before and after deletions")
     func unionOfTwo() throws {
         let dir = try Self.indexFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -54,7 +54,7 @@ struct ShortListTests {
         let fts = FTS5Table()
         let queries = ["rare OR common", "common OR rare", "middle OR common", "common OR middle", "rare OR middle",
                        "middle OR rare", "rare OR filler7", "filler7 OR common", "common OR common", "middle OR filler7", "filler7 OR filler8",
-                       "rare AND common", "common AND middle", "middle AND filler7", "rare middle"]
+                       "rare AND common", "common AND middle", "middle AND filler7", "rare middle", "rare", "middle", "filler7"]
         func check(_ label: String) throws -> Int {
             let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
             var cursors = searcher

@@ -335,12 +335,24 @@ struct ShortListWalk: ~Copyable {
     }
 
 
-    /// One leaf's postings, tested against the threshold once the heap is full.
+    /// One leaf's postings: a handful offered to the heap as they come,
+    /// more scored into ``Candidates``.
     func alone(_ i: Int, _ heap: inout BoundedHeap) -> Int {
-        var offer = Offer(self, heap)
         let idf = self.idf[i]
-        for j in bounds[2 * i]..<bounds[2 * i + 1] { offer.single(Int(docs[j]), idf, tfs[j], &heap) }
-        return offer.matched
+        let start = bounds[2 * i], end = bounds[2 * i + 1]
+        guard end - start > Self.fewPostings else {
+            var offer = Offer(self, heap)
+            for j in start..<end { offer.single(Int(docs[j]), idf, tfs[j], &heap) }
+            return offer.matched
+        }
+        let lengths = reader.lengths
+        return Candidates.collect(capacity: end - start, bound: idf * (BM25.k1 + 1.0), averageLength: table.averageLength,
+                                  into: &heap, reader) { candidates in
+            for j in start..<end {
+                let local = Int(docs[j])
+                candidates.single(local, idf, tfs[j], lengths[local], table)
+            }
+        }
     }
 
     /// What a walk does with each passage it meets: counts it, and offers
