@@ -11,10 +11,13 @@ import Index
 /// once k hits are kept a passage holding one of the words only is first
 /// tested against the k-th best score without a division (``BM25/Cutoff``),
 /// so most are passed over unscored. No cursor, window or block bound is set
-/// up. The OR of two words, the usual OR, goes further
-/// (``ShortListWalk/union2(_:)``): its matches are scored without a branch
-/// into ``Candidates``, and only those that may be among the best k reach
-/// the heap.
+/// up. The usual queries go further. A lone word's matches (more than a
+/// handful) and a two-word OR's (``ShortListWalk/union2(_:)``) are scored
+/// without a branch into ``Candidates``, and only those that may be among
+/// the best k reach the heap. The passages two words share, for an OR or
+/// an AND (``ShortListWalk/intersection2(_:)``), are found through a bitset
+/// of the segment's passages (``ShortListWalk/sharedPassages(_:)``). Deleted
+/// passages leave the lists as they are decoded, so no walk tests for them.
 ///
 /// Where this pays was measured (docs/BENCHMARKS.md, 32,108 passages): an OR
 /// must count every match anyway, and a plain merge of whole lists beat the
