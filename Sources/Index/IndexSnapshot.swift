@@ -132,7 +132,7 @@ public final class IndexSnapshot: @unchecked Sendable {
 public struct Deletions: Sendable {
     @usableFromInline var words: [UInt64]
     /// Deleted passages.
-    public private(set) var count = 0
+    public var count: Int { members.count }
     /// The deleted local numbers, ascending.
     public private(set) var members: [Int] = []
     /// The same as runs of consecutive numbers: a document's passages are
@@ -146,14 +146,9 @@ public struct Deletions: Sendable {
         let bit = UInt64(1) << UInt64(local & 63)
         if words[local >> 6] & bit == 0 {
             words[local >> 6] |= bit
-            count += 1
             if members.last.map({ $0 < local }) ?? true {
                 members.append(local)  // the usual case: deletions arrive in id order
-                if let last = runs.last, Int(last.upperBound) + 1 == local {
-                    runs[runs.count - 1] = last.lowerBound...UInt32(local)
-                } else {
-                    runs.append(UInt32(local)...UInt32(local))
-                }
+                extendRuns(with: local)
             } else {
                 var lo = 0, hi = members.count
                 while lo < hi {
@@ -162,14 +157,17 @@ public struct Deletions: Sendable {
                 }
                 members.insert(local, at: lo)
                 runs = []
-                for m in members {
-                    if let last = runs.last, Int(last.upperBound) + 1 == m {
-                        runs[runs.count - 1] = last.lowerBound...UInt32(m)
-                    } else {
-                        runs.append(UInt32(m)...UInt32(m))
-                    }
-                }
+                for m in members { extendRuns(with: m) }
             }
+        }
+    }
+
+    /// Adds `local`, above every number the runs hold, to the last run or as a new one.
+    private mutating func extendRuns(with local: Int) {
+        if let last = runs.last, Int(last.upperBound) + 1 == local {
+            runs[runs.count - 1] = last.lowerBound...UInt32(local)
+        } else {
+            runs.append(UInt32(local)...UInt32(local))
         }
     }
 

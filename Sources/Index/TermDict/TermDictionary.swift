@@ -204,25 +204,23 @@ struct TermDictionaryReader {
     /// The last block whose first term is ≤ `key` (0 if none).
     func block(for key: UnsafeBufferPointer<UInt8>) -> Int {
         let keyPrefix = Self.prefix(UnsafeRawBufferPointer(key))
-        do {
-            let prefixes = firstPrefixes
-            // The last block whose first 8 bytes are ≤ the key's, by halving
-            // without a branch on the comparison (its outcome differs for
-            // every key: a branch would be mispredicted every other step),
-            // from the last block of a smaller first byte to the last of
-            // the key's first byte.
-            let c = Int(keyPrefix >> 56)
-            var base = max(0, Int(firstByteStarts[c]) - 1)
-            var n = max(1, Int(firstByteStarts[c + 1]) - base)
-            while n > 1 {
-                let half = n / 2
-                base = prefixes[base + half] <= keyPrefix ? base + half : base
-                n -= half
-            }
-            // Blocks whose first terms share those 8 bytes with the key are told apart by their whole first term.
-            while base > 0, prefixes[base] == keyPrefix, compareFirst(base, key) > 0 { base -= 1 }
-            return base
+        let prefixes = firstPrefixes
+        // The last block whose first 8 bytes are ≤ the key's, by halving
+        // without a branch on the comparison (its outcome differs for
+        // every key: a branch would be mispredicted every other step),
+        // from the last block of a smaller first byte to the last of
+        // the key's first byte.
+        let c = Int(keyPrefix >> 56)
+        var base = max(0, Int(firstByteStarts[c]) - 1)
+        var n = max(1, Int(firstByteStarts[c + 1]) - base)
+        while n > 1 {
+            let half = n / 2
+            base = prefixes[base + half] <= keyPrefix ? base + half : base
+            n -= half
         }
+        // Blocks whose first terms share those 8 bytes with the key are told apart by their whole first term.
+        while base > 0, prefixes[base] == keyPrefix, compareFirst(base, key) > 0 { base -= 1 }
+        return base
     }
 
     /// Decodes entries from block `b` on, calling `body` until it returns false.

@@ -83,10 +83,18 @@ public struct FriendlyQuery: Sendable, Equatable {
         var copy = text
         let plain = copy.withUTF8 { utf8 in
             var special = false
-            for byte in utf8 { special = special || byte == UInt8(ascii: "-") || byte == 0xC2 || (byte >= 0xE1 && byte <= 0xE3) }
+            for byte in utf8 { special = special || Self.mayNeedRewriting(byte) }
             return !special
         }
         return plain ? text : FriendlyQuery(text).fts5
+    }
+
+    /// Whether a query holding `byte` may need rewriting: a `-` (an
+    /// exclusion), or the lead byte of white space beyond ASCII (C2, E1, E2
+    /// and E3 begin every such character, U+0085 to U+3000).
+    @inline(__always)
+    static func mayNeedRewriting(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "-") || byte == 0xC2 || (byte >= 0xE1 && byte <= 0xE3)
     }
 
     /// The hint for a lower-case "or", "and" or "not".
@@ -115,7 +123,7 @@ public struct FriendlyQuery: Sendable, Equatable {
             }
             for i in 0..<utf8.count {
                 let byte = utf8[i]
-                if byte == UInt8(ascii: "-") || byte == 0xC2 || (byte >= 0xE1 && byte <= 0xE3) { return nil }
+                if Self.mayNeedRewriting(byte) { return nil }
                 if byte == UInt8(ascii: "\"") { inQuote.toggle() }
                 if !inQuote, byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
                     check()

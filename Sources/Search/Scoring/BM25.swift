@@ -76,8 +76,9 @@ public struct BM25: Sendable {
 
 extension BM25 {
     /// The parts of BM25 that depend on a passage's length alone, computed
-    /// once per snapshot for every length below ``size`` (passages hold at
-    /// most a few hundred tokens), so that scoring a passage divides less.
+    /// when a ``Searcher`` is made (a few microseconds) for every length below
+    /// ``size`` (passages hold at most a few hundred tokens), so that scoring
+    /// a passage divides less.
     ///
     /// A contribution is `idf · ((f · (k1 + 1)) / (f + norm(D)))`, two
     /// divisions in a chain: `norm(D)` holds `b · D / avgdl`. The table

@@ -35,9 +35,10 @@ struct Candidates: ~Copyable {
     let scores: UnsafeMutablePointer<Double>
     let locals: UnsafeMutablePointer<UInt32>
     let histogram: UnsafeMutablePointer<Int32>
-    /// The slice of a score is the top bits of its IEEE 754 pattern (which
-    /// orders positive doubles as their values), less this.
+    /// The slice of a score is its ``position(_:)`` less this.
     let base: Int
+    /// The per-length parts of BM25 that scores are computed from.
+    let table: BM25.LengthTable
     /// How many hits the heap keeps.
     let k: Int
     /// Passages kept.
@@ -50,17 +51,17 @@ struct Candidates: ~Copyable {
     private var cutoff: BM25.Cutoff
 
     /// Calls `body` with room for `capacity` passages whose scores (sums of
-    /// contributions, −bm25) lie below `bound`, offers the heap those that
-    /// may be among its best, and returns the passages that matched.
-    static func collect(capacity: Int, bound: Double, averageLength: Double, into heap: inout BoundedHeap, _ reader: SegmentReader,
+    /// contributions, −bm25, from `table`) lie below `bound`, offers the
+    /// heap those that may be among its best, and returns the passages that
+    /// matched.
+    static func collect(capacity: Int, bound: Double, table: BM25.LengthTable, into heap: inout BoundedHeap, _ reader: SegmentReader,
                         _ body: (inout Candidates) -> Void) -> Int {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, capacity)) { scores in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(1, capacity)) { locals in
                 withUnsafeTemporaryAllocation(of: Int32.self, capacity: buckets) { histogram in
                     histogram.initialize(repeating: 0)
-                    var candidates = Candidates(scores: scores.baseAddress!, locals: locals.baseAddress!,
-                                                histogram: histogram.baseAddress!, base: Int(bound.bitPattern >> UInt64(52 - sliceBits)) - (buckets - 1),
-                                                k: heap.capacity, averageLength: averageLength)
+                    var candidates = Candidates(scores: scores.baseAddress!, locals: locals.baseAddress!, histogram: histogram.baseAddress!,
+                                                base: position(bound) - (buckets - 1), table: table, k: heap.capacity)
                     body(&candidates)
                     candidates.offer(to: &heap, reader)
                     return candidates.matched
@@ -70,19 +71,27 @@ struct Candidates: ~Copyable {
     }
 
     private init(scores: UnsafeMutablePointer<Double>, locals: UnsafeMutablePointer<UInt32>, histogram: UnsafeMutablePointer<Int32>,
-                 base: Int, k: Int, averageLength: Double) {
+                 base: Int, table: BM25.LengthTable, k: Int) {
         self.scores = scores
         self.locals = locals
         self.histogram = histogram
         self.base = base
+        self.table = table
         self.k = k
-        cutoff = BM25.Cutoff(threshold: -.infinity, averageLength: averageLength)
+        cutoff = BM25.Cutoff(threshold: -.infinity, averageLength: table.averageLength)
+    }
+
+    /// The top bits of a positive double's IEEE 754 pattern, exponent and
+    /// ``sliceBits`` of mantissa: they order positive doubles as their values.
+    @inline(__always)
+    static func position(_ score: Double) -> Int {
+        Int(truncatingIfNeeded: score.bitPattern &>> UInt64(52 - sliceBits))
     }
 
     /// The slice of `score`: monotone in it, below ``buckets``.
     @inline(__always)
     func bucket(_ score: Double) -> Int {
-        min(Self.buckets - 1, max(0, Int(score.bitPattern &>> UInt64(52 - Self.sliceBits)) - base))
+        min(Self.buckets - 1, max(0, Self.position(score) - base))
     }
 
     /// Keeps a passage and its score (−bm25); the caller counts it in ``matched``.
@@ -98,7 +107,7 @@ struct Candidates: ~Copyable {
     /// Counts a passage holding one leaf, `f` times, in `length` tokens, and
     /// keeps it unless it falls below the floor.
     @inline(__always)
-    mutating func single(_ local: Int, _ idf: Double, _ f: UInt32, _ length: UInt32, _ table: BM25.LengthTable) {
+    mutating func single(_ local: Int, _ idf: Double, _ f: UInt32, _ length: UInt32) {
         matched &+= 1
         if floor > 0, cutoff.excludes(idf: idf, f: f, length: length) { return }
         add(local, 0.0 + BM25.contribution(idf: idf, f: Double(f), norm: table.norm(length)))
@@ -136,7 +145,7 @@ struct Candidates: ~Copyable {
     }
 
     /// The least score in slice `b` (> 0): any score below it falls in a lower slice.
-    private func edge(_ b: Int) -> Double { Double(bitPattern: UInt64(b + base) << UInt64(52 - Self.sliceBits)) }
+    private func edge(_ b: Int) -> Double { Double(bitPattern: UInt64(b + base) &<< UInt64(52 - Self.sliceBits)) }
 
     /// Raises the floor to the slice that holds the k-th best kept so far.
     mutating func raiseFloor() {

@@ -102,8 +102,7 @@ extension Searcher {
                             fewest = min(fewest, hits[i])
                             idf[i] = BM25.idf(rows: snapshot.passageCount, hits: hits[i])
                         }
-                        let limit = min(k, and ? fewest : most)
-                        return BoundedHeap.with(capacity: limit) { heap in
+                        return BoundedHeap.with(capacity: min(k, and ? fewest : most)) { heap in
                             var total = 0
                             for s in segments.indices {
                                 // A segment that holds none of the words (a small one, of a
@@ -200,23 +199,14 @@ struct ShortListWalk: ~Copyable {
     /// of its idf can score, and its list is only counted.
     func union2(_ heap: inout BoundedHeap) -> Int {
         let aStart = bounds[0], aEnd = bounds[1], bStart = bounds[2], bEnd = bounds[3]
-        let both = min(aEnd - aStart, bEnd - bStart)
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * both + 2) { common in
-            // common[2c], common[2c + 1]: where the c-th shared passage stands in each list.
-            let shared = common.baseAddress!
-            let n = sharedPassages(shared)
+        return withSharedPassages { shared, n in
             let idf0 = idf[0], idf1 = idf[1]
             let lengths = reader.lengths
             // Room for each list's passages, and the shared ones once more.
             return Candidates.collect(capacity: aEnd - aStart + bEnd - bStart + n, bound: (idf0 + idf1) * (BM25.k1 + 1.0),
-                                      averageLength: table.averageLength, into: &heap, reader) { candidates in
+                                      table: table, into: &heap, reader) { candidates in
                 for c in 0..<n {
-                    let i = shared[2 * c], j = shared[2 * c + 1]
-                    let local = Int(docs[i])
-                    let norm = table.norm(lengths[local])
-                    var sum = 0.0
-                    sum += BM25.contribution(idf: idf0, f: Double(tfs[i]), norm: norm)
-                    sum += BM25.contribution(idf: idf1, f: Double(tfs[j]), norm: norm)
+                    let (local, sum) = sharedScore(shared[2 * c], shared[2 * c + 1])
                     candidates.add(local, sum)
                 }
                 // In the lists, a shared passage's frequency becomes 0: walked
@@ -244,7 +234,7 @@ struct ShortListWalk: ~Copyable {
                     }
                     for x in start..<end {
                         let local = Int(docs[x])
-                        candidates.single(local, idf, tfs[x], lengths[local], table)
+                        candidates.single(local, idf, tfs[x], lengths[local])
                     }
                     // The shared passages were counted once already.
                     candidates.matched -= n
@@ -337,6 +327,28 @@ struct ShortListWalk: ~Copyable {
         return n
     }
 
+    /// Calls `body` with where the passages both leaves of a two-leaf
+    /// query hold stand in each list (`shared[2c]`, `shared[2c + 1]`, see
+    /// ``sharedPassages(_:)``) and how many there are.
+    @inline(__always)
+    func withSharedPassages<R>(_ body: (UnsafeMutablePointer<Int>, Int) -> R) -> R {
+        let both = min(bounds[1] - bounds[0], bounds[3] - bounds[2])
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * both + 2) { shared in
+            body(shared.baseAddress!, sharedPassages(shared.baseAddress!))
+        }
+    }
+
+    /// The passage at `i` in leaf 0's list and `j` in leaf 1's (the same
+    /// passage), and its score: both contributions, in query order.
+    @inline(__always)
+    func sharedScore(_ i: Int, _ j: Int) -> (local: Int, sum: Double) {
+        let local = Int(docs[i])
+        let norm = table.norm(reader.lengths[local])
+        var sum = 0.0
+        sum += BM25.contribution(idf: idf[0], f: Double(tfs[i]), norm: norm)
+        sum += BM25.contribution(idf: idf[1], f: Double(tfs[j]), norm: norm)
+        return (local, sum)
+    }
 
     /// One leaf's postings: a handful offered to the heap as they come,
     /// more scored into ``Candidates``.
@@ -349,11 +361,10 @@ struct ShortListWalk: ~Copyable {
             return offer.matched
         }
         let lengths = reader.lengths
-        return Candidates.collect(capacity: end - start, bound: idf * (BM25.k1 + 1.0), averageLength: table.averageLength,
-                                  into: &heap, reader) { candidates in
+        return Candidates.collect(capacity: end - start, bound: idf * (BM25.k1 + 1.0), table: table, into: &heap, reader) { candidates in
             for j in start..<end {
                 let local = Int(docs[j])
-                candidates.single(local, idf, tfs[j], lengths[local], table)
+                candidates.single(local, idf, tfs[j], lengths[local])
             }
         }
     }
@@ -402,19 +413,11 @@ struct ShortListWalk: ~Copyable {
     /// hold, found as a two-word OR finds them (``sharedPassages(_:)``),
     /// scored in query order.
     func intersection2(_ heap: inout BoundedHeap) -> Int {
-        let both = min(bounds[1] - bounds[0], bounds[3] - bounds[2])
-        guard both > 0 else { return 0 }
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * both + 2) { shared in
-            let n = sharedPassages(shared.baseAddress!)
+        guard bounds[1] > bounds[0], bounds[3] > bounds[2] else { return 0 }
+        return withSharedPassages { shared, n in
             var offer = Offer(self, heap)
-            let idf0 = idf[0], idf1 = idf[1]
             for c in 0..<n {
-                let i = shared[2 * c], j = shared[2 * c + 1]
-                let local = Int(docs[i])
-                let norm = table.norm(offer.lengths[local])
-                var sum = 0.0
-                sum += BM25.contribution(idf: idf0, f: Double(tfs[i]), norm: norm)
-                sum += BM25.contribution(idf: idf1, f: Double(tfs[j]), norm: norm)
+                let (local, sum) = sharedScore(shared[2 * c], shared[2 * c + 1])
                 offer.scored(local, sum, &heap)
             }
             offer.matched += n

@@ -50,10 +50,7 @@ extension Searcher {
     /// shows "1,000+ results" passes 1000, one that needs no count passes 0.
     public func top(_ query: QueryNode, k: Int, countUpTo: Int = .max) -> SearchResult {
         guard snapshot.passageCount > 0, query != .empty else { return SearchResult(total: 0, hits: []) }
-        if let (phrases, and) = termShape(query) {
-            if readsShortLists, let result = shortListTop(phrases, and: and, k: k) { return result }
-            return TermScorer(searcher: self, phrases: phrases, and: and).top(k, countUpTo: countUpTo)
-        }
+        if let (phrases, and) = termShape(query) { return top(of: phrases, and: and, k: k, countUpTo: countUpTo) }
         let ranked = exhaustiveRank(query)
         return SearchResult(total: ranked.count, hits: Array(ranked.prefix(k)))
     }
@@ -62,8 +59,14 @@ extension Searcher {
     /// tree, without building the tree or reading its shape.
     public func top(_ query: FlatQuery, k: Int, countUpTo: Int = .max) -> SearchResult {
         guard snapshot.passageCount > 0 else { return SearchResult(total: 0, hits: []) }
-        if readsShortLists, let result = shortListTop(query.phrases, and: query.and, k: k) { return result }
-        return TermScorer(searcher: self, phrases: query.phrases, and: query.and).top(k, countUpTo: countUpTo)
+        return top(of: query.phrases, and: query.and, k: k, countUpTo: countUpTo)
+    }
+
+    /// The best `k` hits of `phrases` OR'ed (or AND'ed): from short lists
+    /// when every list is short enough, else by ``TermScorer``.
+    func top(of phrases: [Phrase], and: Bool, k: Int, countUpTo: Int) -> SearchResult {
+        if readsShortLists, let result = shortListTop(phrases, and: and, k: k) { return result }
+        return TermScorer(searcher: self, phrases: phrases, and: and).top(k, countUpTo: countUpTo)
     }
 
     /// Whether `top` has a strategy of its own for the query's shape.
