@@ -48,6 +48,9 @@ let package = Package(
             name: "CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
 
+        // A prefetch hint for the index's reads (a C header, nothing to link).
+        .systemLibrary(name: "CMemory"),
+
         // Shared vocabulary: workspace layout, errors, SHA-256, atomic writes.
         .target(name: "DossierCore"),
         // Stage 1: notes → citations.
@@ -68,7 +71,7 @@ let package = Package(
         // Stage 6: queries, matching and BM25 ranking over the index.
         .target(name: "Search", dependencies: ["Analysis", "Index"], swiftSettings: hotLoops),
         // Stage 5: our inverted index: immutable segments and a manifest.
-        .target(name: "Index", dependencies: ["DossierCore", "Analysis"], swiftSettings: hotLoops),
+        .target(name: "Index", dependencies: ["DossierCore", "Analysis", "CMemory"], swiftSettings: hotLoops),
         // The search the CLI and the web server share: results with pages, snippets, citations.
         .target(name: "SearchService", dependencies: ["DossierCore", "Catalog", "Index", "Search"]),
         // The web interface (Hummingbird), thin on top of SearchService.

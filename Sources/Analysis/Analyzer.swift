@@ -69,8 +69,8 @@ public struct Analyzer: Sendable {
 
     private func tokenize(utf8 text: UnsafeBufferPointer<UInt8>, stemming: Bool, buffer: inout UnsafeMutableBufferPointer<UInt8>,
                           _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
-        let tables = CharacterTables.shared
-        let asciiToken = CharacterTables.asciiToken
+        // The tables of characters above ASCII are reached only for such a character:
+        // an ASCII word touches no table (and counts no reference).
         let stack = buffer.baseAddress
         var position = 0
         var i = 0
@@ -85,12 +85,13 @@ public struct Analyzer: Sendable {
                 if b & 0x80 != 0 {
                     start = i
                     let c = decode(text, &i)
+                    let tables = CharacterTables.shared
                     if tables.isTokenCharacter(c) {
                         let f = tables.fold(c)
                         if f != 0 { append(f, &buffer, &length, stack) }
                         break
                     }
-                } else if asciiToken[Int(b)] {
+                } else if CharacterTables.isASCIIToken(b) {
                     start = i
                     buffer[0] = b >= 0x41 && b <= 0x5A ? b + 32 : b
                     length = 1
@@ -106,13 +107,14 @@ public struct Analyzer: Sendable {
                 let b = text[i]
                 if b & 0x80 != 0 {
                     let c = decode(text, &i)
+                    let tables = CharacterTables.shared
                     if tables.isTokenCharacter(c) || tables.isDiacritic(c) {
                         let f = tables.fold(c)
                         if f != 0 { append(f, &buffer, &length, stack) }
                     } else {
                         break
                     }
-                } else if !asciiToken[Int(b)] {
+                } else if !CharacterTables.isASCIIToken(b) {
                     break
                 } else {
                     if length + 1 >= buffer.count - 8 { grow(&buffer, stack) }
@@ -182,9 +184,9 @@ public struct Analyzer: Sendable {
 final class CharacterTables: Sendable {
     static let shared = CharacterTables()
 
-    /// `[0-9A-Za-z]`.
-    static let asciiToken: [Bool] = (0..<128).map { b in
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+    /// Whether ASCII byte `b` is in `[0-9A-Za-z]`: two subtractions, no table.
+    @inline(__always) static func isASCIIToken(_ b: UInt8) -> Bool {
+        (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10
     }
 
     /// SQLite's UTF-8 lead-byte table (sqlite3Utf8Trans1).
@@ -205,7 +207,7 @@ final class CharacterTables: Sendable {
         var cls = [UInt8](repeating: 0, count: 0x10000)
         var fold = (0..<0x10000).map { UInt32($0) }
         for b in 0..<128 {
-            if Self.asciiToken[b] { cls[b] = 1 }
+            if Self.isASCIIToken(UInt8(b)) { cls[b] = 1 }
             if b >= 0x41 && b <= 0x5A { fold[b] = UInt32(b + 32) }
         }
         func mark(_ ranges: [UInt32], _ bit: UInt8) {

@@ -37,18 +37,26 @@ enum PorterStemmer {
     }
 
     /// Rules by the next-to-last byte of the word: those for byte c are
-    /// `rules[starts[c]..<starts[c + 1]]`.
-    struct RuleTable {
-        let rules: [Rule]
-        let starts: [Int]
+    /// `rules[starts[c]..<starts[c + 1]]`. The rules and starts are made
+    /// once and live as long as the process (never freed): a table is
+    /// walked through pointers, so fetching it counts no reference and
+    /// reading it checks no bounds (the keys are bytes, the starts built
+    /// below from the rules).
+    struct RuleTable: @unchecked Sendable {
+        let rules: UnsafePointer<Rule>
+        let starts: UnsafePointer<Int32>
     }
 
     static func table(_ rules: [(Character, [Rule])]) -> RuleTable {
         var byKey = [[Rule]](repeating: [], count: 256)
         for (c, list) in rules { byKey[Int(c.asciiValue!)] = list }
-        var starts = [0]
-        for list in byKey { starts.append(starts.last! + list.count) }
-        return RuleTable(rules: byKey.flatMap { $0 }, starts: starts)
+        let flat = byKey.flatMap { $0 }
+        let starts = UnsafeMutablePointer<Int32>.allocate(capacity: 257)
+        starts[0] = 0
+        for (c, list) in byKey.enumerated() { starts[c + 1] = starts[c] + Int32(list.count) }
+        let stored = UnsafeMutablePointer<Rule>.allocate(capacity: max(1, flat.count))
+        stored.initialize(from: flat, count: flat.count)
+        return RuleTable(rules: UnsafePointer(stored), starts: UnsafePointer(starts))
     }
 
     /// The four tables, fetched once per word.
@@ -152,7 +160,7 @@ enum PorterStemmer {
     /// The first rule whose suffix matches decides: nil if none matched, else whether it applied.
     static func apply(_ table: RuleTable, _ b: UnsafeMutableBufferPointer<UInt8>, _ n: inout Int) -> Bool? {
         let key = n >= 2 ? Int(b[n - 2]) : 0
-        for r in table.starts[key]..<table.starts[key + 1] {
+        for r in Int(table.starts[key])..<Int(table.starts[key + 1]) {
             let rule = table.rules[r]
             guard n > rule.suffixCount, endsWith(b, n, rule.suffix, rule.suffixCount) else { continue }
             let stem = n - rule.suffixCount

@@ -19,6 +19,8 @@ struct QueryParserTests {
         }
         var plain = 0, full = 0, flats = 0
         let searcher = Searcher(snapshot: IndexSnapshot(manifest: Manifest(), segments: []))
+        // One flat query reused from text to text, as search --batch does, whatever the text before.
+        var reused = FlatQuery(phrases: [], and: false)
         for _ in 0..<3000 {
             let count = 1 + next(6)
             let text = (0..<count).map { _ in words[next(words.count)] }.joined(separator: [" ", "  ", "\t"][next(3)])
@@ -32,6 +34,9 @@ struct QueryParserTests {
             if parser.plain(text) != nil { plain += 1 } else { full += 1 }
             // The flat form is the tree's phrases and operator, for every query of that shape.
             let flat = parser.flat(text)
+            let read = parser.flat(text, into: &reused)
+            #expect(read == (flat != nil), "\(text)")
+            if read { #expect(reused == flat, "\(text): reused storage must not carry the text before") }
             // A flat query needs no rewriting (search --batch reads it before FriendlyQuery would).
             if flat != nil { #expect(FriendlyQuery(text).fts5 == text, "\(text)") }
             if case .success(let node) = got, let shape = searcher.termShape(node), shape.0.allSatisfy({ $0.terms.count == 1 && !$0.first && !$0.terms[0].prefix }),
@@ -45,6 +50,17 @@ struct QueryParserTests {
         #expect(flats > 300)
         #expect(plain > 500 && full > 500, "both ways must be taken: \(plain) plain, \(full) in full")
         #expect(parser.plain("timber OR ivory trade AND seizures") == (try parser.parseInFull("timber OR ivory trade AND seizures")))
+    }
+
+    @Test("the lexer's byte classes: white space is ASCII's, a bareword byte is above ASCII, [0-9A-Za-z_] or 0x1A")
+    func byteClasses() {
+        for c in 0...255 {
+            let byte = UInt8(c)
+            let space = c == 0x20 || (0x09...0x0D).contains(c)
+            let bareword = c >= 0x80 || (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) || c == 0x5F || c == 0x1A
+            #expect(QueryParser.Lexer.isSpace(byte) == space, "byte \(c)")
+            #expect(QueryParser.Lexer.isBareword(byte) == bareword, "byte \(c)")
+        }
     }
 
     @Test("precedence: implicit AND, then NOT, AND, OR; operators are upper case")

@@ -85,6 +85,8 @@ struct SearchCommand: ParsableCommand {
         searcher.warmUp()
         let (offset, limit, countUpTo) = (self.offset, self.limit, self.countUpTo ?? .max)
         var io = BatchIO()
+        // One flat query, its array of phrases reused from query to query.
+        var flat = FlatQuery(phrases: [], and: false)
         while let text = try io.readLine() {
             let started = DispatchTime.now()
             // Keys in sorted order: error, query, results, took_ms, total, total_relation.
@@ -93,7 +95,7 @@ struct SearchCommand: ParsableCommand {
                 // Words joined by OR or by AND alone go to the searcher without a
                 // tree. (Such a query has no "-" and nothing to rewrite.)
                 let parser = QueryParser()
-                let top = if let flat = parser.flat(text) {
+                let top = if parser.flat(text, into: &flat) {
                     searcher.top(flat, k: offset + limit, countUpTo: countUpTo)
                 } else {
                     searcher.top(try parser.parse(FriendlyQuery.fts5(text)), k: offset + limit, countUpTo: countUpTo)

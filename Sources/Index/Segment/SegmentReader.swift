@@ -146,6 +146,16 @@ public final class SegmentReader: @unchecked Sendable {
         return term.withUTF8 { find($0) }
     }
 
+    /// Asks for the first lines of `entry`'s postings to be brought into the
+    /// cache, without waiting: a query that has looked up all its words asks
+    /// for every list before it decodes the first, so that their misses
+    /// overlap (a short list is a line or two; a longer one's skip table and
+    /// first block start there). In the bench's mix, a two-word query's
+    /// lists had taken half again as long to decode as when just read.
+    public func prefetchPostings(_ entry: TermEntry) {
+        dictionary.prefetch(from: entry.postings, to: entry.postings + 128)
+    }
+
     @inline(__always)
     private func find(_ key: UnsafeBufferPointer<UInt8>) -> TermEntry? {
         if let filter, !filter.mayContain(key) { return nil }

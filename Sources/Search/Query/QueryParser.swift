@@ -80,15 +80,23 @@ public struct QueryParser: Sendable {
     /// shape ``Searcher/top(_:k:countUpTo:)-(FlatQuery,_,_)`` answers
     /// without a tree. Nil for any other query, which ``parse(_:)`` reads.
     public func flat(_ text: String) -> FlatQuery? {
-        var phrases: [Phrase] = []
-        phrases.reserveCapacity(4)
+        var query = FlatQuery(phrases: [], and: false)
+        query.phrases.reserveCapacity(4)
+        return flat(text, into: &query) ? query : nil
+    }
+
+    /// ``flat(_:)`` into `query`, whose array of phrases is reused (a
+    /// batch of queries allocates it once); false, `query` undefined, for
+    /// a query of another shape.
+    public func flat(_ text: String, into query: inout FlatQuery) -> Bool {
+        query.phrases.removeAll(keepingCapacity: true)
         var ors = false, ands = false
         var afterTerm = false
         let read = plainItems(text) { item in
             switch item {
             case .term(let term):
                 if afterTerm { ands = true }
-                phrases.append(Phrase(index: phrases.count, terms: .one(term)))
+                query.phrases.append(Phrase(index: query.phrases.count, terms: .one(term)))
                 afterTerm = true
             case .or:
                 ors = true
@@ -98,8 +106,9 @@ public struct QueryParser: Sendable {
                 afterTerm = false
             }
         }
-        guard read, !phrases.isEmpty, !(ors && ands) else { return nil }
-        return FlatQuery(phrases: phrases, and: ands)
+        guard read, !query.phrases.isEmpty, !(ors && ands) else { return false }
+        query.and = ands
+        return true
     }
 
     enum PlainItem {
@@ -189,11 +198,17 @@ public struct QueryParser: Sendable {
 
         init(_ text: String) { self.text = text }
 
-        /// ASCII white space, which separates tokens.
-        static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+        /// ASCII white space, which separates tokens: a bit of a constant, no branch.
+        @inline(__always)
+        static func isSpace(_ c: UInt8) -> Bool { c < 64 && (0x1_0000_3E00 as UInt64) &>> UInt64(c) & 1 != 0 }
 
+        /// A byte of a bareword: above ASCII, `[0-9A-Za-z_]` or 0x1A, read from
+        /// two 64-bit constants (bit c of one or the other).
+        @inline(__always)
         static func isBareword(_ c: UInt8) -> Bool {
-            c >= 0x80 || (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || c == 0x5F || c == 0x1A
+            // Bits 0x1A and 0x30–0x39 below 64; 0x41–0x5A, 0x5F and 0x61–0x7A at and above it.
+            let low: UInt64 = 0x03FF_0000_0400_0000, high: UInt64 = 0x07FF_FFFE_87FF_FFFE
+            return c >= 0x80 || ((c < 64 ? low : high) &>> UInt64(c & 63)) & 1 != 0
         }
 
         func tokens() throws(QuerySyntaxError) -> [Token] {

@@ -60,6 +60,7 @@ extension Searcher {
                     if let entry {
                         guard entry.documentFrequency <= limit else { return nil }
                         postings += entry.documentFrequency
+                        segments[s].prefetchPostings(entry)
                     }
                     (entries.baseAddress! + s * m + i).initialize(to: entry)
                 }
