@@ -297,25 +297,26 @@ def main():
     # of every engine rather than every round of one. Dossier runs as two
     # batch processes that stay up between rounds, as a server would.
     #
-    # On a machine of two or more cores, the measuring Python process (which
-    # runs FTS5 and tantivy, and reads Dossier's answers while Dossier
-    # works) keeps to the first core and the Dossier processes to the
-    # second, so that no engine shares a core with another's work while it
-    # is timed. Unpinned, the kernel at times woke Python on the core
-    # Dossier ran on, line after line, for a whole run: every Dossier class
-    # came out up to 1.4× slower in one run of three with the same binary,
-    # FTS5 and tantivy unchanged.
+    # Cores. On a machine of two or more cores, each round measures every
+    # engine on one core, the same for all of them (the first core in even
+    # rounds, the second in odd ones): the Dossier processes are moved
+    # there, and Python (which runs FTS5 and tantivy itself) goes there for
+    # its own turns and to the other core while it only reads Dossier's
+    # answers. Unpinned, the kernel at times woke Python on the core Dossier
+    # ran on, line after line, for a whole run (every Dossier class came
+    # out up to 1.4x slower in one run of three with the same binary, FTS5
+    # and tantivy unchanged); pinned to a core of its own for the whole run,
+    # Dossier paid alone for a slow spell of that core (a noisy neighbour
+    # of this shared machine). Measured on the same core round by round,
+    # the engines share whatever the cores do, and the ratios hold.
     import threading
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-    pinned = len(cores) >= 2
-    if pinned:
-        os.sched_setaffinity(0, {cores[0]})
+    pinned = len(cores) >= 2 and os.path.isdir("/proc/self/task")
 
     class DossierBatch:
         def __init__(self, extra):
             self.process = subprocess.Popen([BIN, "search", "--batch", "--flat", "--limit", "10", "--workspace", ws] + extra,
-                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            preexec_fn=(lambda: os.sched_setaffinity(0, {cores[1]})) if pinned else None)
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
         def round(self):
             """One pass of the mix: each query's took_ms, by class."""
@@ -350,9 +351,18 @@ def main():
 
     counting, not_counting = DossierBatch([]), DossierBatch(["--count-up-to", "0"])
     rounds = {key: [] for key in ("ours", "ours_nocount", "fts", "tan", "tan_nocount")}
-    for _ in range(ROUNDS):
+    for r in range(ROUNDS):
+        measured, other = (cores[r % 2], cores[1 - r % 2]) if pinned else (None, None)
+        if pinned:
+            for batch in (counting, not_counting):
+                # Every thread: the batch runs on one of Swift's worker threads, not the main one.
+                for thread in os.listdir(f"/proc/{batch.process.pid}/task"):
+                    os.sched_setaffinity(int(thread), {measured})
+            os.sched_setaffinity(0, {other})
         rounds["ours"].append(counting.round())
         rounds["ours_nocount"].append(not_counting.round())
+        if pinned:
+            os.sched_setaffinity(0, {measured})
         rounds["fts"].append(python_round(lambda _, pair: db.execute(
             "SELECT rowid, bm25(t) FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10", (pair[0],)).fetchall()))
         rounds["tan"].append(python_round(lambda name, pair: tantivy_search(name, pair, True)))
