@@ -4,8 +4,8 @@ import Index
 import Testing
 import TestSupport
 
-/// The two-word OR read from short lists (`ShortListWalk.union2` and
-/// `Candidates`) on lists of chosen lengths: one word in most passages,
+/// The OR read from short lists (`ShortListWalk.union2` for two words,
+/// `unionMany` for more, and `Candidates`) on lists of chosen lengths: one word in most passages,
 /// one in a few hundred, one in a handful, and passages repeated word for
 /// word so that scores tie. Every path is taken: the merge of lists of
 /// like lengths and the galloping search of a long list, the commoner
@@ -45,7 +45,7 @@ struct ShortListTests {
         return rows
     }
 
-    @Test("a two-word OR (and AND, and a lone word) from short lists gives the exhaustive evaluator's hits, doubles and total for every k, before and after deletions")
+    @Test("an OR of two words or more (and AND, and a lone word) from short lists gives the exhaustive evaluator's hits, doubles and total for every k, before and after deletions")
     func unionOfTwo() throws {
         let dir = try Self.indexFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -54,7 +54,10 @@ struct ShortListTests {
         let fts = FTS5Table()
         let queries = ["rare OR common", "common OR rare", "middle OR common", "common OR middle", "rare OR middle",
                        "middle OR rare", "rare OR filler7", "filler7 OR common", "common OR common", "middle OR filler7", "filler7 OR filler8",
-                       "rare AND common", "common AND middle", "middle AND filler7", "rare middle", "rare", "middle", "filler7"]
+                       "rare AND common", "common AND middle", "middle AND filler7", "rare middle", "rare", "middle", "filler7",
+                       // Three words or more: summed per passage in query order (ShortListWalk.unionMany).
+                       "rare OR middle OR common", "common OR filler7 OR rare OR middle", "filler7 OR filler8 OR filler9",
+                       "middle OR rare OR middle", "filler7 OR common OR filler7 OR filler8 OR rare"]
         func check(_ label: String) throws -> Int {
             let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
             var cursors = searcher

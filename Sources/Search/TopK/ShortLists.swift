@@ -148,6 +148,7 @@ struct ShortListWalk: ~Copyable {
         // Two leaves, unless their lists are a handful of postings (a small
         // segment's, often), for which the general merge costs less to set up.
         if m == 2, bounds[3] - bounds[0] > Self.fewPostings { return union2(&heap) }
+        if m > 2, bounds[2 * m - 1] - bounds[0] > Self.fewPostings, reader.count <= bitsetPassages { return unionMany(&heap) }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { at in
             var open = 0
             for i in 0..<m {
@@ -189,6 +190,53 @@ struct ShortListWalk: ~Copyable {
                 offer.scored(local, sum, &heap)
             }
             return offer.matched
+        }
+    }
+
+    /// The union of three leaves or more, in a segment of up to
+    /// ``Searcher/bitsetPassages`` passages: no merge of the lists. Each
+    /// list in turn, in query order, adds its contributions into a score per
+    /// passage (a dense array of the segment's passages, of which only those
+    /// the lists hold are read, known by a bitset), so a passage's score is
+    /// the sum FTS5 makes, in its order; then every passage that matched
+    /// goes to ``Candidates``. A merge of m lists had chosen the smallest of
+    /// m passage numbers at every step, and offered each passage to the
+    /// heap, branches whose outcome differs from passage to passage.
+    func unionMany(_ heap: inout BoundedHeap) -> Int {
+        let total = bounds[2 * m - 1] - bounds[0]
+        let lengths = reader.lengths
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (reader.count + 63) >> 6) { bits in
+            bits.initialize(repeating: 0)
+            return withUnsafeTemporaryAllocation(of: Double.self, capacity: reader.count) { sums in
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: total) { held in
+                    var n = 0
+                    var bound = 0.0
+                    for i in 0..<m {
+                        let leafIDF = idf[i]
+                        bound += leafIDF * (BM25.k1 + 1.0)
+                        for x in bounds[2 * i]..<bounds[2 * i + 1] {
+                            let d = Int(docs[x])
+                            let contribution = table.contribution(idf: leafIDF, f: tfs[x], length: lengths[d])
+                            let word = d >> 6, bit = UInt64(1) &<< UInt64(d & 63)
+                            if bits[word] & bit != 0 {
+                                sums[d] += contribution
+                            } else {
+                                bits[word] |= bit
+                                sums[d] = 0.0 + contribution
+                                held[n] = UInt32(truncatingIfNeeded: d)
+                                n += 1
+                            }
+                        }
+                    }
+                    return Candidates.collect(capacity: n, bound: bound, table: table, into: &heap, reader) { candidates in
+                        for c in 0..<n {
+                            let d = Int(held[c])
+                            candidates.add(d, sums[d])
+                        }
+                        candidates.matched = n
+                    }
+                }
+            }
         }
     }
 
