@@ -349,6 +349,10 @@ def main():
         query = tantivy.Query.regex_query(schema, "text", pair[1] + ".*") if name == "prefix" else index.parse_query(pair[1], ["text"])
         searcher.search(query, 10, count=count)
 
+    def in_turn(passes, r):
+        """An engine's two passes, first to second in even rounds, second to first in odd ones."""
+        return passes if r % 2 == 0 else passes[::-1]
+
     counting, not_counting = DossierBatch([]), DossierBatch(["--count-up-to", "0"])
     rounds = {key: [] for key in ("ours", "ours_nocount", "fts", "tan", "tan_nocount")}
     for r in range(ROUNDS):
@@ -364,15 +368,13 @@ def main():
         # alternates from round to round, so that neither table is always
         # the colder one (at 32,000 passages, Dossier counting first was
         # 1.3x slower on middle terms than not counting second).
-        order = (("ours", counting), ("ours_nocount", not_counting))
-        for key, batch in (order if r % 2 == 0 else order[::-1]):
+        for key, batch in in_turn((("ours", counting), ("ours_nocount", not_counting)), r):
             rounds[key].append(batch.round())
         if pinned:
             os.sched_setaffinity(0, {measured})
         rounds["fts"].append(python_round(lambda _, pair: db.execute(
             "SELECT rowid, bm25(t) FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10", (pair[0],)).fetchall()))
-        order = (("tan", True), ("tan_nocount", False))
-        for key, count in (order if r % 2 == 0 else order[::-1]):
+        for key, count in in_turn((("tan", True), ("tan_nocount", False)), r):
             rounds[key].append(python_round(lambda name, pair: tantivy_search(name, pair, count)))
     counting.close()
     not_counting.close()

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CMemory
 
 /// # Term dictionary
 ///
@@ -166,7 +165,7 @@ struct TermDictionaryReader {
         // (in a mix of queries, most blocks a query reads are not: the
         // dictionary lookups of a two-word query took a third longer there
         // than when its words had just been looked up).
-        prefetch(from: p, to: b + 1 < blocks ? blockStart(b + 1) : postingsOffset)
+        prefetchLines(base, from: p, to: b + 1 < blocks ? blockStart(b + 1) : postingsOffset)
         var postings = 0, positions = 0
         var i = b * TermDictionaryFormat.blockSize
         let last = min(termCount, i + TermDictionaryFormat.blockSize)
@@ -206,19 +205,6 @@ struct TermDictionaryReader {
             match = k
         }
         return nil
-    }
-
-    /// Asks for the cache lines of the segment's bytes `start..<end`
-    /// without waiting for them (``dossier_prefetch``: a hint, which never
-    /// faults, even past the end of the mapping).
-    @inline(__always)
-    func prefetch(from start: Int, to end: Int) {
-        var line = (Int(bitPattern: base) + start) & ~63
-        let stop = Int(bitPattern: base) + end
-        while line < stop {
-            dossier_prefetch(UnsafeRawPointer(bitPattern: line))
-            line += 64
-        }
     }
 
     /// The last block whose first term is ≤ `key` (0 if none).

@@ -193,6 +193,9 @@ struct ShortListWalk: ~Copyable {
         }
     }
 
+    /// Above any passage's score: each leaf adds less than idf · (k1 + 1).
+    var scoreBound: Double { idf.reduce(0, +) * (BM25.k1 + 1.0) }
+
     /// The union of three leaves or more, in a segment of up to
     /// ``Searcher/bitsetPassages`` passages: no merge of the lists. Each
     /// list in turn, in query order, adds its contributions into a score per
@@ -210,10 +213,8 @@ struct ShortListWalk: ~Copyable {
             return withUnsafeTemporaryAllocation(of: Double.self, capacity: reader.count) { sums in
                 withUnsafeTemporaryAllocation(of: UInt32.self, capacity: total) { held in
                     var n = 0
-                    var bound = 0.0
                     for i in 0..<m {
                         let leafIDF = idf[i]
-                        bound += leafIDF * (BM25.k1 + 1.0)
                         for x in bounds[2 * i]..<bounds[2 * i + 1] {
                             let d = Int(docs[x])
                             let contribution = table.contribution(idf: leafIDF, f: tfs[x], length: lengths[d])
@@ -228,7 +229,7 @@ struct ShortListWalk: ~Copyable {
                             }
                         }
                     }
-                    return Candidates.collect(capacity: n, bound: bound, table: table, into: &heap, reader) { candidates in
+                    return Candidates.collect(capacity: n, bound: scoreBound, table: table, into: &heap, reader) { candidates in
                         for c in 0..<n {
                             let d = Int(held[c])
                             candidates.add(d, sums[d])
@@ -252,7 +253,7 @@ struct ShortListWalk: ~Copyable {
             let idf0 = idf[0], idf1 = idf[1]
             let lengths = reader.lengths
             // Room for each list's passages, and the shared ones once more.
-            return Candidates.collect(capacity: aEnd - aStart + bEnd - bStart + n, bound: (idf0 + idf1) * (BM25.k1 + 1.0),
+            return Candidates.collect(capacity: aEnd - aStart + bEnd - bStart + n, bound: scoreBound,
                                       table: table, into: &heap, reader) { candidates in
                 for c in 0..<n {
                     let (local, sum) = sharedScore(shared[2 * c], shared[2 * c + 1])
