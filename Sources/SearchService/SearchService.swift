@@ -44,8 +44,11 @@ public struct QueryError: Error, CustomStringConvertible, Sendable {
         self.error = error
     }
 
-    /// One line, then the query with a caret under the fault.
+    /// One line, then the query with a caret under the fault; a query past
+    /// one of the parser's limits gets the line alone (the query may be
+    /// thousands of characters long).
     public var description: String {
+        if error.isLimit { return error.description }
         let caret = String(repeating: " ", count: error.offset) + "^"
         return "\(error)\n  \(query)\n  \(caret)"
     }
@@ -195,6 +198,8 @@ public enum SearchResults {
 
     /// Parses, ranks, filters, groups and pages `request`.
     public static func run(_ request: SearchRequest, workspace: Workspace, catalog: CatalogStore) throws -> (Output, hints: [String]) {
+        // The length limit applies to what the user typed, before any rewriting lengthens it.
+        do { try QueryParser.checkLength(request.query) } catch { throw QueryError(query: request.query, error: error) }
         let friendly = FriendlyQuery(request.query)
         guard !friendly.fts5.isEmpty else { throw DossierError.usage(friendly.hints.last ?? "empty query") }
         let node: QueryNode

@@ -156,6 +156,27 @@ struct DifferentialTests {
     }
 }
 
+/// Three rounds of 300 passages written to an index in `dir` (a segment
+/// each), a tenth of them deleted in the last, and FTS5 holding the same.
+func threeRounds(_ corpus: inout Corpus, in dir: URL) throws -> (live: [Int64: String], fts: FTS5Table) {
+    var live: [Int64: String] = [:]
+    let fts = FTS5Table()
+    let writer = try IndexWriter(folder: dir)
+    for round in 0..<3 {
+        let rows = (0..<300).map { i in (Int64(round * 1000 + i + 1), corpus.passage()) }
+        for (id, text) in rows { live[id] = text }
+        fts.insert(rows)
+        if round == 2 {
+            let victims = live.keys.sorted().filter { _ in corpus.random.chance(10) }
+            for id in victims { live[id] = nil }
+            fts.delete(victims)
+        }
+        let snapshot = live
+        _ = try writer.sync(live: Set(live.keys)) { ids in ids.map { ($0, snapshot[$0]!) } }
+    }
+    return (live, fts)
+}
+
 @Suite("Top-k fast path")
 struct TopKTests {
     @Test("terms, prefixes, phrases, and OR and AND of them: top(k) and rank() give the exhaustive evaluator's total and hits, the same doubles, and FTS5's order", arguments: [UInt64(11), 12])
@@ -164,21 +185,7 @@ struct TopKTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         var corpus = Corpus(seed: seed, size: 80)
-        var live: [Int64: String] = [:]
-        let fts = FTS5Table()
-        let writer = try IndexWriter(folder: dir)
-        for round in 0..<3 {
-            let rows = (0..<300).map { i in (Int64(round * 1000 + i + 1), corpus.passage()) }
-            for (id, text) in rows { live[id] = text }
-            fts.insert(rows)
-            if round == 2 {
-                let victims = live.keys.sorted().filter { _ in corpus.random.chance(10) }
-                for id in victims { live[id] = nil }
-                fts.delete(victims)
-            }
-            let snapshot = live
-            _ = try writer.sync(live: Set(live.keys)) { ids in ids.map { ($0, snapshot[$0]!) } }
-        }
+        let (live, fts) = try threeRounds(&corpus, in: dir)
         let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
         // The same queries without reading short lists whole: cursors, windows and leapfrogs alone.
         var cursors = searcher

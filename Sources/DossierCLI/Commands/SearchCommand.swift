@@ -26,6 +26,10 @@ struct SearchCommand: ParsableCommand {
             FTS5's bm25() ranks them; --flat --json lists passages in FTS5's ORDER BY bm25(), rowid order.
             Each result names the note lines that cite its document; `dossier open N` opens result N of
             the last search at its page.
+
+            Limits: a query is at most \(QueryParser.maxBytes) bytes, holds at most \(QueryParser.maxTerms) terms (every word of a \
+            phrase counts) and nests parentheses at most \(QueryParser.maxDepth) deep. Past a limit the search stops \
+            with a one-line error and exit status 2 (with --batch, the error is that query's JSON line).
             """)
 
     @OptionGroup var options: WorkspaceOptions

@@ -3,7 +3,8 @@
 /// FTS5's syntax, plus:
 /// - `-word` or `-"a phrase"` (after a space or at the start) excludes:
 ///   `timber -teak` becomes `timber NOT teak`; several exclusions are OR'ed;
-/// - lower-case `or`, `and`, `not` stay words, as in FTS5, but earn a hint.
+/// - lower-case `or`, `and`, `not` stay words, as in FTS5, but earn a hint
+///   (each hint once, however often its word comes).
 public struct FriendlyQuery: Sendable, Equatable {
     /// The FTS5 query to run.
     public var fts5: String
@@ -54,7 +55,8 @@ public struct FriendlyQuery: Sendable, Equatable {
             }
             kept.append(piece)
             if piece == "or" || piece == "and" || piece == "not" {
-                hints.append(Self.operatorHint(String(piece)))
+                let hint = Self.operatorHint(String(piece))
+                if !hints.contains(hint) { hints.append(hint) }
             }
         }
         guard !excluded.isEmpty else {
@@ -116,7 +118,9 @@ public struct FriendlyQuery: Sendable, Equatable {
                 let word: UInt32? = length == 2 ? bytes & 0xFFFF : length == 3 ? bytes & 0xFF_FFFF : nil
                 if let word, word == 0x6F72 || word == 0x61_6E64 || word == 0x6E_6F74 {
                     let piece = String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<(start + length)]), as: UTF8.self)
-                    hints.append(Self.operatorHint(String(piece)))
+                    // Each hint once, however often the word comes.
+                    let hint = Self.operatorHint(String(piece))
+                    if !hints.contains(hint) { hints.append(hint) }
                 }
                 length = 0
                 bytes = 0

@@ -133,12 +133,26 @@ public struct QuerySyntaxError: Error, Sendable, Equatable, CustomStringConverti
     public var message: String
     /// The offset of the fault in the query, in Unicode scalars.
     public var offset: Int
+    /// Whether the query is well formed but asks more than the parser
+    /// allows (``QueryParser/maxBytes``, ``QueryParser/maxDepth``,
+    /// ``QueryParser/maxTerms``) rather than breaking the grammar.
+    public var isLimit: Bool
 
     /// Creates an error.
     public init(message: String, offset: Int) {
         self.message = message
         self.offset = offset
+        isLimit = false
     }
 
-    public var description: String { "syntax error at character \(offset + 1): \(message)" }
+    /// An error for a query past one of the parser's limits.
+    public init(limit message: String, offset: Int = 0) {
+        self.message = message
+        self.offset = offset
+        isLimit = true
+    }
+
+    public var description: String {
+        isLimit ? "query too large: \(message)" : "syntax error at character \(offset + 1): \(message)"
+    }
 }

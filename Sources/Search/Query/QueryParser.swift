@@ -20,20 +20,54 @@ import Analysis
 /// letters, digits, `_` and anything beyond ASCII. Each string is analyzed
 /// (``Analysis/Analyzer``) into the phrase's terms; a `*` makes the last
 /// term of its string a prefix. `NEAR` without a distance means 10.
+///
+/// ## Limits
+///
+/// A query is text from anyone who can reach the search box or the server,
+/// so what it may ask is bounded before any of it is evaluated, as Lucene
+/// bounds a query's clauses (`maxClauseCount`):
+///
+/// - at most ``maxBytes`` bytes of UTF-8;
+/// - parentheses nested at most ``maxDepth`` deep (the parser descends one
+///   level per parenthesis and checks before it does, so no input runs it
+///   out of stack);
+/// - at most ``maxTerms`` terms, every word of every phrase counted.
+///
+/// Past a limit the parser throws a ``QuerySyntaxError`` whose
+/// ``QuerySyntaxError/isLimit`` is true: one line that names the limit.
+/// Every tree it returns is then at most `maxTerms + maxDepth` nodes deep,
+/// which bounds the recursion of whatever walks it.
 public struct QueryParser: Sendable {
     let analyzer = Analyzer()
+
+    /// The longest query, in bytes of UTF-8.
+    public static let maxBytes = 16 << 10
+    /// The deepest nesting of parentheses.
+    public static let maxDepth = 64
+    /// The most terms a query may hold (each word of a phrase counts).
+    public static let maxTerms = 1024
 
     /// Creates a parser.
     public init() {}
 
     /// Parses `text`.
     public func parse(_ text: String) throws(QuerySyntaxError) -> QueryNode {
+        try Self.checkLength(text)
         if let node = plain(text) { return node }
         return try parseInFull(text)
     }
 
+    /// Throws when `text` is longer than ``maxBytes``.
+    public static func checkLength(_ text: String) throws(QuerySyntaxError) {
+        let bytes = text.utf8.count
+        guard bytes <= maxBytes else {
+            throw QuerySyntaxError(limit: "the query is \(bytes) bytes long; the most is \(maxBytes)")
+        }
+    }
+
     /// Parses `text` with the whole grammar.
     func parseInFull(_ text: String) throws(QuerySyntaxError) -> QueryNode {
+        try Self.checkLength(text)
         var state = State(tokens: try Lexer(text).tokens(), analyzer: analyzer)
         let node = try state.parseOr()
         if let token = state.peek {
@@ -54,7 +88,8 @@ public struct QueryParser: Sendable {
     func plain(_ text: String) -> QueryNode? {
         var phrases = 0
         var or: QueryNode?, and: QueryNode?, juxtaposed: QueryNode?
-        let read = plainItems(text) { item in
+        // (A query of more terms than the limit goes to the full parser, which says so.)
+        let read = text.utf8.count <= Self.maxBytes && plainItems(text) { item in
             switch item {
             case .term(let term):
                 let node = QueryNode.nearset(.one(Phrase(index: phrases, terms: .one(term))), distance: nil)
@@ -70,7 +105,7 @@ public struct QueryParser: Sendable {
                 juxtaposed = nil
             }
         }
-        guard read, let j = juxtaposed else { return nil }
+        guard read, phrases <= Self.maxTerms, let j = juxtaposed else { return nil }
         let group = and.map { QueryNode.and($0, j) } ?? j
         return or.map { .or($0, group) } ?? group
     }
@@ -106,7 +141,7 @@ public struct QueryParser: Sendable {
                 afterTerm = false
             }
         }
-        guard read, !query.phrases.isEmpty, !(ors && ands) else { return false }
+        guard read, !query.phrases.isEmpty, query.phrases.count <= Self.maxTerms, !(ors && ands) else { return false }
         query.and = ands
         return true
     }
@@ -291,6 +326,10 @@ public struct QueryParser: Sendable {
         let analyzer: Analyzer
         var position = 0
         var phraseCount = 0
+        /// Parentheses open around the current token.
+        var depth = 0
+        /// Terms read so far.
+        var termCount = 0
         let end: Int
 
         init(tokens: [Token], analyzer: Analyzer) {
@@ -339,10 +378,15 @@ public struct QueryParser: Sendable {
         mutating func parsePrimary() throws(QuerySyntaxError) -> QueryNode {
             guard let token = peek else { throw error("a word, a \"phrase\" or '('") }
             if token.kind == .lparen {
+                guard depth < QueryParser.maxDepth else {
+                    throw QuerySyntaxError(limit: "parentheses are nested more than \(QueryParser.maxDepth) deep", offset: token.offset)
+                }
                 position += 1
+                depth += 1
                 let inner = try parseOr()
                 guard peek?.kind == .rparen else { throw error("')'") }
                 position += 1
+                depth -= 1
                 return inner
             }
             if token.kind == .colon || token.kind == .minus {
@@ -411,6 +455,10 @@ public struct QueryParser: Sendable {
                 }
                 guard peek?.kind == .plus else { break }
                 position += 1
+            }
+            termCount += terms.count
+            guard termCount <= QueryParser.maxTerms else {
+                throw QuerySyntaxError(limit: "the query has more than \(QueryParser.maxTerms) terms", offset: peek?.offset ?? end)
             }
             guard !terms.isEmpty else { return nil }
             defer { phraseCount += 1 }

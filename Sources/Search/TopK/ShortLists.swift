@@ -217,16 +217,7 @@ struct ShortListWalk: ~Copyable {
                         let leafIDF = idf[i]
                         for x in bounds[2 * i]..<bounds[2 * i + 1] {
                             let d = Int(docs[x])
-                            let contribution = table.contribution(idf: leafIDF, f: tfs[x], length: lengths[d])
-                            let word = d >> 6, bit = UInt64(1) &<< UInt64(d & 63)
-                            if bits[word] & bit != 0 {
-                                sums[d] += contribution
-                            } else {
-                                bits[word] |= bit
-                                sums[d] = 0.0 + contribution
-                                held[n] = UInt32(truncatingIfNeeded: d)
-                                n += 1
-                            }
+                            accumulate(d, table.contribution(idf: leafIDF, f: tfs[x], length: lengths[d]), bits, sums, held.baseAddress!, &n)
                         }
                     }
                     return Candidates.collect(capacity: n, bound: scoreBound, table: table, into: &heap, reader) { candidates in
@@ -514,5 +505,23 @@ struct ShortListWalk: ~Copyable {
                 i = (i + 1) % m
             }
         }
+    }
+}
+
+/// Adds `contribution` to passage `d`'s sum in `sums`. The passage's first
+/// contribution starts its sum as FTS5 starts it (0.0 + contribution), sets
+/// its bit in `bits` and appends it to `held[0..<n]`, so that only the
+/// passages met are read back; the sums are made in the order of the calls.
+@inline(__always)
+func accumulate(_ d: Int, _ contribution: Double, _ bits: UnsafeMutableBufferPointer<UInt64>, _ sums: UnsafeMutableBufferPointer<Double>,
+                _ held: UnsafeMutablePointer<UInt32>, _ n: inout Int) {
+    let word = d >> 6, bit = UInt64(1) &<< UInt64(d & 63)
+    if bits[word] & bit != 0 {
+        sums[d] += contribution
+    } else {
+        bits[word] |= bit
+        sums[d] = 0.0 + contribution
+        held[n] = UInt32(truncatingIfNeeded: d)
+        n += 1
     }
 }

@@ -31,6 +31,9 @@ import Index
 ///   for the passages holding all of them. Its BM25 weight needs the number
 ///   of passages where it stands, so every candidate is matched; a lone
 ///   phrase is then scored from its matches.
+/// - **Wide ORs**, of more than ``Searcher/wideLeaves`` leaves, add each
+///   leaf's contributions into a score per passage (``Searcher/wideUnion(_:k:)``),
+///   in memory that grows with the sum of leaves and passages, not their product.
 /// - **Prefixes** merge the frequencies of the terms they expand to. Phrases
 ///   and prefixes inside an OR or an AND become lists in memory, cut into
 ///   blocks with frontiers like postings on disk, and are scored by the
@@ -65,6 +68,7 @@ extension Searcher {
     /// The best `k` hits of `phrases` OR'ed (or AND'ed): from short lists
     /// when every list is short enough, else by ``TermScorer``.
     func top(of phrases: [Phrase], and: Bool, k: Int, countUpTo: Int) -> SearchResult {
+        if !and, phrases.count > Self.wideLeaves { return wideUnion(phrases, k: k) }
         if readsShortLists, let result = shortListTop(phrases, and: and, k: k) { return result }
         return TermScorer(searcher: self, phrases: phrases, and: and).top(k, countUpTo: countUpTo)
     }
