@@ -42,6 +42,8 @@ public enum URLNormalizer {
         } else if let portColon = host.lastIndex(of: ":") {
             port = String(host[host.index(after: portColon)...])
             host = host[..<portColon]
+            // Only an IP literal in brackets holds a colon (`example.org::443` is no URL).
+            guard !host.contains(":") else { return nil }
         }
         guard !host.isEmpty, port.allSatisfy(\.isASCIIDigit) else { return nil }
         if let number = Int(port) {
