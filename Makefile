@@ -12,7 +12,7 @@ OPTIONAL_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DOSSIER := .build/debug/dossier
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench fuzz clean
 
 all: build
 
@@ -53,6 +53,12 @@ bench: deps
 	@[ -x .build-bench/venv/bin/python ] || python3 -m venv .build-bench/venv
 	.build-bench/venv/bin/pip install -q tantivy
 	.build-bench/venv/bin/python bench/bench.py --output .build-bench/report.md $(BENCH_ARGS)
+
+# libFuzzer with the address sanitizer on the query parser and evaluator, the
+# note parser, the URL normalizer and the HTML text extractor (docs/FUZZING.md).
+# FUZZ_SECONDS=600 per target by default; FUZZ_TARGETS narrows the list.
+fuzz: deps
+	SWIFT=$(SWIFT) bash scripts/fuzz.sh $(FUZZ_TARGETS)
 
 clean:
 	rm -rf .build

@@ -105,12 +105,17 @@ let package = Package(
             ],
             path: "Tests/TestSupport"),
 
+        // Fuzzing (`make fuzz`): the targets' bodies, and the executable libFuzzer drives.
+        .target(name: "FuzzTargets", dependencies: ["Search", "Index", "Notes", "Extract"], path: "Tests/Fuzz/FuzzTargets"),
+        .executableTarget(name: "FuzzDossier", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/FuzzDossier"),
+
         .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Notes", "DossierCore", "TestSupport", "CPoppler"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CSQLite"]),
         .testTarget(name: "IndexTests", dependencies: ["Index", "DossierCore"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestSupport"]),
         .testTarget(
             name: "WebTests",
