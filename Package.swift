@@ -65,7 +65,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         // Stage 3: documents → page text and passages (poppler, in worker processes).
-        .target(name: "Extract", dependencies: ["DossierCore", "Notes", "CPoppler", "CLibXML2"]),
+        .target(name: "Extract", dependencies: ["DossierCore", "Notes", "Analysis", "CPoppler", "CLibXML2"]),
         // Stage 4: text → terms, exactly as FTS5's porter unicode61 remove_diacritics 2.
         .target(name: "Analysis"),
         // Stage 6: queries, matching and BM25 ranking over the index.
@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "DossierCore", "Catalog", "SearchService", "Search", "Index", "Extract",
+                "DossierCore", "Catalog", "SearchService", "Search", "Index", "Extract", "Analysis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "TestSupport", "Catalog", "DossierCore",
+                "Web", "TestSupport", "Catalog", "DossierCore", "Search",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),

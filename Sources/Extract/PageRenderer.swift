@@ -1,3 +1,4 @@
+import Analysis
 import CPoppler
 import Foundation
 
@@ -5,12 +6,18 @@ import Foundation
 import Glibc
 #endif
 
-/// Renders a PDF page to PNG with poppler and cairo, outlining given words.
+/// Renders a PDF page to PNG with poppler and cairo, outlining the words of
+/// given terms.
 ///
-/// The words are found on the page with poppler's own text search
-/// (`poppler_page_find_text`, whose rectangles are in PDF points with the
-/// origin at the bottom left) and outlined in the image; the search page uses
-/// this for its previews.
+/// A query's terms are what the index matched, so every word on the page
+/// whose term is one of them is outlined, in any of its forms: for the term
+/// `permit`, "permit", "Permits" and "permitted" alike. The page's text and
+/// the box of each of its characters come from poppler
+/// (`poppler_page_get_text`, `poppler_page_get_text_layout`: one rectangle
+/// per character, in PDF points from the top left); the text is cut into
+/// words and analyzed as the index analyzes passages (``Analysis/Analyzer``),
+/// and each matching word's characters are outlined, line by line. The
+/// search page uses this for its previews.
 public enum PageRenderer {
     /// The most pixels an image may have: a page far taller than wide is
     /// drawn narrower rather than as an image of gigabytes.
@@ -20,9 +27,10 @@ public enum PageRenderer {
 
     /// PNG bytes of page `index` (1-based) of the PDF at `path`, `width`
     /// pixels wide (narrower if the page is so tall that the image would
-    /// pass ``maximumPixels`` or ``maximumHeight``), with every occurrence
-    /// of each of `words` outlined.
-    public static func png(path: String, page index: Int, width: Int, words: [String]) throws -> Data {
+    /// pass ``maximumPixels`` or ``maximumHeight``), with every word whose
+    /// term is one of `terms` outlined (a term ending in `*` is a prefix:
+    /// every term it begins).
+    public static func png(path: String, page index: Int, width: Int, terms: [String]) throws -> Data {
         var error: UnsafeMutablePointer<GError>?
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         guard let uri = g_filename_to_uri(absolute, nil, &error) else { throw ExtractionError.unreadable("bad file name") }
@@ -59,24 +67,62 @@ public enum PageRenderer {
         poppler_page_render(page, cr)
         cairo_set_source_rgba(cr, 0.86, 0.1, 0.1, 0.9)
         cairo_set_line_width(cr, 1.5 / scale)
-        for word in Set(words) where !word.isEmpty {
-            var list = poppler_page_find_text(page, word)
-            let head = list
-            while let node = list {
-                if let rect = node.pointee.data?.assumingMemoryBound(to: PopplerRectangle.self).pointee {
-                    let top = pageHeight - max(rect.y1, rect.y2)
-                    cairo_rectangle(cr, rect.x1 - 1, top - 1, abs(rect.x2 - rect.x1) + 2, abs(rect.y2 - rect.y1) + 2)
-                    cairo_stroke(cr)
-                }
-                list = node.pointee.next
-            }
-            if let head { g_list_free_full(head) { poppler_rectangle_free($0?.assumingMemoryBound(to: PopplerRectangle.self)) } }
+        for box in boxes(page, terms: terms) {
+            cairo_rectangle(cr, box.x1 - 1, box.y1 - 1, box.x2 - box.x1 + 2, box.y2 - box.y1 + 2)
+            cairo_stroke(cr)
         }
         cairo_surface_flush(surface)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("preview-\(UUID().uuidString).png")
         defer { try? FileManager.default.removeItem(at: file) }
         guard cairo_surface_write_to_png(surface, file.path) == CAIRO_STATUS_SUCCESS else { throw ExtractionError.failed("cannot encode the preview") }
         return try Data(contentsOf: file)
+    }
+}
+
+extension PageRenderer {
+    /// The boxes of the words on `page` whose terms are among `terms`, in
+    /// PDF points from the top left: one box per word and line.
+    static func boxes(_ page: OpaquePointer, terms: [String]) -> [PopplerRectangle] {
+        let exact = Set(terms.filter { !$0.hasSuffix("*") })
+        let prefixes = terms.filter { $0.hasSuffix("*") }.map { String($0.dropLast()) }.filter { !$0.isEmpty }
+        guard !exact.isEmpty || !prefixes.isEmpty, let raw = poppler_page_get_text(page) else { return [] }
+        defer { g_free(raw) }
+        let text = String(cString: raw)
+        var rectangles: UnsafeMutablePointer<PopplerRectangle>?
+        var count: guint = 0
+        guard poppler_page_get_text_layout(page, &rectangles, &count) != 0, let rectangles else { return [] }
+        defer { g_free(rectangles) }
+        // The character (the rectangle) at each byte of the text.
+        var characterAt: [Int] = []
+        characterAt.reserveCapacity(text.utf8.count + 1)
+        var character = 0
+        for scalar in text.unicodeScalars {
+            for _ in 0..<UTF8.width(scalar) { characterAt.append(character) }
+            character += 1
+        }
+        characterAt.append(character)
+        var out: [PopplerRectangle] = []
+        Analyzer().tokenize(text) { term, _, range in
+            let word = String(decoding: term, as: UTF8.self)
+            guard exact.contains(word) || prefixes.contains(where: { word.hasPrefix($0) }) else { return }
+            var box: PopplerRectangle?
+            for c in characterAt[range.lowerBound]..<min(characterAt[range.upperBound], Int(count)) {
+                let r = rectangles[c]
+                if var current = box, abs(r.y1 - current.y1) < (current.y2 - current.y1) / 2 {
+                    current.x1 = min(current.x1, r.x1)
+                    current.x2 = max(current.x2, r.x2)
+                    current.y1 = min(current.y1, r.y1)
+                    current.y2 = max(current.y2, r.y2)
+                    box = current
+                } else {
+                    // A word broken over two lines gets a box on each.
+                    if let current = box { out.append(current) }
+                    box = PopplerRectangle(x1: min(r.x1, r.x2), y1: min(r.y1, r.y2), x2: max(r.x1, r.x2), y2: max(r.y1, r.y2))
+                }
+            }
+            if let box { out.append(box) }
+        }
+        return out
     }
 }
 
@@ -88,28 +134,28 @@ public enum PageRenderer {
 /// limit, so that a crash or a hang fails that one preview with a one-line
 /// error and the server goes on. ``inProcess`` draws in the calling process.
 public struct PreviewRenderer: Sendable {
-    /// PNG bytes of a page: the PDF's path, the 1-based page, the width in pixels, the words to outline.
-    public let render: @Sendable (_ path: String, _ page: Int, _ width: Int, _ words: [String]) throws -> Data
+    /// PNG bytes of a page: the PDF's path, the 1-based page, the width in pixels, the terms whose words to outline.
+    public let render: @Sendable (_ path: String, _ page: Int, _ width: Int, _ terms: [String]) throws -> Data
 
     /// A renderer from a function.
-    public init(_ render: @escaping @Sendable (_ path: String, _ page: Int, _ width: Int, _ words: [String]) throws -> Data) {
+    public init(_ render: @escaping @Sendable (_ path: String, _ page: Int, _ width: Int, _ terms: [String]) throws -> Data) {
         self.render = render
     }
 
     /// Draws in this process.
-    public static let inProcess = PreviewRenderer { path, page, width, words in
-        try PageRenderer.png(path: path, page: page, width: width, words: words)
+    public static let inProcess = PreviewRenderer { path, page, width, terms in
+        try PageRenderer.png(path: path, page: page, width: width, terms: terms)
     }
 
     /// Draws in a child process started as `executable` with `arguments`,
-    /// then `--page N --width W`, a `--word` per word, and the path; it
+    /// then `--page N --width W`, a `--term` per term, and the path; it
     /// writes the PNG on stdout and exits 0, or writes one line on stderr and
     /// exits non-zero. Killed after `timeout` seconds.
     public static func worker(executable: URL, arguments: [String], timeout: Int = 30) -> PreviewRenderer {
-        PreviewRenderer { path, page, width, words in
+        PreviewRenderer { path, page, width, terms in
             let process = Process()
             process.executableURL = executable
-            process.arguments = arguments + ["--page", String(page), "--width", String(width)] + words.flatMap { ["--word", $0] } + [path]
+            process.arguments = arguments + ["--page", String(page), "--width", String(width)] + terms.flatMap { ["--term", $0] } + [path]
             let out = Pipe(), err = Pipe()
             process.standardOutput = out
             process.standardError = err

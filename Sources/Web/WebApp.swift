@@ -16,33 +16,61 @@ import SearchService
 /// path; every response forbids scripts and framing (Content-Security-Policy);
 /// a bad parameter gets a 400 with a message.
 public enum WebApp {
+    /// What a server is allowed to do and to whom it answers.
+    public struct Options: Sendable {
+        /// Which `Host` names it answers (``HostPolicy``).
+        public var hosts: HostPolicy
+        /// How many searches run at once, and how long one may take.
+        public var gate: SearchGate
+        /// The most bytes of page previews kept in `index/previews/`.
+        public var previewCacheBytes: Int
+
+        /// Options for a server on `port` (nil: any port, for a router
+        /// tested without a socket), bound to `boundHost`, answering the names in `allowedHosts` too.
+        public init(port: Int?, boundHost: String? = nil, allowedHosts: [String] = [], gate: SearchGate = SearchGate(),
+                    previewCacheBytes: Int = 256 << 20) {
+            hosts = HostPolicy(port: port, boundHost: boundHost, allowed: allowedHosts)
+            self.gate = gate
+            self.previewCacheBytes = previewCacheBytes
+        }
+    }
+
     /// The router for `workspace`; page previews are drawn by `renderer`
-    /// (`dossier serve` draws them in a worker process).
-    public static func router(workspace: Workspace, renderer: PreviewRenderer = .inProcess) -> Router<BasicRequestContext> {
+    /// (`dossier serve` draws them in a worker process). Every route answers
+    /// GET and HEAD.
+    public static func router(workspace: Workspace, renderer: PreviewRenderer = .inProcess,
+                              options: Options = Options(port: nil)) -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("/") { request, _ in try page(searchPage(request, workspace)) }
-        router.get("/api/search") { request, _ in try apiSearch(request, workspace) }
-        router.get("/documents/:id") { _, context in
+        router.add(middleware: HTMLErrors())
+        router.add(middleware: RequestGuard(hosts: options.hosts))
+        let gate = options.gate
+        let previews = PreviewCache(folder: workspace.index.appendingPathComponent("previews"), maxBytes: options.previewCacheBytes)
+        router.page("/") { request, _ in try page(await searchPage(request, workspace, gate)) }
+        router.page("/api/search") { request, _ in try await apiSearch(request, workspace, gate) }
+        router.page("/documents/:id") { _, context in
             let id = try documentID(context)
             return try page(documentPage(id, workspace))
         }
-        router.get("/documents/:id/file") { request, context in
-            try documentFile(try documentID(context), request, workspace)
+        router.page("/documents/:id/file") { request, context in
+            try await documentFile(try documentID(context), request, context, workspace)
         }
-        router.get("/documents/:id/pages/:page/preview.png") { request, context in
-            try await preview(try documentID(context), context, request, workspace, renderer)
+        router.page("/documents/:id/pages/:page/preview.png") { request, context in
+            try await preview(try documentID(context), context, request, workspace, renderer, previews)
         }
-        router.get("/notes/**") { _, context in
+        router.page("/notes/**") { _, context in
             let parts = context.parameters.getCatchAll().map(String.init)
             return try page(notePage(parts, workspace))
         }
-        router.get("/links") { _, _ in try page(linksPage(workspace)) }
+        router.page("/links") { _, _ in try page(linksPage(workspace)) }
         return router
     }
 
     /// An application serving `workspace` on `host:port`.
-    public static func application(workspace: Workspace, host: String, port: Int, renderer: PreviewRenderer = .inProcess) -> some ApplicationProtocol {
-        Application(router: router(workspace: workspace, renderer: renderer), configuration: .init(address: .hostname(host, port: port), serverName: "Dossier"))
+    public static func application(workspace: Workspace, host: String, port: Int, renderer: PreviewRenderer = .inProcess,
+                                   options: Options? = nil) -> some ApplicationProtocol {
+        let options = options ?? Options(port: port, boundHost: host)
+        return Application(router: router(workspace: workspace, renderer: renderer, options: options),
+                           configuration: .init(address: .hostname(host, port: port), serverName: "Dossier"))
     }
 
     // MARK: responses
@@ -54,10 +82,14 @@ public enum WebApp {
     ]
 
     static func response(_ status: HTTPResponse.Status, _ type: String, _ body: ByteBuffer, extra: [(String, String)] = []) -> Response {
+        response(status, type, ResponseBody(byteBuffer: body), extra: extra)
+    }
+
+    static func response(_ status: HTTPResponse.Status, _ type: String, _ body: ResponseBody, extra: [(String, String)] = []) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
         for (name, value) in securityHeaders + extra { headers[HTTPField.Name(name)!] = value }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+        return Response(status: status, headers: headers, body: body)
     }
 
     static func page(_ html: String) throws -> Response {
@@ -114,10 +146,10 @@ public enum WebApp {
         return search
     }
 
-    static func apiSearch(_ request: Request, _ workspace: Workspace) throws -> Response {
+    static func apiSearch(_ request: Request, _ workspace: Workspace, _ gate: SearchGate) async throws -> Response {
         guard let search = try searchRequest(request) else { throw HTTPError(.badRequest, message: "q is required") }
         do {
-            let (output, _) = try SearchResults.run(search, workspace: workspace, catalog: try catalog(workspace))
+            let (output, _) = try await gate.run { try SearchResults.run(search, workspace: workspace, catalog: try catalog(workspace)) }
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -127,7 +159,7 @@ public enum WebApp {
         }
     }
 
-    static func searchPage(_ request: Request, _ workspace: Workspace) throws -> String {
+    static func searchPage(_ request: Request, _ workspace: Workspace, _ gate: SearchGate) async throws -> String {
         let search = try searchRequest(request)
         var body = """
             <form method="get" action="/" class="search">
@@ -143,7 +175,8 @@ public enum WebApp {
         }
         search.limit = min(search.limit, 50)
         do {
-            let (output, hints) = try SearchResults.run(search, workspace: workspace, catalog: try catalog(workspace))
+            let request = search
+            let (output, hints) = try await gate.run { try SearchResults.run(request, workspace: workspace, catalog: try catalog(workspace)) }
             for hint in hints { body += "<p class=\"hint\">\(HTML.escape(hint))</p>" }
             body += "<p class=\"count\">\(output.total) passage\(output.total == 1 ? "" : "s") match (\(String(format: "%.1f", output.tookMs)) ms)</p>"
             if output.total == 0 {
@@ -213,96 +246,65 @@ public enum WebApp {
         return HTML.page(title: document.title ?? document.path, body: body + "</ol>")
     }
 
-    static func documentFile(_ id: Int, _ request: Request, _ workspace: Workspace) throws -> Response {
+    /// A document's file, streamed from disk (never read whole), with an
+    /// ETag and byte ranges as ``ByteRange`` reads them.
+    static func documentFile(_ id: Int, _ request: Request, _ context: BasicRequestContext, _ workspace: Workspace) async throws -> Response {
         let catalog = try catalog(workspace)
         guard let document = try catalog.document(id: id), document.kind != "note" else { throw HTTPError(.notFound, message: "no file for document \(id)") }
-        let url = workspace.root.appendingPathComponent(document.path)
-        guard let data = try? Data(contentsOf: url, options: .mappedIfSafe) else { throw HTTPError(.notFound, message: "the file of document \(id) is gone") }
+        let path = workspace.root.appendingPathComponent(document.path).path
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
+            throw HTTPError(.notFound, message: "the file of document \(id) is gone")
+        }
         let type = document.kind == "pdf" ? "application/pdf" : "text/plain; charset=utf-8"
         let etag = "\"\(document.sha256)\""
         if request.headers[.ifNoneMatch] == etag {
             return response(.notModified, type, ByteBuffer(), extra: [("ETag", etag)])
         }
         var extra = [("ETag", etag), ("Accept-Ranges", "bytes"), ("Cache-Control", "private, max-age=3600")]
-        if let range = request.headers[.range] {
-            guard let (start, end) = parseRange(range, size: data.count) else {
-                return response(.rangeNotSatisfiable, type, ByteBuffer(), extra: [("Content-Range", "bytes */\(data.count)")])
-            }
-            extra.append(("Content-Range", "bytes \(start)-\(end)/\(data.count)"))
-            return response(.partialContent, type, ByteBuffer(data: data.subdata(in: start..<(end + 1))), extra: extra)
+        let range = ByteRange.evaluate(request.headers[.range], ifRange: request.headers[.ifRange], etag: etag, size: size)
+        switch range {
+        case .unsatisfiable:
+            return response(.rangeNotSatisfiable, type, ByteBuffer(), extra: extra + [("Content-Range", "bytes */\(size)")])
+        case .part(let part):
+            extra.append(("Content-Range", "bytes \(part.lowerBound)-\(part.upperBound)/\(size)"))
+            let body = try await FileIO().loadFile(path: path, range: part, context: context)
+            return response(.partialContent, type, body, extra: extra)
+        case .whole:
+            guard size > 0 else { return response(.ok, type, ByteBuffer(), extra: extra) }
+            return response(.ok, type, try await FileIO().loadFile(path: path, context: context), extra: extra)
         }
-        return response(.ok, type, ByteBuffer(data: data), extra: extra)
     }
 
-    /// A page rendered with the given words outlined; cached in index/previews/.
+    /// A page rendered with the words of the given terms outlined (`w=`,
+    /// words separated by commas, analyzed as the index analyzes them);
+    /// cached in index/previews/ (``PreviewCache``).
     static func preview(_ id: Int, _ context: BasicRequestContext, _ request: Request, _ workspace: Workspace,
-                        _ renderer: PreviewRenderer) async throws -> Response {
-        guard let page = context.parameters.get("page", as: Int.self), page >= 1 else {
-            throw HTTPError(.badRequest, message: "a page is a number from 1")
-        }
+                        _ renderer: PreviewRenderer, _ cache: PreviewCache) async throws -> Response {
+        guard let page = context.parameters.get("page", as: Int.self) else { throw HTTPError(.badRequest, message: "a page is a number from 1") }
         let parameters = FormParameters(request)
         let width = parameters.get("size") == "large" ? 1000 : 480
-        let words = (parameters.get("w") ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty && $0.count <= 64 }.prefix(12)
+        let words = (parameters.get("w") ?? "").split(separator: ",").prefix(64).map(String.init)
+        let terms = PreviewCache.terms(words)
         let catalog = try catalog(workspace)
         guard let document = try catalog.document(id: id), document.kind == "pdf" else { throw HTTPError(.notFound, message: "no PDF \(id)") }
-        guard page <= (document.pageCount ?? 0) else { throw HTTPError(.notFound, message: "document \(id) has no page \(page)") }
-        let key = SHA256.hex(of: Array(words.joined(separator: "\u{1}").utf8)).prefix(16)
-        let folder = workspace.index.appendingPathComponent("previews")
-        let cached = folder.appendingPathComponent("\(document.sha256)-\(page)-\(width)-\(key).png")
+        guard page >= 1, page <= (document.pageCount ?? 0) else { throw HTTPError(.notFound, message: "document \(id) has no page \(page)") }
+        let cached = cache.file(sha256: document.sha256, page: page, width: width, terms: terms)
         let png: Data
-        if let data = try? Data(contentsOf: cached) {
+        if let data = cache.read(cached) {
             png = data
         } else {
             do {
                 // Drawn off the server's event loop: a page may take a while.
-                let path = workspace.root.appendingPathComponent(document.path).path, list = Array(words)
+                let path = workspace.root.appendingPathComponent(document.path).path
                 png = try await withCheckedThrowingContinuation { continuation in
-                    DispatchQueue.global().async { continuation.resume(with: Result { try renderer.render(path, page, width, list) }) }
+                    DispatchQueue.global().async { continuation.resume(with: Result { try renderer.render(path, page, width, terms) }) }
                 }
             } catch {
                 throw HTTPError(.internalServerError, message: "cannot render page \(page): \(error)")
             }
-            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try? AtomicFile.write(png, to: cached)
-            prunePreviews(folder)
+            cache.store(png, as: cached)
         }
         return response(.ok, "image/png", ByteBuffer(data: png), extra: [("Cache-Control", "private, max-age=86400")])
-    }
-
-    /// Keeps the preview cache within `maxFiles` files and `maxBytes` bytes,
-    /// dropping the least recently written first, so that months of
-    /// searching do not fill the disk with page images.
-    static func prunePreviews(_ folder: URL, maxFiles: Int = 2000, maxBytes: Int = 256 << 20) {
-        let keys: [URLResourceKey] = [.contentModificationDateKey, .fileSizeKey]
-        guard let files = try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: keys) else { return }
-        var entries = files.compactMap { url -> (url: URL, date: Date, size: Int)? in
-            guard let values = try? url.resourceValues(forKeys: Set(keys)) else { return nil }
-            return (url, values.contentModificationDate ?? .distantPast, values.fileSize ?? 0)
-        }
-        var bytes = entries.reduce(0) { $0 + $1.size }
-        guard entries.count > maxFiles || bytes > maxBytes else { return }
-        entries.sort { $0.date != $1.date ? $0.date < $1.date : $0.url.path < $1.url.path }
-        var count = entries.count
-        for entry in entries where count > maxFiles || bytes > maxBytes {
-            try? FileManager.default.removeItem(at: entry.url)
-            count -= 1
-            bytes -= entry.size
-        }
-    }
-
-    /// `bytes=a-b`, `bytes=a-`, `bytes=-n`; nil when unsatisfiable.
-    static func parseRange(_ header: String, size: Int) -> (Int, Int)? {
-        guard header.hasPrefix("bytes="), size > 0 else { return nil }
-        let spec = header.dropFirst(6).split(separator: ",").first.map(String.init) ?? ""
-        let parts = spec.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2 else { return nil }
-        if parts[0].isEmpty {
-            guard let n = Int(parts[1]), n > 0 else { return nil }
-            return (max(0, size - n), size - 1)
-        }
-        guard let start = Int(parts[0]), start < size else { return nil }
-        let end = parts[1].isEmpty ? size - 1 : min(size - 1, Int(parts[1]) ?? -1)
-        return end >= start ? (start, end) : nil
     }
 
     // MARK: notes and links

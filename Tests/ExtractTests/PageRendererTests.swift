@@ -12,7 +12,7 @@ struct PageRendererTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let pdf = folder.appendingPathComponent("p.pdf")
         PDFFixture.write([.init(label: nil, lines: ["Seized pangolin scales"])] + [.init(label: nil, lines: ["Second page"])], to: pdf)
-        let png = try PageRenderer.png(path: pdf.path, page: 1, width: 595, words: ["pangolin"])
+        let png = try PageRenderer.png(path: pdf.path, page: 1, width: 595, terms: ["pangolin"])
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         let file = folder.appendingPathComponent("p.png")
         try png.write(to: file)
@@ -35,7 +35,31 @@ struct PageRendererTests {
         #expect(!redRows.isEmpty)
         #expect(redRows.allSatisfy { (40...70).contains($0) }, "\(redRows.min() ?? -1)…\(redRows.max() ?? -1)")
         #expect((redColumns.min() ?? 0) > 70 && (redColumns.max() ?? 0) < 200)
-        #expect(throws: ExtractionError.self) { try PageRenderer.png(path: pdf.path, page: 9, width: 100, words: []) }
+        #expect(throws: ExtractionError.self) { try PageRenderer.png(path: pdf.path, page: 9, width: 100, terms: []) }
+    }
+
+    @Test("every form of a term is outlined: 'permit' outlines \"Permits\" and \"permit\", not \"permission\"")
+    func everyForm() throws {
+        let folder = try PDFFixture.temporaryFolder()
+        let pdf = folder.appendingPathComponent("forms.pdf")
+        PDFFixture.write([.init(label: nil, lines: ["Permits", "permission", "a permit"])], to: pdf)
+        let png = try PageRenderer.png(path: pdf.path, page: 1, width: 595, terms: ["permit"])
+        let file = folder.appendingPathComponent("forms.png")
+        try png.write(to: file)
+        let image = cairo_image_surface_create_from_png(file.path)!
+        defer { cairo_surface_destroy(image) }
+        let stride = Int(cairo_image_surface_get_stride(image))
+        let data = cairo_image_surface_get_data(image)!
+        var redRows = Set<Int>()
+        for y in 0..<Int(cairo_image_surface_get_height(image)) {
+            for x in 0..<Int(cairo_image_surface_get_width(image)) {
+                let p = data.advanced(by: y * stride + x * 4)
+                if p[2] > 180 && p[1] < 90 && p[0] < 90 { redRows.insert(y) }
+            }
+        }
+        // Baselines at 60, 76 and 92 pt (11 pt type): the first and the third lines are outlined, not the second.
+        #expect(redRows.contains { $0 < 66 } && redRows.contains { $0 > 84 }, "\(redRows.sorted())")
+        #expect(!redRows.contains { (69...77).contains($0) }, "the second line must not be outlined: \(redRows.sorted())")
     }
 
     @Test("a page far taller than wide is drawn narrower, within the pixel cap, not as an image of gigabytes")
@@ -49,7 +73,7 @@ struct PageRendererTests {
         cairo_destroy(cr)
         cairo_surface_finish(surface)
         cairo_surface_destroy(surface)
-        let png = try PageRenderer.png(path: pdf.path, page: 1, width: 1000, words: [])
+        let png = try PageRenderer.png(path: pdf.path, page: 1, width: 1000, terms: [])
         // IHDR: width and height, big-endian, at bytes 16 and 20.
         let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
         #expect(width * height <= PageRenderer.maximumPixels && height <= PageRenderer.maximumHeight)
@@ -67,7 +91,7 @@ struct PreviewWorkerTests {
 
     @Test("the worker's PNG comes back; it is handed the page, the width, each word and the path")
     func success() throws {
-        let png = try render(#"[ "$*" = "--page 2 --width 480 --word ivory --word rhino horn /tmp/x.pdf" ] && printf '\211PNG...' || exit 1"#).get()
+        let png = try render(#"[ "$*" = "--page 2 --width 480 --term ivory --term rhino horn /tmp/x.pdf" ] && printf '\211PNG...' || exit 1"#).get()
         #expect(png == Data([0x89, 0x50, 0x4E, 0x47, 0x2E, 0x2E, 0x2E]))
     }
 

@@ -7,6 +7,7 @@ import Glibc
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Search
 import Testing
 import TestSupport
 @testable import Web
@@ -111,6 +112,35 @@ struct WebTests {
             }
             try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get, headers: [.range: "bytes=999999999-"]) { response in
                 #expect(response.status == .rangeNotSatisfiable)
+                #expect(response.headers[.contentRange] == "bytes */\(bytes.count)")
+            }
+            // RFC 9110: a Range that does not parse, or asks several ranges, is ignored: the whole file.
+            for range in ["bytes=abc", "bytes=5-2", "items=0-9", "bytes=0-1,5-9", "bytes=--3"] {
+                try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get, headers: [.range: range]) { response in
+                    #expect(response.status == .ok, "\(range)")
+                    #expect(Data(buffer: response.body) == bytes, "\(range)")
+                }
+            }
+            try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get, headers: [.range: "bytes=-10"]) { response in
+                #expect(response.status == .partialContent && Data(buffer: response.body) == bytes.suffix(10))
+            }
+            try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get, headers: [.range: "bytes=0-9", .ifRange: "\"other\""]) { response in
+                #expect(response.status == .ok, "If-Range naming another version: the whole file")
+            }
+            // HEAD: GET's status and headers, its length, no body; on every page.
+            try await client.execute(uri: "/documents/\(pdf.id)/file", method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentLength] == String(bytes.count))
+                #expect(response.body.readableBytes == 0)
+            }
+            for uri in ["/", "/?q=timber", "/documents/\(pdf.id)", "/notes/reading.md", "/links", "/api/search?q=timber"] {
+                try await client.execute(uri: uri, method: .head) { response in
+                    #expect(response.status == .ok, "HEAD \(uri)")
+                    #expect(response.body.readableBytes == 0)
+                }
+            }
+            try await client.execute(uri: "/documents/999", method: .head) { response in
+                #expect(response.status == .notFound)
             }
             try await client.execute(uri: "/documents/\(pdf.id)", method: .get) { response in
                 let body = String(buffer: response.body)
@@ -142,8 +172,10 @@ struct WebTests {
                 #expect(response.headers[.contentType] == "image/png")
                 #expect(Data(buffer: response.body).starts(with: [0x89, 0x50, 0x4E, 0x47]))
             }
-            try await client.execute(uri: "/documents/\(pdf.id)/pages/9/preview.png", method: .get) { response in
-                #expect(response.status == .notFound)
+            for page in [0, 9] {
+                try await client.execute(uri: "/documents/\(pdf.id)/pages/\(page)/preview.png", method: .get) { response in
+                    #expect(response.status == .notFound)
+                }
             }
             try await client.execute(uri: "/documents/\(pdf.id)/pages/x/preview.png", method: .get) { response in
                 #expect(response.status == .badRequest)
@@ -204,11 +236,21 @@ func connectLocal(_ fd: Int32, _ port: Int) -> Bool {
 
 /// GET `path` from 127.0.0.1:`port`: the status code and the body.
 func get(_ port: Int, _ path: String) -> (status: Int, body: Data) {
+    let answer = request(port, path)
+    return (answer.status, answer.body)
+}
+
+/// One request over a socket of its own, as a browser or curl sends it:
+/// `Host` names the server and its port unless `host` says otherwise.
+func request(_ port: Int, _ path: String, method: String = "GET", host: String? = nil, headers: [String: String] = [:])
+    -> (status: Int, head: String, body: Data) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
-    guard connectLocal(fd, port) else { return (0, Data()) }
-    let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-    _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    guard connectLocal(fd, port) else { return (0, "", Data()) }
+    var text = "\(method) \(path) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
+    for (name, value) in headers { text += "\(name): \(value)\r\n" }
+    let bytes = Array((text + "\r\n").utf8)
+    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     var response = Data()
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
@@ -216,30 +258,39 @@ func get(_ port: Int, _ path: String) -> (status: Int, body: Data) {
         if n <= 0 { break }
         response.append(contentsOf: chunk[0..<n])
     }
-    guard let end = response.range(of: Data("\r\n\r\n".utf8)) else { return (0, response) }
+    guard let end = response.range(of: Data("\r\n\r\n".utf8)) else { return (0, "", response) }
     let head = String(decoding: response[..<end.lowerBound], as: UTF8.self)
     let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
-    return (status, Data(response[end.upperBound...]))
+    return (status, head, Data(response[end.upperBound...]))
 }
 
 @Suite("Preview cache")
 struct PreviewCacheTests {
-    @Test("the preview cache keeps its newest images within its file and byte limits")
+    @Test("the preview cache keeps its most recently used images within its file and byte limits")
     func prune() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-previews-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try PDFFixture.temporaryFolder()
         for i in 0..<10 {
             let url = folder.appendingPathComponent("p\(i).png")
             try Data(repeating: 0, count: 1000).write(to: url)
             try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000 + Double(i))], ofItemAtPath: url.path)
         }
-        WebApp.prunePreviews(folder, maxFiles: 6, maxBytes: 1 << 20)
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set((4..<10).map { "p\($0).png" }))
-        WebApp.prunePreviews(folder, maxFiles: 100, maxBytes: 2500)
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == ["p8.png", "p9.png"])
-        WebApp.prunePreviews(folder)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 2)
+        // Serving p2 makes it the most recently used.
+        #expect(PreviewCache(folder: folder).read(folder.appendingPathComponent("p2.png"))?.count == 1000)
+        PreviewCache(folder: folder, maxBytes: 1 << 20, maxFiles: 6).prune()
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set([2, 5, 6, 7, 8, 9].map { "p\($0).png" }))
+        PreviewCache(folder: folder, maxBytes: 2500, maxFiles: 100).prune()
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == ["p2.png", "p9.png"])
+    }
+
+    @Test("previews are keyed by the terms the index has: w=permit and w=Permits share one image; words past the caps are dropped")
+    func keys() {
+        #expect(PreviewCache.terms(["permit"]) == PreviewCache.terms(["Permits", "permit"]))
+        #expect(PreviewCache.terms(["Traff*", "ivory"]) == ["ivori", "traff*"])
+        #expect(PreviewCache.terms((0..<100).map { "w\($0)" }).count == 12)
+        #expect(PreviewCache.terms([String(repeating: "x", count: 100)]).isEmpty)
+        let cache = PreviewCache(folder: URL(fileURLWithPath: "/tmp"))
+        #expect(cache.file(sha256: "ab", page: 1, width: 480, terms: PreviewCache.terms(["permit"]))
+            == cache.file(sha256: "ab", page: 1, width: 480, terms: PreviewCache.terms(["PERMITS"])))
     }
 }
 
@@ -290,5 +341,140 @@ struct BrowserTests {
         _ = try run(chromium!, flags + ["--screenshot=\(shot.path)", "--window-size=1100,800", "\(base)/?q=timber"])
         let png = try Data(contentsOf: shot)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
+    }
+}
+
+@Suite("Hardening of the web server")
+struct HardeningTests {
+    @Test("Host: the loopback names and the bound address with the server's port, and --allow-host names; nothing else")
+    func hostPolicy() {
+        let policy = HostPolicy(port: 8080, boundHost: "127.0.0.1", allowed: ["dossier.example.org"])
+        for host in ["127.0.0.1:8080", "localhost:8080", "LOCALHOST:8080", "[::1]:8080", "dossier.example.org", "dossier.example.org:443"] {
+            #expect(policy.admits(host), "\(host)")
+        }
+        for host in ["evil.example.com", "evil.example.com:8080", "127.0.0.1:9999", "localhost", "127.0.0.1.evil.com:8080", "", "[::1]x:8080",
+                     "localhost:8080:8080", "localhost:abc"] {
+            #expect(!policy.admits(host), "\(host)")
+        }
+        #expect(!policy.admits(nil))
+        #expect(HostPolicy(port: 80).admits("localhost"))
+        #expect(HostPolicy.isLoopback("127.0.0.1") && HostPolicy.isLoopback("::1") && !HostPolicy.isLoopback("0.0.0.0"))
+    }
+
+    @Test("a foreign Host, and a cross-site request for the API, a file or a preview, get 403; no CORS header; HTML pages answer errors in HTML")
+    func refusals() async throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let catalog = try CatalogStore(workspace: Workspace(root: root))
+        let pdf = try #require(try catalog.documents().first { $0.kind == "pdf" })
+        // The router's test client names "localhost" without a port: a server on 8080 refuses it.
+        let strict = Application(router: WebApp.router(workspace: Workspace(root: root), options: .init(port: 8080)))
+        try await strict.test(.router) { client in
+            try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get) { response in
+                #expect(response.status == .forbidden)
+                #expect(!String(buffer: response.body).contains("%PDF"))
+            }
+        }
+        let app = Application(router: WebApp.router(workspace: Workspace(root: root)))
+        try await app.test(.router) { client in
+            let crossSite: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"]
+            for uri in ["/api/search?q=timber", "/documents/\(pdf.id)/file", "/documents/\(pdf.id)/pages/2/preview.png?w=timber"] {
+                try await client.execute(uri: uri, method: .get, headers: crossSite) { response in
+                    #expect(response.status == .forbidden, "\(uri)")
+                }
+            }
+            // A link from another site to a page still opens it.
+            try await client.execute(uri: "/?q=timber", method: .get, headers: crossSite) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == nil)
+            }
+            try await client.execute(uri: "/api/search?q=timber", method: .get, headers: [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == nil)
+            }
+            try await client.execute(uri: "/documents/999", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(String(buffer: response.body).contains("<p class=\"error\">no document 999</p>"))
+            }
+            try await client.execute(uri: "/api/search", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("\"message\":\"q is required\""))
+            }
+        }
+    }
+
+    @Test("queries past the limits are a 400 in one line, on the page and in the API, and the server answers the next request")
+    func boundedQueries() async throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, port) = try serve(root)
+        defer { server.terminate(); server.waitUntilExit() }
+        let deep = String(repeating: "%28", count: 10_000) + "timber" + String(repeating: "%29", count: 10_000)
+        let wide = (0..<4_800).map { "w\($0)" }.joined(separator: "+OR+")
+        for q in [deep, wide, String(repeating: "%28", count: 100) + "timber"] {
+            let api = request(port, "/api/search?q=\(q)")
+            #expect(api.status == 400)
+            #expect(String(decoding: api.body, as: UTF8.self).contains("query too large"))
+            let page = request(port, "/?q=\(q)")
+            #expect(page.status == 200 && String(decoding: page.body, as: UTF8.self).contains("query too large"))
+            #expect(request(port, "/api/search?q=timber").status == 200)
+        }
+        // 800 lower-case 'and's: one hint.
+        let hints = String(decoding: request(port, "/?q=" + Array(repeating: "and", count: 800).joined(separator: "+")).body, as: UTF8.self)
+        #expect(hints.components(separatedBy: "class=\"hint\"").count == 2)
+        // DNS rebinding: a foreign name for 127.0.0.1 is refused; the server's own names are answered.
+        let pdf = try #require(try CatalogStore(workspace: Workspace(root: root)).documents().first { $0.kind == "pdf" })
+        #expect(request(port, "/documents/\(pdf.id)/file", host: "evil.example.com").status == 403)
+        #expect(request(port, "/documents/\(pdf.id)/file", host: "evil.example.com:\(port)").status == 403)
+        #expect(request(port, "/documents/\(pdf.id)/file", host: "localhost:\(port)").status == 200)
+        let head = request(port, "/documents/\(pdf.id)/file", method: "HEAD")
+        #expect(head.status == 200 && head.body.isEmpty && head.head.lowercased().contains("content-length: "))
+        #expect(request(port, "/documents/\(pdf.id)/file", headers: ["Range": "bytes=abc"]).status == 200)
+        #expect(server.isRunning)
+    }
+
+    @Test("`dossier serve --host 0.0.0.0` will not start without --allow-host")
+    func openBind() throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--host", "0.0.0.0", "--port", "1", "--workspace", FileManager.default.temporaryDirectory.path]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(message.contains("--allow-host") && message.split(separator: "\n").count == 1, "\(message)")
+    }
+
+    @Test("the search gate: past its limit a search is refused at once; past its deadline the client gets 503 and the slot stays taken until the search ends")
+    func gate() async throws {
+        let gate = SearchGate(limit: 1, deadline: .milliseconds(200))
+        let release = DispatchSemaphore(value: 0)
+        do {
+            _ = try await gate.run { release.wait(); return 1 }
+            Issue.record("a search past its deadline must be refused")
+        } catch let error as HTTPError {
+            #expect(error.status == .serviceUnavailable && error.body?.contains("longer than") == true)
+        }
+        // The search still runs: it holds the only place, and the next is refused at once.
+        #expect(gate.inFlight == 1)
+        do {
+            _ = try await gate.run { 2 }
+            Issue.record("a full gate must refuse")
+        } catch let error as HTTPError {
+            #expect(error.status == .serviceUnavailable && error.headers[.retryAfter] == "1")
+        }
+        release.signal()
+        for _ in 0..<100 where gate.inFlight > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(gate.inFlight == 0)
+        #expect(try await gate.run { 3 } == 3)
+        // A query as deep as the parser allows runs on the gate's own thread, whatever the caller's stack.
+        let deep = String(repeating: "(", count: 64) + (0..<1000).map { "w\($0)" }.joined(separator: " OR ") + String(repeating: ")", count: 64)
+        let phrases = try await SearchGate(deadline: .seconds(30)).run { try QueryParser().parse(deep).phrases.count }
+        #expect(phrases == 1000)
     }
 }

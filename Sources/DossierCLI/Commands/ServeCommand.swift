@@ -10,7 +10,16 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the web interface: search, documents at the page, notes, links.",
-        discussion: "Binds 127.0.0.1 unless --host says otherwise.")
+        discussion: """
+            Binds 127.0.0.1 unless --host says otherwise. The server answers only requests addressed to it \
+            (Host: 127.0.0.1, localhost or [::1] with its port, or the bound address), so that a web page \
+            elsewhere cannot read the library through the browser by rebinding its name; behind a reverse \
+            proxy, name the proxy's host with --allow-host. Bound to anything but loopback, the server \
+            will not start without --allow-host: the library would be open to the network.
+
+            Searches are answered within 2 s (else 503) and a few at a time; page previews are cached \
+            in index/previews within --preview-cache-mb.
+            """)
 
     @OptionGroup var options: WorkspaceOptions
 
@@ -20,8 +29,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port.")
     var port = 8080
 
+    @Option(name: .customLong("allow-host"), help: ArgumentHelp("Answer requests for this host name too, as behind a reverse proxy (repeatable).", valueName: "name"))
+    var allowHosts: [String] = []
+
+    @Option(help: ArgumentHelp("The most disk the page previews may take, in MiB.", valueName: "MiB"))
+    var previewCacheMb = 256
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535") }
+        guard previewCacheMb >= 1 else { throw ValidationError("--preview-cache-mb must be at least 1") }
+        guard HostPolicy.isLoopback(host) || !allowHosts.isEmpty else {
+            throw ValidationError("--host \(host) would open the library to the network; say which host names may reach it with --allow-host NAME")
+        }
     }
 
     func run() async throws {
@@ -30,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Previews are drawn in a worker process: a PDF that crashes or hangs
         // poppler's renderer fails its preview, not the server.
         let renderer = PreviewRenderer.worker(executable: IndexCommand.executable, arguments: ["worker", "render", "--memory-mb", "1024"])
-        try await WebApp.application(workspace: workspace, host: host, port: port, renderer: renderer).runService()
+        let options = WebApp.Options(port: port, boundHost: host, allowedHosts: allowHosts, previewCacheBytes: previewCacheMb << 20)
+        try await WebApp.application(workspace: workspace, host: host, port: port, renderer: renderer, options: options).runService()
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// `dossier worker extract PATH`: the worker mode the extraction pool starts.
 /// Not for users: it prints the document as JSON on stdout, or one line on
-/// stderr and exits 3. `dossier worker render --page N --width W [--word X]… PATH`
+/// stderr and exits 3. `dossier worker render --page N --width W [--term X]… PATH`
 /// draws a page preview for `dossier serve` (PNG on stdout, or one line on
 /// stderr and exit 3).
 struct WorkerCommand: ParsableCommand {
@@ -22,8 +22,8 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "With render: the image's width in pixels.")
     var width: Int = 480
 
-    @Option(help: "With render: a word to outline (repeatable).")
-    var word: [String] = []
+    @Option(help: "With render: a term whose words to outline, analyzed as the index analyzes, '*' at the end for a prefix (repeatable).")
+    var term: [String] = []
 
     @Option(help: "Address-space limit in MiB.")
     var memoryMb: Int = 2048
@@ -42,7 +42,7 @@ struct WorkerCommand: ParsableCommand {
             guard (16...4000).contains(width) else { throw ValidationError("--width must be 16–4000") }
             injectFault(path)
             do {
-                FileHandle.standardOutput.write(try PageRenderer.png(path: path, page: page, width: width, words: word))
+                FileHandle.standardOutput.write(try PageRenderer.png(path: path, page: page, width: width, terms: term))
                 return
             } catch {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
