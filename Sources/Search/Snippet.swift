@@ -49,7 +49,57 @@ public struct Snippet: Sendable, Equatable, Codable {
         }
         text += String(decoding: utf8[cursor..<endByte], as: UTF8.self)
         if end < tokens.count { text += "…" }
-        return Snippet(text: text.replacingOccurrences(of: "\n", with: " "), highlights: highlights)
+        return bounded(text, highlights)
+    }
+
+    /// The most characters (Unicode scalars) a snippet holds.
+    public static let maxCharacters = 400
+    /// The most characters of one run without white space (a word, a URL,
+    /// a line of dashes) a snippet shows; a longer run is cut with "…".
+    public static let maxRun = 48
+
+    /// `text` within ``maxCharacters``, white space collapsed to one space,
+    /// runs without white space cut at ``maxRun``, highlights moved with
+    /// the text (a highlight cut short ends where its run was cut; one cut
+    /// off entirely is dropped). A passage of one word of 2 MB gives a
+    /// snippet of 49 characters, not of 2 MB.
+    static func bounded(_ text: String, _ highlights: [[Int]]) -> Snippet {
+        var out: [Unicode.Scalar] = []
+        // For each scalar of `text` (and its end), where it lands in `out`.
+        var landing: [Int] = []
+        landing.reserveCapacity(min(text.unicodeScalars.count, 1 << 20) + 1)
+        var run = 0, space = false
+        for scalar in text.unicodeScalars {
+            landing.append(out.count)
+            if scalar.properties.isWhitespace {
+                run = 0
+                if !space { out.append(" ") }
+                space = true
+                continue
+            }
+            space = false
+            run += 1
+            if run <= maxRun { out.append(scalar) } else if run == maxRun + 1 { out.append("…") }
+        }
+        landing.append(out.count)
+        var moved: [[Int]] = []
+        for h in highlights where h.count == 2 && h[0] < h[1] && h[1] < landing.count {
+            var end = landing[h[1]]
+            // A highlight that ends inside a cut run ends at the cut, before its "…".
+            if end > 0, out[end - 1] == "…", h[1] - h[0] > maxRun { end -= 1 }
+            let start = min(landing[h[0]], end)
+            if end > start { moved.append([start, end]) }
+        }
+        func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars)
+            return String(view)
+        }
+        guard out.count > maxCharacters else { return Snippet(text: string(out[...]), highlights: moved) }
+        // Too long still: cut at the last space before the limit.
+        var cut = maxCharacters - 1
+        if let space = out[..<cut].lastIndex(of: " "), space > maxCharacters / 2 { cut = space }
+        return Snippet(text: string(out[..<cut]) + "…", highlights: moved.filter { $0[1] <= cut })
     }
 }
 

@@ -65,6 +65,18 @@ private struct NullKeys<Key: CodingKey> {
 
 /// Runs searches and shapes their results.
 public enum SearchResults {
+    /// The longest texts from documents and notes a result holds, in
+    /// characters (a snippet's is ``Search/Snippet/maxCharacters``): longer
+    /// ones are cut, the last character an ellipsis.
+    public enum Limits {
+        /// A document's title.
+        public static let title = 200
+        /// A citation's label and heading.
+        public static let label = 200
+        /// A citing note line.
+        public static let line = 300
+    }
+
     /// The answer to a search.
     public struct Output: Codable, Sendable {
         /// Creates an output.
@@ -176,7 +188,8 @@ public enum SearchResults {
                 citations = cached
             } else {
                 citations = try catalog.citations(ofDocument: record.documentID).map {
-                    Citation(note: $0.note, line: $0.line, column: $0.column, label: $0.label, heading: $0.heading, task: $0.task, text: $0.text)
+                    Citation(note: $0.note, line: $0.line, column: $0.column, label: $0.label.clipped(to: Limits.label),
+                             heading: $0.heading?.clipped(to: Limits.label), task: $0.task, text: $0.text.clipped(to: Limits.line))
                 }
                 citationCache[record.documentID] = citations
             }
@@ -189,7 +202,7 @@ public enum SearchResults {
             }
             results.append(Result(
                 rank: offset + i + 1, score: hit.score, passageId: hit.passageID,
-                document: Document(id: record.documentID, title: record.title, kind: record.kind, url: url, path: record.path),
+                document: Document(id: record.documentID, title: record.title?.clipped(to: Limits.title), kind: record.kind, url: url, path: record.path),
                 page: record.page, pageLabel: record.pageLabel, line: record.line,
                 snippet: snippet.text, highlights: snippet.highlights, citations: citations, open: open))
         }

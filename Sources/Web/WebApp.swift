@@ -220,7 +220,7 @@ public enum WebApp {
         } catch let error as QueryError {
             body += "<pre class=\"error\">\(HTML.escape(error.description))</pre>" + HTML.help
         }
-        return HTML.page(title: "\(search.query) — Dossier", body: body)
+        return HTML.page(title: "\(search.query.clipped(to: SearchResults.Limits.title)) — Dossier", body: body)
     }
 
     // MARK: documents
@@ -228,22 +228,23 @@ public enum WebApp {
     static func documentPage(_ id: Int, _ workspace: Workspace) throws -> String {
         let catalog = try catalog(workspace)
         guard let document = try catalog.document(id: id) else { throw HTTPError(.notFound, message: "no document \(id)") }
-        var body = "<h1>\(HTML.escape(document.title ?? document.path))</h1><dl>"
+        let title = (document.title ?? document.path).clipped(to: SearchResults.Limits.title)
+        var body = "<h1>\(HTML.escape(title))</h1><dl>"
         body += "<dt>kind</dt><dd>\(HTML.escape(document.kind))</dd><dt>file</dt><dd><a href=\"/documents/\(id)/file\">\(HTML.escape(document.path))</a></dd>"
         if let url = try catalog.documentSources()[id]?.url { body += "<dt>URL</dt><dd>\(HTML.escape(url))</dd>" }
         if let author = document.author { body += "<dt>author</dt><dd>\(HTML.escape(author))</dd>" }
         body += "<dt>pages</dt><dd>\(document.pageCount ?? 0)</dd><dt>status</dt><dd>\(HTML.escape(document.status))\(document.error.map { ": " + HTML.escape($0) } ?? "")</dd></dl>"
         let citations = try catalog.citations(ofDocument: id)
         body += "<h2>Cited in the notes</h2>" + (citations.isEmpty ? "<p>No note cites it.</p>" : "<ul>" + citations.map { c in
-            "<li><a href=\"\(HTML.noteHref(c.note, line: c.line))\">\(HTML.escape(c.note)):\(c.line)</a> \(HTML.escape(c.label))\(c.heading.map { " — § " + HTML.escape($0) } ?? "")</li>"
+            "<li><a href=\"\(HTML.noteHref(c.note, line: c.line))\">\(HTML.escape(c.note)):\(c.line)</a> \(HTML.escape(c.label.clipped(to: SearchResults.Limits.label)))\(c.heading.map { " — § " + HTML.escape($0.clipped(to: SearchResults.Limits.label)) } ?? "")</li>"
         }.joined() + "</ul>")
         body += "<h2>Pages</h2><ol class=\"pages\">"
         for page in try catalog.pages(document: id) {
             let label = page.label.map { " (\(HTML.escape($0)))" } ?? ""
-            let preview = page.text.split(separator: " ").prefix(20).joined(separator: " ")
+            let preview = page.text.split(separator: " ").prefix(20).joined(separator: " ").clipped(to: SearchResults.Limits.line)
             body += "<li><a href=\"/documents/\(id)/file#page=\(page.index)\">p. \(page.index)\(label)</a> \(HTML.escape(preview))…</li>"
         }
-        return HTML.page(title: document.title ?? document.path, body: body + "</ol>")
+        return HTML.page(title: title, body: body + "</ol>")
     }
 
     /// A document's file, streamed from disk (never read whole), with an

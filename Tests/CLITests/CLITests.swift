@@ -1070,3 +1070,58 @@ struct UpdateCrashTests {
         #expect(try dossier(["update", "--no-wait"], in: root).status == 0)
     }
 }
+
+@Suite("Bounded queries and output")
+struct BoundedCLITests {
+    @Test("queries past the limits get one line and exit 2, in well under 2 s; --batch answers the error in-line; hints come once")
+    func limits() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        try Data("# Reading\n- [Report](https://example.org/r.pdf) on ivory and timber\n".utf8)
+            .write(to: root.appendingPathComponent("corpus/notes/reading.md"))
+        #expect(try dossier(["index", "--workspace", root.path]).status == 0)
+        let deep = String(repeating: "(", count: 10_000) + "ivory" + String(repeating: ")", count: 10_000)
+        let wide = (0..<4_800).map { "w\($0)" }.joined(separator: " OR ")
+        let nested = String(repeating: "(", count: 200) + "ivory" + String(repeating: ")", count: 200)
+        let many = (0..<1_100).map { "w\($0)" }.joined(separator: " ")
+        for query in [deep, wide, nested, many] {
+            let started = Date()
+            let run = try dossier(["search", "--workspace", root.path, query])
+            #expect(run.status == 2, "\(query.prefix(20))…: \(run.stderr)")
+            #expect(run.stderr.hasPrefix("dossier: error: query too large") && run.stderr.split(separator: "\n").count == 1, "\(run.stderr.prefix(300))")
+            #expect(Date().timeIntervalSince(started) < 2)
+        }
+        let batch = try dossier(["search", "--batch", "--workspace", root.path], stdin: "\(nested)\nivory\n")
+        let lines = batch.stdout.split(separator: "\n")
+        #expect(batch.status == 0 && lines.count == 2)
+        #expect(lines.first?.contains("\"error\":\"query too large: parentheses are nested more than 64 deep\"") == true)
+        #expect(lines.last?.contains("\"total\":1") == true)
+        let ands = try dossier(["search", "--workspace", root.path, Array(repeating: "and", count: 800).joined(separator: " ")])
+        #expect(ands.stderr.components(separatedBy: "hint:").count == 2, "\(ands.stderr.prefix(400))")
+    }
+
+    @Test("a note line holding a 2 MB word gives a snippet and citation within their stated lengths, in text and JSON")
+    func longWord() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        let word = String(repeating: "x", count: 2 << 20)
+        try Data("# Reading\n- [Report](https://example.org/r.pdf) \(word) ivory\n".utf8)
+            .write(to: root.appendingPathComponent("corpus/notes/reading.md"))
+        #expect(try dossier(["index", "--workspace", root.path]).status == 0)
+        let json = try dossier(["search", "--json", "--workspace", root.path, "ivory"])
+        #expect(json.status == 0)
+        #expect(json.stdout.utf8.count < 8_000, "\(json.stdout.utf8.count) bytes")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let result = try #require((object["results"] as? [[String: Any]])?.first)
+        let snippet = try #require(result["snippet"] as? String)
+        #expect(snippet.unicodeScalars.count <= 400 && snippet.contains("x…"))
+        // The highlight still marks "ivory".
+        let highlight = try #require((result["highlights"] as? [[Int]])?.first)
+        let scalars = Array(snippet.unicodeScalars)
+        #expect(String(String.UnicodeScalarView(scalars[highlight[0]..<highlight[1]])) == "ivory")
+        let text = try dossier(["search", "--workspace", root.path, "ivory"])
+        #expect(text.status == 0 && text.stdout.utf8.count < 4_000)
+    }
+}
