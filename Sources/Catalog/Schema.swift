@@ -77,6 +77,11 @@ import DossierCore
 /// Version 6 adds `file_hashes`: the SHA-256 of each file under `corpus/`
 /// with the size and modification time it had when hashed, so that an
 /// update with nothing changed does not read every document again.
+///
+/// Version 7 adds `urls.next_check_at`: after a fetch that stalled (a read
+/// or connect timeout, or the URL's total deadline), the time before which
+/// a nightly update does not try the URL again, 2, 4, 8, 16 and then 32 days
+/// after the check as its consecutive failures grow; NULL otherwise.
 public enum Schema {
     /// The version this build writes.
     public static var version: Int { migrations.count }
@@ -212,6 +217,9 @@ public enum Schema {
             mtime REAL NOT NULL,
             sha256 TEXT NOT NULL
         ) WITHOUT ROWID;
+        """,
+        """
+        ALTER TABLE urls ADD COLUMN next_check_at TEXT;
         """,
     ]
 

@@ -35,12 +35,25 @@ public struct URLState: Sendable, Codable, Equatable {
     public var failures: Int
     /// For a PDF found through a landing page: the landing page's URL.
     public var derivedFrom: String?
+    /// After a stall: the time (ISO 8601) before which an update leaves it be.
+    public var nextCheckAt: String?
     /// Whether a note still cites it (directly, or through its landing page).
     public var cited: Bool
     /// The document its content is, once extracted.
     public var documentID: Int?
     /// When the last note citing it stopped citing it (ISO 8601), if none does.
     public var uncitedSince: String?
+}
+
+extension URLState {
+    /// Whether a nightly update should check the URL: never checked, or
+    /// last checked at or before `cutoff`, and not waiting out the backoff
+    /// of a stall (``nextCheckAt`` still ahead of `now`). Times are ISO 8601.
+    public func isDue(checkedBefore cutoff: String, now: String) -> Bool {
+        if status == "new" { return true }
+        guard checkedAt.map({ $0 <= cutoff }) ?? true else { return false }
+        return nextCheckAt.map { $0 <= now } ?? true
+    }
 }
 
 /// What a fetch or an attach found, to be recorded.
@@ -67,11 +80,15 @@ public struct FetchRecord: Sendable {
     public var kind: String?
     /// Error line.
     public var error: String?
+    /// Whether the server stalled (a timeout): the URL is then left for a
+    /// backoff that grows with its consecutive failures.
+    public var stalled: Bool
 
     /// Creates a record.
     public init(url: String, status: String, httpStatus: Int? = nil, finalURL: String? = nil, etag: String? = nil,
                 lastModified: String? = nil, contentType: String? = nil, sha256: String? = nil, size: Int64? = nil,
-                kind: String? = nil, error: String? = nil) {
+                kind: String? = nil, error: String? = nil, stalled: Bool = false) {
+        self.stalled = stalled
         self.url = url
         self.status = status
         self.httpStatus = httpStatus
@@ -89,7 +106,7 @@ public struct FetchRecord: Sendable {
 extension CatalogStore {
     static let urlColumns = """
         u.id, u.url, u.status, u.http_status, u.final_url, u.etag, u.last_modified, u.content_type, u.sha256, u.size,
-        u.kind, u.error, u.checked_at, u.last_success_at, u.failures, p.url,
+        u.kind, u.error, u.checked_at, u.last_success_at, u.failures, u.next_check_at, p.url,
         (u.uncited_since IS NULL OR (p.id IS NOT NULL AND p.uncited_since IS NULL)), u.document_id,
         CASE WHEN u.uncited_since IS NULL OR p.id IS NULL THEN u.uncited_since
              WHEN p.uncited_since IS NULL THEN NULL
@@ -104,8 +121,9 @@ extension CatalogStore {
                  finalURL: row.optionalString(4), etag: row.optionalString(5), lastModified: row.optionalString(6),
                  contentType: row.optionalString(7), sha256: row.optionalString(8), size: row.optionalInt(9),
                  kind: row.optionalString(10), error: row.optionalString(11), checkedAt: row.optionalString(12),
-                 lastSuccessAt: row.optionalString(13), failures: row.int(14), derivedFrom: row.optionalString(15),
-                 cited: row.int(16) != 0, documentID: row.optionalInt(17), uncitedSince: row.optionalString(18))
+                 lastSuccessAt: row.optionalString(13), failures: row.int(14), derivedFrom: row.optionalString(16),
+                 nextCheckAt: row.optionalString(15), cited: row.int(17) != 0, documentID: row.optionalInt(18),
+                 uncitedSince: row.optionalString(19))
     }
 
     /// Every URL, cited or not, by URL.
@@ -127,19 +145,25 @@ extension CatalogStore {
                 try database.run("""
                     UPDATE urls SET status = ?2, http_status = ?3, final_url = ?4, etag = ?5, last_modified = ?6,
                         content_type = ?7, sha256 = COALESCE(?8, sha256), size = COALESCE(?9, size), kind = COALESCE(?10, kind),
-                        error = NULL, checked_at = ?11, last_success_at = ?11, failures = 0
+                        error = NULL, checked_at = ?11, last_success_at = ?11, failures = 0, next_check_at = NULL
                     WHERE url = ?1
                     """, [record.url, record.status, record.httpStatus, record.finalURL, record.etag, record.lastModified,
                           record.contentType, record.sha256, record.size.map(Int.init), record.kind, stamp])
             } else {
                 // A failure keeps what was stored before: validators, hash, the last good copy.
+                // A stall puts the next check off by 2^failures days (at most 32).
+                var nextCheck: String?
+                if record.stalled {
+                    let failures = (try database.scalar("SELECT failures FROM urls WHERE url = ?1", [record.url])?.int ?? 0) + 1
+                    nextCheck = Self.timestamp(now.addingTimeInterval(Double(1 << min(failures, 5)) * 86_400))
+                }
                 try database.run("""
                     UPDATE urls SET status = ?2, http_status = ?3, final_url = COALESCE(?4, final_url),
                         content_type = COALESCE(?5, content_type), kind = COALESCE(?6, kind), error = ?7,
-                        checked_at = ?8, failures = failures + 1
+                        checked_at = ?8, failures = failures + 1, next_check_at = ?9
                     WHERE url = ?1
                     """, [record.url, record.status, record.httpStatus, record.finalURL, record.contentType, record.kind,
-                          record.error, stamp])
+                          record.error, stamp, nextCheck])
             }
         }
     }

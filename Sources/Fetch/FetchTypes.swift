@@ -14,12 +14,17 @@ public struct FetchConfiguration: Sendable {
     /// Time to establish a connection.
     public var connectTimeout: Duration = .seconds(15)
     /// Longest silence while waiting for or reading a response.
-    public var readTimeout: Duration = .seconds(60)
+    public var readTimeout: Duration = .seconds(30)
+    /// Longest a URL may take in all, attempts and redirects together: a
+    /// server that trickles bytes cannot hold a fetch slot for longer.
+    public var totalDeadline: Duration = .seconds(120)
     /// Largest body accepted, in bytes.
     public var maximumBytes: Int64 = 512 << 20
     /// Most redirects followed.
     public var maximumRedirects = 10
-    /// Attempts after the first, on network errors, 5xx and 429.
+    /// Attempts after the first, on fast failures: a refused or cut
+    /// connection, 5xx, 429. A timeout is not retried: a server that stalled
+    /// once is left for a later run (see ``FetchResult/stalled``).
     public var retries = 3
     /// First backoff delay; doubled each retry, with jitter.
     public var backoff: Duration = .milliseconds(500)
@@ -114,6 +119,11 @@ public struct FetchResult: Sendable, Equatable, Codable {
     /// Whether the failure was that a host name did not resolve: what every
     /// URL meets when the machine is offline.
     public var unresolved = false
+    /// Whether the server stalled: no data within the read timeout, no
+    /// connection within the connect timeout, or past the total deadline.
+    /// Such a URL is not retried in this run, and a nightly update checks
+    /// it again only after a backoff that grows with each stall.
+    public var stalled = false
 
     enum CodingKeys: String, CodingKey {
         case url, status, httpStatus, finalURL = "finalUrl", redirects, etag, lastModified, contentType, kind, sha256, size

@@ -18,8 +18,10 @@ import NIOHTTP1
 ///    markup, else unsupported);
 /// 5. reports *unchanged* on 304 or when the bytes hash as before, otherwise
 ///    renames the file into place as `<sha256>.<pdf|html>`;
-/// 6. retries network errors, 5xx and 429 with exponential backoff and
-///    jitter (Retry-After honoured), never other 4xx;
+/// 6. retries fast failures (a refused or cut connection, 5xx, 429) with
+///    exponential backoff and jitter (Retry-After honoured), never other
+///    4xx, and never a stall: a read or connect timeout, or the URL's total
+///    deadline (attempts and redirects together) passed, ends its fetch;
 /// 7. marks *blocked* a 403, or an HTML challenge page where a PDF was
 ///    expected, with a message telling the user how to attach the file.
 public final class Fetcher: Sendable {
@@ -76,8 +78,9 @@ public final class Fetcher: Sendable {
     /// Fetches one URL, with retries.
     public func fetch(_ request: FetchRequest) async -> FetchResult {
         var attempt = 0
+        let deadline = NIODeadline.now() + .nanoseconds(configuration.totalDeadline.nanoseconds)
         while true {
-            let outcome = await attemptOnce(request)
+            let outcome = await attemptOnce(request, deadline: deadline)
             var result = outcome.result
             result.attempts = attempt + 1
             guard let retry = outcome.retry, attempt < configuration.retries else { return result }
@@ -86,6 +89,8 @@ public final class Fetcher: Sendable {
             let jitter = Double.random(in: 0.5...1.5)
             var wait = backoff * jitter
             if let after = retry.after { wait = min(after, configuration.maximumRetryAfter) }
+            // No wait that would pass the deadline: the URL has had its time.
+            guard NIODeadline.now() + .nanoseconds(wait.nanoseconds) < deadline else { return result }
             try? await Task.sleep(for: wait)
         }
     }
@@ -101,7 +106,7 @@ public final class Fetcher: Sendable {
 
     func host(_ url: String) -> String { URL(string: url)?.host?.lowercased() ?? url }
 
-    func attemptOnce(_ request: FetchRequest) async -> Outcome {
+    func attemptOnce(_ request: FetchRequest, deadline: NIODeadline) async -> Outcome {
         var result = FetchResult(url: request.url, status: .failed)
         var current = request.url
         var visited: [String] = [current]
@@ -113,7 +118,7 @@ public final class Fetcher: Sendable {
                 return Outcome(result: result)
             }
             await limiter.acquire(host)
-            let step = await exchange(request, url: current, result: &result)
+            let step = await exchange(request, url: current, deadline: deadline, result: &result)
             await limiter.release(host)
             switch step {
             case .done(let outcome):
@@ -148,7 +153,7 @@ public final class Fetcher: Sendable {
     }
 
     /// One request and its response.
-    func exchange(_ request: FetchRequest, url: String, result: inout FetchResult) async -> Step {
+    func exchange(_ request: FetchRequest, url: String, deadline: NIODeadline, result: inout FetchResult) async -> Step {
         var http = HTTPClientRequest(url: url)
         http.headers.add(name: "User-Agent", value: configuration.userAgent)
         http.headers.add(name: "Accept", value: "application/pdf, text/html;q=0.9, */*;q=0.5")
@@ -158,7 +163,8 @@ public final class Fetcher: Sendable {
         result.finalURL = url
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(http, deadline: .now() + .hours(6))
+            guard NIODeadline.now() < deadline else { return .done(pastDeadline(result)) }
+            response = try await client.execute(http, deadline: deadline)
         } catch {
             return .done(networkFailure(error, result: result, phase: "connecting"))
         }
@@ -179,7 +185,7 @@ public final class Fetcher: Sendable {
             result.sha256 = request.previousSHA256
             return .done(Outcome(result: result))
         case 200..<300:
-            return .done(await receive(response, request: request, result: result))
+            return .done(await receive(response, request: request, deadline: deadline, result: result))
         case 403:
             result.status = .blocked
             result.error = "HTTP 403 Forbidden: the site refuses automated downloads; save it from a browser and run `dossier attach \(request.url) FILE`"
@@ -197,7 +203,7 @@ public final class Fetcher: Sendable {
     }
 
     /// Streams a 2xx body into the store.
-    func receive(_ response: HTTPClientResponse, request: FetchRequest, result: FetchResult) async -> Outcome {
+    func receive(_ response: HTTPClientResponse, request: FetchRequest, deadline: NIODeadline, result: FetchResult) async -> Outcome {
         var result = result
         if let length = response.headers.first(name: "Content-Length").flatMap(Int64.init), length > configuration.maximumBytes {
             result.error = "the document is \(length >> 20) MiB, over the \(configuration.maximumBytes >> 20) MiB cap (--max-size)"
@@ -218,6 +224,14 @@ public final class Fetcher: Sendable {
                     return Outcome(result: result)
                 }
                 try buffer.withUnsafeReadableBytes { try file.write($0) }
+                if NIODeadline.now() >= deadline {
+                    // A server trickling bytes: as much a stall as silence.
+                    let received = file.count
+                    file.discard()
+                    var outcome = pastDeadline(result)
+                    outcome.result.error = (outcome.result.error ?? "") + " after \(received) bytes"
+                    return outcome
+                }
             }
         } catch let error as DossierError {
             file.discard()
@@ -278,7 +292,16 @@ public final class Fetcher: Sendable {
         return Outcome(result: result)
     }
 
-    /// A failure of the network: one line, and whether to retry.
+    /// The URL's total deadline passed: a stall, not retried.
+    func pastDeadline(_ result: FetchResult) -> Outcome {
+        var result = result
+        result.status = .failed
+        result.stalled = true
+        result.error = "not done within \(configuration.totalDeadline.seconds) s in all (total deadline)"
+        return Outcome(result: result)
+    }
+
+    /// A failure of the network: one line, and whether to retry (a stall is not retried).
     func networkFailure(_ error: Error, result: FetchResult, phase: String) -> Outcome {
         var result = result
         result.status = .failed
@@ -287,10 +310,14 @@ public final class Fetcher: Sendable {
             switch client {
             case .readTimeout:
                 result.error = "no data for \(configuration.readTimeout.seconds) s while \(phase) (read timeout)"
-                return Outcome(result: result, retry: Retry())
+                result.stalled = true
+                return Outcome(result: result)
             case .connectTimeout:
                 result.error = "could not connect within \(configuration.connectTimeout.seconds) s (connect timeout)"
-                return Outcome(result: result, retry: Retry())
+                result.stalled = true
+                return Outcome(result: result)
+            case .deadlineExceeded:
+                return pastDeadline(result)
             case .remoteConnectionClosed:
                 result.error = "the server closed the connection while \(phase)"
                 return Outcome(result: result, retry: Retry())

@@ -128,6 +128,36 @@ struct CatalogTests {
         #expect(try catalog.database.scalar("SELECT count(*) FROM urls")?.int == 1)
     }
 
+    @Test("a URL whose server stalled is left for 2, 4, 8… days (at most 32) by nightly updates; a success or another failure clears the wait")
+    func stallBackoff() throws {
+        let temp = try TemporaryWorkspace()
+        let catalog = try CatalogStore(workspace: temp.workspace)
+        try temp.write("https://example.org/slow.pdf", to: "a.md")
+        try catalog.scanNotes(in: temp.workspace) { _ in }
+        let url = "https://example.org/slow.pdf"
+        let day = 86_400.0
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        func state() throws -> URLState { try #require(try catalog.urlStates().first { $0.url == url }) }
+        func stamp(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle()) }
+        #expect(try state().isDue(checkedBefore: stamp(start), now: stamp(start)))
+        var now = start
+        for (stall, days) in [(1, 2.0), (2, 4), (3, 8), (4, 16), (5, 32), (6, 32)] {
+            try catalog.recordFetch(FetchRecord(url: url, status: "failed", error: "no data for 30 s (read timeout)", stalled: true), now: now)
+            let s = try state()
+            #expect(s.failures == stall)
+            #expect(s.nextCheckAt == stamp(now.addingTimeInterval(days * day)), "stall \(stall)")
+            // The next nights (checked more than a day ago) are not due until the wait is over.
+            #expect(!s.isDue(checkedBefore: stamp(now.addingTimeInterval(days * day - day)), now: stamp(now.addingTimeInterval(days * day - day))))
+            #expect(s.isDue(checkedBefore: stamp(now.addingTimeInterval(days * day)), now: stamp(now.addingTimeInterval(days * day))))
+            now = now.addingTimeInterval(days * day)
+        }
+        try catalog.recordFetch(FetchRecord(url: url, status: "failed", error: "HTTP 500"), now: now)
+        #expect(try state().nextCheckAt == nil)
+        try catalog.recordFetch(FetchRecord(url: url, status: "failed", error: "(read timeout)", stalled: true), now: now)
+        try catalog.recordFetch(FetchRecord(url: url, status: "fetched", sha256: "ab", kind: "pdf"), now: now)
+        #expect(try state().nextCheckAt == nil && state().failures == 0)
+    }
+
     @Test("warnings are stored with the note and reported once")
     func warnings() throws {
         let temp = try TemporaryWorkspace()

@@ -166,12 +166,35 @@ struct FetcherTests {
         #expect(good.status == .fetched)
         let stall = await f.fetch(FetchRequest(url: server.url("/stall.pdf")))
         #expect(stall.status == .failed && stall.error?.contains("read timeout") == true, "\(stall.error ?? "")")
+        // A stall is not retried: the server had its chance.
+        #expect(stall.stalled && stall.attempts == 1)
+        #expect(server.requests.filter { $0.uri == "/stall.pdf" }.count == 1)
         let big = await f.fetch(FetchRequest(url: server.url("/big.pdf")))
         #expect(big.status == .failed && big.error?.contains("cap") == true)
         let cut = await f.fetch(FetchRequest(url: server.url("/cut.pdf"), previousSHA256: good.sha256))
         #expect(cut.status == .failed, "\(cut)")
         #expect(files() == [good.path!])
         #expect(try [UInt8](Data(contentsOf: folder.appendingPathComponent(good.path!))) == pdf)
+        await f.shutdown()
+    }
+
+    @Test("a server that trickles a byte at a time is cut off at the total deadline, not retried, and the slot is free again")
+    func trickle() async throws {
+        let server = try TestHTTPServer { request in
+            request.uri == "/trickle.pdf" ? .trickle(status: 200, every: .milliseconds(100)) : .respond(status: 503, headers: [], body: [])
+        }
+        defer { server.shutdown() }
+        let f = fetcher { $0.readTimeout = .seconds(1); $0.totalDeadline = .seconds(2); $0.retries = 3; $0.backoff = .milliseconds(10) }
+        let started = ContinuousClock.now
+        let slow = await f.fetch(FetchRequest(url: server.url("/trickle.pdf")))
+        let took = ContinuousClock.now - started
+        #expect(slow.status == .failed && slow.stalled && slow.attempts == 1)
+        #expect(slow.error?.contains("total deadline") == true, "\(slow.error ?? "")")
+        #expect(took >= .seconds(2) && took < .seconds(5), "\(took)")
+        #expect(files().isEmpty)
+        // A fast failure is retried, within the deadline.
+        let busy = await f.fetch(FetchRequest(url: server.url("/busy.pdf")))
+        #expect(!busy.stalled && busy.attempts == 4)
         await f.shutdown()
     }
 

@@ -25,6 +25,9 @@ public final class TestHTTPServer: @unchecked Sendable {
         case stall(status: Int, headers: [(String, String)], first: [UInt8])
         /// A Content-Length of `declared`, the first bytes, then the connection closed.
         case cut(status: Int, headers: [(String, String)], declared: Int, sent: [UInt8])
+        /// The head, then one byte every `every`, for ever: never silent long
+        /// enough for a read timeout, never done.
+        case trickle(status: Int, every: TimeAmount)
     }
 
     let channel: Channel
@@ -122,6 +125,17 @@ public final class TestHTTPServer: @unchecked Sendable {
                 write(status: status, headers: headers, length: first.count + 1_000_000)
                 body(first)
                 context.flush()
+            case .trickle(let status, let every):
+                write(status: status, headers: [], length: nil)
+                body(Array("%PDF-".utf8))
+                context.flush()
+                let channel = context.channel
+                channel.eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { task in
+                    guard channel.isActive else { task.cancel(); return }
+                    var buffer = channel.allocator.buffer(capacity: 1)
+                    buffer.writeInteger(UInt8(0x20))
+                    channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
+                }
             case .cut(let status, let headers, let declared, let sent):
                 write(status: status, headers: headers, length: declared)
                 body(sent)

@@ -35,8 +35,11 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(help: "Largest document accepted, in MiB.")
     var maxSize: Int64 = 512
 
-    @Option(help: "Seconds of silence before a download is abandoned.")
-    var timeout = 60
+    @Option(help: "Seconds of silence before a download is abandoned (not retried; an update tries it again days later).")
+    var timeout = 30
+
+    @Option(help: "Seconds a URL may take in all, attempts and redirects together.")
+    var deadline = 120
 
     @Option(help: "Seconds to establish a connection.")
     var connectTimeout = 15
@@ -49,7 +52,7 @@ struct FetchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard maxSize > 0 else { throw ValidationError("--max-size must be positive") }
-        guard timeout > 0, connectTimeout > 0 else { throw ValidationError("timeouts must be positive") }
+        guard timeout > 0, connectTimeout > 0, deadline > 0 else { throw ValidationError("timeouts must be positive") }
         guard retries >= 0 else { throw ValidationError("--retries must not be negative") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
@@ -60,17 +63,21 @@ struct FetchCommand: AsyncParsableCommand {
         c.maximumBytes = maxSize << 20
         c.readTimeout = .seconds(timeout)
         c.connectTimeout = .seconds(connectTimeout)
+        c.totalDeadline = .seconds(deadline)
         c.retries = retries
         c.maximumConcurrent = jobs
         Self.applyEnvironment(&c)
         return c
     }
 
-    /// DOSSIER_BACKOFF_MS and DOSSIER_POLITENESS_MS shorten the waits (for tests against a local server).
+    /// DOSSIER_BACKOFF_MS, DOSSIER_POLITENESS_MS, DOSSIER_READ_TIMEOUT_MS and DOSSIER_DEADLINE_MS shorten
+    /// the waits (for tests against a local server).
     static func applyEnvironment(_ c: inout FetchConfiguration) {
         let env = ProcessInfo.processInfo.environment
         if let ms = env["DOSSIER_BACKOFF_MS"].flatMap(Int.init) { c.backoff = .milliseconds(ms) }
         if let ms = env["DOSSIER_POLITENESS_MS"].flatMap(Int.init) { c.politenessDelay = .milliseconds(ms) }
+        if let ms = env["DOSSIER_READ_TIMEOUT_MS"].flatMap(Int.init) { c.readTimeout = .milliseconds(ms) }
+        if let ms = env["DOSSIER_DEADLINE_MS"].flatMap(Int.init) { c.totalDeadline = .milliseconds(ms) }
     }
 
     struct Report: Encodable {
@@ -151,7 +158,7 @@ struct FetchCommand: AsyncParsableCommand {
                 try catalog.recordFetch(FetchRecord(
                     url: result.url, status: result.status.rawValue, httpStatus: result.httpStatus, finalURL: result.finalURL,
                     etag: result.etag, lastModified: result.lastModified, contentType: result.contentType, sha256: result.sha256,
-                    size: result.size, kind: result.kind?.rawValue, error: result.error))
+                    size: result.size, kind: result.kind?.rawValue, error: result.error, stalled: result.stalled))
                 if let pdf = result.citationPDFURL, let normalized = NotesURL.normalize(pdf), !seen.contains(normalized) {
                     try catalog.addDerivedURL(normalized, from: result.url)
                     next.append(normalized)

@@ -93,12 +93,13 @@ struct UpdateCommand: AsyncParsableCommand {
         start = clock.now
         let before = Dictionary(uniqueKeysWithValues: try catalog.urlStates().map { ($0.url, $0) })
         let cutoff = Date().addingTimeInterval(-minAge * 3600).formatted(Date.ISO8601FormatStyle())
+        let now = Date().formatted(Date.ISO8601FormatStyle())
         var fetchConfiguration = FetchConfiguration()
         FetchCommand.applyEnvironment(&fetchConfiguration)
         let force = self.force
         let fetched = try await FetchCommand.fetch(workspace: workspace, catalog: catalog, configuration: fetchConfiguration,
                                                    force: force, quiet: json) { state in
-            force || state.checkedAt == nil || state.checkedAt! <= cutoff || state.status == "new"
+            force || state.isDue(checkedBefore: cutoff, now: now)
         }
         report.urls = URLCounts(offline: fetched.offline, checked: fetched.urls.count, fetched: fetched.fetched, unchanged: fetched.unchanged,
                                 failed: fetched.failed, blocked: fetched.blocked,
