@@ -50,7 +50,8 @@ public enum URLNormalizer {
             port = String(number)
             if (scheme == "http" && number == 80) || (scheme == "https" && number == 443) { port = "" }
         }
-        let hostText = canonicalEscapes(host.lowercased(), allowed: hostAllowed)
+        // Escapes decoded first, then lower-cased: `%4E` is "n", as "N" is (the escapes' hex digits stay upper case).
+        let hostText = lowercasedOutsideEscapes(canonicalEscapes(String(host), allowed: hostAllowed))
 
         var path = Substring(rest)
         var query: Substring?
@@ -105,6 +106,24 @@ public enum URLNormalizer {
             }
             if isUnreserved(b) || allowed.contains(b) { out.append(b) } else { escape(b) }
             i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ASCII letters lower-cased, except the hex digits of `%XX` escapes.
+    static func lowercasedOutsideEscapes(_ text: String) -> String {
+        var out: [UInt8] = []
+        var escape = 0
+        for b in text.utf8 {
+            if escape > 0 {
+                out.append(b)
+                escape -= 1
+            } else if b == 0x25 {
+                out.append(b)
+                escape = 2
+            } else {
+                out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+            }
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -179,6 +179,9 @@ struct URLNormalizerTests {
         ("https://user@Example.org/", "https://user@example.org/"),
         ("https://[::1]:443/x", "https://[::1]/x"),
         ("https://example.org?x=1", "https://example.org/?x=1"),
+        // An escaped capital in the host is decoded, then lower-cased (found by make fuzz).
+        ("https://Ex%41mple.org/%c3%bc", "https://example.org/%C3%BC"),
+        ("https://ex%C3%BCample.org/", "https://ex%C3%BCample.org/"),
     ])
     func normalize(raw: String, expected: String) {
         #expect(URLNormalizer.normalize(raw) == expected)
