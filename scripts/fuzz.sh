@@ -19,9 +19,17 @@ PARALLEL=${FUZZ_PARALLEL:-2}
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(query notes url html)
 
+# swiftc keeps the last of several -sanitize= flags, and SwiftPM passes one per
+# --sanitize, in no set order: with address last, nothing is instrumented for
+# coverage and libFuzzer runs blind. -sanitize=fuzzer,address, passed after
+# them, asks for both. (--sanitize still brings in the runtimes at link time.)
+# Built from clean each time, so that no object of another build is linked.
+rm -rf .build-fuzz/x86_64-unknown-linux-gnu .build-fuzz/debug
 "$SWIFT" build --scratch-path .build-fuzz --product FuzzDossier \
-  --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING 2>&1 | grep -v "Cannot export local symbol" >&2
+  --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING 2>&1 | grep -v "Cannot export local symbol" >&2
 BIN=.build-fuzz/debug/FuzzDossier
+# libFuzzer reports a crash itself; Swift's interactive backtracer would hold the process.
+export SWIFT_BACKTRACE=enable=no
 
 run() {
   local target=$1
@@ -35,9 +43,11 @@ run() {
   local status=$?
   set -e
   local runs crashes
+  grep -q "inline 8-bit counters" "$log" || { echo "fuzz $target: the build has no coverage counters"; return; }
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
   crashes=$(find ".build-fuzz/findings/$target" -type f | wc -l)
-  echo "fuzz $target: ${runs:-?} inputs in ${SECONDS_EACH} s, exit $status, $crashes finding(s) in .build-fuzz/findings/$target"
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo "?")
+  echo "fuzz $target: ${runs:-?} inputs in ${SECONDS_EACH} s, coverage ${cov:-?} edges, exit $status, $crashes finding(s) in .build-fuzz/findings/$target"
 }
 
 pids=()
@@ -50,4 +60,4 @@ for target in "${TARGETS[@]}"; do
 done
 wait
 cat "${results[@]}"
-! grep -q "exit [1-9]" "${results[@]}"
+! grep -q -e "exit [1-9]" -e "no coverage" "${results[@]}"
