@@ -24,11 +24,14 @@ public enum WebApp {
         public var gate: SearchGate
         /// The most bytes of page previews kept in `index/previews/`.
         public var previewCacheBytes: Int
+        /// How many previews are drawn at once, and how many may wait.
+        public var renders: RenderQueue
 
         /// Options for a server on `port` (nil: any port, for a router
         /// tested without a socket), bound to `boundHost`, answering the names in `allowedHosts` too.
         public init(port: Int?, boundHost: String? = nil, allowedHosts: [String] = [], gate: SearchGate = SearchGate(),
-                    previewCacheBytes: Int = 256 << 20) {
+                    previewCacheBytes: Int = 256 << 20, renders: RenderQueue = RenderQueue()) {
+            self.renders = renders
             hosts = HostPolicy(port: port, boundHost: boundHost, allowed: allowedHosts)
             self.gate = gate
             self.previewCacheBytes = previewCacheBytes
@@ -45,6 +48,7 @@ public enum WebApp {
         router.add(middleware: RequestGuard(hosts: options.hosts))
         let gate = options.gate
         let previews = PreviewCache(folder: workspace.index.appendingPathComponent("previews"), maxBytes: options.previewCacheBytes)
+        let renders = options.renders
         router.page("/") { request, _ in try page(await searchPage(request, workspace, gate)) }
         router.page("/api/search") { request, _ in try await apiSearch(request, workspace, gate) }
         router.page("/documents/:id") { _, context in
@@ -55,7 +59,7 @@ public enum WebApp {
             try await documentFile(try documentID(context), request, context, workspace)
         }
         router.page("/documents/:id/pages/:page/preview.png") { request, context in
-            try await preview(try documentID(context), context, request, workspace, renderer, previews)
+            try await preview(try documentID(context), context, request, workspace, renderer, previews, renders)
         }
         router.page("/notes/**") { _, context in
             let parts = context.parameters.getCatchAll().map(String.init)
@@ -280,7 +284,7 @@ public enum WebApp {
     /// words separated by commas, analyzed as the index analyzes them);
     /// cached in index/previews/ (``PreviewCache``).
     static func preview(_ id: Int, _ context: BasicRequestContext, _ request: Request, _ workspace: Workspace,
-                        _ renderer: PreviewRenderer, _ cache: PreviewCache) async throws -> Response {
+                        _ renderer: PreviewRenderer, _ cache: PreviewCache, _ renders: RenderQueue) async throws -> Response {
         guard let page = context.parameters.get("page", as: Int.self) else { throw HTTPError(.badRequest, message: "a page is a number from 1") }
         let parameters = FormParameters(request)
         let width = parameters.get("size") == "large" ? 1000 : 480
@@ -297,9 +301,13 @@ public enum WebApp {
             do {
                 // Drawn off the server's event loop: a page may take a while.
                 let path = workspace.root.appendingPathComponent(document.path).path
-                png = try await withCheckedThrowingContinuation { continuation in
-                    DispatchQueue.global().async { continuation.resume(with: Result { try renderer.render(path, page, width, terms) }) }
+                png = try await renders.run {
+                    try await withCheckedThrowingContinuation { continuation in
+                        DispatchQueue.global().async { continuation.resume(with: Result { try renderer.render(path, page, width, terms) }) }
+                    }
                 }
+            } catch let error as HTTPError {
+                throw error
             } catch {
                 throw HTTPError(.internalServerError, message: "cannot render page \(page): \(error)")
             }

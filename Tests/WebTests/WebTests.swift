@@ -434,6 +434,33 @@ struct HardeningTests {
         #expect(server.isRunning)
     }
 
+    @Test("previews are drawn a few at a time: the next ones wait in order, and past the queue a request gets 503 at once")
+    func renderQueue() async throws {
+        let queue = RenderQueue(limit: 1, queueLimit: 1)
+        let order = OrderLog()
+        let gate = DispatchSemaphore(value: 0)
+        async let first: Int = queue.run {
+            await order.add(1)
+            await withCheckedContinuation { c in DispatchQueue.global().async { gate.wait(); c.resume() } }
+            return 1
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        async let second: Int = queue.run { await order.add(2); return 2 }
+        try await Task.sleep(for: .milliseconds(200))
+        do {
+            _ = try await queue.run { 3 }
+            Issue.record("past the queue, a preview must be refused")
+        } catch let error as HTTPError {
+            #expect(error.status == .serviceUnavailable)
+        }
+        #expect(await order.items == [1], "the second waits while the first draws")
+        gate.signal()
+        let (a, b) = try await (first, second)
+        #expect(a == 1 && b == 2)
+        #expect(await order.items == [1, 2])
+        #expect(try await queue.run { 4 } == 4)
+    }
+
     @Test("`dossier serve --host 0.0.0.0` will not start without --allow-host")
     func openBind() throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
@@ -477,4 +504,9 @@ struct HardeningTests {
         let phrases = try await SearchGate(deadline: .seconds(30)).run { try QueryParser().parse(deep).phrases.count }
         #expect(phrases == 1000)
     }
+}
+
+actor OrderLog {
+    var items: [Int] = []
+    func add(_ item: Int) { items.append(item) }
 }
