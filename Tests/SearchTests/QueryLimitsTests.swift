@@ -59,6 +59,9 @@ struct QueryLimitsTests {
         } catch {
             #expect(error.isLimit && error.description == "query too large: the query is \(text.utf8.count) bytes long; the most is 16384")
         }
+        // Under 1,024 words, but over the bytes: not flat either (search --batch reads the flat form first).
+        let long = (0..<800).map { _ in "internationalization" }.joined(separator: " OR ")
+        #expect(long.utf8.count > QueryParser.maxBytes && parser.flat(long) == nil)
     }
 
     @Test("hints are given once each, however often their word comes")

@@ -125,6 +125,8 @@ public struct QueryParser: Sendable {
     /// a query of another shape.
     public func flat(_ text: String, into query: inout FlatQuery) -> Bool {
         query.phrases.removeAll(keepingCapacity: true)
+        // A query past a limit is not flat: `parse` reads it, and says which limit.
+        guard text.utf8.count <= Self.maxBytes else { return false }
         var ors = false, ands = false
         var afterTerm = false
         let read = plainItems(text) { item in
