@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "DossierCore", "Catalog", "SearchService", "Search", "Index", "Extract", "Analysis",
+                "DossierCore", "Catalog", "SearchService", "Search", "Index", "Analysis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "TestSupport", "Catalog", "DossierCore", "Search",
+                "Web", "TestSupport", "Catalog", "DossierCore", "Search", "Extract",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),

@@ -1,6 +1,5 @@
 import Catalog
 import DossierCore
-import Extract
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -38,10 +37,15 @@ public enum WebApp {
         }
     }
 
-    /// The router for `workspace`; page previews are drawn by `renderer`
-    /// (`dossier serve` draws them in a worker process). Every route answers
-    /// GET and HEAD.
-    public static func router(workspace: Workspace, renderer: PreviewRenderer = .inProcess,
+    /// Draws a page preview: the PDF's path, the 1-based page, the width in
+    /// pixels and the terms whose words to outline give PNG bytes, or an
+    /// error of one line. The caller supplies it (`dossier serve` draws in
+    /// a worker process with poppler), so this module links no PDF library.
+    public typealias DrawPage = @Sendable (_ path: String, _ page: Int, _ width: Int, _ terms: [String]) throws -> Data
+
+    /// The router for `workspace`; page previews are drawn by `renderer`.
+    /// Every route answers GET and HEAD.
+    public static func router(workspace: Workspace, renderer: @escaping DrawPage,
                               options: Options = Options(port: nil)) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: HTMLErrors())
@@ -70,7 +74,7 @@ public enum WebApp {
     }
 
     /// An application serving `workspace` on `host:port`.
-    public static func application(workspace: Workspace, host: String, port: Int, renderer: PreviewRenderer = .inProcess,
+    public static func application(workspace: Workspace, host: String, port: Int, renderer: @escaping DrawPage,
                                    options: Options? = nil) -> some ApplicationProtocol {
         let options = options ?? Options(port: port, boundHost: host)
         return Application(router: router(workspace: workspace, renderer: renderer, options: options),
@@ -284,7 +288,7 @@ public enum WebApp {
     /// words separated by commas, analyzed as the index analyzes them);
     /// cached in index/previews/ (``PreviewCache``).
     static func preview(_ id: Int, _ context: BasicRequestContext, _ request: Request, _ workspace: Workspace,
-                        _ renderer: PreviewRenderer, _ cache: PreviewCache, _ renders: RenderQueue) async throws -> Response {
+                        _ renderer: @escaping DrawPage, _ cache: PreviewCache, _ renders: RenderQueue) async throws -> Response {
         guard let page = context.parameters.get("page", as: Int.self) else { throw HTTPError(.badRequest, message: "a page is a number from 1") }
         let parameters = FormParameters(request)
         let width = parameters.get("size") == "large" ? 1000 : 480
@@ -303,7 +307,7 @@ public enum WebApp {
                 let path = workspace.root.appendingPathComponent(document.path).path
                 png = try await renders.run {
                     try await withCheckedThrowingContinuation { continuation in
-                        DispatchQueue.global().async { continuation.resume(with: Result { try renderer.render(path, page, width, terms) }) }
+                        DispatchQueue.global().async { continuation.resume(with: Result { try renderer(path, page, width, terms) }) }
                     }
                 }
             } catch let error as HTTPError {

@@ -1,4 +1,5 @@
 import Catalog
+import Extract
 import DossierCore
 import Foundation
 #if canImport(Glibc)
@@ -40,7 +41,7 @@ struct WebTests {
     func searchPage() async throws {
         let root = try webWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
-        let app = Application(router: WebApp.router(workspace: Workspace(root: root)))
+        let app = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
         try await app.test(.router) { client in
             try await client.execute(uri: "/?q=alert", method: .get) { response in
                 #expect(response.status == .ok)
@@ -70,7 +71,7 @@ struct WebTests {
     func api() async throws {
         let root = try webWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
-        let app = Application(router: WebApp.router(workspace: Workspace(root: root)))
+        let app = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/search?q=timber&flat=1", method: .get) { response in
                 #expect(response.status == .ok)
@@ -94,7 +95,7 @@ struct WebTests {
         let catalog = try CatalogStore(workspace: Workspace(root: root))
         let pdf = try #require(try catalog.documents().first { $0.kind == "pdf" })
         let bytes = try Data(contentsOf: root.appendingPathComponent(pdf.path))
-        let app = Application(router: WebApp.router(workspace: Workspace(root: root)))
+        let app = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
         try await app.test(.router) { client in
             try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get) { response in
                 #expect(response.status == .ok)
@@ -368,14 +369,14 @@ struct HardeningTests {
         let catalog = try CatalogStore(workspace: Workspace(root: root))
         let pdf = try #require(try catalog.documents().first { $0.kind == "pdf" })
         // The router's test client names "localhost" without a port: a server on 8080 refuses it.
-        let strict = Application(router: WebApp.router(workspace: Workspace(root: root), options: .init(port: 8080)))
+        let strict = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render, options: .init(port: 8080)))
         try await strict.test(.router) { client in
             try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get) { response in
                 #expect(response.status == .forbidden)
                 #expect(!String(buffer: response.body).contains("%PDF"))
             }
         }
-        let app = Application(router: WebApp.router(workspace: Workspace(root: root)))
+        let app = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
         try await app.test(.router) { client in
             let crossSite: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"]
             for uri in ["/api/search?q=timber", "/documents/\(pdf.id)/file", "/documents/\(pdf.id)/pages/2/preview.png?w=timber"] {

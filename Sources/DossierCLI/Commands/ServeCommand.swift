@@ -50,6 +50,6 @@ struct ServeCommand: AsyncParsableCommand {
         // poppler's renderer fails its preview, not the server.
         let renderer = PreviewRenderer.worker(executable: IndexCommand.executable, arguments: ["worker", "render", "--memory-mb", "1024"])
         let options = WebApp.Options(port: port, boundHost: host, allowedHosts: allowHosts, previewCacheBytes: previewCacheMb << 20)
-        try await WebApp.application(workspace: workspace, host: host, port: port, renderer: renderer, options: options).runService()
+        try await WebApp.application(workspace: workspace, host: host, port: port, renderer: renderer.render, options: options).runService()
     }
 }
