@@ -7,7 +7,7 @@
 //   notes ─▶ fetch ─▶ extract ─▶ analyze ─▶ index ─▶ search ─▶ CLI / web
 //
 // `DossierCore` holds what every stage shares (the workspace layout, errors,
-// hashing, atomic files); `Catalog` is the SQLite database every stage records
+// hashing through swift-crypto, atomic files); `Catalog` is the SQLite database every stage records
 // its state in. System libraries (SQLite, poppler-glib) are reached through
 // system-library targets so that `pkg-config` supplies the flags and
 // `apt` names the package to install.
@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // System libraries.
@@ -52,7 +53,7 @@ let package = Package(
         .systemLibrary(name: "CMemory"),
 
         // Shared vocabulary: workspace layout, errors, SHA-256, atomic writes.
-        .target(name: "DossierCore"),
+        .target(name: "DossierCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Stage 1: notes → citations.
         .target(name: "Notes", dependencies: ["DossierCore"]),
         // Stage 2: cited URLs → documents in corpus/files/ (async-http-client).
