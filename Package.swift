@@ -84,7 +84,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
         // The catalog: one SQLite database recording every stage's state.
-        .target(name: "Catalog", dependencies: ["DossierCore", "Notes", "Extract", "CSQLite"]),
+        .target(name: "Catalog", dependencies: ["DossierCore", "Notes", "CSQLite"]),
         // The command line, thin on top of the stages.
         .target(
             name: "DossierCLI",

@@ -1,5 +1,4 @@
 import DossierCore
-import Extract
 import Foundation
 
 /// A document as the catalog knows it.
@@ -81,8 +80,9 @@ extension CatalogStore {
     /// Records a document whose extraction succeeded or failed, replacing
     /// what an earlier extraction of the same bytes stored, in one transaction.
     @discardableResult
-    public func storeDocument(sha256: String, kind: String, path: String, source: String,
-                              result: Result<ExtractedDocument, ExtractionError>, now: Date = Date()) throws -> Int {
+    public func storeDocument<Failure: Error & CustomStringConvertible>(
+        sha256: String, kind: String, path: String, source: String, result: Result<ExtractedDocument, Failure>, now: Date = Date()
+    ) throws -> Int {
         try database.transaction {
             try database.run("""
                 INSERT INTO documents (sha256, kind, path, source, status, added_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)

@@ -1,3 +1,4 @@
+import DossierCore
 import Foundation
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import DossierCore
 import CLibXML2
 import Foundation
 

@@ -1,3 +1,4 @@
+import DossierCore
 import Notes
 
 /// A note as a document: one page per section (the text under one heading),

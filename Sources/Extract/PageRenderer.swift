@@ -1,3 +1,4 @@
+import DossierCore
 import Analysis
 import CPoppler
 import Foundation

@@ -1,3 +1,4 @@
+import DossierCore
 /// Cuts a page's text into passages: the units the index ranks and a search
 /// shows.
 ///

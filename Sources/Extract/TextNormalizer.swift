@@ -1,3 +1,4 @@
+import DossierCore
 import Foundation
 
 /// Makes extracted text fit for indexing, once, before any index sees it.

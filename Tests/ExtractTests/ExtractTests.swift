@@ -1,3 +1,4 @@
+import DossierCore
 import Extract
 import Foundation
 import TestSupport

@@ -146,7 +146,7 @@ struct IndexCommand: ParsableCommand {
             }
             if let what = candidate.mismatch {
                 let id = try catalog.storeDocument(sha256: candidate.sha256, kind: "pdf", path: candidate.path,
-                                                   source: candidate.source, result: .failure(.unreadable(what)))
+                                                   source: candidate.source, result: Result<ExtractedDocument, ExtractionError>.failure(.unreadable(what)))
                 summary.failed.append(Item(path: candidate.path, document: id, error: ExtractionError.unreadable(what).description))
                 report(summary.failed.last!)
                 continue
@@ -186,7 +186,7 @@ struct IndexCommand: ParsableCommand {
             let sha = SHA256.hex(of: data)
             current.insert(path + "\t" + sha)
             let document = NoteDocument.make(NoteParser.parse(data, format: format), title: url.deletingPathExtension().lastPathComponent)
-            let id = try catalog.storeDocument(sha256: sha, kind: "note", path: path, source: "note", result: .success(document))
+            let id = try catalog.storeDocument(sha256: sha, kind: "note", path: path, source: "note", result: Result<ExtractedDocument, ExtractionError>.success(document))
             let item = Item(path: path, document: id, pages: document.pages.count,
                             passages: document.pages.reduce(0) { $0 + $1.passages.count }, needsOcr: false)
             summary.extracted.append(item)

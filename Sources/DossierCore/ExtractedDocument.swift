@@ -1,8 +1,10 @@
 /// What extraction makes of one document: metadata and, page by page, the
 /// normalized text and the passages cut from it.
 ///
-/// This is also the message a worker process writes (as JSON) for its parent,
-/// so it is `Codable` and holds only plain values.
+/// The extract stage makes it; the catalog stores it. It lives here, in the
+/// vocabulary every stage shares, so that the catalog depends on no stage.
+/// It is also the message an extraction worker process writes (as JSON) for
+/// its parent, so it is `Codable` and holds only plain values.
 public struct ExtractedDocument: Codable, Sendable, Equatable {
     /// Title from the document information, else the first heading-like line.
     public var title: String?
@@ -65,29 +67,5 @@ public struct PassageRange: Codable, Sendable, Equatable {
         self.start = start
         self.end = end
         self.line = line
-    }
-}
-
-/// Why a document could not be extracted, in one line.
-public enum ExtractionError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// The PDF asks for a password.
-    case encrypted
-    /// The file is not a PDF poppler can read.
-    case unreadable(String)
-    /// The worker process crashed.
-    case crashed(String)
-    /// The worker process ran out of time.
-    case timedOut(seconds: Int)
-    /// The worker process failed for another reason.
-    case failed(String)
-
-    public var description: String {
-        switch self {
-        case .encrypted: return "password-protected PDF; Dossier cannot read it"
-        case .unreadable(let why): return "not a readable PDF (\(why))"
-        case .crashed(let why): return "the extractor crashed on it (\(why))"
-        case .timedOut(let seconds): return "extraction took longer than \(seconds) s and was stopped"
-        case .failed(let why): return why
-        }
     }
 }
