@@ -84,7 +84,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
         // The catalog: one SQLite database recording every stage's state.
-        .target(name: "Catalog", dependencies: ["DossierCore", "Notes", "CSQLite"]),
+        .target(name: "Catalog", dependencies: ["DossierCore", "CSQLite"]),
         // The command line, thin on top of the stages.
         .target(
             name: "DossierCLI",
@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(name: "FuzzDossier", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/FuzzDossier"),
 
         .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore"]),
-        .testTarget(name: "NotesTests", dependencies: ["Notes"]),
+        .testTarget(name: "NotesTests", dependencies: ["Notes", "DossierCore"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Notes", "DossierCore", "TestSupport", "CPoppler"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CSQLite"]),
         .testTarget(name: "IndexTests", dependencies: ["Index", "DossierCore"]),

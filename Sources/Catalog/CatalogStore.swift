@@ -1,6 +1,5 @@
 import DossierCore
 import Foundation
-import Notes
 
 /// A note as the catalog knows it.
 public struct NoteRecord: Sendable, Codable, Equatable {
@@ -187,13 +186,3 @@ public final class CatalogStore {
     }
 }
 
-extension CatalogStore {
-    /// Reads `corpus/notes/`, parses the notes that changed since the last
-    /// scan, and records them: the first step of every command that shows
-    /// or uses citations.
-    @discardableResult
-    public func scanNotes(in workspace: Workspace, now: Date = Date(), warn: (String) -> Void) throws -> NoteSyncSummary {
-        let files = NoteFolder.read(workspace, known: try noteDigests(), warn: warn)
-        return try syncNotes(files, now: now)
-    }
-}

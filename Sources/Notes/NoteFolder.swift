@@ -1,18 +1,6 @@
 import DossierCore
 import Foundation
 
-/// One note file read from disk and parsed.
-public struct NoteFile: Sendable {
-    /// Path relative to the workspace root, e.g. `corpus/notes/iccwc.md`.
-    public var path: String
-    /// SHA-256 of the file's bytes: a note is parsed again only when it changes.
-    public var sha256: String
-    /// Size in bytes.
-    public var size: Int
-    /// What the parser found; `nil` when the note was unchanged and not parsed.
-    public var parsed: ParsedNote?
-}
-
 /// Walks `corpus/notes/` for the notes Dossier reads.
 public enum NoteFolder {
     /// Every `*.md`, `*.markdown` and `*.txt` under `folder`, recursively,

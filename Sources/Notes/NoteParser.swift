@@ -1,3 +1,4 @@
+import DossierCore
 import Foundation
 
 /// Finds every http(s) link in a note, with its line, column, label, heading

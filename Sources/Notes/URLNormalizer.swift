@@ -1,3 +1,4 @@
+import DossierCore
 /// Canonical form of an http(s) URL, used as its identity.
 ///
 /// One document cited twice — `HTTPS://Example.org:443/a%7e#p3` in one note,

@@ -23,6 +23,14 @@ final class TemporaryWorkspace {
     }
 }
 
+extension CatalogStore {
+    /// The notes stage's read of the workspace, recorded: what `dossier` does before every command.
+    @discardableResult
+    func scanNotes(in workspace: Workspace, now: Date = Date(), warn: (String) -> Void) throws -> NoteSyncSummary {
+        try syncNotes(NoteFolder.read(workspace, known: try noteDigests(), warn: warn), now: now)
+    }
+}
+
 @Suite("Catalog")
 struct CatalogTests {
     @Test("a new catalog is at the current schema version, in WAL mode, and reopens")

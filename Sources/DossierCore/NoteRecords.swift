@@ -1,3 +1,9 @@
+// What the notes stage finds in a note, as every later stage and the
+// catalog read it: the citations (one type from the parser to the JSON a
+// search prints), the note's own blocks, its warnings. They live here, in
+// the vocabulary every stage shares, so that the catalog depends on no stage;
+// `Notes` makes them.
+
 /// How a link was written in the note.
 public enum LinkSyntax: String, Codable, Sendable, CaseIterable {
     /// `[label](https://…)` or `![alt](https://…)`.
@@ -24,7 +30,7 @@ public enum TaskState: String, Codable, Sendable {
 public struct Citation: Sendable, Hashable, Codable {
     /// The URL as written (after Markdown unescaping).
     public var url: String
-    /// Its canonical form (see ``URLNormalizer``): the URL's identity.
+    /// Its canonical form (see `Notes.URLNormalizer`): the URL's identity.
     public var normalizedURL: String
     /// 1-based line of the link's first character.
     public var line: Int
@@ -105,22 +111,32 @@ public struct ParsedNote: Sendable {
     public var warnings: [NoteWarning]
     /// Number of lines in the note.
     public var lineCount: Int
+
+    /// What was found.
+    public init(citations: [Citation], blocks: [NoteBlock] = [], warnings: [NoteWarning], lineCount: Int) {
+        self.citations = citations
+        self.blocks = blocks
+        self.warnings = warnings
+        self.lineCount = lineCount
+    }
 }
 
-/// The kinds of note files Dossier reads.
-public enum NoteFormat: Sendable {
-    /// `*.md`, `*.markdown`: CommonMark with GitHub's task lists and bare URLs.
-    case markdown
-    /// `*.txt`: plain text; links are still recognised in every form, but
-    /// nothing is a heading or a code block.
-    case plainText
+/// One note file read from disk and parsed.
+public struct NoteFile: Sendable {
+    /// Path relative to the workspace root, e.g. `corpus/notes/iccwc.md`.
+    public var path: String
+    /// SHA-256 of the file's bytes: a note is parsed again only when it changes.
+    public var sha256: String
+    /// Size in bytes.
+    public var size: Int
+    /// What the parser found; `nil` when the note was unchanged and not parsed.
+    public var parsed: ParsedNote?
 
-    /// The format of a file with this extension, or `nil` if Dossier does not read it.
-    public init?(pathExtension: String) {
-        switch pathExtension.lowercased() {
-        case "md", "markdown": self = .markdown
-        case "txt": self = .plainText
-        default: return nil
-        }
+    /// A note file.
+    public init(path: String, sha256: String, size: Int, parsed: ParsedNote?) {
+        self.path = path
+        self.sha256 = sha256
+        self.size = size
+        self.parsed = parsed
     }
 }
