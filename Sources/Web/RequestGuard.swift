@@ -71,10 +71,13 @@ public struct HostPolicy: Sendable {
 /// Refuses what is not the server's own before any route runs:
 ///
 /// - a `Host` the ``HostPolicy`` does not admit: 403;
-/// - a cross-site request (`Sec-Fetch-Site: cross-site`, sent by every
-///   current browser) for the JSON API, a document's file or a page
-///   preview: 403. Another site may link to a page of Dossier; it may not
-///   read the library through the user's browser, nor set it rendering.
+/// - a request from another site (`Sec-Fetch-Site: cross-site`, sent by
+///   every current browser) or from another port of the same host
+///   (`same-site`: a page of another local server on localhost:3000) for
+///   the JSON API, a document's file or a page preview: 403. Another site
+///   may link to a page of Dossier; it may not read the library through the
+///   user's browser, nor set it rendering. Dossier's own pages ask
+///   `same-origin`; a typed address or a bookmark, `none`.
 ///
 /// No response carries CORS headers, so no other origin may read one.
 struct RequestGuard<Context: RequestContext>: RouterMiddleware {
@@ -90,7 +93,8 @@ struct RequestGuard<Context: RequestContext>: RouterMiddleware {
         guard hosts.admits(request.head.authority) else {
             throw HTTPError(.forbidden, message: "this server answers only requests for its own address (Host: 127.0.0.1 or localhost with its port); see --allow-host")
         }
-        if request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site", Self.isProtected(request.uri.path) {
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" || site == "same-site",
+           Self.isProtected(request.uri.path) {
             throw HTTPError(.forbidden, message: "a request from another site may not read the library")
         }
         return try await next(request, context)

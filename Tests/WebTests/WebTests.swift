@@ -389,6 +389,9 @@ struct HardeningTests {
                 #expect(response.status == .ok)
                 #expect(response.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == nil)
             }
+            try await client.execute(uri: "/api/search?q=timber", method: .get, headers: [HTTPField.Name("Sec-Fetch-Site")!: "same-site"]) { response in
+                #expect(response.status == .forbidden, "another port of localhost is another origin")
+            }
             try await client.execute(uri: "/api/search?q=timber", method: .get, headers: [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == nil)
