@@ -16,12 +16,18 @@ public enum URLNormalizer {
     /// The canonical form of `raw`, or `nil` when it is not an absolute
     /// http or https URL with a host.
     public static func normalize(_ raw: String) -> String? {
-        var text = Substring(raw.trimmingASCIIWhitespace())
+        // Split by Unicode scalars, not Characters: a combining mark after a
+        // delimiter (":̓", "/̓") makes one Character with it, which hid the
+        // delimiter from a Character search on the first pass but not on
+        // the second, once escaping had put the mark apart.
+        typealias Scalars = Substring.UnicodeScalarView
+        func string(_ scalars: Scalars) -> String { String(Substring(scalars)) }
+        var text = Substring(raw.trimmingASCIIWhitespace()).unicodeScalars
         guard let colon = text.firstIndex(of: ":") else { return nil }
-        let scheme = text[..<colon].lowercased()
+        let scheme = string(text[..<colon]).lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
         text = text[text.index(after: colon)...]
-        guard text.hasPrefix("//") else { return nil }
+        guard text.starts(with: "//".unicodeScalars) else { return nil }
         text = text.dropFirst(2)
         if let hash = text.firstIndex(of: "#") { text = text[..<hash] }
         let authorityEnd = text.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? text.endIndex
@@ -30,43 +36,43 @@ public enum URLNormalizer {
 
         var userinfo = ""
         if let at = authority.lastIndex(of: "@") {
-            userinfo = String(authority[...at])
+            userinfo = string(authority[...at])
             authority = authority[authority.index(after: at)...]
         }
-        var host = Substring(authority)
+        var host = authority
         var port = ""
-        if host.hasPrefix("[") {
+        if host.first == "[" {
             guard let close = host.firstIndex(of: "]") else { return nil }
             let after = host[host.index(after: close)...]
-            if after.hasPrefix(":") { port = String(after.dropFirst()) } else if !after.isEmpty { return nil }
+            if after.first == ":" { port = string(after.dropFirst()) } else if !after.isEmpty { return nil }
             host = host[...close]
         } else if let portColon = host.lastIndex(of: ":") {
-            port = String(host[host.index(after: portColon)...])
+            port = string(host[host.index(after: portColon)...])
             host = host[..<portColon]
             // Only an IP literal in brackets holds a colon (`example.org::443` is no URL).
             guard !host.contains(":") else { return nil }
         }
-        guard !host.isEmpty, port.allSatisfy(\.isASCIIDigit) else { return nil }
+        guard !host.isEmpty, port.unicodeScalars.allSatisfy({ $0 >= "0" && $0 <= "9" }) else { return nil }
         if let number = Int(port) {
             port = String(number)
             if (scheme == "http" && number == 80) || (scheme == "https" && number == 443) { port = "" }
         }
         // Escapes decoded first, then lower-cased: `%4E` is "n", as "N" is (the escapes' hex digits stay upper case).
-        let hostText = lowercasedOutsideEscapes(canonicalEscapes(String(host), allowed: hostAllowed))
+        let hostText = lowercasedOutsideEscapes(canonicalEscapes(string(host), allowed: hostAllowed))
 
-        var path = Substring(rest)
-        var query: Substring?
+        var path = rest
+        var query: Scalars?
         if let question = rest.firstIndex(of: "?") {
             path = rest[..<question]
             query = rest[rest.index(after: question)...]
         }
-        var canonicalPath = removeDotSegments(canonicalEscapes(String(path), allowed: pathAllowed))
+        var canonicalPath = removeDotSegments(canonicalEscapes(string(path), allowed: pathAllowed))
         if canonicalPath.isEmpty { canonicalPath = "/" }
 
         var result = scheme + "://" + canonicalEscapes(userinfo, allowed: pathAllowed) + hostText
         if !port.isEmpty { result += ":" + port }
         result += canonicalPath
-        if let query { result += "?" + canonicalEscapes(String(query), allowed: queryAllowed) }
+        if let query { result += "?" + canonicalEscapes(string(query), allowed: queryAllowed) }
         return result
     }
 

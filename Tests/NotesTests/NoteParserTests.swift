@@ -183,6 +183,8 @@ struct URLNormalizerTests {
         // An escaped capital in the host is decoded, then lower-cased (found by make fuzz).
         ("https://Ex%41mple.org/%c3%bc", "https://example.org/%C3%BC"),
         ("https://ex%C3%BCample.org/", "https://ex%C3%BCample.org/"),
+        // A combining mark after a delimiter is a scalar apart from it (found by make fuzz).
+        ("https://example.org/\u{343}a", "https://example.org/%CD%83a"),
     ])
     func normalize(raw: String, expected: String) {
         #expect(URLNormalizer.normalize(raw) == expected)
@@ -191,6 +193,7 @@ struct URLNormalizerTests {
     @Test("rejects what is not an absolute http(s) URL with a host", arguments: [
         "ftp://x.org/", "mailto:a@b.org", "https:/x", "https://", "https://host:port/", "/relative",
         "https://example.org::443/",  // a colon in the host: normalized once it lost it, twice it changed (found by make fuzz)
+        "https://example.org:\u{343}8080/",  // a port with a combining mark is no port (found by make fuzz)
     ])
     func reject(raw: String) {
         #expect(URLNormalizer.normalize(raw) == nil)
