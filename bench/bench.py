@@ -64,6 +64,8 @@ def corpus(limit, packages, folders):
         extracted = os.path.join(debs, "extracted", package)
         if not os.path.isdir(extracted):
             deb = glob.glob(os.path.join(debs, f"{package}_*.deb"))[0]
+            # dpkg-deb makes the last folder of the path, not its parents.
+            os.makedirs(os.path.dirname(extracted), exist_ok=True)
             run(["dpkg-deb", "-x", deb, extracted])
         extra += sorted(p for p in glob.glob(os.path.join(extracted, "**", "*.pdf"), recursive=True) if os.path.getsize(p) > 20000)
     for folder in folders:
