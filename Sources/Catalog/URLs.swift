@@ -1,14 +1,37 @@
 import DossierCore
 import Foundation
 
+/// Where a URL stands, as the catalog stores it (`urls.status`, its raw value).
+public enum URLStatus: String, Sendable, Codable, CaseIterable {
+    /// Cited, never fetched.
+    case new
+    /// New content was stored.
+    case fetched
+    /// The server said 304, or sent the same bytes.
+    case unchanged
+    /// The last fetch failed (404, DNS, timeout, too large, a loop…).
+    case failed
+    /// The site refuses automated downloads.
+    case blocked
+    /// Neither a PDF nor a web page.
+    case unsupported
+    /// Supplied by hand (`dossier attach`).
+    case attached
+
+    /// Whether the URL's content is in hand.
+    public var isSuccess: Bool { self == .fetched || self == .unchanged || self == .attached }
+    /// Whether the link is dead or refused: what `links --dead` and the links page list.
+    public var isDead: Bool { self == .failed || self == .blocked }
+}
+
 /// A URL's fetch state as the catalog keeps it.
 public struct URLState: Sendable, Codable, Equatable {
     /// Row id.
     public var id: Int
     /// The normalized URL.
     public var url: String
-    /// new, fetched, unchanged, failed, blocked, unsupported or attached.
-    public var status: String
+    /// Where it stands.
+    public var status: URLStatus
     /// Last HTTP status.
     public var httpStatus: Int?
     /// URL after redirects.
@@ -50,7 +73,7 @@ extension URLState {
     /// last checked at or before `cutoff`, and not waiting out the backoff
     /// of a stall (``nextCheckAt`` still ahead of `now`). Times are ISO 8601.
     public func isDue(checkedBefore cutoff: String, now: String) -> Bool {
-        if status == "new" { return true }
+        if status == .new { return true }
         guard checkedAt.map({ $0 <= cutoff }) ?? true else { return false }
         return nextCheckAt.map { $0 <= now } ?? true
     }
@@ -61,7 +84,7 @@ public struct FetchRecord: Sendable {
     /// The normalized URL.
     public var url: String
     /// The status to record.
-    public var status: String
+    public var status: URLStatus
     /// HTTP status.
     public var httpStatus: Int?
     /// URL after redirects.
@@ -85,7 +108,7 @@ public struct FetchRecord: Sendable {
     public var stalled: Bool
 
     /// Creates a record.
-    public init(url: String, status: String, httpStatus: Int? = nil, finalURL: String? = nil, etag: String? = nil,
+    public init(url: String, status: URLStatus, httpStatus: Int? = nil, finalURL: String? = nil, etag: String? = nil,
                 lastModified: String? = nil, contentType: String? = nil, sha256: String? = nil, size: Int64? = nil,
                 kind: String? = nil, error: String? = nil, stalled: Bool = false) {
         self.stalled = stalled
@@ -117,7 +140,7 @@ extension CatalogStore {
     // later of its own last citation and its landing page's.
 
     static func urlState(_ row: Row) -> URLState {
-        URLState(id: row.int(0), url: row.string(1), status: row.string(2), httpStatus: row.optionalInt(3),
+        URLState(id: row.int(0), url: row.string(1), status: URLStatus(rawValue: row.string(2)) ?? .new, httpStatus: row.optionalInt(3),
                  finalURL: row.optionalString(4), etag: row.optionalString(5), lastModified: row.optionalString(6),
                  contentType: row.optionalString(7), sha256: row.optionalString(8), size: row.optionalInt(9),
                  kind: row.optionalString(10), error: row.optionalString(11), checkedAt: row.optionalString(12),
@@ -139,7 +162,7 @@ extension CatalogStore {
     /// Records the outcome of fetching (or attaching) a URL.
     public func recordFetch(_ record: FetchRecord, now: Date = Date()) throws {
         let stamp = Self.timestamp(now)
-        let success = ["fetched", "unchanged", "attached"].contains(record.status)
+        let success = record.status.isSuccess
         try database.transaction {
             if success {
                 try database.run("""
@@ -147,7 +170,7 @@ extension CatalogStore {
                         content_type = ?7, sha256 = COALESCE(?8, sha256), size = COALESCE(?9, size), kind = COALESCE(?10, kind),
                         error = NULL, checked_at = ?11, last_success_at = ?11, failures = 0, next_check_at = NULL
                     WHERE url = ?1
-                    """, [record.url, record.status, record.httpStatus, record.finalURL, record.etag, record.lastModified,
+                    """, [record.url, record.status.rawValue, record.httpStatus, record.finalURL, record.etag, record.lastModified,
                           record.contentType, record.sha256, record.size.map(Int.init), record.kind, stamp])
             } else {
                 // A failure keeps what was stored before: validators, hash, the last good copy.
@@ -162,7 +185,7 @@ extension CatalogStore {
                         content_type = COALESCE(?5, content_type), kind = COALESCE(?6, kind), error = ?7,
                         checked_at = ?8, failures = failures + 1, next_check_at = ?9
                     WHERE url = ?1
-                    """, [record.url, record.status, record.httpStatus, record.finalURL, record.contentType, record.kind,
+                    """, [record.url, record.status.rawValue, record.httpStatus, record.finalURL, record.contentType, record.kind,
                           record.error, stamp, nextCheck])
             }
         }

@@ -330,7 +330,7 @@ public enum WebApp {
         let catalog = try catalog(workspace)
         guard try catalog.notes().contains(where: { $0.path == path }) else { throw HTTPError(.notFound, message: "no note \(path)") }
         let text = (try? String(contentsOf: workspace.root.appendingPathComponent(path), encoding: .utf8)) ?? ""
-        let states = Dictionary(try catalog.urlStates().map { ($0.url, $0.status) }, uniquingKeysWith: { a, _ in a })
+        let states = Dictionary(try catalog.urlStates().map { ($0.url, $0.status.rawValue) }, uniquingKeysWith: { a, _ in a })
         let citations = Dictionary(grouping: try catalog.citations(note: path), by: \.line)
         var body = "<h1>\(HTML.escape(path))</h1><div class=\"note\">"
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -347,7 +347,7 @@ public enum WebApp {
 
     static func linksPage(_ workspace: Workspace) throws -> String {
         let catalog = try catalog(workspace)
-        let bad = try catalog.urlStates().filter { $0.cited && ["failed", "blocked"].contains($0.status) }
+        let bad = try catalog.urlStates().filter { $0.cited && $0.status.isDead }
         var body = "<h1>Dead and blocked links</h1>"
         if bad.isEmpty { return HTML.page(title: "Links", body: body + "<p>None.</p>") }
         let citations = Dictionary(grouping: try catalog.citations(), by: \.normalizedURL)
@@ -356,7 +356,7 @@ public enum WebApp {
             let places = (citations[state.url] ?? []).map { c in
                 "<a href=\"\(HTML.noteHref(c.note, line: c.line))\">\(HTML.escape(c.note)):\(c.line)</a>"
             }.joined(separator: "<br>")
-            body += "<tr><td>\(HTML.escape(state.status))</td><td>\(HTML.escape(state.url))</td><td>\(HTML.escape(state.error ?? ""))</td><td>\(places)</td></tr>"
+            body += "<tr><td>\(HTML.escape(state.status.rawValue))</td><td>\(HTML.escape(state.url))</td><td>\(HTML.escape(state.error ?? ""))</td><td>\(places)</td></tr>"
         }
         return HTML.page(title: "Links", body: body + "</table>")
     }

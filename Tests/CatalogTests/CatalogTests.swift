@@ -150,7 +150,7 @@ struct CatalogTests {
         #expect(try state().isDue(checkedBefore: stamp(start), now: stamp(start)))
         var now = start
         for (stall, days) in [(1, 2.0), (2, 4), (3, 8), (4, 16), (5, 32), (6, 32)] {
-            try catalog.recordFetch(FetchRecord(url: url, status: "failed", error: "no data for 30 s (read timeout)", stalled: true), now: now)
+            try catalog.recordFetch(FetchRecord(url: url, status: .failed, error: "no data for 30 s (read timeout)", stalled: true), now: now)
             let s = try state()
             #expect(s.failures == stall)
             #expect(s.nextCheckAt == stamp(now.addingTimeInterval(days * day)), "stall \(stall)")
@@ -159,10 +159,10 @@ struct CatalogTests {
             #expect(s.isDue(checkedBefore: stamp(now.addingTimeInterval(days * day)), now: stamp(now.addingTimeInterval(days * day))))
             now = now.addingTimeInterval(days * day)
         }
-        try catalog.recordFetch(FetchRecord(url: url, status: "failed", error: "HTTP 500"), now: now)
+        try catalog.recordFetch(FetchRecord(url: url, status: .failed, error: "HTTP 500"), now: now)
         #expect(try state().nextCheckAt == nil)
-        try catalog.recordFetch(FetchRecord(url: url, status: "failed", error: "(read timeout)", stalled: true), now: now)
-        try catalog.recordFetch(FetchRecord(url: url, status: "fetched", sha256: "ab", kind: "pdf"), now: now)
+        try catalog.recordFetch(FetchRecord(url: url, status: .failed, error: "(read timeout)", stalled: true), now: now)
+        try catalog.recordFetch(FetchRecord(url: url, status: .fetched, sha256: "ab", kind: "pdf"), now: now)
         #expect(try state().nextCheckAt == nil && state().failures == 0)
     }
 

@@ -26,7 +26,7 @@ struct AttachCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: source.path) else { throw DossierError.usage("\(file): no such file") }
         let stored = try ContentStore(folder: workspace.files).attach(source)
         try catalog.ensureURL(normalized)
-        try catalog.recordFetch(FetchRecord(url: normalized, status: "attached", sha256: stored.sha256, size: stored.size,
+        try catalog.recordFetch(FetchRecord(url: normalized, status: .attached, sha256: stored.sha256, size: stored.size,
                                             kind: stored.kind.rawValue))
         let cited = try catalog.urlStates().first { $0.url == normalized }?.cited ?? false
         print("attached \(workspace.relativePath(of: stored.url)) (\(stored.kind.rawValue), \(StatusCommand.human(stored.size))) as \(normalized)")

@@ -70,6 +70,17 @@ struct FetchCommand: AsyncParsableCommand {
         return c
     }
 
+    /// How the catalog records a fetch's outcome.
+    static func urlStatus(_ status: FetchStatus) -> URLStatus {
+        switch status {
+        case .fetched: return .fetched
+        case .unchanged: return .unchanged
+        case .failed: return .failed
+        case .blocked: return .blocked
+        case .unsupported: return .unsupported
+        }
+    }
+
     /// DOSSIER_BACKOFF_MS, DOSSIER_POLITENESS_MS, DOSSIER_READ_TIMEOUT_MS and DOSSIER_DEADLINE_MS shorten
     /// the waits (for tests against a local server).
     static func applyEnvironment(_ c: inout FetchConfiguration) {
@@ -156,7 +167,7 @@ struct FetchCommand: AsyncParsableCommand {
             var next: [String] = []
             for result in results {
                 try catalog.recordFetch(FetchRecord(
-                    url: result.url, status: result.status.rawValue, httpStatus: result.httpStatus, finalURL: result.finalURL,
+                    url: result.url, status: Self.urlStatus(result.status), httpStatus: result.httpStatus, finalURL: result.finalURL,
                     etag: result.etag, lastModified: result.lastModified, contentType: result.contentType, sha256: result.sha256,
                     size: result.size, kind: result.kind?.rawValue, error: result.error, stalled: result.stalled))
                 if let pdf = result.citationPDFURL, let normalized = NotesURL.normalize(pdf), !seen.contains(normalized) {

@@ -38,7 +38,7 @@ struct LinksCommand: ParsableCommand {
         var task: String?
         var text: String
         var syntax: String
-        var status: String
+        var status: URLStatus
         var httpStatus: Int?
         var finalUrl: String?
         var lastSuccess: String?
@@ -49,7 +49,7 @@ struct LinksCommand: ParsableCommand {
         var needsOcr: Bool
 
         init(_ c: CitationRecord, _ state: URLState?, _ document: DocumentRecord?) {
-            status = state?.status ?? "new"
+            status = state?.status ?? .new
             httpStatus = state?.httpStatus
             finalUrl = state?.finalURL
             lastSuccess = state?.lastSuccessAt
@@ -122,7 +122,7 @@ struct LinksCommand: ParsableCommand {
         }
         if dead {
             citations = citations.filter { c in
-                guard let s = states[c.normalizedURL], s.status == "failed" else { return false }
+                guard let s = states[c.normalizedURL], s.status == .failed else { return false }
                 return s.httpStatus == 404 || s.httpStatus == 410 || (s.error ?? "").contains("cannot resolve")
             }
         }
@@ -153,8 +153,8 @@ struct LinksCommand: ParsableCommand {
             let box = citation.task.map { $0 == .done ? "[x] " : "[ ] " } ?? ""
             print("  \(position)  \(box)\(citation.label)")
             let r = row(citation)
-            var status = r.status
-            if let code = r.httpStatus, r.status != "fetched", r.status != "unchanged" { status += " \(code)" }
+            var status = r.status.rawValue
+            if let code = r.httpStatus, r.status != .fetched, r.status != .unchanged { status += " \(code)" }
             if let error = r.error { status += ": \(error)" }
             if r.needsOcr { status += " (needs OCR)" }
             print("  \(String(repeating: " ", count: position.count))  \(citation.url)  [\(status)]")

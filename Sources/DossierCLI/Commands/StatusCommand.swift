@@ -37,7 +37,7 @@ struct StatusCommand: ParsableCommand {
         let (workspace, catalog) = try options.openScanned()
         let status = try catalog.status()
         var urls: [String: Int] = [:]
-        for state in try catalog.urlStates() where state.cited { urls[state.status, default: 0] += 1 }
+        for state in try catalog.urlStates() where state.cited { urls[state.status.rawValue, default: 0] += 1 }
         let index: IndexReport
         do {
             let snapshot = try IndexSnapshot(folder: workspace.index)

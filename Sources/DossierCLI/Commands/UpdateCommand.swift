@@ -106,10 +106,10 @@ struct UpdateCommand: AsyncParsableCommand {
                                 skippedRecent: try catalog.urlsToFetch().count - (fetched.offline ? fetched.due : fetched.urls.count))
         let after = try catalog.urlStates()
         for state in after where state.cited {
-            guard ["failed", "blocked"].contains(state.status) else { continue }
+            guard state.status.isDead else { continue }
             let dead = Dead(url: state.url, error: state.error ?? "", runs: state.failures)
-            if state.status == "blocked" { report.blocked.append(dead); continue }
-            let wasDead = before[state.url].map { $0.status == "failed" } ?? false
+            if state.status == .blocked { report.blocked.append(dead); continue }
+            let wasDead = before[state.url].map { $0.status == .failed } ?? false
             if !wasDead { report.newlyDead.append(dead) } else { report.deadForRuns.append(dead) }
         }
         report.seconds["fetch"] = seconds(clock.now - start)
