@@ -52,7 +52,10 @@ struct FetcherTests {
         var c = FetchConfiguration()
         c.backoff = .milliseconds(20)
         c.politenessDelay = .zero
-        c.readTimeout = .seconds(2)
+        // Long enough that a loaded machine running the suite in parallel
+        // never stalls a local answer: a read timeout is not retried. The
+        // tests of timeouts set their own.
+        c.readTimeout = .seconds(10)
         tweak(&c)
         return Fetcher(store: store, configuration: c)
     }
