@@ -1,6 +1,27 @@
 import DossierCore
 import Foundation
 
+/// Where a document's extraction stands (`documents.status`, its raw value).
+public enum DocumentStatus: String, Sendable, Codable, CaseIterable {
+    /// Recorded, not extracted yet.
+    case pending
+    /// Its pages and passages are stored.
+    case extracted
+    /// Extraction failed; `error` says why.
+    case failed
+}
+
+/// Where a document came from (`documents.source`, its raw value).
+public enum DocumentOrigin: String, Sendable, Codable, CaseIterable {
+    /// Fetched from a cited URL into `corpus/files/`.
+    case fetched
+    /// Dropped into `corpus/library/` by the user.
+    case library
+    /// A note of `corpus/notes/`, indexed as a document of its own.
+    case note
+}
+
+
 /// A document as the catalog knows it.
 public struct DocumentRecord: Sendable, Codable, Equatable {
     /// Row id: the document's number in `dossier show`, `--doc`.
@@ -11,8 +32,8 @@ public struct DocumentRecord: Sendable, Codable, Equatable {
     public var kind: String
     /// Workspace-relative path of the stored file.
     public var path: String
-    /// `library` or `fetched`.
-    public var source: String
+    /// Where it came from.
+    public var source: DocumentOrigin
     /// Title, if known.
     public var title: String?
     /// Author, if known.
@@ -21,8 +42,8 @@ public struct DocumentRecord: Sendable, Codable, Equatable {
     public var pageCount: Int?
     /// Pages that have text.
     public var pagesWithText: Int?
-    /// `pending`, `extracted` or `failed`.
-    public var status: String
+    /// Where its extraction stands.
+    public var status: DocumentStatus
     /// Why extraction failed.
     public var error: String?
     /// Whether most pages lack text.
@@ -43,9 +64,10 @@ extension CatalogStore {
     static let documentColumns = "id, sha256, kind, path, source, title, author, page_count, pages_with_text, status, error, needs_ocr"
 
     static func document(_ row: Row) -> DocumentRecord {
-        DocumentRecord(id: row.int(0), sha256: row.string(1), kind: row.string(2), path: row.string(3), source: row.string(4),
+        DocumentRecord(id: row.int(0), sha256: row.string(1), kind: row.string(2), path: row.string(3),
+                       source: DocumentOrigin(rawValue: row.string(4)) ?? .library,
                        title: row.optionalString(5), author: row.optionalString(6), pageCount: row.optionalInt(7),
-                       pagesWithText: row.optionalInt(8), status: row.string(9), error: row.optionalString(10),
+                       pagesWithText: row.optionalInt(8), status: DocumentStatus(rawValue: row.string(9)) ?? .pending, error: row.optionalString(10),
                        needsOCR: row.int(11) != 0)
     }
 
@@ -81,13 +103,13 @@ extension CatalogStore {
     /// what an earlier extraction of the same bytes stored, in one transaction.
     @discardableResult
     public func storeDocument<Failure: Error & CustomStringConvertible>(
-        sha256: String, kind: String, path: String, source: String, result: Result<ExtractedDocument, Failure>, now: Date = Date()
+        sha256: String, kind: String, path: String, source: DocumentOrigin, result: Result<ExtractedDocument, Failure>, now: Date = Date()
     ) throws -> Int {
         try database.transaction {
             try database.run("""
                 INSERT INTO documents (sha256, kind, path, source, status, added_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)
                 ON CONFLICT(sha256) DO UPDATE SET kind = ?2, path = ?3, source = ?4
-                """, [sha256, kind, path, source, Self.timestamp(now)])
+                """, [sha256, kind, path, source.rawValue, Self.timestamp(now)])
             guard let id = try database.scalar("SELECT id FROM documents WHERE sha256 = ?1", [sha256])?.int else {
                 throw DossierError.catalog("document \(sha256) vanished")
             }
@@ -134,8 +156,8 @@ extension CatalogStore {
 
     /// Removes documents of `source` whose file is gone or holds other bytes
     /// now: `current` lists each file's path and SHA-256 as "path\tsha256".
-    public func removeDocuments(source: String, keeping current: Set<String>) throws -> [String] {
-        let stale = try database.query("SELECT id, path, sha256 FROM documents WHERE source = ?1", [source]) {
+    public func removeDocuments(source: DocumentOrigin, keeping current: Set<String>) throws -> [String] {
+        let stale = try database.query("SELECT id, path, sha256 FROM documents WHERE source = ?1", [source.rawValue]) {
             ($0.int(0), $0.string(1), $0.string(2))
         }.filter { !current.contains($0.1 + "\t" + $0.2) }
         try database.transaction {

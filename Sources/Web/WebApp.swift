@@ -241,7 +241,7 @@ public enum WebApp {
         body += "<dt>kind</dt><dd>\(HTML.escape(document.kind))</dd><dt>file</dt><dd><a href=\"/documents/\(id)/file\">\(HTML.escape(document.path))</a></dd>"
         if let url = try catalog.documentSources()[id]?.url { body += "<dt>URL</dt><dd>\(HTML.escape(url))</dd>" }
         if let author = document.author { body += "<dt>author</dt><dd>\(HTML.escape(author))</dd>" }
-        body += "<dt>pages</dt><dd>\(document.pageCount ?? 0)</dd><dt>status</dt><dd>\(HTML.escape(document.status))\(document.error.map { ": " + HTML.escape($0) } ?? "")</dd></dl>"
+        body += "<dt>pages</dt><dd>\(document.pageCount ?? 0)</dd><dt>status</dt><dd>\(HTML.escape(document.status.rawValue))\(document.error.map { ": " + HTML.escape($0) } ?? "")</dd></dl>"
         let citations = try catalog.citations(ofDocument: id)
         body += "<h2>Cited in the notes</h2>" + (citations.isEmpty ? "<p>No note cites it.</p>" : "<ul>" + citations.map { c in
             "<li><a href=\"\(HTML.noteHref(c.note, line: c.line))\">\(HTML.escape(c.note)):\(c.line)</a> \(HTML.escape(c.label.clipped(to: SearchResults.Limits.label)))\(c.heading.map { " — § " + HTML.escape($0.clipped(to: SearchResults.Limits.label)) } ?? "")</li>"

@@ -40,7 +40,7 @@ struct IndexCommand: ParsableCommand {
     struct Candidate {
         var url: URL
         var path: String
-        var source: String
+        var source: DocumentOrigin
         var kind: DocumentKind
         var sha256: String
 
@@ -109,9 +109,9 @@ struct IndexCommand: ParsableCommand {
     func perform(workspace: Workspace, catalog: CatalogStore) throws -> Summary {
         var summary = Summary()
         var candidates: [Candidate] = []
-        var found: [(url: URL, path: String, source: String, kind: DocumentKind)] = []
-        for (folder, source) in [(workspace.files, "fetched"), (workspace.library, "library")] {
-            let (files, warnings) = Self.files(in: folder, followingLinks: source == "library")
+        var found: [(url: URL, path: String, source: DocumentOrigin, kind: DocumentKind)] = []
+        for (folder, source) in [(workspace.files, DocumentOrigin.fetched), (workspace.library, .library)] {
+            let (files, warnings) = Self.files(in: folder, followingLinks: source == .library)
             for (path, problem) in warnings { Terminal.warning("\(workspace.relativePath(of: URL(fileURLWithPath: path))): \(problem)") }
             for url in files {
                 let path = workspace.relativePath(of: url)
@@ -131,7 +131,7 @@ struct IndexCommand: ParsableCommand {
                 Terminal.warning("\(file.path): cannot read (\(error)); skipped")
             }
         }
-        for source in ["fetched", "library"] {
+        for source in [DocumentOrigin.fetched, .library] {
             summary.removed += try catalog.removeDocuments(
                 source: source, keeping: Set(candidates.filter { $0.source == source }.map { $0.path + "\t" + $0.sha256 }))
         }
@@ -140,7 +140,7 @@ struct IndexCommand: ParsableCommand {
         var todo: [Candidate] = []
         var seen = Set<String>()
         for candidate in candidates where seen.insert(candidate.sha256).inserted {
-            if !force, let known = try catalog.document(sha256: candidate.sha256), known.status != "pending" {
+            if !force, let known = try catalog.document(sha256: candidate.sha256), known.status != .pending {
                 summary.unchanged += 1
                 continue
             }
@@ -186,13 +186,13 @@ struct IndexCommand: ParsableCommand {
             let sha = SHA256.hex(of: data)
             current.insert(path + "\t" + sha)
             let document = NoteDocument.make(NoteParser.parse(data, format: format), title: url.deletingPathExtension().lastPathComponent)
-            let id = try catalog.storeDocument(sha256: sha, kind: "note", path: path, source: "note", result: Result<ExtractedDocument, ExtractionError>.success(document))
+            let id = try catalog.storeDocument(sha256: sha, kind: "note", path: path, source: .note, result: Result<ExtractedDocument, ExtractionError>.success(document))
             let item = Item(path: path, document: id, pages: document.pages.count,
                             passages: document.pages.reduce(0) { $0 + $1.passages.count }, needsOcr: false)
             summary.extracted.append(item)
             report(item)
         }
-        summary.removed += try catalog.removeDocuments(source: "note", keeping: current)
+        summary.removed += try catalog.removeDocuments(source: .note, keeping: current)
     }
 
     func report(_ item: Item) {

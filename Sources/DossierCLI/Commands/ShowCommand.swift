@@ -33,7 +33,7 @@ struct ShowCommand: ParsableCommand {
         guard let document = try catalog.document(matching: reference) else {
             throw DossierError.usage("no document '\(reference)'; `dossier index` lists them as it extracts them")
         }
-        if document.status == "failed" {
+        if document.status == .failed {
             throw DossierError.workspace("document \(document.id) (\(document.path)) could not be extracted: \(document.error ?? "unknown reason")")
         }
         let pages = try catalog.pages(document: document.id, index: page)

@@ -67,7 +67,8 @@ struct StatusCommand: ParsableCommand {
         let kinds = status.documentsByKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         let total = status.documentsByKind.values.reduce(0, +)
         print("documents  \(total)" + (kinds.isEmpty ? "" : " (\(kinds))")
-            + ((status.documentsByStatus["failed"] ?? 0) > 0 ? ", \(status.documentsByStatus["failed"]!) failed" : ""))
+            + ((status.documentsByStatus[DocumentStatus.failed.rawValue] ?? 0) > 0
+                ? ", \(status.documentsByStatus[DocumentStatus.failed.rawValue]!) failed" : ""))
         print("pages      \(status.pages)" + (status.pagesWithoutText > 0 ? " (\(status.pagesWithoutText) without text)" : ""))
         print("passages   \(status.passages)")
         if let problem = index.problem {
