@@ -56,6 +56,10 @@ struct FetcherTests {
         // never stalls a local answer: a read timeout is not retried. The
         // tests of timeouts set their own.
         c.readTimeout = .seconds(10)
+        // The suite's synchronous tests can hold the cooperative threads for
+        // a minute or two, and a fetch resumes late (this test took 105 s
+        // before any deadline existed): the total deadline is the tests' own.
+        c.totalDeadline = .seconds(3600)
         tweak(&c)
         return Fetcher(store: store, configuration: c)
     }
@@ -193,7 +197,8 @@ struct FetcherTests {
         let took = ContinuousClock.now - started
         #expect(slow.status == .failed && slow.stalled && slow.attempts == 1)
         #expect(slow.error?.contains("total deadline") == true, "\(slow.error ?? "")")
-        #expect(took >= .seconds(2) && took < .seconds(5), "\(took)")
+        // Cut off, not read for ever (the bound is loose: a loaded suite resumes tasks late).
+        #expect(took >= .seconds(2) && took < .seconds(90), "\(took)")
         #expect(files().isEmpty)
         // A fast failure is retried, within the deadline.
         let busy = await f.fetch(FetchRequest(url: server.url("/busy.pdf")))
