@@ -85,11 +85,13 @@ let package = Package(
             ]),
         // The catalog: one SQLite database recording every stage's state.
         .target(name: "Catalog", dependencies: ["DossierCore", "CSQLite"]),
+        // The orchestration of an update: notes → fetch → extract → store → index, as a library.
+        .target(name: "Pipeline", dependencies: ["DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Index"]),
         // The command line, thin on top of the stages.
         .target(
             name: "DossierCLI",
             dependencies: [
-                "DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Analysis", "Index", "Search", "SearchService", "Web",
+                "DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Analysis", "Index", "Search", "SearchService", "Web", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
@@ -126,6 +128,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Notes"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Catalog", "Fetch", "DossierCore", "TestSupport", "dossier"]),
         .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore", "TestSupport"]),
     ]
 )

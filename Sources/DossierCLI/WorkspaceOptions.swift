@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import DossierCore
+import Pipeline
 
 /// Options every command that works in a workspace takes.
 struct WorkspaceOptions: ParsableArguments {
@@ -15,9 +16,18 @@ struct WorkspaceOptions: ParsableArguments {
     /// The workspace and its catalog, with the notes scanned: what every
     /// command that shows citations starts from.
     func openScanned() throws -> (Workspace, CatalogStore) {
-        let workspace = try resolve()
-        let catalog = try CatalogStore(workspace: workspace)
-        try catalog.scanNotes(in: workspace) { Terminal.warning($0) }
-        return (workspace, catalog)
+        let pipeline = try pipeline()
+        try pipeline.scanNotes()
+        return (pipeline.workspace, pipeline.catalog)
     }
+
+    /// A pipeline over the workspace, its events shown on the terminal.
+    func pipeline(quiet: Bool = false) throws -> Pipeline {
+        try Pipeline(workspace: try resolve(), events: PipelineOutput(quiet: quiet).handler)
+    }
+}
+
+extension WorkerProgram {
+    /// This program as an extraction worker.
+    static var extract: WorkerProgram { WorkerProgram(executable: currentExecutable, arguments: ["worker", "extract"]) }
 }

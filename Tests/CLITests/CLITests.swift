@@ -5,18 +5,6 @@ import Testing
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The `dossier` binary built beside the test bundle (or `$DOSSIER_BIN`).
-let dossierBinary: URL = {
-    if let path = ProcessInfo.processInfo.environment["DOSSIER_BIN"] { return URL(fileURLWithPath: path) }
-    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    for _ in 0..<3 {
-        let candidate = folder.appendingPathComponent("dossier")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        folder = folder.deletingLastPathComponent()
-    }
-    return repositoryRoot.appendingPathComponent(".build/debug/dossier")
-}()
-
 struct Run {
     var status: Int32
     var stdout: String

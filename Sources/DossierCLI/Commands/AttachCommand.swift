@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import DossierCore
 import Fetch
+import Notes
 import Foundation
 
 /// `dossier attach URL FILE`: supply a document a site would not let Dossier download.
@@ -20,7 +21,7 @@ struct AttachCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        guard let normalized = NotesURL.normalize(url) else { throw DossierError.usage("\(url) is not an http(s) URL") }
+        guard let normalized = URLNormalizer.normalize(url) else { throw DossierError.usage("\(url) is not an http(s) URL") }
         let (workspace, catalog) = try options.openScanned()
         let source = URL(fileURLWithPath: file)
         guard FileManager.default.fileExists(atPath: source.path) else { throw DossierError.usage("\(file): no such file") }

@@ -3,6 +3,7 @@ import Catalog
 import DossierCore
 import Fetch
 import Foundation
+import Pipeline
 
 /// `dossier fetch`: download every cited document.
 struct FetchCommand: AsyncParsableCommand {
@@ -66,51 +67,14 @@ struct FetchCommand: AsyncParsableCommand {
         c.totalDeadline = .seconds(deadline)
         c.retries = retries
         c.maximumConcurrent = jobs
-        Self.applyEnvironment(&c)
+        c.applyEnvironment()
         return c
     }
 
-    /// How the catalog records a fetch's outcome.
-    static func urlStatus(_ status: FetchStatus) -> URLStatus {
-        switch status {
-        case .fetched: return .fetched
-        case .unchanged: return .unchanged
-        case .failed: return .failed
-        case .blocked: return .blocked
-        case .unsupported: return .unsupported
-        }
-    }
-
-    /// DOSSIER_BACKOFF_MS, DOSSIER_POLITENESS_MS, DOSSIER_READ_TIMEOUT_MS and DOSSIER_DEADLINE_MS shorten
-    /// the waits (for tests against a local server).
-    static func applyEnvironment(_ c: inout FetchConfiguration) {
-        let env = ProcessInfo.processInfo.environment
-        if let ms = env["DOSSIER_BACKOFF_MS"].flatMap(Int.init) { c.backoff = .milliseconds(ms) }
-        if let ms = env["DOSSIER_POLITENESS_MS"].flatMap(Int.init) { c.politenessDelay = .milliseconds(ms) }
-        if let ms = env["DOSSIER_READ_TIMEOUT_MS"].flatMap(Int.init) { c.readTimeout = .milliseconds(ms) }
-        if let ms = env["DOSSIER_DEADLINE_MS"].flatMap(Int.init) { c.totalDeadline = .milliseconds(ms) }
-    }
-
-    struct Report: Encodable {
-        /// Set when no host could be resolved (the machine is offline):
-        /// nothing was recorded, and no link was marked failed.
-        var offline = false
-        /// Hosts tried, when offline.
-        var unresolvedHosts = 0
-        /// URLs due for a check when the fetch began.
-        var due = 0
-        var fetched = 0
-        var unchanged = 0
-        var failed = 0
-        var blocked = 0
-        var unsupported = 0
-        var urls: [FetchResult] = []
-    }
-
     func run() async throws {
-        let (workspace, catalog) = try options.openScanned()
-        let report = try await Self.fetch(workspace: workspace, catalog: catalog, configuration: fetchConfiguration,
-                                          force: force, quiet: json)
+        let pipeline = try options.pipeline(quiet: json)
+        try pipeline.scanNotes()
+        let report = try await pipeline.fetch(configuration: fetchConfiguration, force: force)
         if json {
             try Terminal.printJSON(report)
         } else if report.offline {
@@ -133,81 +97,5 @@ struct FetchCommand: AsyncParsableCommand {
         case .blocked: return "blocked    \(r.url)\(code): \(r.error ?? "")"
         case .unsupported: return "unsupported \(r.url): \(r.error ?? "")"
         }
-    }
-
-    /// Fetches every URL the notes cite, records the outcomes, follows landing pages.
-    static func fetch(workspace: Workspace, catalog: CatalogStore, configuration: FetchConfiguration,
-                      force: Bool, quiet: Bool, due: (URLState) -> Bool = { _ in true }) async throws -> Report {
-        let store = try ContentStore(folder: workspace.files)
-        store.removeLeftovers()
-        let fetcher = Fetcher(store: store, configuration: configuration)
-        var report = Report()
-        var seen = Set<String>()
-        var round = try catalog.urlsToFetch().filter(due)
-        report.due = round.count
-        let progress = Progress(enabled: !quiet && isatty(STDERR_FILENO) == 1)
-        while !round.isEmpty {
-            let requests = round.map { state -> FetchRequest in
-                let stored = state.sha256.map { sha in
-                    ["pdf", "html"].contains { FileManager.default.fileExists(atPath: workspace.files.appendingPathComponent("\(sha).\($0)").path) }
-                } ?? false
-                guard !force, stored else { return FetchRequest(url: state.url) }
-                return FetchRequest(url: state.url, etag: state.etag, lastModified: state.lastModified, previousSHA256: state.sha256)
-            }
-            seen.formUnion(requests.map(\.url))
-            let results = await fetcher.fetchAll(requests) { done, total, result in progress.show(done, total, result.url) }
-            // Offline: every URL of two or more hosts failed because no host name resolved. Recording that
-            // would mark every link of the notes failed for a night without network; nothing is recorded.
-            let hosts = Set(results.map { URL(string: $0.url)?.host?.lowercased() ?? $0.url })
-            if report.urls.isEmpty, hosts.count >= 2, results.allSatisfy(\.unresolved) {
-                report.offline = true
-                report.unresolvedHosts = hosts.count
-                break
-            }
-            var next: [String] = []
-            for result in results {
-                try catalog.recordFetch(FetchRecord(
-                    url: result.url, status: Self.urlStatus(result.status), httpStatus: result.httpStatus, finalURL: result.finalURL,
-                    etag: result.etag, lastModified: result.lastModified, contentType: result.contentType, sha256: result.sha256,
-                    size: result.size, kind: result.kind?.rawValue, error: result.error, stalled: result.stalled))
-                if let pdf = result.citationPDFURL, let normalized = NotesURL.normalize(pdf), !seen.contains(normalized) {
-                    try catalog.addDerivedURL(normalized, from: result.url)
-                    next.append(normalized)
-                }
-                switch result.status {
-                case .fetched: report.fetched += 1
-                case .unchanged: report.unchanged += 1
-                case .failed: report.failed += 1
-                case .blocked: report.blocked += 1
-                case .unsupported: report.unsupported += 1
-                }
-                report.urls.append(result)
-            }
-            round = try catalog.urlsToFetch().filter { next.contains($0.url) }
-        }
-        progress.finish()
-        await fetcher.shutdown()
-        return report
-    }
-}
-
-/// A live line on stderr: n of N, host.
-final class Progress: @unchecked Sendable {
-    let enabled: Bool
-    let lock = NSLock()
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func show(_ done: Int, _ total: Int, _ url: String) {
-        guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        let host = URL(string: url)?.host ?? url
-        FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] \(host)".utf8))
-    }
-
-    func finish() {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DossierCore
 import Foundation
+import Pipeline
 
 /// `dossier schedule install|show|remove`: run `dossier update` every night.
 struct ScheduleCommand: ParsableCommand {
@@ -49,7 +50,7 @@ struct ScheduleCommand: ParsableCommand {
 
     /// The shell command a scheduled run executes.
     static func command(_ workspace: Workspace) -> String {
-        let binary = IndexCommand.executable.path
+        let binary = WorkerProgram.currentExecutable.path
         let root = workspace.root.path
         return "cd \(quote(root)) && \(quote(binary)) update --workspace \(quote(root)) >> \(quote(root))/index/logs/update-$(date +\\%F).log 2>&1"
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import DossierCore
 import Extract
 import Foundation
+import Pipeline
 import Hummingbird
 import Web
 
@@ -48,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         print("Dossier at http://\(host):\(port)/ (Ctrl-C to stop)")
         // Previews are drawn in a worker process: a PDF that crashes or hangs
         // poppler's renderer fails its preview, not the server.
-        let renderer = PreviewRenderer.worker(executable: IndexCommand.executable, arguments: ["worker", "render", "--memory-mb", "1024"])
+        let renderer = PreviewRenderer.worker(executable: WorkerProgram.currentExecutable, arguments: ["worker", "render", "--memory-mb", "1024"])
         let options = WebApp.Options(port: port, boundHost: host, allowedHosts: allowHosts, previewCacheBytes: previewCacheMb << 20)
         try await WebApp.application(workspace: workspace, host: host, port: port, renderer: renderer.render, options: options).runService()
     }

@@ -1,0 +1,167 @@
+import Catalog
+import DossierCore
+import Fetch
+import Foundation
+
+/// What `update` is asked to do.
+public struct UpdateOptions: Sendable {
+    /// Hours before a URL is checked again.
+    public var minAgeHours: Double = 20
+    /// Days before a document no note cites any more is dropped.
+    public var gcAfterDays: Double = 7
+    /// Check every URL now and extract every document again.
+    public var force = false
+    /// How URLs are fetched.
+    public var fetch = FetchConfiguration()
+    /// How documents are extracted.
+    public var extraction: ExtractionOptions
+
+    /// Options whose extraction workers are `worker`.
+    public init(worker: WorkerProgram) { extraction = ExtractionOptions(worker: worker) }
+}
+
+/// What an update did: the report written to `index/reports/<time>.json`.
+public struct UpdateReport: Codable, Sendable {
+    /// When the update began (ISO 8601).
+    public var startedAt: String
+    /// Seconds per stage: `notes`, `fetch`, `index`.
+    public var seconds: [String: Double] = [:]
+    /// What the fetch did.
+    public var urls = URLCounts()
+    /// Links that failed this time after working before.
+    public var newlyDead: [Dead] = []
+    /// Links that failed this time and the time before.
+    public var deadForRuns: [Dead] = []
+    /// Links whose sites refuse downloads.
+    public var blocked: [Dead] = []
+    /// What happened to documents.
+    public var documents = Documents()
+    /// The index generation committed.
+    public var generation = 0
+
+    /// Counts of URLs by outcome.
+    public struct URLCounts: Codable, Sendable {
+        /// No host could be resolved: links were not checked, and were left as they were.
+        public var offline = false
+        public var checked = 0
+        public var fetched = 0
+        public var unchanged = 0
+        public var failed = 0
+        public var blocked = 0
+        public var skippedRecent = 0
+    }
+
+    /// A link that does not answer.
+    public struct Dead: Codable, Sendable {
+        public var url: String
+        public var error: String
+        /// Failed updates in a row.
+        public var runs: Int
+    }
+
+    /// Documents new, changed, unchanged, removed and failed.
+    public struct Documents: Codable, Sendable {
+        public var new: [String] = []
+        public var changed: [String] = []
+        public var unchanged = 0
+        public var removed: [String] = []
+        public var failed: [String] = []
+    }
+}
+
+extension Pipeline {
+    /// Brings everything up to date: notes, due URLs, content store,
+    /// extraction and the index, then writes the report. The caller holds
+    /// the ``UpdateLock``. Returns the report and the path it was written to.
+    public func update(_ options: UpdateOptions, now: Date = Date()) async throws -> (report: UpdateReport, path: URL) {
+        let clock = ContinuousClock()
+        let iso = Date.ISO8601FormatStyle()
+        var report = UpdateReport(startedAt: now.formatted(iso))
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+        var start = clock.now
+        try scanNotes()
+        report.seconds["notes"] = seconds(clock.now - start)
+
+        // Fetch what is due.
+        start = clock.now
+        let before = Dictionary(uniqueKeysWithValues: try catalog.urlStates().map { ($0.url, $0) })
+        let cutoff = now.addingTimeInterval(-options.minAgeHours * 3600).formatted(iso)
+        let stamp = now.formatted(iso)
+        let force = options.force
+        let fetched = try await fetch(configuration: options.fetch, force: force) { state in
+            force || state.isDue(checkedBefore: cutoff, now: stamp)
+        }
+        report.urls = .init(offline: fetched.offline, checked: fetched.urls.count, fetched: fetched.fetched, unchanged: fetched.unchanged,
+                            failed: fetched.failed, blocked: fetched.blocked,
+                            skippedRecent: try catalog.urlsToFetch().count - (fetched.offline ? fetched.due : fetched.urls.count))
+        let after = try catalog.urlStates()
+        for state in after where state.cited {
+            guard state.status.isDead else { continue }
+            let dead = UpdateReport.Dead(url: state.url, error: state.error ?? "", runs: state.failures)
+            if state.status == .blocked { report.blocked.append(dead); continue }
+            let wasDead = before[state.url].map { $0.status == .failed } ?? false
+            if !wasDead { report.newlyDead.append(dead) } else { report.deadForRuns.append(dead) }
+        }
+        report.seconds["fetch"] = seconds(clock.now - start)
+
+        start = clock.now
+        try cleanContentStore(keeping: after, graceCutoff: now.addingTimeInterval(-options.gcAfterDays * 86400).formatted(iso))
+
+        // Extract and index.
+        var extraction = options.extraction
+        extraction.force = force
+        let documentsBefore = try catalog.documents()
+        let pagesBefore = Dictionary(documentsBefore.map { ($0.path, $0.pageCount ?? 0) }, uniquingKeysWith: { a, _ in a })
+        let summary = try extractAndIndex(extraction)
+        // A URL whose content changed is one changed document, not one new and one removed.
+        var superseded = Set<String>(), replacing = Set<String>()
+        for state in after where state.cited {
+            guard let old = before[state.url]?.sha256, let new = state.sha256, old != new,
+                  let oldPath = documentsBefore.first(where: { $0.sha256 == old })?.path,
+                  let item = summary.extracted.first(where: { $0.path.contains(new) }) else { continue }
+            superseded.insert(oldPath)
+            replacing.insert(item.path)
+            report.documents.changed.append("\(state.url) (\(pagesBefore[oldPath] ?? 0) → \(item.pages ?? 0) pages)")
+        }
+        for item in summary.extracted where !replacing.contains(item.path) {
+            if let pages = pagesBefore[item.path] {
+                report.documents.changed.append("\(item.path) (\(pages) → \(item.pages ?? 0) pages)")
+            } else {
+                report.documents.new.append(item.path)
+            }
+        }
+        report.documents.unchanged = summary.unchanged
+        report.documents.removed = summary.removed.filter { !superseded.contains($0) }
+        report.documents.failed = summary.failed.map { "\($0.path): \($0.error ?? "")" }
+        report.generation = summary.generation
+        report.seconds["index"] = seconds(clock.now - start)
+
+        return (report, try write(report))
+    }
+
+    /// The store keeps the current content of every URL a note cites, or
+    /// cited within the grace period; superseded versions and expired URLs'
+    /// copies go.
+    private func cleanContentStore(keeping states: [URLState], graceCutoff: String) throws {
+        let expired = Set(try catalog.expiredURLs(before: graceCutoff).map(\.url))
+        let keep = Set(states.filter { !expired.contains($0.url) }.compactMap(\.sha256))
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: workspace.files.path)) ?? [] {
+            guard !name.hasPrefix("."), let sha = name.split(separator: ".").first, sha.count == 64, !keep.contains(String(sha)) else { continue }
+            try? FileManager.default.removeItem(at: workspace.files.appendingPathComponent(name))
+        }
+    }
+
+    /// Writes `report` to `index/reports/<time>.json`, atomically.
+    private func write(_ report: UpdateReport) throws -> URL {
+        let reports = workspace.index.appendingPathComponent("reports")
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let stamp = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let url = reports.appendingPathComponent(stamp.replacingOccurrences(of: ":", with: "-") + ".json")
+        try AtomicFile.write(try encoder.encode(report), to: url)
+        return url
+    }
+}
