@@ -233,28 +233,29 @@ public enum SearchResults {
             return (Output(query: request.query, fts5Query: friendly.fts5 == request.query ? nil : friendly.fts5,
                            total: top.total, tookMs: tookMs, results: results), friendly.hints)
         }
-        var ranked = searcher.rank(node)
-        let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         // The index knows each passage's document: no catalog lookup per hit.
         let owner = { (hit: SearchHit) in snapshot.document(ofPassage: hit.passageID) }
+        if !request.flat && !filtering {
+            // Only as much of the ranking as the page of documents needs (Search/TopK/Collapse).
+            let collapsed = searcher.collapse(node, perGroup: request.perDoc, entries: request.offset + request.limit) {
+                snapshot.document(ofPassage: $0)
+            }
+            let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+            let chosen = Array(collapsed.groups.flatMap(\.hits).dropFirst(request.offset).prefix(request.limit))
+            let results = try build(chosen, offset: request.offset, node: node, catalog: catalog, workspace: workspace)
+            return (Output(query: request.query, fts5Query: friendly.fts5 == request.query ? nil : friendly.fts5,
+                           total: collapsed.total, tookMs: tookMs, results: results), friendly.hints)
+        }
+        var ranked = searcher.rank(node)
+        let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         if filtering {
             let allowed = try allowedDocuments(request, catalog, workspace)
             ranked = ranked.filter { owner($0).map(allowed.contains) ?? false }
         }
-        var chosen: [SearchHit] = []
-        if request.flat {
-            chosen = Array(ranked.dropFirst(request.offset).prefix(request.limit))
-        } else {
-            // At most perDoc passages per document; documents in the order of their best passage.
-            var perDocument: [Int: [SearchHit]] = [:]
-            var order: [Int] = []
-            for hit in ranked {
-                guard let document = owner(hit) else { continue }
-                if perDocument[document] == nil { order.append(document) }
-                if perDocument[document, default: []].count < request.perDoc { perDocument[document, default: []].append(hit) }
-            }
-            chosen = Array(order.flatMap { perDocument[$0]! }.dropFirst(request.offset).prefix(request.limit))
-        }
+        let chosen = request.flat
+            ? Array(ranked.dropFirst(request.offset).prefix(request.limit))
+            : Array(Searcher.collapse(ranked, perGroup: request.perDoc) { snapshot.document(ofPassage: $0) }
+                .flatMap(\.hits).dropFirst(request.offset).prefix(request.limit))
         let results = try build(chosen, offset: request.offset, node: node, catalog: catalog, workspace: workspace)
         let output = Output(query: request.query, fts5Query: friendly.fts5 == request.query ? nil : friendly.fts5,
                             total: ranked.count, tookMs: tookMs, results: results)

@@ -58,6 +58,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Most passages per document when grouped.")
     var perDoc = 3
 
+    @Flag(help: "With --batch: results grouped by document, as a search without --flat shows them (--batch is flat otherwise).")
+    var byDocument = false
+
     @Option(help: "Only this document (its number).")
     var doc: Int?
 
@@ -75,6 +78,7 @@ struct SearchCommand: ParsableCommand {
         guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
         guard (countUpTo ?? 0) >= 0 else { throw ValidationError("--count-up-to must not be negative") }
         guard countUpTo == nil || batch else { throw ValidationError("--count-up-to goes with --batch") }
+        guard !byDocument || (batch && !flat) else { throw ValidationError("--by-document goes with --batch, without --flat") }
         guard perDoc >= 1 else { throw ValidationError("--per-doc must be at least 1") }
         if let kind, !["pdf", "html", "note"].contains(kind) { throw ValidationError("--kind must be pdf, html or note") }
         guard batch == (query == nil) else { throw ValidationError(batch ? "--batch reads queries from stdin; give no QUERY" : "a QUERY is required") }
@@ -99,10 +103,20 @@ struct SearchCommand: ParsableCommand {
                 // Words joined by OR or by AND alone go to the searcher without a
                 // tree. (Such a query has no "-" and nothing to rewrite.)
                 let parser = QueryParser()
-                let top = if parser.flat(text, into: &flat) {
-                    searcher.top(flat, k: offset + limit, countUpTo: countUpTo)
+                let isFlat = parser.flat(text, into: &flat)
+                let node = isFlat ? nil : try parser.parse(FriendlyQuery.fts5(text))
+                let top: SearchResult
+                if !byDocument {
+                    top = if let node { searcher.top(node, k: offset + limit, countUpTo: countUpTo) } else {
+                        searcher.top(flat, k: offset + limit, countUpTo: countUpTo)
+                    }
                 } else {
-                    searcher.top(try parser.parse(FriendlyQuery.fts5(text)), k: offset + limit, countUpTo: countUpTo)
+                    // By document, as a search without --flat shows them (the best --per-doc passages each).
+                    let document = { (id: Int64) in snapshot.document(ofPassage: id) }
+                    let collapsed = if let node { searcher.collapse(node, perGroup: perDoc, entries: offset + limit, group: document) } else {
+                        searcher.collapse(flat, perGroup: perDoc, entries: offset + limit, group: document)
+                    }
+                    top = SearchResult(total: collapsed.total, hits: collapsed.groups.flatMap(\.hits))
                 }
                 let took = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
                 line.key("query")
