@@ -97,8 +97,8 @@ public final class CatalogStore {
                 """)
             let insertURL = try database.prepare("INSERT INTO urls (url, first_cited_at) VALUES (?1, ?2) ON CONFLICT(url) DO NOTHING")
             let insertCitation = try database.prepare("""
-                INSERT INTO citations (note_id, url_id, raw_url, line, col, label, heading_path, task, text, syntax)
-                VALUES (?1, (SELECT id FROM urls WHERE url = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                INSERT INTO citations (note_id, url_id, raw_url, line, col, label, heading_path, task, text, syntax, length)
+                VALUES (?1, (SELECT id FROM urls WHERE url = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                 """)
             let insertWarning = try database.prepare("INSERT INTO note_warnings (note_id, line, message) VALUES (?1, ?2, ?3)")
             let encoder = JSONEncoder()
@@ -117,7 +117,7 @@ public final class CatalogStore {
                     let headings = String(decoding: try encoder.encode(citation.headingPath), as: UTF8.self)
                     try insertCitation.run([
                         noteID, citation.normalizedURL, citation.url, citation.line, citation.column, citation.label,
-                        headings, citation.task?.rawValue, citation.text, citation.syntax.rawValue,
+                        headings, citation.task?.rawValue, citation.text, citation.syntax.rawValue, citation.length,
                     ])
                 }
                 for warning in parsed.warnings { try insertWarning.run([noteID, warning.line, warning.message]) }
@@ -161,7 +161,7 @@ public final class CatalogStore {
     public func citations(note: String? = nil) throws -> [CitationRecord] {
         let decoder = JSONDecoder()
         var sql = """
-            SELECT citations.id, raw_url, urls.url, notes.path, line, col, label, heading_path, task, text, syntax
+            SELECT citations.id, raw_url, urls.url, notes.path, line, col, label, heading_path, task, text, syntax, length
             FROM citations JOIN notes ON notes.id = note_id JOIN urls ON urls.id = url_id
             """
         var arguments: [any SQLBindable] = []
@@ -176,7 +176,7 @@ public final class CatalogStore {
                 label: row.string(6),
                 headingPath: (try? decoder.decode([String].self, from: Data(row.string(7).utf8))) ?? [],
                 task: row.optionalString(8).flatMap(TaskState.init(rawValue:)), text: row.string(9),
-                syntax: LinkSyntax(rawValue: row.string(10)) ?? .inline))
+                syntax: LinkSyntax(rawValue: row.string(10)) ?? .inline, length: row.int(11)))
         }
     }
 

@@ -82,6 +82,11 @@ import DossierCore
 /// or connect timeout, or the URL's total deadline), the time before which
 /// a nightly update does not try the URL again, 2, 4, 8, 16 and then 32 days
 /// after the check as its consecutive failures grow; NULL otherwise.
+///
+/// Version 8 adds `citations.length`: how many Unicode scalars of its line
+/// the link takes from `col`, so that a note is shown with its links where
+/// the parser found them. Every note is parsed again on the next scan (its
+/// `sha256` is cleared) to fill it in.
 public enum Schema {
     /// The version this build writes.
     public static var version: Int { migrations.count }
@@ -220,6 +225,10 @@ public enum Schema {
         """,
         """
         ALTER TABLE urls ADD COLUMN next_check_at TEXT;
+        """,
+        """
+        ALTER TABLE citations ADD COLUMN length INTEGER NOT NULL DEFAULT 0;
+        UPDATE notes SET sha256 = '';
         """,
     ]
 

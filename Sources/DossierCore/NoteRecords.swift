@@ -49,13 +49,17 @@ public struct Citation: Sendable, Hashable, Codable {
     public var text: String
     /// How the link was written.
     public var syntax: LinkSyntax
+    /// How many Unicode scalars of the line the link takes from `column`
+    /// (`[label](url)` whole, `<url>`, the bare URL), so that a note can be
+    /// shown with its links in place; 0 for a reference definition.
+    public var length: Int
 
     /// The nearest heading above the link.
     public var heading: String? { headingPath.last }
 
     /// Creates a citation.
     public init(url: String, normalizedURL: String, line: Int, column: Int, label: String,
-                headingPath: [String], task: TaskState?, text: String, syntax: LinkSyntax) {
+                headingPath: [String], task: TaskState?, text: String, syntax: LinkSyntax, length: Int = 0) {
         self.url = url
         self.normalizedURL = normalizedURL
         self.line = line
@@ -65,6 +69,7 @@ public struct Citation: Sendable, Hashable, Codable {
         self.task = task
         self.text = text
         self.syntax = syntax
+        self.length = length
     }
 }
 

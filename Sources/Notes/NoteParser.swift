@@ -492,10 +492,12 @@ private struct LineParser {
             guard let normalized = URLNormalizer.normalize(span.url) else { continue }
             var label = span.label ?? context
             if label.isEmpty { label = span.url }
+            let start = scalarCount(original, upTo: span.start)
             citations.append(Citation(
                 url: span.url, normalizedURL: normalized, line: number,
-                column: scalarCount(original, upTo: span.start) + 1, label: label,
-                headingPath: headingPath, task: task, text: lineText(original, around: span), syntax: span.syntax))
+                column: start + 1, label: label,
+                headingPath: headingPath, task: task, text: lineText(original, around: span), syntax: span.syntax,
+                length: scalarCount(original, upTo: span.end) - start))
         }
     }
 

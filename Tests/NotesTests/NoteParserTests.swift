@@ -26,6 +26,27 @@ struct NoteParserTests {
         #expect(parsed.lineCount == 5)
     }
 
+    @Test("each link's extent in its line: the source text of an inline, image, reference, autolink and bare link")
+    func extents() {
+        let text = """
+            - [ ] Café [Report](https://example.org/r.pdf "T") then ![img](https://example.org/i.png) and [ref][r].
+            See <https://example.org/a>, or https://example.org/b_(c). `https://example.org/code`
+
+            [r]: https://example.org/ref
+            [unused]: https://example.org/unused
+            """
+        let parsed = parse(text)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array(String($0).unicodeScalars) }
+        let sources = parsed.citations.map { c -> String in
+            guard c.length > 0 else { return "" }
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: lines[c.line - 1][(c.column - 1)..<(c.column - 1 + c.length)])
+            return String(view)
+        }
+        #expect(sources == ["[Report](https://example.org/r.pdf \"T\")", "![img](https://example.org/i.png)", "[ref][r]",
+                            "<https://example.org/a>", "https://example.org/b_(c)", ""])
+    }
+
     @Test("old Mac CR line ends count as lines")
     func carriageReturnOnly() {
         let parsed = parse("one\rtwo https://a.example/x\rthree")
