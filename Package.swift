@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // System libraries.
@@ -79,10 +80,12 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "DossierCore", "Catalog", "SearchService", "Search", "Index", "Analysis",
+                "DossierCore", "Catalog", "SearchService", "Notes", "Analysis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates")]),
         // The catalog: one SQLite database recording every stage's state.
         .target(name: "Catalog", dependencies: ["DossierCore", "CSQLite"]),
         // The orchestration of an update: notes → fetch → extract → store → index, as a library.
@@ -123,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "TestSupport", "Catalog", "DossierCore", "Search", "Extract",
+                "Web", "TestSupport", "Catalog", "DossierCore", "Search", "Extract", "Notes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),

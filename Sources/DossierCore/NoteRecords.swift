@@ -145,3 +145,21 @@ public struct NoteFile: Sendable {
         self.parsed = parsed
     }
 }
+
+/// One line of a note as the parser laid it out: what a page showing the
+/// note draws besides the links (whose places the citations give).
+public struct NoteLine: Sendable {
+    /// The line's text.
+    public var text = ""
+    /// For a heading (ATX `#` or a setext underlined line): its level, its
+    /// text (inline Markdown removed), and the scalar offset where the text
+    /// starts on the line (after the `#`s).
+    public var heading: (level: Int, text: String, start: Int)?
+    /// For a task-list item: its state and the scalar offset of its `[ ]` box.
+    public var task: (state: TaskState, box: Int)?
+    /// Whether the line is in a fenced code block (or is a fence).
+    public var code = false
+
+    /// An empty, plain line.
+    public init() {}
+}

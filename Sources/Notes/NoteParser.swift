@@ -32,6 +32,23 @@ public enum NoteParser {
         return ParsedNote(citations: parser.citations, blocks: parser.blocks, warnings: warnings, lineCount: lines.count)
     }
 
+    /// How each line of a note is laid out, as the parse reads it (in
+    /// context: a `#` inside a fenced code block is no heading), with the
+    /// line's text, and the citations the same parse found: what a page
+    /// showing the note draws.
+    public static func layout(_ data: Data, format: NoteFormat) -> (lines: [NoteLine], citations: [Citation]) {
+        var warnings: [NoteWarning] = []
+        let lines = splitLines(decode(data, warnings: &warnings), warnings: &warnings)
+        var parser = LineParser(lines: lines, format: format)
+        parser.run()
+        let shaped = zip(lines, parser.shapes).map { line, shape in
+            var out = shape
+            out.text = string(line[...])
+            return out
+        }
+        return (shaped, parser.citations)
+    }
+
     /// The note's bytes as UTF-8, without a byte-order mark.
     static func decode(_ data: Data, warnings: inout [NoteWarning]) -> [UInt8] {
         let bytes = [UInt8](data)
@@ -135,6 +152,8 @@ private struct LineParser {
     var usedDefinitions: Set<String> = []
     var headings: [(level: Int, text: String)] = []
     var blocks: [NoteBlock] = []
+    /// Each line's layout, by line index.
+    var shapes: [NoteLine] = []
     var block: (line: Int, text: [String], quote: Bool)?
 
     mutating func flushBlock() {
@@ -180,6 +199,7 @@ private struct LineParser {
         var frontMatter = format == .markdown && lines.first.map { trimmed($0) == Array("---".utf8) } == true
         var previousParagraph: (line: Int, firstCitation: Int)?
 
+        shapes = Array(repeating: NoteLine(), count: lines.count)
         for (index, line) in lines.enumerated() {
             let number = index + 1
             if format == .markdown {
@@ -192,6 +212,7 @@ private struct LineParser {
                     continue
                 }
                 if let open = fence {
+                    shapes[index].code = true
                     if let close = fenceMarker(line), close.char == open.char, close.count >= open.count,
                        line[close.end...].allSatisfy(isSpace) {
                         fence = nil
@@ -202,12 +223,17 @@ private struct LineParser {
                     continue
                 }
                 if let marker = fenceMarker(line) {
+                    shapes[index].code = true
                     flushBlock()
                     fence = (marker.char, marker.count)
                     previousParagraph = nil
                     continue
                 }
                 if let (level, text) = atxHeading(line) {
+                    var start = 0
+                    while start < line.count, line[start] == 0x20 || line[start] == UInt8(ascii: "#") { start += 1 }
+                    while start < line.count, isSpace(line[start]) { start += 1 }
+                    shapes[index].heading = (level, text, scalarCount(line, upTo: start))
                     flushBlock()
                     headings.removeAll { $0.level >= level }
                     headings.append((level, text))
@@ -225,6 +251,7 @@ private struct LineParser {
                         headings.removeAll { $0.level >= level }
                         headings.append((level, text))
                         blocks.append(NoteBlock(line: paragraph.line, headingPath: headingPath, text: text))
+                        shapes[paragraph.line - 1].heading = (level, text, 0)
                         for k in paragraph.firstCitation..<citations.count { citations[k].headingPath = headingPath }
                         previousParagraph = nil
                         continue
@@ -236,6 +263,7 @@ private struct LineParser {
                 }
             }
             let (task, boxEnd, isListItem) = taskState(line)
+            if let task { shapes[index].task = (task, scalarCount(line, upTo: boxEnd - 3)) }
             addToBlock(line, number: number, startsBlock: isListItem)
             let before = citations.count
             scan(line, number: number, task: task, taskBoxEnd: boxEnd)

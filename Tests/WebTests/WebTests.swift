@@ -1,4 +1,5 @@
 import Catalog
+import Notes
 import Extract
 import DossierCore
 import Foundation
@@ -513,4 +514,44 @@ struct HardeningTests {
 actor OrderLog {
     var items: [Int] = []
     func add(_ item: Int) { items.append(item) }
+}
+
+@Suite("Note page")
+struct NotePageTests {
+    @Test("a note is drawn from the parser's own reading: autolinks, links before a quote, links in headings, code left alone")
+    func parserLinks() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-note-\(UUID().uuidString)")
+        let workspace = Workspace(root: root)
+        try workspace.create()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let note = """
+            # See [the guide](https://example.org/guide.pdf)
+            Autolink <https://example.org/a.pdf> and "[quoted](https://example.org/q.pdf)" here.
+            Bare https://example.org/b_(c).pdf, then text.
+            ```
+            # not a heading <https://example.org/code>
+            ```
+            - [x] done [r][ref]
+
+            [ref]: https://example.org/ref.pdf
+            """
+        try Data(note.utf8).write(to: workspace.notes.appendingPathComponent("n.md"))
+        let catalog = try CatalogStore(workspace: workspace)
+        try catalog.syncNotes(NoteFolder.read(workspace, known: [:], warn: { _ in }))
+        let app = Application(router: WebApp.router(workspace: workspace, renderer: { _, _, _, _ in Data() }))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/notes/n.md", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = String(buffer: response.body)
+                #expect(body.contains("<strong class=\"h1\">See <a href=\"https://example.org/guide.pdf\" rel=\"noreferrer\">the guide</a></strong>"))
+                #expect(body.contains("Autolink <a href=\"https://example.org/a.pdf\" rel=\"noreferrer\">https://example.org/a.pdf</a> and"))
+                #expect(body.contains("&quot;<a href=\"https://example.org/q.pdf\" rel=\"noreferrer\">quoted</a>&quot; here."))
+                #expect(body.contains("Bare <a href=\"https://example.org/b_(c).pdf\" rel=\"noreferrer\">https://example.org/b_(c).pdf</a>, then text."))
+                #expect(body.contains("class=\"line code\" id=\"L5\""))
+                #expect(!body.contains("<strong class=\"h1\">not a heading"))
+                #expect(body.contains("☑ done <a href=\"https://example.org/ref.pdf\" rel=\"noreferrer\">r</a>"))
+                #expect(body.components(separatedBy: "class=\"status new\"").count == 6, "one status per link outside code")
+            }
+        }
+    }
 }

@@ -1,0 +1,51 @@
+import Catalog
+import DossierCore
+import Foundation
+import Hummingbird
+import SearchService
+
+/// A document's page: what it is, where it came from, the note lines
+/// citing it, and its pages, each linked to the file at that page.
+struct DocumentView {
+    struct Page {
+        var href: String
+        var number: Int
+        var label: String?
+        var preview: String
+    }
+
+    var id: Int
+    var title: String
+    var kind: String
+    var path: String
+    var hasFile: Bool
+    var url: String?
+    var author: String?
+    var pageCount: Int
+    var status: String
+    var citations: [CitationView]
+    var pages: [Page]
+}
+
+extension Site {
+    /// `/documents/:id`.
+    func documentPage(_ id: Int) throws -> Response {
+        let view = try catalogs.use { catalog -> DocumentView in
+            guard let document = try catalog.document(id: id) else { throw HTTPError(.notFound, message: "no document \(id)") }
+            let citations = try catalog.citations(ofDocument: id).map {
+                CitationView(note: $0.note, line: $0.line, label: $0.label.clipped(to: SearchResults.Limits.label),
+                             heading: $0.heading?.clipped(to: SearchResults.Limits.label))
+            }
+            let pages = try catalog.pages(document: id).map { page in
+                DocumentView.Page(href: "/documents/\(id)/file#page=\(page.index)", number: page.index, label: page.label,
+                                  preview: page.text.split(separator: " ").prefix(20).joined(separator: " ").clipped(to: SearchResults.Limits.line))
+            }
+            return DocumentView(
+                id: id, title: (document.title ?? document.path).clipped(to: SearchResults.Limits.title), kind: document.kind,
+                path: document.path, hasFile: document.kind != "note", url: try catalog.documentSources()[id]?.url,
+                author: document.author, pageCount: document.pageCount ?? 0,
+                status: document.status.rawValue + (document.error.map { ": " + $0 } ?? ""), citations: citations, pages: pages)
+        }
+        return page(view, "document")
+    }
+}

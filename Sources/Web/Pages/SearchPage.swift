@@ -1,0 +1,173 @@
+import DossierCore
+import Foundation
+import Hummingbird
+import SearchService
+
+/// The query string of `/` and `/api/search`, decoded by Hummingbird as
+/// HTML forms send it ('+' is a space).
+struct SearchParameters: Decodable {
+    var q: String?
+    var limit: Int?
+    var offset: Int?
+    var kind: String?
+    var doc: Int?
+    var flat: String?
+
+    /// The search asked for, checked; nil when there is no query.
+    func request() throws -> SearchRequest? {
+        guard let q, !q.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        var search = SearchRequest(query: q)
+        if let limit {
+            guard (1...1000).contains(limit) else { throw HTTPError(.badRequest, message: "limit must be a number from 1 to 1000") }
+            search.limit = limit
+        }
+        if let offset {
+            guard offset >= 0 else { throw HTTPError(.badRequest, message: "offset must be a number from 0") }
+            search.offset = offset
+        }
+        if let kind, !kind.isEmpty {
+            guard ["pdf", "html", "note"].contains(kind) else { throw HTTPError(.badRequest, message: "kind must be pdf, html or note") }
+            search.kind = kind
+        }
+        search.doc = doc
+        search.flat = flat == "1"
+        return search
+    }
+}
+
+/// The search page's view: the form, then the results grouped by document.
+struct SearchView {
+    struct Kind {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct DocumentGroup {
+        var id: Int
+        var title: String
+        var kind: String
+        var url: String?
+        var citations: [CitationView]
+        var hits: [Hit]
+    }
+
+    struct Hit {
+        var noteLine: CitationView?
+        var page: Page?
+        var snippet: [TextPiece]
+    }
+
+    struct Page {
+        var href: String
+        var number: Int
+        var printed: String?
+        var score: String
+        var preview: Preview?
+    }
+
+    struct Preview {
+        var small: String
+        var large: String
+    }
+
+    var title = "Dossier"
+    var query = ""
+    var kinds: [Kind]
+    var hints: [String] = []
+    var error: String?
+    var showHelp = false
+    var count: String?
+    var noMatch = false
+    var documents: [DocumentGroup] = []
+    var previous: String?
+    var next: String?
+
+    init(kind: String?) {
+        kinds = ["", "pdf", "html", "note"].map { Kind(value: $0, label: $0.isEmpty ? "all" : $0, selected: $0 == (kind ?? "")) }
+    }
+}
+
+extension Site {
+    /// `/`: the form, and the results of `q` if given.
+    func searchPage(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let parameters = try request.uri.decodeQuery(as: SearchParameters.self, context: context)
+        var view = SearchView(kind: parameters.kind)
+        guard var search = try parameters.request() else {
+            view.showHelp = true
+            return page(view, "search")
+        }
+        view.query = search.query
+        view.title = "\(search.query.clipped(to: SearchResults.Limits.title)) — Dossier"
+        search.limit = min(search.limit, 50)
+        do {
+            let (output, hints) = try await run(search)
+            view.hints = hints
+            view.count = "\(output.total) passage\(output.total == 1 ? "" : "s") match (\(String(format: "%.1f", output.tookMs)) ms)"
+            view.noMatch = output.total == 0
+            view.documents = Self.groups(output.results)
+            let base = "/?q=\(Links.query(search.query))" + (search.kind.map { "&kind=\($0)" } ?? "")
+            if search.offset > 0 { view.previous = base + "&offset=\(max(0, search.offset - search.limit))" }
+            if search.offset + output.results.count < output.total && !output.results.isEmpty {
+                view.next = base + "&offset=\(search.offset + search.limit)"
+            }
+        } catch let error as QueryError {
+            view.error = error.description
+            view.showHelp = true
+        }
+        return page(view, "search")
+    }
+
+    /// `/api/search`: the CLI's `--json` output.
+    func apiSearch(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        guard let search = try request.uri.decodeQuery(as: SearchParameters.self, context: context).request() else {
+            throw HTTPError(.badRequest, message: "q is required")
+        }
+        do {
+            let (output, _) = try await run(search)
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return Responses.make(.ok, "application/json", ByteBuffer(data: try encoder.encode(output)))
+        } catch let error as QueryError {
+            throw HTTPError(.badRequest, message: error.error.description)
+        }
+    }
+
+    /// Runs `search` through the gate (a few at a time, within a deadline).
+    func run(_ search: SearchRequest) async throws -> (SearchResults.Output, hints: [String]) {
+        let (workspace, catalogs) = (self.workspace, self.catalogs)
+        return try await gate.run { try catalogs.use { try SearchResults.run(search, workspace: workspace, catalog: $0) } }
+    }
+
+    /// Results in runs of one document, as the page shows them.
+    static func groups(_ results: [SearchResults.Result]) -> [SearchView.DocumentGroup] {
+        var groups: [SearchView.DocumentGroup] = []
+        for result in results {
+            if groups.last?.id != result.document.id {
+                groups.append(.init(
+                    id: result.document.id, title: result.document.title ?? result.document.path, kind: result.document.kind,
+                    url: result.document.url,
+                    citations: result.citations.prefix(3).map { CitationView(note: $0.note, line: $0.line, label: $0.label) },
+                    hits: []))
+            }
+            let snippet = TextPiece.pieces(result.snippet, result.highlights)
+            var hit = SearchView.Hit(snippet: snippet)
+            if result.document.kind == "note" {
+                hit.noteLine = CitationView(note: result.document.path, line: result.line ?? 1, label: "")
+            } else {
+                let printed = result.pageLabel.flatMap { $0 != String(result.page) ? $0 : nil }
+                var page = SearchView.Page(href: "/documents/\(result.document.id)/file#page=\(result.page)", number: result.page,
+                                           printed: printed, score: String(format: "%.3f", result.score))
+                if result.document.kind == "pdf" {
+                    let words = TextPiece.markedWords(snippet).prefix(8).joined(separator: ",")
+                    let small = "/documents/\(result.document.id)/pages/\(result.page)/preview.png?w=\(Links.query(words))"
+                    page.preview = .init(small: small, large: small + "&size=large")
+                }
+                hit.page = page
+            }
+            groups[groups.count - 1].hits.append(hit)
+        }
+        return groups
+    }
+}
