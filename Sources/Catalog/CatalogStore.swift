@@ -21,20 +21,6 @@ public struct NoteRecord: Sendable, Codable, Equatable {
     public var parsedAt: String
 }
 
-/// A citation as stored: the parsed ``Citation`` with its row id and note.
-@dynamicMemberLookup
-public struct CitationRecord: Sendable, Codable, Equatable {
-    /// The citation's row id.
-    public var id: Int
-    /// Workspace-relative path of the note.
-    public var note: String
-    /// What the parser found.
-    public var citation: Citation
-
-    /// The citation's fields, read through: `record.line`, `record.label`, ….
-    public subscript<T>(dynamicMember keyPath: KeyPath<Citation, T>) -> T { citation[keyPath: keyPath] }
-}
-
 /// What a notes sync changed.
 public struct NoteSyncSummary: Sendable, Equatable {
     /// Notes parsed because they are new or changed.
@@ -158,7 +144,7 @@ public final class CatalogStore {
     }
 
     /// Every citation, ordered by note, line and column; optionally of one note only.
-    public func citations(note: String? = nil) throws -> [CitationRecord] {
+    public func citations(note: String? = nil) throws -> [Citation] {
         let decoder = JSONDecoder()
         var sql = """
             SELECT citations.id, raw_url, urls.url, notes.path, line, col, label, heading_path, task, text, syntax, length
@@ -171,12 +157,12 @@ public final class CatalogStore {
         }
         sql += " ORDER BY notes.path, line, col"
         return try database.query(sql, arguments) { row in
-            CitationRecord(id: row.int(0), note: row.string(3), citation: Citation(
-                url: row.string(1), normalizedURL: row.string(2), line: row.int(4), column: row.int(5),
+            Citation(
+                note: row.string(3), url: row.string(1), normalizedURL: row.string(2), line: row.int(4), column: row.int(5),
                 label: row.string(6),
                 headingPath: (try? decoder.decode([String].self, from: Data(row.string(7).utf8))) ?? [],
                 task: row.optionalString(8).flatMap(TaskState.init(rawValue:)), text: row.string(9),
-                syntax: LinkSyntax(rawValue: row.string(10)) ?? .inline, length: row.int(11)))
+                syntax: LinkSyntax(rawValue: row.string(10)) ?? .inline, length: row.int(11))
         }
     }
 

@@ -29,7 +29,7 @@ public struct DocumentRecord: Sendable, Codable, Equatable {
     /// SHA-256 of its bytes.
     public var sha256: String
     /// `pdf`, `html` or `note`.
-    public var kind: String
+    public var kind: DocumentKind
     /// Workspace-relative path of the stored file.
     public var path: String
     /// Where it came from.
@@ -64,7 +64,7 @@ extension CatalogStore {
     static let documentColumns = "id, sha256, kind, path, source, title, author, page_count, pages_with_text, status, error, needs_ocr"
 
     static func document(_ row: Row) -> DocumentRecord {
-        DocumentRecord(id: row.int(0), sha256: row.string(1), kind: row.string(2), path: row.string(3),
+        DocumentRecord(id: row.int(0), sha256: row.string(1), kind: DocumentKind(rawValue: row.string(2)) ?? .other, path: row.string(3),
                        source: DocumentOrigin(rawValue: row.string(4)) ?? .library,
                        title: row.optionalString(5), author: row.optionalString(6), pageCount: row.optionalInt(7),
                        pagesWithText: row.optionalInt(8), status: DocumentStatus(rawValue: row.string(9)) ?? .pending, error: row.optionalString(10),
@@ -103,13 +103,13 @@ extension CatalogStore {
     /// what an earlier extraction of the same bytes stored, in one transaction.
     @discardableResult
     public func storeDocument<Failure: Error & CustomStringConvertible>(
-        sha256: String, kind: String, path: String, source: DocumentOrigin, result: Result<ExtractedDocument, Failure>, now: Date = Date()
+        sha256: String, kind: DocumentKind, path: String, source: DocumentOrigin, result: Result<ExtractedDocument, Failure>, now: Date = Date()
     ) throws -> Int {
         try database.transaction {
             try database.run("""
                 INSERT INTO documents (sha256, kind, path, source, status, added_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)
                 ON CONFLICT(sha256) DO UPDATE SET kind = ?2, path = ?3, source = ?4
-                """, [sha256, kind, path, source.rawValue, Self.timestamp(now)])
+                """, [sha256, kind.rawValue, path, source.rawValue, Self.timestamp(now)])
             guard let id = try database.scalar("SELECT id FROM documents WHERE sha256 = ?1", [sha256])?.int else {
                 throw DossierError.catalog("document \(sha256) vanished")
             }

@@ -10,7 +10,7 @@ public struct PassageRecord: Sendable, Codable, Equatable {
     /// Document title, if known.
     public var title: String?
     /// `pdf`, `html` or `note`.
-    public var kind: String
+    public var kind: DocumentKind
     /// Workspace-relative path of the document's file.
     public var path: String
     /// 1-based page (section, for a note).
@@ -36,7 +36,7 @@ extension CatalogStore {
         """
 
     static func passage(_ row: Row) -> PassageRecord {
-        PassageRecord(id: Int64(row.int(0)), documentID: row.int(1), title: row.optionalString(2), kind: row.string(3),
+        PassageRecord(id: Int64(row.int(0)), documentID: row.int(1), title: row.optionalString(2), kind: DocumentKind(rawValue: row.string(3)) ?? .other,
                       path: row.string(4), page: row.int(5), pageLabel: row.optionalString(6), line: row.optionalInt(7),
                       start: row.int(8), end: row.int(9), text: row.string(10))
     }
@@ -100,26 +100,6 @@ extension CatalogStore {
     }
 }
 
-/// A note line that cites a document.
-public struct DocumentCitation: Sendable, Codable, Equatable {
-    /// Workspace-relative note path.
-    public var note: String
-    /// 1-based line.
-    public var line: Int
-    /// 1-based column.
-    public var column: Int
-    /// The link's label.
-    public var label: String
-    /// The nearest heading.
-    public var heading: String?
-    /// Checklist state: open, done, or nil.
-    public var task: String?
-    /// The whole line.
-    public var text: String
-    /// The URL the note cites.
-    public var url: String
-}
-
 /// Where a document came from, for showing and opening it.
 public struct DocumentSource: Sendable, Equatable {
     /// The document id.
@@ -133,18 +113,22 @@ public struct DocumentSource: Sendable, Equatable {
 extension CatalogStore {
     /// Every note line that cites `document`: through a URL whose content it
     /// is, or through the landing page such a URL was found on.
-    public func citations(ofDocument document: Int) throws -> [DocumentCitation] {
-        try database.query("""
-            SELECT DISTINCT n.path, c.line, c.col, c.label, c.heading_path, c.task, c.text, c.raw_url
+    public func citations(ofDocument document: Int) throws -> [Citation] {
+        let decoder = JSONDecoder()
+        return try database.query("""
+            SELECT DISTINCT n.path, c.raw_url, cu.url, c.line, c.col, c.label, c.heading_path, c.task, c.text, c.syntax, c.length
             FROM urls u
             JOIN citations c ON c.url_id = u.id OR (u.derived_from IS NOT NULL AND c.url_id = u.derived_from)
+            JOIN urls cu ON cu.id = c.url_id
             JOIN notes n ON n.id = c.note_id
             WHERE u.document_id = ?1
             ORDER BY n.path, c.line, c.col
             """, [document]) { row in
-            let headings = (try? JSONDecoder().decode([String].self, from: Data(row.string(4).utf8))) ?? []
-            return DocumentCitation(note: row.string(0), line: row.int(1), column: row.int(2), label: row.string(3),
-                                    heading: headings.last, task: row.optionalString(5), text: row.string(6), url: row.string(7))
+            Citation(
+                note: row.string(0), url: row.string(1), normalizedURL: row.string(2), line: row.int(3), column: row.int(4),
+                label: row.string(5), headingPath: (try? decoder.decode([String].self, from: Data(row.string(6).utf8))) ?? [],
+                task: row.optionalString(7).flatMap(TaskState.init(rawValue:)), text: row.string(8),
+                syntax: LinkSyntax(rawValue: row.string(9)) ?? .inline, length: row.int(10))
         }
     }
 

@@ -47,7 +47,7 @@ public struct URLState: Sendable, Codable, Equatable {
     /// Size in bytes.
     public var size: Int?
     /// pdf, html or unsupported.
-    public var kind: String?
+    public var kind: DocumentKind?
     /// Why the last fetch failed.
     public var error: String?
     /// When it was last checked.
@@ -100,7 +100,7 @@ public struct FetchRecord: Sendable {
     /// Size.
     public var size: Int64?
     /// Kind.
-    public var kind: String?
+    public var kind: DocumentKind?
     /// Error line.
     public var error: String?
     /// Whether the server stalled (a timeout): the URL is then left for a
@@ -110,7 +110,7 @@ public struct FetchRecord: Sendable {
     /// Creates a record.
     public init(url: String, status: URLStatus, httpStatus: Int? = nil, finalURL: String? = nil, etag: String? = nil,
                 lastModified: String? = nil, contentType: String? = nil, sha256: String? = nil, size: Int64? = nil,
-                kind: String? = nil, error: String? = nil, stalled: Bool = false) {
+                kind: DocumentKind? = nil, error: String? = nil, stalled: Bool = false) {
         self.stalled = stalled
         self.url = url
         self.status = status
@@ -143,7 +143,7 @@ extension CatalogStore {
         URLState(id: row.int(0), url: row.string(1), status: URLStatus(rawValue: row.string(2)) ?? .new, httpStatus: row.optionalInt(3),
                  finalURL: row.optionalString(4), etag: row.optionalString(5), lastModified: row.optionalString(6),
                  contentType: row.optionalString(7), sha256: row.optionalString(8), size: row.optionalInt(9),
-                 kind: row.optionalString(10), error: row.optionalString(11), checkedAt: row.optionalString(12),
+                 kind: row.optionalString(10).map { DocumentKind(rawValue: $0) ?? .other }, error: row.optionalString(11), checkedAt: row.optionalString(12),
                  lastSuccessAt: row.optionalString(13), failures: row.int(14), derivedFrom: row.optionalString(16),
                  nextCheckAt: row.optionalString(15), cited: row.int(17) != 0, documentID: row.optionalInt(18),
                  uncitedSince: row.optionalString(19))
@@ -171,7 +171,7 @@ extension CatalogStore {
                         error = NULL, checked_at = ?11, last_success_at = ?11, failures = 0, next_check_at = NULL
                     WHERE url = ?1
                     """, [record.url, record.status.rawValue, record.httpStatus, record.finalURL, record.etag, record.lastModified,
-                          record.contentType, record.sha256, record.size.map(Int.init), record.kind, stamp])
+                          record.contentType, record.sha256, record.size.map(Int.init), record.kind?.rawValue, stamp])
             } else {
                 // A failure keeps what was stored before: validators, hash, the last good copy.
                 // A stall puts the next check off by 2^failures days (at most 32).
@@ -185,7 +185,7 @@ extension CatalogStore {
                         content_type = COALESCE(?5, content_type), kind = COALESCE(?6, kind), error = ?7,
                         checked_at = ?8, failures = failures + 1, next_check_at = ?9
                     WHERE url = ?1
-                    """, [record.url, record.status.rawValue, record.httpStatus, record.finalURL, record.contentType, record.kind,
+                    """, [record.url, record.status.rawValue, record.httpStatus, record.finalURL, record.contentType, record.kind?.rawValue,
                           record.error, stamp, nextCheck])
             }
         }

@@ -1,13 +1,20 @@
 import Foundation
 
-/// What a file is, judged by its bytes rather than its name.
-public enum DocumentKind: String, Sendable, Codable {
+/// What a document is: a file judged by its bytes rather than its name
+/// (``sniff(_:)``), or one of the user's notes. The catalog stores the raw
+/// value; fetching, extraction, search filters and the JSON share the type.
+public enum DocumentKind: String, Sendable, Codable, CaseIterable {
     /// Starts with `%PDF-` (within the first 1024 bytes, as PDF readers allow).
     case pdf
     /// Looks like HTML: a doctype, `<html`, `<head` or `<body` near the start.
     case html
-    /// Anything else.
+    /// A note of `corpus/notes/`, indexed as a document (sections as pages).
+    case note
+    /// Anything else: recorded, not stored or indexed.
     case other
+
+    /// The kinds a search can be narrowed to.
+    public static let searchable: [DocumentKind] = [.pdf, .html, .note]
 
     /// The kind of the bytes at the start of a file.
     public static func sniff(_ head: [UInt8]) -> DocumentKind {

@@ -27,7 +27,14 @@ public enum TaskState: String, Codable, Sendable {
 }
 
 /// One link in a note: where it stands and what the note says about it.
+///
+/// The one citation type of Dossier: the parser makes it, the catalog
+/// stores and returns it, search results and `links --json` print it (its
+/// JSON keys are its properties, snake_case, every one present).
 public struct Citation: Sendable, Hashable, Codable {
+    /// Workspace-relative path of the note (`corpus/notes/…`); empty when
+    /// the parser was handed bytes without a path.
+    public var note: String
     /// The URL as written (after Markdown unescaping).
     public var url: String
     /// Its canonical form (see `Notes.URLNormalizer`): the URL's identity.
@@ -37,39 +44,46 @@ public struct Citation: Sendable, Hashable, Codable {
     /// 1-based column, in Unicode scalars, of the link's first character
     /// (`[` of a Markdown link, `<` of an autolink, `h` of a bare URL).
     public var column: Int
+    /// How many Unicode scalars of the line the link takes from `column`
+    /// (`[label](url)` whole, `<url>`, the bare URL), so that a note can be
+    /// shown with its links in place; 0 for a reference definition.
+    public var length: Int
     /// The link's label: its text for a Markdown link, the words of its line
     /// around it for a bare URL or an autolink.
     public var label: String
     /// The headings above the link, outermost first (inline Markdown removed).
-    public var headingPath: [String]
+    public var headingPath: [String] { didSet { heading = headingPath.last } }
+    /// The nearest heading above the link.
+    @JSONNullable public private(set) var heading: String?
     /// The checklist state when the link's line is a task-list item.
-    public var task: TaskState?
+    @JSONNullable public var task: TaskState?
     /// The whole line the link is on (a window around the link when the line
     /// is longer than 4 KiB).
     public var text: String
     /// How the link was written.
     public var syntax: LinkSyntax
-    /// How many Unicode scalars of the line the link takes from `column`
-    /// (`[label](url)` whole, `<url>`, the bare URL), so that a note can be
-    /// shown with its links in place; 0 for a reference definition.
-    public var length: Int
 
-    /// The nearest heading above the link.
-    public var heading: String? { headingPath.last }
+    /// The keys, `normalizedURL` spelled so that snake_case conversion
+    /// gives `normalized_url` and reads it back.
+    enum CodingKeys: String, CodingKey {
+        case note, url, normalizedURL = "normalizedUrl", line, column, length, label, headingPath, heading, task, text, syntax
+    }
 
     /// Creates a citation.
-    public init(url: String, normalizedURL: String, line: Int, column: Int, label: String,
+    public init(note: String = "", url: String, normalizedURL: String, line: Int, column: Int, label: String,
                 headingPath: [String], task: TaskState?, text: String, syntax: LinkSyntax, length: Int = 0) {
+        self.note = note
         self.url = url
         self.normalizedURL = normalizedURL
         self.line = line
         self.column = column
+        self.length = length
         self.label = label
         self.headingPath = headingPath
+        self.heading = headingPath.last
         self.task = task
         self.text = text
         self.syntax = syntax
-        self.length = length
     }
 }
 

@@ -26,13 +26,13 @@ public struct ContentStore: Sendable {
     }
 
     /// The path a content of this digest and kind is stored at.
-    public func url(sha256: String, kind: ContentKind) -> URL {
+    public func url(sha256: String, kind: DocumentKind) -> URL {
         folder.appendingPathComponent("\(sha256).\(kind == .pdf ? "pdf" : "html")")
     }
 
     /// Moves a finished temporary file into place (or drops it when the
     /// content is already stored).
-    public func commit(_ file: TemporaryFile, sha256: String, kind: ContentKind) throws -> URL {
+    public func commit(_ file: TemporaryFile, sha256: String, kind: DocumentKind) throws -> URL {
         let target = url(sha256: sha256, kind: kind)
         if FileManager.default.fileExists(atPath: target.path) {
             file.discard()
@@ -120,7 +120,7 @@ extension ContentStore {
         /// Its digest.
         public var sha256: String
         /// Its kind.
-        public var kind: ContentKind
+        public var kind: DocumentKind
         /// Its size.
         public var size: Int64
         /// Where it is stored now.
@@ -147,7 +147,7 @@ extension ContentStore {
             throw DossierError.io(path: source.path, reason: "cannot read (\(Workspace.reason(error)))")
         }
         let kind = HTMLInspector.kind(head: file.head, contentType: nil)
-        guard kind != .unsupported else {
+        guard kind != .other else {
             file.discard()
             throw DossierError.usage("\(source.path) is neither a PDF nor a web page")
         }

@@ -60,16 +60,6 @@ public struct FetchRequest: Sendable, Equatable {
     }
 }
 
-/// What a URL's content is, judged by its bytes.
-public enum ContentKind: String, Sendable, Codable {
-    /// A PDF (`%PDF-`).
-    case pdf
-    /// A web page.
-    case html
-    /// Anything else: recorded, not stored.
-    case unsupported
-}
-
 /// How a fetch ended.
 public enum FetchStatus: String, Sendable, Codable {
     /// New content was stored.
@@ -103,7 +93,7 @@ public struct FetchResult: Sendable, Equatable, Codable {
     /// Content-Type as the server sent it.
     public var contentType: String?
     /// What the bytes are.
-    public var kind: ContentKind?
+    public var kind: DocumentKind?
     /// SHA-256 of the content.
     public var sha256: String?
     /// Size in bytes.

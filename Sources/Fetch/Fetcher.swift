@@ -255,7 +255,7 @@ public final class Fetcher: Sendable {
         result.kind = kind
         let digest = file.digest()
         result.sha256 = digest
-        if kind == .unsupported {
+        if kind == .other {
             file.discard()
             result.status = .unsupported
             result.error = "neither a PDF nor a web page (Content-Type: \(result.contentType ?? "none"))"

@@ -5,13 +5,13 @@ import Foundation
 enum HTMLInspector {
     /// The kind of content, from its first bytes (``DocumentKind/sniff(_:)``)
     /// and, for HTML without markup near the start, its Content-Type.
-    static func kind(head: [UInt8], contentType: String?) -> ContentKind {
+    static func kind(head: [UInt8], contentType: String?) -> DocumentKind {
         switch DocumentKind.sniff(head) {
         case .pdf: return .pdf
         case .html: return .html
-        case .other:
+        case .note, .other:
             let type = contentType?.lowercased() ?? ""
-            return type.contains("text/html") || type.contains("application/xhtml") ? .html : .unsupported
+            return type.contains("text/html") || type.contains("application/xhtml") ? .html : .other
         }
     }
 

@@ -40,7 +40,8 @@ public enum NoteFolder {
             let digest = SHA256.hex(of: data)
             var note = NoteFile(path: path, sha256: digest, size: data.count, parsed: nil)
             if known[path] != digest, let format = NoteFormat(pathExtension: url.pathExtension) {
-                let parsed = NoteParser.parse(data, format: format)
+                var parsed = NoteParser.parse(data, format: format)
+                for i in parsed.citations.indices { parsed.citations[i].note = path }
                 for warning in parsed.warnings {
                     warn(warning.line > 0 ? "\(path):\(warning.line): \(warning.message)" : "\(path): \(warning.message)")
                 }

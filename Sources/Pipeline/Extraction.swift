@@ -99,7 +99,7 @@ extension Pipeline {
             }
             if let what = candidate.mismatch {
                 let failure = ExtractionError.unreadable(what)
-                let id = try catalog.storeDocument(sha256: candidate.sha256, kind: "pdf", path: candidate.path,
+                let id = try catalog.storeDocument(sha256: candidate.sha256, kind: .pdf, path: candidate.path,
                                                    source: candidate.source, result: Result<ExtractedDocument, ExtractionError>.failure(failure))
                 let item = ExtractionSummary.Item(path: candidate.path, document: id, error: failure.description)
                 summary.failed.append(item)
@@ -170,7 +170,7 @@ extension Pipeline {
             let sha = SHA256.hex(of: data)
             current.insert(path + "\t" + sha)
             let document = NoteDocument.make(NoteParser.parse(data, format: format), title: url.deletingPathExtension().lastPathComponent)
-            let id = try catalog.storeDocument(sha256: sha, kind: "note", path: path, source: .note,
+            let id = try catalog.storeDocument(sha256: sha, kind: .note, path: path, source: .note,
                                                result: Result<ExtractedDocument, ExtractionError>.success(document))
             let item = ExtractionSummary.Item(path: path, document: id, pages: document.pages.count,
                                               passages: document.pages.reduce(0) { $0 + $1.passages.count }, needsOcr: false)
@@ -197,7 +197,7 @@ extension Pipeline {
             guard failure == nil else { return }
             let candidate = candidates[index]
             do {
-                let id = try pipeline.catalog.storeDocument(sha256: candidate.sha256, kind: candidate.kind.rawValue, path: candidate.path,
+                let id = try pipeline.catalog.storeDocument(sha256: candidate.sha256, kind: candidate.kind, path: candidate.path,
                                                             source: candidate.source, result: result)
                 let item: ExtractionSummary.Item
                 switch result {

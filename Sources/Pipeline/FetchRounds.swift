@@ -92,7 +92,7 @@ extension Pipeline {
         FetchRecord(
             url: result.url, status: urlStatus(result.status), httpStatus: result.httpStatus, finalURL: result.finalURL,
             etag: result.etag, lastModified: result.lastModified, contentType: result.contentType, sha256: result.sha256,
-            size: result.size, kind: result.kind?.rawValue, error: result.error, stalled: result.stalled)
+            size: result.size, kind: result.kind, error: result.error, stalled: result.stalled)
     }
 
     /// The catalog's status for a fetch's outcome.

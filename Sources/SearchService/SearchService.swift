@@ -25,7 +25,7 @@ public struct SearchRequest: Sendable {
     /// Only documents fetched from this host.
     public var site: String?
     /// Only this kind: pdf, html, note.
-    public var kind: String?
+    public var kind: DocumentKind?
 
     /// A request for `query` with the defaults.
     public init(query: String) { self.query = query }
@@ -54,15 +54,6 @@ public struct QueryError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Encodes optional keys as `null` rather than leaving them out: the JSON
-/// schema (docs/SEARCH-JSON.md) names every key in every result.
-private struct NullKeys<Key: CodingKey> {
-    var container: KeyedEncodingContainer<Key>
-    mutating func put<T: Encodable>(_ value: T?, _ key: Key) throws {
-        if let value { try container.encode(value, forKey: key) } else { try container.encodeNil(forKey: key) }
-    }
-}
-
 /// Runs searches and shapes their results.
 public enum SearchResults {
     /// The longest texts from documents and notes a result holds, in
@@ -77,8 +68,20 @@ public enum SearchResults {
         public static let line = 300
     }
 
-    /// The answer to a search.
+    /// The answer to a search (docs/SEARCH-JSON.md: every key present,
+    /// `null` where there is no value).
     public struct Output: Codable, Sendable {
+        /// The query as typed.
+        public var query: String
+        /// The FTS5 query run, when the input was rewritten.
+        @JSONNullable public var fts5Query: String?
+        /// Matching passages, after filters.
+        public var total: Int
+        /// Parse, match and rank, measured inside the engine.
+        public var tookMs: Double
+        /// The page of results.
+        public var results: [Result]
+
         /// Creates an output.
         public init(query: String, fts5Query: String?, total: Int, tookMs: Double, results: [Result]) {
             self.query = query
@@ -87,91 +90,31 @@ public enum SearchResults {
             self.tookMs = tookMs
             self.results = results
         }
-
-        public func encode(to encoder: Encoder) throws {
-            var c = NullKeys(container: encoder.container(keyedBy: CodingKeys.self))
-            try c.put(query, .query)
-            try c.put(fts5Query, .fts5Query)
-            try c.put(total, .total)
-            try c.put(tookMs, .tookMs)
-            try c.put(results, .results)
-        }
-
-        public var query: String
-        public var fts5Query: String?
-        public var total: Int
-        public var tookMs: Double
-        public var results: [Result]
     }
 
-    /// One result.
+    /// One result: a passage, where it is, and who cites its document.
     public struct Result: Codable, Sendable {
         public var rank: Int
         public var score: Double
         public var passageId: Int64
         public var document: Document
         public var page: Int
-        public var pageLabel: String?
-        public var line: Int?
+        @JSONNullable public var pageLabel: String?
+        @JSONNullable public var line: Int?
         public var snippet: String
         public var highlights: [[Int]]
+        /// Every note line citing the document.
         public var citations: [Citation]
         public var open: String
-
-        public func encode(to encoder: Encoder) throws {
-            var c = NullKeys(container: encoder.container(keyedBy: CodingKeys.self))
-            try c.put(rank, .rank)
-            try c.put(score, .score)
-            try c.put(passageId, .passageId)
-            try c.put(document, .document)
-            try c.put(page, .page)
-            try c.put(pageLabel, .pageLabel)
-            try c.put(line, .line)
-            try c.put(snippet, .snippet)
-            try c.put(highlights, .highlights)
-            try c.put(citations, .citations)
-            try c.put(open, .open)
-        }
     }
 
     /// A result's document.
     public struct Document: Codable, Sendable {
         public var id: Int
-        public var title: String?
-        public var kind: String
-        public var url: String?
+        @JSONNullable public var title: String?
+        public var kind: DocumentKind
+        @JSONNullable public var url: String?
         public var path: String
-
-        public func encode(to encoder: Encoder) throws {
-            var c = NullKeys(container: encoder.container(keyedBy: CodingKeys.self))
-            try c.put(id, .id)
-            try c.put(title, .title)
-            try c.put(kind, .kind)
-            try c.put(url, .url)
-            try c.put(path, .path)
-        }
-    }
-
-    /// A note line citing a result's document.
-    public struct Citation: Codable, Sendable {
-        public var note: String
-        public var line: Int
-        public var column: Int
-        public var label: String
-        public var heading: String?
-        public var task: String?
-        public var text: String
-
-        public func encode(to encoder: Encoder) throws {
-            var c = NullKeys(container: encoder.container(keyedBy: CodingKeys.self))
-            try c.put(note, .note)
-            try c.put(line, .line)
-            try c.put(column, .column)
-            try c.put(label, .label)
-            try c.put(heading, .heading)
-            try c.put(task, .task)
-            try c.put(text, .text)
-        }
     }
 
     /// Results for the given hits.
@@ -187,17 +130,20 @@ public enum SearchResults {
             if let cached = citationCache[record.documentID] {
                 citations = cached
             } else {
-                citations = try catalog.citations(ofDocument: record.documentID).map {
-                    Citation(note: $0.note, line: $0.line, column: $0.column, label: $0.label.clipped(to: Limits.label),
-                             heading: $0.heading?.clipped(to: Limits.label), task: $0.task, text: $0.text.clipped(to: Limits.line))
+                citations = try catalog.citations(ofDocument: record.documentID).map { citation in
+                    var clipped = citation
+                    clipped.label = citation.label.clipped(to: Limits.label)
+                    clipped.headingPath = citation.headingPath.map { $0.clipped(to: Limits.label) }
+                    clipped.text = citation.text.clipped(to: Limits.line)
+                    return clipped
                 }
                 citationCache[record.documentID] = citations
             }
             let url = sources[record.documentID]?.url
             let open: String
             switch record.kind {
-            case "note": open = "\(record.path):\(record.line ?? 1)"
-            case "html": open = url ?? workspace.root.appendingPathComponent(record.path).absoluteString
+            case .note: open = "\(record.path):\(record.line ?? 1)"
+            case .html: open = url ?? workspace.root.appendingPathComponent(record.path).absoluteString
             default: open = workspace.root.appendingPathComponent(record.path).absoluteString + "#page=\(record.page)"
             }
             results.append(Result(

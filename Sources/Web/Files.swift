@@ -16,12 +16,12 @@ extension Site {
     /// read whole), with an ETag and byte ranges as ``ByteRange`` reads them.
     func documentFile(_ id: Int, _ request: Request, _ context: some RequestContext) async throws -> Response {
         let document = try catalogs.use { try $0.document(id: id) }
-        guard let document, document.kind != "note" else { throw HTTPError(.notFound, message: "no file for document \(id)") }
+        guard let document, document.kind != .note else { throw HTTPError(.notFound, message: "no file for document \(id)") }
         let path = workspace.root.appendingPathComponent(document.path).path
         guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
             throw HTTPError(.notFound, message: "the file of document \(id) is gone")
         }
-        let type = document.kind == "pdf" ? "application/pdf" : "text/plain; charset=utf-8"
+        let type = document.kind == .pdf ? "application/pdf" : "text/plain; charset=utf-8"
         let etag = "\"\(document.sha256)\""
         if request.headers[.ifNoneMatch] == etag {
             return Responses.make(.notModified, type, ByteBuffer(), extra: [("ETag", etag)])
@@ -48,7 +48,7 @@ extension Site {
         let width = parameters.size == "large" ? 1000 : 480
         let terms = PreviewCache.terms((parameters.w ?? "").split(separator: ",").prefix(64).map(String.init))
         let document = try catalogs.use { try $0.document(id: id) }
-        guard let document, document.kind == "pdf" else { throw HTTPError(.notFound, message: "no PDF \(id)") }
+        guard let document, document.kind == .pdf else { throw HTTPError(.notFound, message: "no PDF \(id)") }
         guard page >= 1, page <= (document.pageCount ?? 0) else { throw HTTPError(.notFound, message: "document \(id) has no page \(page)") }
         let cached = previews.file(sha256: document.sha256, page: page, width: width, terms: terms)
         let png: Data

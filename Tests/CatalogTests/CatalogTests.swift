@@ -162,7 +162,7 @@ struct CatalogTests {
         try catalog.recordFetch(FetchRecord(url: url, status: .failed, error: "HTTP 500"), now: now)
         #expect(try state().nextCheckAt == nil)
         try catalog.recordFetch(FetchRecord(url: url, status: .failed, error: "(read timeout)", stalled: true), now: now)
-        try catalog.recordFetch(FetchRecord(url: url, status: .fetched, sha256: "ab", kind: "pdf"), now: now)
+        try catalog.recordFetch(FetchRecord(url: url, status: .fetched, sha256: "ab", kind: .pdf), now: now)
         #expect(try state().nextCheckAt == nil && state().failures == 0)
     }
 

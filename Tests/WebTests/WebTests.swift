@@ -94,7 +94,7 @@ struct WebTests {
         let root = try webWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
         let catalog = try CatalogStore(workspace: Workspace(root: root))
-        let pdf = try #require(try catalog.documents().first { $0.kind == "pdf" })
+        let pdf = try #require(try catalog.documents().first { $0.kind == .pdf })
         let bytes = try Data(contentsOf: root.appendingPathComponent(pdf.path))
         let app = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
         try await app.test(.router) { client in
@@ -303,7 +303,7 @@ struct ServePreviewTests {
         let root = try webWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
         let catalog = try CatalogStore(workspace: Workspace(root: root))
-        let pdf = try #require(try catalog.documents().first { $0.kind == "pdf" })
+        let pdf = try #require(try catalog.documents().first { $0.kind == .pdf })
         do {
             let (server, port) = try serve(root)
             defer { server.terminate(); server.waitUntilExit() }
@@ -368,7 +368,7 @@ struct HardeningTests {
         let root = try webWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
         let catalog = try CatalogStore(workspace: Workspace(root: root))
-        let pdf = try #require(try catalog.documents().first { $0.kind == "pdf" })
+        let pdf = try #require(try catalog.documents().first { $0.kind == .pdf })
         // The router's test client names "localhost" without a port: a server on 8080 refuses it.
         let strict = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render, options: .init(port: 8080)))
         try await strict.test(.router) { client in
@@ -429,7 +429,7 @@ struct HardeningTests {
         let hints = String(decoding: request(port, "/?q=" + Array(repeating: "and", count: 800).joined(separator: "+")).body, as: UTF8.self)
         #expect(hints.components(separatedBy: "class=\"hint\"").count == 2)
         // DNS rebinding: a foreign name for 127.0.0.1 is refused; the server's own names are answered.
-        let pdf = try #require(try CatalogStore(workspace: Workspace(root: root)).documents().first { $0.kind == "pdf" })
+        let pdf = try #require(try CatalogStore(workspace: Workspace(root: root)).documents().first { $0.kind == .pdf })
         #expect(request(port, "/documents/\(pdf.id)/file", host: "evil.example.com").status == 403)
         #expect(request(port, "/documents/\(pdf.id)/file", host: "evil.example.com:\(port)").status == 403)
         #expect(request(port, "/documents/\(pdf.id)/file", host: "localhost:\(port)").status == 200)

@@ -25,30 +25,30 @@ struct LinksCommand: ParsableCommand {
     @Flag(help: "Only dead links (404, 410, unknown host), so that the notes can be mended.")
     var dead = false
 
-    /// The JSON shape of one row.
+    /// One row of `--json`: the citation's keys, then its URL's state.
     struct Row: Encodable {
-        var url: String
-        var normalizedUrl: String
-        var note: String
-        var line: Int
-        var column: Int
-        var label: String
-        var heading: String?
-        var headingPath: [String]
-        var task: String?
-        var text: String
-        var syntax: String
+        var citation: Citation
+        var link: LinkState
+
+        func encode(to encoder: any Encoder) throws {
+            try citation.encode(to: encoder)
+            try link.encode(to: encoder)
+        }
+    }
+
+    /// What is known of a cited URL and its document.
+    struct LinkState: Encodable {
         var status: URLStatus
-        var httpStatus: Int?
-        var finalUrl: String?
-        var lastSuccess: String?
-        var error: String?
-        var size: Int?
-        var kind: String?
-        var documentId: Int?
+        @JSONNullable var httpStatus: Int?
+        @JSONNullable var finalUrl: String?
+        @JSONNullable var lastSuccess: String?
+        @JSONNullable var error: String?
+        @JSONNullable var size: Int?
+        @JSONNullable var kind: DocumentKind?
+        @JSONNullable var documentId: Int?
         var needsOcr: Bool
 
-        init(_ c: CitationRecord, _ state: URLState?, _ document: DocumentRecord?) {
+        init(_ state: URLState?, documentID: Int?, _ document: DocumentRecord?) {
             status = state?.status ?? .new
             httpStatus = state?.httpStatus
             finalUrl = state?.finalURL
@@ -56,49 +56,8 @@ struct LinksCommand: ParsableCommand {
             error = state?.error
             size = state?.size
             kind = state?.kind
-            documentId = state?.documentID
+            documentId = documentID
             needsOcr = document?.needsOCR ?? false
-            url = c.url
-            normalizedUrl = c.normalizedURL
-            note = c.note
-            line = c.line
-            column = c.column
-            label = c.label
-            heading = c.heading
-            headingPath = c.headingPath
-            task = c.task?.rawValue
-            text = c.text
-            syntax = c.syntax.rawValue
-        }
-
-        func encode(to encoder: Encoder) throws {
-            // Keep `heading` and `task` present (as null) so the schema is stable.
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(url, forKey: .url)
-            try container.encode(normalizedUrl, forKey: .normalizedUrl)
-            try container.encode(note, forKey: .note)
-            try container.encode(line, forKey: .line)
-            try container.encode(column, forKey: .column)
-            try container.encode(label, forKey: .label)
-            try container.encode(heading, forKey: .heading)
-            try container.encode(headingPath, forKey: .headingPath)
-            try container.encode(task, forKey: .task)
-            try container.encode(text, forKey: .text)
-            try container.encode(syntax, forKey: .syntax)
-            try container.encode(status, forKey: .status)
-            try container.encode(httpStatus, forKey: .httpStatus)
-            try container.encode(finalUrl, forKey: .finalUrl)
-            try container.encode(lastSuccess, forKey: .lastSuccess)
-            try container.encode(error, forKey: .error)
-            try container.encode(size, forKey: .size)
-            try container.encode(kind, forKey: .kind)
-            try container.encode(documentId, forKey: .documentId)
-            try container.encode(needsOcr, forKey: .needsOcr)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case url, normalizedUrl, note, line, column, label, heading, headingPath, task, text, syntax
-            case status, httpStatus, finalUrl, lastSuccess, error, size, kind, documentId, needsOcr
         }
     }
 
@@ -113,12 +72,12 @@ struct LinksCommand: ParsableCommand {
         var citations = try catalog.citations(note: notePath)
         let states = Dictionary(try catalog.urlStates().map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
         let documents = Dictionary(uniqueKeysWithValues: try catalog.documents().map { ($0.id, $0) })
-        func row(_ c: CitationRecord) -> Row {
+        func row(_ c: Citation) -> LinkState {
             let state = states[c.normalizedURL]
             // A landing page's PDF stands for it once fetched.
             let derived = states.values.first { $0.derivedFrom == c.normalizedURL && $0.documentID != nil }
             let documentID = state?.documentID ?? derived?.documentID
-            return Row(c, state, documentID.flatMap { documents[$0] })
+            return LinkState(state, documentID: state?.documentID, documentID.flatMap { documents[$0] })
         }
         if dead {
             citations = citations.filter { c in
@@ -127,7 +86,7 @@ struct LinksCommand: ParsableCommand {
             }
         }
         if json {
-            try Terminal.printJSON(citations.map(row))
+            try Terminal.printJSON(citations.map { Row(citation: $0, link: row($0)) })
             return
         }
         if citations.isEmpty {

@@ -32,7 +32,7 @@ struct OpenCommand: ParsableCommand {
     }
 
     struct Target {
-        var kind: String
+        var kind: DocumentKind
         var file: URL
         var page: Int
         var label: String
@@ -65,14 +65,14 @@ struct OpenCommand: ParsableCommand {
     func open(_ t: Target) throws {
         let env = ProcessInfo.processInfo.environment
         switch t.kind {
-        case "note":
+        case .note:
             guard let editor = env["VISUAL"] ?? env["EDITOR"] ?? (isatty(STDIN_FILENO) == 1 ? "vi" : nil) else {
                 // No editor and no terminal to run one in: say where it is.
                 print("\(t.file.path):\(t.line)")
                 return
             }
             try runShell("\(editor) +\(t.line) \(quote(t.file.path))", wait: true)
-        case "html":
+        case .html:
             let address = t.url ?? t.file.absoluteString
             guard let opener = which("xdg-open") else { throw DossierError.workspace("no browser opener (xdg-open) found; the page is \(address)") }
             try runShell("\(opener) \(quote(address))", wait: false)

@@ -80,7 +80,7 @@ struct SearchCommand: ParsableCommand {
         guard countUpTo == nil || batch else { throw ValidationError("--count-up-to goes with --batch") }
         guard !byDocument || (batch && !flat) else { throw ValidationError("--by-document goes with --batch, without --flat") }
         guard perDoc >= 1 else { throw ValidationError("--per-doc must be at least 1") }
-        if let kind, !["pdf", "html", "note"].contains(kind) { throw ValidationError("--kind must be pdf, html or note") }
+        if let kind, !DocumentKind.searchable.contains(where: { $0.rawValue == kind }) { throw ValidationError("--kind must be pdf, html or note") }
         guard batch == (query == nil) else { throw ValidationError(batch ? "--batch reads queries from stdin; give no QUERY" : "a QUERY is required") }
     }
 
@@ -170,7 +170,7 @@ struct SearchCommand: ParsableCommand {
         request.doc = doc
         request.note = note
         request.site = site
-        request.kind = kind
+        request.kind = kind.flatMap(DocumentKind.init(rawValue:))
         let (output, hints) = try SearchResults.run(request, workspace: workspace, catalog: catalog)
         try? SearchResults.saveLast(output, workspace: workspace)
         if json {
@@ -202,7 +202,7 @@ extension SearchResults {
     }
 
     static func place(_ r: Result) -> String {
-        if r.document.kind == "note" { return "\(r.document.path):\(r.line ?? 0)" }
+        if r.document.kind == .note { return "\(r.document.path):\(r.line ?? 0)" }
         if let label = r.pageLabel, label != String(r.page) { return "p. \(r.page) (printed \(label))" }
         return "p. \(r.page)"
     }
@@ -220,9 +220,9 @@ extension SearchResults {
                 print("")
                 let source = result.document.url ?? result.document.path
                 print("\(Terminal.bold(result.document.title ?? result.document.path))  [\(result.document.kind)] \(source)")
-                if result.document.kind != "note" {
+                if result.document.kind != .note {
                     for citation in result.citations.prefix(3) {
-                        let box = citation.task == "done" ? "[x] " : citation.task == "open" ? "[ ] " : ""
+                        let box = citation.task == .done ? "[x] " : citation.task == .open ? "[ ] " : ""
                         let heading = citation.heading.map { " § \($0)" } ?? ""
                         print("  cited at \(citation.note):\(citation.line)  \(box)\(citation.label)\(heading)")
                     }

@@ -46,7 +46,7 @@ struct ShowCommand: ParsableCommand {
         }
         print("document \(document.id): \(document.title ?? "(untitled)") — \(document.path)")
         for record in pages {
-            if document.kind == "note" {
+            if document.kind == .note {
                 print("\n── § \(record.label ?? "(before the first heading)") " + String(repeating: "─", count: 40))
             } else {
                 let label = record.label.map { $0 != String(record.index) ? " (printed \($0))" : "" } ?? ""

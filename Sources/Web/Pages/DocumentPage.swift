@@ -41,8 +41,8 @@ extension Site {
                                   preview: page.text.split(separator: " ").prefix(20).joined(separator: " ").clipped(to: SearchResults.Limits.line))
             }
             return DocumentView(
-                id: id, title: (document.title ?? document.path).clipped(to: SearchResults.Limits.title), kind: document.kind,
-                path: document.path, hasFile: document.kind != "note", url: try catalog.documentSources()[id]?.url,
+                id: id, title: (document.title ?? document.path).clipped(to: SearchResults.Limits.title), kind: document.kind.rawValue,
+                path: document.path, hasFile: document.kind != .note, url: try catalog.documentSources()[id]?.url,
                 author: document.author, pageCount: document.pageCount ?? 0,
                 status: document.status.rawValue + (document.error.map { ": " + $0 } ?? ""), citations: citations, pages: pages)
         }

@@ -26,8 +26,10 @@ struct SearchParameters: Decodable {
             search.offset = offset
         }
         if let kind, !kind.isEmpty {
-            guard ["pdf", "html", "note"].contains(kind) else { throw HTTPError(.badRequest, message: "kind must be pdf, html or note") }
-            search.kind = kind
+            guard let typed = DocumentKind(rawValue: kind), DocumentKind.searchable.contains(typed) else {
+                throw HTTPError(.badRequest, message: "kind must be pdf, html or note")
+            }
+            search.kind = typed
         }
         search.doc = doc
         search.flat = flat == "1"
@@ -146,20 +148,20 @@ extension Site {
         for result in results {
             if groups.last?.id != result.document.id {
                 groups.append(.init(
-                    id: result.document.id, title: result.document.title ?? result.document.path, kind: result.document.kind,
+                    id: result.document.id, title: result.document.title ?? result.document.path, kind: result.document.kind.rawValue,
                     url: result.document.url,
                     citations: result.citations.prefix(3).map { CitationView(note: $0.note, line: $0.line, label: $0.label) },
                     hits: []))
             }
             let snippet = TextPiece.pieces(result.snippet, result.highlights)
             var hit = SearchView.Hit(snippet: snippet)
-            if result.document.kind == "note" {
+            if result.document.kind == .note {
                 hit.noteLine = CitationView(note: result.document.path, line: result.line ?? 1, label: "")
             } else {
                 let printed = result.pageLabel.flatMap { $0 != String(result.page) ? $0 : nil }
                 var page = SearchView.Page(href: "/documents/\(result.document.id)/file#page=\(result.page)", number: result.page,
                                            printed: printed, score: String(format: "%.3f", result.score))
-                if result.document.kind == "pdf" {
+                if result.document.kind == .pdf {
                     let words = TextPiece.markedWords(snippet).prefix(8).joined(separator: ",")
                     let small = "/documents/\(result.document.id)/pages/\(result.page)/preview.png?w=\(Links.query(words))"
                     page.preview = .init(small: small, large: small + "&size=large")
