@@ -47,7 +47,7 @@ public struct SearchResult: Sendable {
 public struct Searcher: Sendable {
     /// The snapshot searched.
     public let snapshot: IndexSnapshot
-    /// Whether `top` may read short lists whole (``shortListTop(_:and:k:)``);
+    /// Whether `top` may read short lists whole (``shortListTop(_:_:k:)``);
     /// the tests turn it off to check the other strategies on the same queries.
     var readsShortLists = true
     /// The most passages a segment may have for a two-word OR read from

@@ -218,8 +218,8 @@ struct TopKTests {
             default: query = i % 20 == 9 ? "\"\(phrase)\" OR \(terms[0]) OR \(prefix)" : "^\(terms[0]) OR \"\(phrase)\"*"
             }
             let node = try QueryParser().parse(query)
-            if let (phrases, and) = searcher.termShape(node), phrases.allSatisfy(searcher.isPlainTerm) {
-                if searcher.shortListTop(phrases, and: and, k: 10) != nil { shortLists += 1 } else { longLists += 1 }
+            if let (phrases, connective) = searcher.termShape(node), phrases.allSatisfy(searcher.isPlainTerm) {
+                if searcher.shortListTop(phrases, connective, k: 10) != nil { shortLists += 1 } else { longLists += 1 }
             }
             for k in [1, 10, 100, 100_000] {
                 let (short, long) = (searcher.top(node, k: k), cursors.top(node, k: k))

@@ -20,7 +20,7 @@ struct QueryParserTests {
         var plain = 0, full = 0, flats = 0
         let searcher = Searcher(snapshot: IndexSnapshot(manifest: Manifest(), segments: []))
         // One flat query reused from text to text, as search --batch does, whatever the text before.
-        var reused = FlatQuery(phrases: [], and: false)
+        var reused = FlatQuery(phrases: [], connective: .or)
         for _ in 0..<3000 {
             let count = 1 + next(6)
             let text = (0..<count).map { _ in words[next(words.count)] }.joined(separator: [" ", "  ", "\t"][next(3)])
@@ -41,7 +41,7 @@ struct QueryParserTests {
             if flat != nil { #expect(FriendlyQuery(text).fts5 == text, "\(text)") }
             if case .success(let node) = got, let shape = searcher.termShape(node), shape.0.allSatisfy({ $0.terms.count == 1 && !$0.first && !$0.terms[0].prefix }),
                parser.plain(text) != nil {
-                #expect(flat == FlatQuery(phrases: shape.0, and: shape.and), "\(text)")
+                #expect(flat == FlatQuery(phrases: shape.0, connective: shape.1), "\(text)")
                 flats += 1
             } else {
                 #expect(flat == nil, "\(text)")

@@ -68,8 +68,8 @@ struct ShortListTests {
             var fromShortLists = 0
             for query in queries {
                 let node = try QueryParser().parse(query)
-                let (phrases, and) = try #require(searcher.termShape(node))
-                if searcher.shortListTop(phrases, and: and, k: 10) != nil { fromShortLists += 1 }
+                let (phrases, connective) = try #require(searcher.termShape(node))
+                if searcher.shortListTop(phrases, connective, k: 10) != nil { fromShortLists += 1 }
                 let full = searcher.exhaustiveRank(node)
                 let expected = try #require(fts.search(query))
                 #expect(expected.count == full.count, "\(label) \(query)")
@@ -131,8 +131,8 @@ struct ShortListTests {
         let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
         for query in ["middle OR zzz", "zzz OR middle"] {
             let node = try QueryParser().parse(query)
-            let (phrases, and) = try #require(searcher.termShape(node))
-            #expect(searcher.shortListTop(phrases, and: and, k: 20) != nil)
+            let (phrases, connective) = try #require(searcher.termShape(node))
+            #expect(searcher.shortListTop(phrases, connective, k: 20) != nil)
             let expected = try #require(fts.search(query))
             for k in [11, 20, 40] {
                 let top = searcher.top(node, k: k)
@@ -162,8 +162,8 @@ struct ShortListTests {
         let searcher = Searcher(snapshot: snapshot)
         for query in ["rare OR common", "middle OR common", "middle OR filler7", "rare", "middle", "rare AND middle"] {
             let node = try QueryParser().parse(query)
-            let (phrases, and) = try #require(searcher.termShape(node))
-            #expect(searcher.shortListTop(phrases, and: and, k: 10) != nil, "\(query)")
+            let (phrases, connective) = try #require(searcher.termShape(node))
+            #expect(searcher.shortListTop(phrases, connective, k: 10) != nil, "\(query)")
             let full = searcher.exhaustiveRank(node)
             for k in [1, 10, 100, 5000] {
                 let top = searcher.top(node, k: k)

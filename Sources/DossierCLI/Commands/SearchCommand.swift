@@ -94,7 +94,7 @@ struct SearchCommand: ParsableCommand {
         let (offset, limit, countUpTo) = (self.offset, self.limit, self.countUpTo ?? .max)
         var io = BatchIO()
         // One flat query, its array of phrases reused from query to query.
-        var flat = FlatQuery(phrases: [], and: false)
+        var flat = FlatQuery(phrases: [], connective: .or)
         while let text = try io.readLine() {
             let started = DispatchTime.now()
             // Keys in sorted order: error, query, results, took_ms, total, total_relation.

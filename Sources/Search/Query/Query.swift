@@ -41,14 +41,22 @@ public enum QueryNode: Sendable, Equatable {
 public struct FlatQuery: Sendable, Equatable {
     /// The phrases, in query order, each of one term.
     public var phrases: [Phrase]
-    /// Whether they are AND'ed (else OR'ed).
-    public var and: Bool
+    /// The operator joining them.
+    public var connective: Connective
 
     /// A flat query.
-    public init(phrases: [Phrase], and: Bool) {
+    public init(phrases: [Phrase], connective: Connective) {
         self.phrases = phrases
-        self.and = and
+        self.connective = connective
     }
+}
+
+/// The operator joining the phrases of a flat query.
+public enum Connective: Sendable, Equatable {
+    /// A passage matches if it holds any of them.
+    case or
+    /// A passage matches if it holds every one.
+    case and
 }
 
 /// Terms at consecutive positions.

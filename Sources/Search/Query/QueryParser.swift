@@ -115,7 +115,7 @@ public struct QueryParser: Sendable {
     /// shape ``Searcher/top(_:k:countUpTo:)-(FlatQuery,_,_)`` answers
     /// without a tree. Nil for any other query, which ``parse(_:)`` reads.
     public func flat(_ text: String) -> FlatQuery? {
-        var query = FlatQuery(phrases: [], and: false)
+        var query = FlatQuery(phrases: [], connective: .or)
         query.phrases.reserveCapacity(4)
         return flat(text, into: &query) ? query : nil
     }
@@ -144,7 +144,7 @@ public struct QueryParser: Sendable {
             }
         }
         guard read, !query.phrases.isEmpty, query.phrases.count <= Self.maxTerms, !(ors && ands) else { return false }
-        query.and = ands
+        query.connective = ands ? .and : .or
         return true
     }
 

@@ -37,14 +37,14 @@ extension Searcher {
 
     /// The longest list, in one segment, that a query of `leaves` terms
     /// (AND'ed or not) reads whole.
-    static func shortListLimit(leaves: Int, and: Bool) -> Int {
-        leaves == 1 ? 1024 : and ? 8192 : 32768
+    static func shortListLimit(leaves: Int, _ connective: Connective) -> Int {
+        leaves == 1 ? 1024 : connective == .and ? 8192 : 32768
     }
 
     /// The best `k` hits of `phrases` OR'ed (or AND'ed), and the exact
     /// total, when every phrase is a plain term with a short enough list in
     /// every segment; nil otherwise.
-    func shortListTop(_ phrases: [Phrase], and: Bool, k: Int) -> SearchResult? {
+    func shortListTop(_ phrases: [Phrase], _ connective: Connective, k: Int) -> SearchResult? {
         let m = phrases.count
         guard m <= Self.shortListLeaves else { return nil }
         for phrase in phrases where !isPlainTerm(phrase) { return nil }
@@ -52,7 +52,7 @@ extension Searcher {
         let cells = segments.count * m
         return withUnsafeTemporaryAllocation(of: SegmentReader.TermEntry?.self, capacity: cells) { entries -> SearchResult? in
             // Each term in each segment; a list too long for this path gives up before any decoding.
-            let limit = Self.shortListLimit(leaves: m, and: and)
+            let limit = Self.shortListLimit(leaves: m, connective)
             var postings = 0
             for s in segments.indices {
                 for i in 0..<m {
@@ -103,7 +103,7 @@ extension Searcher {
                             fewest = min(fewest, hits[i])
                             idf[i] = BM25.idf(rows: snapshot.passageCount, hits: hits[i])
                         }
-                        return BoundedHeap.with(capacity: min(k, and ? fewest : most)) { heap in
+                        return BoundedHeap.with(capacity: min(k, connective == .and ? fewest : most)) { heap in
                             var total = 0
                             for s in segments.indices {
                                 // A segment that holds none of the words (a small one, of a
@@ -114,7 +114,7 @@ extension Searcher {
                                 let walk = ShortListWalk(reader: segments[s], m: m,
                                                          docs: docs, tfs: tfs, bounds: bounds.baseAddress! + 2 * s * m,
                                                          idf: UnsafeBufferPointer(idf), table: lengthTable, bitsetPassages: bitsetPassages)
-                                total += and ? walk.intersection(&heap) : walk.union(&heap)
+                                total += connective == .and ? walk.intersection(&heap) : walk.union(&heap)
                             }
                             return SearchResult(total: total, hits: heap.sorted())
                         }
@@ -125,7 +125,7 @@ extension Searcher {
     }
 }
 
-/// One segment's short lists, walked for ``Searcher/shortListTop(_:and:k:)``.
+/// One segment's short lists, walked for ``Searcher/shortListTop(_:_:k:)``.
 /// The lists hold live passages only (the deleted left them when they were
 /// decoded).
 struct ShortListWalk: ~Copyable {

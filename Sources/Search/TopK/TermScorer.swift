@@ -41,8 +41,16 @@ import Index
 struct TermScorer {
     let searcher: Searcher
     let phrases: [Phrase]
+    /// Whether the phrases are AND'ed (else OR'ed): read in the hot loops.
     let and: Bool
     var snapshot: IndexSnapshot { searcher.snapshot }
+
+    /// A scorer of `phrases` joined by `connective`.
+    init(searcher: Searcher, phrases: [Phrase], connective: Connective) {
+        self.searcher = searcher
+        self.phrases = phrases
+        and = connective == .and
+    }
 
     /// One window: its passages, the segment they are in, the sum of its
     /// blocks' bounds, and how many passages match in it once known (−1

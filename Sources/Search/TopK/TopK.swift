@@ -12,7 +12,7 @@ import Index
 /// counts). Other shapes — NEAR, NOT, AND and OR nested in each other — are
 /// ranked in full.
 ///
-/// - **Short lists** (``Searcher/shortListTop(_:and:k:)``): terms whose
+/// - **Short lists** (``Searcher/shortListTop(_:_:k:)``): terms whose
 ///   lists are short enough, the usual case of the words a user types (and,
 ///   for an OR, lists of tens of thousands of postings), are decoded whole
 ///   and merged once, every match counted and tested against the k-th best
@@ -39,7 +39,7 @@ import Index
 ///   blocks with frontiers like postings on disk, and are scored by the
 ///   same strategies as terms.
 ///
-/// Which file holds which path, in the order `top(of:and:k:countUpTo:)`
+/// Which file holds which path, in the order `top(of:_:k:countUpTo:)`
 /// tries them:
 ///
 /// | file | path | serves | why it exists |
@@ -66,7 +66,7 @@ extension Searcher {
     /// shows "1,000+ results" passes 1000, one that needs no count passes 0.
     public func top(_ query: QueryNode, k: Int, countUpTo: Int = .max) -> SearchResult {
         guard snapshot.passageCount > 0, query != .empty else { return SearchResult(total: 0, hits: []) }
-        if let (phrases, and) = termShape(query) { return top(of: phrases, and: and, k: k, countUpTo: countUpTo) }
+        if let (phrases, connective) = termShape(query) { return top(of: phrases, connective, k: k, countUpTo: countUpTo) }
         let ranked = exhaustiveRank(query)
         return SearchResult(total: ranked.count, hits: Array(ranked.prefix(k)))
     }
@@ -75,15 +75,15 @@ extension Searcher {
     /// tree, without building the tree or reading its shape.
     public func top(_ query: FlatQuery, k: Int, countUpTo: Int = .max) -> SearchResult {
         guard snapshot.passageCount > 0 else { return SearchResult(total: 0, hits: []) }
-        return top(of: query.phrases, and: query.and, k: k, countUpTo: countUpTo)
+        return top(of: query.phrases, query.connective, k: k, countUpTo: countUpTo)
     }
 
     /// The best `k` hits of `phrases` OR'ed (or AND'ed): from short lists
     /// when every list is short enough, else by ``TermScorer``.
-    func top(of phrases: [Phrase], and: Bool, k: Int, countUpTo: Int) -> SearchResult {
-        if !and, phrases.count > Self.wideLeaves { return wideUnion(phrases, k: k) }
-        if readsShortLists, let result = shortListTop(phrases, and: and, k: k) { return result }
-        return TermScorer(searcher: self, phrases: phrases, and: and).top(k, countUpTo: countUpTo)
+    func top(of phrases: [Phrase], _ connective: Connective, k: Int, countUpTo: Int) -> SearchResult {
+        if connective == .or, phrases.count > Self.wideLeaves { return wideUnion(phrases, k: k) }
+        if readsShortLists, let result = shortListTop(phrases, connective, k: k) { return result }
+        return TermScorer(searcher: self, phrases: phrases, connective: connective).top(k, countUpTo: countUpTo)
     }
 
     /// Whether `top` has a strategy of its own for the query's shape.
@@ -105,32 +105,32 @@ extension Searcher {
     /// joined by OR only or by AND only. For these, FTS5 counts every
     /// instance of every phrase a matching row holds, whatever the order its
     /// iterators were advanced in.
-    func termShape(_ node: QueryNode) -> ([Phrase], and: Bool)? {
+    func termShape(_ node: QueryNode) -> ([Phrase], Connective)? {
         func single(_ n: QueryNode) -> Phrase? {
             guard case .nearset(let phrases, nil) = n, phrases.count == 1, !phrases[0].terms.isEmpty else { return nil }
             return phrases[0]
         }
-        if let phrase = single(node) { return ([phrase], false) }
+        if let phrase = single(node) { return ([phrase], .or) }
         /// Appends the phrases of `n` to `out`; false when `n` has another shape.
-        func collect(_ n: QueryNode, and: Bool, into out: inout [Phrase]) -> Bool {
+        func collect(_ n: QueryNode, _ connective: Connective, into out: inout [Phrase]) -> Bool {
             if let phrase = single(n) {
                 out.append(phrase)
                 return true
             }
-            switch n {
-            case .or(let l, let r) where !and: return collect(l, and: false, into: &out) && collect(r, and: false, into: &out)
-            case .and(let l, let r) where and: return collect(l, and: true, into: &out) && collect(r, and: true, into: &out)
+            switch (n, connective) {
+            case (.or(let l, let r), .or), (.and(let l, let r), .and):
+                return collect(l, connective, into: &out) && collect(r, connective, into: &out)
             default: return false
             }
         }
-        func flatten(_ n: QueryNode, and: Bool) -> [Phrase]? {
+        func flatten(_ n: QueryNode, _ connective: Connective) -> ([Phrase], Connective)? {
             var out: [Phrase] = []
             out.reserveCapacity(4)
-            return collect(n, and: and, into: &out) ? out : nil
+            return collect(n, connective, into: &out) ? (out, connective) : nil
         }
         switch node {
-        case .or: return flatten(node, and: false).map { ($0, false) }
-        case .and: return flatten(node, and: true).map { ($0, true) }
+        case .or: return flatten(node, .or)
+        case .and: return flatten(node, .and)
         default: return nil
         }
     }
