@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import DossierCore
 import Foundation
+import Pipeline
 import SearchService
 
 /// `dossier open N`: open result N of the last search at its page.
