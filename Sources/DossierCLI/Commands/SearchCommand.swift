@@ -84,78 +84,14 @@ struct SearchCommand: ParsableCommand {
         guard batch == (query == nil) else { throw ValidationError(batch ? "--batch reads queries from stdin; give no QUERY" : "a QUERY is required") }
     }
 
-    /// One JSON line per query from stdin, the index opened once; took_ms is parse + match + rank.
+    /// One JSON line per query from stdin (SearchService/Batch).
     func runBatch() throws {
-        let workspace = try options.resolve()
-        let catalog = try CatalogStore(workspace: workspace)
-        let snapshot = try IndexSnapshot(folder: workspace.index)
-        let searcher = Searcher(snapshot: snapshot)
-        searcher.warmUp()
-        let (offset, limit, countUpTo) = (self.offset, self.limit, self.countUpTo ?? .max)
-        var io = BatchIO()
-        // One flat query, its array of phrases reused from query to query.
-        var flat = FlatQuery(phrases: [], connective: .or)
-        while let text = try io.readLine() {
-            let started = DispatchTime.now()
-            // Keys in sorted order: error, query, results, took_ms, total, total_relation.
-            var line = JSONLine()
-            do {
-                // Words joined by OR or by AND alone go to the searcher without a
-                // tree. (Such a query has no "-" and nothing to rewrite.)
-                let parser = QueryParser()
-                let isFlat = parser.flat(text, into: &flat)
-                let node = isFlat ? nil : try parser.parse(FriendlyQuery.fts5(text))
-                let top: SearchResult
-                if !byDocument {
-                    top = if let node { searcher.top(node, k: offset + limit, countUpTo: countUpTo) } else {
-                        searcher.top(flat, k: offset + limit, countUpTo: countUpTo)
-                    }
-                } else {
-                    // By document, as a search without --flat shows them (the best --per-doc passages each).
-                    let document = { (id: Int64) in snapshot.document(ofPassage: id) }
-                    let collapsed = if let node { searcher.collapse(node, perGroup: perDoc, entries: offset + limit, group: document) } else {
-                        searcher.collapse(flat, perGroup: perDoc, entries: offset + limit, group: document)
-                    }
-                    top = SearchResult(total: collapsed.total, hits: collapsed.groups.flatMap(\.hits))
-                }
-                let took = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-                line.key("query")
-                line.string(text)
-                line.key("results")
-                line.array { results in
-                    for (i, hit) in top.hits.dropFirst(offset).prefix(limit).enumerated() {
-                        results.object { result in
-                            result.key("passage_id")
-                            result.number(hit.passageID)
-                            result.key("rank")
-                            result.number(offset + i + 1)
-                            result.key("score")
-                            result.number(hit.score)
-                        }
-                    }
-                }
-                line.key("took_ms")
-                line.number(took)
-                line.key("total")
-                line.number(top.total)
-                line.key("total_relation")
-                line.string(top.totalIsExact ? "eq" : "gte")
-            } catch {
-                line.key("error")
-                line.string("\(error)")
-                line.key("query")
-                line.string(text)
-                line.key("took_ms")
-                line.number(0)
-                line.key("total")
-                line.number(0)
-                line.key("total_relation")
-                line.string("eq")
-            }
-            try io.write(line.line())
-        }
-        try io.flush()
-        _ = catalog
+        var batch = BatchSearch()
+        batch.limit = limit
+        batch.offset = offset
+        batch.countUpTo = countUpTo ?? .max
+        batch.perDoc = byDocument ? perDoc : nil
+        try batch.run(workspace: try options.resolve())
     }
 
     func run() throws {

@@ -1,0 +1,94 @@
+import DossierCore
+import Foundation
+import Index
+import Search
+
+/// `dossier search --batch`: one query per line on standard input, one
+/// JSON line per query on standard output (docs/SEARCH-JSON.md), the index
+/// opened once, as a benchmark or a script holding the process open uses
+/// it. `took_ms` is parse, match, rank and count, measured inside.
+public struct BatchSearch: Sendable {
+    /// Results per query.
+    public var limit = 10
+    /// Results skipped.
+    public var offset = 0
+    /// Count matches exactly up to this number (past it, a lower bound).
+    public var countUpTo = Int.max
+    /// Grouped by document with at most this many passages each, as the
+    /// default search shows them; nil for the flat ranking.
+    public var perDoc: Int?
+
+    /// A batch with the defaults.
+    public init() {}
+
+    /// Answers every line of standard input until it ends.
+    public func run(workspace: Workspace) throws {
+        let snapshot = try IndexSnapshot(folder: workspace.index)
+        let searcher = Searcher(snapshot: snapshot)
+        searcher.warmUp()
+        let (offset, limit, countUpTo) = (self.offset, self.limit, self.countUpTo)
+        var io = BatchIO()
+        // One flat query, its array of phrases reused from query to query.
+        var flat = FlatQuery(phrases: [], connective: .or)
+        while let text = try io.readLine() {
+            let started = DispatchTime.now()
+            // Keys in sorted order: error, query, results, took_ms, total, total_relation.
+            var line = JSONLine()
+            do {
+                // Words joined by OR or by AND alone go to the searcher without a
+                // tree. (Such a query has no "-" and nothing to rewrite.)
+                let parser = QueryParser()
+                let isFlat = parser.flat(text, into: &flat)
+                let node = isFlat ? nil : try parser.parse(FriendlyQuery.fts5(text))
+                let top: SearchResult
+                if let perDoc {
+                    // By document (Search/TopK/Collapse).
+                    let document = { (id: Int64) in snapshot.document(ofPassage: id) }
+                    let collapsed = if let node { searcher.collapse(node, perGroup: perDoc, entries: offset + limit, group: document) } else {
+                        searcher.collapse(flat, perGroup: perDoc, entries: offset + limit, group: document)
+                    }
+                    top = SearchResult(total: collapsed.total, hits: collapsed.groups.flatMap(\.hits))
+                } else {
+                    top = if let node { searcher.top(node, k: offset + limit, countUpTo: countUpTo) } else {
+                        searcher.top(flat, k: offset + limit, countUpTo: countUpTo)
+                    }
+                }
+                let took = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+                line.key("query")
+                line.string(text)
+                line.key("results")
+                line.array { results in
+                    for (i, hit) in top.hits.dropFirst(offset).prefix(limit).enumerated() {
+                        results.object { result in
+                            result.key("passage_id")
+                            result.number(hit.passageID)
+                            result.key("rank")
+                            result.number(offset + i + 1)
+                            result.key("score")
+                            result.number(hit.score)
+                        }
+                    }
+                }
+                line.key("took_ms")
+                line.number(took)
+                line.key("total")
+                line.number(top.total)
+                line.key("total_relation")
+                line.string(top.totalIsExact ? "eq" : "gte")
+            } catch {
+                line.key("error")
+                line.string("\(error)")
+                line.key("query")
+                line.string(text)
+                line.key("took_ms")
+                line.number(0)
+                line.key("total")
+                line.number(0)
+                line.key("total_relation")
+                line.string("eq")
+            }
+            try io.write(line.line())
+        }
+        try io.flush()
+    }
+}
