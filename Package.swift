@@ -75,7 +75,7 @@ let package = Package(
         // Stage 5: our inverted index: immutable segments and a manifest.
         .target(name: "Index", dependencies: ["DossierCore", "Analysis", "CMemory"], swiftSettings: hotLoops),
         // The search the CLI and the web server share: results with pages, snippets, citations.
-        .target(name: "SearchService", dependencies: ["DossierCore", "Catalog", "Index", "Search"]),
+        .target(name: "SearchService", dependencies: ["DossierCore", "Catalog", "Index", "Search", "Analysis"]),
         // The web interface (Hummingbird), thin on top of SearchService.
         .target(
             name: "Web",
