@@ -12,6 +12,8 @@ struct Site: Sendable {
     let previews: PreviewCache
     let renders: RenderQueue
     let renderer: WebApp.DrawPage
+    /// Runs updates for "Update now"; nil when the server was given none.
+    let updates: UpdateRunner?
 
     /// A page rendered with its template, as a response.
     func page(_ view: Any, _ template: String) -> Response {

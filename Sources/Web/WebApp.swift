@@ -29,12 +29,16 @@ public enum WebApp {
         public var previewCacheBytes: Int
         /// How many previews are drawn at once, and how many may wait.
         public var renders: RenderQueue
+        /// Runs an update when the update page asks (`dossier serve` runs
+        /// the pipeline); nil: the page says the server cannot.
+        public var update: UpdateRunner.Run?
 
         /// Options for a server on `port` (nil: any port, for a router
         /// tested without a socket), bound to `boundHost`, answering the names in `allowedHosts` too.
         public init(port: Int?, boundHost: String? = nil, allowedHosts: [String] = [], gate: SearchGate = SearchGate(),
-                    previewCacheBytes: Int = 256 << 20, renders: RenderQueue = RenderQueue()) {
+                    previewCacheBytes: Int = 256 << 20, renders: RenderQueue = RenderQueue(), update: UpdateRunner.Run? = nil) {
             self.renders = renders
+            self.update = update
             hosts = HostPolicy(port: port, boundHost: boundHost, allowed: allowedHosts)
             self.gate = gate
             self.previewCacheBytes = previewCacheBytes
@@ -55,7 +59,7 @@ public enum WebApp {
         let site = Site(
             workspace: workspace, catalogs: CatalogPool(workspace: workspace), templates: templates, gate: options.gate,
             previews: PreviewCache(folder: workspace.index.appendingPathComponent("previews"), maxBytes: options.previewCacheBytes),
-            renders: options.renders, renderer: renderer)
+            renders: options.renders, renderer: renderer, updates: options.update.map(UpdateRunner.init))
         let router = Router()
         router.add(middleware: HTMLErrors(templates: templates))
         router.add(middleware: RequestGuard(hosts: options.hosts))
@@ -68,6 +72,8 @@ public enum WebApp {
         }
         router.page("/notes/**") { _, context in try site.notePage(context.parameters.getCatchAll().map(String.init)) }
         router.page("/links") { _, _ in try site.linksPage() }
+        router.page("/update") { _, _ in site.updatePage() }
+        router.post("/update") { request, _ in try site.startUpdate(request) }
         return router
     }
 

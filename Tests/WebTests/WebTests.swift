@@ -555,3 +555,92 @@ struct NotePageTests {
         }
     }
 }
+
+@Suite("Update from the web")
+struct WebUpdateTests {
+    @Test("the update page starts one update at a time, shows its report, and refuses a request from another site")
+    func updatePage() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-webupdate-\(UUID().uuidString)")
+        let workspace = Workspace(root: root)
+        try workspace.create()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let runs = Counter()
+        let release = Counter()
+        let options = WebApp.Options(port: nil, update: {
+            runs.add()
+            while release.value == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            return ["documents  1 new, 0 changed", "index      generation <3>"]
+        })
+        let app = Application(router: WebApp.router(workspace: workspace, renderer: { _, _, _, _ in Data() }, options: options))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/update", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("<button>Update now</button>"))
+            }
+            for site in ["cross-site", "same-site"] {
+                try await client.execute(uri: "/update", method: .post, headers: [HTTPField.Name("Sec-Fetch-Site")!: site]) { response in
+                    #expect(response.status == .forbidden, "\(site)")
+                }
+            }
+            try await client.execute(uri: "/update", method: .post, headers: [.origin: "http://evil.example"]) { response in
+                #expect(response.status == .forbidden, "a foreign Origin")
+            }
+            #expect(runs.value == 0)
+            for _ in 0..<2 {
+                try await client.execute(uri: "/update", method: .post, headers: [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]) { response in
+                    #expect(response.status == .seeOther)
+                    #expect(response.headers[.location] == "/update")
+                }
+            }
+            try await client.execute(uri: "/update", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains("An update is running"))
+                #expect(!body.contains("<button>Update now</button>"))
+                #expect(response.headers[HTTPField.Name("Refresh")!] == "3")
+            }
+            release.add()
+            var body = ""
+            for _ in 0..<400 where !body.contains("ended") {
+                try await Task.sleep(for: .milliseconds(5))
+                try await client.execute(uri: "/update", method: .get) { response in body = String(buffer: response.body) }
+            }
+            #expect(body.contains("The last update ended"))
+            #expect(body.contains("documents  1 new, 0 changed"))
+            #expect(body.contains("generation &lt;3&gt;"), "report lines are escaped")
+            #expect(runs.value == 1, "a second start while one runs is not a second update")
+        }
+    }
+
+    @Test("`dossier serve`: Update now runs the pipeline in the server, and the next search finds the new document")
+    func serveUpdates() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-serveupdate-\(UUID().uuidString)")
+        let workspace = Workspace(root: root)
+        try workspace.create()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, port) = try serve(root)
+        defer { server.terminate(); server.waitUntilExit() }
+        #expect(String(decoding: request(port, "/?q=pangolin").body, as: UTF8.self).contains("0 passages match") ||
+                request(port, "/?q=pangolin").status != 200)
+        PDFFixture.write([.init(label: "1", lines: ["Pangolin scales seized in transit"])],
+                         to: workspace.library.appendingPathComponent("pangolin.pdf"), title: "Pangolin report")
+        let started = request(port, "/update", method: "POST", headers: ["Sec-Fetch-Site": "same-origin", "Content-Length": "0"])
+        #expect(started.status == 303)
+        var page = ""
+        for _ in 0..<300 where !page.contains("ended") && !page.contains("failed") {
+            usleep(100_000)
+            page = String(decoding: request(port, "/update").body, as: UTF8.self)
+        }
+        #expect(page.contains("The last update ended"), "\(page)")
+        #expect(page.contains("1 new"))
+        let search = String(decoding: request(port, "/?q=pangolin").body, as: UTF8.self)
+        #expect(search.contains("1 passage match"))
+        #expect(search.contains("Pangolin report"))
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func add() { lock.lock(); count += 1; lock.unlock() }
+}

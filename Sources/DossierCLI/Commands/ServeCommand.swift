@@ -50,7 +50,18 @@ struct ServeCommand: AsyncParsableCommand {
         // Previews are drawn in a worker process: a PDF that crashes or hangs
         // poppler's renderer fails its preview, not the server.
         let renderer = PreviewRenderer.worker(executable: WorkerProgram.currentExecutable, arguments: ["worker", "render", "--memory-mb", "1024"])
-        let options = WebApp.Options(port: port, boundHost: host, allowedHosts: allowHosts, previewCacheBytes: previewCacheMb << 20)
+        // "Update now" on the update page runs the pipeline in this process, as `dossier update` would.
+        let update: UpdateRunner.Run = {
+            let pipeline = try Pipeline(workspace: workspace)
+            let lock = try UpdateLock(workspace, wait: false)
+            defer { lock.release() }
+            var options = UpdateOptions(worker: .extract)
+            options.fetch.applyEnvironment()
+            let (report, path) = try await pipeline.update(options)
+            return UpdateCommand.lines(report, reportPath: workspace.relativePath(of: path))
+        }
+        let options = WebApp.Options(port: port, boundHost: host, allowedHosts: allowHosts, previewCacheBytes: previewCacheMb << 20,
+                                     update: update)
         try await WebApp.application(workspace: workspace, host: host, port: port, renderer: renderer.render, options: options).runService()
     }
 }
