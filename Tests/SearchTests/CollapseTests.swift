@@ -42,4 +42,59 @@ struct CollapseTests {
         #expect(settledEarly > 60, "a page of groups must be settled without ranking every match: \(settledEarly)")
         #expect(expanded > 0, "some pages need the prefix to grow")
     }
+
+    @Test("by document: the matches counted per document settle pages early, and the result is the full ranking's", arguments: [UInt64(23)])
+    func byDocument(seed: UInt64) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-collapse-doc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var corpus = Corpus(seed: seed, size: 60)
+        // Documents of 1 to 60 passages, in two segments, some passages deleted.
+        let writer = try IndexWriter(folder: dir)
+        var live: [Int64: IndexWriter.Passage] = [:]
+        var id: Int64 = 0
+        for round in 0..<2 {
+            for document in (round * 40)..<(round * 40 + 40) {
+                let size = document % 9 == 0 ? 60 : 1 + document % 4
+                for _ in 0..<size {
+                    id += 1
+                    live[id] = IndexWriter.Passage(id: id, document: document, text: corpus.passage())
+                }
+            }
+            if round == 1 { for key in live.keys.sorted() where key % 13 == 0 { live[key] = nil } }
+            let current = live
+            _ = try writer.sync(live: Set(live.keys)) { ids in ids.map { current[$0]! } }
+        }
+        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        let document = { (id: Int64) in searcher.snapshot.document(ofPassage: id) }
+        var early = 0, checked = 0
+        for i in 0..<80 {
+            let terms = (0..<(1 + i % 3)).map { _ in corpus.term() }
+            let text = i % 5 == 4 ? "\"\(corpus.word()) \(corpus.word())\" OR \(terms[0])"
+                : terms.joined(separator: i % 2 == 0 ? " OR " : " AND ")
+            let node = try QueryParser().parse(text)
+            let full = searcher.rank(node)
+            for perGroup in [1, 3] {
+                let all = Searcher.collapse(full, perGroup: perGroup, group: document).flatMap(\.hits)
+                for entries in [1, 10, 40] {
+                    let collapsed = searcher.collapseByDocument(node, perGroup: perGroup, entries: entries)
+                    #expect(collapsed.total == full.count, "\(text)")
+                    #expect(Array(collapsed.groups.flatMap(\.hits).prefix(entries)) == Array(all.prefix(entries)), "\(text) perGroup=\(perGroup) entries=\(entries)")
+                    if let flat = QueryParser().flat(text) {
+                        let viaFlat = searcher.collapseByDocument(flat, perGroup: perGroup, entries: entries)
+                        #expect(viaFlat.groups.flatMap(\.hits).prefix(entries) == collapsed.groups.flatMap(\.hits).prefix(entries), "\(text)")
+                    }
+                    if collapsed.ranked < full.count { early += 1 }
+                    checked += 1
+                }
+            }
+        }
+        #expect(early * 2 > checked, "most pages are settled without ranking every match: \(early) of \(checked)")
+        // The counts themselves, against the full ranking.
+        let node = try QueryParser().parse(corpus.term() + " OR " + corpus.term())
+        guard let (phrases, connective) = searcher.termShape(node) else { return }
+        let counted = searcher.matchesPerDocument(phrases, connective)
+        let expected = Dictionary(grouping: searcher.rank(node), by: { document($0.passageID)! }).mapValues(\.count)
+        #expect(counted == expected)
+    }
 }
