@@ -183,7 +183,9 @@ public enum SearchResults {
         let owner = { (hit: SearchHit) in snapshot.document(ofPassage: hit.passageID) }
         if !request.flat && !filtering {
             // Only as much of the ranking as the page of documents needs (Search/TopK/Collapse).
-            let collapsed = searcher.collapseByDocument(node, perGroup: request.perDoc, entries: request.offset + request.limit)
+            let collapsed = searcher.collapse(node, perGroup: request.perDoc, entries: request.offset + request.limit) {
+                snapshot.document(ofPassage: $0)
+            }
             let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
             let chosen = Array(collapsed.groups.flatMap(\.hits).dropFirst(request.offset).prefix(request.limit))
             let results = try build(chosen, offset: request.offset, node: node, catalog: catalog, workspace: workspace)

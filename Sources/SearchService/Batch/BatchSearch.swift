@@ -43,8 +43,9 @@ public struct BatchSearch: Sendable {
                 let top: SearchResult
                 if let perDoc {
                     // By document (Search/TopK/Collapse).
-                    let collapsed = if let node { searcher.collapseByDocument(node, perGroup: perDoc, entries: offset + limit) } else {
-                        searcher.collapseByDocument(flat, perGroup: perDoc, entries: offset + limit)
+                    let document = { (id: Int64) in snapshot.document(ofPassage: id) }
+                    let collapsed = if let node { searcher.collapse(node, perGroup: perDoc, entries: offset + limit, group: document) } else {
+                        searcher.collapse(flat, perGroup: perDoc, entries: offset + limit, group: document)
                     }
                     top = SearchResult(total: collapsed.total, hits: collapsed.groups.flatMap(\.hits))
                 } else {
