@@ -8,8 +8,11 @@ import Search
 /// filters and paging in; ranked, grouped results with their pages,
 /// snippets and citing note lines out, in the schema of docs/SEARCH-JSON.md.
 public struct SearchRequest: Sendable {
-    /// The query as typed (FTS5 syntax, plus `-word`).
+    /// The query as typed: any text (``LenientQuery``), or with ``strict``
+    /// FTS5's syntax plus `-word` (``FriendlyQuery``).
     public var query: String
+    /// Read the query as FTS5 does, syntax errors and all.
+    public var strict = false
     /// Passages in rank order instead of grouped by document.
     public var flat = false
     /// Results to return.
@@ -159,8 +162,10 @@ public enum SearchResults {
     public static func run(_ request: SearchRequest, workspace: Workspace, catalog: CatalogStore) throws -> (Output, hints: [String]) {
         // The length limit applies to what the user typed, before any rewriting lengthens it.
         do { try QueryParser.checkLength(request.query) } catch { throw QueryError(query: request.query, error: error) }
-        let friendly = FriendlyQuery(request.query)
-        guard !friendly.fts5.isEmpty else { throw DossierError.usage(friendly.hints.last ?? "empty query") }
+        let friendly = Self.read(request)
+        guard !friendly.fts5.isEmpty else {
+            throw DossierError.usage(friendly.hints.last(where: { !$0.hasPrefix("searched:") }) ?? "nothing to search for in \"\(request.query)\"")
+        }
         let node: QueryNode
         do {
             node = try QueryParser().parse(friendly.fts5)
@@ -206,6 +211,26 @@ public enum SearchResults {
         let output = Output(query: request.query, fts5Query: friendly.fts5 == request.query ? nil : friendly.fts5,
                             total: ranked.count, tookMs: tookMs, results: results)
         return (output, friendly.hints)
+    }
+
+    /// The FTS5 query for `request` and its hints: read leniently unless
+    /// strict. A lenient reading that still does not parse (a case its
+    /// rules miss) falls back to the words of the query, each searched as
+    /// the tokenizer reads it; a limit error stays an error.
+    static func read(_ request: SearchRequest) -> (fts5: String, hints: [String]) {
+        if request.strict {
+            let friendly = FriendlyQuery(request.query)
+            return (friendly.fts5, friendly.hints)
+        }
+        let lenient = LenientQuery(request.query)
+        do {
+            _ = try QueryParser().parse(lenient.fts5)
+        } catch let error where !error.isLimit {
+            let words = request.query.split(whereSeparator: \.isWhitespace).map { LenientQuery("\"\($0.replacingOccurrences(of: "\"", with: " "))\"").fts5 }
+            let fallback = words.filter { !$0.isEmpty }.joined(separator: " ")
+            return (fallback, ["searched: \(fallback)"])
+        } catch {}
+        return (lenient.fts5, lenient.hints)
     }
 
     /// Documents the filters let through.

@@ -577,16 +577,42 @@ struct SearchCLITests {
         #expect(process.terminationStatus == 0)
     }
 
-    @Test("a malformed query: exit 2, the error, the query and a caret under the fault")
+    @Test("--strict: a malformed query is exit 2, the error, the query and a caret under the fault")
     func syntaxError() throws {
         let root = try workspace()
         defer { try? FileManager.default.removeItem(at: root) }
-        let result = try dossier(["search", "timber AND"], in: root)
+        let result = try dossier(["search", "--strict", "timber AND"], in: root)
         #expect(result.status == 2)
         let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0].hasPrefix("dossier: error: syntax error at character 11"))
         #expect(lines[1] == "  timber AND")
         #expect(lines[2] == "            ^")
+    }
+
+    @Test("any text is a query: words of this field with punctuation, stray quotes and operators search, with one hint saying how")
+    func lenientQueries() throws {
+        let root = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for query in ["re-export", "re-export certificate", "CITES-listed species", "non-detriment findings", "pre-Convention",
+                      "U.S.", "e.g. ivory", "Côte d'Ivoire", "Member State's", "Regulation (EC) No 338/97", "Annex A/B", "10%",
+                      "Art. 5(2)", "\"Appendix II", "timber AND", "(species", "OR trade", "NEAR(export permit"] {
+            let result = try dossier(["search", query, "--limit", "1"], in: root)
+            #expect(result.status == 0, "\(query): \(result.stderr)")
+            #expect(!result.stderr.contains("error"), "\(query): \(result.stderr)")
+        }
+        // Read as the tokenizer reads the text: the phrase of the parts, and the hint says so.
+        let hyphen = try dossier(["search", "export-permit", "--json"], in: root)
+        let phrase = try dossier(["search", "\"export permit\"", "--json"], in: root)
+        #expect(try json(hyphen.stdout)["total"] as? Int == json(phrase.stdout)["total"] as? Int)
+        #expect(try json(hyphen.stdout)["fts5_query"] as? String == "\"export permit\"")
+        let text = try dossier(["search", "export-permit"], in: root)
+        #expect(text.stderr.components(separatedBy: "\n").filter { $0.hasPrefix("hint: searched: \"export permit\"") }.count == 1)
+        // A query written as FTS5 writes it is run as written, without a hint.
+        let plain = try dossier(["search", "species OR \"export permit\" NOT bird*"], in: root)
+        #expect(plain.status == 0 && !plain.stderr.contains("searched:"))
+        // Nothing but punctuation: nothing to search for.
+        let nothing = try dossier(["search", "%%% //"], in: root)
+        #expect(nothing.status == 2 && nothing.stderr.contains("nothing to search for"))
     }
 
     @Test("grouped results are every match grouped: documents by their best passage, at most --per-doc each, paged by --offset and --limit")

@@ -58,9 +58,15 @@ struct WebTests {
                 #expect(String(buffer: response.body).contains("value=\"timber shipment\""))
                 #expect(String(buffer: response.body).contains("1 passage match"))
             }
-            try await client.execute(uri: "/?q=timber+AND", method: .get) { response in
+            try await client.execute(uri: "/?q=timber+AND&strict=1", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("syntax error"))
+            }
+            try await client.execute(uri: "/?q=timber+AND", method: .get) { response in
+                // Any text is a query: the dangling operator is read as text, and a hint says how.
+                let body = String(buffer: response.body)
+                #expect(body.contains("<p class=\"hint\">searched: timber</p>"))
+                #expect(!body.contains("syntax error"))
             }
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(String(buffer: response.body).contains("Query syntax"))
@@ -81,7 +87,7 @@ struct WebTests {
                 let first = try #require((json["results"] as? [[String: Any]])?.first)
                 #expect(first["passage_id"] is Int && first["open"] is String && first["citations"] is [Any])
             }
-            for uri in ["/api/search", "/api/search?q=x&limit=abc", "/api/search?q=x&kind=book", "/api/search?q=timber+AND"] {
+            for uri in ["/api/search", "/api/search?q=x&limit=abc", "/api/search?q=x&kind=book", "/api/search?q=timber+AND&strict=1"] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .badRequest, "\(uri)")
                 }

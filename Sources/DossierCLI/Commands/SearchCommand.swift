@@ -12,7 +12,7 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Search the indexed passages.",
         discussion: """
-            QUERY uses SQLite FTS5's query language:
+            Any text is a query: paste what you read. FTS5's operators work where written as FTS5 writes them:
               timber trafficking          both words (implicit AND), stemmed: 'trafficked' matches too
               timber OR ivory             either word; AND, OR and NOT must be upper case
               ivory NOT elephant          the first without the second
@@ -22,7 +22,11 @@ struct SearchCommand: ParsableCommand {
               NEAR(pangolin scales, 5)    words within 5 tokens of each other (default 10)
               ^summary                    a word at the start of a passage
               (a OR b) AND c              parentheses group
-            Words with other punctuation go in double quotes. Results are ranked with BM25, exactly as
+            A word with punctuation inside is searched as the phrase of its parts, as the index split them
+            (re-export: "re export"; Côte d'Ivoire: Côte "d Ivoire"; 338/97: "338 97"); a stray quote,
+            parenthesis or operator is read as text. When the query was read differently from how it was
+            typed, a hint says how (searched: …). --strict reads FTS5's syntax exactly, errors and all
+            (--batch always does). Results are ranked with BM25, exactly as
             FTS5's bm25() ranks them; --flat --json lists passages in FTS5's ORDER BY bm25(), rowid order.
             Each result names the note lines that cite its document; `dossier open N` opens result N of
             the last search at its page.
@@ -42,6 +46,9 @@ struct SearchCommand: ParsableCommand {
 
     @Flag(help: "One row per passage, in rank order, instead of grouped by document.")
     var flat = false
+
+    @Flag(help: "Read the query with FTS5's syntax exactly (plus -word), syntax errors and all, instead of reading any text as words.")
+    var strict = false
 
     @Flag(help: "Print JSON (schema: docs/SEARCH-JSON.md).")
     var json = false
@@ -100,6 +107,7 @@ struct SearchCommand: ParsableCommand {
         let catalog = try CatalogStore(workspace: workspace)
         var request = SearchRequest(query: query!)
         request.flat = flat
+        request.strict = strict
         request.limit = limit
         request.offset = offset
         request.perDoc = perDoc

@@ -12,6 +12,7 @@ struct SearchParameters: Decodable {
     var kind: String?
     var doc: Int?
     var flat: String?
+    var strict: String?
 
     /// The search asked for, checked; nil when there is no query.
     func request() throws -> SearchRequest? {
@@ -33,6 +34,7 @@ struct SearchParameters: Decodable {
         }
         search.doc = doc
         search.flat = flat == "1"
+        search.strict = strict == "1"
         return search
     }
 }

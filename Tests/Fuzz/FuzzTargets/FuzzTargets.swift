@@ -20,11 +20,21 @@ public enum FuzzTargets {
         "query": query, "notes": notes, "url": url, "html": html,
     ]
 
-    /// A query as a user would type it: rewritten, parsed, then evaluated on
+    /// A query as a user would type it: read leniently (which must parse);
+    /// rewritten, parsed, then evaluated on
     /// a small index by the fast path and by the exhaustive evaluator, which
     /// must agree; its snippet is made for a passage.
     public static func query(_ bytes: UnsafeRawBufferPointer) {
         let text = String(decoding: bytes, as: UTF8.self)
+        // The search box's reading never fails but on a limit.
+        let lenient = LenientQuery(text)
+        if !lenient.fts5.isEmpty {
+            do {
+                _ = try QueryParser().parse(lenient.fts5)
+            } catch where !error.isLimit {
+                fatalError("the lenient reading of \(text.debugDescription) does not parse: \(lenient.fts5.debugDescription): \(error)")
+            } catch {}
+        }
         let friendly = FriendlyQuery(text)
         guard let node = try? QueryParser().parse(friendly.fts5) else { return }
         let searcher = SmallIndex.searcher
