@@ -211,15 +211,22 @@ func run(_ path: String, _ arguments: [String]) throws -> String {
 }
 
 /// Starts `dossier serve` on `root` on a free port and waits until it accepts connections.
-func serve(_ root: URL, environment: [String: String] = [:]) throws -> (Process, Int) {
+func serve(_ root: URL, environment: [String: String] = [:], log: URL? = nil) throws -> (Process, Int) {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
     let port = Int.random(in: 20000...40000)
     let server = Process()
     server.executableURL = binary
     server.arguments = ["serve", "--port", String(port), "--workspace", root.path]
     server.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    server.standardOutput = FileHandle.nullDevice
-    server.standardError = FileHandle.nullDevice
+    if let log {
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        server.standardOutput = handle
+        server.standardError = handle
+    } else {
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+    }
     try server.run()
     var up = false
     for _ in 0..<100 where !up {
@@ -623,10 +630,9 @@ struct WebUpdateTests {
         let workspace = Workspace(root: root)
         try workspace.create()
         defer { try? FileManager.default.removeItem(at: root) }
-        let (server, port) = try serve(root)
+        let log = root.appendingPathComponent("serve.log")
+        let (server, port) = try serve(root, log: log)
         defer { server.terminate(); server.waitUntilExit() }
-        #expect(String(decoding: request(port, "/?q=pangolin").body, as: UTF8.self).contains("0 passages match") ||
-                request(port, "/?q=pangolin").status != 200)
         PDFFixture.write([.init(label: "1", lines: ["Pangolin scales seized in transit"])],
                          to: workspace.library.appendingPathComponent("pangolin.pdf"), title: "Pangolin report")
         let started = request(port, "/update", method: "POST", headers: ["Sec-Fetch-Site": "same-origin", "Content-Length": "0"])
@@ -636,7 +642,7 @@ struct WebUpdateTests {
             usleep(100_000)
             page = String(decoding: request(port, "/update").body, as: UTF8.self)
         }
-        #expect(page.contains("The last update ended"), "\(page)")
+        #expect(page.contains("The last update ended"), "\(page)\nserver: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         #expect(page.contains("1 new"))
         let search = String(decoding: request(port, "/?q=pangolin").body, as: UTF8.self)
         #expect(search.contains("1 passage match"))

@@ -52,7 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
         let renderer = PreviewRenderer.worker(executable: WorkerProgram.currentExecutable, arguments: ["worker", "render", "--memory-mb", "1024"])
         // "Update now" on the update page runs the pipeline in this process, as `dossier update` would.
         let update: UpdateRunner.Run = {
-            let pipeline = try Pipeline(workspace: workspace)
+            // The server's log tells what the update does, as `dossier update` would.
+            let pipeline = try Pipeline(workspace: workspace, events: PipelineOutput(quiet: false).handler)
             let lock = try UpdateLock(workspace, wait: false)
             defer { lock.release() }
             var options = UpdateOptions(worker: .extract)
