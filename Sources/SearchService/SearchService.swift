@@ -80,16 +80,19 @@ public enum SearchResults {
         @JSONNullable public var fts5Query: String?
         /// Matching passages, after filters.
         public var total: Int
+        /// Documents with a matching passage, after filters (grouped results; null with `--flat`).
+        @JSONNullable public var totalDocuments: Int?
         /// Parse, match and rank, measured inside the engine.
         public var tookMs: Double
         /// The page of results.
         public var results: [Result]
 
         /// Creates an output.
-        public init(query: String, fts5Query: String?, total: Int, tookMs: Double, results: [Result]) {
+        public init(query: String, fts5Query: String?, total: Int, totalDocuments: Int? = nil, tookMs: Double, results: [Result]) {
             self.query = query
             self.fts5Query = fts5Query
             self.total = total
+            self.totalDocuments = totalDocuments
             self.tookMs = tookMs
             self.results = results
         }
@@ -118,6 +121,8 @@ public enum SearchResults {
         public var kind: DocumentKind
         @JSONNullable public var url: String?
         public var path: String
+        /// How many of its passages match (grouped results; null with `--flat`).
+        @JSONNullable public var matches: Int?
     }
 
     /// Results for the given hits.
@@ -185,32 +190,33 @@ public enum SearchResults {
                            total: top.total, tookMs: tookMs, results: results), friendly.hints)
         }
         // The index knows each passage's document: no catalog lookup per hit.
-        let owner = { (hit: SearchHit) in snapshot.document(ofPassage: hit.passageID) }
-        if !request.flat && !filtering {
-            // Only as much of the ranking as the page of documents needs (Search/TopK/Collapse).
-            let collapsed = searcher.collapse(node, perGroup: request.perDoc, entries: request.offset + request.limit) {
-                snapshot.document(ofPassage: $0)
+        let rewritten = friendly.fts5 == request.query ? nil : friendly.fts5
+        if !request.flat {
+            // Results by document (Search/TopK/Collapse): the page's documents, their best passages, their counts.
+            let page: Searcher.DocumentPage
+            if filtering {
+                let allowed = try allowedDocuments(request, catalog, workspace)
+                page = Searcher.documentPage(ranked: searcher.rank(node), perDocument: request.perDoc, offset: request.offset,
+                                             limit: request.limit) { id in snapshot.document(ofPassage: id).flatMap { allowed.contains($0) ? $0 : nil } }
+            } else {
+                page = searcher.documentPage(node, perDocument: request.perDoc, offset: request.offset, limit: request.limit)
             }
             let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-            let chosen = Array(collapsed.groups.flatMap(\.hits).dropFirst(request.offset).prefix(request.limit))
-            let results = try build(chosen, offset: request.offset, node: node, catalog: catalog, workspace: workspace)
-            return (Output(query: request.query, fts5Query: friendly.fts5 == request.query ? nil : friendly.fts5,
-                           total: collapsed.total, tookMs: tookMs, results: results), friendly.hints)
+            let matches = Dictionary(uniqueKeysWithValues: page.documents.map { ($0.id, $0.matches) })
+            var results = try build(page.documents.flatMap(\.hits), offset: page.passagesBefore, node: node, catalog: catalog, workspace: workspace)
+            for i in results.indices { results[i].document.matches = matches[results[i].document.id] }
+            return (Output(query: request.query, fts5Query: rewritten, total: page.totalPassages, totalDocuments: page.totalDocuments,
+                           tookMs: tookMs, results: results), friendly.hints)
         }
         var ranked = searcher.rank(node)
         let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         if filtering {
             let allowed = try allowedDocuments(request, catalog, workspace)
-            ranked = ranked.filter { owner($0).map(allowed.contains) ?? false }
+            ranked = ranked.filter { snapshot.document(ofPassage: $0.passageID).map(allowed.contains) ?? false }
         }
-        let chosen = request.flat
-            ? Array(ranked.dropFirst(request.offset).prefix(request.limit))
-            : Array(Searcher.collapse(ranked, perGroup: request.perDoc) { snapshot.document(ofPassage: $0) }
-                .flatMap(\.hits).dropFirst(request.offset).prefix(request.limit))
-        let results = try build(chosen, offset: request.offset, node: node, catalog: catalog, workspace: workspace)
-        let output = Output(query: request.query, fts5Query: friendly.fts5 == request.query ? nil : friendly.fts5,
-                            total: ranked.count, tookMs: tookMs, results: results)
-        return (output, friendly.hints)
+        let results = try build(Array(ranked.dropFirst(request.offset).prefix(request.limit)), offset: request.offset, node: node,
+                                catalog: catalog, workspace: workspace)
+        return (Output(query: request.query, fts5Query: rewritten, total: ranked.count, tookMs: tookMs, results: results), friendly.hints)
     }
 
     /// The FTS5 query for `request` and its hints: read leniently unless

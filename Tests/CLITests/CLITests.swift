@@ -615,33 +615,49 @@ struct SearchCLITests {
         #expect(nothing.status == 2 && nothing.stderr.contains("nothing to search for"))
     }
 
-    @Test("grouped results are every match grouped: documents by their best passage, at most --per-doc each, paged by --offset and --limit")
+    @Test("results by document: documents by their best passage, at most --per-doc each, --limit and --offset counting documents, each with its count of matches")
     func groupedPaging() throws {
         let root = try workspace()
         defer { try? FileManager.default.removeItem(at: root) }
         var checked = 0
-        for query in ["CITES", "species OR trade", "the", "\"export permit\"", "wildlife*"] {
+        for query in ["CITES", "species OR trade", "the", "\"export permit\"", "wildlife*", "permit NOT species"] {
             // Every match, ranked, with its document: the grouping done here from it is the reference.
             let all = try json(try dossier(["search", query, "--flat", "--json", "--limit", "100000"], in: root).stdout)
             let ranked = (all["results"] as? [[String: Any]] ?? []).map {
                 ($0["passage_id"] as? Int ?? -1, ($0["document"] as? [String: Any])?["id"] as? Int ?? -1)
             }
-            for (perDoc, limit, offset) in [(3, 10, 0), (1, 5, 0), (2, 7, 4), (5, 50, 20), (3, 1000, 0)] {
-                var kept: [Int: [Int]] = [:]
-                var order: [Int] = []
-                for (passage, document) in ranked {
-                    if kept[document] == nil { order.append(document) }
-                    if kept[document, default: []].count < perDoc { kept[document, default: []].append(passage) }
-                }
-                let expected = Array(order.flatMap { kept[$0]! }.dropFirst(offset).prefix(limit))
+            var kept: [Int: [Int]] = [:], matches: [Int: Int] = [:]
+            var order: [Int] = []
+            for (passage, document) in ranked {
+                if kept[document] == nil { order.append(document) }
+                matches[document, default: 0] += 1
+                kept[document, default: []].append(passage)
+            }
+            for (perDoc, limit, offset) in [(3, 10, 0), (1, 2, 0), (2, 3, 1), (5, 50, 2), (3, 1000, 0), (3, 5, 1000)] {
+                let documents = Array(order.dropFirst(offset).prefix(limit))
+                let expected = documents.flatMap { kept[$0]!.prefix(perDoc) }
                 let grouped = try json(try dossier(["search", query, "--json", "--per-doc", "\(perDoc)", "--limit", "\(limit)", "--offset", "\(offset)"], in: root).stdout)
-                let got = (grouped["results"] as? [[String: Any]] ?? []).map { $0["passage_id"] as? Int ?? -1 }
-                #expect(got == expected, "\(query) per-doc \(perDoc) limit \(limit) offset \(offset)")
+                let results = grouped["results"] as? [[String: Any]] ?? []
+                #expect(results.map { $0["passage_id"] as? Int ?? -1 } == expected, "\(query) per-doc \(perDoc) limit \(limit) offset \(offset)")
                 #expect(grouped["total"] as? Int == ranked.count, "\(query)")
+                #expect(grouped["total_documents"] as? Int == order.count, "\(query)")
+                for result in results {
+                    let document = result["document"] as? [String: Any]
+                    #expect(document?["matches"] as? Int == matches[document?["id"] as? Int ?? -1], "\(query)")
+                }
+                // Ranks go on from the passages the earlier pages show.
+                let before = order.prefix(offset).reduce(0) { $0 + min(perDoc, matches[$1]!) }
+                #expect(results.map { $0["rank"] as? Int ?? -1 } == Array((before + 1)..<(before + 1 + results.count)), "\(query)")
                 checked += 1
             }
         }
-        #expect(checked == 25)
+        #expect(checked == 36)
+        // As text: the rest of a document's matches are one command away, and a page past the end says so.
+        let text = try dossier(["search", "CITES", "--per-doc", "1", "--limit", "1"], in: root, environment: ["NO_COLOR": "1"])
+        #expect(text.stdout.contains("more passages in this document: dossier search 'CITES' --doc "))
+        #expect(text.stdout.contains("showing document 1 ") && text.stdout.contains("More: --offset 1."))
+        let past = try dossier(["search", "CITES", "--offset", "1000"], in: root)
+        #expect(past.status == 0 && past.stdout.contains("--offset 1000 is past the last of them"))
     }
 
     @Test("grouped results show the page and highlight the matches; the note is searched too")

@@ -71,6 +71,18 @@ struct WebTests {
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(String(buffer: response.body).contains("Query syntax"))
             }
+            // Pages of documents: "timber" is in the PDF and in the note; one document a page, never an empty next page.
+            try await client.execute(uri: "/?q=timber&limit=1", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains("in 2 documents"))
+                #expect(body.components(separatedBy: "class=\"document\"").count == 2)
+                #expect(body.contains("href=\"/?q=timber&amp;limit=1&amp;offset=1\">next</a>"))
+            }
+            try await client.execute(uri: "/?q=timber&limit=1&offset=1", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.components(separatedBy: "class=\"document\"").count == 2)
+                #expect(!body.contains(">next</a>") && body.contains(">previous</a>"))
+            }
         }
     }
 

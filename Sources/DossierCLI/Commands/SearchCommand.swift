@@ -122,7 +122,7 @@ struct SearchCommand: ParsableCommand {
             return
         }
         for hint in hints { Terminal.writeError("hint: \(hint)\n") }
-        SearchResults.printText(output, flat: flat)
+        SearchResults.printText(output, flat: flat, offset: offset)
     }
 }
 
@@ -151,7 +151,7 @@ extension SearchResults {
         return "p. \(r.page)"
     }
 
-    static func printText(_ output: Output, flat: Bool) {
+    static func printText(_ output: Output, flat: Bool, offset: Int) {
         if output.total == 0 {
             print("No passages match \(output.query).")
             let words = output.query.split(separator: " ").filter { !["AND", "OR", "NOT"].contains($0) && !$0.hasPrefix("-") }
@@ -159,11 +159,20 @@ extension SearchResults {
             return
         }
         var lastDocument = -1
+        var shownInDocument = 0
+        func more(_ previous: Result?) {
+            guard !flat, let previous, let matches = previous.document.matches, matches > shownInDocument else { return }
+            let rest = matches - shownInDocument
+            print("     … \(rest) more passage\(rest == 1 ? "" : "s") in this document: dossier search \(shellQuoted(output.query)) --doc \(previous.document.id) --flat")
+        }
+        var previous: Result?
         for result in output.results {
             if flat || result.document.id != lastDocument {
+                more(previous)
+                shownInDocument = 0
                 print("")
                 let source = result.document.url ?? result.document.path
-                print("\(Terminal.bold(result.document.title ?? result.document.path))  [\(result.document.kind)] \(source)")
+                print("\(Terminal.bold(result.document.title ?? result.document.path))  [\(result.document.kind.rawValue)] \(source)")
                 if result.document.kind != .note {
                     for citation in result.citations.prefix(3) {
                         let box = citation.task == .done ? "[x] " : citation.task == .open ? "[ ] " : ""
@@ -176,8 +185,30 @@ extension SearchResults {
             }
             print("  \(result.rank). \(place(result))  score \(String(format: "%.3f", result.score))")
             print("     \(Terminal.highlight(result.snippet, result.highlights))")
+            shownInDocument += 1
+            previous = result
         }
-        print("\n\(output.total) passage\(output.total == 1 ? "" : "s") match; showing \(output.results.count) "
-            + "(\(String(format: "%.1f", output.tookMs)) ms). `dossier open N` opens result N at its page.")
+        more(previous)
+        let took = "(\(String(format: "%.1f", output.tookMs)) ms)"
+        guard let documents = output.totalDocuments else {
+            print("\n\(output.total) passage\(output.total == 1 ? "" : "s") match; showing \(output.results.count) \(took). "
+                + "`dossier open N` opens result N at its page.")
+            return
+        }
+        let matched = "\(output.total) passage\(output.total == 1 ? " matches" : "s match"), in \(documents) document\(documents == 1 ? "" : "s")"
+        let shown = Set(output.results.map(\.document.id)).count
+        if shown == 0 {
+            print("\n\(matched); --offset \(offset) is past the last of them \(took).")
+        } else {
+            let range = shown == 1 ? "document \(offset + 1)" : "documents \(offset + 1)–\(offset + shown)"
+            print("\n\(matched); showing \(range) \(took). `dossier open N` opens result N at its page."
+                + (offset + shown < documents ? " More: --offset \(offset + shown)." : ""))
+        }
     }
+
+    /// `text` quoted for a POSIX shell.
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
 }

@@ -1,86 +1,150 @@
-/// # Collapsing by document
+/// # Results by document
 ///
-/// A grouped search shows documents in the order of their best passage,
-/// each with its best few passages (Lucene's grouping, Elasticsearch's
-/// `collapse`). Ranking every match to group them costs what top-k saves:
-/// a common word scored 58,000 passages to show ten documents.
+/// The default search shows documents, in the order of their best
+/// passage, each with its best few passages and the number of its other
+/// matches; `--limit` and `--offset` count documents (Lucene's grouping,
+/// Elasticsearch's `collapse` with `inner_hits`).
 ///
-/// Instead, the best K passages are asked of top-k, K growing fourfold
-/// until they settle the answer. The top-K prefix of the ranking settles
-/// it when, walking its documents in order of first appearance, enough
-/// passages are found (`entries`: the page's end) from documents that each
-/// show all they can: `perGroup` passages, or every match they have. The
-/// first is read off the prefix; the second is known only when the prefix
-/// holds every match (K ≥ total). Any passage past the prefix scores no
-/// better than the prefix's last one, so a document first met in the
-/// prefix is in its right place, and its passages in the prefix are its
-/// best. When the prefix cannot settle it, K grows, until top-k ranks
-/// every match: the result is always the full ranking's, hit for hit.
+/// Two things make a page. How many passages each document has that match
+/// is counted first, in one pass over the query's leaves that scores
+/// nothing (``Searcher/matchesPerDocument(_:_:)``: each leaf's live
+/// passages per segment, OR'ed or AND'ed, each passage's document read
+/// from its segment); it gives the totals, the "N more passages" of each
+/// document, and tells when a document's passages are all found. Then the
+/// best K passages are asked of top-k, K growing fourfold until they
+/// settle the page: walking the prefix's documents in order of first
+/// appearance, the page's documents each show all they can, `perDocument`
+/// passages or every match they have. Any passage past the prefix scores
+/// no better than the prefix's last one, so a document first met in the
+/// prefix is in its right place, and its passages there are its best; the
+/// page is the full ranking's, hit for hit. A query of another shape
+/// (NEAR, NOT, nested operators) is ranked in full and grouped.
 extension Searcher {
-    /// The answer to a collapsed search.
-    public struct Collapsed: Sendable {
-        /// Groups in the order of their best passage, each with its best
-        /// passages (at most `perGroup`), as many groups as the page needs.
-        public var groups: [(group: Int, hits: [SearchHit])]
+    /// A page of results by document.
+    public struct DocumentPage: Sendable {
+        /// One document of the page.
+        public struct Document: Sendable, Equatable {
+            /// The catalog's document id.
+            public var id: Int
+            /// Its best passages, best first (at most `perDocument`).
+            public var hits: [SearchHit]
+            /// How many of its passages match.
+            public var matches: Int
+        }
+
+        /// The page's documents, in the order of their best passage.
+        public var documents: [Document]
         /// Passages that match, in all.
-        public var total: Int
-        /// The passages ranked to settle it (for the bench and the tests).
+        public var totalPassages: Int
+        /// Documents with a passage that matches.
+        public var totalDocuments: Int
+        /// Passages the pages before this one show (for numbering results).
+        public var passagesBefore: Int
+        /// Passages ranked to settle the page (for the bench and the tests).
         public var ranked: Int
     }
 
-    /// The first groups of `query`'s ranking collapsed by `group` (a
-    /// passage's group; nil leaves it out): enough that their passages,
-    /// at most `perGroup` each, number `entries`, or every group.
-    public func collapse(_ query: QueryNode, perGroup: Int, entries: Int, group: (Int64) -> Int?) -> Collapsed {
-        Self.collapse(perGroup: perGroup, entries: entries, group: group) { top(query, k: $0) }
+    /// Documents `offset ..< offset + limit` of `query`'s results by
+    /// document, each with its best `perDocument` passages.
+    public func documentPage(_ query: QueryNode, perDocument: Int, offset: Int, limit: Int) -> DocumentPage {
+        guard snapshot.passageCount > 0, query != .empty else { return Self.documentPage(ranked: [], perDocument: perDocument, offset: offset, limit: limit) { _ in nil } }
+        guard let (phrases, connective) = termShape(query) else {
+            return Self.documentPage(ranked: rank(query), perDocument: perDocument, offset: offset, limit: limit) { snapshot.document(ofPassage: $0) }
+        }
+        return page(matchesPerDocument(phrases, connective), perDocument: perDocument, offset: offset, limit: limit) { top(query, k: $0) }
     }
 
-    /// ``collapse(_:perGroup:entries:group:)`` of a flat query.
-    public func collapse(_ query: FlatQuery, perGroup: Int, entries: Int, group: (Int64) -> Int?) -> Collapsed {
-        Self.collapse(perGroup: perGroup, entries: entries, group: group) { top(query, k: $0) }
+    /// ``documentPage(_:perDocument:offset:limit:)`` of a flat query.
+    public func documentPage(_ query: FlatQuery, perDocument: Int, offset: Int, limit: Int) -> DocumentPage {
+        guard snapshot.passageCount > 0 else { return Self.documentPage(ranked: [], perDocument: perDocument, offset: offset, limit: limit) { _ in nil } }
+        return page(matchesPerDocument(query.phrases, query.connective), perDocument: perDocument, offset: offset, limit: limit) {
+            top(query, k: $0)
+        }
+    }
+
+    /// The page of a complete ranking (after filters, say), grouped by
+    /// `document` (nil leaves a passage out).
+    public static func documentPage(ranked: [SearchHit], perDocument: Int, offset: Int, limit: Int,
+                                    document: (Int64) -> Int?) -> DocumentPage {
+        var counts: [Int: Int] = [:]
+        var kept: [SearchHit] = []
+        for hit in ranked {
+            guard let id = document(hit.passageID) else { continue }
+            counts[id, default: 0] += 1
+            kept.append(hit)
+        }
+        return settle(kept, counts: counts, perDocument: perDocument, offset: offset, limit: limit, complete: true, document: document)!
     }
 
     /// Asks `top` for more of the ranking until it settles the page.
-    static func collapse(perGroup: Int, entries: Int, group: (Int64) -> Int?, top: (Int) -> SearchResult) -> Collapsed {
-        var k = max(64, entries * 4)
+    func page(_ counts: [Int: Int], perDocument: Int, offset: Int, limit: Int, top: (Int) -> SearchResult) -> DocumentPage {
+        let total = counts.values.reduce(0, +)
+        let document = { (id: Int64) in snapshot.document(ofPassage: id) }
+        var k = max(64, min(offset + limit, counts.count) * perDocument * 2)
         while true {
-            let top = top(k)
-            let complete = top.hits.count >= top.total
-            if let groups = Self.settle(top.hits, complete: complete, perGroup: perGroup, entries: entries, group: group) {
-                return Collapsed(groups: groups, total: top.total, ranked: top.hits.count)
+            let prefix = total == 0 ? [] : top(min(k, total)).hits
+            let complete = prefix.count >= total
+            if let page = Self.settle(prefix, counts: counts, perDocument: perDocument, offset: offset, limit: limit,
+                                      complete: complete, document: document) {
+                return page
             }
-            k = k >= top.total / 4 ? top.total : k * 4
+            // The whole ranking settles any page; should the counts disagree with it, the ranking is right.
+            if complete { return Self.documentPage(ranked: prefix, perDocument: perDocument, offset: offset, limit: limit, document: document) }
+            k *= 4
         }
     }
 
-    /// Every group of a full ranking, in the order of its best passage,
-    /// with its best passages (at most `perGroup`).
-    public static func collapse(_ ranked: [SearchHit], perGroup: Int, group: (Int64) -> Int?) -> [(group: Int, hits: [SearchHit])] {
-        settle(ranked, complete: true, perGroup: perGroup, entries: .max, group: group)!
-    }
-
-    /// The groups of `hits` (a prefix of the ranking) in order, if the
-    /// prefix settles the first `entries` passages of the collapsed list.
-    static func settle(_ hits: [SearchHit], complete: Bool, perGroup: Int, entries: Int,
-                       group: (Int64) -> Int?) -> [(group: Int, hits: [SearchHit])]? {
+    /// The page, if `hits` (a prefix of the ranking, or all of it when
+    /// `complete`) settles it.
+    static func settle(_ hits: [SearchHit], counts: [Int: Int], perDocument: Int, offset: Int, limit: Int, complete: Bool,
+                       document: (Int64) -> Int?) -> DocumentPage? {
+        let wanted = min(offset + limit, counts.count)
         var order: [Int] = []
         var members: [Int: [SearchHit]] = [:]
         for hit in hits {
-            guard let key = group(hit.passageID) else { continue }
-            if members[key] == nil { order.append(key) }
-            if members[key, default: []].count < perGroup { members[key, default: []].append(hit) }
+            guard let id = document(hit.passageID) else { continue }
+            if members[id] == nil {
+                guard order.count < wanted || complete else { continue }
+                order.append(id)
+            }
+            if members[id, default: []].count < perDocument { members[id, default: []].append(hit) }
         }
-        if complete { return order.map { ($0, members[$0]!) } }
-        var shown = 0
-        var groups: [(group: Int, hits: [SearchHit])] = []
-        for key in order {
-            guard shown < entries else { break }
-            let kept = members[key]!
-            // A group with fewer than perGroup passages here may have more past the prefix.
-            guard kept.count == perGroup else { return nil }
-            groups.append((key, kept))
-            shown += kept.count
+        guard order.count >= wanted else { return nil }
+        var documents: [DocumentPage.Document] = []
+        var before = 0
+        for (i, id) in order.prefix(wanted).enumerated() {
+            let matches = counts[id] ?? 0
+            let shown = members[id]!
+            // A document shows all it can: perDocument passages, or every match it has.
+            guard shown.count == min(perDocument, matches) else { return nil }
+            if i < offset { before += shown.count } else { documents.append(.init(id: id, hits: shown, matches: matches)) }
         }
-        return shown >= entries ? groups : nil
+        return DocumentPage(documents: documents, totalPassages: counts.values.reduce(0, +), totalDocuments: counts.count,
+                            passagesBefore: before, ranked: hits.count)
+    }
+
+    /// Live passages matching `phrases` joined by `connective`, counted
+    /// per document: one pass over each leaf's matches, nothing scored.
+    func matchesPerDocument(_ phrases: [Phrase], _ connective: Connective) -> [Int: Int] {
+        var counts: [Int: Int] = [:]
+        for (s, reader) in snapshot.segments.enumerated() {
+            let deleted = snapshot.deleted[s]
+            // How many leaves hold each passage (an OR needs one, an AND all).
+            var held = [UInt16](repeating: 0, count: reader.count)
+            for phrase in phrases {
+                if isPlainTerm(phrase) {
+                    // A plain term's own list (leafMatches reads prefixes and phrases).
+                    guard let entry = reader.lookup(phrase.terms[0].text) else { continue }
+                    reader.forEachFrequency(entry) { local, _ in if !deleted.contains(local) { held[local] &+= 1 } }
+                } else {
+                    for local in leafMatches(phrase, reader, deleted).locals { held[Int(local)] &+= 1 }
+                }
+            }
+            let needed = connective == .and ? UInt16(phrases.count) : 1
+            for local in 0..<reader.count where held[local] >= needed {
+                counts[reader.document(local), default: 0] += 1
+            }
+        }
+        return counts
     }
 }

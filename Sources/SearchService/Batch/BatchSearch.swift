@@ -15,7 +15,8 @@ public struct BatchSearch: Sendable {
     /// Count matches exactly up to this number (past it, a lower bound).
     public var countUpTo = Int.max
     /// Grouped by document with at most this many passages each, as the
-    /// default search shows them; nil for the flat ranking.
+    /// default search shows them (`limit` and `offset` then count
+    /// documents); nil for the flat ranking.
     public var perDoc: Int?
 
     /// A batch with the defaults.
@@ -40,30 +41,31 @@ public struct BatchSearch: Sendable {
                 let parser = QueryParser()
                 let isFlat = parser.flat(text, into: &flat)
                 let node = isFlat ? nil : try parser.parse(FriendlyQuery.fts5(text))
-                let top: SearchResult
+                // The hits shown, the rank of the first, and the total.
+                let shown: [SearchHit], firstRank: Int, total: Int, exact: Bool
                 if let perDoc {
-                    // By document (Search/TopK/Collapse).
-                    let document = { (id: Int64) in snapshot.document(ofPassage: id) }
-                    let collapsed = if let node { searcher.collapse(node, perGroup: perDoc, entries: offset + limit, group: document) } else {
-                        searcher.collapse(flat, perGroup: perDoc, entries: offset + limit, group: document)
+                    // By document (Search/TopK/Collapse): --limit documents, their best passages.
+                    let page = if let node { searcher.documentPage(node, perDocument: perDoc, offset: offset, limit: limit) } else {
+                        searcher.documentPage(flat, perDocument: perDoc, offset: offset, limit: limit)
                     }
-                    top = SearchResult(total: collapsed.total, hits: collapsed.groups.flatMap(\.hits))
+                    (shown, firstRank, total, exact) = (page.documents.flatMap(\.hits), page.passagesBefore + 1, page.totalPassages, true)
                 } else {
-                    top = if let node { searcher.top(node, k: offset + limit, countUpTo: countUpTo) } else {
+                    let top = if let node { searcher.top(node, k: offset + limit, countUpTo: countUpTo) } else {
                         searcher.top(flat, k: offset + limit, countUpTo: countUpTo)
                     }
+                    (shown, firstRank, total, exact) = (Array(top.hits.dropFirst(offset).prefix(limit)), offset + 1, top.total, top.totalIsExact)
                 }
                 let took = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
                 line.key("query")
                 line.string(text)
                 line.key("results")
                 line.array { results in
-                    for (i, hit) in top.hits.dropFirst(offset).prefix(limit).enumerated() {
+                    for (i, hit) in shown.enumerated() {
                         results.object { result in
                             result.key("passage_id")
                             result.number(hit.passageID)
                             result.key("rank")
-                            result.number(offset + i + 1)
+                            result.number(firstRank + i)
                             result.key("score")
                             result.number(hit.score)
                         }
@@ -72,9 +74,9 @@ public struct BatchSearch: Sendable {
                 line.key("took_ms")
                 line.number(took)
                 line.key("total")
-                line.number(top.total)
+                line.number(total)
                 line.key("total_relation")
-                line.string(top.totalIsExact ? "eq" : "gte")
+                line.string(exact ? "eq" : "gte")
             } catch {
                 line.key("error")
                 line.string("\(error)")

@@ -54,6 +54,13 @@ struct SearchView {
         var url: String?
         var citations: [CitationView]
         var hits: [Hit]
+        /// "N more passages in this document", linking to them all.
+        var more: More?
+    }
+
+    struct More {
+        var text: String
+        var href: String
     }
 
     struct Hit {
@@ -107,14 +114,22 @@ extension Site {
         do {
             let (output, hints) = try await run(search)
             view.hints = hints
-            view.count = "\(output.total) passage\(output.total == 1 ? "" : "s") match (\(String(format: "%.1f", output.tookMs)) ms)"
-            view.noMatch = output.total == 0
-            view.documents = Self.groups(output.results)
-            let base = "/?q=\(Links.query(search.query))" + (search.kind.map { "&kind=\($0)" } ?? "")
-            if search.offset > 0 { view.previous = base + "&offset=\(max(0, search.offset - search.limit))" }
-            if search.offset + output.results.count < output.total && !output.results.isEmpty {
-                view.next = base + "&offset=\(search.offset + search.limit)"
+            let took = "(\(String(format: "%.1f", output.tookMs)) ms)"
+            if let documents = output.totalDocuments {
+                view.count = "\(output.total) passage\(output.total == 1 ? " matches" : "s match"), in \(documents) document\(documents == 1 ? "" : "s") \(took)"
+            } else {
+                view.count = "\(output.total) passage\(output.total == 1 ? "" : "s") match \(took)"
             }
+            view.noMatch = output.total == 0
+            view.documents = Self.groups(output.results, query: search.query)
+            // Pages of documents (of passages with flat=1); never an empty next page.
+            let base = "/?q=\(Links.query(search.query))" + (search.kind.map { "&kind=\($0.rawValue)" } ?? "")
+                + (search.doc.map { "&doc=\($0)" } ?? "") + (search.flat ? "&flat=1" : "") + (search.strict ? "&strict=1" : "")
+                + (parameters.limit != nil ? "&limit=\(search.limit)" : "")
+            let shown = search.flat ? output.results.count : view.documents.count
+            let available = search.flat ? output.total : (output.totalDocuments ?? 0)
+            if search.offset > 0 { view.previous = base + "&offset=\(max(0, search.offset - search.limit))" }
+            if shown > 0, search.offset + shown < available { view.next = base + "&offset=\(search.offset + shown)" }
         } catch let error as QueryError {
             view.error = error.description
             view.showHelp = true
@@ -145,7 +160,7 @@ extension Site {
     }
 
     /// Results in runs of one document, as the page shows them.
-    static func groups(_ results: [SearchResults.Result]) -> [SearchView.DocumentGroup] {
+    static func groups(_ results: [SearchResults.Result], query: String) -> [SearchView.DocumentGroup] {
         var groups: [SearchView.DocumentGroup] = []
         for result in results {
             if groups.last?.id != result.document.id {
@@ -153,7 +168,7 @@ extension Site {
                     id: result.document.id, title: result.document.title ?? result.document.path, kind: result.document.kind.rawValue,
                     url: result.document.url,
                     citations: result.citations.prefix(3).map { CitationView(note: $0.note, line: $0.line, label: $0.label) },
-                    hits: []))
+                    hits: [], more: nil))
             }
             let snippet = TextPiece.pieces(result.snippet, result.highlights)
             var hit = SearchView.Hit(snippet: snippet)
@@ -171,6 +186,14 @@ extension Site {
                 hit.page = page
             }
             groups[groups.count - 1].hits.append(hit)
+            let group = groups[groups.count - 1]
+            if let matches = result.document.matches, matches > group.hits.count {
+                let rest = matches - group.hits.count
+                groups[groups.count - 1].more = .init(text: "\(rest) more passage\(rest == 1 ? "" : "s") in this document",
+                                                      href: "/?q=\(Links.query(query))&doc=\(group.id)&flat=1")
+            } else {
+                groups[groups.count - 1].more = nil
+            }
         }
         return groups
     }
