@@ -179,6 +179,9 @@ public enum SearchResults {
         }
         let started = DispatchTime.now()
         let snapshot = try IndexSnapshot.current(folder: workspace.index)
+        guard snapshot.passageCount > 0 || snapshot.manifest.generation > 0 else {
+            throw DossierError.workspace("nothing is indexed in \(workspace.root.path) yet: run `dossier update` (or `dossier index`)")
+        }
         let filtering = request.doc != nil || request.note != nil || request.site != nil || request.kind != nil
         let searcher = Searcher(snapshot: snapshot)
         if request.flat && !filtering {
@@ -239,21 +242,36 @@ public enum SearchResults {
         return (lenient.fts5, lenient.hints)
     }
 
-    /// Documents the filters let through.
+    /// Documents the filters let through. A filter that names nothing the
+    /// workspace has is an error that says so, not a search that finds
+    /// nothing: a note that is not one, a document number no document has,
+    /// a site no document came from, a kind no document is.
     static func allowedDocuments(_ request: SearchRequest, _ catalog: CatalogStore, _ workspace: Workspace) throws -> Set<Int> {
         var documents = try catalog.documents()
-        if let doc = request.doc { documents = documents.filter { $0.id == doc } }
-        if let kind = request.kind { documents = documents.filter { $0.kind == kind } }
+        if let doc = request.doc {
+            guard documents.contains(where: { $0.id == doc }) else {
+                throw DossierError.usage("there is no document \(doc) (`dossier documents` lists them, with their numbers)")
+            }
+            documents = documents.filter { $0.id == doc }
+        }
+        if let kind = request.kind {
+            guard documents.contains(where: { $0.kind == kind }) || request.doc != nil else {
+                throw DossierError.usage("no \(kind.rawValue) document is indexed")
+            }
+            documents = documents.filter { $0.kind == kind }
+        }
         if let site = request.site {
             let sources = try catalog.documentSources()
             let host = site.lowercased()
-            documents = documents.filter { d in
-                guard let h = sources[d.id]?.host else { return false }
-                return h == host || h.hasSuffix("." + host)
+            let matches = { (h: String) in h == host || h.hasSuffix("." + host) }
+            guard sources.values.contains(where: { $0.host.map(matches) ?? false }) else {
+                let hosts = Set(sources.values.compactMap(\.host)).sorted()
+                throw DossierError.usage("no document was fetched from \(site)" + (hosts.isEmpty ? "" : "; sites: " + hosts.prefix(8).joined(separator: ", ") + (hosts.count > 8 ? ", …" : "")))
             }
+            documents = documents.filter { d in sources[d.id]?.host.map(matches) ?? false }
         }
         if let note = request.note {
-            let path = FileManager.default.fileExists(atPath: note) ? workspace.relativePath(of: URL(fileURLWithPath: note)) : note
+            let path = try notePath(note, catalog, workspace)
             var kept: [DocumentRecord] = []
             for d in documents where try d.path == path || catalog.citations(ofDocument: d.id).contains(where: { $0.note == path }) {
                 kept.append(d)
@@ -261,5 +279,19 @@ public enum SearchResults {
             documents = kept
         }
         return Set(documents.map(\.id))
+    }
+
+    /// The workspace-relative path of the note `given` names: as `dossier
+    /// notes` prints it, a path to the file, its path under `corpus/notes/`,
+    /// or its file name when only one note has it.
+    static func notePath(_ given: String, _ catalog: CatalogStore, _ workspace: Workspace) throws -> String {
+        let notes = try catalog.notes().map(\.path)
+        let onDisk = FileManager.default.fileExists(atPath: given) ? workspace.relativePath(of: URL(fileURLWithPath: given)) : nil
+        for candidate in [given, onDisk, "corpus/notes/" + given].compactMap({ $0 }) where notes.contains(candidate) { return candidate }
+        let named = notes.filter { $0.hasSuffix("/" + given) }
+        if named.count == 1 { return named[0] }
+        let listed = notes.prefix(5).joined(separator: ", ") + (notes.count > 5 ? ", …" : "")
+        throw DossierError.usage("no note \(given)" + (named.count > 1 ? " (several notes have that name: give its path)" : "")
+            + (notes.isEmpty ? "; the workspace has no notes" : "; notes: \(listed)"))
     }
 }

@@ -908,9 +908,27 @@ struct SearchExperienceTests {
         #expect(ivory.stdout.contains("\"total\" : 0"))
         #expect(try dossier(["search", "timber", "--json", "--kind", "note"], in: root).stdout.contains("corpus/notes/reading.md"))
         #expect(try dossier(["search", "timber", "--json", "--site", "127.0.0.1"], in: root).stdout.contains("\"kind\" : \"pdf\""))
-        #expect(try dossier(["search", "timber", "--json", "--site", "example.org"], in: root).stdout.contains("\"total\" : 0"))
         #expect(try dossier(["search", "timber", "--json", "--note", "corpus/notes/reading.md", "--kind", "pdf"], in: root).stdout.contains("\"total\" : 1"))
         #expect(try dossier(["search", "timber", "--kind", "book"], in: root).status == 2)
+
+        // A filter that names nothing says so: it is not a search that found nothing.
+        let noSite = try dossier(["search", "timber", "--site", "example.org"], in: root)
+        #expect(noSite.status == 2 && noSite.stderr.contains("no document was fetched from example.org; sites: 127.0.0.1"))
+        for (filter, message) in [(["--note", "no/such.md"], "no note no/such.md; notes: corpus/notes/reading.md"),
+                                  (["--doc", "999"], "there is no document 999"), (["--kind", "html"], "no html document is indexed")] {
+            let run = try dossier(["search", "timber"] + filter, in: root)
+            #expect(run.status == 2 && run.stderr.contains(message), "\(filter): \(run.stderr)")
+        }
+        // A note named as `dossier notes` prints it, by its path under corpus/notes/, or by its file name.
+        for name in ["corpus/notes/reading.md", "reading.md"] {
+            #expect(try dossier(["search", "timber", "--json", "--note", name, "--kind", "pdf"], in: root).stdout.contains("\"total\" : 1"), "\(name)")
+        }
+        // A workspace never indexed says so.
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-empty-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: empty) }
+        _ = try dossier(["init", empty.path])
+        let never = try dossier(["search", "timber", "--workspace", empty.path])
+        #expect(never.status == 1 && never.stderr.contains("nothing is indexed") && never.stderr.contains("dossier update"))
 
         // show highlights a query's matches on a page.
         let show = try dossier(["show", "\(document["id"] as! Int):3", "--query", "ivory"], in: root, environment: ["NO_COLOR": "1"])

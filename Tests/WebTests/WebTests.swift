@@ -650,7 +650,7 @@ struct WebUpdateTests {
         let started = request(port, "/update", method: "POST", headers: ["Sec-Fetch-Site": "same-origin", "Content-Length": "0"])
         #expect(started.status == 303)
         var page = ""
-        for _ in 0..<300 where !page.contains("ended") && !page.contains("failed") {
+        for _ in 0..<600 where !page.contains("The last update ended") && !page.contains("The last update failed") {
             usleep(100_000)
             page = String(decoding: request(port, "/update").body, as: UTF8.self)
         }

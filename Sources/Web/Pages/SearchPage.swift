@@ -133,6 +133,9 @@ extension Site {
         } catch let error as QueryError {
             view.error = error.description
             view.showHelp = true
+        } catch let error as DossierError {
+            // A filter that names nothing, or a workspace not indexed yet: said on the page.
+            view.error = error.description
         }
         return page(view, "search")
     }
@@ -150,6 +153,8 @@ extension Site {
             return Responses.make(.ok, "application/json", ByteBuffer(data: try encoder.encode(output)))
         } catch let error as QueryError {
             throw HTTPError(.badRequest, message: error.error.description)
+        } catch let error as DossierError {
+            throw HTTPError(.badRequest, message: error.description)
         }
     }
 
