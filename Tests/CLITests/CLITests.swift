@@ -897,6 +897,19 @@ struct SearchExperienceTests {
         #expect(lines.contains { $0.hasPrefix("echo ") })
         #expect(lines.contains { $0.hasSuffix(".pdf 2") && !$0.hasPrefix("echo") })
         #expect(try dossier(["open", "9"], in: root).status == 2)
+        // open --doc checks the page against the document, and a viewer that cannot start is a failure.
+        let id = try #require(document["id"] as? Int)
+        let pastEnd = try dossier(["open", "--doc", "\(id)", "--page", "300"], in: root, environment: ["DOSSIER_VIEWER": "true"])
+        #expect(pastEnd.status == 2 && pastEnd.stderr.contains("there is no page 300"), "\(pastEnd.stderr)")
+        #expect(try dossier(["open", "--doc", "9999"], in: root).stderr.contains("there is no document 9999"))
+        let bin = root.appendingPathComponent("fake-bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try Data("#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n".utf8).write(to: bin.appendingPathComponent("evince"))
+        chmod(bin.appendingPathComponent("evince").path, 0o755)
+        let broken = try dossier(["open", "--doc", "\(id)", "--page", "2"], in: root,
+                                 environment: ["PATH": "\(bin.path):/usr/bin:/bin", "DOSSIER_VIEWER": ""])
+        #expect(broken.status == 1 && broken.stderr.contains("the viewer could not start"), "\(broken.stderr)")
+        #expect(try dossier(["open", "1"], in: root, environment: ["DOSSIER_VIEWER": "false"]).status == 1)
 
         // Text output names the citing note line.
         let text = try dossier(["search", "rosewood"], in: root, environment: ["NO_COLOR": "1"])

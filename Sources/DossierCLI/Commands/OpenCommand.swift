@@ -55,7 +55,18 @@ struct OpenCommand: ParsableCommand {
                             line: result.line ?? 1, query: last.query)
         } else {
             let catalog = try CatalogStore(workspace: workspace)
-            guard let document = try catalog.document(id: doc!) else { throw DossierError.usage("no document \(doc!)") }
+            guard let document = try catalog.document(id: doc!) else {
+                throw DossierError.usage("there is no document \(doc!) (`dossier documents` lists them, with their numbers)")
+            }
+            if document.kind == .pdf {
+                let pages = document.pageCount ?? 0
+                guard (1...max(1, pages)).contains(page) else {
+                    throw DossierError.usage("document \(document.id) has \(pages) page\(pages == 1 ? "" : "s"); there is no page \(page)")
+                }
+            }
+            guard FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent(document.path).path) else {
+                throw DossierError.workspace("the file of document \(document.id) is gone (\(document.path)); run `dossier update`")
+            }
             let label = try catalog.pages(document: document.id, index: page).first?.label ?? String(page)
             target = Target(kind: document.kind, file: workspace.root.appendingPathComponent(document.path), page: page,
                             label: label, url: try catalog.documentSources()[document.id]?.url, line: 1, query: "")
@@ -117,6 +128,14 @@ struct OpenCommand: ParsableCommand {
         if wait {
             process.waitUntilExit()
             if process.terminationStatus != 0 { throw DossierError.workspace("the viewer exited with status \(process.terminationStatus)") }
+            return
+        }
+        // A viewer left to run: one that cannot start (a missing display,
+        // a bad argument) exits within moments, and that is a failure.
+        let deadline = Date().addingTimeInterval(0.8)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if !process.isRunning, process.terminationStatus != 0 {
+            throw DossierError.workspace("the viewer could not start: `\(command)` exited with status \(process.terminationStatus)")
         }
     }
 }
