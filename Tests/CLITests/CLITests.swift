@@ -828,6 +828,9 @@ struct FetchCLITests {
             return Dictionary(rows.map { ($0["url"] as? String ?? "", $0["status"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
         }
         #expect(try statuses().values.allSatisfy { $0 != "failed" }, "no link may be marked failed while offline")
+        // Nothing is known dead, and --dead says why: the links were never checked.
+        let dead = try dossier(["links", "--dead"], in: root)
+        #expect(dead.stdout.contains("No link is known to be dead; 3 links were never checked"), "\(dead.stdout)")
         // One host that answers: the machine is online, and the hosts that do not resolve are dead.
         let server = try TestHTTPServer { _ in .respond(status: 200, headers: [("Content-Type", "text/html")], body: Array("<html><body><p>Up.</p></body></html>".utf8)) }
         defer { server.shutdown() }

@@ -186,6 +186,9 @@ struct WebTests {
             }
             try await client.execute(uri: "/links", method: .get) { response in
                 #expect(response.status == .ok)
+                // The note's link was never fetched: not called alive or dead.
+                let body = String(buffer: response.body)
+                #expect(body.contains("None is known to be dead.") && body.contains("1 link was never checked"))
             }
             try await client.execute(uri: "/documents/\(pdf.id)/pages/2/preview.png?w=timber,alert", method: .get) { response in
                 #expect(response.status == .ok)

@@ -79,6 +79,10 @@ struct LinksCommand: ParsableCommand {
             let documentID = state?.documentID ?? derived?.documentID
             return LinkState(state, documentID: state?.documentID, documentID.flatMap { documents[$0] })
         }
+        // Links never checked (offline, or not fetched yet) are not known to be dead or alive.
+        let unchecked = Set(citations.map(\.normalizedURL).filter { (states[$0]?.status ?? .new) == .new })
+        let uncheckedNote = unchecked.isEmpty ? nil
+            : "\(unchecked.count) link\(unchecked.count == 1 ? " was" : "s were") never checked, so not known dead or alive: run `dossier update` (offline, it checks nothing)"
         if dead {
             citations = citations.filter { c in
                 guard let s = states[c.normalizedURL], s.status == .failed else { return false }
@@ -90,7 +94,11 @@ struct LinksCommand: ParsableCommand {
             return
         }
         if citations.isEmpty {
-            print(dead ? "No dead links." : note == nil ? "No links in the notes yet." : "No links in \(note!).")
+            if dead {
+                print(uncheckedNote.map { "No link is known to be dead; \($0)." } ?? "No dead links.")
+            } else {
+                print(note == nil ? "No links in the notes yet." : "No links in \(note!).")
+            }
             return
         }
         let positionWidth = citations.map { "\($0.line):\($0.column)".count }.max() ?? 0
@@ -121,5 +129,6 @@ struct LinksCommand: ParsableCommand {
         let urls = Set(citations.map(\.normalizedURL)).count
         let notes = Set(citations.map(\.note)).count
         print("\n\(citations.count) citation\(citations.count == 1 ? "" : "s") of \(urls) URL\(urls == 1 ? "" : "s") in \(notes) note\(notes == 1 ? "" : "s")")
+        if dead, let uncheckedNote { print("Besides, \(uncheckedNote).") }
     }
 }
