@@ -124,16 +124,24 @@ extension Pipeline {
             replacing.insert(item.path)
             report.documents.changed.append("\(state.url) (\(pagesBefore[oldPath] ?? 0) → \(item.pages ?? 0) pages)")
         }
+        // A document is named by its title and where it came from, not by its file in the store.
+        let documentsAfter = Dictionary(try catalog.documents().map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let sources = try catalog.documentSources()
+        func name(_ path: String) -> String {
+            guard let document = documentsAfter[path] else { return path }
+            let origin = sources[document.id]?.url ?? path
+            return document.title.map { "\($0.clipped(to: 120)) (\(origin))" } ?? origin
+        }
         for item in summary.extracted where !replacing.contains(item.path) {
             if let pages = pagesBefore[item.path] {
-                report.documents.changed.append("\(item.path) (\(pages) → \(item.pages ?? 0) pages)")
+                report.documents.changed.append("\(name(item.path)) (\(pages) → \(item.pages ?? 0) pages)")
             } else {
-                report.documents.new.append(item.path)
+                report.documents.new.append(name(item.path))
             }
         }
         report.documents.unchanged = summary.unchanged
         report.documents.removed = summary.removed.filter { !superseded.contains($0) }
-        report.documents.failed = summary.failed.map { "\($0.path): \($0.error ?? "")" }
+        report.documents.failed = summary.failed.map { "\(name($0.path)): \($0.error ?? "")" }
         report.generation = summary.generation
         report.seconds["index"] = seconds(clock.now - start)
 
@@ -163,5 +171,27 @@ extension Pipeline {
         let url = reports.appendingPathComponent(stamp.replacingOccurrences(of: ":", with: "-") + ".json")
         try AtomicFile.write(try encoder.encode(report), to: url)
         return url
+    }
+}
+
+extension UpdateReport {
+    /// The report as `dossier update` prints it (and the web's update page shows it).
+    public func lines(reportPath: String) -> [String] {
+        var out: [String] = []
+        let u = urls, d = documents
+        if u.offline {
+            out.append("links      offline: no host could be resolved; links were not checked and were left as they were")
+        } else {
+            out.append("links      \(u.checked) checked (\(u.fetched) fetched, \(u.unchanged) unchanged, \(u.failed) failed, \(u.blocked) blocked), \(u.skippedRecent) checked recently")
+        }
+        for dead in newlyDead { out.append("  newly dead  \(dead.url): \(dead.error)") }
+        for dead in deadForRuns { out.append("  dead, \(dead.runs) run\(dead.runs == 1 ? "" : "s") in a row  \(dead.url): \(dead.error)") }
+        for blocked in blocked { out.append("  blocked     \(blocked.url): \(blocked.error)") }
+        out.append("documents  \(d.new.count) new, \(d.changed.count) changed, \(d.unchanged) unchanged, \(d.removed.count) removed, \(d.failed.count) failed")
+        for line in d.changed { out.append("  changed  \(line)") }
+        for line in d.failed { out.append("  failed   \(line)") }
+        let times = ["notes", "fetch", "index"].map { "\($0) \(String(format: "%.1f", seconds[$0] ?? 0)) s" }.joined(separator: ", ")
+        out.append("index      generation \(generation); \(times); report in \(reportPath)")
+        return out
     }
 }

@@ -65,6 +65,7 @@ public enum WebApp {
         router.add(middleware: RequestGuard(hosts: options.hosts))
         router.page("/") { request, context in try await site.searchPage(request, context) }
         router.page("/api/search") { request, context in try await site.apiSearch(request, context) }
+        router.page("/documents") { _, _ in try site.documentsPage() }
         router.page("/documents/:id") { _, context in try site.documentPage(try documentID(context)) }
         router.page("/documents/:id/file") { request, context in try await site.documentFile(try documentID(context), request, context) }
         router.page("/documents/:id/pages/:page/preview.png") { request, context in

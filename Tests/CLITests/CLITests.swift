@@ -914,6 +914,14 @@ struct SearchExperienceTests {
         #expect(broken.status == 1 && broken.stderr.contains("the viewer could not start"), "\(broken.stderr)")
         #expect(try dossier(["open", "1"], in: root, environment: ["DOSSIER_VIEWER": "false"]).status == 1)
 
+        // The list of documents: number, title, URL, citing lines; as JSON too.
+        let listing = try dossier(["documents"], in: root, environment: ["NO_COLOR": "1"])
+        #expect(listing.stdout.contains("World Wildlife Crime Report") && listing.stdout.contains(server.url("/wwcr.pdf")))
+        #expect(listing.stdout.contains("cited by 1 note line"))
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["documents", "--json", "--kind", "pdf"], in: root).stdout.utf8)) as? [[String: Any]])
+        #expect(listed.map { $0["id"] as? Int } == [document["id"] as? Int])
+        #expect(listed.first?["url"] as? String == server.url("/wwcr.pdf") && listed.first?["cited_by"] as? Int == 1)
+
         // Text output names the citing note line.
         let text = try dossier(["search", "rosewood"], in: root, environment: ["NO_COLOR": "1"])
         #expect(text.stdout.contains("cited at corpus/notes/reading.md:3"))

@@ -184,6 +184,11 @@ struct WebTests {
                 #expect(body.contains("&lt;script&gt;alert(2)&lt;/script&gt;") && !body.contains("<script>alert(2)"))
                 #expect(body.contains("class=\"status new\""))
             }
+            try await client.execute(uri: "/documents", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains("<a href=\"/documents/\(pdf.id)\">Hostile &lt;b&gt;title&lt;/b&gt;</a>"))
+                #expect(body.contains("2 documents"), "the PDF and the note")
+            }
             try await client.execute(uri: "/links", method: .get) { response in
                 #expect(response.status == .ok)
                 // The note's link was never fetched: not called alive or dead.

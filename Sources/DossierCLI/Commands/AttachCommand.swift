@@ -30,7 +30,7 @@ struct AttachCommand: ParsableCommand {
         try catalog.recordFetch(FetchRecord(url: normalized, status: .attached, sha256: stored.sha256, size: stored.size,
                                             kind: stored.kind))
         let cited = try catalog.urlStates().first { $0.url == normalized }?.cited ?? false
-        print("attached \(workspace.relativePath(of: stored.url)) (\(stored.kind.rawValue), \(StatusCommand.human(stored.size))) as \(normalized)")
+        print("attached \(workspace.relativePath(of: stored.url)) (\(stored.kind.rawValue), \(ByteCount.human(stored.size))) as \(normalized)")
         if !cited { print("note: no note cites \(normalized) yet") }
         print("Run `dossier index` to extract and index it.")
     }

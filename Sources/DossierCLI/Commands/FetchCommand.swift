@@ -91,7 +91,7 @@ struct FetchCommand: AsyncParsableCommand {
     static func line(_ r: FetchResult) -> String {
         let code = r.httpStatus.map { " \($0)" } ?? ""
         switch r.status {
-        case .fetched: return "fetched    \(r.url) (\(r.kind?.rawValue ?? "?"), \(StatusCommand.human(r.size ?? 0)))"
+        case .fetched: return "fetched    \(r.url) (\(r.kind?.rawValue ?? "?"), \(ByteCount.human(r.size ?? 0)))"
         case .unchanged: return "unchanged  \(r.url)"
         case .failed: return "failed     \(r.url)\(code): \(r.error ?? "unknown error")"
         case .blocked: return "blocked    \(r.url)\(code): \(r.error ?? "")"

@@ -59,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
             var options = UpdateOptions(worker: .extract)
             options.fetch.applyEnvironment()
             let (report, path) = try await pipeline.update(options)
-            return UpdateCommand.lines(report, reportPath: workspace.relativePath(of: path))
+            return report.lines(reportPath: workspace.relativePath(of: path))
         }
         let options = WebApp.Options(port: port, boundHost: host, allowedHosts: allowHosts, previewCacheBytes: previewCacheMb << 20,
                                      update: update)

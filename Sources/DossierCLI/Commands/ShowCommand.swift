@@ -31,7 +31,7 @@ struct ShowCommand: ParsableCommand {
             guard number >= 1 else { throw DossierError.usage("page numbers start at 1") }
         }
         guard let document = try catalog.document(matching: reference) else {
-            throw DossierError.usage("no document '\(reference)'; `dossier index` lists them as it extracts them")
+            throw DossierError.usage("no document '\(reference)'; `dossier documents` lists them")
         }
         if document.status == .failed {
             throw DossierError.workspace("document \(document.id) (\(document.path)) could not be extracted: \(document.error ?? "unknown reason")")

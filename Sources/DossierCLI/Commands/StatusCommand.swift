@@ -3,6 +3,7 @@ import Catalog
 import DossierCore
 import Foundation
 import Index
+import SearchService
 
 /// `dossier status`: what the workspace holds, and what needs attention.
 struct StatusCommand: ParsableCommand {
@@ -50,9 +51,9 @@ struct StatusCommand: ParsableCommand {
                                 committedAt: manifest.committedAt, problem: message)
         }
         let bytes: [String: Int64] = [
-            "files": Self.size(of: workspace.files),
-            "library": Self.size(of: workspace.library),
-            "index": Self.size(of: workspace.index),
+            "files": ByteCount.total(in: workspace.files),
+            "library": ByteCount.total(in: workspace.library),
+            "index": ByteCount.total(in: workspace.index),
         ]
         if json {
             try Terminal.printJSON(Report(workspace: workspace.root.path, catalog: status, urls: urls, index: index, bytes: bytes))
@@ -77,35 +78,21 @@ struct StatusCommand: ParsableCommand {
             print("index      generation \(index.generation), \(index.segments) segment\(index.segments == 1 ? "" : "s"), \(index.passages) passages, \(index.terms) terms"
                 + (index.committedAt.map { ", committed \($0)" } ?? ""))
         }
-        print("disk       files \(Self.human(bytes["files"]!)), library \(Self.human(bytes["library"]!)), index \(Self.human(bytes["index"]!))")
+        print("disk       files \(ByteCount.human(bytes["files"]!)), library \(ByteCount.human(bytes["library"]!)), index \(ByteCount.human(bytes["index"]!))")
         if let last = status.lastIndexed { print("indexed    \(last)") }
+        // Documents by title and origin, not by their file in the store.
+        let names = Dictionary(uniqueKeysWithValues: try DocumentSummary.all(catalog).map { d in
+            (d.id, d.title.map { "\($0) — \(d.origin)" } ?? d.origin)
+        })
         if !status.needsOCR.isEmpty {
             print("\nneeds OCR (most pages have no text):")
             for document in status.needsOCR {
-                print("  \(document.id)  \(document.path)  \(document.pagesWithText ?? 0) of \(document.pageCount ?? 0) pages have text")
+                print("  \(document.id)  \(names[document.id] ?? document.path)  \(document.pagesWithText ?? 0) of \(document.pageCount ?? 0) pages have text")
             }
         }
         if !status.failed.isEmpty {
             print("\ncould not be extracted:")
-            for document in status.failed { print("  \(document.id)  \(document.path): \(document.error ?? "unknown reason")") }
+            for document in status.failed { print("  \(document.id)  \(names[document.id] ?? document.path): \(document.error ?? "unknown reason")") }
         }
-    }
-
-    static func size(of folder: URL) -> Int64 {
-        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey]) else { return 0 }
-        var total: Int64 = 0
-        for case let url as URL in enumerator {
-            let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
-            if values?.isRegularFile == true { total += Int64(values?.fileSize ?? 0) }
-        }
-        return total
-    }
-
-    static func human(_ bytes: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
-        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
     }
 }

@@ -51,26 +51,6 @@ struct UpdateCommand: AsyncParsableCommand {
             try Terminal.printJSON(report)
             return
         }
-        for line in Self.lines(report, reportPath: workspace.relativePath(of: path)) { print(line) }
-    }
-
-    /// The report as `dossier update` prints it (and the web's update page shows it).
-    static func lines(_ report: UpdateReport, reportPath: String) -> [String] {
-        var out: [String] = []
-        let u = report.urls, d = report.documents
-        if u.offline {
-            out.append("links      offline: no host could be resolved; links were not checked and were left as they were")
-        } else {
-            out.append("links      \(u.checked) checked (\(u.fetched) fetched, \(u.unchanged) unchanged, \(u.failed) failed, \(u.blocked) blocked), \(u.skippedRecent) checked recently")
-        }
-        for dead in report.newlyDead { out.append("  newly dead  \(dead.url): \(dead.error)") }
-        for dead in report.deadForRuns { out.append("  dead, \(dead.runs) run\(dead.runs == 1 ? "" : "s") in a row  \(dead.url): \(dead.error)") }
-        for blocked in report.blocked { out.append("  blocked     \(blocked.url): \(blocked.error)") }
-        out.append("documents  \(d.new.count) new, \(d.changed.count) changed, \(d.unchanged) unchanged, \(d.removed.count) removed, \(d.failed.count) failed")
-        for line in d.changed { out.append("  changed  \(line)") }
-        for line in d.failed { out.append("  failed   \(line)") }
-        let times = ["notes", "fetch", "index"].map { "\($0) \(String(format: "%.1f", report.seconds[$0] ?? 0)) s" }.joined(separator: ", ")
-        out.append("index      generation \(report.generation); \(times); report in \(reportPath)")
-        return out
+        for line in report.lines(reportPath: workspace.relativePath(of: path)) { print(line) }
     }
 }

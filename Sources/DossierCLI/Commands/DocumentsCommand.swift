@@ -1,0 +1,51 @@
+import ArgumentParser
+import Catalog
+import DossierCore
+import SearchService
+
+/// `dossier documents`: every document, by number, title and origin.
+struct DocumentsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "documents",
+        abstract: "List the indexed documents: number, kind, pages, title, URL or file, and the note lines citing each.",
+        discussion: "The number is what --doc, `dossier show` and `dossier open --doc` take.")
+
+    @OptionGroup var options: WorkspaceOptions
+
+    @Option(help: ArgumentHelp("Only this kind: pdf, html or note.", valueName: "kind"))
+    var kind: String?
+
+    @Flag(help: "Print JSON for scripts.")
+    var json = false
+
+    func validate() throws {
+        if let kind, DocumentKind(rawValue: kind).map(DocumentKind.searchable.contains) != true {
+            throw ValidationError("--kind must be pdf, html or note")
+        }
+    }
+
+    func run() throws {
+        let (_, catalog) = try options.openScanned()
+        let documents = try DocumentSummary.all(catalog, kind: kind.flatMap(DocumentKind.init(rawValue:)))
+        if json {
+            try Terminal.printJSON(documents)
+            return
+        }
+        guard !documents.isEmpty else {
+            print(kind.map { "No \($0) documents." } ?? "No documents yet: run `dossier update`.")
+            return
+        }
+        let width = String(documents.last!.id).count
+        for d in documents {
+            let number = String(repeating: " ", count: width - String(d.id).count) + String(d.id)
+            let pages = d.pages.map { "\($0) p." } ?? ""
+            print("\(number)  \(d.kind.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0)) \(pages.padding(toLength: 8, withPad: " ", startingAt: 0)) \(Terminal.bold(d.name))")
+            var notes = [d.origin]
+            if d.citedBy > 0 { notes.append("cited by \(d.citedBy) note line\(d.citedBy == 1 ? "" : "s")") }
+            if d.status == .failed { notes.append("could not be extracted: \(d.error ?? "unknown reason")") }
+            if d.needsOcr { notes.append("needs OCR") }
+            print(String(repeating: " ", count: width + 16) + notes.joined(separator: "  ·  "))
+        }
+        print("\n\(documents.count) document\(documents.count == 1 ? "" : "s"). `dossier show N` prints one; --doc N searches in one.")
+    }
+}

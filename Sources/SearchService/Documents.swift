@@ -1,0 +1,42 @@
+import Catalog
+import DossierCore
+import Foundation
+
+/// A document as lists show it: what it is, where it came from, how far
+/// its extraction got, and how many note lines cite it. `dossier
+/// documents`, the web's documents page and `status` name documents this
+/// way, by title and URL, not by their file in the store.
+public struct DocumentSummary: Codable, Sendable {
+    /// The document's number (`--doc`, `dossier show`, `/documents/N`).
+    public var id: Int
+    public var kind: DocumentKind
+    @JSONNullable public var title: String?
+    /// The first URL whose content it is; null for library files and notes.
+    @JSONNullable public var url: String?
+    /// Its file in the workspace.
+    public var path: String
+    @JSONNullable public var pages: Int?
+    public var status: DocumentStatus
+    @JSONNullable public var error: String?
+    /// Most pages have no text (scanned).
+    public var needsOcr: Bool
+    /// Note lines citing it.
+    public var citedBy: Int
+
+    /// How a person names it: its title, else its URL, else its path.
+    public var name: String { title ?? url ?? path }
+
+    /// Where it came from: its URL, else its path.
+    public var origin: String { url ?? path }
+
+    /// Every document of `catalog`, by number; only those of `kind` if given.
+    public static func all(_ catalog: CatalogStore, kind: DocumentKind? = nil) throws -> [DocumentSummary] {
+        let sources = try catalog.documentSources()
+        return try catalog.documents().filter { kind == nil || $0.kind == kind }.map { document in
+            DocumentSummary(
+                id: document.id, kind: document.kind, title: document.title?.clipped(to: SearchResults.Limits.title),
+                url: sources[document.id]?.url, path: document.path, pages: document.pageCount, status: document.status,
+                error: document.error, needsOcr: document.needsOCR, citedBy: try catalog.citations(ofDocument: document.id).count)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import DossierCore
+import Foundation
+
+/// Search results as text, and the last search kept for `dossier open`.
+extension SearchResults {
+    /// Where the last search is kept: `index/last-search.json`.
+    static func lastURL(_ workspace: Workspace) -> URL { workspace.index.appendingPathComponent("last-search.json") }
+
+    /// Keeps `output` as the last search.
+    public static func saveLast(_ output: Output, workspace: Workspace) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try AtomicFile.write(try encoder.encode(output), to: lastURL(workspace))
+    }
+
+    /// The last search.
+    public static func loadLast(_ workspace: Workspace) throws -> Output {
+        guard let data = try? Data(contentsOf: lastURL(workspace)) else {
+            throw DossierError.usage("no search yet: run `dossier search QUERY` first")
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(Output.self, from: data)
+    }
+
+    /// Where a result is: `p. 14 (printed 12)`, or `note:line`.
+    public static func place(_ r: Result) -> String {
+        if r.document.kind == .note { return "\(r.document.path):\(r.line ?? 0)" }
+        if let label = r.pageLabel, label != String(r.page) { return "p. \(r.page) (printed \(label))" }
+        return "p. \(r.page)"
+    }
+
+    /// The results as the command line prints them, line by line;
+    /// `highlight` marks a snippet's matches and `bold` a title (a
+    /// terminal's colours, or brackets).
+    public static func text(_ output: Output, flat: Bool, offset: Int, highlight: (String, [[Int]]) -> String,
+                            bold: (String) -> String) -> [String] {
+        var lines: [String] = []
+        func print(_ line: String) { lines.append(line) }
+        if output.total == 0 {
+            print("No passages match \(output.query).")
+            let words = output.query.split(separator: " ").filter { !["AND", "OR", "NOT"].contains($0) && !$0.hasPrefix("-") }
+            if words.count > 1 { print("All words must match; for any of them try: dossier search '\(words.joined(separator: " OR "))'") }
+            return lines
+        }
+        var lastDocument = -1
+        var shownInDocument = 0
+        func more(_ previous: Result?) {
+            guard !flat, let previous, let matches = previous.document.matches, matches > shownInDocument else { return }
+            let rest = matches - shownInDocument
+            print("     … \(rest) more passage\(rest == 1 ? "" : "s") in this document: dossier search \(shellQuoted(output.query)) --doc \(previous.document.id) --flat")
+        }
+        var previous: Result?
+        for result in output.results {
+            if flat || result.document.id != lastDocument {
+                more(previous)
+                shownInDocument = 0
+                print("")
+                let source = result.document.url ?? result.document.path
+                print("\(bold(result.document.title ?? result.document.path))  [\(result.document.kind.rawValue)] \(source)")
+                if result.document.kind != .note {
+                    for citation in result.citations.prefix(3) {
+                        let box = citation.task == .done ? "[x] " : citation.task == .open ? "[ ] " : ""
+                        let heading = citation.heading.map { " § \($0)" } ?? ""
+                        print("  cited at \(citation.note):\(citation.line)  \(box)\(citation.label)\(heading)")
+                    }
+                    if result.citations.count > 3 { print("  … and \(result.citations.count - 3) more note lines") }
+                }
+                lastDocument = result.document.id
+            }
+            print("  \(result.rank). \(place(result))  score \(String(format: "%.3f", result.score))")
+            print("     \(highlight(result.snippet, result.highlights))")
+            shownInDocument += 1
+            previous = result
+        }
+        more(previous)
+        let took = "(\(String(format: "%.1f", output.tookMs)) ms)"
+        guard let documents = output.totalDocuments else {
+            print("\n\(output.total) passage\(output.total == 1 ? "" : "s") match; showing \(output.results.count) \(took). "
+                + "`dossier open N` opens result N at its page.")
+            return lines
+        }
+        let matched = "\(output.total) passage\(output.total == 1 ? " matches" : "s match"), in \(documents) document\(documents == 1 ? "" : "s")"
+        let shown = Set(output.results.map(\.document.id)).count
+        if shown == 0 {
+            print("\n\(matched); --offset \(offset) is past the last of them \(took).")
+        } else {
+            let range = shown == 1 ? "document \(offset + 1)" : "documents \(offset + 1)–\(offset + shown)"
+            print("\n\(matched); showing \(range) \(took). `dossier open N` opens result N at its page."
+                + (offset + shown < documents ? " More: --offset \(offset + shown)." : ""))
+        }
+        return lines
+    }
+
+    /// `text` quoted for a POSIX shell.
+    public static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+}
