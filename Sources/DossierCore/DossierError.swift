@@ -13,6 +13,9 @@ public enum DossierError: Error, CustomStringConvertible, Sendable, Equatable {
     case catalog(String)
     /// Anything the user asked for that cannot be done as asked.
     case usage(String)
+    /// A note, document, site or kind the workspace does not have (exit 1,
+    /// not a usage error: the command was right, the workspace differs).
+    case notFound(String)
     /// The index on disk is in a format this version no longer reads; it is
     /// derived data, rebuilt from the catalog.
     case indexFormat(String)
@@ -23,6 +26,7 @@ public enum DossierError: Error, CustomStringConvertible, Sendable, Equatable {
         case .io(let path, let reason): return "\(path): \(reason)"
         case .catalog(let message): return "catalog: \(message)"
         case .usage(let message): return message
+        case .notFound(let message): return message
         case .indexFormat(let message): return message
         }
     }

@@ -250,13 +250,15 @@ public enum SearchResults {
         var documents = try catalog.documents()
         if let doc = request.doc {
             guard documents.contains(where: { $0.id == doc }) else {
-                throw DossierError.usage("there is no document \(doc) (`dossier documents` lists them, with their numbers)")
+                let range = documents.isEmpty ? "there are none yet" : "they are numbered \(documents.first!.id)–\(documents.last!.id)"
+                throw DossierError.notFound("there is no document \(doc): \(range) (`dossier documents` lists them)")
             }
             documents = documents.filter { $0.id == doc }
         }
         if let kind = request.kind {
             guard documents.contains(where: { $0.kind == kind }) || request.doc != nil else {
-                throw DossierError.usage("no \(kind.rawValue) document is indexed")
+                let kinds = Set(documents.map(\.kind.rawValue)).sorted()
+                throw DossierError.notFound("no \(kind.rawValue) document is indexed" + (kinds.isEmpty ? "" : "; the documents are " + kinds.joined(separator: ", ")))
             }
             documents = documents.filter { $0.kind == kind }
         }
@@ -266,7 +268,10 @@ public enum SearchResults {
             let matches = { (h: String) in h == host || h.hasSuffix("." + host) }
             guard sources.values.contains(where: { $0.host.map(matches) ?? false }) else {
                 let hosts = Set(sources.values.compactMap(\.host)).sorted()
-                throw DossierError.usage("no document was fetched from \(site)" + (hosts.isEmpty ? "" : "; sites: " + hosts.prefix(8).joined(separator: ", ") + (hosts.count > 8 ? ", …" : "")))
+                let close = Suggestions.closest(site, among: hosts)
+                throw DossierError.notFound("no document was fetched from \(site)" + (close.isEmpty
+                    ? (hosts.isEmpty ? "" : "; sites: " + hosts.prefix(8).joined(separator: ", ") + (hosts.count > 8 ? ", …" : ""))
+                    : "; did you mean " + close.joined(separator: ", ") + "?"))
             }
             documents = documents.filter { d in sources[d.id]?.host.map(matches) ?? false }
         }
@@ -290,8 +295,12 @@ public enum SearchResults {
         for candidate in [given, onDisk, "corpus/notes/" + given].compactMap({ $0 }) where notes.contains(candidate) { return candidate }
         let named = notes.filter { $0.hasSuffix("/" + given) }
         if named.count == 1 { return named[0] }
+        if named.count > 1 {
+            throw DossierError.notFound("several notes are called \(given): \(named.joined(separator: ", ")); give its path")
+        }
+        let close = Suggestions.closest(given, among: notes)
         let listed = notes.prefix(5).joined(separator: ", ") + (notes.count > 5 ? ", …" : "")
-        throw DossierError.usage("no note \(given)" + (named.count > 1 ? " (several notes have that name: give its path)" : "")
-            + (notes.isEmpty ? "; the workspace has no notes" : "; notes: \(listed)"))
+        throw DossierError.notFound("no note \(given)" + (notes.isEmpty ? "; the workspace has no notes"
+            : close.isEmpty ? "; notes: \(listed)" : "; did you mean " + close.joined(separator: ", ") + "?"))
     }
 }

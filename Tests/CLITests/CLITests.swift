@@ -903,7 +903,7 @@ struct SearchExperienceTests {
         // open --doc checks the page against the document, and a viewer that cannot start is a failure.
         let id = try #require(document["id"] as? Int)
         let pastEnd = try dossier(["open", "--doc", "\(id)", "--page", "300"], in: root, environment: ["DOSSIER_VIEWER": "true"])
-        #expect(pastEnd.status == 2 && pastEnd.stderr.contains("there is no page 300"), "\(pastEnd.stderr)")
+        #expect(pastEnd.status == 1 && pastEnd.stderr.contains("there is no page 300"), "\(pastEnd.stderr)")
         #expect(try dossier(["open", "--doc", "9999"], in: root).stderr.contains("there is no document 9999"))
         let bin = root.appendingPathComponent("fake-bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
@@ -937,12 +937,15 @@ struct SearchExperienceTests {
 
         // A filter that names nothing says so: it is not a search that found nothing.
         let noSite = try dossier(["search", "timber", "--site", "example.org"], in: root)
-        #expect(noSite.status == 2 && noSite.stderr.contains("no document was fetched from example.org; sites: 127.0.0.1"))
+        #expect(noSite.status == 1 && noSite.stderr.contains("no document was fetched from example.org; sites: 127.0.0.1"))
         for (filter, message) in [(["--note", "no/such.md"], "no note no/such.md; notes: corpus/notes/reading.md"),
                                   (["--doc", "999"], "there is no document 999"), (["--kind", "html"], "no html document is indexed")] {
             let run = try dossier(["search", "timber"] + filter, in: root)
-            #expect(run.status == 2 && run.stderr.contains(message), "\(filter): \(run.stderr)")
+            #expect(run.status == 1 && run.stderr.contains(message), "\(filter): \(run.stderr)")
         }
+        // A name close to one the workspace has is suggested.
+        #expect(try dossier(["search", "timber", "--note", "reeding.md"], in: root).stderr.contains("did you mean corpus/notes/reading.md?"))
+        #expect(try dossier(["search", "timber", "--site", "127.0.0.2"], in: root).stderr.contains("did you mean 127.0.0.1?"))
         // A note named as `dossier notes` prints it, by its path under corpus/notes/, or by its file name.
         for name in ["corpus/notes/reading.md", "reading.md"] {
             #expect(try dossier(["search", "timber", "--json", "--note", name, "--kind", "pdf"], in: root).stdout.contains("\"total\" : 1"), "\(name)")

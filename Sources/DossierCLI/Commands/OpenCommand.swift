@@ -56,12 +56,12 @@ struct OpenCommand: ParsableCommand {
         } else {
             let catalog = try CatalogStore(workspace: workspace)
             guard let document = try catalog.document(id: doc!) else {
-                throw DossierError.usage("there is no document \(doc!) (`dossier documents` lists them, with their numbers)")
+                throw DossierError.notFound("there is no document \(doc!) (`dossier documents` lists them, with their numbers)")
             }
             if document.kind == .pdf {
                 let pages = document.pageCount ?? 0
                 guard (1...max(1, pages)).contains(page) else {
-                    throw DossierError.usage("document \(document.id) has \(pages) page\(pages == 1 ? "" : "s"); there is no page \(page)")
+                    throw DossierError.notFound("document \(document.id) has \(pages) page\(pages == 1 ? "" : "s"); there is no page \(page)")
                 }
             }
             guard FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent(document.path).path) else {
