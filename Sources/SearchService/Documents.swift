@@ -22,6 +22,8 @@ public struct DocumentSummary: Codable, Sendable {
     public var needsOcr: Bool
     /// Note lines citing it.
     public var citedBy: Int
+    /// The notes citing it.
+    public var notes: [String]
 
     /// How a person names it: its title, else its URL, else its path.
     public var name: String { title ?? url ?? path }
@@ -32,11 +34,14 @@ public struct DocumentSummary: Codable, Sendable {
     /// Every document of `catalog`, by number; only those of `kind` if given.
     public static func all(_ catalog: CatalogStore, kind: DocumentKind? = nil) throws -> [DocumentSummary] {
         let sources = try catalog.documentSources()
-        return try catalog.documents().filter { kind == nil || $0.kind == kind }.map { document in
+        let documents = try catalog.documents().filter { kind == nil || $0.kind == kind }
+        let citations = Dictionary(uniqueKeysWithValues: try documents.map { ($0.id, try catalog.citations(ofDocument: $0.id)) })
+        return documents.map { document in
             DocumentSummary(
                 id: document.id, kind: document.kind, title: document.title?.clipped(to: SearchResults.Limits.title),
                 url: sources[document.id]?.url, path: document.path, pages: document.pageCount, status: document.status,
-                error: document.error, needsOcr: document.needsOCR, citedBy: try catalog.citations(ofDocument: document.id).count)
+                error: document.error, needsOcr: document.needsOCR, citedBy: citations[document.id]?.count ?? 0,
+                notes: Array(Set((citations[document.id] ?? []).map(\.note))).sorted())
         }
     }
 }

@@ -143,6 +143,8 @@ struct CLITests {
         #expect(viaEnv.status == 0)
         #expect(viaEnv.stdout.contains("72:7"))
         #expect(viaEnv.stdout.contains("20 citations of 20 URLs in 1 note"))
+        // Nothing fetched yet: each link is "not checked yet", not a link without problems.
+        #expect(viaEnv.stdout.contains("[not checked yet]") && !viaEnv.stdout.contains("[new]"))
         let fromBelow = try dossier(["notes"], in: root.appendingPathComponent("corpus/notes"))
         #expect(fromBelow.status == 0)
         #expect(fromBelow.stdout.contains("corpus/notes/iccwc-annual-report-2024.md"))
@@ -652,6 +654,27 @@ struct SearchCLITests {
             }
         }
         #expect(checked == 36)
+        // Paging through every page of a common word: each matching document once, ending on the last.
+        let every = try json(try dossier(["search", "the", "--flat", "--json", "--limit", "100000"], in: root).stdout)
+        var expectedOrder: [Int] = []
+        for result in every["results"] as? [[String: Any]] ?? [] {
+            let id = (result["document"] as? [String: Any])?["id"] as? Int ?? -1
+            if !expectedOrder.contains(id) { expectedOrder.append(id) }
+        }
+        var seen: [Int] = [], offset = 0
+        while true {
+            let page = try json(try dossier(["search", "the", "--json", "--limit", "2", "--offset", "\(offset)"], in: root).stdout)
+            var ids: [Int] = []
+            for result in page["results"] as? [[String: Any]] ?? [] {
+                let id = (result["document"] as? [String: Any])?["id"] as? Int ?? -1
+                if ids.last != id { ids.append(id) }
+            }
+            if ids.isEmpty { break }
+            seen += ids
+            offset += ids.count
+            #expect(offset <= expectedOrder.count)
+        }
+        #expect(seen == expectedOrder && expectedOrder.count > 2, "\(seen) vs \(expectedOrder)")
         // As text: the rest of a document's matches are one command away, and a page past the end says so.
         let text = try dossier(["search", "CITES", "--per-doc", "1", "--limit", "1"], in: root, environment: ["NO_COLOR": "1"])
         #expect(text.stdout.contains("more passages in this document: dossier search 'CITES' --doc "))

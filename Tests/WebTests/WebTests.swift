@@ -676,3 +676,49 @@ final class Counter: @unchecked Sendable {
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
     func add() { lock.lock(); count += 1; lock.unlock() }
 }
+
+@Suite("Web paging")
+struct WebPagingTests {
+    @Test("paging through a common word's results by document follows 'next' to the last document, each document once")
+    func pagesOfDocuments() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-paging-\(UUID().uuidString)")
+        let workspace = Workspace(root: root)
+        try workspace.create()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for i in 0..<7 {
+            PDFFixture.write([.init(label: nil, lines: (0...(i % 3)).map { "Trade in specimen \($0) of report \(i)" })],
+                             to: workspace.library.appendingPathComponent("r\(i).pdf"), title: "Report \(i)")
+        }
+        let process = Process()
+        process.executableURL = dossierBinary
+        process.arguments = ["index", "--workspace", root.path]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let app = Application(router: WebApp.router(workspace: workspace, renderer: { _, _, _, _ in Data() }))
+        try await app.test(.router) { client in
+            var uri: String? = "/?q=trade&limit=3"
+            var titles: [String] = []
+            var pages = 0
+            while let next = uri, pages < 10 {
+                pages += 1
+                try await client.execute(uri: next, method: .get) { response in
+                    let body = String(buffer: response.body)
+                    #expect(body.contains("in 7 documents"))
+                    let shown = body.components(separatedBy: "<section class=\"document\"><h2><a href=\"/documents/").dropFirst()
+                    #expect(!shown.isEmpty, "no page is empty: \(next)")
+                    titles += shown.compactMap { $0.split(separator: ">").dropFirst().first?.split(separator: "<").first.map(String.init) }
+                    // The href of the link whose text is "next", if any.
+                    uri = body.range(of: "\">next</a>").flatMap { end in
+                        body[..<end.lowerBound].range(of: "href=\"", options: .backwards).map {
+                            String(body[$0.upperBound..<end.lowerBound]).replacingOccurrences(of: "&amp;", with: "&")
+                        }
+                    }
+                }
+            }
+            #expect(pages == 3, "7 documents at 3 a page")
+            #expect(titles.count == 7 && Set(titles).count == 7, "\(titles)")
+        }
+    }
+}
+

@@ -41,7 +41,7 @@ struct DocumentsCommand: ParsableCommand {
             let pages = d.pages.map { "\($0) p." } ?? ""
             print("\(number)  \(d.kind.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0)) \(pages.padding(toLength: 8, withPad: " ", startingAt: 0)) \(Terminal.bold(d.name))")
             var notes = [d.origin]
-            if d.citedBy > 0 { notes.append("cited by \(d.citedBy) note line\(d.citedBy == 1 ? "" : "s")") }
+            if d.citedBy > 0 { notes.append("cited by \(d.citedBy) note line\(d.citedBy == 1 ? "" : "s") in \(d.notes.joined(separator: ", "))") }
             if d.status == .failed { notes.append("could not be extracted: \(d.error ?? "unknown reason")") }
             if d.needsOcr { notes.append("needs OCR") }
             print(String(repeating: " ", count: width + 16) + notes.joined(separator: "  ·  "))

@@ -120,7 +120,7 @@ struct LinksCommand: ParsableCommand {
             let box = citation.task.map { $0 == .done ? "[x] " : "[ ] " } ?? ""
             print("  \(position)  \(box)\(citation.label)")
             let r = row(citation)
-            var status = r.status.rawValue
+            var status = r.status == .new ? "not checked yet" : r.status.rawValue
             if let code = r.httpStatus, r.status != .fetched, r.status != .unchanged { status += " \(code)" }
             if let error = r.error { status += ": \(error)" }
             if r.needsOcr { status += " (needs OCR)" }

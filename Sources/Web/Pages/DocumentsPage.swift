@@ -26,7 +26,7 @@ extension Site {
         let documents = try catalogs.use { try DocumentSummary.all($0) }
         let rows = documents.map { d in
             var notes: [String] = []
-            if d.citedBy > 0 { notes.append("cited by \(d.citedBy) note line\(d.citedBy == 1 ? "" : "s")") }
+            if d.citedBy > 0 { notes.append("cited by \(d.citedBy) note line\(d.citedBy == 1 ? "" : "s") in \(d.notes.joined(separator: ", "))") }
             if d.status == .failed { notes.append("could not be extracted: \(d.error ?? "unknown reason")") }
             if d.needsOcr { notes.append("needs OCR") }
             return DocumentsView.Row(id: d.id, kind: d.kind.rawValue, pages: d.pages.map(String.init) ?? "", name: d.name,
