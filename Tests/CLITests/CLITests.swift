@@ -416,6 +416,37 @@ struct SearchCLITests {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
+    @Test("the words of real reports, pasted: exit 0 and at least every passage FTS5 finds for the same words as a phrase")
+    func pastedQueries() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus-real")
+        for name in ["EU-Wildlife-Trade-Reference-Guide.pdf", "SAPI__cites_trade_guidelines__en-CITES_Trade_Database_Guide.pdf",
+                     "SAPI__latex__CITES_abbreviations_and_annotations.pdf"] {
+            try FileManager.default.copyItem(at: shared.appendingPathComponent(name), to: root.appendingPathComponent("corpus/library/\(name)"))
+        }
+        #expect(try dossier(["index"], in: root).status == 0)
+        func ids(_ arguments: [String]) throws -> Set<Int> {
+            let run = try dossier(["search", "--flat", "--json", "--limit", "100000"] + arguments, in: root)
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            return Set((try json(run.stdout)["results"] as? [[String: Any]] ?? []).compactMap { $0["passage_id"] as? Int })
+        }
+        var found = 0
+        for query in ["re-export", "re-export certificate", "CITES-listed species", "non-detriment findings", "pre-Convention",
+                      "U.S.", "e.g. ivory", "Côte d'Ivoire", "Member State's", "Regulation (EC) No 338/97", "Annex A/B", "10%",
+                      "Art. 5(2)", "\"Appendix II", "import/export", "Appendices I, II and III", "(EC) No 865/2006", "source code 'W'",
+                      "purpose code: T", "Article VII(2)"] {
+            let lenient = try ids([query])
+            // The same words as one phrase, in FTS5's syntax.
+            let words = query.unicodeScalars.map { $0.properties.isAlphabetic || $0.properties.numericType != nil ? String($0) : " " }.joined()
+            let phrase = "\"" + words.split(separator: " ").joined(separator: " ") + "\""
+            let strict = try ids(["--strict", phrase])
+            #expect(strict.isSubset(of: lenient), "\(query): \(strict.subtracting(lenient).count) of FTS5's passages for \(phrase) missing")
+            if !strict.isEmpty { found += 1 }
+        }
+        #expect(found >= 14, "most of these words stand in the reports: \(found)")
+    }
+
     @Test("an index left by an older Dossier: status says so, search asks for dossier index, and dossier index rebuilds it")
     func olderIndex() throws {
         let root = try workspace()
