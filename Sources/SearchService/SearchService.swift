@@ -246,7 +246,7 @@ public enum SearchResults {
     /// workspace has is an error that says so, not a search that finds
     /// nothing: a note that is not one, a document number no document has,
     /// a site no document came from, a kind no document is.
-    static func allowedDocuments(_ request: SearchRequest, _ catalog: CatalogStore, _ workspace: Workspace) throws -> Set<Int> {
+    public static func allowedDocuments(_ request: SearchRequest, _ catalog: CatalogStore, _ workspace: Workspace) throws -> Set<Int> {
         var documents = try catalog.documents()
         if let doc = request.doc {
             guard documents.contains(where: { $0.id == doc }) else {

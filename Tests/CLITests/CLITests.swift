@@ -975,6 +975,11 @@ struct SearchExperienceTests {
         let listed = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["documents", "--json", "--kind", "pdf"], in: root).stdout.utf8)) as? [[String: Any]])
         #expect(listed.map { $0["id"] as? Int } == [document["id"] as? Int])
         #expect(listed.first?["url"] as? String == server.url("/wwcr.pdf") && listed.first?["cited_by"] as? Int == 1)
+        #expect(listed.first?["notes"] as? [String] == ["corpus/notes/reading.md"])
+        // The filters search has: a note, a site; with its messages for a name that matches nothing.
+        #expect(try dossier(["documents", "--note", "reading.md"], in: root).stdout.contains("World Wildlife Crime Report"))
+        #expect(try dossier(["documents", "--site", "127.0.0.1"], in: root).stdout.contains("World Wildlife Crime Report"))
+        #expect(try dossier(["documents", "--site", "nosuch.org"], in: root).status == 1)
 
         // Text output names the citing note line.
         let text = try dossier(["search", "rosewood"], in: root, environment: ["NO_COLOR": "1"])

@@ -15,6 +15,12 @@ struct DocumentsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only this kind: pdf, html or note.", valueName: "kind"))
     var kind: String?
 
+    @Option(help: ArgumentHelp("Only documents this note cites, and the note.", valueName: "path"))
+    var note: String?
+
+    @Option(help: ArgumentHelp("Only documents fetched from this host (or its subdomains).", valueName: "host"))
+    var site: String?
+
     @Flag(help: "Print JSON for scripts.")
     var json = false
 
@@ -25,8 +31,16 @@ struct DocumentsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (_, catalog) = try options.openScanned()
-        let documents = try DocumentSummary.all(catalog, kind: kind.flatMap(DocumentKind.init(rawValue:)))
+        let (workspace, catalog) = try options.openScanned()
+        var documents = try DocumentSummary.all(catalog)
+        // The filters search has, with its messages for names that match nothing.
+        var filter = SearchRequest(query: "")
+        filter.kind = kind.flatMap(DocumentKind.init(rawValue:))
+        (filter.note, filter.site) = (note, site)
+        if filter.kind != nil || note != nil || site != nil {
+            let allowed = try SearchResults.allowedDocuments(filter, catalog, workspace)
+            documents = documents.filter { allowed.contains($0.id) }
+        }
         if json {
             try Terminal.printJSON(documents)
             return

@@ -3,6 +3,7 @@ import Catalog
 import DossierCore
 import Foundation
 import Notes
+import SearchService
 
 /// `dossier links`: every citation in the notes.
 struct LinksCommand: ParsableCommand {
@@ -24,42 +25,6 @@ struct LinksCommand: ParsableCommand {
 
     @Flag(help: "Only dead links (404, 410, unknown host), so that the notes can be mended.")
     var dead = false
-
-    /// One row of `--json`: the citation's keys, then its URL's state.
-    struct Row: Encodable {
-        var citation: Citation
-        var link: LinkState
-
-        func encode(to encoder: any Encoder) throws {
-            try citation.encode(to: encoder)
-            try link.encode(to: encoder)
-        }
-    }
-
-    /// What is known of a cited URL and its document.
-    struct LinkState: Encodable {
-        var status: URLStatus
-        @JSONNullable var httpStatus: Int?
-        @JSONNullable var finalUrl: String?
-        @JSONNullable var lastSuccess: String?
-        @JSONNullable var error: String?
-        @JSONNullable var size: Int?
-        @JSONNullable var kind: DocumentKind?
-        @JSONNullable var documentId: Int?
-        var needsOcr: Bool
-
-        init(_ state: URLState?, documentID: Int?, _ document: DocumentRecord?) {
-            status = state?.status ?? .new
-            httpStatus = state?.httpStatus
-            finalUrl = state?.finalURL
-            lastSuccess = state?.lastSuccessAt
-            error = state?.error
-            size = state?.size
-            kind = state?.kind
-            documentId = documentID
-            needsOcr = document?.needsOCR ?? false
-        }
-    }
 
     func run() throws {
         let (workspace, catalog) = try options.openScanned()
@@ -90,7 +55,7 @@ struct LinksCommand: ParsableCommand {
             }
         }
         if json {
-            try Terminal.printJSON(citations.map { Row(citation: $0, link: row($0)) })
+            try Terminal.printJSON(citations.map { LinkRow(citation: $0, link: row($0)) })
             return
         }
         if citations.isEmpty {
