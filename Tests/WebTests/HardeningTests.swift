@@ -1,0 +1,185 @@
+import Catalog
+import Notes
+import Extract
+import DossierCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Search
+import Testing
+import TestSupport
+@testable import Web
+
+@Suite("Hardening of the web server")
+struct HardeningTests {
+    @Test("Host: the loopback names and the bound address with the server's port, and --allow-host names; nothing else")
+    func hostPolicy() {
+        let policy = HostPolicy(port: 8080, boundHost: "127.0.0.1", allowed: ["dossier.example.org"])
+        for host in ["127.0.0.1:8080", "localhost:8080", "LOCALHOST:8080", "[::1]:8080", "dossier.example.org", "dossier.example.org:443"] {
+            #expect(policy.admits(host), "\(host)")
+        }
+        for host in ["evil.example.com", "evil.example.com:8080", "127.0.0.1:9999", "localhost", "127.0.0.1.evil.com:8080", "", "[::1]x:8080",
+                     "localhost:8080:8080", "localhost:abc"] {
+            #expect(!policy.admits(host), "\(host)")
+        }
+        #expect(!policy.admits(nil))
+        #expect(HostPolicy(port: 80).admits("localhost"))
+        #expect(HostPolicy.isLoopback("127.0.0.1") && HostPolicy.isLoopback("::1") && !HostPolicy.isLoopback("0.0.0.0"))
+    }
+
+    @Test("a foreign Host, and a cross-site request for the API, a file or a preview, get 403; no CORS header; HTML pages answer errors in HTML")
+    func refusals() async throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let catalog = try CatalogStore(workspace: Workspace(root: root))
+        let pdf = try #require(try catalog.documents().first { $0.kind == .pdf })
+        // The router's test client names "localhost" without a port: a server on 8080 refuses it.
+        let strict = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render, options: .init(port: 8080)))
+        try await strict.test(.router) { client in
+            try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get) { response in
+                #expect(response.status == .forbidden)
+                #expect(!String(buffer: response.body).contains("%PDF"))
+            }
+        }
+        let app = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
+        try await app.test(.router) { client in
+            let crossSite: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"]
+            for uri in ["/api/search?q=timber", "/documents/\(pdf.id)/file", "/documents/\(pdf.id)/pages/2/preview.png?w=timber"] {
+                try await client.execute(uri: uri, method: .get, headers: crossSite) { response in
+                    #expect(response.status == .forbidden, "\(uri)")
+                }
+            }
+            // A link from another site to a page still opens it.
+            try await client.execute(uri: "/?q=timber", method: .get, headers: crossSite) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == nil)
+            }
+            try await client.execute(uri: "/api/search?q=timber", method: .get, headers: [HTTPField.Name("Sec-Fetch-Site")!: "same-site"]) { response in
+                #expect(response.status == .forbidden, "another port of localhost is another origin")
+            }
+            try await client.execute(uri: "/api/search?q=timber", method: .get, headers: [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("Access-Control-Allow-Origin")!] == nil)
+            }
+            try await client.execute(uri: "/documents/999", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(String(buffer: response.body).contains("<p class=\"error\">no document 999</p>"))
+            }
+            try await client.execute(uri: "/api/search", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("\"message\":\"q is required\""))
+            }
+        }
+    }
+
+    @Test("queries past the limits are a 400 in one line, on the page and in the API, and the server answers the next request")
+    func boundedQueries() async throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, port) = try serve(root)
+        defer { server.terminate(); server.waitUntilExit() }
+        let deep = String(repeating: "%28", count: 10_000) + "timber" + String(repeating: "%29", count: 10_000)
+        let wide = (0..<4_800).map { "w\($0)" }.joined(separator: "+OR+")
+        for q in [deep, wide, String(repeating: "%28", count: 100) + "timber"] {
+            let api = request(port, "/api/search?q=\(q)")
+            #expect(api.status == 400)
+            #expect(String(decoding: api.body, as: UTF8.self).contains("query too large"))
+            let page = request(port, "/?q=\(q)")
+            #expect(page.status == 200 && String(decoding: page.body, as: UTF8.self).contains("query too large"))
+            #expect(request(port, "/api/search?q=timber").status == 200)
+        }
+        // 800 lower-case 'and's: one hint.
+        let hints = String(decoding: request(port, "/?q=" + Array(repeating: "and", count: 800).joined(separator: "+")).body, as: UTF8.self)
+        #expect(hints.components(separatedBy: "class=\"hint\"").count == 2)
+        // DNS rebinding: a foreign name for 127.0.0.1 is refused; the server's own names are answered.
+        let pdf = try #require(try CatalogStore(workspace: Workspace(root: root)).documents().first { $0.kind == .pdf })
+        #expect(request(port, "/documents/\(pdf.id)/file", host: "evil.example.com").status == 403)
+        #expect(request(port, "/documents/\(pdf.id)/file", host: "evil.example.com:\(port)").status == 403)
+        #expect(request(port, "/documents/\(pdf.id)/file", host: "localhost:\(port)").status == 200)
+        let head = request(port, "/documents/\(pdf.id)/file", method: "HEAD")
+        #expect(head.status == 200 && head.body.isEmpty && head.head.lowercased().contains("content-length: "))
+        #expect(request(port, "/documents/\(pdf.id)/file", headers: ["Range": "bytes=abc"]).status == 200)
+        #expect(server.isRunning)
+    }
+
+    @Test("previews are drawn a few at a time: the next ones wait in order, and past the queue a request gets 503 at once")
+    func renderQueue() async throws {
+        let queue = RenderQueue(limit: 1, queueLimit: 1)
+        let order = OrderLog()
+        let gate = DispatchSemaphore(value: 0)
+        async let first: Int = queue.run {
+            await order.add(1)
+            await withCheckedContinuation { c in DispatchQueue.global().async { gate.wait(); c.resume() } }
+            return 1
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        async let second: Int = queue.run { await order.add(2); return 2 }
+        try await Task.sleep(for: .milliseconds(200))
+        do {
+            _ = try await queue.run { 3 }
+            Issue.record("past the queue, a preview must be refused")
+        } catch let error as HTTPError {
+            #expect(error.status == .serviceUnavailable)
+        }
+        #expect(await order.items == [1], "the second waits while the first draws")
+        gate.signal()
+        let (a, b) = try await (first, second)
+        #expect(a == 1 && b == 2)
+        #expect(await order.items == [1, 2])
+        #expect(try await queue.run { 4 } == 4)
+    }
+
+    @Test("`dossier serve --host 0.0.0.0` will not start without --allow-host")
+    func openBind() throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--host", "0.0.0.0", "--port", "1", "--workspace", FileManager.default.temporaryDirectory.path]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(message.contains("--allow-host") && message.split(separator: "\n").count == 1, "\(message)")
+    }
+
+    @Test("the search gate: past its limit a search is refused at once; past its deadline the client gets 503 and the slot stays taken until the search ends")
+    func gate() async throws {
+        let gate = SearchGate(limit: 1, deadline: .milliseconds(200))
+        let release = DispatchSemaphore(value: 0)
+        do {
+            _ = try await gate.run { release.wait(); return 1 }
+            Issue.record("a search past its deadline must be refused")
+        } catch let error as HTTPError {
+            #expect(error.status == .serviceUnavailable && error.body?.contains("longer than") == true)
+        }
+        // The search still runs: it holds the only place, and the next is refused at once.
+        #expect(gate.inFlight == 1)
+        do {
+            _ = try await gate.run { 2 }
+            Issue.record("a full gate must refuse")
+        } catch let error as HTTPError {
+            #expect(error.status == .serviceUnavailable && error.headers[.retryAfter] == "1")
+        }
+        release.signal()
+        for _ in 0..<100 where gate.inFlight > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(gate.inFlight == 0)
+        #expect(try await gate.run { 3 } == 3)
+        // A query as deep as the parser allows runs on the gate's own thread, whatever the caller's stack.
+        let deep = String(repeating: "(", count: 64) + (0..<1000).map { "w\($0)" }.joined(separator: " OR ") + String(repeating: ")", count: 64)
+        let phrases = try await SearchGate(deadline: .seconds(30)).run { try QueryParser().parse(deep).phrases.count }
+        #expect(phrases == 1000)
+    }
+}
+
+actor OrderLog {
+    var items: [Int] = []
+    func add(_ item: Int) { items.append(item) }
+}

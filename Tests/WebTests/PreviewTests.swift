@@ -1,0 +1,95 @@
+import Catalog
+import Notes
+import Extract
+import DossierCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Search
+import Testing
+import TestSupport
+@testable import Web
+
+@Suite("Preview cache")
+struct PreviewCacheTests {
+    @Test("the preview cache keeps its most recently used images within its file and byte limits")
+    func prune() throws {
+        let folder = try PDFFixture.temporaryFolder()
+        for i in 0..<10 {
+            let url = folder.appendingPathComponent("p\(i).png")
+            try Data(repeating: 0, count: 1000).write(to: url)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000 + Double(i))], ofItemAtPath: url.path)
+        }
+        // Serving p2 makes it the most recently used.
+        #expect(PreviewCache(folder: folder).read(folder.appendingPathComponent("p2.png"))?.count == 1000)
+        PreviewCache(folder: folder, maxBytes: 1 << 20, maxFiles: 6).prune()
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set([2, 5, 6, 7, 8, 9].map { "p\($0).png" }))
+        PreviewCache(folder: folder, maxBytes: 2500, maxFiles: 100).prune()
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == ["p2.png", "p9.png"])
+    }
+
+    @Test("previews are keyed by the terms the index has: w=permit and w=Permits share one image; words past the caps are dropped")
+    func keys() {
+        #expect(PreviewCache.terms(["permit"]) == PreviewCache.terms(["Permits", "permit"]))
+        #expect(PreviewCache.terms(["Traff*", "ivory"]) == ["ivori", "traff*"])
+        #expect(PreviewCache.terms((0..<100).map { "w\($0)" }).count == 12)
+        #expect(PreviewCache.terms([String(repeating: "x", count: 100)]).isEmpty)
+        let cache = PreviewCache(folder: URL(fileURLWithPath: "/tmp"))
+        #expect(cache.file(sha256: "ab", page: 1, width: 480, terms: PreviewCache.terms(["permit"]))
+            == cache.file(sha256: "ab", page: 1, width: 480, terms: PreviewCache.terms(["PERMITS"])))
+    }
+}
+
+@Suite("Previews in the server")
+struct ServePreviewTests {
+    @Test("`dossier serve` draws previews in a worker: a PNG; a renderer that crashes fails that preview in one line and the server goes on")
+    func isolation() throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let catalog = try CatalogStore(workspace: Workspace(root: root))
+        let pdf = try #require(try catalog.documents().first { $0.kind == .pdf })
+        do {
+            let (server, port) = try serve(root)
+            defer { server.terminate(); server.waitUntilExit() }
+            let preview = get(port, "/documents/\(pdf.id)/pages/2/preview.png?w=timber")
+            #expect(preview.status == 200 && preview.body.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        }
+        // Every render crashes: the preview fails, the pages and search still answer.
+        let (server, port) = try serve(root, environment: ["DOSSIER_FAULT_INJECTION": "crash=.pdf"])
+        defer { server.terminate(); server.waitUntilExit() }
+        let failed = get(port, "/documents/\(pdf.id)/pages/2/preview.png?w=alert")
+        #expect(failed.status == 500)
+        let message = String(decoding: failed.body, as: UTF8.self)
+        #expect(message.contains("cannot render page 2") && message.contains("crashed") && !message.contains("\n\n"), "\(message)")
+        #expect(get(port, "/?q=timber").status == 200)
+        #expect(get(port, "/documents/\(pdf.id)").status == 200)
+        #expect(server.isRunning)
+    }
+}
+
+@Suite("Web interface in a real browser", .enabled(if: chromium != nil, "Chromium is not installed"))
+struct BrowserTests {
+    @Test("headless Chromium loads the search page of a running `dossier serve`: results, a preview, a PDF link at the page, escaped text; a screenshot")
+    func browser() throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, port) = try serve(root)
+        defer { server.terminate(); server.waitUntilExit() }
+        let base = "http://127.0.0.1:\(port)"
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(root.path)/chrome"]
+        let dom = try run(chromium!, flags + ["--dump-dom", "\(base)/?q=timber"])
+        #expect(dom.contains("class=\"hit\""))
+        #expect(dom.contains("/pages/2/preview.png"))
+        #expect(dom.contains("/file#page=2\">p. 2 (printed 1)"))
+        #expect(dom.contains("&lt;script&gt;"))
+        #expect(!dom.contains("<script>alert"))
+        let shot = root.appendingPathComponent("search.png")
+        _ = try run(chromium!, flags + ["--screenshot=\(shot.path)", "--window-size=1100,800", "\(base)/?q=timber"])
+        let png = try Data(contentsOf: shot)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
+    }
+}
