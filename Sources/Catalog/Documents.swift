@@ -58,6 +58,16 @@ public struct PageRecord: Sendable, Codable, Equatable {
     public var label: String?
     /// Normalized text.
     public var text: String
+    /// For a section of a note, the line it starts on.
+    public var line: Int?
+
+    /// A page.
+    public init(index: Int, label: String?, text: String, line: Int? = nil) {
+        self.index = index
+        self.label = label
+        self.text = text
+        self.line = line
+    }
 }
 
 extension CatalogStore {
@@ -168,11 +178,15 @@ extension CatalogStore {
 
     /// The pages of a document, in order; one page when `index` is given.
     public func pages(document: Int, index: Int? = nil) throws -> [PageRecord] {
-        var sql = "SELECT page_index, label, text FROM pages WHERE document_id = ?1"
+        var sql = """
+            SELECT page_index, label, text,
+                   (SELECT min(line) FROM passages WHERE passages.document_id = pages.document_id AND passages.page_index = pages.page_index)
+            FROM pages WHERE document_id = ?1
+            """
         var arguments: [any SQLBindable] = [document]
         if let index { sql += " AND page_index = ?2"; arguments.append(index) }
         return try database.query(sql + " ORDER BY page_index", arguments) {
-            PageRecord(index: $0.int(0), label: $0.optionalString(1), text: $0.string(2))
+            PageRecord(index: $0.int(0), label: $0.optionalString(1), text: $0.string(2), line: $0.optionalInt(3))
         }
     }
 

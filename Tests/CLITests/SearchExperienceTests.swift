@@ -86,6 +86,12 @@ struct SearchExperienceTests {
         #expect(try dossier(["documents", "--site", "127.0.0.1"], in: root).stdout.contains("World Wildlife Crime Report"))
         #expect(try dossier(["documents", "--site", "nosuch.org"], in: root).status == 1)
 
+        // A note's page is a section: open --doc opens the note at the section's first line.
+        let noteDocuments = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["documents", "--json", "--kind", "note"], in: root).stdout.utf8)) as? [[String: Any]])
+        let noteID = try #require(noteDocuments.first?["id"] as? Int)
+        let section = try dossier(["open", "--doc", "\(noteID)", "--page", "2"], in: root, environment: ["VISUAL": "echo", "EDITOR": "echo"])
+        #expect(section.status == 0 && section.stdout.contains("echo +2 "), "\(section.stdout)")
+
         // Text output names the citing note line.
         let text = try dossier(["search", "rosewood"], in: root, environment: ["NO_COLOR": "1"])
         #expect(text.stdout.contains("cited at corpus/notes/reading.md:3"))

@@ -58,7 +58,7 @@ struct OpenCommand: ParsableCommand {
             guard let document = try catalog.document(id: doc!) else {
                 throw DossierError.notFound("there is no document \(doc!) (`dossier documents` lists them, with their numbers)")
             }
-            if document.kind == .pdf {
+            if document.kind != .html {
                 let pages = document.pageCount ?? 0
                 guard (1...max(1, pages)).contains(page) else {
                     throw DossierError.notFound("document \(document.id) has \(pages) page\(pages == 1 ? "" : "s"); there is no page \(page)")
@@ -67,9 +67,11 @@ struct OpenCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent(document.path).path) else {
                 throw DossierError.workspace("the file of document \(document.id) is gone (\(document.path)); run `dossier update`")
             }
-            let label = try catalog.pages(document: document.id, index: page).first?.label ?? String(page)
+            let found = try catalog.pages(document: document.id, index: page).first
+            // A note's page is a section: it opens at the section's first line.
             target = Target(kind: document.kind, file: workspace.root.appendingPathComponent(document.path), page: page,
-                            label: label, url: try catalog.documentSources()[document.id]?.url, line: 1, query: "")
+                            label: found?.label ?? String(page), url: try catalog.documentSources()[document.id]?.url,
+                            line: found?.line ?? 1, query: "")
         }
         try open(target)
     }
