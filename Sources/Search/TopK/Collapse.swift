@@ -101,13 +101,22 @@ extension Searcher {
         let wanted = min(offset + limit, counts.count)
         var order: [Int] = []
         var members: [Int: [SearchHit]] = [:]
+        var position: [Int: Int] = [:]
+        // Page documents still short of what they can show; once none is, the rest of the prefix is not read.
+        var open = 0
         for hit in hits {
+            if !complete, order.count == wanted, open == 0 { break }
             guard let id = document(hit.passageID) else { continue }
             if members[id] == nil {
                 guard order.count < wanted || complete else { continue }
+                position[id] = order.count
                 order.append(id)
+                members[id] = []
+                if order.count <= wanted { open += 1 }
             }
-            if members[id, default: []].count < perDocument { members[id, default: []].append(hit) }
+            guard members[id]!.count < perDocument else { continue }
+            members[id]!.append(hit)
+            if position[id]! < wanted, members[id]!.count == min(perDocument, counts[id] ?? 0) { open -= 1 }
         }
         guard order.count >= wanted else { return nil }
         var documents: [DocumentPage.Document] = []
@@ -140,10 +149,20 @@ extension Searcher {
                     for local in leafMatches(phrase, reader, deleted).locals { held[Int(local)] &+= 1 }
                 }
             }
+            // A document's passages lie side by side in a segment: counts are
+            // gathered run by run, one dictionary update per document.
             let needed = connective == .and ? UInt16(phrases.count) : 1
+            var current = -1, run = 0
             for local in 0..<reader.count where held[local] >= needed {
-                counts[reader.document(local), default: 0] += 1
+                let document = reader.document(local)
+                if document != current {
+                    if run > 0 { counts[current, default: 0] += run }
+                    current = document
+                    run = 0
+                }
+                run += 1
             }
+            if run > 0 { counts[current, default: 0] += run }
         }
         return counts
     }
