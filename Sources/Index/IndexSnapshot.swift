@@ -76,7 +76,26 @@ public final class IndexSnapshot: @unchecked Sendable {
         self.deleted = deleted
         passageCount = passages
         tokenCount = tokens
+        // A document's passages lie side by side in a segment (their ids were
+        // given in one transaction); the range covers them all in any case.
+        documentRanges = segments.map { reader in
+            var ranges: [Int: Range<Int>] = [:]
+            var local = 0
+            while local < reader.count {
+                let document = reader.document(local)
+                var end = local + 1
+                while end < reader.count, reader.document(end) == document { end += 1 }
+                let run = local..<end
+                ranges[document] = ranges[document].map { min($0.lowerBound, run.lowerBound)..<max($0.upperBound, run.upperBound) } ?? run
+                local = end
+            }
+            return ranges
+        }
     }
+
+    /// For each segment, the local passages of each document: where a
+    /// document's own passages are, to search within one document.
+    public let documentRanges: [[Int: Range<Int>]]
 
     /// The segment and local number of a live passage, if the index holds it.
     func locate(_ id: Int64) -> (reader: SegmentReader, local: Int)? {

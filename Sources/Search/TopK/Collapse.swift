@@ -51,15 +51,118 @@ extension Searcher {
         guard let (phrases, connective) = termShape(query) else {
             return Self.documentPage(ranked: rank(query), perDocument: perDocument, offset: offset, limit: limit) { snapshot.document(ofPassage: $0) }
         }
+        if phrases.allSatisfy(isPlainTerm) {
+            return wordsPage(phrases, connective, perDocument: perDocument, offset: offset, limit: limit) { top(query, k: $0) }
+        }
         return page(matchesPerDocument(phrases, connective), perDocument: perDocument, offset: offset, limit: limit) { top(query, k: $0) }
     }
 
     /// ``documentPage(_:perDocument:offset:limit:)`` of a flat query.
     public func documentPage(_ query: FlatQuery, perDocument: Int, offset: Int, limit: Int) -> DocumentPage {
         guard snapshot.passageCount > 0 else { return Self.documentPage(ranked: [], perDocument: perDocument, offset: offset, limit: limit) { _ in nil } }
+        if query.phrases.allSatisfy(isPlainTerm) {
+            return wordsPage(query.phrases, query.connective, perDocument: perDocument, offset: offset, limit: limit) { top(query, k: $0) }
+        }
         return page(matchesPerDocument(query.phrases, query.connective), perDocument: perDocument, offset: offset, limit: limit) {
             top(query, k: $0)
         }
+    }
+
+    /// The page of a query of plain words: the prefix of the ranking gives
+    /// the page's documents in order (first appearances), and each page
+    /// document whose best passages the prefix does not hold is searched on
+    /// its own, its passages only (``bestPassages(of:_:_:perDocument:scorer:)``).
+    func wordsPage(_ phrases: [Phrase], _ connective: Connective, perDocument: Int, offset: Int, limit: Int,
+                   top: (Int) -> SearchResult) -> DocumentPage {
+        let counts = matchesPerDocument(phrases, connective)
+        let total = counts.values.reduce(0, +)
+        let wanted = min(offset + limit, counts.count)
+        let document = { (id: Int64) in snapshot.document(ofPassage: id) }
+        // The page's documents in order, and their passages in the prefix
+        // (side by side: a page holds few documents, a scan beats hashing).
+        var order: [Int] = []
+        var members: [[SearchHit]] = []
+        var k = max(16, wanted * 2)
+        while total > 0 {
+            let prefix = top(min(k, total)).hits
+            order = []
+            members = []
+            var open = 0
+            for hit in prefix {
+                // Every page document found, each with all it can show: the rest is not needed.
+                if order.count == wanted, open == 0 { break }
+                guard let id = document(hit.passageID) else { continue }
+                var at = order.firstIndex(of: id) ?? -1
+                if at < 0 {
+                    guard order.count < wanted else { continue }
+                    at = order.count
+                    order.append(id)
+                    members.append([])
+                    open += 1
+                }
+                guard members[at].count < perDocument else { continue }
+                members[at].append(hit)
+                if members[at].count == min(perDocument, counts[id] ?? 0) { open -= 1 }
+            }
+            if order.count >= wanted || prefix.count >= total { break }
+            k *= 4
+        }
+        var scorer: BM25?
+        var documents: [DocumentPage.Document] = []
+        var before = 0
+        for (i, id) in order.prefix(wanted).enumerated() {
+            let matches = counts[id] ?? 0
+            var shown = members[i]
+            if shown.count < min(perDocument, matches) {
+                if scorer == nil { scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: liveFrequencies(phrases)) }
+                shown = bestPassages(of: id, phrases, connective, perDocument: perDocument, scorer: scorer!)
+            }
+            if i < offset { before += shown.count } else { documents.append(.init(id: id, hits: shown, matches: matches)) }
+        }
+        return DocumentPage(documents: documents, totalPassages: total, totalDocuments: counts.count, passagesBefore: before, ranked: k)
+    }
+
+    /// Each plain term's live passages in the snapshot: BM25's n(q).
+    func liveFrequencies(_ phrases: [Phrase]) -> [Int] {
+        phrases.map { phrase in
+            snapshot.segments.enumerated().reduce(0) { sum, segment in
+                sum + (segment.element.lookup(phrase.terms[0].text).map { segment.element.liveDocumentFrequency($0, deleted: snapshot.deleted[segment.offset]) } ?? 0)
+            }
+        }
+    }
+
+    /// The best `perDocument` passages of `document` for plain terms,
+    /// scored as the exhaustive evaluator scores them (FTS5's bm25, the
+    /// same doubles), reading only the document's own passages through
+    /// each term's skip table.
+    func bestPassages(of document: Int, _ phrases: [Phrase], _ connective: Connective, perDocument: Int, scorer: BM25) -> [SearchHit] {
+        var hits: [SearchHit] = []
+        for (s, reader) in snapshot.segments.enumerated() {
+            guard let range = snapshot.documentRanges[s][document] else { continue }
+            let deleted = snapshot.deleted[s]
+            var frequencies = [Double](repeating: 0, count: range.count * phrases.count)
+            var present = [Int](repeating: 0, count: range.count)
+            for (i, phrase) in phrases.enumerated() {
+                guard let entry = reader.lookup(phrase.terms[0].text) else { continue }
+                let cursor = reader.cursor(entry)
+                cursor.seek(range.lowerBound)
+                while cursor.doc < range.upperBound {
+                    let at = cursor.doc - range.lowerBound
+                    present[at] += 1
+                    frequencies[at * phrases.count + i] = Double(cursor.tf)
+                    cursor.next()
+                }
+            }
+            let needed = connective == .and ? phrases.count : 1
+            for at in 0..<range.count where present[at] >= needed {
+                let local = range.lowerBound + at
+                guard !deleted.contains(local), reader.document(local) == document else { continue }
+                let row = Array(frequencies[(at * phrases.count)..<((at + 1) * phrases.count)])
+                hits.append(SearchHit(passageID: reader.passageID(local), bm25: scorer.bm25(length: reader.length(local), frequencies: row)))
+            }
+        }
+        hits.sort { $0.bm25 != $1.bm25 ? $0.bm25 < $1.bm25 : $0.passageID < $1.passageID }
+        return Array(hits.prefix(perDocument))
     }
 
     /// The page of a complete ranking (after filters, say), grouped by
