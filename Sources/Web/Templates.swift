@@ -1,3 +1,4 @@
+import DossierCore
 import Foundation
 import Mustache
 
@@ -9,14 +10,32 @@ import Mustache
 struct Templates: Sendable {
     let library: MustacheLibrary
 
-    /// The templates shipped with the module.
-    static let shipped: Templates = {
-        do {
-            return try Templates(folder: Bundle.module.resourceURL!.appendingPathComponent("Templates"))
-        } catch {
-            fatalError("the web templates cannot be read: \(error)")
+    /// The templates shipped with the module, read once.
+    static func shipped() throws -> Templates {
+        try loaded.get()
+    }
+
+    private static let loaded: Result<Templates, Error> = Result { try Templates(folder: try folder()) }
+
+    /// Where the templates are: `$DOSSIER_TEMPLATES`; the resource bundle
+    /// SwiftPM puts beside the executable (`Dossier_Web.resources`); the
+    /// sources they were built from. A binary copied elsewhere without its
+    /// bundle gets a one-line error naming the places looked at, not a crash.
+    static func folder() throws -> URL {
+        var candidates: [URL] = []
+        if let given = ProcessInfo.processInfo.environment["DOSSIER_TEMPLATES"], !given.isEmpty {
+            candidates.append(URL(fileURLWithPath: given))
         }
-    }()
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map(URL.init(fileURLWithPath:))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("Dossier_Web.resources/Templates"))
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Templates"))
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("layout.mustache").path) {
+            return candidate
+        }
+        throw DossierError.workspace("the web interface's templates were not found (looked in "
+            + candidates.map(\.path).joined(separator: ", ") + "); set DOSSIER_TEMPLATES to their folder")
+    }
 
     /// Every `*.mustache` file of `folder`, by name.
     init(folder: URL) throws {

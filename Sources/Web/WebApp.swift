@@ -54,8 +54,8 @@ public enum WebApp {
     /// The router for `workspace`; page previews are drawn by `renderer`.
     /// Every route answers GET and HEAD.
     public static func router(workspace: Workspace, renderer: @escaping DrawPage,
-                              options: Options = Options(port: nil)) -> Router<BasicRequestContext> {
-        let templates = Templates.shipped
+                              options: Options = Options(port: nil)) throws -> Router<BasicRequestContext> {
+        let templates = try Templates.shipped()
         let site = Site(
             workspace: workspace, catalogs: CatalogPool(workspace: workspace), templates: templates, gate: options.gate,
             previews: PreviewCache(folder: workspace.index.appendingPathComponent("previews"), maxBytes: options.previewCacheBytes),
@@ -80,9 +80,9 @@ public enum WebApp {
 
     /// An application serving `workspace` on `host:port`.
     public static func application(workspace: Workspace, host: String, port: Int, renderer: @escaping DrawPage,
-                                   options: Options? = nil) -> some ApplicationProtocol {
+                                   options: Options? = nil) throws -> some ApplicationProtocol {
         let options = options ?? Options(port: port, boundHost: host)
-        return Application(router: router(workspace: workspace, renderer: renderer, options: options),
+        return Application(router: try router(workspace: workspace, renderer: renderer, options: options),
                            configuration: .init(address: .hostname(host, port: port), serverName: "Dossier"))
     }
 

@@ -38,14 +38,14 @@ struct HardeningTests {
         let catalog = try CatalogStore(workspace: Workspace(root: root))
         let pdf = try #require(try catalog.documents().first { $0.kind == .pdf })
         // The router's test client names "localhost" without a port: a server on 8080 refuses it.
-        let strict = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render, options: .init(port: 8080)))
+        let strict = Application(router: try WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render, options: .init(port: 8080)))
         try await strict.test(.router) { client in
             try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get) { response in
                 #expect(response.status == .forbidden)
                 #expect(!String(buffer: response.body).contains("%PDF"))
             }
         }
-        let app = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
+        let app = Application(router: try WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
         try await app.test(.router) { client in
             let crossSite: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"]
             for uri in ["/api/search?q=timber", "/documents/\(pdf.id)/file", "/documents/\(pdf.id)/pages/2/preview.png?w=timber"] {

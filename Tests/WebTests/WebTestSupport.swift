@@ -30,8 +30,8 @@ func run(_ path: String, _ arguments: [String]) throws -> String {
 }
 
 /// Starts `dossier serve` on `root` on a free port and waits until it accepts connections.
-func serve(_ root: URL, environment: [String: String] = [:], log: URL? = nil) throws -> (Process, Int) {
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
+func serve(_ root: URL, environment: [String: String] = [:], log: URL? = nil, binary given: URL? = nil) throws -> (Process, Int) {
+    let binary = given ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
     let port = Int.random(in: 20000...40000)
     let server = Process()
     server.executableURL = binary

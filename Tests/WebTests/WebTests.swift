@@ -42,7 +42,7 @@ struct WebTests {
     func searchPage() async throws {
         let root = try webWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
-        let app = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
+        let app = Application(router: try WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
         try await app.test(.router) { client in
             try await client.execute(uri: "/?q=alert", method: .get) { response in
                 #expect(response.status == .ok)
@@ -90,7 +90,7 @@ struct WebTests {
     func api() async throws {
         let root = try webWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
-        let app = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
+        let app = Application(router: try WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/search?q=timber&flat=1", method: .get) { response in
                 #expect(response.status == .ok)
@@ -114,7 +114,7 @@ struct WebTests {
         let catalog = try CatalogStore(workspace: Workspace(root: root))
         let pdf = try #require(try catalog.documents().first { $0.kind == .pdf })
         let bytes = try Data(contentsOf: root.appendingPathComponent(pdf.path))
-        let app = Application(router: WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
+        let app = Application(router: try WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
         try await app.test(.router) { client in
             try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get) { response in
                 #expect(response.status == .ok)

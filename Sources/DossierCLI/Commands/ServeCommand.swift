@@ -46,7 +46,6 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try options.resolve()
-        print("Dossier at http://\(host):\(port)/ (Ctrl-C to stop)")
         // Previews are drawn in a worker process: a PDF that crashes or hangs
         // poppler's renderer fails its preview, not the server.
         let renderer = PreviewRenderer.worker(executable: WorkerProgram.currentExecutable, arguments: ["worker", "render", "--memory-mb", "1024"])
@@ -63,6 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let options = WebApp.Options(port: port, boundHost: host, allowedHosts: allowHosts, previewCacheBytes: previewCacheMb << 20,
                                      update: update)
-        try await WebApp.application(workspace: workspace, host: host, port: port, renderer: renderer.render, options: options).runService()
+        let app = try WebApp.application(workspace: workspace, host: host, port: port, renderer: renderer.render, options: options)
+        print("Dossier at http://\(host):\(port)/ (Ctrl-C to stop)")
+        try await app.runService()
     }
 }
