@@ -78,6 +78,13 @@ struct WebTests {
                 #expect(body.components(separatedBy: "class=\"document\"").count == 2)
                 #expect(body.contains("href=\"/?q=timber&amp;limit=1&amp;offset=1\">next</a>"))
             }
+            // The filters search has, with its messages.
+            try await client.execute(uri: "/?q=timber&note=reading.md", method: .get) { response in
+                #expect(String(buffer: response.body).contains("in 1 document"), "only the note itself: no fetched document is cited")
+            }
+            try await client.execute(uri: "/?q=timber&site=nosuch.org", method: .get) { response in
+                #expect(String(buffer: response.body).contains("<pre class=\"error\">no document was fetched from nosuch.org"))
+            }
             try await client.execute(uri: "/?q=timber&limit=1&offset=1", method: .get) { response in
                 let body = String(buffer: response.body)
                 #expect(body.components(separatedBy: "class=\"document\"").count == 2)

@@ -13,6 +13,10 @@ struct SearchParameters: Decodable {
     var doc: Int?
     var flat: String?
     var strict: String?
+    /// Only documents this note cites (as `dossier notes` prints it, or its file name).
+    var note: String?
+    /// Only documents fetched from this host.
+    var site: String?
 
     /// The search asked for, checked; nil when there is no query.
     func request() throws -> SearchRequest? {
@@ -33,6 +37,8 @@ struct SearchParameters: Decodable {
             search.kind = typed
         }
         search.doc = doc
+        search.note = note.flatMap { $0.isEmpty ? nil : $0 }
+        search.site = site.flatMap { $0.isEmpty ? nil : $0 }
         search.flat = flat == "1"
         search.strict = strict == "1"
         return search
@@ -125,6 +131,7 @@ extension Site {
             // Pages of documents (of passages with flat=1); never an empty next page.
             let base = "/?q=\(Links.query(search.query))" + (search.kind.map { "&kind=\($0.rawValue)" } ?? "")
                 + (search.doc.map { "&doc=\($0)" } ?? "") + (search.flat ? "&flat=1" : "") + (search.strict ? "&strict=1" : "")
+                + (search.note.map { "&note=\(Links.query($0))" } ?? "") + (search.site.map { "&site=\(Links.query($0))" } ?? "")
                 + (parameters.limit != nil ? "&limit=\(search.limit)" : "")
             let shown = search.flat ? output.results.count : view.documents.count
             let available = search.flat ? output.total : (output.totalDocuments ?? 0)
