@@ -132,6 +132,23 @@ extension CatalogStore {
         }
     }
 
+    /// For every cited document, its citing notes and how many of their
+    /// lines cite it (as ``citations(ofDocument:)`` counts them), in one query.
+    public func citingNotes() throws -> [Int: [String: Int]] {
+        var out: [Int: [String: Int]] = [:]
+        for (document, note, lines) in try database.query("""
+            SELECT u.document_id, n.path, count(DISTINCT c.id)
+            FROM urls u
+            JOIN citations c ON c.url_id = u.id OR (u.derived_from IS NOT NULL AND c.url_id = u.derived_from)
+            JOIN notes n ON n.id = c.note_id
+            WHERE u.document_id IS NOT NULL
+            GROUP BY u.document_id, n.path
+            """, [], { ($0.int(0), $0.string(1), $0.int(2)) }) {
+            out[document, default: [:]][note] = lines
+        }
+        return out
+    }
+
     /// Every document's first URL and host.
     public func documentSources() throws -> [Int: DocumentSource] {
         var out: [Int: DocumentSource] = [:]

@@ -35,13 +35,13 @@ public struct DocumentSummary: Codable, Sendable {
     public static func all(_ catalog: CatalogStore, kind: DocumentKind? = nil) throws -> [DocumentSummary] {
         let sources = try catalog.documentSources()
         let documents = try catalog.documents().filter { kind == nil || $0.kind == kind }
-        let citations = Dictionary(uniqueKeysWithValues: try documents.map { ($0.id, try catalog.citations(ofDocument: $0.id)) })
+        let citing = try catalog.citingNotes()
         return documents.map { document in
             DocumentSummary(
                 id: document.id, kind: document.kind, title: document.title?.clipped(to: SearchResults.Limits.title),
                 url: sources[document.id]?.url, path: document.path, pages: document.pageCount, status: document.status,
-                error: document.error, needsOcr: document.needsOCR, citedBy: citations[document.id]?.count ?? 0,
-                notes: Array(Set((citations[document.id] ?? []).map(\.note))).sorted())
+                error: document.error, needsOcr: document.needsOCR, citedBy: citing[document.id]?.values.reduce(0, +) ?? 0,
+                notes: (citing[document.id] ?? [:]).keys.sorted())
         }
     }
 }
