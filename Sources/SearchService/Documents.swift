@@ -44,4 +44,18 @@ public struct DocumentSummary: Codable, Sendable {
                 notes: (citing[document.id] ?? [:]).keys.sorted())
         }
     }
+
+    /// The documents `dossier documents` lists: every one, or those of
+    /// `kind`, those `note` cites (and the note), those fetched from
+    /// `site`; a filter naming nothing the workspace has is an error that
+    /// says so (as search's filters).
+    public static func list(_ catalog: CatalogStore, _ workspace: Workspace, kind: DocumentKind? = nil,
+                            note: String? = nil, site: String? = nil) throws -> [DocumentSummary] {
+        let documents = try all(catalog)
+        guard kind != nil || note != nil || site != nil else { return documents }
+        var filter = SearchRequest(query: "")
+        (filter.kind, filter.note, filter.site) = (kind, note, site)
+        let allowed = try SearchResults.allowedDocuments(filter, catalog, workspace)
+        return documents.filter { allowed.contains($0.id) }
+    }
 }

@@ -32,15 +32,7 @@ struct DocumentsCommand: ParsableCommand {
 
     func run() throws {
         let (workspace, catalog) = try options.openScanned()
-        var documents = try DocumentSummary.all(catalog)
-        // The filters search has, with its messages for names that match nothing.
-        var filter = SearchRequest(query: "")
-        filter.kind = kind.flatMap(DocumentKind.init(rawValue:))
-        (filter.note, filter.site) = (note, site)
-        if filter.kind != nil || note != nil || site != nil {
-            let allowed = try SearchResults.allowedDocuments(filter, catalog, workspace)
-            documents = documents.filter { allowed.contains($0.id) }
-        }
+        let documents = try DocumentSummary.list(catalog, workspace, kind: kind.flatMap(DocumentKind.init(rawValue:)), note: note, site: site)
         if json {
             try Terminal.printJSON(documents)
             return

@@ -2,7 +2,6 @@ import ArgumentParser
 import Catalog
 import DossierCore
 import Foundation
-import Index
 import SearchService
 
 /// `dossier status`: what the workspace holds, and what needs attention.
@@ -16,54 +15,19 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print JSON for scripts.")
     var json = false
 
-    struct Report: Encodable {
-        var workspace: String
-        var catalog: CatalogStatus
-        var urls: [String: Int]
-        var index: IndexReport
-        var bytes: [String: Int64]
-    }
-
-    struct IndexReport: Encodable {
-        var generation: Int
-        var segments: Int
-        var passages: Int
-        var terms: Int
-        var committedAt: String?
-        /// Set when the index cannot be read as it is (it is rebuilt by the next `dossier index`).
-        var problem: String?
-    }
-
     func run() throws {
         let (workspace, catalog) = try options.openScanned()
-        let status = try catalog.status()
-        var urls: [String: Int] = [:]
-        for state in try catalog.urlStates() where state.cited { urls[state.status.rawValue, default: 0] += 1 }
-        let index: IndexReport
-        do {
-            let snapshot = try IndexSnapshot(folder: workspace.index)
-            index = IndexReport(generation: snapshot.manifest.generation, segments: snapshot.segments.count,
-                                passages: snapshot.passageCount, terms: snapshot.distinctTermCount(),
-                                committedAt: snapshot.manifest.committedAt)
-        } catch DossierError.indexFormat(let message) {
-            let manifest = try Manifest.read(in: workspace.index)
-            index = IndexReport(generation: manifest.generation, segments: manifest.segments.count, passages: 0, terms: 0,
-                                committedAt: manifest.committedAt, problem: message)
-        }
-        let bytes: [String: Int64] = [
-            "files": ByteCount.total(in: workspace.files),
-            "library": ByteCount.total(in: workspace.library),
-            "index": ByteCount.total(in: workspace.index),
-        ]
+        let report = try WorkspaceStatus.read(workspace, catalog)
+        let (status, index, bytes) = (report.catalog, report.index, report.bytes)
         if json {
-            try Terminal.printJSON(Report(workspace: workspace.root.path, catalog: status, urls: urls, index: index, bytes: bytes))
+            try Terminal.printJSON(report)
             return
         }
         print("workspace  \(workspace.root.path)")
         print("notes      \(status.notes) with \(status.citations) links to \(status.urls) URLs"
             + (status.uncitedURLs > 0 ? " (\(status.uncitedURLs) no longer cited)" : ""))
-        if !urls.isEmpty {
-            print("urls       " + urls.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        if !report.urls.isEmpty {
+            print("urls       " + report.urls.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }
         let kinds = status.documentsByKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         let total = status.documentsByKind.values.reduce(0, +)

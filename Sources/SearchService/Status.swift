@@ -1,0 +1,56 @@
+import Catalog
+import DossierCore
+import Foundation
+import Index
+
+/// What a workspace holds and what needs attention: `dossier status`, its
+/// `--json`, and the assistant's `status` tool tell the same figures.
+public struct WorkspaceStatus: Codable, Sendable {
+    /// The workspace folder.
+    public var workspace: String
+    /// Counts of notes, links, documents, pages and passages; documents
+    /// that failed or need OCR.
+    public var catalog: CatalogStatus
+    /// Cited URLs by fetch state (`ok`, `dead`, `not_modified`…).
+    public var urls: [String: Int]
+    /// The committed index generation.
+    public var index: IndexStatus
+    /// Bytes on disk: fetched `files`, `library`, `index`.
+    public var bytes: [String: Int64]
+
+    /// The committed generation of the index.
+    public struct IndexStatus: Codable, Sendable {
+        public var generation: Int
+        public var segments: Int
+        public var passages: Int
+        public var terms: Int
+        /// When it was committed (ISO 8601): when the index last changed.
+        @JSONNullable public var committedAt: String?
+        /// Set when the index cannot be read as it is (the next `dossier index` rebuilds it).
+        @JSONNullable public var problem: String?
+    }
+
+    /// The status of `workspace` as its catalog and index stand now.
+    public static func read(_ workspace: Workspace, _ catalog: CatalogStore) throws -> WorkspaceStatus {
+        let status = try catalog.status()
+        var urls: [String: Int] = [:]
+        for state in try catalog.urlStates() where state.cited { urls[state.status.rawValue, default: 0] += 1 }
+        let index: IndexStatus
+        do {
+            let snapshot = try IndexSnapshot.current(folder: workspace.index)
+            index = IndexStatus(generation: snapshot.manifest.generation, segments: snapshot.segments.count,
+                                passages: snapshot.passageCount, terms: snapshot.distinctTermCount(),
+                                committedAt: snapshot.manifest.committedAt)
+        } catch DossierError.indexFormat(let message) {
+            let manifest = try Manifest.read(in: workspace.index)
+            index = IndexStatus(generation: manifest.generation, segments: manifest.segments.count, passages: 0, terms: 0,
+                                committedAt: manifest.committedAt, problem: message)
+        }
+        let bytes: [String: Int64] = [
+            "files": ByteCount.total(in: workspace.files),
+            "library": ByteCount.total(in: workspace.library),
+            "index": ByteCount.total(in: workspace.index),
+        ]
+        return WorkspaceStatus(workspace: workspace.root.path, catalog: status, urls: urls, index: index, bytes: bytes)
+    }
+}
