@@ -57,6 +57,22 @@ public final class CatalogStore {
         try Schema.migrate(database)
     }
 
+    /// Opens the workspace's catalog for reading only, for a reader that
+    /// must change nothing (`dossier mcp`): no folder or database is
+    /// created and nothing is migrated. A workspace never updated, or one
+    /// whose catalog another build wrote, is an error that says which.
+    public init(readingFrom workspace: Workspace) throws {
+        let path = workspace.catalog.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw DossierError.workspace("nothing is indexed in \(workspace.root.path) yet: run `dossier update`")
+        }
+        database = try SQLiteDatabase(path: path, readOnly: true)
+        let found = try database.scalar("PRAGMA user_version")?.int ?? 0
+        guard found == Schema.version else {
+            throw DossierError.catalog("\(path) has schema version \(found), this build reads \(Schema.version): run `dossier update` with this build")
+        }
+    }
+
     static func timestamp(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
     }
