@@ -36,6 +36,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.0.0"),
     ],
     targets: [
         // System libraries.
@@ -86,6 +89,14 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [.copy("Templates")]),
+        // The Model Context Protocol server (`dossier mcp`): the same search for an assistant, read-only.
+        .target(
+            name: "MCPServer",
+            dependencies: [
+                "DossierCore", "Catalog", "SearchService",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The catalog: one SQLite database recording every stage's state.
         .target(name: "Catalog", dependencies: ["DossierCore", "CSQLite"]),
         // The orchestration of an update: notes → fetch → extract → store → index, as a library.
@@ -94,7 +105,7 @@ let package = Package(
         .target(
             name: "DossierCLI",
             dependencies: [
-                "DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Analysis", "Index", "Search", "SearchService", "Web", "Pipeline",
+                "DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Analysis", "Index", "Search", "SearchService", "Web", "Pipeline", "MCPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
@@ -133,5 +144,12 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Notes"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Catalog", "Fetch", "DossierCore", "TestSupport", "dossier"]),
         .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore", "TestSupport"]),
+        .testTarget(
+            name: "MCPServerTests",
+            dependencies: [
+                "dossier", "TestSupport",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
     ]
 )
