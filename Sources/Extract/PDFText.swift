@@ -60,9 +60,11 @@ public enum PDFText {
                 pages.append(RawPage(index: i + 1, label: nil, text: ""))
                 continue
             }
-            let text = take(poppler_page_get_text(page)) ?? ""
+            let raw = take(poppler_page_get_text(page)) ?? ""
+            var ignored: [Int]?
+            let text = separated(page, raw, origins: &ignored)
             let label = take(poppler_page_get_label(page)).flatMap { $0.isEmpty ? nil : $0 }
-            if i == 0 { largest = largestText(page, text: text) }
+            if i == 0 { largest = largestText(page, text: raw) }
             g_object_unref(UnsafeMutableRawPointer(page))
             pages.append(RawPage(index: i + 1, label: label, text: text))
         }
@@ -138,7 +140,24 @@ public enum PDFText {
         return title
     }
 
-    private static func take(_ pointer: UnsafeMutablePointer<gchar>?) -> String? {
+    /// The page's text `raw` (poppler's) with the word, line and paragraph
+    /// boundaries its glyphs' boxes call for (``PageLayout``); `origins`, if
+    /// asked for, maps each scalar of the result to poppler's character.
+    static func separated(_ page: OpaquePointer, _ raw: String, origins: inout [Int]?) -> String {
+        var rectangles: UnsafeMutablePointer<PopplerRectangle>?
+        var count: guint = 0
+        guard !raw.isEmpty, poppler_page_get_text_layout(page, &rectangles, &count) != 0, let rectangles else {
+            if origins != nil { origins = Array(0..<raw.unicodeScalars.count) }
+            return raw
+        }
+        defer { g_free(rectangles) }
+        let boxes = (0..<Int(count)).map { i in
+            PageLayout.Box(x1: rectangles[i].x1, y1: rectangles[i].y1, x2: rectangles[i].x2, y2: rectangles[i].y2)
+        }
+        return PageLayout.separate(raw, boxes: boxes, origins: &origins)
+    }
+
+    static func take(_ pointer: UnsafeMutablePointer<gchar>?) -> String? {
         guard let pointer else { return nil }
         defer { g_free(pointer) }
         return String(cString: pointer)

@@ -86,28 +86,29 @@ extension PageRenderer {
     static func boxes(_ page: OpaquePointer, terms: [String]) -> [PopplerRectangle] {
         let exact = Set(terms.filter { !$0.hasSuffix("*") })
         let prefixes = terms.filter { $0.hasSuffix("*") }.map { String($0.dropLast()) }.filter { !$0.isEmpty }
-        guard !exact.isEmpty || !prefixes.isEmpty, let raw = poppler_page_get_text(page) else { return [] }
-        defer { g_free(raw) }
-        let text = String(cString: raw)
+        guard !exact.isEmpty || !prefixes.isEmpty, let raw = PDFText.take(poppler_page_get_text(page)) else { return [] }
+        // The words as the index has them (separated by the glyphs' boxes), each character mapped back to its box.
+        var origins: [Int]? = []
+        let text = PDFText.separated(page, raw, origins: &origins)
         var rectangles: UnsafeMutablePointer<PopplerRectangle>?
         var count: guint = 0
-        guard poppler_page_get_text_layout(page, &rectangles, &count) != 0, let rectangles else { return [] }
+        guard poppler_page_get_text_layout(page, &rectangles, &count) != 0, let rectangles, let origins else { return [] }
         defer { g_free(rectangles) }
-        // The character (the rectangle) at each byte of the text.
+        // The character (the rectangle) at each byte of the text; -1 for a separator.
         var characterAt: [Int] = []
         characterAt.reserveCapacity(text.utf8.count + 1)
-        var character = 0
-        for scalar in text.unicodeScalars {
-            for _ in 0..<UTF8.width(scalar) { characterAt.append(character) }
-            character += 1
+        for (scalar, origin) in zip(text.unicodeScalars, origins) {
+            for _ in 0..<UTF8.width(scalar) { characterAt.append(origin) }
         }
-        characterAt.append(character)
+        characterAt.append(Int(count))
         var out: [PopplerRectangle] = []
         Analyzer().tokenize(text) { term, _, range in
             let word = String(decoding: term, as: UTF8.self)
             guard exact.contains(word) || prefixes.contains(where: { word.hasPrefix($0) }) else { return }
             var box: PopplerRectangle?
-            for c in characterAt[range.lowerBound]..<min(characterAt[range.upperBound], Int(count)) {
+            for byte in range where byte == range.lowerBound || characterAt[byte] != characterAt[byte - 1] {
+                let c = characterAt[byte]
+                guard c >= 0, c < Int(count) else { continue }
                 let r = rectangles[c]
                 if var current = box, abs(r.y1 - current.y1) < (current.y2 - current.y1) / 2 {
                     current.x1 = min(current.x1, r.x1)

@@ -44,6 +44,45 @@ public enum PDFFixture {
         cairo_surface_destroy(surface)
     }
 
+    /// A run of text placed on a page: its baseline's left end, in points
+    /// from the top left, its size, and the angle it is turned by
+    /// (clockwise, in degrees: 90 reads down the page, -90 up it).
+    public struct Placed: Sendable {
+        public var x: Double
+        public var y: Double
+        public var text: String
+        public var size: Double
+        public var angle: Double
+
+        /// Creates a run.
+        public init(_ text: String, x: Double, y: Double, size: Double = 11, angle: Double = 0) {
+            (self.text, self.x, self.y, self.size, self.angle) = (text, x, y, size, angle)
+        }
+    }
+
+    /// Draws pages of text placed where told (table cells, columns,
+    /// headings), each run drawn separately, in the order given.
+    public static func write(placed pages: [[Placed]], to url: URL, title: String? = nil) {
+        let surface = cairo_pdf_surface_create(url.path, 595, 842)!
+        if let title { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title) }
+        let cr = cairo_create(surface)!
+        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+        for page in pages {
+            for run in page {
+                cairo_save(cr)
+                cairo_set_font_size(cr, run.size)
+                cairo_move_to(cr, run.x, run.y)
+                if run.angle != 0 { cairo_rotate(cr, run.angle * .pi / 180) }
+                cairo_show_text(cr, run.text)
+                cairo_restore(cr)
+            }
+            cairo_show_page(cr)
+        }
+        cairo_destroy(cr)
+        cairo_surface_finish(surface)
+        cairo_surface_destroy(surface)
+    }
+
     /// A new empty folder under the temporary directory, removed when the
     /// test process exits (whether or not the test that made it removes it).
     public static func temporaryFolder() throws -> URL {
