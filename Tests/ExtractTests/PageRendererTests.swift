@@ -62,6 +62,36 @@ struct PageRendererTests {
         #expect(!redRows.contains { (69...77).contains($0) }, "the second line must not be outlined: \(redRows.sorted())")
     }
 
+    @Test("a word in a table cell beside another is outlined (poppler writes the row's cells together)")
+    func tableCell() throws {
+        let folder = try PDFFixture.temporaryFolder()
+        let pdf = folder.appendingPathComponent("cells.pdf")
+        // As on p. 75 of the EU guide: "permit" and "No permit" in two cells of one row.
+        var cells: [PDFFixture.Placed] = []
+        for (row, (left, right)) in [("Annex", "Import"), ("permit", "No permit"), ("Annex B", "notification"), ("Annex C", "certificate")].enumerated() {
+            cells += [.init(left, x: 50, y: 82 + Double(row) * 18), .init(right, x: 110, y: 82 + Double(row) * 18)]
+        }
+        PDFFixture.write(placed: [cells], to: pdf)
+        let png = try PageRenderer.png(path: pdf.path, page: 1, width: 595, terms: ["permit"])
+        let file = folder.appendingPathComponent("cells.png")
+        try png.write(to: file)
+        let image = cairo_image_surface_create_from_png(file.path)!
+        defer { cairo_surface_destroy(image) }
+        let stride = Int(cairo_image_surface_get_stride(image))
+        let data = cairo_image_surface_get_data(image)!
+        var redColumns = Set<Int>()
+        for y in 80..<110 {
+            for x in 0..<300 {
+                let p = data.advanced(by: y * stride + x * 4)
+                if p[2] > 180 && p[1] < 90 && p[0] < 90 { redColumns.insert(x) }
+            }
+        }
+        // The first cell's word spans about 50-85 pt, the second cell's "permit" about 130-165 pt; "No" (110-125) is not outlined.
+        #expect(redColumns.contains { (50...85).contains($0) }, "first cell: \(redColumns.sorted())")
+        #expect(redColumns.contains { (135...165).contains($0) }, "second cell: \(redColumns.sorted())")
+        #expect(!redColumns.contains { (113...124).contains($0) }, "\(redColumns.sorted())")
+    }
+
     @Test("a page far taller than wide is drawn narrower, within the pixel cap, not as an image of gigabytes")
     func tallPage() throws {
         let folder = try PDFFixture.temporaryFolder()
