@@ -13,7 +13,9 @@ public enum DocumentExtractor {
             ExtractedPage(index: page.index, label: page.label, text: text, passages: PassageSplitter.split(text))
         }
         return ExtractedDocument(
-            title: title(metadata: raw.title, largestText: raw.largestText, firstPage: raw.pages.first?.text ?? ""),
+            title: title(metadata: raw.title, largestText: raw.largestText,
+                         firstPage: raw.pages.first(where: { PDFText.hasWords($0.text) })?.text ?? "",
+                         producers: [raw.producer, raw.creator].compactMap { $0 }),
             author: raw.author, created: raw.created, modified: raw.modified, pages: pages)
     }
 
@@ -44,12 +46,16 @@ public enum DocumentExtractor {
     }
 
     /// A PDF's title: its document information's, unless that looks like a
-    /// file name or a placeholder ("report_v2.docx", "Microsoft Word -
-    /// Draft", "Untitled"); else the first page's text in its largest type
-    /// (a title wrapped over lines, whole); else the first page's first
-    /// line that looks like a heading.
-    static func title(metadata: String?, largestText: String?, firstPage: String) -> String? {
-        if let metadata, looksLikeTitle(metadata) { return TextNormalizer.normalize(pages: [metadata]).first }
+    /// file name, a placeholder or a producer's stamp ("report_v2.docx",
+    /// "Microsoft Word - Draft", "Untitled", "XeTeX output 2006.08.24:1913",
+    /// the name of the program that made the file); else the text in the
+    /// largest type of the first page with text (a title wrapped over
+    /// lines, whole); else that page's first line that looks like a heading.
+    static func title(metadata: String?, largestText: String?, firstPage: String, producers: [String] = []) -> String? {
+        if let metadata, looksLikeTitle(metadata),
+           !producers.contains(where: { $0.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare(metadata.trimmingCharacters(in: .whitespaces)) == .orderedSame }) {
+            return TextNormalizer.normalize(pages: [metadata]).first
+        }
         if let largestText { return TextNormalizer.normalize(pages: [largestText]).first }
         return headingLine(firstPage)
     }
@@ -58,14 +64,26 @@ public enum DocumentExtractor {
     static func looksLikeTitle(_ text: String) -> Bool {
         let lower = text.lowercased()
         guard text.unicodeScalars.filter(\.properties.isAlphabetic).count >= 3 else { return false }
-        if ["untitled", "title", "document", "microsoft word", "slide 1"].contains(lower.trimmingCharacters(in: .whitespaces)) { return false }
         if lower.hasPrefix("microsoft word - ") || lower.hasPrefix("microsoft powerpoint - ") { return false }
         let extensions = [".doc", ".docx", ".pdf", ".tex", ".dvi", ".indd", ".qxd", ".rtf", ".odt", ".ppt", ".pptx", ".xls", ".xlsx", ".ps", ".eps"]
         if extensions.contains(where: { lower.hasSuffix($0) }) { return false }
         // A file name's words joined by underscores, with no space.
         if text.contains("_"), !text.contains(" ") { return false }
+        let trimmed = lower.trimmingCharacters(in: .whitespaces)
+        if stamps.contains(where: { trimmed.range(of: $0, options: .regularExpression) != nil }) { return false }
         return true
     }
+
+    /// What programs write as a title when nobody gave one: a TeX engine's
+    /// output stamp, a printer driver's, an office program's default name
+    /// for a new file (`Document1`, `Presentation1`, `Slide 1`).
+    static let stamps = [
+        #"^(xe|pdf|lua)?(la)?tex output\b"#, #"\boutput \d{4}\.\d\d\.\d\d"#, #"^dvips"#, #"^(gpl )?ghostscript"#,
+        #"^(adobe )?acrobat (distiller|pdfmaker)"#, #"^microsoft (word|excel|powerpoint)( -|$)"#,
+        #"^(powerpoint|word|excel) (presentation|document)$"#,
+        #"^(document|presentation|book|workbook|untitled|slide|sheet|doc|page)[ _-]?\d*$"#,
+        #"^(title|none|unknown|n/a|no title|blank)$"#,
+    ]
 
     /// The first line of a page that looks like a heading: a few words, some letters, not too long.
     static func headingLine(_ text: String) -> String? {

@@ -28,6 +28,10 @@ public enum PDFText {
         public var largestText: String?
         /// Document information: author.
         public var author: String?
+        /// Document information: the program that wrote the PDF.
+        public var producer: String?
+        /// Document information: the program the document was made in.
+        public var creator: String?
         /// Creation date, ISO 8601.
         public var created: String?
         /// Modification date, ISO 8601.
@@ -53,6 +57,7 @@ public enum PDFText {
 
         var pages: [RawPage] = []
         var largest: String?
+        var looked = false
         let count = Int(poppler_document_get_n_pages(document))
         pages.reserveCapacity(count)
         for i in 0..<count {
@@ -64,7 +69,11 @@ public enum PDFText {
             var ignored: [Int]?
             let text = separated(page, raw, origins: &ignored)
             let label = take(poppler_page_get_label(page)).flatMap { $0.isEmpty ? nil : $0 }
-            if i == 0 { largest = largestText(page, text: raw) }
+            // The title's type is looked for on the first page with words (a blank cover goes before some).
+            if largest == nil, !looked, hasWords(raw) {
+                largest = largestText(page, text: raw)
+                looked = true
+            }
             g_object_unref(UnsafeMutableRawPointer(page))
             pages.append(RawPage(index: i + 1, label: label, text: text))
         }
@@ -72,9 +81,22 @@ public enum PDFText {
             title: clean(take(poppler_document_get_title(document))),
             largestText: largest,
             author: clean(take(poppler_document_get_author(document))),
+            producer: clean(take(poppler_document_get_producer(document))),
+            creator: clean(take(poppler_document_get_creator(document))),
             created: date(poppler_document_get_creation_date(document)),
             modified: date(poppler_document_get_modification_date(document)),
             pages: pages)
+    }
+
+    /// Whether `text` holds a word (three letters or more): a page with
+    /// text, not only a page number or a logo's letter.
+    static func hasWords(_ text: String) -> Bool {
+        var run = 0
+        for scalar in text.unicodeScalars {
+            run = scalar.properties.isAlphabetic ? run + 1 : 0
+            if run >= 3 { return true }
+        }
+        return false
     }
 
     /// The text of a page set in its largest type, when that type stands

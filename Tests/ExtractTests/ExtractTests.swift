@@ -42,11 +42,16 @@ struct PDFExtractionTests {
         // No document information: the two lines in the largest type, not the first line alone.
         #expect(try title([cover], metadata: nil) == "Illegal Timber Trade in the Mekong Region, 2024")
         // A file name or a placeholder as the title: the page's title instead.
-        for junk in ["final_report_v3", "Microsoft Word - draft.docx", "Untitled", "report.pdf"] {
+        for junk in ["final_report_v3", "Microsoft Word - draft.docx", "Untitled", "report.pdf", "XeTeX output 2006.08.24:1913",
+                     "pdfTeX output", "Document1", "PowerPoint Presentation", "Slide 1", "dvips(k) 5.96 Copyright 2005"] {
             #expect(try title([cover], metadata: junk) == "Illegal Timber Trade in the Mekong Region, 2024", "\(junk)")
         }
         // A real title in the document information wins.
         #expect(try title([cover], metadata: "Timber Trafficking Report") == "Timber Trafficking Report")
+        #expect(try title([cover], metadata: "Microsoft Excel and CITES trade data") == "Microsoft Excel and CITES trade data")
+        // A blank cover first: the title is looked for on the first page with text.
+        let blank = PDFFixture.Page(label: nil, lines: [])
+        #expect(try title([blank, cover], metadata: "XeTeX output 2006.08.24:1913") == "Illegal Timber Trade in the Mekong Region, 2024")
         // A page of text in one size has no title type: its first line that looks like a heading.
         let plain = PDFFixture.Page(label: nil, lines: ["Annual review of enforcement"] + body)
         #expect(try title([plain], metadata: nil) == "Annual review of enforcement")
