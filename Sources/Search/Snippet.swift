@@ -28,10 +28,38 @@ public struct Snippet: Sendable, Equatable, Codable {
             let start = max(0, i - words + 1)
             if count > bestCount { bestCount = count; best = start }
         }
-        // Centre a short window on its hits.
-        let end = min(tokens.count, best + words)
+        // Within the paragraphs that hold its hits (a heading is a paragraph
+        // of its own: it shows only if it matches), then grown to `words`
+        // tokens inside them.
+        var paragraphOf: [Int] = []
+        paragraphOf.reserveCapacity(tokens.count)
+        var paragraph = 0, scanned = 0
+        for token in tokens {
+            while scanned < token.range.lowerBound {
+                if utf8[scanned] == UInt8(ascii: "\n") { paragraph += 1 }
+                scanned += 1
+            }
+            paragraphOf.append(paragraph)
+        }
+        var end = min(tokens.count, best + words)
+        let hitParagraphs = (best..<end).filter { tokens[$0].hit }.map { paragraphOf[$0] }
+        let first = hitParagraphs.min() ?? paragraphOf[best], last = hitParagraphs.max() ?? paragraphOf[best]
+        while best < end, paragraphOf[best] < first { best += 1 }
+        while end > best, paragraphOf[end - 1] > last { end -= 1 }
+        while end - best < words {
+            if end < tokens.count, paragraphOf[end] <= last { end += 1 } else if best > 0, paragraphOf[best - 1] >= first { best -= 1 } else { break }
+        }
+        // A hit in a short paragraph (a table row, a list item) reads on into
+        // the ones after it, never back into a heading above it.
+        if end - best < words / 2 {
+            while end - best < words, end < tokens.count { end += 1 }
+        }
         let startByte = best == 0 ? 0 : tokens[best].range.lowerBound
-        let endByte = end == tokens.count ? utf8.count : tokens[end - 1].range.upperBound
+        var endByte = end == tokens.count ? utf8.count : tokens[end - 1].range.upperBound
+        if end < tokens.count, paragraphOf[end] > paragraphOf[end - 1] {
+            // The window ends its paragraph: to the paragraph's end, its closing punctuation with it.
+            while endByte < utf8.count, utf8[endByte] != UInt8(ascii: "\n") { endByte += 1 }
+        }
         var text = best == 0 ? "" : "…"
         var highlights: [[Int]] = []
         var offset = text.unicodeScalars.count
