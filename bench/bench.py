@@ -182,6 +182,16 @@ def main():
     report["pipeline_s"] = min(t for t, _ in pipeline)
     report["pipeline_peak_rss_mb"] = max(r for _, r in pipeline) / 1024
 
+    # Extraction fidelity: the words pdftotext reads on each page, found on Dossier's page (bench/wordrecall.py).
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import wordrecall
+    real_names = {os.path.basename(p) for p in glob.glob(os.path.join(ROOT, "..", "shared", "corpus-real", "*.pdf"))}
+    recall = wordrecall.measure(BIN, ws)
+    real_rows = [(name.split("-", 1)[1], *rest) for name, *rest in recall if name.split("-", 1)[-1] in real_names]
+    other_rows = [row for row in recall if row[0].split("-", 1)[-1] not in real_names]
+    report["word_recall"] = {"corpus_real": [sum(r[1] for r in real_rows), sum(r[2] for r in real_rows)],
+                             "others": [sum(r[1] for r in other_rows), sum(r[2] for r in other_rows)]}
+
     # 3. Indexing alone, text already extracted.
     export = os.path.join(WORK, "passages.jsonl")
     with open(export, "w") as out:
@@ -471,6 +481,15 @@ def main():
         lines.append(f"| {name} ({len(g)}) | {1000 * percentile(g, 50):.1f} / {1000 * percentile(g, 99):.1f} | "
                      f"{1000 * percentile(o, 50):.1f} / {1000 * percentile(o, 99):.1f} | "
                      f"{percentile(g, 50) / percentile(o, 50):.2f}× | {percentile(g, 99) / percentile(o, 99):.2f}× |")
+    lines.append("")
+    lines.append("Extraction fidelity: of the distinct words (3+ letters, NFKC, lower-cased) `pdftotext` reads on each page, "
+                 "those on Dossier's page (bench/wordrecall.py; word pieces broken at a line end left out). "
+                 "../shared/corpus-real:\n")
+    lines += wordrecall.table(real_rows)
+    lines.append("")
+    found, every = report["word_recall"]["others"]
+    lines.append(f"The other {len(other_rows)} PDFs of the corpus (other producers): {found:,} / {every:,} = "
+                 f"{100 * found / max(every, 1):.2f}%.")
     lines.append("")
     lines.append(f"A query that matches nothing takes {1000 * report['fts5_floor_ms']:.1f} µs through FTS5 and "
                  f"{1000 * report['tantivy_floor_ms']:.1f} µs through tantivy (p50): the floor of a call from Python, "
