@@ -191,6 +191,7 @@ def main():
     other_rows = [row for row in recall if row[0].split("-", 1)[-1] not in real_names]
     report["word_recall"] = {"corpus_real": [sum(r[1] for r in real_rows), sum(r[2] for r in real_rows)],
                              "others": [sum(r[1] for r in other_rows), sum(r[2] for r in other_rows)]}
+    report["phrase_recall"] = wordrecall.phrases(BIN, ws)
 
     # 3. Indexing alone, text already extracted.
     export = os.path.join(WORK, "passages.jsonl")
@@ -489,7 +490,9 @@ def main():
     lines.append("")
     found, every = report["word_recall"]["others"]
     lines.append(f"The other {len(other_rows)} PDFs of the corpus (other producers): {found:,} / {every:,} = "
-                 f"{100 * found / max(every, 1):.2f}%.")
+                 f"{100 * found / max(every, 1):.2f}%. Four-word phrases drawn at random from pdftotext's pages "
+                 f"(three a page) found on Dossier's page: {report['phrase_recall'][0]:,} / {report['phrase_recall'][1]:,} = "
+                 f"{100 * report['phrase_recall'][0] / max(report['phrase_recall'][1], 1):.2f}%.")
     lines.append("")
     lines.append(f"A query that matches nothing takes {1000 * report['fts5_floor_ms']:.1f} µs through FTS5 and "
                  f"{1000 * report['tantivy_floor_ms']:.1f} µs through tantivy (p50): the floor of a call from Python, "

@@ -70,6 +70,42 @@ def measure(binary, workspace):
     return rows
 
 
+TOKEN = re.compile(r"[^\W_]+")
+
+
+def phrases(binary, workspace, per_page=3, seed=7):
+    """Random runs of four words from pdftotext's text of each page (words
+    of letters, none broken at a line end), and how many of them Dossier's
+    text of the same page holds in a row: (found, drawn)."""
+    import random
+    rng = random.Random(seed)
+    documents = json.loads(subprocess.run([binary, "documents", "--json", "--workspace", workspace],
+                                          capture_output=True, check=True).stdout)
+    # The page's passages in order, as one run of words (a phrase may cross from one passage to the next).
+    pages = collections.defaultdict(list)
+    exported = subprocess.run([binary, "export", "passages", "--workspace", workspace], capture_output=True, check=True).stdout
+    for line in exported.decode().splitlines():
+        p = json.loads(line)
+        pages[(p["document_id"], p["page"])] += [t.lower() for t in TOKEN.findall(unicodedata.normalize("NFKC", p["text"]))]
+    grams = {key: {tuple(tokens[k:k + 4]) for k in range(len(tokens) - 3)} for key, tokens in pages.items()}
+    found = drawn = 0
+    for d in documents:
+        if d["kind"] != "pdf":
+            continue
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", f"{workspace}/{d['path']}", "-"], capture_output=True).stdout
+        for i, page in enumerate(out.decode("utf-8", "replace").split("\f"), start=1):
+            text = unicodedata.normalize("NFKC", page)
+            # Line-end hyphens: the words on either side are not drawn.
+            text = re.sub(r"\S*[-\u2010\u00ad]\s*\n\s*\S*", " | ", text)
+            tokens = TOKEN.findall(text.replace("|", " | "))
+            runs = [k for k in range(len(tokens) - 3)
+                    if all(len(w) >= 3 and w.isalpha() for w in tokens[k:k + 4])]
+            for k in rng.sample(runs, min(per_page, len(runs))):
+                drawn += 1
+                found += tuple(w.lower() for w in tokens[k:k + 4]) in grams.get((d["id"], i), ())
+    return found, drawn
+
+
 def table(rows, total_label=None):
     """The rows as a Markdown table, with a total."""
     lines = ["| document | words of pdftotext found on Dossier's page |", "|---|---|"]
@@ -85,6 +121,8 @@ def main():
     show = int(sys.argv[sys.argv.index("--missing") + 1]) if "--missing" in sys.argv else 0
     rows = measure(binary, workspace)
     print("\n".join(table(rows)))
+    found, drawn = phrases(binary, workspace)
+    print(f"\nFour-word phrases drawn from pdftotext's pages found on Dossier's page: {found:,} / {drawn:,} = {100 * found / max(drawn, 1):.2f}%")
     if show:
         for name, _, _, missing in rows:
             if missing:
