@@ -50,6 +50,10 @@ let package = Package(
             providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"]), .brew(["poppler"])]),
 
         .systemLibrary(
+            name: "CTesseract", pkgConfig: "tesseract",
+            providers: [.apt(["libtesseract-dev", "tesseract-ocr-eng", "tesseract-ocr-fra", "tesseract-ocr-spa"]), .brew(["tesseract"])]),
+
+        .systemLibrary(
             name: "CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
 
@@ -70,7 +74,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         // Stage 3: documents → page text and passages (poppler, in worker processes).
-        .target(name: "Extract", dependencies: ["DossierCore", "Notes", "Analysis", "CPoppler", "CLibXML2"]),
+        .target(name: "Extract", dependencies: ["DossierCore", "Notes", "Analysis", "CPoppler", "CLibXML2", "CTesseract"]),
         // Stage 4: text → terms, exactly as FTS5's porter unicode61 remove_diacritics 2.
         .target(name: "Analysis"),
         // Stage 6: queries, matching and BM25 ranking over the index.

@@ -42,17 +42,7 @@ public enum PDFText {
 
     /// Reads every page of the PDF at `path`.
     public static func read(path: String) throws -> RawDocument {
-        var error: UnsafeMutablePointer<GError>?
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        guard let uri = g_filename_to_uri(absolute, nil, &error) else {
-            throw ExtractionError.unreadable(consume(&error) ?? "bad file name")
-        }
-        defer { g_free(uri) }
-        guard let document = poppler_document_new_from_file(uri, nil, &error) else {
-            let encrypted = error.map { $0.pointee.domain == poppler_error_quark() && $0.pointee.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) } ?? false
-            let message = consume(&error) ?? "unknown error"
-            throw encrypted ? ExtractionError.encrypted : ExtractionError.unreadable(message)
-        }
+        let document = try open(path)
         defer { g_object_unref(UnsafeMutableRawPointer(document)) }
 
         var pages: [RawPage] = []
@@ -160,6 +150,23 @@ public enum PDFText {
         // A numbered heading ("1 Introduction", "2.3 Scope") is a section's, not the document's.
         if let space = title.firstIndex(of: " "), title[..<space].allSatisfy({ $0.isNumber || $0 == "." }) { return nil }
         return title
+    }
+
+    /// The PDF at `path`, opened by poppler (the caller unrefs it); an
+    /// encrypted or unreadable file is an ``ExtractionError``.
+    static func open(_ path: String) throws -> OpaquePointer {
+        var error: UnsafeMutablePointer<GError>?
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard let uri = g_filename_to_uri(absolute, nil, &error) else {
+            throw ExtractionError.unreadable(consume(&error) ?? "bad file name")
+        }
+        defer { g_free(uri) }
+        guard let document = poppler_document_new_from_file(uri, nil, &error) else {
+            let encrypted = error.map { $0.pointee.domain == poppler_error_quark() && $0.pointee.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) } ?? false
+            let message = consume(&error) ?? "unknown error"
+            throw encrypted ? ExtractionError.encrypted : ExtractionError.unreadable(message)
+        }
+        return document
     }
 
     /// The page's text `raw` (poppler's) with the word, line and paragraph

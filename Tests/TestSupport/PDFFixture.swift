@@ -83,6 +83,49 @@ public enum PDFFixture {
         cairo_surface_destroy(surface)
     }
 
+    /// Draws pages as a scanner makes them: each page's lines drawn with
+    /// cairo into a grey image at `dpi`, and the image alone placed on the
+    /// PDF page. The PDF has no text layer: only OCR can read it. `nil`
+    /// for a page gives a page of text (a text layer) instead.
+    public static func writeScanned(_ pages: [[String]?], to url: URL, dpi: Double = 200, size: Double = 12) {
+        let surface = cairo_pdf_surface_create(url.path, 595, 842)!
+        let cr = cairo_create(surface)!
+        for page in pages {
+            guard let lines = page else {
+                cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+                cairo_set_font_size(cr, 11)
+                cairo_move_to(cr, 50, 60)
+                cairo_show_text(cr, "This page has a text layer about customs seizures.")
+                cairo_show_page(cr)
+                continue
+            }
+            let scale = dpi / 72
+            let image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(595 * scale), Int32(842 * scale))!
+            let ic = cairo_create(image)!
+            cairo_set_source_rgb(ic, 1, 1, 1)
+            cairo_paint(ic)
+            cairo_scale(ic, scale, scale)
+            cairo_set_source_rgb(ic, 0, 0, 0)
+            cairo_select_font_face(ic, "DejaVu Serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+            cairo_set_font_size(ic, size)
+            for (i, line) in lines.enumerated() {
+                cairo_move_to(ic, 60, 80 + Double(i) * size * 1.6)
+                cairo_show_text(ic, line)
+            }
+            cairo_destroy(ic)
+            cairo_save(cr)
+            cairo_scale(cr, 1 / scale, 1 / scale)
+            cairo_set_source_surface(cr, image, 0, 0)
+            cairo_paint(cr)
+            cairo_restore(cr)
+            cairo_surface_destroy(image)
+            cairo_show_page(cr)
+        }
+        cairo_destroy(cr)
+        cairo_surface_finish(surface)
+        cairo_surface_destroy(surface)
+    }
+
     /// A new empty folder under the temporary directory, removed when the
     /// test process exits (whether or not the test that made it removes it).
     public static func temporaryFolder() throws -> URL {
