@@ -212,6 +212,10 @@ public struct Row {
     }
     /// Column `index` as a double.
     public func double(_ index: Int) -> Double { sqlite3_column_double(statement.handle, Int32(index)) }
+    /// Column `index` as a double, or nil when NULL.
+    public func optionalDouble(_ index: Int) -> Double? {
+        sqlite3_column_type(statement.handle, Int32(index)) == SQLITE_NULL ? nil : double(index)
+    }
     /// Column `index` as text ("" when NULL).
     public func string(_ index: Int) -> String { optionalString(index) ?? "" }
     /// Column `index` as text, or nil when NULL.

@@ -87,6 +87,12 @@ import DossierCore
 /// the link takes from `col`, so that a note is shown with its links where
 /// the parser found them. Every note is parsed again on the next scan (its
 /// `sha256` is cleared) to fill it in.
+///
+/// Version 9 adds OCR to `pages`: `ocr` (NULL for a page with a text
+/// layer; `pending` for a scanned page not read yet, `done`, `failed`),
+/// the mean word `ocr_confidence` (0–100), the one-line `ocr_error`, and
+/// `ocr_words`, the words read with their boxes in PDF points (a JSON
+/// array of `[text, confidence, x1, y1, x2, y2]`), kept for previews.
 public enum Schema {
     /// The version this build writes.
     public static var version: Int { migrations.count }
@@ -229,6 +235,13 @@ public enum Schema {
         """
         ALTER TABLE citations ADD COLUMN length INTEGER NOT NULL DEFAULT 0;
         UPDATE notes SET sha256 = '';
+        """,
+        """
+        ALTER TABLE pages ADD COLUMN ocr TEXT;
+        ALTER TABLE pages ADD COLUMN ocr_confidence REAL;
+        ALTER TABLE pages ADD COLUMN ocr_error TEXT;
+        ALTER TABLE pages ADD COLUMN ocr_words TEXT;
+        CREATE INDEX pages_ocr ON pages(ocr) WHERE ocr IS NOT NULL;
         """,
     ]
 

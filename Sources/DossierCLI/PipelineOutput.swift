@@ -9,6 +9,8 @@ final class PipelineOutput: @unchecked Sendable {
     let quiet: Bool
     let progress: Bool
     let lock = NSLock()
+    var ocrTotal = 0
+    var ocrDone = 0
 
     init(quiet: Bool) {
         self.quiet = quiet
@@ -31,6 +33,20 @@ final class PipelineOutput: @unchecked Sendable {
         case .fetchRoundFinished:
             guard progress else { return }
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        case .ocrStarted(let pages):
+            ocrTotal = pages
+            ocrDone = 0
+            guard !quiet else { return }
+            print("ocr        \(pages) scanned page\(pages == 1 ? "" : "s") to read")
+        case .ocrPage(let document, let page, _, let error):
+            ocrDone += 1
+            if let error, !quiet {
+                if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                print("failed     OCR of document \(document) p. \(page): \(error)")
+            }
+            guard progress else { return }
+            FileHandle.standardError.write(Data("\r\u{1B}[K[OCR \(ocrDone)/\(ocrTotal)] document \(document) p. \(page)".utf8))
+            if ocrDone == ocrTotal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         case .document(let item):
             guard !quiet else { return }
             if let error = item.error {

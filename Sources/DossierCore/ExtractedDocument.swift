@@ -43,14 +43,28 @@ public struct ExtractedPage: Codable, Sendable, Equatable {
     public var text: String
     /// Passages as `[start, end)` offsets in Unicode scalars of `text`.
     public var passages: [PassageRange]
+    /// Whether the page is a scan waiting for OCR (no word in its text
+    /// layer, images over most of it); nil for a page with a text layer.
+    public var ocr: OCRState?
 
     /// Creates a page.
-    public init(index: Int, label: String?, text: String, passages: [PassageRange]) {
+    public init(index: Int, label: String?, text: String, passages: [PassageRange], ocr: OCRState? = nil) {
         self.index = index
         self.label = label
         self.text = text
         self.passages = passages
+        self.ocr = ocr
     }
+}
+
+/// Where a scanned page stands with OCR.
+public enum OCRState: String, Codable, Sendable, Equatable {
+    /// Not read yet (a later update reads it, within its OCR budget).
+    case pending
+    /// Read: its text is OCR's.
+    case done
+    /// OCR failed or ran out of time on it (its error is kept).
+    case failed
 }
 
 /// A passage's place in its page text, in Unicode scalars.

@@ -10,7 +10,8 @@ public enum DocumentExtractor {
         let raw = try PDFText.read(path: path)
         let texts = TextNormalizer.normalize(pages: raw.pages.map(\.text))
         let pages = zip(raw.pages, texts).map { page, text in
-            ExtractedPage(index: page.index, label: page.label, text: text, passages: PassageSplitter.split(text))
+            ExtractedPage(index: page.index, label: page.label, text: text, passages: PassageSplitter.split(text),
+                          ocr: page.needsOCR ? .pending : nil)
         }
         return ExtractedDocument(
             title: title(metadata: raw.title, largestText: raw.largestText,

@@ -18,6 +18,8 @@ public enum PDFText {
         public var label: String?
         /// The text, not yet normalized.
         public var text: String
+        /// A scanned page: no word in its text layer, images over most of it (``PageOCR/needsOCR(_:text:)``).
+        public var needsOCR = false
     }
 
     /// A document as poppler gives it.
@@ -64,8 +66,9 @@ public enum PDFText {
                 largest = largestText(page, text: raw)
                 looked = true
             }
+            let scanned = PageOCR.needsOCR(page, text: raw)
             g_object_unref(UnsafeMutableRawPointer(page))
-            pages.append(RawPage(index: i + 1, label: label, text: text))
+            pages.append(RawPage(index: i + 1, label: label, text: text, needsOCR: scanned))
         }
         return RawDocument(
             title: clean(take(poppler_document_get_title(document))),

@@ -185,3 +185,78 @@ public enum PageOCR {
         }
     }
 }
+
+extension PageOCR.Result {
+    /// The text normalized as a page with a text layer is (NFKC, line-end
+    /// hyphens, white space, paragraphs), and its passages.
+    public func normalized() -> (text: String, passages: [PassageRange]) {
+        let text = TextNormalizer.normalize(pages: [self.text]).first ?? ""
+        return (text, PassageSplitter.split(text))
+    }
+
+    /// The words and their boxes as compact JSON: `[[text, confidence, x1, y1, x2, y2], …]`.
+    public func wordsJSON() -> String {
+        func number(_ value: Double) -> String { String(format: "%.1f", value) }
+        let items = words.map { word -> String in
+            let text = (try? String(decoding: JSONEncoder().encode(word.text), as: UTF8.self)) ?? "\"\""
+            return "[\(text),\(number(word.confidence)),\(number(word.x1)),\(number(word.y1)),\(number(word.x2)),\(number(word.y2))]"
+        }
+        return "[" + items.joined(separator: ",") + "]"
+    }
+}
+
+/// Reads scanned pages in worker processes (`dossier worker ocr --serve`),
+/// one page per request, so that a page that crashes or hangs Tesseract
+/// fails alone: each page has its time limit, a worker that overruns it is
+/// killed and the next page gets a fresh one. Pages are handed out in
+/// order until a stop time (the update's OCR budget): pages not started by
+/// then wait for the next update.
+public struct OCRPool: Sendable {
+    /// The worker executable.
+    public var executable: URL
+    /// Arguments before `--serve`.
+    public var arguments: [String]
+    /// Workers at once.
+    public var concurrency: Int
+    /// Seconds one page may take (the worker stops Tesseract a little before).
+    public var timeout: Int
+
+    /// Creates a pool.
+    public init(executable: URL, arguments: [String], concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, timeout: Int = 120) {
+        self.executable = executable
+        self.arguments = arguments
+        self.concurrency = max(1, concurrency)
+        self.timeout = timeout
+    }
+
+    /// Reads `pages` (a PDF's path and a 1-based page each), starting none
+    /// after `stop`; `completion` gets each page's outcome, one at a time.
+    /// Returns how many pages were started.
+    @discardableResult
+    public func run(_ pages: [(path: String, page: Int)], until stop: Date,
+                    completion: @Sendable (Int, Result<PageOCR.Result, ExtractionError>) -> Void) -> Int {
+        guard !pages.isEmpty else { return 0 }
+        let lock = NSLock()
+        let next = SharedCounter()
+        let started = SharedCounter()
+        DispatchQueue.concurrentPerform(iterations: min(concurrency, pages.count)) { _ in
+            let worker = PersistentWorker(executable: executable, arguments: arguments + ["--serve"])
+            while Date() < stop {
+                let current = next.increment()
+                guard current < pages.count else { break }
+                _ = started.increment()
+                let result: Result<PageOCR.Result, ExtractionError>
+                if let failure = worker.send("\(pages[current].path)\t\(pages[current].page)", timeout: timeout) {
+                    result = .failure(failure)
+                } else {
+                    result = worker.receive(PageOCR.Result.self)
+                }
+                lock.lock()
+                completion(current, result)
+                lock.unlock()
+            }
+            worker.stop()
+        }
+        return min(started.increment(), pages.count)
+    }
+}

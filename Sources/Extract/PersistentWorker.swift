@@ -85,11 +85,14 @@ final class PersistentWorker {
     }
 
     /// The answer for the document sent last.
-    func receive() -> Result<ExtractedDocument, ExtractionError> {
+    func receive() -> Result<ExtractedDocument, ExtractionError> { receive(ExtractedDocument.self) }
+
+    /// The answer for the request sent last, decoded as `T`.
+    func receive<T: Decodable>(_ type: T.Type) -> Result<T, ExtractionError> {
         guard let header = readLine(until: deadline) else { return .failure(timedOutOrDied(deadline, timeout)) }
         if header.hasPrefix("OK "), let count = Int(header.dropFirst(3)) {
             do {
-                guard let document = try read(count, until: deadline, { try JSONDecoder().decode(ExtractedDocument.self, from: Data($0)) }) else {
+                guard let document = try read(count, until: deadline, { try JSONDecoder().decode(T.self, from: Data($0)) }) else {
                     return .failure(timedOutOrDied(deadline, timeout))
                 }
                 return .success(document)

@@ -84,7 +84,8 @@ enum JSONSchema {
             "id": integer, "title": nullable(string), "kind": oneOf(["pdf", "html", "note", "other"]),
             "url": nullable(string), "path": string, "matches": nullable(integer),
         ]),
-        "page": integer, "page_label": nullable(string), "line": nullable(integer), "snippet": string,
+        "page": integer, "page_label": nullable(string), "line": nullable(integer),
+        "ocr": boolean, "ocr_confidence": nullable(number), "snippet": string,
         "highlights": array(array(integer)), "citations": array(citation), "open": string,
     ])
 }

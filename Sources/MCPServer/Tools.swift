@@ -121,6 +121,10 @@ enum Tools {
                 "problem": JSONSchema.nullable(JSONSchema.string),
             ]),
             "bytes": JSONSchema.map(JSONSchema.integer),
+            "ocr": JSONSchema.object([
+                "done": JSONSchema.integer, "pending": JSONSchema.integer, "failed": JSONSchema.integer,
+                "mean_confidence": JSONSchema.nullable(JSONSchema.number),
+            ]),
         ]))
 
     /// Every tool, in the order a model meets them.

@@ -16,6 +16,8 @@ public struct ExtractionOptions: Sendable {
     public var force = false
     /// How a worker is started (`worker extract --memory-mb N` is appended).
     public var worker: WorkerProgram
+    /// How scanned pages are read; nil to leave them unread (`--no-ocr`).
+    public var ocr: OCROptions? = OCROptions()
 
     /// Options whose workers are `worker`.
     public init(worker: WorkerProgram) { self.worker = worker }
@@ -37,6 +39,8 @@ public struct ExtractionSummary: Codable, Sendable {
     public var generation = 0
     /// The index commit: passages added, text analyzed, and its timings.
     public var indexed: Indexed?
+    /// What OCR read this time (nil with `--no-ocr`).
+    public var ocr: OCRSummary?
 
     /// What the index commit did.
     public struct Indexed: Codable, Sendable {
@@ -118,6 +122,9 @@ extension Pipeline {
         summary = box.summary
         if let failure = box.failure { throw failure }
         try catalog.linkURLsToDocuments()
+        if let ocr = options.ocr {
+            summary.ocr = try recognizePending(ocr, worker: options.worker)
+        }
         let commit = try syncIndex()
         summary.generation = commit.generation
         summary.indexed = .init(added: commit.added, deleted: commit.deleted, textBytes: commit.textBytes,

@@ -60,6 +60,10 @@ public enum PipelineEvent: Sendable {
     case fetchRoundFinished
     /// A document was extracted and stored, or failed (its `error` set).
     case document(ExtractionSummary.Item)
+    /// OCR starts on this many scanned pages.
+    case ocrStarted(pages: Int)
+    /// A scanned page was read (with its mean confidence), or failed.
+    case ocrPage(document: Int, page: Int, confidence: Double?, error: String?)
 }
 
 /// How extraction workers are started: this program's own executable with
@@ -74,6 +78,12 @@ public struct WorkerProgram: Sendable {
     public init(executable: URL, arguments: [String]) {
         self.executable = executable
         self.arguments = arguments
+    }
+
+    /// The same program as the worker for `task` (its arguments end with
+    /// the task: `worker extract` becomes `worker ocr`).
+    public func task(_ task: String) -> WorkerProgram {
+        WorkerProgram(executable: executable, arguments: arguments.dropLast() + [task])
     }
 
     /// The running program, resolved through `/proc/self/exe`.

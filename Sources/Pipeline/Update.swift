@@ -38,6 +38,8 @@ public struct UpdateReport: Codable, Sendable {
     public var documents = Documents()
     /// The index generation committed.
     public var generation = 0
+    /// What OCR read of the scanned pages (nil with `--no-ocr`).
+    public var ocr: OCRSummary?
 
     /// Counts of URLs by outcome.
     public struct URLCounts: Codable, Sendable {
@@ -143,6 +145,7 @@ extension Pipeline {
         report.documents.removed = summary.removed.filter { !superseded.contains($0) }
         report.documents.failed = summary.failed.map { "\(name($0.path)): \($0.error ?? "")" }
         report.generation = summary.generation
+        report.ocr = summary.ocr
         report.seconds["index"] = seconds(clock.now - start)
 
         return (report, try write(report))
@@ -190,6 +193,7 @@ extension UpdateReport {
         out.append("documents  \(d.new.count) new, \(d.changed.count) changed, \(d.unchanged) unchanged, \(d.removed.count) removed, \(d.failed.count) failed")
         for line in d.changed { out.append("  changed  \(line)") }
         for line in d.failed { out.append("  failed   \(line)") }
+        if let ocr, let line = ocr.line { out.append(line) }
         let times = ["notes", "fetch", "index"].map { "\($0) \(String(format: "%.1f", seconds[$0] ?? 0)) s" }.joined(separator: ", ")
         out.append("index      generation \(generation); \(times); report in \(reportPath)")
         return out

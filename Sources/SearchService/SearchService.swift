@@ -107,6 +107,10 @@ public enum SearchResults {
         public var page: Int
         @JSONNullable public var pageLabel: String?
         @JSONNullable public var line: Int?
+        /// The page is a scan read by OCR.
+        public var ocr: Bool
+        /// The OCR'd page's mean word confidence, 0–100 (null for a page with a text layer).
+        @JSONNullable public var ocrConfidence: Double?
         public var snippet: String
         public var highlights: [[Int]]
         /// Every note line citing the document.
@@ -158,6 +162,7 @@ public enum SearchResults {
                 rank: offset + i + 1, score: hit.score, passageId: hit.passageID,
                 document: Document(id: record.documentID, title: record.title?.clipped(to: Limits.title), kind: record.kind, url: url, path: record.path),
                 page: record.page, pageLabel: record.pageLabel, line: record.line,
+                ocr: record.ocr, ocrConfidence: record.ocrConfidence.map { ($0 * 10).rounded() / 10 },
                 snippet: snippet.text, highlights: snippet.highlights, citations: citations, open: open))
         }
         return results

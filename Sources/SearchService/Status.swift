@@ -17,6 +17,8 @@ public struct WorkspaceStatus: Codable, Sendable {
     public var index: IndexStatus
     /// Bytes on disk: fetched `files`, `library`, `index`.
     public var bytes: [String: Int64]
+    /// Scanned pages: read by OCR, waiting, failed.
+    public var ocr: OCRCounts
 
     /// The committed generation of the index.
     public struct IndexStatus: Codable, Sendable {
@@ -51,6 +53,7 @@ public struct WorkspaceStatus: Codable, Sendable {
             "library": ByteCount.total(in: workspace.library),
             "index": ByteCount.total(in: workspace.index),
         ]
-        return WorkspaceStatus(workspace: workspace.root.path, catalog: status, urls: urls, index: index, bytes: bytes)
+        return WorkspaceStatus(workspace: workspace.root.path, catalog: status, urls: urls, index: index, bytes: bytes,
+                               ocr: try catalog.ocrCounts())
     }
 }

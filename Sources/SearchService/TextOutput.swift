@@ -26,8 +26,9 @@ extension SearchResults {
     /// Where a result is: `p. 14 (printed 12)`, or `note:line`.
     public static func place(_ r: Result) -> String {
         if r.document.kind == .note { return "\(r.document.path):\(r.line ?? 0)" }
-        if let label = r.pageLabel, label != String(r.page) { return "p. \(r.page) (printed \(label))" }
-        return "p. \(r.page)"
+        let scan = r.ocr ? ", scanned: OCR" + (r.ocrConfidence.map { " \(Int($0.rounded()))%" } ?? "") : ""
+        if let label = r.pageLabel, label != String(r.page) { return "p. \(r.page) (printed \(label)\(scan))" }
+        return "p. \(r.page)" + (scan.isEmpty ? "" : " (\(scan.dropFirst(2)))")
     }
 
     /// The results as the command line prints them, line by line;

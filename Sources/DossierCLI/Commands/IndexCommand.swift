@@ -33,6 +33,8 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary.")
     var json = false
 
+    @OptionGroup var ocr: OCROptionGroup
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
@@ -55,6 +57,7 @@ struct IndexCommand: ParsableCommand {
         }
         for path in summary.removed { print("removed    \(path) (no longer in the workspace)") }
         let counts = try pipeline.catalog.extractionCounts()
+        if let line = summary.ocr?.line { print(line) }
         print("\(summary.extracted.count) extracted, \(summary.unchanged) unchanged, \(summary.failed.count) failed, \(summary.removed.count) removed; "
             + "\(counts.documents) documents, \(counts.pages) pages, \(counts.passages) passages in the catalog; index generation \(summary.generation)")
     }
@@ -65,6 +68,9 @@ struct IndexCommand: ParsableCommand {
         options.timeout = timeout
         options.memoryMB = memoryMb
         options.force = force
+        options.ocr = ocr.options
+        options.ocr?.jobs = jobs
+        options.ocr?.memoryMB = memoryMb
         return options
     }
 }

@@ -35,6 +35,8 @@ struct UpdateCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @OptionGroup var ocr: OCROptionGroup
+
     func run() async throws {
         let pipeline = try options.pipeline(quiet: json)
         let workspace = pipeline.workspace
@@ -44,6 +46,7 @@ struct UpdateCommand: AsyncParsableCommand {
         update.minAgeHours = minAge
         update.gcAfterDays = gcAfter
         update.force = force
+        update.extraction.ocr = ocr.options
         update.fetch.applyEnvironment()
         let (report, path) = try await pipeline.update(update)
 

@@ -34,9 +34,16 @@ struct WorkerCommand: ParsableCommand {
     @Flag(help: "Extract every path read on stdin, answering each (see PersistentWorker).")
     var serve = false
 
+    @Option(help: "With ocr: Tesseract's languages, e.g. eng+fra+spa.")
+    var languages = "eng+fra+spa"
+
+    @Option(help: "With ocr: seconds Tesseract may spend on a page.")
+    var pageSeconds: Double = 100
+
     func run() throws {
-        guard task == "extract" || task == "render" else { throw ValidationError("unknown worker task '\(task)'") }
+        guard ["extract", "render", "ocr"].contains(task) else { throw ValidationError("unknown worker task '\(task)'") }
         ExtractionPool.limitMemory(megabytes: memoryMb)
+        if task == "ocr" { return ocrLoop() }
         if task == "render" {
             guard let path else { throw ValidationError("a path is required") }
             guard (16...4000).contains(width) else { throw ValidationError("--width must be 16–4000") }
@@ -72,20 +79,42 @@ struct WorkerCommand: ParsableCommand {
         }
     }
 
-    func serveLoop() {
+    /// `worker ocr --serve`: reads "PATH<tab>PAGE" lines, answers each page's
+    /// ``PageOCR/Result`` as ``PersistentWorker`` expects.
+    func ocrLoop() {
         let out = FileHandle.standardOutput
+        let encoder = JSONEncoder()
+        while let line = readLine(strippingNewline: true) {
+            let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard parts.count == 2, let page = Int(parts[1]) else {
+                out.write(Data("ERR dossier-extract: failed: bad request\n".utf8))
+                continue
+            }
+            let path = String(parts[0])
+            injectFault(path)
+            answer { try encoder.encode(try PageOCR.read(path: path, page: page, languages: languages, deadline: pageSeconds)) }
+        }
+    }
+
+    /// Writes `body`'s JSON as `OK <n>` and the bytes, or its failure as one `ERR` line (see PersistentWorker).
+    func answer(_ body: () throws -> Data) {
+        let out = FileHandle.standardOutput
+        do {
+            let data = try body()
+            out.write(Data("OK \(data.count)\n".utf8))
+            out.write(data)
+        } catch let error as ExtractionError {
+            out.write(Data("ERR \(error.workerLine)\n".utf8))
+        } catch {
+            out.write(Data("ERR dossier-extract: failed: \(error)\n".utf8))
+        }
+    }
+
+    func serveLoop() {
         let encoder = JSONEncoder()
         while let path = readLine(strippingNewline: true) {
             injectFault(path)
-            do {
-                let data = try encoder.encode(try DocumentExtractor.extract(path: path))
-                out.write(Data("OK \(data.count)\n".utf8))
-                out.write(data)
-            } catch let error as ExtractionError {
-                out.write(Data("ERR \(error.workerLine)\n".utf8))
-            } catch {
-                out.write(Data("ERR dossier-extract: failed: \(error)\n".utf8))
-            }
+            answer { try encoder.encode(try DocumentExtractor.extract(path: path)) }
         }
     }
 }

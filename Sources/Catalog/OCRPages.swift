@@ -1,0 +1,95 @@
+import DossierCore
+import Foundation
+
+/// A scanned page waiting for OCR.
+public struct PendingOCRPage: Sendable, Equatable {
+    /// Its document.
+    public var document: Int
+    /// The document's file, workspace-relative.
+    public var path: String
+    /// The 1-based page.
+    public var page: Int
+}
+
+/// What OCR made of a page, ready to store: its normalized text and the
+/// passages cut from it, as extraction makes them for a page with a text
+/// layer, with the mean confidence and the words' boxes.
+public struct OCRPageText: Sendable {
+    public var text: String
+    public var passages: [PassageRange]
+    /// Mean word confidence, 0–100.
+    public var confidence: Double?
+    /// The words and their boxes as JSON (`[[text, confidence, x1, y1, x2, y2], …]`).
+    public var words: String
+
+    /// Creates a page's OCR text.
+    public init(text: String, passages: [PassageRange], confidence: Double?, words: String) {
+        (self.text, self.passages, self.confidence, self.words) = (text, passages, confidence, words)
+    }
+}
+
+/// How far OCR has got in the catalog.
+public struct OCRCounts: Sendable, Codable, Equatable {
+    /// Pages read.
+    public var done: Int
+    /// Scanned pages not read yet.
+    public var pending: Int
+    /// Pages OCR could not read.
+    public var failed: Int
+    /// Mean confidence of the pages read (0–100).
+    @JSONNullable public var meanConfidence: Double?
+}
+
+extension CatalogStore {
+    /// Scanned pages not read yet, document by document, page by page.
+    public func pendingOCRPages() throws -> [PendingOCRPage] {
+        try database.query("""
+            SELECT pages.document_id, documents.path, pages.page_index FROM pages JOIN documents ON documents.id = pages.document_id
+            WHERE pages.ocr = 'pending' AND documents.status = 'extracted' ORDER BY pages.document_id, pages.page_index
+            """) { PendingOCRPage(document: $0.int(0), path: $0.string(1), page: $0.int(2)) }
+    }
+
+    /// Records what OCR made of a page (or why it could not), in one
+    /// transaction: the page's text and passages replace its empty ones
+    /// (new passage ids, so the index sync adds them), and the document's
+    /// count of pages with text and its "needs OCR" mark follow.
+    public func storeOCR<Failure: Error & CustomStringConvertible>(document: Int, page: Int, outcome: Result<OCRPageText, Failure>) throws {
+        try database.transaction {
+            switch outcome {
+            case .failure(let error):
+                try database.run("UPDATE pages SET ocr = 'failed', ocr_error = ?3 WHERE document_id = ?1 AND page_index = ?2",
+                                 [document, page, error.description])
+            case .success(let read):
+                try database.run("DELETE FROM passages WHERE document_id = ?1 AND page_index = ?2", [document, page])
+                let scalars = Array(read.text.unicodeScalars)
+                try database.run("""
+                    UPDATE pages SET text = ?3, chars = ?4, has_text = ?5, ocr = 'done', ocr_confidence = ?6, ocr_error = NULL,
+                        ocr_words = ?7 WHERE document_id = ?1 AND page_index = ?2
+                    """, [document, page, read.text, scalars.count, !read.text.isEmpty, read.confidence, read.words])
+                let insert = try database.prepare(
+                    "INSERT INTO passages (document_id, page_index, start, end, text) VALUES (?1, ?2, ?3, ?4, ?5)")
+                for passage in read.passages {
+                    let start = min(passage.start, scalars.count), end = min(passage.end, scalars.count)
+                    var slice = String.UnicodeScalarView()
+                    slice.append(contentsOf: scalars[start..<end])
+                    try insert.run([document, page, passage.start, passage.end, String(slice)])
+                }
+                try database.run("""
+                    UPDATE documents SET pages_with_text = (SELECT count(*) FROM pages WHERE document_id = ?1 AND has_text),
+                        needs_ocr = ((SELECT count(*) FROM pages WHERE document_id = ?1 AND has_text) * 2 < page_count)
+                    WHERE id = ?1
+                    """, [document])
+            }
+        }
+    }
+
+    /// Pages read, waiting and failed, with the mean confidence of those read.
+    public func ocrCounts() throws -> OCRCounts {
+        let row = try database.query("""
+            SELECT count(*) FILTER (WHERE ocr = 'done'), count(*) FILTER (WHERE ocr = 'pending'),
+                   count(*) FILTER (WHERE ocr = 'failed'), avg(ocr_confidence) FILTER (WHERE ocr = 'done')
+            FROM pages WHERE ocr IS NOT NULL
+            """) { ($0.int(0), $0.int(1), $0.int(2), $0.optionalDouble(3)) }.first
+        return OCRCounts(done: row?.0 ?? 0, pending: row?.1 ?? 0, failed: row?.2 ?? 0, meanConfidence: row?.3)
+    }
+}
