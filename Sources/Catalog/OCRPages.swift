@@ -93,3 +93,12 @@ extension CatalogStore {
         return OCRCounts(done: row?.0 ?? 0, pending: row?.1 ?? 0, failed: row?.2 ?? 0, meanConfidence: row?.3)
     }
 }
+
+extension CatalogStore {
+    /// The words OCR read on a page, with their boxes (the JSON of
+    /// `pages.ocr_words`), or nil for a page with a text layer.
+    public func ocrWords(document: Int, page: Int) throws -> String? {
+        try database.query("SELECT ocr_words FROM pages WHERE document_id = ?1 AND page_index = ?2 AND ocr = 'done'",
+                           [document, page]) { $0.optionalString(0) }.first ?? nil
+    }
+}

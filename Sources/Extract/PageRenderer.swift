@@ -30,8 +30,10 @@ public enum PageRenderer {
     /// pixels wide (narrower if the page is so tall that the image would
     /// pass ``maximumPixels`` or ``maximumHeight``), with every word whose
     /// term is one of `terms` outlined (a term ending in `*` is a prefix:
-    /// every term it begins).
-    public static func png(path: String, page index: Int, width: Int, terms: [String]) throws -> Data {
+    /// every term it begins). `boxes` (in PDF points from the top left)
+    /// are outlined too: the words of a scanned page, which have no text
+    /// layer to find them in, as OCR placed them.
+    public static func png(path: String, page index: Int, width: Int, terms: [String], boxes extra: [[Double]] = []) throws -> Data {
         var error: UnsafeMutablePointer<GError>?
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         guard let uri = g_filename_to_uri(absolute, nil, &error) else { throw ExtractionError.unreadable("bad file name") }
@@ -70,6 +72,10 @@ public enum PageRenderer {
         cairo_set_line_width(cr, 1.5 / scale)
         for box in boxes(page, terms: terms) {
             cairo_rectangle(cr, box.x1 - 1, box.y1 - 1, box.x2 - box.x1 + 2, box.y2 - box.y1 + 2)
+            cairo_stroke(cr)
+        }
+        for box in extra where box.count == 4 {
+            cairo_rectangle(cr, box[0] - 1, box[1] - 1, box[2] - box[0] + 2, box[3] - box[1] + 2)
             cairo_stroke(cr)
         }
         cairo_surface_flush(surface)
@@ -136,28 +142,32 @@ extension PageRenderer {
 /// limit, so that a crash or a hang fails that one preview with a one-line
 /// error and the server goes on. ``inProcess`` draws in the calling process.
 public struct PreviewRenderer: Sendable {
-    /// PNG bytes of a page: the PDF's path, the 1-based page, the width in pixels, the terms whose words to outline.
-    public let render: @Sendable (_ path: String, _ page: Int, _ width: Int, _ terms: [String]) throws -> Data
+    /// PNG bytes of a page: the PDF's path, the 1-based page, the width in
+    /// pixels, the terms whose words to outline, and further boxes to
+    /// outline (`[x1, y1, x2, y2]` in points: OCR's words on a scan).
+    public let render: @Sendable (_ path: String, _ page: Int, _ width: Int, _ terms: [String], _ boxes: [[Double]]) throws -> Data
 
     /// A renderer from a function.
-    public init(_ render: @escaping @Sendable (_ path: String, _ page: Int, _ width: Int, _ terms: [String]) throws -> Data) {
+    public init(_ render: @escaping @Sendable (_ path: String, _ page: Int, _ width: Int, _ terms: [String], _ boxes: [[Double]]) throws -> Data) {
         self.render = render
     }
 
     /// Draws in this process.
-    public static let inProcess = PreviewRenderer { path, page, width, terms in
-        try PageRenderer.png(path: path, page: page, width: width, terms: terms)
+    public static let inProcess = PreviewRenderer { path, page, width, terms, boxes in
+        try PageRenderer.png(path: path, page: page, width: width, terms: terms, boxes: boxes)
     }
 
     /// Draws in a child process started as `executable` with `arguments`,
-    /// then `--page N --width W`, a `--term` per term, and the path; it
+    /// then `--page N --width W`, a `--term` per term, a `--box x1,y1,x2,y2`
+    /// per box, and the path; it
     /// writes the PNG on stdout and exits 0, or writes one line on stderr and
     /// exits non-zero. Killed after `timeout` seconds.
     public static func worker(executable: URL, arguments: [String], timeout: Int = 30) -> PreviewRenderer {
-        PreviewRenderer { path, page, width, terms in
+        PreviewRenderer { path, page, width, terms, boxes in
             let process = Process()
             process.executableURL = executable
-            process.arguments = arguments + ["--page", String(page), "--width", String(width)] + terms.flatMap { ["--term", $0] } + [path]
+            process.arguments = arguments + ["--page", String(page), "--width", String(width)] + terms.flatMap { ["--term", $0] }
+                + boxes.filter { $0.count == 4 }.flatMap { ["--box", $0.map { String(format: "%.1f", $0) }.joined(separator: ",")] } + [path]
             let out = Pipe(), err = Pipe()
             process.standardOutput = out
             process.standardError = err

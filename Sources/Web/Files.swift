@@ -51,6 +51,8 @@ extension Site {
         guard let document, document.kind == .pdf else { throw HTTPError(.notFound, message: "no PDF \(id)") }
         guard page >= 1, page <= (document.pageCount ?? 0) else { throw HTTPError(.notFound, message: "document \(id) has no page \(page)") }
         let cached = previews.file(sha256: document.sha256, page: page, width: width, terms: terms)
+        // A scanned page has no text layer: its words are where OCR found them.
+        let boxes = try catalogs.use { try $0.ocrWords(document: id, page: page) }.map { OCRWords.boxes($0, terms: terms) } ?? []
         let png: Data
         if let data = previews.read(cached) {
             png = data
@@ -61,7 +63,7 @@ extension Site {
                 let renderer = self.renderer
                 png = try await renders.run {
                     try await withCheckedThrowingContinuation { continuation in
-                        DispatchQueue.global().async { continuation.resume(with: Result { try renderer(path, page, width, terms) }) }
+                        DispatchQueue.global().async { continuation.resume(with: Result { try renderer(path, page, width, terms, boxes) }) }
                     }
                 }
             } catch let error as HTTPError {

@@ -49,7 +49,7 @@ public enum WebApp {
     /// pixels and the terms whose words to outline give PNG bytes, or an
     /// error of one line. The caller supplies it (`dossier serve` draws in
     /// a worker process with poppler), so this module links no PDF library.
-    public typealias DrawPage = @Sendable (_ path: String, _ page: Int, _ width: Int, _ terms: [String]) throws -> Data
+    public typealias DrawPage = @Sendable (_ path: String, _ page: Int, _ width: Int, _ terms: [String], _ boxes: [[Double]]) throws -> Data
 
     /// The router for `workspace`; page previews are drawn by `renderer`.
     /// Every route answers GET and HEAD.

@@ -114,15 +114,19 @@ struct PageRendererTests {
 @Suite("Previews in a worker process")
 struct PreviewWorkerTests {
     /// A renderer whose worker is a shell script standing in for `dossier worker render`.
-    func render(_ script: String, timeout: Int = 30) -> Result<Data, Error> {
+    func render(_ script: String, timeout: Int = 30, boxes: [[Double]] = []) -> Result<Data, Error> {
         let renderer = PreviewRenderer.worker(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", script, "sh"], timeout: timeout)
-        return Result { try renderer.render("/tmp/x.pdf", 2, 480, ["ivory", "rhino horn"]) }
+        return Result { try renderer.render("/tmp/x.pdf", 2, 480, ["ivory", "rhino horn"], boxes) }
     }
 
     @Test("the worker's PNG comes back; it is handed the page, the width, each word and the path")
     func success() throws {
         let png = try render(#"[ "$*" = "--page 2 --width 480 --term ivory --term rhino horn /tmp/x.pdf" ] && printf '\211PNG...' || exit 1"#).get()
         #expect(png == Data([0x89, 0x50, 0x4E, 0x47, 0x2E, 0x2E, 0x2E]))
+        // A scanned page's word boxes go along, in points.
+        let boxed = try render(#"[ "$*" = "--page 2 --width 480 --term ivory --term rhino horn --box 50.0,60.5,90.0,72.0 /tmp/x.pdf" ] && printf '\211PNG' || exit 1"#,
+                               boxes: [[50, 60.5, 90, 72]]).get()
+        #expect(boxed.count == 4)
     }
 
     @Test("a worker's failure, crash or hang fails the preview with one line; the caller goes on")

@@ -36,7 +36,7 @@ struct NotePageTests {
         try Data(note.utf8).write(to: workspace.notes.appendingPathComponent("n.md"))
         let catalog = try CatalogStore(workspace: workspace)
         try catalog.syncNotes(NoteFolder.read(workspace, known: [:], warn: { _ in }))
-        let app = Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _ in Data() }))
+        let app = Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _, _ in Data() }))
         try await app.test(.router) { client in
             try await client.execute(uri: "/notes/n.md", method: .get) { response in
                 #expect(response.status == .ok)
@@ -69,7 +69,7 @@ struct WebUpdateTests {
             while release.value == 0 { try await Task.sleep(for: .milliseconds(5)) }
             return ["documents  1 new, 0 changed", "index      generation <3>"]
         })
-        let app = Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _ in Data() }, options: options))
+        let app = Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _, _ in Data() }, options: options))
         try await app.test(.router) { client in
             try await client.execute(uri: "/update", method: .get) { response in
                 #expect(response.status == .ok)
@@ -160,7 +160,7 @@ struct WebPagingTests {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        let app = Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _ in Data() }))
+        let app = Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _, _ in Data() }))
         try await app.test(.router) { client in
             var uri: String? = "/?q=trade&limit=3"
             var titles: [String] = []

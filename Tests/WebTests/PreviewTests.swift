@@ -93,3 +93,37 @@ struct BrowserTests {
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
     }
 }
+
+@Suite("Previews of scanned pages")
+struct ScannedPreviewTests {
+    @Test("OCR's words are outlined by their terms, in any form, from the boxes the catalog keeps")
+    func boxes() {
+        let json = #"[["Seized",91.0,60.0,80.0,100.0,92.0],["pangolin",93.5,105.0,80.0,160.0,92.0],["Permits,",88.0,60.0,100.0,110.0,112.0]]"#
+        #expect(OCRWords.boxes(json, terms: ["pangolin"]) == [[105, 80, 160, 92]])
+        #expect(OCRWords.boxes(json, terms: ["permit"]) == [[60, 100, 110, 112]])
+        #expect(OCRWords.boxes(json, terms: ["pan*"]) == [[105, 80, 160, 92]])
+        #expect(OCRWords.boxes(json, terms: []).isEmpty && OCRWords.boxes("not json", terms: ["x"]).isEmpty)
+    }
+
+    @Test("the preview of a scanned page outlines the searched word where OCR found it")
+    func outlined() async throws {
+        let root = try PDFFixture.temporaryFolder().appendingPathComponent("ws")
+        #expect(try dossier(["init", root.path]).status == 0)
+        PDFFixture.writeScanned([["Customs officers seized pangolin scales", "hidden in a container of cashew nuts."]],
+                                to: root.appendingPathComponent("corpus/library/scan.pdf"))
+        let index = try dossier(["index"], in: root)
+        #expect(index.stdout.contains("1 scanned page read"), "\(index.stdout)")
+        let app = Application(router: try WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
+        try await app.test(.router) { client in
+            var images: [String: ByteBuffer] = [:]
+            for word in ["pangolin", "zebra"] {
+                try await client.execute(uri: "/documents/1/pages/1/preview.png?w=\(word)", method: .get) { response in
+                    #expect(response.status == .ok)
+                    images[word] = response.body
+                }
+            }
+            // The same page; only the outline around "pangolin" tells the two images apart.
+            #expect(images["pangolin"] != images["zebra"])
+        }
+    }
+}

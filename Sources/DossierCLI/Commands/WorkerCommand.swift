@@ -25,6 +25,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "With render: a term whose words to outline, analyzed as the index analyzes, '*' at the end for a prefix (repeatable).")
     var term: [String] = []
 
+    @Option(help: "With render: a further box to outline, x1,y1,x2,y2 in points from the top left (repeatable).")
+    var box: [String] = []
+
     @Option(help: "Address-space limit in MiB.")
     var memoryMb: Int = 2048
 
@@ -49,7 +52,8 @@ struct WorkerCommand: ParsableCommand {
             guard (16...4000).contains(width) else { throw ValidationError("--width must be 16–4000") }
             injectFault(path)
             do {
-                FileHandle.standardOutput.write(try PageRenderer.png(path: path, page: page, width: width, terms: term))
+                FileHandle.standardOutput.write(try PageRenderer.png(path: path, page: page, width: width, terms: term,
+                                                                         boxes: box.map { $0.split(separator: ",").compactMap { Double($0) } }))
                 return
             } catch {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
