@@ -83,6 +83,18 @@ extension CatalogStore {
         }
     }
 
+    /// For each document with scanned pages: how many OCR has read, and how many wait.
+    public func ocrPagesByDocument() throws -> [Int: (read: Int, pending: Int)] {
+        var out: [Int: (read: Int, pending: Int)] = [:]
+        for (document, read, pending) in try database.query("""
+            SELECT document_id, count(*) FILTER (WHERE ocr = 'done'), count(*) FILTER (WHERE ocr = 'pending')
+            FROM pages WHERE ocr IS NOT NULL GROUP BY document_id
+            """, [], { ($0.int(0), $0.int(1), $0.int(2)) }) {
+            out[document] = (read, pending)
+        }
+        return out
+    }
+
     /// Pages read, waiting and failed, with the mean confidence of those read.
     public func ocrCounts() throws -> OCRCounts {
         let row = try database.query("""

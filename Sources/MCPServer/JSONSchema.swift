@@ -74,7 +74,8 @@ enum JSONSchema {
     static let document = object([
         "id": integer, "kind": oneOf(["pdf", "html", "note", "other"]), "title": nullable(string),
         "url": nullable(string), "path": string, "pages": nullable(integer), "status": string,
-        "error": nullable(string), "needs_ocr": boolean, "cited_by": integer, "notes": array(string),
+        "error": nullable(string), "needs_ocr": boolean, "ocr_pages": integer, "ocr_pending": integer,
+        "cited_by": integer, "notes": array(string),
     ])
 
     /// One search result.

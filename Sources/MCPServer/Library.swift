@@ -59,6 +59,7 @@ actor Library {
         text.append(contentsOf: scalars[offset..<end])
         return PageText(
             document: try summary(of: document.id, catalog), page: page, pageLabel: record.label, line: record.line,
+            ocr: record.ocr == .done, ocrConfidence: record.ocrConfidence,
             text: String(text), offset: offset, totalCharacters: scalars.count, nextOffset: end < scalars.count ? end : nil)
     }
 
@@ -165,6 +166,10 @@ struct PageText: Encodable {
     @JSONNullable var pageLabel: String?
     /// For a note: the line its section starts on.
     @JSONNullable var line: Int?
+    /// The page is a scan read by OCR.
+    var ocr: Bool
+    /// Then its mean word confidence, 0–100.
+    @JSONNullable var ocrConfidence: Double?
     var text: String
     /// Where `text` starts in the page, in Unicode scalars.
     var offset: Int

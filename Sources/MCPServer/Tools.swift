@@ -61,7 +61,8 @@ enum Tools {
         annotations: readOnly,
         outputSchema: JSONSchema.object([
             "document": JSONSchema.document, "page": JSONSchema.integer, "page_label": JSONSchema.nullable(JSONSchema.string),
-            "line": JSONSchema.nullable(JSONSchema.integer), "text": JSONSchema.string, "offset": JSONSchema.integer,
+            "line": JSONSchema.nullable(JSONSchema.integer), "ocr": JSONSchema.boolean,
+            "ocr_confidence": JSONSchema.nullable(JSONSchema.number), "text": JSONSchema.string, "offset": JSONSchema.integer,
             "total_characters": JSONSchema.integer, "next_offset": JSONSchema.nullable(JSONSchema.integer),
         ]))
 

@@ -20,6 +20,10 @@ public struct DocumentSummary: Codable, Sendable {
     @JSONNullable public var error: String?
     /// Most pages have no text (scanned).
     public var needsOcr: Bool
+    /// Scanned pages read by OCR.
+    public var ocrPages: Int
+    /// Scanned pages waiting for OCR (a later update reads them).
+    public var ocrPending: Int
     /// Note lines citing it.
     public var citedBy: Int
     /// The notes citing it.
@@ -36,11 +40,13 @@ public struct DocumentSummary: Codable, Sendable {
         let sources = try catalog.documentSources()
         let documents = try catalog.documents().filter { kind == nil || $0.kind == kind }
         let citing = try catalog.citingNotes()
+        let scanned = try catalog.ocrPagesByDocument()
         return documents.map { document in
             DocumentSummary(
                 id: document.id, kind: document.kind, title: document.title?.clipped(to: SearchResults.Limits.title),
                 url: sources[document.id]?.url, path: document.path, pages: document.pageCount, status: document.status,
-                error: document.error, needsOcr: document.needsOCR, citedBy: citing[document.id]?.values.reduce(0, +) ?? 0,
+                error: document.error, needsOcr: document.needsOCR, ocrPages: scanned[document.id]?.read ?? 0,
+                ocrPending: scanned[document.id]?.pending ?? 0, citedBy: citing[document.id]?.values.reduce(0, +) ?? 0,
                 notes: (citing[document.id] ?? [:]).keys.sorted())
         }
     }

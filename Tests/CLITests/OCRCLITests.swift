@@ -48,6 +48,8 @@ struct OCRCLITests {
         let text = ((try JSONSerialization.jsonObject(with: Data(try dossier(["search", "customs seizures", "--json"], in: root).stdout.utf8))
             as? [String: Any])?["results"] as? [[String: Any]])?.first
         #expect(text?["ocr"] as? Bool == false)
+        #expect(try dossier(["show", "1:2"], in: root).stdout.contains("── p. 2 (scanned: OCR"))
+        #expect(try dossier(["documents"], in: root).stdout.contains("3 scanned pages read by OCR"))
         let status = try dossier(["status"], in: root)
         #expect(status.stdout.contains("scanned    3 pages read by OCR"), "\(status.stdout)")
         // Nothing is read twice.
@@ -68,6 +70,8 @@ struct OCRCLITests {
         let spent = try dossier(["index", "--ocr-budget", "0"], in: root)
         #expect(spent.stdout.contains("3 left for the next update"), "\(spent.stdout)")
         #expect(try dossier(["status"], in: root).stdout.contains("3 waiting for the next update"))
+        #expect(try dossier(["documents"], in: root).stdout.contains("3 waiting for OCR"))
+        #expect(try dossier(["show", "1:3"], in: root).stdout.contains("(scanned: waiting for OCR)"))
         let next = try dossier(["index"], in: root)
         #expect(next.stdout.contains("ocr        3 scanned pages read"), "\(next.stdout)")
         #expect(try Self.pages(of: "pangolin", in: root) == [2])

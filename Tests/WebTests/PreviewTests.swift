@@ -124,6 +124,9 @@ struct ScannedPreviewTests {
             }
             // The same page; only the outline around "pangolin" tells the two images apart.
             #expect(images["pangolin"] != images["zebra"])
+            try await client.execute(uri: "/?q=pangolin", method: .get) { response in
+                #expect(String(buffer: response.body).contains("· scanned: OCR"))
+            }
         }
     }
 }

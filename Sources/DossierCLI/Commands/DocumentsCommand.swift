@@ -49,7 +49,8 @@ struct DocumentsCommand: ParsableCommand {
             var notes = [d.origin]
             if d.citedBy > 0 { notes.append("cited by \(d.citedBy) note line\(d.citedBy == 1 ? "" : "s") in \(d.notes.joined(separator: ", "))") }
             if d.status == .failed { notes.append("could not be extracted: \(d.error ?? "unknown reason")") }
-            if d.needsOcr { notes.append("needs OCR") }
+            if d.ocrPages > 0 { notes.append("\(d.ocrPages) scanned page\(d.ocrPages == 1 ? "" : "s") read by OCR") }
+            if d.ocrPending > 0 { notes.append("\(d.ocrPending) waiting for OCR") } else if d.needsOcr && d.ocrPages == 0 { notes.append("needs OCR") }
             print(String(repeating: " ", count: width + 16) + notes.joined(separator: "  ·  "))
         }
         print("\n\(documents.count) document\(documents.count == 1 ? "" : "s"). `dossier show N` prints one; --doc N searches in one.")

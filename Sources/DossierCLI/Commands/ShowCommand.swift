@@ -50,7 +50,14 @@ struct ShowCommand: ParsableCommand {
                 print("\n── § \(record.label ?? "(before the first heading)") " + String(repeating: "─", count: 40))
             } else {
                 let label = record.label.map { $0 != String(record.index) ? " (printed \($0))" : "" } ?? ""
-                print("\n── p. \(record.index)\(label) " + String(repeating: "─", count: 40))
+                let scan: String
+                switch record.ocr {
+                case .done?: scan = " (scanned: OCR" + (record.ocrConfidence.map { " \(Int($0.rounded()))%" } ?? "") + ")"
+                case .pending?: scan = " (scanned: waiting for OCR)"
+                case .failed?: scan = " (scanned: OCR failed)"
+                case nil: scan = ""
+                }
+                print("\n── p. \(record.index)\(label)\(scan) " + String(repeating: "─", count: 40))
             }
             if record.text.isEmpty {
                 print("(no text on this page)")

@@ -81,6 +81,8 @@ struct SearchView {
         var printed: String?
         var score: String
         var preview: Preview?
+        /// "scanned: OCR 91%" for a page read by OCR.
+        var scanned: String?
     }
 
     struct Preview {
@@ -189,7 +191,8 @@ extension Site {
             } else {
                 let printed = result.pageLabel.flatMap { $0 != String(result.page) ? $0 : nil }
                 var page = SearchView.Page(href: "/documents/\(result.document.id)/file#page=\(result.page)", number: result.page,
-                                           printed: printed, score: String(format: "%.3f", result.score))
+                                           printed: printed, score: String(format: "%.3f", result.score),
+                                           scanned: result.ocr ? "scanned: OCR" + (result.ocrConfidence.map { " \(Int($0.rounded()))%" } ?? "") : nil)
                 if result.document.kind == .pdf {
                     let words = TextPiece.markedWords(snippet).prefix(8).joined(separator: ",")
                     let small = "/documents/\(result.document.id)/pages/\(result.page)/preview.png?w=\(Links.query(words))"
