@@ -189,3 +189,26 @@ func readable(_ descriptors: [Int32], until deadline: Date) -> [Int32]? {
     if ready < 0 { return errno == EINTR ? [] : nil }
     return fds.filter { $0.revents != 0 }.map(\.fd)
 }
+
+/// The worker's side of ``PersistentWorker``'s protocol: a request a line on
+/// standard input, and for each `OK <n>` and the JSON of the answer, or
+/// `ERR <one line>` (an ``ExtractionError`` as ``ExtractionError/workerLine``
+/// writes it, so the parent reads it back as the same error).
+public enum WorkerProtocol {
+    /// Answers every request line with `body`'s result, until input ends.
+    public static func serve<Answer: Encodable>(_ body: (String) throws -> Answer) {
+        let out = FileHandle.standardOutput
+        let encoder = JSONEncoder()
+        while let request = readLine(strippingNewline: true) {
+            do {
+                let data = try encoder.encode(try body(request))
+                out.write(Data("OK \(data.count)\n".utf8))
+                out.write(data)
+            } catch let error as ExtractionError {
+                out.write(Data("ERR \(error.workerLine)\n".utf8))
+            } catch {
+                out.write(Data("ERR dossier-extract: failed: \(error)\n".utf8))
+            }
+        }
+    }
+}

@@ -83,42 +83,21 @@ struct WorkerCommand: ParsableCommand {
         }
     }
 
-    /// `worker ocr --serve`: reads "PATH<tab>PAGE" lines, answers each page's
-    /// ``PageOCR/Result`` as ``PersistentWorker`` expects.
+    /// `worker ocr --serve`: each request is "PATH<tab>PAGE", each answer that page's ``PageOCR/Result``.
     func ocrLoop() {
-        let out = FileHandle.standardOutput
-        let encoder = JSONEncoder()
-        while let line = readLine(strippingNewline: true) {
-            let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard parts.count == 2, let page = Int(parts[1]) else {
-                out.write(Data("ERR dossier-extract: failed: bad request\n".utf8))
-                continue
-            }
-            let path = String(parts[0])
-            injectFault(path)
-            answer { try encoder.encode(try PageOCR.read(path: path, page: page, languages: languages, deadline: pageSeconds)) }
+        WorkerProtocol.serve { request in
+            let parts = request.split(separator: "\t", omittingEmptySubsequences: false)
+            guard parts.count == 2, let page = Int(parts[1]) else { throw ExtractionError.failed("bad request") }
+            injectFault(String(parts[0]))
+            return try PageOCR.read(path: String(parts[0]), page: page, languages: languages, deadline: pageSeconds)
         }
     }
 
-    /// Writes `body`'s JSON as `OK <n>` and the bytes, or its failure as one `ERR` line (see PersistentWorker).
-    func answer(_ body: () throws -> Data) {
-        let out = FileHandle.standardOutput
-        do {
-            let data = try body()
-            out.write(Data("OK \(data.count)\n".utf8))
-            out.write(data)
-        } catch let error as ExtractionError {
-            out.write(Data("ERR \(error.workerLine)\n".utf8))
-        } catch {
-            out.write(Data("ERR dossier-extract: failed: \(error)\n".utf8))
-        }
-    }
-
+    /// `worker extract --serve`: each request is a path, each answer its ``ExtractedDocument``.
     func serveLoop() {
-        let encoder = JSONEncoder()
-        while let path = readLine(strippingNewline: true) {
+        WorkerProtocol.serve { path in
             injectFault(path)
-            answer { try encoder.encode(try DocumentExtractor.extract(path: path)) }
+            return try DocumentExtractor.extract(path: path)
         }
     }
 }
