@@ -240,7 +240,10 @@ public struct OCRPool: Sendable {
         let next = SharedCounter()
         let started = SharedCounter()
         DispatchQueue.concurrentPerform(iterations: min(concurrency, pages.count)) { _ in
-            let worker = PersistentWorker(executable: executable, arguments: arguments + ["--serve"])
+            // One thread a worker: the workers share the cores, and Tesseract's
+            // OpenMP threads on top of them would only contend.
+            let worker = PersistentWorker(executable: executable, arguments: arguments + ["--serve"],
+                                          environment: concurrency > 1 ? ["OMP_THREAD_LIMIT": "1"] : [:])
             while Date() < stop {
                 let current = next.increment()
                 guard current < pages.count else { break }

@@ -17,14 +17,17 @@ import Glibc
 final class PersistentWorker {
     let executable: URL
     let arguments: [String]
+    /// Variables added to the worker's environment.
+    let environment: [String: String]
     var process: Process?
     var input: FileHandle?
     var output: Int32 = -1
     var buffer: [UInt8] = []
 
-    init(executable: URL, arguments: [String]) {
+    init(executable: URL, arguments: [String], environment: [String: String] = [:]) {
         self.executable = executable
         self.arguments = arguments
+        self.environment = environment
     }
 
     deinit { stop() }
@@ -33,6 +36,7 @@ final class PersistentWorker {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let stdin = Pipe(), stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
