@@ -38,6 +38,16 @@ public struct OCRCounts: Sendable, Codable, Equatable {
     public var failed: Int
     /// Mean confidence of the pages read (0–100).
     @JSONNullable public var meanConfidence: Double?
+
+    /// "12 pages read by OCR (mean confidence 91), 3 waiting for the next
+    /// update, 1 failed"; nil when the workspace has no scanned page.
+    public var summary: String? {
+        guard done + pending + failed > 0 else { return nil }
+        return "\(done) page\(done == 1 ? "" : "s") read by OCR"
+            + (meanConfidence.map { " (mean confidence \(Int($0.rounded())))" } ?? "")
+            + (pending > 0 ? ", \(pending) waiting for the next update" : "")
+            + (failed > 0 ? ", \(failed) failed" : "")
+    }
 }
 
 extension CatalogStore {

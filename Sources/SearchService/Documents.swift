@@ -35,6 +35,17 @@ public struct DocumentSummary: Codable, Sendable {
     /// Where it came from: its URL, else its path.
     public var origin: String { url ?? path }
 
+    /// What a list says of it after its origin: who cites it, whether it
+    /// failed, how far OCR has read it.
+    public var remarks: [String] {
+        var out: [String] = []
+        if citedBy > 0 { out.append("cited by \(citedBy) note line\(citedBy == 1 ? "" : "s") in \(notes.joined(separator: ", "))") }
+        if status == .failed { out.append("could not be extracted: \(error ?? "unknown reason")") }
+        if ocrPages > 0 { out.append("\(ocrPages) scanned page\(ocrPages == 1 ? "" : "s") read by OCR") }
+        if ocrPending > 0 { out.append("\(ocrPending) waiting for OCR") } else if needsOcr && ocrPages == 0 { out.append("needs OCR") }
+        return out
+    }
+
     /// Every document of `catalog`, by number; only those of `kind` if given.
     public static func all(_ catalog: CatalogStore, kind: DocumentKind? = nil) throws -> [DocumentSummary] {
         let sources = try catalog.documentSources()

@@ -46,12 +46,7 @@ struct DocumentsCommand: ParsableCommand {
             let number = String(repeating: " ", count: width - String(d.id).count) + String(d.id)
             let pages = d.pages.map { "\($0) p." } ?? ""
             print("\(number)  \(d.kind.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0)) \(pages.padding(toLength: 8, withPad: " ", startingAt: 0)) \(Terminal.bold(d.name))")
-            var notes = [d.origin]
-            if d.citedBy > 0 { notes.append("cited by \(d.citedBy) note line\(d.citedBy == 1 ? "" : "s") in \(d.notes.joined(separator: ", "))") }
-            if d.status == .failed { notes.append("could not be extracted: \(d.error ?? "unknown reason")") }
-            if d.ocrPages > 0 { notes.append("\(d.ocrPages) scanned page\(d.ocrPages == 1 ? "" : "s") read by OCR") }
-            if d.ocrPending > 0 { notes.append("\(d.ocrPending) waiting for OCR") } else if d.needsOcr && d.ocrPages == 0 { notes.append("needs OCR") }
-            print(String(repeating: " ", count: width + 16) + notes.joined(separator: "  ·  "))
+            print(String(repeating: " ", count: width + 16) + ([d.origin] + d.remarks).joined(separator: "  ·  "))
         }
         print("\n\(documents.count) document\(documents.count == 1 ? "" : "s"). `dossier show N` prints one; --doc N searches in one.")
     }

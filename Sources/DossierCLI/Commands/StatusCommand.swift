@@ -36,12 +36,7 @@ struct StatusCommand: ParsableCommand {
                 ? ", \(status.documentsByStatus[DocumentStatus.failed.rawValue]!) failed" : ""))
         print("pages      \(status.pages)" + (status.pagesWithoutText > 0 ? " (\(status.pagesWithoutText) without text)" : ""))
         let ocr = report.ocr
-        if ocr.done + ocr.pending + ocr.failed > 0 {
-            print("scanned    \(ocr.done) page\(ocr.done == 1 ? "" : "s") read by OCR"
-                + (ocr.meanConfidence.map { " (mean confidence \(Int($0.rounded())))" } ?? "")
-                + (ocr.pending > 0 ? ", \(ocr.pending) waiting for the next update" : "")
-                + (ocr.failed > 0 ? ", \(ocr.failed) failed" : ""))
-        }
+        if let line = ocr.summary { print("scanned    " + line) }
         print("passages   \(status.passages)")
         if let problem = index.problem {
             print("index      generation \(index.generation): \(problem)")
