@@ -54,6 +54,7 @@ bench: deps
 	@[ -x .build-bench/venv/bin/python ] || python3 -m venv .build-bench/venv
 	.build-bench/venv/bin/pip install -q tantivy
 	.build-bench/venv/bin/python bench/bench.py --output .build-bench/report.md $(BENCH_ARGS)
+	python3 bench/ocrbench.py --output .build-bench/ocr.md $(OCR_BENCH_ARGS)
 
 # libFuzzer with the address sanitizer on the query parser and evaluator, the
 # note parser, the URL normalizer and the HTML text extractor (docs/FUZZING.md).
