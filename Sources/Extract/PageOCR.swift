@@ -45,6 +45,17 @@ public enum PageOCR {
         public var y2: Double
     }
 
+    /// The languages of `languages` (joined by `+`) whose Tesseract data
+    /// is not installed (in `$TESSDATA_PREFIX`, else Debian's folders).
+    public static func missingLanguages(_ languages: String) -> [String] {
+        var folders = ["/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata", "/usr/share/tessdata",
+                       "/usr/local/share/tessdata"]
+        if let prefix = ProcessInfo.processInfo.environment["TESSDATA_PREFIX"] { folders = [prefix, prefix + "/tessdata"] }
+        return languages.split(separator: "+").map(String.init).filter { language in
+            !folders.contains { FileManager.default.fileExists(atPath: "\($0)/\(language).traineddata") }
+        }
+    }
+
     /// Whether `page`, whose text layer is `text`, is an image to read: no
     /// word in its text, and images covering at least half of it.
     public static func needsOCR(_ page: OpaquePointer, text: String) -> Bool {

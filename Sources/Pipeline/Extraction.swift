@@ -87,6 +87,8 @@ extension Pipeline {
     /// the work of `dossier index`, and of `update` after fetching.
     public func extractAndIndex(_ options: ExtractionOptions) throws -> ExtractionSummary {
         var summary = ExtractionSummary()
+        // Settings read first: a dossier.json that is not valid stops the update before it changes anything.
+        let settings = options.ocr == nil ? WorkspaceSettings() : try WorkspaceSettings.read(workspace)
         let candidates = try discover(&summary)
         for source in [DocumentOrigin.fetched, .library] {
             summary.removed += try catalog.removeDocuments(
@@ -123,7 +125,7 @@ extension Pipeline {
         if let failure = box.failure { throw failure }
         try catalog.linkURLsToDocuments()
         if let ocr = options.ocr {
-            summary.ocr = try recognizePending(ocr, worker: options.worker)
+            summary.ocr = try recognizePending(ocr, worker: options.worker, settings: settings)
         }
         let commit = try syncIndex()
         summary.generation = commit.generation

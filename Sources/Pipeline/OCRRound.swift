@@ -5,11 +5,12 @@ import Foundation
 
 /// How scanned pages are read (``Pipeline/recognizePending(_:)``).
 public struct OCROptions: Sendable {
-    /// Tesseract's languages (`eng+fra+spa`: CITES works in these three);
-    /// `$DOSSIER_OCR_LANGUAGES` when set.
-    public var languages = ProcessInfo.processInfo.environment["DOSSIER_OCR_LANGUAGES"] ?? "eng+fra+spa"
-    /// Minutes an update may spend starting pages; the rest wait for the next.
-    public var budgetMinutes = 30.0
+    /// Tesseract's languages; nil for `$DOSSIER_OCR_LANGUAGES`, else the
+    /// workspace's `dossier.json`, else `eng+fra+spa` (CITES works in these three).
+    public var languages: String?
+    /// Minutes an update may spend starting pages (the rest wait for the
+    /// next); nil for the workspace's `dossier.json`, else 30.
+    public var budgetMinutes: Double?
     /// Seconds one page may take.
     public var pageSeconds = 120
     /// Worker processes at once.
@@ -52,21 +53,33 @@ extension Pipeline {
     /// ones). The caller syncs the index. A page read once is never read
     /// again: a document's pages wait for OCR again only when its bytes
     /// change (a new document).
-    public func recognizePending(_ options: OCROptions, worker: WorkerProgram) throws -> OCRSummary {
+    public func recognizePending(_ options: OCROptions, worker: WorkerProgram, settings: WorkspaceSettings? = nil) throws -> OCRSummary {
         var summary = OCRSummary()
         let pending = try catalog.pendingOCRPages()
         guard !pending.isEmpty else { return summary }
+        let settings = try settings ?? WorkspaceSettings.read(workspace)
+        let languages = options.languages ?? ProcessInfo.processInfo.environment["DOSSIER_OCR_LANGUAGES"]
+            ?? settings.ocr?.languages ?? "eng+fra+spa"
+        let budget = options.budgetMinutes ?? settings.ocr?.budgetMinutes ?? 30
+        // Without a language's data every page would fail: say so once, and leave the pages waiting.
+        let missing = PageOCR.missingLanguages(languages)
+        guard missing.isEmpty else {
+            events(.warning("OCR: no Tesseract data for \(missing.joined(separator: ", ")) (install tesseract-ocr-\(missing[0])); "
+                + "\(pending.count) scanned page\(pending.count == 1 ? "" : "s") wait"))
+            summary.pending = pending.count
+            return summary
+        }
         events(.ocrStarted(pages: pending.count))
         let ocrWorker = worker.task("ocr")
         let pool = OCRPool(
             executable: ocrWorker.executable,
             arguments: ocrWorker.arguments + ["--memory-mb", String(options.memoryMB),
-                                                      "--languages", options.languages,
+                                                      "--languages", languages,
                                                       "--page-seconds", String(max(1, options.pageSeconds - 5))],
             concurrency: options.jobs, timeout: options.pageSeconds)
         let box = OCRBox(pipeline: self, pending: pending)
         pool.run(pending.map { (workspace.root.appendingPathComponent($0.path).path, $0.page) },
-                 until: Date().addingTimeInterval(options.budgetMinutes * 60)) { index, result in box.store(index, result) }
+                 until: Date().addingTimeInterval(budget * 60)) { index, result in box.store(index, result) }
         if let failure = box.failure { throw failure }
         summary = box.summary
         summary.pending = pending.count - summary.read - summary.failed

@@ -77,4 +77,24 @@ struct OCRCLITests {
         #expect(try Self.pages(of: "pangolin", in: root) == [2])
         #expect(try dossier(["index", "--ocr-languages", "eng;rm"], in: root).status == 2)
     }
+
+    @Test("dossier.json sets the languages and the budget; missing language data leaves pages waiting, said once")
+    func settings() throws {
+        let root = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let settings = root.appendingPathComponent("dossier.json")
+        try Data(#"{"ocr": {"budget_minutes": 0}}"#.utf8).write(to: settings)
+        #expect(try dossier(["index"], in: root).stdout.contains("3 left for the next update"))
+        try Data(#"{"ocr": {"languages": "xyz"}}"#.utf8).write(to: settings)
+        let missing = try dossier(["index"], in: root)
+        #expect(missing.status == 0 && missing.stderr.contains("no Tesseract data for xyz (install tesseract-ocr-xyz); 3 scanned pages wait"),
+                "\(missing.stderr)")
+        #expect(try dossier(["status"], in: root).stdout.contains("3 waiting for the next update"))
+        try Data(#"{"ocr": {"languages": 5}"#.utf8).write(to: settings)
+        let broken = try dossier(["index"], in: root)
+        #expect(broken.status == 1 && broken.stderr.contains("dossier.json is not valid settings JSON"), "\(broken.stderr)")
+        #expect(broken.stderr.split(separator: "\n").count == 1)
+        try Data(#"{"ocr": {"languages": "eng"}}"#.utf8).write(to: settings)
+        #expect(try dossier(["index"], in: root).stdout.contains("ocr        3 scanned pages read"))
+    }
 }

@@ -1,0 +1,61 @@
+import Foundation
+
+/// What a workspace keeps for itself in `dossier.json` at its root (beside
+/// `corpus/`, tracked with the notes), so that every command, the nightly
+/// update and the web's Update button read scans alike:
+///
+/// ```json
+/// { "ocr": { "languages": "eng+fra+spa", "budget_minutes": 30 } }
+/// ```
+///
+/// Every key is optional; a command's flags and `$DOSSIER_OCR_LANGUAGES`
+/// come before the file, the file before the defaults.
+public struct WorkspaceSettings: Codable, Sendable, Equatable {
+    /// How scanned pages are read.
+    public struct OCR: Codable, Sendable, Equatable {
+        /// Tesseract's languages, joined by `+`.
+        public var languages: String?
+        /// Minutes an update may spend on OCR.
+        public var budgetMinutes: Double?
+    }
+
+    /// How scanned pages are read.
+    public var ocr: OCR?
+
+    /// No settings: the defaults everywhere.
+    public init() {}
+
+    /// The settings of `workspace`: empty when it has no `dossier.json`; a
+    /// file that is not valid is an error naming the file and the fault.
+    public static func read(_ workspace: Workspace) throws -> WorkspaceSettings {
+        let file = workspace.settingsFile
+        guard let data = try? Data(contentsOf: file) else { return WorkspaceSettings() }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            let settings = try decoder.decode(WorkspaceSettings.self, from: data)
+            if let languages = settings.ocr?.languages, !Self.validLanguages(languages) {
+                throw DossierError.workspace("\(file.path): ocr.languages takes Tesseract's names joined by +, e.g. eng+fra+spa")
+            }
+            if let budget = settings.ocr?.budgetMinutes, budget < 0 {
+                throw DossierError.workspace("\(file.path): ocr.budget_minutes must be 0 or more")
+            }
+            return settings
+        } catch let error as DossierError {
+            throw error
+        } catch {
+            throw DossierError.workspace("\(file.path) is not valid settings JSON (\(error.localizedDescription))")
+        }
+    }
+
+    /// Whether `languages` is Tesseract's language names joined by `+`.
+    public static func validLanguages(_ languages: String) -> Bool {
+        !languages.isEmpty && languages.split(separator: "+", omittingEmptySubsequences: false)
+            .allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0 == "_") } }
+    }
+}
+
+extension Workspace {
+    /// `dossier.json`: the workspace's settings (``WorkspaceSettings``).
+    public var settingsFile: URL { root.appendingPathComponent("dossier.json") }
+}
