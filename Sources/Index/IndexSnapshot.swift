@@ -77,25 +77,28 @@ public final class IndexSnapshot: @unchecked Sendable {
         passageCount = passages
         tokenCount = tokens
         // A document's passages lie side by side in a segment (their ids were
-        // given in one transaction); the range covers them all in any case.
-        documentRanges = segments.map { reader in
-            var ranges: [Int: Range<Int>] = [:]
-            var local = 0
-            while local < reader.count {
+        // given in one transaction): the walk of results by document counts on
+        // it, and is told here should some index break it.
+        var seen = Set<Int>()
+        var contiguous = true
+        scan: for (s, reader) in segments.enumerated() {
+            var current = -1
+            for local in 0..<reader.count where !deleted[s].contains(local) {
                 let document = reader.document(local)
-                var end = local + 1
-                while end < reader.count, reader.document(end) == document { end += 1 }
-                let run = local..<end
-                ranges[document] = ranges[document].map { min($0.lowerBound, run.lowerBound)..<max($0.upperBound, run.upperBound) } ?? run
-                local = end
+                guard document != current else { continue }
+                current = document
+                guard seen.insert(document).inserted else {
+                    contiguous = false
+                    break scan
+                }
             }
-            return ranges
         }
+        documentsAreRuns = contiguous
     }
 
-    /// For each segment, the local passages of each document: where a
-    /// document's own passages are, to search within one document.
-    public let documentRanges: [[Int: Range<Int>]]
+    /// Whether each document's live passages are consecutive local numbers
+    /// of one segment, as the index writer makes them.
+    public let documentsAreRuns: Bool
 
     /// The segment and local number of a live passage, if the index holds it.
     func locate(_ id: Int64) -> (reader: SegmentReader, local: Int)? {

@@ -202,13 +202,8 @@ public enum SearchResults {
         if !request.flat {
             // Results by document (Search/TopK/Collapse): the page's documents, their best passages, their counts.
             let page: Searcher.DocumentPage
-            if filtering {
-                let allowed = try allowedDocuments(request, catalog, workspace)
-                page = Searcher.documentPage(ranked: searcher.rank(node), perDocument: request.perDoc, offset: request.offset,
-                                             limit: request.limit) { id in snapshot.document(ofPassage: id).flatMap { allowed.contains($0) ? $0 : nil } }
-            } else {
-                page = searcher.documentPage(node, perDocument: request.perDoc, offset: request.offset, limit: request.limit)
-            }
+            let allowed = filtering ? try allowedDocuments(request, catalog, workspace) : nil
+            page = searcher.documentPage(node, perDocument: request.perDoc, offset: request.offset, limit: request.limit, within: allowed)
             let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
             let matches = Dictionary(uniqueKeysWithValues: page.documents.map { ($0.id, $0.matches) })
             var results = try build(page.documents.flatMap(\.hits), offset: page.passagesBefore, node: node, catalog: catalog, workspace: workspace)

@@ -25,7 +25,7 @@ public final class SegmentReader: @unchecked Sendable {
     public let termCount: Int
     @usableFromInline let idsOffset: Int
     @usableFromInline let lengthsOffset: Int
-    let documentsOffset: Int
+    @usableFromInline let documentsOffset: Int
     let dictionary: TermDictionaryReader
     /// For a small segment, which terms it certainly lacks (see ``TermFilter``).
     let filter: TermFilter?
@@ -110,6 +110,13 @@ public final class SegmentReader: @unchecked Sendable {
     @inline(__always)
     public func document(_ local: Int) -> Int {
         Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: documentsOffset + local * 4, as: UInt32.self)))
+    }
+
+    /// Every passage's document, by local number: a view of the mapped
+    /// file, for loops that read many (valid while the reader lives).
+    @inlinable
+    public var documents: UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(start: (base + documentsOffset).assumingMemoryBound(to: UInt32.self), count: count)
     }
 
     /// All passage ids, ascending.

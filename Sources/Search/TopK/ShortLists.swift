@@ -158,18 +158,7 @@ struct ShortListWalk: ~Copyable {
             var offer = Offer(self, heap)
             while open > 0 {
                 // The next passage, and the leaves that hold it.
-                var d = UInt32.max
-                var holders = 0, only = 0
-                for i in 0..<m where at[i] < bounds[2 * i + 1] {
-                    let x = docs[at[i]]
-                    if x < d {
-                        d = x
-                        holders = 1
-                        only = i
-                    } else if x == d {
-                        holders += 1
-                    }
-                }
+                let (d, holders, only) = nextPassage(docs, at.baseAddress!, m) { bounds[2 * $0 + 1] }
                 let local = Int(d)
                 if holders == 1 {
                     let f = tfs[at[only]]
@@ -524,4 +513,25 @@ func accumulate(_ d: Int, _ contribution: Double, _ bits: UnsafeMutableBufferPoi
         held[n] = UInt32(truncatingIfNeeded: d)
         n += 1
     }
+}
+
+/// The smallest passage the leaves stand on, `docs[at[i]]` over the leaves
+/// i < m not at their ends (`at[i] < end(i)`), how many stand on it, and
+/// one that does: the step of a merge of sorted lists. (UInt32.max and no
+/// holder when every leaf is at its end.)
+@inline(__always)
+func nextPassage(_ docs: UnsafePointer<UInt32>, _ at: UnsafePointer<Int>, _ m: Int, end: (Int) -> Int) -> (passage: UInt32, holders: Int, only: Int) {
+    var d = UInt32.max
+    var holders = 0, only = 0
+    for i in 0..<m where at[i] < end(i) {
+        let x = docs[at[i]]
+        if x < d {
+            d = x
+            holders = 1
+            only = i
+        } else if x == d {
+            holders += 1
+        }
+    }
+    return (d, holders, only)
 }
