@@ -206,7 +206,7 @@ public enum SearchResults {
             page = searcher.documentPage(node, perDocument: request.perDoc, offset: request.offset, limit: request.limit, within: allowed)
             let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
             let matches = Dictionary(uniqueKeysWithValues: page.documents.map { ($0.id, $0.matches) })
-            var results = try build(page.documents.flatMap(\.hits), offset: page.passagesBefore, node: node, catalog: catalog, workspace: workspace)
+            var results = try build(page.hits, offset: page.passagesBefore, node: node, catalog: catalog, workspace: workspace)
             for i in results.indices { results[i].document.matches = matches[results[i].document.id] }
             return (Output(query: request.query, fts5Query: rewritten, total: page.totalPassages, totalDocuments: page.totalDocuments,
                            tookMs: tookMs, results: results), friendly.hints)

@@ -56,9 +56,10 @@ struct CollapseTests {
                 for (offset, limit) in [(0, 1), (0, 10), (3, 5), (0, 1000), (500, 10)] {
                     let page = searcher.documentPage(node, perDocument: perDocument, offset: offset, limit: limit)
                     let expected = order.dropFirst(offset).prefix(limit).map {
-                        Searcher.DocumentPage.Document(id: $0, hits: Array(members[$0]!.prefix(perDocument)), matches: members[$0]!.count)
+                        Searcher.DocumentPage.Document(id: $0, hits: members[$0]!.prefix(perDocument), matches: members[$0]!.count)
                     }
                     #expect(page.documents == expected, "\(text) per \(perDocument) offset \(offset) limit \(limit)")
+                    #expect(page.hits == page.documents.flatMap(\.hits), "\(text): the page's passages are its documents'")
                     #expect(page.totalPassages == full.count && page.totalDocuments == order.count, "\(text)")
                     #expect(page.passagesBefore == order.prefix(offset).reduce(0) { $0 + min(perDocument, members[$1]!.count) })
                     // Lists OR'ed by a merge, as in a segment too large for a bitset of its passages.
@@ -74,7 +75,7 @@ struct CollapseTests {
                     let kept = order.filter(within.contains)
                     let filtered = searcher.documentPage(node, perDocument: perDocument, offset: offset, limit: limit, within: within)
                     #expect(filtered.documents == kept.dropFirst(offset).prefix(limit).map {
-                        Searcher.DocumentPage.Document(id: $0, hits: Array(members[$0]!.prefix(perDocument)), matches: members[$0]!.count)
+                        Searcher.DocumentPage.Document(id: $0, hits: members[$0]!.prefix(perDocument), matches: members[$0]!.count)
                     }, "\(text) within")
                     #expect(filtered.totalDocuments == kept.count && filtered.totalPassages == kept.reduce(0) { $0 + members[$1]!.count })
                     if terms.count == 1, i % 6 < 4, limit <= 10 {
@@ -106,7 +107,7 @@ struct CollapseTests {
         let page = searcher.documentPage(node, perDocument: 2, offset: 0, limit: 10)
         #expect(page.documents.map(\.id) == [1, 2])
         #expect(page.documents.map(\.matches) == [3, 1])
-        #expect(page.documents[0].hits == Array(searcher.rank(node).filter { [1, 2, 5].contains($0.passageID) }.prefix(2)))
+        #expect(page.documents[0].hits == searcher.rank(node).filter { [1, 2, 5].contains($0.passageID) }.prefix(2))
         #expect(page.totalDocuments == 2 && page.totalPassages == 4)
     }
 

@@ -140,6 +140,17 @@ struct BoundedHeap: ~Copyable {
 
     /// The kept hits, best first (the heap is emptied).
     mutating func sorted() -> [SearchHit] {
+        withSorted { Array($0) }
+    }
+
+    /// Appends the kept hits, best first, to `array` (the heap is emptied).
+    mutating func drain(into array: inout [SearchHit]) {
+        withSorted { array.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the kept hits, best first, in the heap's own
+    /// memory (no copy); the heap is emptied.
+    mutating func withSorted<R>(_ body: (UnsafeBufferPointer<SearchHit>) -> R) -> R {
         if !keptSorted {
             // Heap sort: the worst goes to the end, and so on.
             var n = count
@@ -150,6 +161,6 @@ struct BoundedHeap: ~Copyable {
             }
         }
         defer { count = 0 }
-        return Array(UnsafeBufferPointer(start: items, count: count))
+        return body(UnsafeBufferPointer(start: items, count: count))
     }
 }

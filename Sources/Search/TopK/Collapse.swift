@@ -36,14 +36,17 @@ extension Searcher {
         public struct Document: Sendable, Equatable {
             /// The catalog's document id.
             public var id: Int
-            /// Its best passages, best first (at most `perDocument`).
-            public var hits: [SearchHit]
+            /// Its best passages, best first (at most `perDocument`): its
+            /// part of the page's ``DocumentPage/hits``.
+            public var hits: ArraySlice<SearchHit>
             /// How many of its passages match.
             public var matches: Int
         }
 
         /// The page's documents, in the order of their best passage.
         public var documents: [Document]
+        /// The passages the page shows, document after document.
+        public var hits: [SearchHit]
         /// Passages that match, in all.
         public var totalPassages: Int
         /// Documents with a passage that matches.
@@ -90,14 +93,20 @@ extension Searcher {
             groups[id]!.matches += 1
             if groups[id]!.hits.count < perDocument { groups[id]!.hits.append(hit) }
         }
-        var documents: [DocumentPage.Document] = []
+        var shown: [(id: Int, matches: Int, hits: Range<Int>)] = []
+        var hits: [SearchHit] = []
         var before = 0
         for (i, id) in order.enumerated() {
             guard i < offset || i - offset < limit else { break }
             let group = groups[id]!
-            if i < offset { before += group.hits.count } else { documents.append(.init(id: id, hits: group.hits, matches: group.matches)) }
+            if i < offset {
+                before += group.hits.count
+                continue
+            }
+            shown.append((id, group.matches, hits.count..<(hits.count + group.hits.count)))
+            hits.append(contentsOf: group.hits)
         }
-        return DocumentPage(documents: documents, totalPassages: total, totalDocuments: order.count, passagesBefore: before,
-                            scored: ranked.count)
+        return DocumentPage(documents: shown.map { .init(id: $0.id, hits: hits[$0.hits], matches: $0.matches) }, hits: hits,
+                            totalPassages: total, totalDocuments: order.count, passagesBefore: before, scored: ranked.count)
     }
 }

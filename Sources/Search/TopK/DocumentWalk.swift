@@ -10,6 +10,9 @@ extension Searcher {
         /// Its first and last matching passage (local numbers).
         var first: Int
         var last: Int
+        /// Where its first match is in a lone leaf's list (−1 when the
+        /// query has several leaves).
+        var start = -1
         var matches: Int
         /// Its best passage among those the walk scored: its best of all
         /// when the document is on the page.
@@ -115,44 +118,50 @@ extension Searcher {
                 var runs: [Run] = []
                 runs.reserveCapacity(min(wanted * 2, 1024))
                 var scored = 0, passagesMatched = 0, documentsMatched = 0
-                let best: [SearchHit] = BoundedHeap.with(capacity: wanted) { heap in
-                    guard possible > 0 else { return [] }
-                    for (s, reader) in snapshot.segments.enumerated() {
-                        let cells = lists.segment(s)
-                        guard !cells.isEmpty else { continue }
-                        var walk = DocumentWalk(reader: reader, segment: s, table: lengthTable, within: within, threshold: heap.threshold)
-                        if m == 1 {
-                            let idf = idf[0]
-                            for j in cells.start(0)..<cells.end(0) { walk.single(Int(cells.docs[j]), idf, cells.tfs[j], &runs, &heap) }
-                        } else if and {
-                            intersection(cells, idf, &walk, &runs, &heap)
-                        } else if reader.count <= bitsetPassages {
-                            denseUnion(cells, idf, &walk, &runs, &heap)
-                        } else {
-                            union(cells, idf, &walk, &runs, &heap)
+                return BoundedHeap.with(capacity: wanted) { heap in
+                    if possible > 0 {
+                        for (s, reader) in snapshot.segments.enumerated() {
+                            let cells = lists.segment(s)
+                            guard !cells.isEmpty else { continue }
+                            var walk = DocumentWalk(reader: reader, segment: s, table: lengthTable, within: within, threshold: heap.threshold)
+                            if m == 1 {
+                                alone(cells, idf[0], &walk, &runs, &heap)
+                            } else if and {
+                                intersection(cells, idf, &walk, &runs, &heap)
+                            } else if reader.count <= bitsetPassages {
+                                denseUnion(cells, idf, &walk, &runs, &heap)
+                            } else {
+                                union(cells, idf, &walk, &runs, &heap)
+                            }
+                            walk.close(&runs, &heap)
+                            scored += walk.scored
+                            passagesMatched += walk.passagesMatched
+                            documentsMatched += walk.documentsMatched
                         }
-                        walk.close(&runs, &heap)
-                        scored += walk.scored
-                        passagesMatched += walk.passagesMatched
-                        documentsMatched += walk.documentsMatched
                     }
-                    return heap.sorted()
-                }
-                var documents: [DocumentPage.Document] = []
-                documents.reserveCapacity(max(0, best.count - offset))
-                var before = 0
-                for (i, hit) in best.enumerated() {
-                    // The page document's run: the one kept whose best passage it is.
-                    guard let run = runs.last(where: { $0.best == hit }) else { continue }
-                    if i < offset {
-                        before += min(perDocument, run.matches)
-                        continue
+                    // The page's documents, best first: each the run kept whose best passage it is.
+                    return heap.withSorted { best in
+                        var hits: [SearchHit] = []
+                        hits.reserveCapacity(max(0, best.count - offset) * min(perDocument, 8))
+                        var shown: [(run: Int, hits: Range<Int>)] = []
+                        shown.reserveCapacity(max(0, best.count - offset))
+                        var before = 0
+                        for (i, hit) in best.enumerated() {
+                            // (A live passage's id is unique.)
+                            guard let r = runs.lastIndex(where: { $0.best.passageID == hit.passageID }) else { continue }
+                            if i < offset {
+                                before += min(perDocument, runs[r].matches)
+                                continue
+                            }
+                            let start = hits.count
+                            passages(of: runs[r], lists, idf, needed: and ? m : 1, perDocument: perDocument, into: &hits)
+                            shown.append((r, start..<hits.count))
+                        }
+                        return DocumentPage(documents: shown.map { .init(id: runs[$0.run].document, hits: hits[$0.hits], matches: runs[$0.run].matches) },
+                                            hits: hits, totalPassages: passagesMatched, totalDocuments: documentsMatched,
+                                            passagesBefore: before, scored: scored)
                     }
-                    documents.append(.init(id: run.document, hits: passages(of: run, lists, idf, needed: and ? m : 1, perDocument: perDocument),
-                                           matches: run.matches))
                 }
-                return DocumentPage(documents: documents, totalPassages: passagesMatched, totalDocuments: documentsMatched,
-                                    passagesBefore: before, scored: scored)
             }
         }
     }
@@ -162,20 +171,41 @@ extension Searcher {
     /// holding `needed` leaves a match, scored as the walk scores it (a
     /// passage holding one leaf first tested against the document's
     /// `perDocument`-th best so far).
-    func passages(of run: Run, _ lists: LeafLists, _ idf: UnsafeBufferPointer<Double>, needed: Int, perDocument: Int) -> [SearchHit] {
-        guard perDocument > 1, run.matches > 1 else { return perDocument > 0 ? [run.best] : [] }
+    func passages(of run: Run, _ lists: LeafLists, _ idf: UnsafeBufferPointer<Double>, needed: Int, perDocument: Int,
+                  into hits: inout [SearchHit]) {
+        guard perDocument > 1, run.matches > 1 else {
+            if perDocument > 0 { hits.append(run.best) }
+            return
+        }
         let reader = snapshot.segments[run.segment]
         let lengths = reader.lengths
         let m = lists.m
         let docs = lists.docs, tfs = lists.tfs
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * m) { at in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * m) { at in
             // at[i] ..< at[m + i]: leaf i's postings in the run.
-            for i in 0..<m {
-                let cell = run.segment * m + i
-                at[i] = firstAtLeast(run.first, docs, lists.bounds[2 * cell], lists.bounds[2 * cell + 1])
-                at[m + i] = m == 1 ? at[i] + run.matches : firstAtLeast(run.last + 1, docs, at[i], lists.bounds[2 * cell + 1])
+            if run.start >= 0 {
+                // A lone leaf: the run's slice is known, and when the page shows all of it, no heap is needed.
+                let slice = run.start..<(run.start + run.matches)
+                if run.matches <= perDocument {
+                    let first = hits.count
+                    for j in slice {
+                        let local = Int(docs[j])
+                        let bm25 = -1.0 * (0.0 + lengthTable.contribution(idf: idf[0], f: tfs[j], length: lengths[local]))
+                        hits.append(SearchHit(passageID: reader.passageID(local), bm25: bm25))
+                    }
+                    hits[first...].sort(by: BoundedHeap.better)
+                    return
+                }
+                at[0] = slice.lowerBound
+                at[1] = slice.upperBound
+            } else {
+                for i in 0..<m {
+                    let cell = run.segment * m + i
+                    at[i] = firstAtLeast(run.first, docs, lists.bounds[2 * cell], lists.bounds[2 * cell + 1])
+                    at[m + i] = firstAtLeast(run.last + 1, docs, at[i], lists.bounds[2 * cell + 1])
+                }
             }
-            return BoundedHeap.with(capacity: min(perDocument, run.matches)) { heap in
+            BoundedHeap.with(capacity: min(perDocument, run.matches)) { heap in
                 var cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: lengthTable.averageLength)
                 if m == 1 {
                     let idf = idf[0]
@@ -188,7 +218,8 @@ extension Searcher {
                             if heap.isFull { cutoff.raise(to: heap.threshold) }
                         }
                     }
-                    return heap.sorted()
+                    heap.drain(into: &hits)
+                    return
                 }
                 while true {
                     let (d, holders, only) = nextPassage(docs, at.baseAddress!, m) { at[m + $0] }
@@ -214,7 +245,7 @@ extension Searcher {
                         if heap.isFull { cutoff.raise(to: heap.threshold) }
                     }
                 }
-                return heap.sorted()
+                heap.drain(into: &hits)
             }
         }
     }
@@ -227,6 +258,54 @@ extension Searcher {
             if Int(docs[mid]) < local { lo = mid + 1 } else { hi = mid }
         }
         return lo
+    }
+
+    /// One leaf in one segment, the usual query: run after run, in a loop
+    /// of its own (the walk's state in registers), each passage tested
+    /// against the cutoff before it is scored.
+    func alone(_ cells: SegmentLists, _ idf: Double, _ walk: inout DocumentWalk, _ runs: inout [Run], _ heap: inout BoundedHeap) {
+        let docs = cells.docs, tfs = cells.tfs
+        let documents = walk.documents, lengths = walk.lengths, reader = walk.reader
+        let table = lengthTable
+        var cutoff = walk.cutoff
+        var threshold = heap.threshold
+        var j = cells.start(0)
+        let end = cells.end(0)
+        while j < end {
+            let first = Int(docs[j]), start = j
+            let document = documents[first]
+            if let within = walk.within, !within.contains(Int(document)) {
+                while j < end, documents[Int(docs[j])] == document { j += 1 }
+                continue
+            }
+            var best = SearchHit(passageID: .max, bm25: .infinity)
+            var matches = 0, last = first
+            cutoff.raise(to: threshold)
+            while j < end {
+                let local = Int(docs[j])
+                guard documents[local] == document else { break }
+                let f = tfs[j], length = lengths[local]
+                j += 1
+                matches += 1
+                last = local
+                if cutoff.excludes(idf: idf, f: f, length: length) { continue }
+                walk.scored += 1
+                let bm25 = -1.0 * (0.0 + table.contribution(idf: idf, f: f, length: length))
+                guard bm25 <= best.bm25 else { continue }
+                let id = reader.passageID(local)
+                guard bm25 < best.bm25 || id < best.passageID else { continue }
+                best = SearchHit(passageID: id, bm25: bm25)
+                cutoff.raise(to: max(threshold, -bm25))
+            }
+            walk.documentsMatched += 1
+            walk.passagesMatched += matches
+            if best.bm25 < .infinity, heap.admits(best.bm25) {
+                heap.insert(best)
+                runs.append(Run(document: Int(UInt32(littleEndian: document)), segment: walk.segment, first: first, last: last, start: start,
+                                matches: matches, best: best))
+                threshold = heap.threshold
+            }
+        }
     }
 
     /// Leaves AND'ed in one segment: leapfrog from leaf to leaf.

@@ -48,7 +48,7 @@ public struct BatchSearch: Sendable {
                     let page = if let node { searcher.documentPage(node, perDocument: perDoc, offset: offset, limit: limit) } else {
                         searcher.documentPage(flat, perDocument: perDoc, offset: offset, limit: limit)
                     }
-                    (shown, firstRank, total, exact) = (page.documents.flatMap(\.hits), page.passagesBefore + 1, page.totalPassages, true)
+                    (shown, firstRank, total, exact) = (page.hits, page.passagesBefore + 1, page.totalPassages, true)
                 } else {
                     let top = if let node { searcher.top(node, k: offset + limit, countUpTo: countUpTo) } else {
                         searcher.top(flat, k: offset + limit, countUpTo: countUpTo)
