@@ -8,22 +8,29 @@ import Index
 /// Elasticsearch's `collapse` with `inner_hits`).
 ///
 /// A page needs every document's count of matches (the totals, and each
-/// shown document's "N more passages"), so every match is visited once;
-/// it needs the scores of few. The walk (``Searcher/collapse(_:_:perDocument:offset:limit:within:)``,
+/// shown document's "N more passages"), so every match is visited once.
+/// The walk (``Searcher/collapse(_:_:perDocument:offset:limit:within:)``,
 /// `DocumentWalk.swift`) rests on one property of the index: a document's
 /// passages lie side by side in one segment (their ids are given in one
 /// transaction). Each leaf's matches are decoded whole, in passage order,
-/// per segment; walking their union (OR) or intersection (AND), a
-/// document's matches come one run after another. For each run the walk
-/// counts the matches and keeps the best passage, and a bounded heap keeps
-/// the runs whose best passages are the best of all: the page's documents,
-/// in order. A passage holding one leaf is first tested, without a
-/// division (``BM25/Cutoff``), against the better of its document's best
-/// so far and the heap's threshold, and is passed over unscored when it can
-/// reach neither. Then only the page's documents are read again, each
-/// from its own run, for their best `perDocument` passages. Scores are the
-/// same doubles the flat ranking gives (contributions summed in query
-/// order), so the page is the full ranking's, grouped, hit for hit.
+/// per segment; walking their union (OR) or intersection (AND), every
+/// match is scored (most by one multiplication: a passage holding a word
+/// once takes its length's factor from ``BM25/LengthTable``) into one
+/// array, and a document's matches are one run of it. For each run the
+/// walk counts the matches and finds the best passage without a branch on
+/// a score, and a bounded heap keeps the runs whose best passages are the
+/// best of all: the page's documents, in order. Then only the page's
+/// documents are read again, each from its run of the array, for their
+/// best `perDocument` passages. Scores are the same doubles the flat
+/// ranking gives (contributions summed in query order), so the page is the
+/// full ranking's, grouped, hit for hit.
+///
+/// (An earlier walk tested each passage holding one word against the
+/// better of the heap's threshold and its document's best so far, and
+/// scored only those that passed. The test costs about what the score
+/// does, and its outcome, random from passage to passage, cost a
+/// mispredicted branch at every other one: a page of a common word took
+/// twice as long as the flat ranking's top 10.)
 ///
 /// A query of another shape (NEAR, NOT, nested operators) is ranked in
 /// full and grouped (``documentPage(ranked:perDocument:offset:limit:document:)``),
@@ -53,8 +60,6 @@ extension Searcher {
         public var totalDocuments: Int
         /// Passages the pages before this one show (for numbering results).
         public var passagesBefore: Int
-        /// Passages whose score was computed to make the page (for the tests).
-        public var scored: Int
     }
 
     /// Documents `offset ..< offset + limit` of `query`'s results by
@@ -107,6 +112,6 @@ extension Searcher {
             hits.append(contentsOf: group.hits)
         }
         return DocumentPage(documents: shown.map { .init(id: $0.id, hits: hits[$0.hits], matches: $0.matches) }, hits: hits,
-                            totalPassages: total, totalDocuments: order.count, passagesBefore: before, scored: ranked.count)
+                            totalPassages: total, totalDocuments: order.count, passagesBefore: before)
     }
 }
