@@ -193,52 +193,100 @@ extension Searcher {
     }
 
     /// The page: the heap's documents from `offset` on, best first, each
-    /// with its best `perDocument` passages.
+    /// with its best `perDocument` passages. (Three arrays in all: the
+    /// groups, the page's hits, written in place, and its documents.)
     func page(heap: inout BoundedHeap, _ groups: [Group], _ scored: Scored, perDocument: Int, offset: Int,
               totals: (passages: Int, documents: Int)) -> DocumentPage {
         heap.withSorted { best in
-            var hits: [SearchHit] = []
-            hits.reserveCapacity(max(0, best.count - offset) * min(perDocument, 8))
-            var shown: [(group: Int, hits: Range<Int>)] = []
-            shown.reserveCapacity(max(0, best.count - offset))
-            var before = 0
-            for (i, hit) in best.enumerated() {
-                // The group whose best passage it is (a live passage's id is unique).
-                guard let g = groups.lastIndex(where: { $0.best.passageID == hit.passageID }) else { continue }
-                if i < offset {
-                    before += min(perDocument, groups[g].count)
-                    continue
+            let shown = max(0, best.count - offset)
+            // Per document of the page: its group, then where its hits end.
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, 2 * shown)) { temporary in
+                let group = temporary.baseAddress!, end = group + shown
+                var before = 0, total = 0, n = 0
+                for (i, hit) in best.enumerated() {
+                    // The group whose best passage it is (a live passage's id is unique).
+                    guard let g = groups.lastIndex(where: { $0.best.passageID == hit.passageID }) else { continue }
+                    let count = max(0, min(perDocument, groups[g].count))
+                    if i < offset {
+                        before += count
+                    } else {
+                        group[n] = g
+                        n += 1
+                        total += count
+                    }
                 }
-                let start = hits.count
-                passages(of: groups[g], scored, perDocument: perDocument, into: &hits)
-                shown.append((g, start..<hits.count))
+                let hits = [SearchHit](unsafeUninitializedCapacity: total) { buffer, written in
+                    for d in 0..<n {
+                        written += passages(of: groups[group[d]], scored, perDocument: perDocument, into: buffer.baseAddress! + written)
+                        end[d] = written
+                    }
+                }
+                let documents = [DocumentPage.Document](unsafeUninitializedCapacity: n) { buffer, written in
+                    for d in 0..<n {
+                        let g = groups[group[d]]
+                        (buffer.baseAddress! + d).initialize(to: .init(id: g.document, hits: hits[(d == 0 ? 0 : end[d - 1])..<end[d]], matches: g.count))
+                    }
+                    written = n
+                }
+                return DocumentPage(documents: documents, hits: hits, totalPassages: totals.passages,
+                                    totalDocuments: totals.documents, passagesBefore: before)
             }
-            return DocumentPage(documents: shown.map { .init(id: groups[$0.group].document, hits: hits[$0.hits], matches: groups[$0.group].count) },
-                                hits: hits, totalPassages: totals.passages, totalDocuments: totals.documents, passagesBefore: before)
         }
     }
 
-    /// A page document's best `perDocument` passages, best first, appended to `hits`.
-    func passages(of group: Group, _ scored: Scored, perDocument: Int, into hits: inout [SearchHit]) {
-        guard perDocument > 1, group.count > 1 else {
-            if perDocument > 0 { hits.append(group.best) }
-            return
+    /// A page document's best `perDocument` passages, best first, written
+    /// at `hits`; returns how many (`min(perDocument, group.count)`).
+    ///
+    /// The few a page shows are kept by insertion, as indices into
+    /// `scored`: the matches come in passage order, so one that only ties
+    /// with a kept one is worse (its id is higher) and goes after it. Only
+    /// those kept have their passage ids looked up. Past
+    /// ``insertionLimit`` passages, a bounded heap.
+    func passages(of group: Group, _ scored: Scored, perDocument: Int, into hits: UnsafeMutablePointer<SearchHit>) -> Int {
+        let keep = max(0, min(perDocument, group.count))
+        guard keep > 1 else {
+            if keep == 1 { hits.initialize(to: group.best) }
+            return keep
         }
         let reader = snapshot.segments[group.segment]
         let matches = group.start..<(group.start + group.count)
-        if group.count <= perDocument {
-            let first = hits.count
-            for x in matches { hits.append(SearchHit(passageID: reader.passageID(Int(scored.locals[x])), bm25: scored.bm25[x])) }
-            hits[first...].sort(by: BoundedHeap.better)
-            return
-        }
-        BoundedHeap.with(capacity: perDocument) { heap in
-            for x in matches where heap.admits(scored.bm25[x]) {
-                heap.insert(SearchHit(passageID: reader.passageID(Int(scored.locals[x])), bm25: scored.bm25[x]))
+        guard keep <= Self.insertionLimit else {
+            return BoundedHeap.with(capacity: keep) { heap in
+                for x in matches where heap.admits(scored.bm25[x]) {
+                    heap.insert(SearchHit(passageID: reader.passageID(Int(scored.locals[x])), bm25: scored.bm25[x]))
+                }
+                return heap.withSorted { sorted in
+                    hits.initialize(from: sorted.baseAddress!, count: sorted.count)
+                    return sorted.count
+                }
             }
-            heap.drain(into: &hits)
+        }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: keep) { kept in
+            let bm25 = scored.bm25
+            var n = 0
+            for x in matches {
+                let b = bm25[x]
+                if n == keep {
+                    guard b < bm25[kept[n - 1]] else { continue }
+                    n -= 1
+                }
+                var i = n
+                while i > 0, b < bm25[kept[i - 1]] {
+                    kept[i] = kept[i - 1]
+                    i -= 1
+                }
+                kept[i] = x
+                n += 1
+            }
+            for i in 0..<n {
+                (hits + i).initialize(to: SearchHit(passageID: reader.passageID(Int(scored.locals[kept[i]])), bm25: bm25[kept[i]]))
+            }
+            return n
         }
     }
+
+    /// Passages per document up to which ``passages(of:_:perDocument:into:)`` keeps them by insertion.
+    static let insertionLimit = 16
 
     /// One leaf in one segment, the usual query: every posting scored.
     func alone(_ cells: SegmentLists, _ idf: Double, _ lengths: UnsafeBufferPointer<UInt32>, _ scored: inout Scored) {
