@@ -135,23 +135,30 @@ extension Searcher {
                     var groups: [Group] = []
                     groups.reserveCapacity(min(wanted * 2, 1024))
                     var totals = (passages: 0, documents: 0)
+                    let segments = snapshot.segments.count
                     return BoundedHeap.with(capacity: wanted) { heap in
-                        for (s, reader) in snapshot.segments.enumerated() where possible > 0 {
-                            let cells = lists.segment(s)
-                            guard !cells.isEmpty else { continue }
-                            let start = scored.count
-                            if m == 1 {
-                                alone(cells, idf[0], reader.lengths, &scored)
-                            } else if and {
-                                intersection(cells, idfs, reader.lengths, &scored)
-                            } else if reader.count <= bitsetPassages {
-                                denseUnion(cells, idfs, reader, &scored)
-                            } else {
-                                union(cells, idfs, reader.lengths, &scored)
+                        withUnsafeTemporaryAllocation(of: Int.self, capacity: segments + 1) { firsts in
+                            firsts.initialize(repeating: 0)
+                            for (s, reader) in snapshot.segments.enumerated() where possible > 0 {
+                                firsts[s] = groups.count
+                                firsts[s + 1] = groups.count
+                                let cells = lists.segment(s)
+                                guard !cells.isEmpty else { continue }
+                                let start = scored.count
+                                if m == 1 {
+                                    alone(cells, idf[0], reader.lengths, &scored)
+                                } else if and {
+                                    intersection(cells, idfs, reader.lengths, &scored)
+                                } else if reader.count <= bitsetPassages {
+                                    denseUnion(cells, idfs, reader, &scored)
+                                } else {
+                                    union(cells, idfs, reader.lengths, &scored)
+                                }
+                                group(scored, from: start, reader, s, within, &heap, &groups, &totals)
+                                firsts[s + 1] = groups.count
                             }
-                            group(scored, from: start, reader, s, within, &heap, &groups, &totals)
+                            return page(heap: &heap, groups, UnsafeBufferPointer(firsts), scored, perDocument: perDocument, offset: offset, totals: totals)
                         }
-                        return page(heap: &heap, groups, scored, perDocument: perDocument, offset: offset, totals: totals)
                     }
                 }
             }
@@ -195,7 +202,7 @@ extension Searcher {
     /// The page: the heap's documents from `offset` on, best first, each
     /// with its best `perDocument` passages. (Three arrays in all: the
     /// groups, the page's hits, written in place, and its documents.)
-    func page(heap: inout BoundedHeap, _ groups: [Group], _ scored: Scored, perDocument: Int, offset: Int,
+    func page(heap: inout BoundedHeap, _ groups: [Group], _ firsts: UnsafeBufferPointer<Int>, _ scored: Scored, perDocument: Int, offset: Int,
               totals: (passages: Int, documents: Int)) -> DocumentPage {
         heap.withSorted { best in
             let shown = max(0, best.count - offset)
@@ -204,8 +211,7 @@ extension Searcher {
                 let group = temporary.baseAddress!, end = group + shown
                 var before = 0, total = 0, n = 0
                 for (i, hit) in best.enumerated() {
-                    // The group whose best passage it is (a live passage's id is unique).
-                    guard let g = groups.lastIndex(where: { $0.best.passageID == hit.passageID }) else { continue }
+                    guard let g = Self.group(of: hit.passageID, groups, firsts) else { continue }
                     let count = max(0, min(perDocument, groups[g].count))
                     if i < offset {
                         before += count
@@ -232,6 +238,22 @@ extension Searcher {
                                     totalDocuments: totals.documents, passagesBefore: before)
             }
         }
+    }
+
+    /// The group whose best passage is `id` (a live passage's id is
+    /// unique): a binary search in each segment's groups (`firsts[s] ..<
+    /// firsts[s + 1]`), which are in passage order, so that their best
+    /// passages' ids ascend.
+    static func group(of id: Int64, _ groups: [Group], _ firsts: UnsafeBufferPointer<Int>) -> Int? {
+        for s in 0..<(firsts.count - 1) {
+            var low = firsts[s], high = firsts[s + 1]
+            while low < high {
+                let middle = (low + high) / 2
+                if groups[middle].best.passageID < id { low = middle + 1 } else { high = middle }
+            }
+            if low < firsts[s + 1], groups[low].best.passageID == id { return low }
+        }
+        return nil
     }
 
     /// A page document's best `perDocument` passages, best first, written
