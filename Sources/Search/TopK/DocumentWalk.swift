@@ -285,13 +285,12 @@ extension Searcher {
         }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: keep) { kept in
             let bm25 = scored.bm25
-            var n = 0
+            // The worst kept, once `keep` are: what a match must beat.
+            var n = 0, worst = Double.infinity
             for x in matches {
                 let b = bm25[x]
-                if n == keep {
-                    guard b < bm25[kept[n - 1]] else { continue }
-                    n -= 1
-                }
+                guard b < worst else { continue }
+                if n == keep { n -= 1 }
                 var i = n
                 while i > 0, b < bm25[kept[i - 1]] {
                     kept[i] = kept[i - 1]
@@ -299,6 +298,7 @@ extension Searcher {
                 }
                 kept[i] = x
                 n += 1
+                if n == keep { worst = bm25[kept[n - 1]] }
             }
             for i in 0..<n {
                 (hits + i).initialize(to: SearchHit(passageID: reader.passageID(Int(scored.locals[kept[i]])), bm25: bm25[kept[i]]))
