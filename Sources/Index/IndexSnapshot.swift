@@ -94,11 +94,25 @@ public final class IndexSnapshot: @unchecked Sendable {
             }
         }
         documentsAreRuns = contiguous
+        // Passage ids ascend within a segment (SegmentFormat) and, as the
+        // writer merges only adjacent segments, from one to the next.
+        var last = Int64.min, ascend = true
+        for reader in segments where reader.count > 0 {
+            ascend = ascend && last < reader.passageID(0)
+            last = reader.passageID(reader.count - 1)
+        }
+        idsAscend = ascend
     }
 
     /// Whether each document's live passages are consecutive local numbers
     /// of one segment, as the index writer makes them.
     public let documentsAreRuns: Bool
+
+    /// Whether passage ids ascend from one segment to the next (each
+    /// segment's ids ascend within it), as the index writer makes them: an
+    /// order of the live passages by segment, then local number, is their
+    /// order by id.
+    public let idsAscend: Bool
 
     /// The segment and local number of a live passage, if the index holds it.
     func locate(_ id: Int64) -> (reader: SegmentReader, local: Int)? {

@@ -81,19 +81,24 @@ struct CollapseTests {
         }
     }
 
-    @Test("a document whose live passages are in two segments is still one document of the page")
-    func documentInTwoSegments() throws {
+    /// A searcher over an index of two segments: `first`, then `added` synced after it.
+    func twoSegments(_ first: [IndexWriter.Passage], _ added: [IndexWriter.Passage]) throws -> Searcher {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-collapse-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        // Document 1's passages 1-2 in the first segment, 5 in the second (the writer never makes this, but an index must not break a page).
         let writer = try IndexWriter(folder: dir)
-        let first = [IndexWriter.Passage(id: 1, document: 1, text: "ivory seizure ivory"), IndexWriter.Passage(id: 2, document: 1, text: "ivory"),
-                     IndexWriter.Passage(id: 3, document: 2, text: "ivory trade routes")]
         _ = try writer.sync(live: Set(first.map(\.id))) { ids in first.filter { ids.contains($0.id) } }
-        let second = first + [IndexWriter.Passage(id: 5, document: 1, text: "ivory ivory ivory")]
+        let second = first + added
         _ = try writer.sync(live: Set(second.map(\.id))) { ids in second.filter { ids.contains($0.id) } }
-        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        return Searcher(snapshot: try IndexSnapshot(folder: dir))
+    }
+
+    @Test("a document whose live passages are in two segments is still one document of the page")
+    func documentInTwoSegments() throws {
+        // Document 1's passages 1-2 in the first segment, 5 in the second (the writer never makes this, but an index must not break a page).
+        let searcher = try twoSegments([IndexWriter.Passage(id: 1, document: 1, text: "ivory seizure ivory"), IndexWriter.Passage(id: 2, document: 1, text: "ivory"),
+                                        IndexWriter.Passage(id: 3, document: 2, text: "ivory trade routes")],
+                                       [IndexWriter.Passage(id: 5, document: 1, text: "ivory ivory ivory")])
         #expect(searcher.snapshot.segments.count == 2 && !searcher.snapshot.documentsAreRuns)
         let node = try QueryParser().parse("ivory")
         let page = searcher.documentPage(node, perDocument: 2, offset: 0, limit: 10)
@@ -101,6 +106,19 @@ struct CollapseTests {
         #expect(page.documents.map(\.matches) == [3, 1])
         #expect(page.documents[0].hits == searcher.rank(node).filter { [1, 2, 5].contains($0.passageID) }.prefix(2))
         #expect(page.totalDocuments == 2 && page.totalPassages == 4)
+    }
+
+    @Test("between equal scores the lower passage id leads, even where ids do not ascend from segment to segment")
+    func idsNotAscending() throws {
+        // Passages 10 and 11 in the first segment, 2 and 3 in the second, the same text in each document.
+        let searcher = try twoSegments([IndexWriter.Passage(id: 10, document: 1, text: "ivory trade"), IndexWriter.Passage(id: 11, document: 1, text: "pangolin scales")],
+                                       [IndexWriter.Passage(id: 2, document: 2, text: "ivory trade"), IndexWriter.Passage(id: 3, document: 2, text: "pangolin scales")])
+        #expect(searcher.snapshot.segments.count == 2 && !searcher.snapshot.idsAscend)
+        let node = try QueryParser().parse("ivory OR pangolin")
+        let page = searcher.documentPage(node, perDocument: 2, offset: 0, limit: 10)
+        #expect(page.documents.map(\.id) == [2, 1])
+        #expect(page.hits.map(\.passageID) == [2, 3, 10, 11] && page.hits == searcher.rank(node))
+        #expect(searcher.documentPage(node, perDocument: 2, offset: 1, limit: 1).documents.map(\.id) == [1])
     }
 
     @Test("a complete ranking, filtered, makes the same kind of page")

@@ -35,7 +35,8 @@ import Index
 /// A query of another shape (NEAR, NOT, nested operators) is ranked in
 /// full and grouped (``documentPage(ranked:perDocument:offset:limit:document:)``),
 /// as is, for safety, an index where some document's live passages are in
-/// two segments, which the index writer never makes.
+/// two segments or where passage ids do not ascend from segment to segment,
+/// which the index writer never makes.
 extension Searcher {
     /// A page of results by document.
     public struct DocumentPage: Sendable {

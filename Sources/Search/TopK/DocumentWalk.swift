@@ -28,8 +28,8 @@ extension Searcher {
         /// Its matches: `start ..< start + count` in ``Scored``.
         var start: Int
         var count: Int
-        /// Its best passage.
-        var best: SearchHit
+        /// Its best passage: where in ``Scored``.
+        var best: Int
     }
 
     /// Every leaf's live matches in every segment, decoded whole, in
@@ -113,7 +113,7 @@ extension Searcher {
     func collapse(_ phrases: [Phrase], _ connective: Connective, perDocument: Int, offset: Int, limit: Int,
                   within: Set<Int>?) -> DocumentPage {
         let and = connective == .and
-        guard snapshot.documentsAreRuns else {
+        guard snapshot.documentsAreRuns, snapshot.idsAscend else {
             let ranked = top(of: phrases, connective, k: .max, countUpTo: .max).hits
             return Self.documentPage(ranked: ranked, perDocument: perDocument, offset: offset, limit: limit) { id in
                 snapshot.document(ofPassage: id).flatMap { within == nil || within!.contains($0) ? $0 : nil }
@@ -135,30 +135,23 @@ extension Searcher {
                     var groups: [Group] = []
                     groups.reserveCapacity(min(wanted * 2, 1024))
                     var totals = (passages: 0, documents: 0)
-                    let segments = snapshot.segments.count
                     return BoundedHeap.with(capacity: wanted) { heap in
-                        withUnsafeTemporaryAllocation(of: Int.self, capacity: segments + 1) { firsts in
-                            firsts.initialize(repeating: 0)
-                            for (s, reader) in snapshot.segments.enumerated() where possible > 0 {
-                                firsts[s] = groups.count
-                                firsts[s + 1] = groups.count
-                                let cells = lists.segment(s)
-                                guard !cells.isEmpty else { continue }
-                                let start = scored.count
-                                if m == 1 {
-                                    alone(cells, idf[0], reader.lengths, &scored)
-                                } else if and {
-                                    intersection(cells, idfs, reader.lengths, &scored)
-                                } else if reader.count <= bitsetPassages {
-                                    denseUnion(cells, idfs, reader, &scored)
-                                } else {
-                                    union(cells, idfs, reader.lengths, &scored)
-                                }
-                                group(scored, from: start, reader, s, within, &heap, &groups, &totals)
-                                firsts[s + 1] = groups.count
+                        for (s, reader) in snapshot.segments.enumerated() where possible > 0 {
+                            let cells = lists.segment(s)
+                            guard !cells.isEmpty else { continue }
+                            let start = scored.count
+                            if m == 1 {
+                                alone(cells, idf[0], reader.lengths, &scored)
+                            } else if and {
+                                intersection(cells, idfs, reader.lengths, &scored)
+                            } else if reader.count <= bitsetPassages {
+                                denseUnion(cells, idfs, reader, &scored)
+                            } else {
+                                union(cells, idfs, reader.lengths, &scored)
                             }
-                            return page(heap: &heap, groups, UnsafeBufferPointer(firsts), scored, perDocument: perDocument, offset: offset, totals: totals)
+                            group(scored, from: start, reader, s, within, &heap, &groups, &totals)
                         }
+                        return page(heap: &heap, groups, scored, perDocument: perDocument, offset: offset, totals: totals)
                     }
                 }
             }
@@ -167,8 +160,13 @@ extension Searcher {
 
     /// The runs of one segment's matches (`scored` from `start`), a
     /// document each: counted (those `within` the filter), and each one's
-    /// best passage offered to the heap of the best documents, the group
-    /// kept with it.
+    /// best passage offered to the heap of the best documents under its
+    /// group's number, the group kept at that number. Groups are numbered
+    /// in passage order, and passage ids ascend within a segment and from
+    /// one segment to the next (``IndexSnapshot/idsAscend``): between
+    /// equal scores, the lower number is the lower passage id, the order of
+    /// the flat ranking. The page needs no search for its groups, and only
+    /// its documents' passage ids are looked up.
     func group(_ scored: Scored, from start: Int, _ reader: SegmentReader, _ segment: Int, _ within: Set<Int>?, _ heap: inout BoundedHeap,
                _ groups: inout [Group], _ totals: inout (passages: Int, documents: Int)) {
         let documents = reader.documents
@@ -193,16 +191,15 @@ extension Searcher {
             totals.documents += 1
             totals.passages += x - first
             guard heap.admits(best) else { continue }
-            let hit = SearchHit(passageID: reader.passageID(Int(locals[at])), bm25: best)
-            heap.insert(hit)
-            groups.append(Group(document: id, segment: segment, start: first, count: x - first, best: hit))
+            heap.insert(SearchHit(passageID: Int64(groups.count), bm25: best))
+            groups.append(Group(document: id, segment: segment, start: first, count: x - first, best: at))
         }
     }
 
     /// The page: the heap's documents from `offset` on, best first, each
     /// with its best `perDocument` passages. (Three arrays in all: the
     /// groups, the page's hits, written in place, and its documents.)
-    func page(heap: inout BoundedHeap, _ groups: [Group], _ firsts: UnsafeBufferPointer<Int>, _ scored: Scored, perDocument: Int, offset: Int,
+    func page(heap: inout BoundedHeap, _ groups: [Group], _ scored: Scored, perDocument: Int, offset: Int,
               totals: (passages: Int, documents: Int)) -> DocumentPage {
         heap.withSorted { best in
             let shown = max(0, best.count - offset)
@@ -211,7 +208,7 @@ extension Searcher {
                 let group = temporary.baseAddress!, end = group + shown
                 var before = 0, total = 0, n = 0
                 for (i, hit) in best.enumerated() {
-                    guard let g = Self.group(of: hit.passageID, groups, firsts) else { continue }
+                    let g = Int(hit.passageID)
                     let count = max(0, min(perDocument, groups[g].count))
                     if i < offset {
                         before += count
@@ -240,22 +237,6 @@ extension Searcher {
         }
     }
 
-    /// The group whose best passage is `id` (a live passage's id is
-    /// unique): a binary search in each segment's groups (`firsts[s] ..<
-    /// firsts[s + 1]`), which are in passage order, so that their best
-    /// passages' ids ascend.
-    static func group(of id: Int64, _ groups: [Group], _ firsts: UnsafeBufferPointer<Int>) -> Int? {
-        for s in 0..<(firsts.count - 1) {
-            var low = firsts[s], high = firsts[s + 1]
-            while low < high {
-                let middle = (low + high) / 2
-                if groups[middle].best.passageID < id { low = middle + 1 } else { high = middle }
-            }
-            if low < firsts[s + 1], groups[low].best.passageID == id { return low }
-        }
-        return nil
-    }
-
     /// A page document's best `perDocument` passages, best first, written
     /// at `hits`; returns how many (`min(perDocument, group.count)`).
     ///
@@ -267,7 +248,10 @@ extension Searcher {
     func passages(of group: Group, _ scored: Scored, perDocument: Int, into hits: UnsafeMutablePointer<SearchHit>) -> Int {
         let keep = max(0, min(perDocument, group.count))
         guard keep > 1 else {
-            if keep == 1 { hits.initialize(to: group.best) }
+            if keep == 1 {
+                let reader = snapshot.segments[group.segment]
+                hits.initialize(to: SearchHit(passageID: reader.passageID(Int(scored.locals[group.best])), bm25: scored.bm25[group.best]))
+            }
             return keep
         }
         let reader = snapshot.segments[group.segment]
