@@ -71,6 +71,8 @@ extension Searcher {
                     var entry: SegmentReader.TermEntry?
                     if isPlainTerm(phrases[i]) {
                         entry = segments[s].lookup(phrases[i].terms[0].text)
+                        // Every list's first lines asked for before any is decoded, their misses overlapping.
+                        if let entry { segments[s].prefetchPostings(entry) }
                         total += entry?.documentFrequency ?? 0
                     } else {
                         let found = leafMatches(phrases[i], segments[s], snapshot.deleted[s])
