@@ -358,6 +358,12 @@ extension Searcher {
         let table = lengthTable
         var a = cells.start(0), b = cells.start(1)
         let aEnd = cells.end(0), bEnd = cells.end(1)
+        if (aEnd - a) * Self.skewedUnion < bEnd - b {
+            return skewedUnion(short: a..<aEnd, idf0, long: b..<bEnd, idf1, docs, tfs, lengths, &scored)
+        }
+        if (bEnd - b) * Self.skewedUnion < aEnd - a {
+            return skewedUnion(short: b..<bEnd, idf1, long: a..<aEnd, idf0, docs, tfs, lengths, &scored)
+        }
         while a < aEnd, b < bEnd {
             let da = docs[a], db = docs[b]
             let takeA = da <= db, takeB = db <= da
@@ -376,6 +382,43 @@ extension Searcher {
         for x in b..<bEnd {
             let d = docs[x]
             scored.append(d, -1.0 * (0.0 + table.contribution(idf: idf1, f: tfs[x], length: lengths[Int(d)])))
+        }
+    }
+
+    /// A list this many times longer than the other is walked in runs (``skewedUnion(short:_:long:_:_:_:_:_:)``).
+    static let skewedUnion = 8
+
+    /// Two lists OR'ed, one much longer than the other (a rare word and a
+    /// common one): the long list's passages between two of the short
+    /// list's are scored in a tight loop whose exit is the only
+    /// mispredicted branch, then the short list's passage, with the long
+    /// list's contribution if it holds it too. (Two contributions add the
+    /// same either way round, so which leaf came first in the query does
+    /// not matter here.)
+    func skewedUnion(short: Range<Int>, _ shortIDF: Double, long: Range<Int>, _ longIDF: Double, _ docs: UnsafeMutablePointer<UInt32>,
+                     _ tfs: UnsafeMutablePointer<UInt32>, _ lengths: UnsafeBufferPointer<UInt32>, _ scored: inout Scored) {
+        let table = lengthTable
+        var j = long.lowerBound
+        let end = long.upperBound
+        for i in short {
+            let d = docs[i]
+            while j < end, docs[j] < d {
+                let e = docs[j]
+                scored.append(e, -1.0 * (0.0 + table.contribution(idf: longIDF, f: tfs[j], length: lengths[Int(e)])))
+                j += 1
+            }
+            let length = lengths[Int(d)]
+            var sum = 0.0 + table.contribution(idf: shortIDF, f: tfs[i], length: length)
+            if j < end, docs[j] == d {
+                sum += table.contribution(idf: longIDF, f: tfs[j], length: length)
+                j += 1
+            }
+            scored.append(d, -1.0 * sum)
+        }
+        while j < end {
+            let e = docs[j]
+            scored.append(e, -1.0 * (0.0 + table.contribution(idf: longIDF, f: tfs[j], length: lengths[Int(e)])))
+            j += 1
         }
     }
 
