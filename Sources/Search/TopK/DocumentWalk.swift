@@ -19,6 +19,12 @@ extension Searcher {
             self.bm25[count] = bm25
             count &+= 1
         }
+
+        /// Match `x` as a hit, its passage id read from `reader` (its segment's).
+        @inline(__always)
+        func hit(_ x: Int, _ reader: SegmentReader) -> SearchHit {
+            SearchHit(passageID: reader.passageID(Int(locals[x])), bm25: bm25[x])
+        }
     }
 
     /// One document's matches: a run of ``Scored``.
@@ -143,7 +149,7 @@ extension Searcher {
                             guard !cells.isEmpty else { continue }
                             let start = scored.count
                             if m == 1 {
-                                alone(cells, idf[0], reader.lengths, &scored)
+                                alone(cells.start(0)..<cells.end(0), cells, idf[0], reader.lengths, &scored)
                             } else if and {
                                 intersection(cells, idfs, reader.lengths, &scored)
                             } else if m == 2 {
@@ -251,20 +257,15 @@ extension Searcher {
     /// ``insertionLimit`` passages, a bounded heap.
     func passages(of group: Group, _ scored: Scored, perDocument: Int, into hits: UnsafeMutablePointer<SearchHit>) -> Int {
         let keep = max(0, min(perDocument, group.count))
+        let reader = snapshot.segments[group.segment]
         guard keep > 1 else {
-            if keep == 1 {
-                let reader = snapshot.segments[group.segment]
-                hits.initialize(to: SearchHit(passageID: reader.passageID(Int(scored.locals[group.best])), bm25: scored.bm25[group.best]))
-            }
+            if keep == 1 { hits.initialize(to: scored.hit(group.best, reader)) }
             return keep
         }
-        let reader = snapshot.segments[group.segment]
         let matches = group.start..<(group.start + group.count)
         guard keep <= Self.insertionLimit else {
             return BoundedHeap.with(capacity: keep) { heap in
-                for x in matches where heap.admits(scored.bm25[x]) {
-                    heap.insert(SearchHit(passageID: reader.passageID(Int(scored.locals[x])), bm25: scored.bm25[x]))
-                }
+                for x in matches where heap.admits(scored.bm25[x]) { heap.insert(scored.hit(x, reader)) }
                 return heap.withSorted { sorted in
                     hits.initialize(from: sorted.baseAddress!, count: sorted.count)
                     return sorted.count
@@ -288,9 +289,7 @@ extension Searcher {
                 n += 1
                 if n == keep { worst = bm25[kept[n - 1]] }
             }
-            for i in 0..<n {
-                (hits + i).initialize(to: SearchHit(passageID: reader.passageID(Int(scored.locals[kept[i]])), bm25: bm25[kept[i]]))
-            }
+            for i in 0..<n { (hits + i).initialize(to: scored.hit(kept[i], reader)) }
             return n
         }
     }
@@ -298,11 +297,13 @@ extension Searcher {
     /// Passages per document up to which ``passages(of:_:perDocument:into:)`` keeps them by insertion.
     static let insertionLimit = 16
 
-    /// One leaf in one segment, the usual query: every posting scored.
-    func alone(_ cells: SegmentLists, _ idf: Double, _ lengths: UnsafeBufferPointer<UInt32>, _ scored: inout Scored) {
+    /// Postings `range` of one leaf's list, each passage holding that leaf
+    /// alone (one leaf in a segment, the usual query; or the stretches of
+    /// an OR's list that the other list does not reach): every one scored.
+    func alone(_ range: Range<Int>, _ cells: SegmentLists, _ idf: Double, _ lengths: UnsafeBufferPointer<UInt32>, _ scored: inout Scored) {
         let docs = cells.docs, tfs = cells.tfs
         let table = lengthTable
-        for j in cells.start(0)..<cells.end(0) {
+        for j in range {
             let local = docs[j]
             scored.append(local, -1.0 * (0.0 + table.contribution(idf: idf, f: tfs[j], length: lengths[Int(local)])))
         }
@@ -359,10 +360,10 @@ extension Searcher {
         var a = cells.start(0), b = cells.start(1)
         let aEnd = cells.end(0), bEnd = cells.end(1)
         if (aEnd - a) * Self.skewedUnion < bEnd - b {
-            return skewedUnion(short: a..<aEnd, idf0, long: b..<bEnd, idf1, docs, tfs, lengths, &scored)
+            return skewedUnion(short: a..<aEnd, idf0, long: b..<bEnd, idf1, cells, lengths, &scored)
         }
         if (bEnd - b) * Self.skewedUnion < aEnd - a {
-            return skewedUnion(short: b..<bEnd, idf1, long: a..<aEnd, idf0, docs, tfs, lengths, &scored)
+            return skewedUnion(short: b..<bEnd, idf1, long: a..<aEnd, idf0, cells, lengths, &scored)
         }
         while a < aEnd, b < bEnd {
             let da = docs[a], db = docs[b]
@@ -375,17 +376,11 @@ extension Searcher {
             a &+= takeA ? 1 : 0
             b &+= takeB ? 1 : 0
         }
-        for x in a..<aEnd {
-            let d = docs[x]
-            scored.append(d, -1.0 * (0.0 + table.contribution(idf: idf0, f: tfs[x], length: lengths[Int(d)])))
-        }
-        for x in b..<bEnd {
-            let d = docs[x]
-            scored.append(d, -1.0 * (0.0 + table.contribution(idf: idf1, f: tfs[x], length: lengths[Int(d)])))
-        }
+        alone(a..<aEnd, cells, idf0, lengths, &scored)
+        alone(b..<bEnd, cells, idf1, lengths, &scored)
     }
 
-    /// A list this many times longer than the other is walked in runs (``skewedUnion(short:_:long:_:_:_:_:_:)``).
+    /// A list this many times longer than the other is walked in runs (``skewedUnion(short:_:long:_:_:_:_:)``).
     static let skewedUnion = 8
 
     /// Two lists OR'ed, one much longer than the other (a rare word and a
@@ -395,13 +390,16 @@ extension Searcher {
     /// list's contribution if it holds it too. (Two contributions add the
     /// same either way round, so which leaf came first in the query does
     /// not matter here.)
-    func skewedUnion(short: Range<Int>, _ shortIDF: Double, long: Range<Int>, _ longIDF: Double, _ docs: UnsafeMutablePointer<UInt32>,
-                     _ tfs: UnsafeMutablePointer<UInt32>, _ lengths: UnsafeBufferPointer<UInt32>, _ scored: inout Scored) {
+    func skewedUnion(short: Range<Int>, _ shortIDF: Double, long: Range<Int>, _ longIDF: Double, _ cells: SegmentLists,
+                     _ lengths: UnsafeBufferPointer<UInt32>, _ scored: inout Scored) {
+        let docs = cells.docs, tfs = cells.tfs
         let table = lengthTable
         var j = long.lowerBound
         let end = long.upperBound
         for i in short {
             let d = docs[i]
+            // The long list's run before it, scored as the walk goes (finding
+            // the run's end first, then scoring it, took a fifth longer).
             while j < end, docs[j] < d {
                 let e = docs[j]
                 scored.append(e, -1.0 * (0.0 + table.contribution(idf: longIDF, f: tfs[j], length: lengths[Int(e)])))
@@ -415,11 +413,7 @@ extension Searcher {
             }
             scored.append(d, -1.0 * sum)
         }
-        while j < end {
-            let e = docs[j]
-            scored.append(e, -1.0 * (0.0 + table.contribution(idf: longIDF, f: tfs[j], length: lengths[Int(e)])))
-            j += 1
-        }
+        alone(j..<end, cells, longIDF, lengths, &scored)
     }
 
     /// Leaves OR'ed in a segment of up to ``bitsetPassages`` passages: each
