@@ -24,7 +24,7 @@ release mode). Steps:
 
 Prints a Markdown report; `--output FILE` also writes it there.
 """
-import argparse, glob, json, math, os, random, shutil, sqlite3, statistics, struct, subprocess, sys, time
+import argparse, glob, json, math, os, random, shutil, sqlite3, statistics, struct, subprocess, sys, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, ".build-bench")
@@ -111,6 +111,34 @@ def du(paths):
         for folder, _, files in os.walk(path) if os.path.isdir(path) else []:
             total += sum(os.path.getsize(os.path.join(folder, f)) for f in files)
     return total
+
+
+class DossierBatch:
+    """A `dossier search --batch` process that stays up between rounds, as a
+    server would: `queries` is class name -> queries; the flat search
+    unless `extra` asks for --by-document; `prefix` (e.g. taskset) runs it."""
+
+    def __init__(self, binary, workspace, queries, extra, prefix=()):
+        self.queries = queries
+        self.text = "".join(q + "\n" for qs in queries.values() for q in qs).encode()
+        shape = [] if "--by-document" in extra else ["--flat"]
+        self.process = subprocess.Popen(list(prefix) + [binary, "search", "--batch"] + shape + ["--limit", "10", "--workspace", workspace] + list(extra),
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def round(self):
+        """One pass of the mix: each query's took_ms, by class."""
+        writer = threading.Thread(target=lambda: (self.process.stdin.write(self.text), self.process.stdin.flush()))
+        writer.start()
+        took = [json.loads(self.process.stdout.readline())["took_ms"] for _ in range(sum(len(q) for q in self.queries.values()))]
+        writer.join()
+        result = {}
+        for name, qs in self.queries.items():
+            result[name], took = took[:len(qs)], took[len(qs):]
+        return result
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
 
 
 def main():
@@ -295,7 +323,6 @@ def main():
     # every match (as tantivy's count=True), and counting none beyond the
     # hits (--count-up-to 0, as FTS5's ORDER BY ... LIMIT 10 and tantivy's
     # count=False).
-    text = "".join(d + "\n" for pairs in classes.values() for d, _ in pairs)
 
     def median_per_query(rounds):
         """Per class, each query's median over the rounds (a round is a
@@ -322,30 +349,8 @@ def main():
     # Dossier paid alone for a slow spell of that core (a noisy neighbour
     # of this shared machine). Measured on the same core round by round,
     # the engines share whatever the cores do, and the ratios hold.
-    import threading
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     pinned = len(cores) >= 2 and os.path.isdir("/proc/self/task")
-
-    class DossierBatch:
-        def __init__(self, extra):
-            shape = [] if "--by-document" in extra else ["--flat"]
-            self.process = subprocess.Popen([BIN, "search", "--batch"] + shape + ["--limit", "10", "--workspace", ws] + extra,
-                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-
-        def round(self):
-            """One pass of the mix: each query's took_ms, by class."""
-            writer = threading.Thread(target=lambda: (self.process.stdin.write(text.encode()), self.process.stdin.flush()))
-            writer.start()
-            took = [json.loads(self.process.stdout.readline())["took_ms"] for _ in range(sum(len(p) for p in classes.values()))]
-            writer.join()
-            result = {}
-            for name, pairs in classes.items():
-                result[name], took = took[:len(pairs)], took[len(pairs):]
-            return result
-
-        def close(self):
-            self.process.stdin.close()
-            self.process.wait()
 
     def python_round(run):
         """One pass of the mix through `run(class name, (Dossier query, tantivy query))`, timed from Python."""
@@ -368,7 +373,9 @@ def main():
         return passes if r % 2 == 0 else passes[::-1]
 
     # The default search goes by document (10 documents a page, the best 3 passages of each).
-    counting, not_counting, grouped = DossierBatch([]), DossierBatch(["--count-up-to", "0"]), DossierBatch(["--by-document"])
+    queries = {name: [d for d, _ in pairs] for name, pairs in classes.items()}
+    counting, not_counting, grouped = (DossierBatch(BIN, ws, queries, extra)
+                                       for extra in ([], ["--count-up-to", "0"], ["--by-document"]))
     rounds = {key: [] for key in ("ours", "ours_nocount", "grouped", "fts", "tan", "tan_nocount")}
     for r in range(ROUNDS):
         measured, other = (cores[r % 2], cores[1 - r % 2]) if pinned else (None, None)
