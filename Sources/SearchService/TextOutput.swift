@@ -41,7 +41,7 @@ extension SearchResults {
         if output.total == 0 {
             print("No passages match \(output.query).")
             let words = output.query.split(separator: " ").filter { !["AND", "OR", "NOT"].contains($0) && !$0.hasPrefix("-") }
-            if words.count > 1 { print("All words must match; for any of them try: dossier search '\(words.joined(separator: " OR "))'") }
+            if words.count > 1 { print("All words must match; for any of them try: dossier search \(Shell.quote(words.joined(separator: " OR ")))") }
             return lines
         }
         var lastDocument = -1
@@ -49,7 +49,7 @@ extension SearchResults {
         func more(_ previous: Result?) {
             guard !flat, let previous, let matches = previous.document.matches, matches > shownInDocument else { return }
             let rest = matches - shownInDocument
-            print("     … \(rest) more passage\(rest == 1 ? "" : "s") in this document: dossier search \(shellQuoted(output.query)) --doc \(previous.document.id) --flat")
+            print("     … \(rest) more passage\(rest == 1 ? "" : "s") in this document: dossier search \(Shell.quote(output.query)) --doc \(previous.document.id) --flat")
         }
         var previous: Result?
         for result in output.results {
@@ -92,10 +92,4 @@ extension SearchResults {
         }
         return lines
     }
-
-    /// `text` quoted for a POSIX shell.
-    public static func shellQuoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-
 }

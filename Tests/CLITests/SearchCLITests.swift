@@ -330,5 +330,17 @@ struct SearchCLITests {
         let none = try dossier(["search", "zebra unicorn"], in: root)
         #expect(none.stdout.contains("No passages match"))
         #expect(none.stdout.contains("zebra OR unicorn"))
+        // Pasted text with an apostrophe: the suggested command, run by a shell, searches the words OR'ed.
+        let pasted = try dossier(["search", "Parties' zebra"], in: root)
+        let suggestion = try #require(pasted.stdout.split(separator: "\n").first { $0.contains("try: dossier search ") })
+        let command = String(suggestion[suggestion.range(of: "try: ")!.upperBound...])
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "f() { printf '%s' \"$3\"; }; f " + command]
+        let out = Pipe()
+        shell.standardOutput = out
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "Parties' OR zebra")
     }
 }
