@@ -127,6 +127,21 @@ struct PostingsTests {
         #expect(reader.local(of: 9993) == 999 && reader.local(of: 9994) == nil)
     }
 
+    @Test("passage ids read back whether a segment's ids run without a gap (a sum) or with gaps (a load)")
+    func consecutiveIDs() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for ids: [Int64] in [[5, 6, 7, 8], [5, 6, 7, 9], [1, 3, 4, 5], [42]] {
+            var writer = SegmentWriter()
+            for (local, id) in ids.enumerated() { writer.add(id: id, document: local, text: "rhino horn") }
+            let url = dir.appendingPathComponent("ids.seg")
+            try writer.write(to: url)
+            let reader = try SegmentReader(url: url)
+            #expect((0..<ids.count).map { reader.passageID($0) } == ids)
+            #expect(ids.allSatisfy { reader.local(of: $0).map { ids[$0] } == $0 })
+        }
+    }
+
     @Test("the dictionary finds every term, front-coded among neighbours that share its prefix, and nothing that is not a term")
     func dictionaryLookup() throws {
         let dir = try temporaryFolder()

@@ -26,6 +26,11 @@ public final class SegmentReader: @unchecked Sendable {
     @usableFromInline let idsOffset: Int
     @usableFromInline let lengthsOffset: Int
     @usableFromInline let documentsOffset: Int
+    /// The id of local passage 0 when the segment's ids are consecutive
+    /// (they ascend, and the last is the first plus count − 1: a segment
+    /// written from a fresh index, or one without gaps), so that an id is
+    /// a sum rather than a load; -1 otherwise.
+    @usableFromInline let firstOfConsecutiveIDs: Int64
     let dictionary: TermDictionaryReader
     /// For a small segment, which terms it certainly lacks (see ``TermFilter``).
     let filter: TermFilter?
@@ -76,6 +81,11 @@ public final class SegmentReader: @unchecked Sendable {
         idsOffset = ids
         lengthsOffset = lengths
         documentsOffset = documents
+        // Ids ascend within a segment (SegmentFormat): without a gap when
+        // the last is the first plus count − 1.
+        func id(_ local: Int) -> Int64 { Int64(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: ids + local * 8, as: UInt64.self))) }
+        let (first, last) = n > 0 ? (id(0), id(n - 1)) : (-1, -1)
+        firstOfConsecutiveIDs = first >= 0 && last.subtractingReportingOverflow(first) == (Int64(n - 1), false) ? first : -1
         dictionary = TermDictionaryReader(base: base, indexOffset: index, blocks: blocks, dictionaryOffset: dict,
                                           termCount: terms, postingsOffset: postings, positionsOffset: positions)
         filter = TermFilter(dictionary)
@@ -90,7 +100,8 @@ public final class SegmentReader: @unchecked Sendable {
     /// The global id of local passage `local`.
     @inlinable @inline(__always)
     public func passageID(_ local: Int) -> Int64 {
-        Int64(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: idsOffset + local * 8, as: UInt64.self)))
+        if firstOfConsecutiveIDs >= 0 { return firstOfConsecutiveIDs &+ Int64(local) }
+        return Int64(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: idsOffset + local * 8, as: UInt64.self)))
     }
 
     /// The length in tokens of local passage `local`.
@@ -124,6 +135,10 @@ public final class SegmentReader: @unchecked Sendable {
 
     /// The local number of passage `id`, if the segment holds it.
     public func local(of id: Int64) -> Int? {
+        if firstOfConsecutiveIDs >= 0 {
+            let local = id &- firstOfConsecutiveIDs
+            return local >= 0 && local < count ? Int(local) : nil
+        }
         var lo = 0, hi = count - 1
         while lo <= hi {
             let mid = (lo + hi) / 2
