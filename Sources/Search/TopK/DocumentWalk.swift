@@ -228,18 +228,17 @@ extension Searcher {
                         total += count
                     }
                 }
-                let hits = [SearchHit](unsafeUninitializedCapacity: total) { buffer, written in
+                let hits = withUnsafeTemporaryAllocation(of: SearchHit.self, capacity: max(1, total)) { buffer in
+                    var written = 0
                     for d in 0..<n {
                         written += passages(of: groups[group[d]], scored, perDocument: perDocument, into: buffer.baseAddress! + written)
                         end[d] = written
                     }
+                    return Array(UnsafeBufferPointer(start: buffer.baseAddress!, count: written))
                 }
-                let documents = [DocumentPage.Document](unsafeUninitializedCapacity: n) { buffer, written in
-                    for d in 0..<n {
-                        let g = groups[group[d]]
-                        (buffer.baseAddress! + d).initialize(to: .init(id: g.document, hits: hits[(d == 0 ? 0 : end[d - 1])..<end[d]], matches: g.count))
-                    }
-                    written = n
+                let documents = (0..<n).map { d in
+                    let g = groups[group[d]]
+                    return DocumentPage.Document(id: g.document, hits: hits[(d == 0 ? 0 : end[d - 1])..<end[d]], matches: g.count)
                 }
                 return DocumentPage(documents: documents, hits: hits, totalPassages: totals.passages,
                                     totalDocuments: totals.documents, passagesBefore: before)
