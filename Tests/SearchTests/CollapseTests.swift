@@ -50,7 +50,7 @@ struct CollapseTests {
                 if members[document] == nil { order.append(document) }
                 members[document, default: []].append(hit)
             }
-            for perDocument in [1, 3, 20] {
+            for perDocument in [1, 2, 3, 5, 20] {
                 for (offset, limit) in [(0, 1), (0, 10), (3, 5), (0, 1000), (500, 10)] {
                     let page = searcher.documentPage(node, perDocument: perDocument, offset: offset, limit: limit)
                     let expected = order.dropFirst(offset).prefix(limit).map {

@@ -249,52 +249,51 @@ extension Searcher {
     /// A page document's best `perDocument` passages, best first, written
     /// at `hits`; returns how many (`min(perDocument, group.count)`).
     ///
-    /// The few a page shows are kept by insertion, as indices into
-    /// `scored`: the matches come in passage order, so one that only ties
-    /// with a kept one is worse (its id is higher) and goes after it. Only
-    /// those kept have their passage ids looked up. Past
-    /// ``insertionLimit`` passages, a bounded heap.
+    /// Up to three (the default shows three) are found in one pass over the
+    /// document's matches without a branch on a score (``bestThree(_:_:)``);
+    /// more, by a bounded heap. Only those kept have their passage ids looked up.
     func passages(of group: Group, _ scored: Scored, perDocument: Int, into hits: UnsafeMutablePointer<SearchHit>) -> Int {
         let keep = max(0, min(perDocument, group.count))
         let reader = snapshot.segments[group.segment]
-        guard keep > 1 else {
-            if keep == 1 { hits.initialize(to: scored.hit(group.best, reader)) }
-            return keep
-        }
         let matches = group.start..<(group.start + group.count)
-        guard keep <= Self.insertionLimit else {
-            return BoundedHeap.with(capacity: keep) { heap in
+        switch keep {
+        case 0: return 0
+        case 1: hits.initialize(to: scored.hit(group.best, reader))
+        case 2, 3:
+            let best = bestThree(matches, scored.bm25)
+            hits.initialize(to: scored.hit(best.0, reader))
+            (hits + 1).initialize(to: scored.hit(best.1, reader))
+            if keep == 3 { (hits + 2).initialize(to: scored.hit(best.2, reader)) }
+        default:
+            BoundedHeap.with(capacity: keep) { heap in
                 for x in matches where heap.admits(scored.bm25[x]) { heap.insert(scored.hit(x, reader)) }
-                return heap.withSorted { sorted in
-                    hits.initialize(from: sorted.baseAddress!, count: sorted.count)
-                    return sorted.count
-                }
+                heap.withSorted { hits.initialize(from: $0.baseAddress!, count: $0.count) }
             }
         }
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: keep) { kept in
-            let bm25 = scored.bm25
-            // The worst kept, once `keep` are: what a match must beat.
-            var n = 0, worst = Double.infinity
-            for x in matches {
-                let b = bm25[x]
-                guard b < worst else { continue }
-                if n == keep { n -= 1 }
-                var i = n
-                while i > 0, b < bm25[kept[i - 1]] {
-                    kept[i] = kept[i - 1]
-                    i -= 1
-                }
-                kept[i] = x
-                n += 1
-                if n == keep { worst = bm25[kept[n - 1]] }
-            }
-            for i in 0..<n { (hits + i).initialize(to: scored.hit(kept[i], reader)) }
-            return n
-        }
+        return keep
     }
 
-    /// Passages per document up to which ``passages(of:_:perDocument:into:)`` keeps them by insertion.
-    static let insertionLimit = 16
+    /// The best three of `matches` (where in `bm25`), best first: -1 past
+    /// the last when there are fewer. Each match moves the three along
+    /// with selects, not branches, whose outcome would be random from one
+    /// match to the next; a match that only ties with a kept one goes after
+    /// it (it came later: its id is higher).
+    @inline(__always)
+    func bestThree(_ matches: Range<Int>, _ bm25: UnsafeMutablePointer<Double>) -> (Int, Int, Int) {
+        var b0 = Double.infinity, b1 = Double.infinity, b2 = Double.infinity
+        var i0 = -1, i1 = -1, i2 = -1
+        for x in matches {
+            let v = bm25[x]
+            let c0 = v < b0, c1 = v < b1, c2 = v < b2
+            b2 = c1 ? b1 : (c2 ? v : b2)
+            i2 = c1 ? i1 : (c2 ? x : i2)
+            b1 = c0 ? b0 : (c1 ? v : b1)
+            i1 = c0 ? i0 : (c1 ? x : i1)
+            b0 = c0 ? v : b0
+            i0 = c0 ? x : i0
+        }
+        return (i0, i1, i2)
+    }
 
     /// Postings `range` of one leaf's list, each passage holding that leaf
     /// alone (one leaf in a segment, the usual query; or the stretches of

@@ -48,7 +48,7 @@ import Index
 /// | `ShortLists.swift`, `Candidates.swift` | short lists | up to 16 plain terms, OR or AND, lists short enough | the words people type: no cursor or window to set up; measured faster up to lists of tens of thousands |
 /// | `TermScorer.swift` | block-max windows, MaxScore; leapfrog AND | terms, prefixes, phrases, OR or AND, long lists | top-k without scoring every match |
 /// | `Leaves.swift`, `PhraseMatching.swift` | leaves in memory | prefixes and phrases inside the above | one cursor type for every leaf |
-/// | `Collapse.swift`, `DocumentWalk.swift` | results by document | the default search: a page of documents, their best passages | every match is counted by document anyway; every match is scored in passage order (a branchless merge for two words), each document's run grouped, a heap of the documents' best passages, then the page's documents' best few kept by insertion |
+/// | `Collapse.swift`, `DocumentWalk.swift` | results by document | the default search: a page of documents, their best passages | every match is counted by document anyway; every match is scored in passage order (a branchless merge for two words), each document's run grouped, a heap of the documents' best passages, then the page's documents' best three found without a branch on a score |
 ///
 /// The pieces they share — the bounded heap of the best k and the
 /// division-free cutoff — are in `Scoring/` beside BM25.
