@@ -153,8 +153,8 @@ extension Searcher {
                             } else if and {
                                 intersection(cells, idfs, reader.lengths, &scored)
                             } else if m == 2 {
-                    union2(cells, idf[0], idf[1], reader.lengths, &scored)
-                } else if reader.count <= bitsetPassages {
+                                union2(cells, idf[0], idf[1], reader.lengths, &scored)
+                            } else if reader.count <= bitsetPassages {
                                 denseUnion(cells, idfs, reader, &scored)
                             } else {
                                 union(cells, idfs, reader.lengths, &scored)
