@@ -31,6 +31,7 @@ WORK = os.path.join(ROOT, ".build-bench")
 BIN = os.path.join(ROOT, ".build", "release", "dossier")
 REPEAT = 5  # indexing runs per engine; the best counts
 ROUNDS = 9  # times the whole query mix runs through each engine; each query's median counts
+GROUPED_PAIRS, GROUPED_ROUNDS = 8, 5  # the search by document against the flat one (paired_rounds)
 
 
 def run(cmd, **kw):
@@ -139,6 +140,31 @@ class DossierBatch:
     def close(self):
         self.process.stdin.close()
         self.process.wait()
+
+
+
+def paired_rounds(make_a, make_b, queries, pairs, rounds):
+    """Two searches compared on the same queries: `pairs` times, a fresh
+    process of each (`make_a()`, `make_b()` return DossierBatch), `rounds`
+    rounds of the whole mix through both in turn, which goes first
+    alternating. Two processes of one binary differ by up to 1.3x on this
+    machine (code placement, page alignment), as much as the effects
+    measured, so one pair of processes settles nothing; the median over
+    several pairs does. Returns per class, per pair, each side's per-query
+    medians over the rounds: {name: [(a_medians, b_medians), ...]}."""
+    result = {name: [] for name in queries}
+    for pair in range(pairs):
+        batches = {"a": make_a(), "b": make_b()}
+        runs = {"a": [], "b": []}
+        for r in range(rounds):
+            for key in ("a", "b") if (r + pair) % 2 == 0 else ("b", "a"):
+                runs[key].append(batches[key].round())
+        for batch in batches.values():
+            batch.close()
+        for name, qs in queries.items():
+            result[name].append(tuple([statistics.median(run[name][i] for run in runs[key]) for i in range(len(qs))]
+                                      for key in ("a", "b")))
+    return result
 
 
 def main():
@@ -374,13 +400,12 @@ def main():
 
     # The default search goes by document (10 documents a page, the best 3 passages of each).
     queries = {name: [d for d, _ in pairs] for name, pairs in classes.items()}
-    counting, not_counting, grouped = (DossierBatch(BIN, ws, queries, extra)
-                                       for extra in ([], ["--count-up-to", "0"], ["--by-document"]))
-    rounds = {key: [] for key in ("ours", "ours_nocount", "grouped", "fts", "tan", "tan_nocount")}
+    counting, not_counting = (DossierBatch(BIN, ws, queries, extra) for extra in ([], ["--count-up-to", "0"]))
+    rounds = {key: [] for key in ("ours", "ours_nocount", "fts", "tan", "tan_nocount")}
     for r in range(ROUNDS):
         measured, other = (cores[r % 2], cores[1 - r % 2]) if pinned else (None, None)
         if pinned:
-            for batch in (counting, not_counting, grouped):
+            for batch in (counting, not_counting):
                 # Every thread: the batch runs on one of Swift's worker threads, not the main one.
                 for thread in os.listdir(f"/proc/{batch.process.pid}/task"):
                     os.sched_setaffinity(int(thread), {measured})
@@ -390,7 +415,7 @@ def main():
         # alternates from round to round, so that neither table is always
         # the colder one (at 32,000 passages, Dossier counting first was
         # 1.3x slower on middle terms than not counting second).
-        for key, batch in in_turn((("ours", counting), ("ours_nocount", not_counting), ("grouped", grouped)), r):
+        for key, batch in in_turn((("ours", counting), ("ours_nocount", not_counting)), r):
             rounds[key].append(batch.round())
         if pinned:
             os.sched_setaffinity(0, {measured})
@@ -400,9 +425,15 @@ def main():
             rounds[key].append(python_round(lambda name, pair: tantivy_search(name, pair, count)))
     counting.close()
     not_counting.close()
-    grouped.close()
-    ours, ours_nocount, by_document, fts, tan, tan_nocount = (
-        median_per_query(rounds[key]) for key in ("ours", "ours_nocount", "grouped", "fts", "tan", "tan_nocount"))
+    ours, ours_nocount, fts, tan, tan_nocount = (
+        median_per_query(rounds[key]) for key in ("ours", "ours_nocount", "fts", "tan", "tan_nocount"))
+    # The search by document against the flat one: pairs of fresh processes,
+    # both on one core (Python reads their answers from the other).
+    if pinned:
+        os.sched_setaffinity(0, {cores[1]})
+    pin = ("taskset", "-c", str(cores[0])) if pinned else ()
+    grouped_pairs = paired_rounds(lambda: DossierBatch(BIN, ws, queries, ["--by-document"], pin),
+                                  lambda: DossierBatch(BIN, ws, queries, [], pin), queries, GROUPED_PAIRS, GROUPED_ROUNDS)
     with open(os.path.join(WORK, "latencies.json"), "w") as f:
         json.dump({name: [[d, t, u] for (d, _), t, u in zip(pairs, ours[name], ours_nocount[name])] for name, pairs in classes.items()}, f, indent=1)
 
@@ -481,14 +512,22 @@ def main():
         lines.append("")
     lines.append("The default search, by document (`--batch --by-document`: 10 documents to a page in the order of their "
                  "best passage, at most 3 passages each, every match counted by document), against the top 10 passages "
-                 "`--flat`. Latency in µs (p50 / p99):\n")
-    lines.append("| class | grouped | flat | grouped ÷ flat p50 | p99 |")
-    lines.append("|---|---|---|---|---|")
+                 f"`--flat`, both counting every match: {GROUPED_PAIRS} pairs of fresh processes, both on one core, "
+                 f"{GROUPED_ROUNDS} rounds of the mix each, in turn; per pair each query's median over the rounds, then "
+                 "each class's p50 and p99. The ratios are the median over the pairs of each pair's ratio, the "
+                 "latencies the median over the pairs. Latency in µs (p50 / p99):\n")
+    lines.append("| class | grouped | flat | grouped ÷ flat p50 | p99 | p50 ratio, lowest – highest pair |")
+    lines.append("|---|---|---|---|---|---|")
     for name in classes:
-        g, o = by_document[name], ours[name]
-        lines.append(f"| {name} ({len(g)}) | {1000 * percentile(g, 50):.1f} / {1000 * percentile(g, 99):.1f} | "
-                     f"{1000 * percentile(o, 50):.1f} / {1000 * percentile(o, 99):.1f} | "
-                     f"{percentile(g, 50) / percentile(o, 50):.2f}× | {percentile(g, 99) / percentile(o, 99):.2f}× |")
+        runs = grouped_pairs[name]
+
+        def over_pairs(side, p):
+            return 1000 * statistics.median(percentile(run[side], p) for run in runs)
+        p50s = sorted(percentile(g, 50) / percentile(o, 50) for g, o in runs)
+        p99 = statistics.median(percentile(g, 99) / percentile(o, 99) for g, o in runs)
+        lines.append(f"| {name} ({len(runs[0][0])}) | {over_pairs(0, 50):.1f} / {over_pairs(0, 99):.1f} | "
+                     f"{over_pairs(1, 50):.1f} / {over_pairs(1, 99):.1f} | {statistics.median(p50s):.2f}× | {p99:.2f}× | "
+                     f"{p50s[0]:.2f} – {p50s[-1]:.2f} |")
     lines.append("")
     lines.append("Extraction fidelity: of the distinct words (3+ letters, NFKC, lower-cased) `pdftotext` reads on each page, "
                  "those on Dossier's page (bench/wordrecall.py; word pieces broken at a line end left out). "
