@@ -40,13 +40,15 @@ import Index
 extension Searcher {
     /// A page of results by document.
     public struct DocumentPage: Sendable {
-        /// One document of the page.
+        /// One document of the page: plain values, so that making a page
+        /// retains nothing per document (a slice of the hits per document
+        /// did, and cost a tenth of a page of a middle word).
         public struct Document: Sendable, Equatable {
             /// The catalog's document id.
             public var id: Int
-            /// Its best passages, best first (at most `perDocument`): its
-            /// part of the page's ``DocumentPage/hits``.
-            public var hits: ArraySlice<SearchHit>
+            /// Where its best passages, best first (at most `perDocument`),
+            /// are in the page's ``DocumentPage/hits`` (``DocumentPage/hits(of:)``).
+            public var hits: Range<Int>
             /// How many of its passages match.
             public var matches: Int
         }
@@ -61,6 +63,9 @@ extension Searcher {
         public var totalDocuments: Int
         /// Passages the pages before this one show (for numbering results).
         public var passagesBefore: Int
+
+        /// A document's best passages, best first.
+        public func hits(of document: Document) -> ArraySlice<SearchHit> { hits[document.hits] }
     }
 
     /// Documents `offset ..< offset + limit` of `query`'s results by
@@ -112,7 +117,7 @@ extension Searcher {
             shown.append((id, group.matches, hits.count..<(hits.count + group.hits.count)))
             hits.append(contentsOf: group.hits)
         }
-        return DocumentPage(documents: shown.map { .init(id: $0.id, hits: hits[$0.hits], matches: $0.matches) }, hits: hits,
+        return DocumentPage(documents: shown.map { .init(id: $0.id, hits: $0.hits, matches: $0.matches) }, hits: hits,
                             totalPassages: total, totalDocuments: order.count, passagesBefore: before)
     }
 }

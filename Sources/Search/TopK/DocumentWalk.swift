@@ -238,7 +238,7 @@ extension Searcher {
                 }
                 let documents = (0..<n).map { d in
                     let g = groups[group[d]]
-                    return DocumentPage.Document(id: g.document, hits: hits[(d == 0 ? 0 : end[d - 1])..<end[d]], matches: g.count)
+                    return DocumentPage.Document(id: g.document, hits: (d == 0 ? 0 : end[d - 1])..<end[d], matches: g.count)
                 }
                 return DocumentPage(documents: documents, hits: hits, totalPassages: totals.passages,
                                     totalDocuments: totals.documents, passagesBefore: before)
