@@ -16,6 +16,14 @@ public enum DocumentKind: String, Sendable, Codable, CaseIterable {
     /// The kinds a search can be narrowed to.
     public static let searchable: [DocumentKind] = [.pdf, .html, .note]
 
+    /// The kind a search can be narrowed to that `name` names, if any.
+    public static func searchable(named name: String) -> DocumentKind? {
+        DocumentKind(rawValue: name).flatMap { searchable.contains($0) ? $0 : nil }
+    }
+
+    /// The ``searchable`` kinds for a message: "pdf, html or note".
+    public static let searchableNames = searchable.dropLast().map(\.rawValue).joined(separator: ", ") + " or " + searchable.last!.rawValue
+
     /// The kind of the bytes at the start of a file.
     public static func sniff(_ head: [UInt8]) -> DocumentKind {
         let magic = Array("%PDF-".utf8)

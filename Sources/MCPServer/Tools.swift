@@ -7,7 +7,7 @@ import SearchService
 /// what it answers, written for the model that reads them. All of them
 /// only read: none fetches, writes, or runs an update.
 enum Tools {
-    static let kinds = ["pdf", "html", "note"]
+    static let kinds = DocumentKind.searchable.map(\.rawValue)
 
     static let readOnly = Tool.Annotations(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false)
 

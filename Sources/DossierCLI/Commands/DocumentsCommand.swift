@@ -25,9 +25,7 @@ struct DocumentsCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if let kind, DocumentKind(rawValue: kind).map(DocumentKind.searchable.contains) != true {
-            throw ValidationError("--kind must be pdf, html or note")
-        }
+        if let kind, DocumentKind.searchable(named: kind) == nil { throw ValidationError("--kind must be \(DocumentKind.searchableNames)") }
     }
 
     func run() throws {

@@ -87,7 +87,7 @@ struct SearchCommand: ParsableCommand {
         guard countUpTo == nil || batch else { throw ValidationError("--count-up-to goes with --batch") }
         guard !byDocument || (batch && !flat) else { throw ValidationError("--by-document goes with --batch, without --flat") }
         guard perDoc >= 1 else { throw ValidationError("--per-doc must be at least 1") }
-        if let kind, !DocumentKind.searchable.contains(where: { $0.rawValue == kind }) { throw ValidationError("--kind must be pdf, html or note") }
+        if let kind, DocumentKind.searchable(named: kind) == nil { throw ValidationError("--kind must be \(DocumentKind.searchableNames)") }
         guard batch == (query == nil) else { throw ValidationError(batch ? "--batch reads queries from stdin; give no QUERY" : "a QUERY is required") }
     }
 

@@ -31,8 +31,8 @@ struct SearchParameters: Decodable {
             search.offset = offset
         }
         if let kind, !kind.isEmpty {
-            guard let typed = DocumentKind(rawValue: kind), DocumentKind.searchable.contains(typed) else {
-                throw HTTPError(.badRequest, message: "kind must be pdf, html or note")
+            guard let typed = DocumentKind.searchable(named: kind) else {
+                throw HTTPError(.badRequest, message: "kind must be \(DocumentKind.searchableNames)")
             }
             search.kind = typed
         }
