@@ -27,17 +27,6 @@ func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
     return [UInt8](data)
 }
 
-/// Counts calls per path, for servers that change their answer.
-final class Counter: @unchecked Sendable {
-    let lock = NSLock()
-    var counts: [String: Int] = [:]
-    func next(_ key: String) -> Int {
-        lock.lock(); defer { lock.unlock() }
-        counts[key, default: 0] += 1
-        return counts[key]!
-    }
-}
-
 @Suite("Fetcher against a local server", .serialized)
 struct FetcherTests {
     let folder: URL

@@ -148,7 +148,3 @@ struct PipelineTests {
         next.release()
     }
 }
-
-final class Counter: @unchecked Sendable {
-    var value = 0
-}

@@ -135,13 +135,6 @@ struct WebUpdateTests {
     }
 }
 
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
-    func add() { lock.lock(); count += 1; lock.unlock() }
-}
-
 @Suite("Web paging")
 struct WebPagingTests {
     @Test("paging through a common word's results by document follows 'next' to the last document, each document once")
