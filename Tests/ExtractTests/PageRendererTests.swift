@@ -6,6 +6,33 @@ import TestSupport
 
 @Suite("Page previews")
 struct PageRendererTests {
+    /// A drawn page read back: its size and its red pixels (the outline's
+    /// colour), within `rows` and `columns` when given.
+    struct Drawn {
+        var width = 0, height = 0
+        var red: [(x: Int, y: Int)] = []
+        var redRows: Set<Int> { Set(red.map(\.y)) }
+        var redColumns: Set<Int> { Set(red.map(\.x)) }
+    }
+
+    func drawn(_ png: Data, in folder: URL, rows: Range<Int>? = nil, columns: Range<Int>? = nil) throws -> Drawn {
+        let file = folder.appendingPathComponent("drawn-\(UUID().uuidString).png")
+        try png.write(to: file)
+        let image = cairo_image_surface_create_from_png(file.path)!
+        defer { cairo_surface_destroy(image) }
+        var drawn = Drawn(width: Int(cairo_image_surface_get_width(image)), height: Int(cairo_image_surface_get_height(image)))
+        let stride = Int(cairo_image_surface_get_stride(image))
+        let data = cairo_image_surface_get_data(image)!
+        for y in rows ?? 0..<drawn.height {
+            for x in columns ?? 0..<drawn.width {
+                // ARGB32 in native (little-endian) order: blue, green, red.
+                let p = data.advanced(by: y * stride + x * 4)
+                if p[2] > 180 && p[1] < 90 && p[0] < 90 { drawn.red.append((x, y)) }
+            }
+        }
+        return drawn
+    }
+
     @Test("a page renders to PNG with the asked words outlined where they stand")
     func outline() throws {
         let folder = try PDFFixture.temporaryFolder()
@@ -14,23 +41,9 @@ struct PageRendererTests {
         PDFFixture.write([.init(label: nil, lines: ["Seized pangolin scales"])] + [.init(label: nil, lines: ["Second page"])], to: pdf)
         let png = try PageRenderer.png(path: pdf.path, page: 1, width: 595, terms: ["pangolin"])
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
-        let file = folder.appendingPathComponent("p.png")
-        try png.write(to: file)
-        let image = cairo_image_surface_create_from_png(file.path)!
-        defer { cairo_surface_destroy(image) }
-        let width = Int(cairo_image_surface_get_width(image)), height = Int(cairo_image_surface_get_height(image))
-        #expect(width == 595 && height == 842)
-        let stride = Int(cairo_image_surface_get_stride(image))
-        let data = cairo_image_surface_get_data(image)!
-        var redRows = Set<Int>()
-        var redColumns = Set<Int>()
-        for y in 0..<height {
-            for x in 0..<width {
-                let p = data.advanced(by: y * stride + x * 4)
-                let (b, g, r) = (p[0], p[1], p[2])
-                if r > 180 && g < 90 && b < 90 { redRows.insert(y); redColumns.insert(x) }
-            }
-        }
+        let page = try drawn(png, in: folder)
+        #expect(page.width == 595 && page.height == 842)
+        let redRows = page.redRows, redColumns = page.redColumns
         // The line's baseline is 60 pt from the top, its text starts at 50 pt; "pangolin" follows "Seized ".
         #expect(!redRows.isEmpty)
         #expect(redRows.allSatisfy { (40...70).contains($0) }, "\(redRows.min() ?? -1)…\(redRows.max() ?? -1)")
@@ -41,22 +54,11 @@ struct PageRendererTests {
     @Test("every form of a term is outlined: 'permit' outlines \"Permits\" and \"permit\", not \"permission\"")
     func everyForm() throws {
         let folder = try PDFFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let pdf = folder.appendingPathComponent("forms.pdf")
         PDFFixture.write([.init(label: nil, lines: ["Permits", "permission", "a permit"])], to: pdf)
         let png = try PageRenderer.png(path: pdf.path, page: 1, width: 595, terms: ["permit"])
-        let file = folder.appendingPathComponent("forms.png")
-        try png.write(to: file)
-        let image = cairo_image_surface_create_from_png(file.path)!
-        defer { cairo_surface_destroy(image) }
-        let stride = Int(cairo_image_surface_get_stride(image))
-        let data = cairo_image_surface_get_data(image)!
-        var redRows = Set<Int>()
-        for y in 0..<Int(cairo_image_surface_get_height(image)) {
-            for x in 0..<Int(cairo_image_surface_get_width(image)) {
-                let p = data.advanced(by: y * stride + x * 4)
-                if p[2] > 180 && p[1] < 90 && p[0] < 90 { redRows.insert(y) }
-            }
-        }
+        let redRows = try drawn(png, in: folder).redRows
         // Baselines at 60, 76 and 92 pt (11 pt type): the first and the third lines are outlined, not the second.
         #expect(redRows.contains { $0 < 66 } && redRows.contains { $0 > 84 }, "\(redRows.sorted())")
         #expect(!redRows.contains { (69...77).contains($0) }, "the second line must not be outlined: \(redRows.sorted())")
@@ -65,6 +67,7 @@ struct PageRendererTests {
     @Test("a word in a table cell beside another is outlined (poppler writes the row's cells together)")
     func tableCell() throws {
         let folder = try PDFFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let pdf = folder.appendingPathComponent("cells.pdf")
         // As on p. 75 of the EU guide: "permit" and "No permit" in two cells of one row.
         var cells: [PDFFixture.Placed] = []
@@ -73,19 +76,7 @@ struct PageRendererTests {
         }
         PDFFixture.write(placed: [cells], to: pdf)
         let png = try PageRenderer.png(path: pdf.path, page: 1, width: 595, terms: ["permit"])
-        let file = folder.appendingPathComponent("cells.png")
-        try png.write(to: file)
-        let image = cairo_image_surface_create_from_png(file.path)!
-        defer { cairo_surface_destroy(image) }
-        let stride = Int(cairo_image_surface_get_stride(image))
-        let data = cairo_image_surface_get_data(image)!
-        var redColumns = Set<Int>()
-        for y in 80..<110 {
-            for x in 0..<300 {
-                let p = data.advanced(by: y * stride + x * 4)
-                if p[2] > 180 && p[1] < 90 && p[0] < 90 { redColumns.insert(x) }
-            }
-        }
+        let redColumns = try drawn(png, in: folder, rows: 80..<110, columns: 0..<300).redColumns
         // The first cell's word spans about 50-85 pt, the second cell's "permit" about 130-165 pt; "No" (110-125) is not outlined.
         #expect(redColumns.contains { (50...85).contains($0) }, "first cell: \(redColumns.sorted())")
         #expect(redColumns.contains { (135...165).contains($0) }, "second cell: \(redColumns.sorted())")
