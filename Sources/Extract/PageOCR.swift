@@ -241,13 +241,17 @@ public struct OCRPool: Sendable {
     }
 
     /// Reads `pages` (a PDF's path and a 1-based page each), starting none
-    /// after `stop`; `completion` gets each page's outcome, one at a time.
-    /// Returns how many pages were started.
+    /// after `stop`; `completion` gets each page's outcome, one at a time,
+    /// and says whether to go on: once it says no (the caller could not
+    /// store a page: a full disk), no page is started, and those already
+    /// started are the last. Returns how many pages were started.
     @discardableResult
     public func run(_ pages: [(path: String, page: Int)], until stop: Date,
-                    completion: @Sendable (Int, Result<PageOCR.Result, ExtractionError>) -> Void) -> Int {
+                    completion: @Sendable (Int, Result<PageOCR.Result, ExtractionError>) -> Bool) -> Int {
         guard !pages.isEmpty else { return 0 }
         let lock = NSLock()
+        // Whether pages may still be started: read and written under `lock` only.
+        nonisolated(unsafe) var goOn = true
         let next = SharedCounter()
         let started = SharedCounter()
         DispatchQueue.concurrentPerform(iterations: min(concurrency, pages.count)) { _ in
@@ -255,7 +259,7 @@ public struct OCRPool: Sendable {
             // OpenMP threads on top of them would only contend.
             let worker = PersistentWorker(executable: executable, arguments: arguments + ["--serve"],
                                           environment: concurrency > 1 ? ["OMP_THREAD_LIMIT": "1"] : [:])
-            while Date() < stop {
+            while Date() < stop, lock.withLock({ goOn }) {
                 let current = next.increment()
                 guard current < pages.count else { break }
                 _ = started.increment()
@@ -265,9 +269,7 @@ public struct OCRPool: Sendable {
                 } else {
                     result = worker.receive(PageOCR.Result.self)
                 }
-                lock.lock()
-                completion(current, result)
-                lock.unlock()
+                lock.withLock { goOn = completion(current, result) && goOn }
             }
             worker.stop()
         }

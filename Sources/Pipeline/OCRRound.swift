@@ -79,7 +79,11 @@ extension Pipeline {
             concurrency: options.jobs, timeout: options.pageSeconds)
         let box = OCRBox(pipeline: self, pending: pending)
         pool.run(pending.map { (workspace.root.appendingPathComponent($0.path).path, $0.page) },
-                 until: Date().addingTimeInterval(budget * 60)) { index, result in box.store(index, result) }
+                 until: Date().addingTimeInterval(budget * 60)) { index, result in
+            box.store(index, result)
+            // A page that could not be stored stops the round: OCR of the rest would be lost too.
+            return box.failure == nil
+        }
         if let failure = box.failure { throw failure }
         summary = box.summary
         summary.pending = pending.count - summary.read - summary.failed

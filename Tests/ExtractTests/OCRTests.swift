@@ -75,4 +75,27 @@ struct OCRTests {
         #expect(try !needs(url, 1))
         #expect(try !needs(blank, 0))
     }
+
+    @Test("once the caller cannot store a page, the pool starts no other: the round ends instead of reading pages it would lose")
+    func stopsWhenAskedTo() throws {
+        let folder = try PDFFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A worker that answers every page at once, as one it cannot read.
+        let worker = folder.appendingPathComponent("worker.sh")
+        try "#!/bin/sh\nwhile read line; do echo 'ERR unreadable page'; done\n".write(to: worker, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: worker.path)
+        let pool = OCRPool(executable: worker, arguments: [], concurrency: 2, timeout: 10)
+        let pages = (1...60).map { (path: "scan.pdf", page: $0) }
+        let seen = Counter()
+        let started = pool.run(pages, until: .distantFuture) { _, result in
+            if case .failure(let error) = result { #expect(error.description.contains("unreadable page")) }
+            seen.add()
+            return false
+        }
+        // The first answer stops the round; the other worker may finish the page it holds, and have taken one more.
+        #expect(started <= 3 && seen.value == started, "\(started) started, \(seen.value) answered")
+        // Going on, every page is read.
+        let all = Counter()
+        #expect(pool.run(pages, until: .distantFuture) { _, _ in all.add(); return true } == 60 && all.value == 60)
+    }
 }
