@@ -38,85 +38,6 @@ extension Searcher {
         var best: Int
     }
 
-    /// Every leaf's live matches in every segment, decoded whole, in
-    /// memory of the call (``withLeafLists(_:_:)``): per cell (segment s,
-    /// leaf i: cell s·m + i) the passages ascending and the leaf's frequency
-    /// in each.
-    struct LeafLists {
-        let m: Int
-        let docs: UnsafeMutablePointer<UInt32>
-        let tfs: UnsafeMutablePointer<UInt32>
-        /// Where cell c's list starts (`2c`) and ends (`2c + 1`) in docs and tfs.
-        let bounds: UnsafeMutablePointer<Int>
-        /// Each leaf's live matches in all segments: BM25's n(q).
-        let hits: UnsafeMutablePointer<Int>
-
-        /// Segment s's row.
-        func segment(_ s: Int) -> SegmentLists { SegmentLists(docs: docs, tfs: tfs, bounds: bounds + 2 * s * m, m: m) }
-    }
-
-    /// What a prefix or a phrase matches in one segment (a cell of the lists).
-    struct Matched {
-        var cell: Int
-        var locals: [UInt32]
-        var counts: [UInt32]
-    }
-
-    /// Calls `body` with the lists of `phrases`: plain terms decoded from
-    /// their postings, prefixes and phrases matched (``leafMatches(_:_:_:)``),
-    /// the deleted passages left out.
-    func withLeafLists<R>(_ phrases: [Phrase], _ body: (LeafLists) -> R) -> R {
-        let m = phrases.count
-        let segments = snapshot.segments
-        let cells = m * segments.count
-        return withUnsafeTemporaryAllocation(of: SegmentReader.TermEntry?.self, capacity: cells) { entries in
-            var matched: [Matched] = []
-            var total = 0
-            for s in segments.indices {
-                for i in 0..<m {
-                    var entry: SegmentReader.TermEntry?
-                    if isPlainTerm(phrases[i]) {
-                        entry = segments[s].lookup(phrases[i].terms[0].text)
-                        // Every list's first lines asked for before any is decoded, their misses overlapping.
-                        if let entry { segments[s].prefetchPostings(entry) }
-                        total += entry?.documentFrequency ?? 0
-                    } else {
-                        let found = leafMatches(phrases[i], segments[s], snapshot.deleted[s])
-                        total += found.locals.count
-                        matched.append(Matched(cell: s * m + i, locals: found.locals, counts: found.counts))
-                    }
-                    (entries.baseAddress! + s * m + i).initialize(to: entry)
-                }
-            }
-            return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(1, 2 * total)) { buffer in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * cells + m) { ints in
-                    let docs = buffer.baseAddress!, tfs = docs + total
-                    let bounds = ints.baseAddress!, hits = bounds + 2 * cells
-                    hits.initialize(repeating: 0, count: m)
-                    var at = 0, next = 0
-                    for c in 0..<cells {
-                        let s = c / m
-                        (bounds + 2 * c).initialize(to: at)
-                        if let entry = entries[c] {
-                            let n = entry.documentFrequency
-                            segments[s].decodeList(entry, docs: docs + at, tfs: tfs + at)
-                            at += snapshot.deleted[s].isEmpty ? n : snapshot.deleted[s].removeDeleted(docs: docs + at, tfs: tfs + at, count: n)
-                        } else if next < matched.count, matched[next].cell == c {
-                            let count = matched[next].locals.count
-                            matched[next].locals.withUnsafeBufferPointer { (docs + at).update(from: $0.baseAddress!, count: count) }
-                            matched[next].counts.withUnsafeBufferPointer { (tfs + at).update(from: $0.baseAddress!, count: count) }
-                            at += count
-                            next += 1
-                        }
-                        (bounds + 2 * c + 1).initialize(to: at)
-                        hits[c % m] += at - bounds[2 * c]
-                    }
-                    return body(LeafLists(m: m, docs: docs, tfs: tfs, bounds: bounds, hits: hits))
-                }
-            }
-        }
-    }
-
     /// Results by document for `phrases` joined by `connective` (see `Collapse.swift`).
     func collapse(_ phrases: [Phrase], _ connective: Connective, perDocument: Int, offset: Int, limit: Int,
                   within: Set<Int>?) -> DocumentPage {
@@ -128,7 +49,8 @@ extension Searcher {
             }
         }
         let m = phrases.count
-        return withLeafLists(phrases) { lists in
+        // No limit on the lists' lengths: never nil.
+        let result = withLeafLists(phrases) { lists in
             // At most this many matches: the sum of the leaves' (OR), the least (AND).
             var possible = and ? Int.max : 0
             for i in 0..<m { possible = and ? min(possible, lists.hits[i]) : possible + lists.hits[i] }
@@ -166,6 +88,7 @@ extension Searcher {
                 }
             }
         }
+        return result!
     }
 
     /// The runs of one segment's matches (`scored` from `start`), a
@@ -208,7 +131,8 @@ extension Searcher {
 
     /// The page: the heap's documents from `offset` on, best first, each
     /// with its best `perDocument` passages. (Three arrays in all: the
-    /// groups, the page's hits, written in place, and its documents.)
+    /// groups, the page's hits, copied once from memory of the call, and
+    /// its documents.)
     func page(heap: inout BoundedHeap, _ groups: [Group], _ scored: Scored, perDocument: Int, offset: Int,
               totals: (passages: Int, documents: Int)) -> DocumentPage {
         heap.withSorted { best in
@@ -475,19 +399,4 @@ extension Searcher {
             }
         }
     }
-}
-
-/// One segment's row of ``Searcher/LeafLists``: leaf i's list is
-/// `docs[start(i) ..< end(i)]`.
-struct SegmentLists {
-    let docs: UnsafeMutablePointer<UInt32>
-    let tfs: UnsafeMutablePointer<UInt32>
-    /// The segment's row of the lists' bounds.
-    let bounds: UnsafeMutablePointer<Int>
-    let m: Int
-
-    @inline(__always) func start(_ i: Int) -> Int { bounds[2 * i] }
-    @inline(__always) func end(_ i: Int) -> Int { bounds[2 * i + 1] }
-    /// Whether no leaf matches in the segment.
-    var isEmpty: Bool { start(0) == end(m - 1) }
 }

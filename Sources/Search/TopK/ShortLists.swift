@@ -48,80 +48,32 @@ extension Searcher {
         let m = phrases.count
         guard m <= Self.shortListLeaves else { return nil }
         for phrase in phrases where !isPlainTerm(phrase) { return nil }
-        let segments = snapshot.segments
-        let cells = segments.count * m
-        return withUnsafeTemporaryAllocation(of: SegmentReader.TermEntry?.self, capacity: cells) { entries -> SearchResult? in
-            // Each term in each segment; a list too long for this path gives up before any decoding.
-            let limit = Self.shortListLimit(leaves: m, connective)
-            var postings = 0
-            for s in segments.indices {
+        // A list too long for this path gives up before any decoding.
+        let result = withLeafLists(phrases, longest: Self.shortListLimit(leaves: m, connective), most: Self.shortListTotal) { lists in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: m) { idf in
+                var most = 0, fewest = Int.max
                 for i in 0..<m {
-                    let entry = segments[s].lookup(phrases[i].terms[0].text)
-                    if let entry {
-                        guard entry.documentFrequency <= limit else { return nil }
-                        postings += entry.documentFrequency
-                        segments[s].prefetchPostings(entry)
-                    }
-                    (entries.baseAddress! + s * m + i).initialize(to: entry)
+                    most += lists.hits[i]
+                    fewest = min(fewest, lists.hits[i])
+                    idf[i] = BM25.idf(rows: snapshot.passageCount, hits: lists.hits[i])
                 }
-            }
-            guard postings > 0 else { return SearchResult(total: 0, hits: []) }
-            guard postings <= Self.shortListTotal else { return nil }
-            return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * postings) { buffer in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * cells + m) { bounds in
-                    withUnsafeTemporaryAllocation(of: Double.self, capacity: m) { idf in
-                        let docs = buffer.baseAddress!, tfs = docs + postings
-                        // bounds[2c], bounds[2c+1]: where cell c's postings start and end in docs and tfs;
-                        // after them, each phrase's live passages, BM25's n(q).
-                        let hits = bounds.baseAddress! + 2 * cells
-                        hits.initialize(repeating: 0, count: m)
-                        var at = 0
-                        for s in segments.indices {
-                            // (The segment's deletions are used in place, not copied: a copy counts three references.)
-                            let noDeletions = snapshot.deleted[s].isEmpty
-                            for i in 0..<m {
-                                let c = s * m + i
-                                bounds[2 * c] = at
-                                if let entry = entries[c] {
-                                    segments[s].decodeList(entry, docs: docs + at, tfs: tfs + at)
-                                    // Deleted passages leave the lists here, once, rather
-                                    // than being tested for at every step of the walks.
-                                    let live = noDeletions ? entry.documentFrequency
-                                        : snapshot.deleted[s].removeDeleted(docs: docs + at, tfs: tfs + at, count: entry.documentFrequency)
-                                    bounds[2 * c + 1] = at + live
-                                    at += entry.documentFrequency
-                                } else {
-                                    bounds[2 * c + 1] = at
-                                }
-                                hits[i] += bounds[2 * c + 1] - bounds[2 * c]
-                            }
-                        }
-                        var most = 0
-                        var fewest = Int.max
-                        for i in 0..<m {
-                            most += hits[i]
-                            fewest = min(fewest, hits[i])
-                            idf[i] = BM25.idf(rows: snapshot.passageCount, hits: hits[i])
-                        }
-                        return BoundedHeap.with(capacity: min(k, connective == .and ? fewest : most)) { heap in
-                            var total = 0
-                            for s in segments.indices {
-                                // A segment that holds none of the words (a small one, of a
-                                // document updated since the last merge, often) is passed over.
-                                var empty = true
-                                for i in 0..<m where bounds[2 * (s * m + i)] < bounds[2 * (s * m + i) + 1] { empty = false }
-                                if empty { continue }
-                                let walk = ShortListWalk(reader: segments[s], m: m,
-                                                         docs: docs, tfs: tfs, bounds: bounds.baseAddress! + 2 * s * m,
-                                                         idf: UnsafeBufferPointer(idf), table: lengthTable, bitsetPassages: bitsetPassages)
-                                total += connective == .and ? walk.intersection(&heap) : walk.union(&heap)
-                            }
-                            return SearchResult(total: total, hits: heap.sorted())
-                        }
+                guard most > 0 else { return SearchResult(total: 0, hits: []) }
+                return BoundedHeap.with(capacity: min(k, connective == .and ? fewest : most)) { heap in
+                    var total = 0
+                    for (s, reader) in snapshot.segments.enumerated() {
+                        // A segment that holds none of the words (a small one, of a
+                        // document updated since the last merge, often) is passed over.
+                        let cells = lists.segment(s)
+                        guard !cells.isEmpty else { continue }
+                        let walk = ShortListWalk(reader: reader, m: m, docs: cells.docs, tfs: cells.tfs, bounds: cells.bounds,
+                                                 idf: UnsafeBufferPointer(idf), table: lengthTable, bitsetPassages: bitsetPassages)
+                        total += connective == .and ? walk.intersection(&heap) : walk.union(&heap)
                     }
+                    return SearchResult(total: total, hits: heap.sorted())
                 }
             }
         }
+        return result
     }
 }
 

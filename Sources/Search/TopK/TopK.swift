@@ -51,7 +51,9 @@ import Index
 /// | `Collapse.swift`, `DocumentWalk.swift` | results by document | the default search: a page of documents, their best passages | every match is counted by document anyway; every match is scored in passage order (a branchless merge for two words), each document's run grouped, a heap of the documents' best passages, then the page's documents' best three found without a branch on a score |
 ///
 /// The pieces they share — the bounded heap of the best k and the
-/// division-free cutoff — are in `Scoring/` beside BM25.
+/// division-free cutoff — are in `Scoring/` beside BM25. The short lists
+/// and the walk by document read their lists alike (`LeafLists.swift`:
+/// every leaf's live matches decoded whole into memory of the call).
 ///
 /// Every comparison against a bound keeps a relative margin of 1e-9, far
 /// above the rounding of a sum of a few doubles, so no hit that belongs in
