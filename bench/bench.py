@@ -142,7 +142,6 @@ class DossierBatch:
         self.process.wait()
 
 
-
 def paired_rounds(make_a, make_b, queries, pairs, rounds):
     """Two searches compared on the same queries: `pairs` times, a fresh
     process of each (`make_a()`, `make_b()` return DossierBatch), `rounds`
@@ -398,7 +397,8 @@ def main():
         """An engine's two passes, first to second in even rounds, second to first in odd ones."""
         return passes if r % 2 == 0 else passes[::-1]
 
-    # The default search goes by document (10 documents a page, the best 3 passages of each).
+    # The flat search, counting and not; the search by document is measured
+    # against it after these rounds (paired_rounds).
     queries = {name: [d for d, _ in pairs] for name, pairs in classes.items()}
     counting, not_counting = (DossierBatch(BIN, ws, queries, extra) for extra in ([], ["--count-up-to", "0"]))
     rounds = {key: [] for key in ("ours", "ours_nocount", "fts", "tan", "tan_nocount")}
