@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "NotesTests", dependencies: ["Notes", "DossierCore"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Notes", "DossierCore", "TestSupport", "CPoppler"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CSQLite"]),
-        .testTarget(name: "IndexTests", dependencies: ["Index", "DossierCore"]),
+        .testTarget(name: "IndexTests", dependencies: ["Index", "DossierCore", "TestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestSupport"]),
@@ -147,7 +147,7 @@ let package = Package(
             ]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Notes"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Catalog", "Fetch", "DossierCore", "TestSupport", "dossier"]),
-        .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore", "Catalog", "Index", "TestSupport"]),
         .testTarget(
             name: "MCPServerTests",
             dependencies: [

@@ -124,12 +124,12 @@ extension CatalogStore {
         try database.transaction {
             try database.run("""
                 INSERT INTO documents (sha256, kind, path, source, status, added_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)
-                ON CONFLICT(sha256) DO UPDATE SET kind = ?2, path = ?3, source = ?4
+                ON CONFLICT(sha256) DO UPDATE SET kind = ?2, path = ?3, source = ?4, retired = 0
                 """, [sha256, kind.rawValue, path, source.rawValue, Self.timestamp(now)])
             guard let id = try database.scalar("SELECT id FROM documents WHERE sha256 = ?1", [sha256])?.int else {
                 throw DossierError.catalog("document \(sha256) vanished")
             }
-            try database.run("DELETE FROM passages WHERE document_id = ?1", [id])
+            try retirePassages("document_id = ?1", [id])
             try database.run("DELETE FROM pages WHERE document_id = ?1", [id])
             switch result {
             case .failure(let error):
@@ -146,7 +146,7 @@ extension CatalogStore {
                 let insertPage = try database.prepare(
                     "INSERT INTO pages (document_id, page_index, label, chars, has_text, text, ocr) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
                 let insertPassage = try database.prepare(
-                    "INSERT INTO passages (document_id, page_index, start, end, text, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                    "INSERT INTO passages (document_id, page_index, start, end, text, line, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)")
                 for page in document.pages {
                     // Passages are cut at scalar offsets: find their UTF-8 byte
                     // offsets in one walk of the page and slice its bytes.
@@ -172,14 +172,45 @@ extension CatalogStore {
 
     /// Removes documents of `source` whose file is gone or holds other bytes
     /// now: `current` lists each file's path and SHA-256 as "path\tsha256".
+    /// A removed document is *retired*: it and its passages stay, as the
+    /// committed index still holds them, until ``publish(generation:)``
+    /// deletes them after the index commit that drops them.
     public func removeDocuments(source: DocumentOrigin, keeping current: Set<String>) throws -> [String] {
-        let stale = try database.query("SELECT id, path, sha256 FROM documents WHERE source = ?1", [source.rawValue]) {
+        let stale = try database.query("SELECT id, path, sha256 FROM documents WHERE source = ?1 AND retired = 0", [source.rawValue]) {
             ($0.int(0), $0.string(1), $0.string(2))
         }.filter { !current.contains($0.1 + "\t" + $0.2) }
         try database.transaction {
-            for (id, _, _) in stale { try database.run("DELETE FROM documents WHERE id = ?1", [id]) }
+            for (id, _, _) in stale {
+                try retirePassages("document_id = ?1", [id])
+                try database.run("UPDATE documents SET retired = 1 WHERE id = ?1", [id])
+            }
         }
         return stale.map(\.1)
+    }
+
+    /// Brings back a document retired earlier in this update (or in one that
+    /// was killed) whose bytes are in the workspace again, at `path`: its
+    /// number, pages and passages are kept, as the committed index still
+    /// holds them. Returns its id, or nil when no extracted document with
+    /// these bytes is retired.
+    @discardableResult
+    public func revive(sha256: String, path: String, source: DocumentOrigin) throws -> Int? {
+        try database.transaction {
+            guard let id = try database.scalar(
+                "SELECT id FROM documents WHERE sha256 = ?1 AND retired = 1 AND status != 'pending'", [sha256])?.int else { return nil }
+            try database.run("UPDATE documents SET retired = 0, path = ?2, source = ?3 WHERE id = ?1", [id, path, source.rawValue])
+            try database.run("UPDATE passages SET state = 0 WHERE document_id = ?1 AND state = 2", [id])
+            return id
+        }
+    }
+
+    /// Takes the passages `condition` selects out of the next generation:
+    /// committed ones become retiring (the committed index still holds
+    /// them), pending ones (in no committed index) are deleted at once.
+    /// Runs inside the caller's transaction.
+    func retirePassages(_ condition: String, _ arguments: [any SQLBindable]) throws {
+        try database.run("DELETE FROM passages WHERE \(condition) AND state = 1", arguments)
+        try database.run("UPDATE passages SET state = 2 WHERE \(condition) AND state = 0", arguments)
     }
 
     /// The pages of a document, in order; one page when `index` is given.
@@ -203,7 +234,7 @@ extension CatalogStore {
         (try database.scalar("SELECT count(*) FROM documents WHERE status = 'extracted'")?.int ?? 0,
          try database.scalar("SELECT count(*) FROM documents WHERE status = 'failed'")?.int ?? 0,
          try database.scalar("SELECT count(*) FROM pages")?.int ?? 0,
-         try database.scalar("SELECT count(*) FROM passages")?.int ?? 0)
+         try database.scalar("SELECT count(*) FROM passages WHERE state != 1")?.int ?? 0)
     }
 }
 
@@ -253,7 +284,7 @@ extension CatalogStore {
             documentsByStatus: try grouped("status"),
             pages: try count("SELECT count(*) FROM pages"),
             pagesWithoutText: try count("SELECT count(*) FROM pages WHERE has_text = 0"),
-            passages: try count("SELECT count(*) FROM passages"),
+            passages: try count("SELECT count(*) FROM passages WHERE state != 1"),
             needsOCR: try database.query("SELECT \(Self.documentColumns) FROM documents WHERE needs_ocr = 1 ORDER BY id", [], Self.document),
             failed: try database.query("SELECT \(Self.documentColumns) FROM documents WHERE status = 'failed' ORDER BY id", [], Self.document),
             lastIndexed: try database.scalar("SELECT max(added_at) FROM documents")?.string)

@@ -70,14 +70,14 @@ extension CatalogStore {
                 try database.run("UPDATE pages SET ocr = 'failed', ocr_error = ?3 WHERE document_id = ?1 AND page_index = ?2",
                                  [document, page, error.description])
             case .success(let read):
-                try database.run("DELETE FROM passages WHERE document_id = ?1 AND page_index = ?2", [document, page])
+                try retirePassages("document_id = ?1 AND page_index = ?2", [document, page])
                 let scalars = Array(read.text.unicodeScalars)
                 try database.run("""
                     UPDATE pages SET text = ?3, chars = ?4, has_text = ?5, ocr = 'done', ocr_confidence = ?6, ocr_error = NULL,
                         ocr_words = ?7 WHERE document_id = ?1 AND page_index = ?2
                     """, [document, page, read.text, scalars.count, !read.text.isEmpty, read.confidence, read.words])
                 let insert = try database.prepare(
-                    "INSERT INTO passages (document_id, page_index, start, end, text) VALUES (?1, ?2, ?3, ?4, ?5)")
+                    "INSERT INTO passages (document_id, page_index, start, end, text, state) VALUES (?1, ?2, ?3, ?4, ?5, 1)")
                 for passage in read.passages {
                     let start = min(passage.start, scalars.count), end = min(passage.end, scalars.count)
                     var slice = String.UnicodeScalarView()

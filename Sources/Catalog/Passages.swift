@@ -46,9 +46,17 @@ extension CatalogStore {
                       ocrConfidence: row.optionalDouble(12))
     }
 
-    /// Ids of every passage.
+    /// Ids of the passages the next index commit must hold: committed and
+    /// pending ones (not those retiring).
     public func passageIDs() throws -> Set<Int64> {
-        Set(try database.query("SELECT id FROM passages", []) { Int64($0.int(0)) })
+        Set(try database.query("SELECT id FROM passages WHERE state != 2", []) { Int64($0.int(0)) })
+    }
+
+    /// Ids of the passages of the committed view: those the index at the
+    /// catalog's ``indexGeneration()`` holds, and FTS5 too (committed and
+    /// retiring ones, not those pending).
+    public func committedPassageIDs() throws -> Set<Int64> {
+        Set(try database.query("SELECT id FROM passages WHERE state != 1", []) { Int64($0.int(0)) })
     }
 
     /// The texts of the given passages.
@@ -82,9 +90,9 @@ extension CatalogStore {
         return out
     }
 
-    /// Calls `body` with every passage in id order (for export).
+    /// Calls `body` with every passage of the committed view in id order (for export).
     public func forEachPassage(_ body: (PassageRecord) throws -> Void) throws {
-        let statement = try database.prepare(Self.passageSelect + " ORDER BY passages.id")
+        let statement = try database.prepare(Self.passageSelect + " WHERE passages.state != 1 ORDER BY passages.id")
         try statement.bind([])
         while try statement.step() { try body(Self.passage(Row(statement: statement))) }
     }

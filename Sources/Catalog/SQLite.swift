@@ -134,6 +134,16 @@ public final class SQLiteDatabase {
             throw error
         }
     }
+
+    /// Runs `body` in a read transaction (`BEGIN DEFERRED`): every query in it
+    /// sees the database as one committed state, whatever a writer commits
+    /// meanwhile (WAL mode lets it). Nested calls join the outer transaction.
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        guard sqlite3_get_autocommit(handle) != 0 else { return try body() }
+        try execute("BEGIN DEFERRED")
+        defer { try? execute("COMMIT") }
+        return try body()
+    }
 }
 
 /// A prepared statement.

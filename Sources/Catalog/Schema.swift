@@ -93,6 +93,36 @@ import DossierCore
 /// the mean word `ocr_confidence` (0–100), the one-line `ocr_error`, and
 /// `ocr_words`, the words read with their boxes in PDF points (a JSON
 /// array of `[text, confidence, x1, y1, x2, y2]`), kept for previews.
+///
+/// Version 10 ties the catalog to the index generation it matches, so that
+/// a process killed between storing passages and committing the index
+/// leaves every reader a consistent pair (issue 36):
+///
+/// - `index_state`: one row, `generation`, the index generation whose
+///   passages the catalog's committed view is (NULL until the first commit
+///   after this migration, when any generation is accepted);
+/// - `passages.state`: 0 *committed* (in the index at `generation`),
+///   1 *pending* (stored since, not yet in any committed index), 2 *retiring*
+///   (still in the index at `generation`, gone from the next). A write
+///   never deletes a committed passage: it marks it retiring, and stores new
+///   passages as pending. `CatalogStore.publish` then, in one transaction
+///   after the index commit, makes pending passages committed, deletes the
+///   retiring ones and the retired documents, and records the new
+///   generation;
+/// - `documents.retired`: a document whose file is gone, kept (with its
+///   pages) until the commit that drops its passages from the index;
+/// - the FTS5 cross-check holds the committed view: its external content
+///   is the view `passages_committed` (every passage but the pending ones);
+///   a passage enters `passages_fts` when it becomes committed and leaves
+///   it when deleted, so `verify` (and FTS5's own integrity check) compare
+///   the index at `generation` with exactly its passages.
+///
+/// A reader (search, verify, the web, MCP) reads `generation` in a read
+/// transaction and then the index manifest: an index at the same generation
+/// holds the committed and retiring passages, one at the next generation
+/// (a commit whose publish has not run yet) the committed and pending ones;
+/// every passage either names is in the catalog. The next writer finishes
+/// such an interrupted commit before it changes anything.
 public enum Schema {
     /// The version this build writes.
     public static var version: Int { migrations.count }
@@ -242,6 +272,34 @@ public enum Schema {
         ALTER TABLE pages ADD COLUMN ocr_error TEXT;
         ALTER TABLE pages ADD COLUMN ocr_words TEXT;
         CREATE INDEX pages_ocr ON pages(ocr) WHERE ocr IS NOT NULL;
+        """,
+        """
+        CREATE TABLE index_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            generation INTEGER
+        );
+        INSERT INTO index_state (id, generation) VALUES (1, NULL);
+        ALTER TABLE passages ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE documents ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX passages_unpublished ON passages(state) WHERE state != 0;
+        CREATE INDEX documents_retired ON documents(retired) WHERE retired != 0;
+        DROP TRIGGER passages_fts_insert;
+        DROP TRIGGER passages_fts_delete;
+        DROP TABLE passages_fts;
+        CREATE VIEW passages_committed AS SELECT id, text FROM passages WHERE state != 1;
+        CREATE VIRTUAL TABLE passages_fts USING fts5(
+            text, content = 'passages_committed', content_rowid = 'id',
+            tokenize = 'porter unicode61 remove_diacritics 2');
+        INSERT INTO passages_fts(passages_fts) VALUES ('rebuild');
+        CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages WHEN new.state = 0 BEGIN
+            INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER passages_fts_publish AFTER UPDATE OF state ON passages WHEN old.state = 1 AND new.state != 1 BEGIN
+            INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages WHEN old.state != 1 BEGIN
+            INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
         """,
     ]
 

@@ -89,6 +89,7 @@ extension Pipeline {
         var summary = ExtractionSummary()
         // Settings read first: a dossier.json that is not valid stops the update before it changes anything.
         let settings = options.ocr == nil ? WorkspaceSettings() : try WorkspaceSettings.read(workspace)
+        try finishInterruptedCommit()
         let candidates = try discover(&summary)
         for source in [DocumentOrigin.fetched, .library] {
             summary.removed += try catalog.removeDocuments(
@@ -99,6 +100,7 @@ extension Pipeline {
         var todo: [Candidate] = []
         var seen = Set<String>()
         for candidate in candidates where seen.insert(candidate.sha256).inserted {
+            if !options.force { try catalog.revive(sha256: candidate.sha256, path: candidate.path, source: candidate.source) }
             if !options.force, let known = try catalog.document(sha256: candidate.sha256), known.status != .pending {
                 summary.unchanged += 1
                 continue
@@ -170,7 +172,7 @@ extension Pipeline {
     private func indexNotes(force: Bool, _ summary: inout ExtractionSummary) throws {
         var current = Set<String>()
         for (path, digest) in try catalog.noteDigests().sorted(by: { $0.key < $1.key }) {
-            if !force, try catalog.document(sha256: digest) != nil {
+            if !force, try catalog.revive(sha256: digest, path: path, source: .note) != nil || catalog.document(sha256: digest) != nil {
                 current.insert(path + "\t" + digest)
                 continue
             }

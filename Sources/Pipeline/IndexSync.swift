@@ -5,11 +5,24 @@ import Index
 
 extension Pipeline {
     /// Brings the search index in `index/` to exactly the catalog's
-    /// passages, in one commit; returns what the commit did.
+    /// passages (committed and pending, not retiring), in one commit, then
+    /// publishes that generation in the catalog (``CatalogStore/publish(generation:)``);
+    /// returns what the commit did. A kill between the two leaves the index
+    /// one generation ahead, which ``finishInterruptedCommit()`` completes.
     public func syncIndex(wait: Bool = true) throws -> IndexWriter.CommitSummary {
         let writer = try IndexWriter(folder: workspace.index, wait: wait)
-        return try writer.sync(live: try catalog.passageIDs(), passages: { ids in
+        let summary = try writer.sync(live: try catalog.passageIDs(), passages: { ids in
             try catalog.passagesToIndex(ids).map { IndexWriter.Passage(id: $0.id, document: $0.document, text: $0.text) }
         })
+        try catalog.publish(generation: summary.generation)
+        return summary
+    }
+
+    /// Publishes an index commit a killed update made but did not record in
+    /// the catalog; called before an update changes anything. Returns
+    /// whether there was one.
+    @discardableResult
+    public func finishInterruptedCommit() throws -> Bool {
+        try catalog.recover(indexGeneration: try Manifest.read(in: workspace.index).generation)
     }
 }

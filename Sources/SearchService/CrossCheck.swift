@@ -45,7 +45,12 @@ public enum CrossCheck {
         var mismatches: [Mismatch] = []
 
         let live = snapshot.livePassageIDs()
-        let catalogIDs = try catalog.passageIDs()
+        // The committed view: what the index at the catalog's generation holds, and FTS5 too.
+        let catalogIDs = try catalog.committedPassageIDs()
+        if let recorded = try catalog.indexGeneration(), recorded != snapshot.manifest.generation {
+            mismatches.append(Mismatch(query: "", kind: "generation", detail:
+                "the index is at generation \(snapshot.manifest.generation), the catalog at \(recorded); run `dossier update`"))
+        }
         if live != catalogIDs {
             let missing = catalogIDs.subtracting(live).count, extra = live.subtracting(catalogIDs).count
             mismatches.append(Mismatch(query: "", kind: "passages",

@@ -182,11 +182,34 @@ public enum SearchResults {
         } catch {
             throw QueryError(query: friendly.fts5, error: error)
         }
-        let started = DispatchTime.now()
+        return try catalog.database.reading {
+            try ranked(request, node: node, friendly: friendly, snapshot: try snapshot(workspace: workspace, catalog: catalog),
+                       workspace: workspace, catalog: catalog)
+        }
+    }
+
+    /// The index snapshot that matches the catalog's committed view, for a
+    /// caller inside a read transaction of `catalog`: the index at the
+    /// catalog's generation, or at the next one when an update has
+    /// committed the index and not yet published it (every passage either
+    /// names is in the catalog; see ``CatalogStore/publish(generation:)``).
+    /// Anything else is an index that is not the catalog's.
+    public static func snapshot(workspace: Workspace, catalog: CatalogStore) throws -> IndexSnapshot {
         let snapshot = try IndexSnapshot.current(folder: workspace.index)
         guard snapshot.passageCount > 0 || snapshot.manifest.generation > 0 else {
             throw DossierError.workspace("nothing is indexed in \(workspace.root.path) yet: run `dossier update` (or `dossier index`)")
         }
+        if let recorded = try catalog.indexGeneration(), snapshot.manifest.generation != recorded,
+           snapshot.manifest.generation != recorded + 1 {
+            throw DossierError.workspace(
+                "the index (generation \(snapshot.manifest.generation)) is not the catalog's (generation \(recorded)): run `dossier update`")
+        }
+        return snapshot
+    }
+
+    static func ranked(_ request: SearchRequest, node: QueryNode, friendly: (fts5: String, hints: [String]), snapshot: IndexSnapshot,
+                       workspace: Workspace, catalog: CatalogStore) throws -> (Output, hints: [String]) {
+        let started = DispatchTime.now()
         let filtering = request.doc != nil || request.note != nil || request.site != nil || request.kind != nil
         let searcher = Searcher(snapshot: snapshot)
         if request.flat && !filtering {

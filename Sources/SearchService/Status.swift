@@ -37,7 +37,7 @@ public struct WorkspaceStatus: Codable, Sendable {
         let status = try catalog.status()
         var urls: [String: Int] = [:]
         for state in try catalog.urlStates() where state.cited { urls[state.status.rawValue, default: 0] += 1 }
-        let index: IndexStatus
+        var index: IndexStatus
         do {
             let snapshot = try IndexSnapshot.current(folder: workspace.index)
             index = IndexStatus(generation: snapshot.manifest.generation, segments: snapshot.segments.count,
@@ -47,6 +47,11 @@ public struct WorkspaceStatus: Codable, Sendable {
             let manifest = try Manifest.read(in: workspace.index)
             index = IndexStatus(generation: manifest.generation, segments: manifest.segments.count, passages: 0, terms: 0,
                                 committedAt: manifest.committedAt, problem: message)
+        }
+        if index.problem == nil, let recorded = try catalog.indexGeneration(), recorded != index.generation {
+            index.problem = index.generation == recorded + 1
+                ? "an update was killed after committing the index (generation \(index.generation)); the next update finishes it"
+                : "the index (generation \(index.generation)) is not the catalog's (generation \(recorded)); the next update brings it in step"
         }
         let bytes: [String: Int64] = [
             "files": ByteCount.total(in: workspace.files),

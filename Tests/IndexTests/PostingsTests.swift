@@ -1,20 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import DossierCore
 @testable import Index
 
-/// A deterministic generator (SplitMix64).
-struct Random: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
+/// The tests' deterministic generator.
+typealias Random = SeededRandom
 
 func temporaryFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-index-\(UUID().uuidString)")
@@ -26,7 +17,7 @@ func temporaryFolder() throws -> URL {
 struct PostingsTests {
     @Test("values of every width pack and unpack to themselves, one by one and in runs")
     func bitPacking() {
-        var random = Random(state: 1)
+        var random = Random(seed: 1)
         for width in 0...32 {
             let values: [UInt32] = (0..<300).map { _ in width == 0 ? 0 : UInt32(truncatingIfNeeded: random.next()) & UInt32((UInt64(1) << UInt64(width)) - 1) }
             var bytes: [UInt8] = []
@@ -47,7 +38,7 @@ struct PostingsTests {
 
     @Test("varints of one to five bytes read back the same without a branch on their length, as with one")
     func shortVarints() {
-        var random = Random(state: 3)
+        var random = Random(seed: 3)
         var values: [UInt64] = [0, 1, 127, 128, 255, 16_383, 16_384, (1 << 21) - 1, 1 << 21, (1 << 28) - 1, 1 << 28, UInt64(UInt32.max), (1 << 35) - 1]
         for _ in 0..<2000 { values.append(random.next() >> UInt64(29 + random.below(35))) }
         var bytes: [UInt8] = []
@@ -67,7 +58,7 @@ struct PostingsTests {
     func segment(_ n: Int, in dir: URL) throws -> (SegmentReader, [String: [(Int, [UInt32])]]) {
         var writer = SegmentWriter()
         var expected: [String: [(Int, [UInt32])]] = [:]
-        var random = Random(state: 9)
+        var random = Random(seed: 9)
         for local in 0..<n {
             var words: [String] = []
             for k in [1, 2, 3, 7, 50, 400] where local % k == 0 {
@@ -147,7 +138,7 @@ struct PostingsTests {
         let dir = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         // Words that share prefixes of every length, some prefixes of others, some long, some beyond ASCII.
-        var random = Random(state: 21)
+        var random = Random(seed: 21)
         var vocabulary = Set<String>()
         let letters = Array("abcz")
         while vocabulary.count < 900 {
@@ -222,7 +213,7 @@ struct PostingsTests {
         let dir = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (reader, expected) = try segment(1000, in: dir)
-        var random = Random(state: 3)
+        var random = Random(seed: 3)
         for (term, postings) in expected {
             let entry = try #require(reader.lookup(Array(term.utf8)))
             let docs = postings.map(\.0)
@@ -250,7 +241,7 @@ struct PostingsTests {
 
     @Test("a block's frontier keeps every unbeaten (tf, length) pair, and a shortened one still beats them all")
     func frontier() {
-        var random = Random(state: 5)
+        var random = Random(seed: 5)
         for _ in 0..<2000 {
             let pairs = (0..<(1 + random.below(128))).map { _ in (tf: UInt32(1 + random.below(random.below(2) == 0 ? 4 : 70000)), length: UInt32(1 + random.below(random.below(2) == 0 ? 300 : 90000))) }
             let frontier = BlockFrontier.compute(pairs)

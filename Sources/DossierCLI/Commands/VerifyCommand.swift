@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import DossierCore
 import Foundation
+import Index
 import Pipeline
 import SearchService
 
@@ -34,7 +35,12 @@ struct VerifyCommand: ParsableCommand {
         // The catalog and the index agree only between updates: wait for a running one.
         let lock = try UpdateLock(workspace, shared: true, wait: true) { Terminal.warning("an update is running; verifying once it has committed") }
         defer { lock.release() }
-        let report = try CrossCheck.run(workspace: workspace, catalog: try CatalogStore(workspace: workspace), queries: queries, seed: seed)
+        let catalog = try CatalogStore(workspace: workspace)
+        // An index commit a killed update did not publish is finished first, as the next update would.
+        if try catalog.recover(indexGeneration: try Manifest.read(in: workspace.index).generation) {
+            Terminal.warning("the last update was killed after its index commit; its catalog changes are now published")
+        }
+        let report = try CrossCheck.run(workspace: workspace, catalog: catalog, queries: queries, seed: seed)
         let mismatches = report.mismatches
         if json {
             try Terminal.printJSON(report)
