@@ -25,13 +25,16 @@ public enum NoteDocument {
         for (index, blocks) in sections.enumerated() {
             let texts = TextNormalizer.normalize(pages: blocks.map(\.text))
             var text = String.UnicodeScalarView()
+            // Scalars in `text` so far: a UnicodeScalarView counts by walking it.
+            var offset = 0
             var passages: [PassageRange] = []
             for (block, blockText) in zip(blocks, texts) where !blockText.isEmpty {
-                if !text.isEmpty { text.append("\n") }
-                let offset = text.count
+                if offset > 0 { text.append("\n"); offset += 1 }
+                let start = offset
                 text.append(contentsOf: blockText.unicodeScalars)
+                offset += blockText.unicodeScalars.count
                 for range in PassageSplitter.split(blockText) {
-                    passages.append(PassageRange(start: offset + range.start, end: offset + range.end, line: block.line))
+                    passages.append(PassageRange(start: start + range.start, end: start + range.end, line: block.line))
                 }
             }
             pages.append(ExtractedPage(index: index + 1, label: blocks.first?.headingPath.last, text: String(text), passages: passages))
