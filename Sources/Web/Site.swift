@@ -14,6 +14,17 @@ struct Site: Sendable {
     let renderer: WebApp.DrawPage
     /// Runs updates for "Update now"; nil when the server was given none.
     let updates: UpdateRunner?
+    /// The notes last read for their pages.
+    let noteLayouts = NoteLayoutCache()
+
+    /// Runs `work`, which may take a while (a long note to lay out), on a
+    /// thread of its own: the server's handlers share as many threads as
+    /// there are cores, and one held by a slow page holds every other page.
+    func offLoop<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
 
     /// A page rendered with its template, as a response.
     func page(_ view: Any, _ template: String) -> Response {
@@ -23,11 +34,14 @@ struct Site: Sendable {
 
 /// Pieces the pages share.
 enum Links {
-    /// The note page's address for `line` of the note at `path`.
-    static func note(_ path: String, line: Int) -> String {
+    /// The note page's address for `line` of the note at `path`: the page
+    /// of the note that holds it (a long note is shown a page at a time),
+    /// at the line's anchor unless `anchor` is false.
+    static func note(_ path: String, line: Int, anchor: Bool = true) -> String {
         let relative = path.hasPrefix("corpus/notes/") ? String(path.dropFirst("corpus/notes/".count)) : path
         let encoded = relative.split(separator: "/").map { String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "" }
-        return "/notes/" + encoded.joined(separator: "/") + "#L\(line)"
+        let page = line > Site.noteLinesPerPage ? "?line=\(line)" : ""
+        return "/notes/" + encoded.joined(separator: "/") + page + (anchor ? "#L\(line)" : "")
     }
 
     /// `text` percent-encoded for a query string.

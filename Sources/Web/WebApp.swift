@@ -71,7 +71,10 @@ public enum WebApp {
         router.page("/documents/:id/pages/:page/preview.png") { request, context in
             try await site.preview(try documentID(context), request, context)
         }
-        router.page("/notes/**") { _, context in try site.notePage(context.parameters.getCatchAll().map(String.init)) }
+        router.page("/notes/**") { request, context in
+            let parts = context.parameters.getCatchAll().map(String.init), line = request.uri.queryParameters.get("line", as: Int.self)
+            return try await site.offLoop { try site.notePage(parts, line: line) }
+        }
         router.page("/links") { _, _ in try site.linksPage() }
         router.page("/update") { _, _ in site.updatePage() }
         router.post("/update") { request, _ in try site.startUpdate(request) }

@@ -54,6 +54,48 @@ struct NotePageTests {
     }
 }
 
+@Suite("Long notes")
+struct LongNotePageTests {
+    @Test("a 25,000-line note is shown 1,000 lines a page, a search's link opens the page holding its line")
+    func paged() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-longnote-\(UUID().uuidString)")
+        let workspace = Workspace(root: root)
+        try workspace.create()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var note = "# Field notes\n"
+        for line in 2...25_000 { note += line == 24_321 ? "See [the seizure report](https://example.org/s.pdf)\n" : "Line \(line) of pangolin notes.\n" }
+        try Data(note.utf8).write(to: workspace.notes.appendingPathComponent("long.md"))
+        let catalog = try CatalogStore(workspace: workspace)
+        try catalog.syncNotes(NoteFolder.read(workspace, known: [:], warn: { _ in }))
+        #expect(Links.note("corpus/notes/long.md", line: 24_321) == "/notes/long.md?line=24321#L24321")
+        #expect(Links.note("corpus/notes/long.md", line: 12) == "/notes/long.md#L12")
+        let app = Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _, _ in Data() }))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/notes/long.md", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(response.status == .ok)
+                #expect(body.contains("id=\"L1000\"") && !body.contains("id=\"L1001\""))
+                #expect(body.contains("Lines 1–1000 of 25000"))
+                #expect(body.contains("href=\"/notes/long.md?line=1001\" rel=\"next\""))
+                #expect(!body.contains("rel=\"prev\""))
+                #expect(body.utf8.count < 300_000, "\(body.utf8.count) bytes")
+            }
+            try await client.execute(uri: "/notes/long.md?line=24321", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains("Lines 24001–25000 of 25000"))
+                #expect(body.contains("id=\"L24321\""))
+                #expect(body.contains("<a href=\"https://example.org/s.pdf\" rel=\"noreferrer\">the seizure report</a>"))
+                #expect(body.contains("href=\"/notes/long.md?line=23001\" rel=\"prev\""))
+                #expect(!body.contains("rel=\"next\""))
+            }
+            // Past the end: the last page.
+            try await client.execute(uri: "/notes/long.md?line=999999", method: .get) { response in
+                #expect(String(buffer: response.body).contains("Lines 24001–25000 of 25000"))
+            }
+        }
+    }
+}
+
 @Suite("Update from the web")
 struct WebUpdateTests {
     @Test("the update page starts one update at a time, shows its report, and refuses a request from another site")

@@ -31,14 +31,31 @@ struct NoteView {
         var text: String
     }
 
+    /// Where the lines shown sit in a note longer than one page.
+    struct Window {
+        var from: Int
+        var to: Int
+        var total: Int
+        var previous: String?
+        var next: String?
+    }
+
     var title: String
     var path: String
     var lines: [Line]
+    /// Nil when the whole note is shown.
+    var window: Window?
 }
 
 extension Site {
-    /// `/notes/**`: a note the catalog knows, by its path under `corpus/notes/`.
-    func notePage(_ parts: [String]) throws -> Response {
+    /// Lines a note's page shows at most: a long note is read a page at a
+    /// time (`?line=N` shows the page holding line N), so that a page is a
+    /// few hundred kilobytes whatever the note's length.
+    static let noteLinesPerPage = 1_000
+
+    /// `/notes/**`: a note the catalog knows, by its path under `corpus/notes/`;
+    /// the page of its lines that holds `line` (the first page when nil).
+    func notePage(_ parts: [String], line: Int? = nil) throws -> Response {
         guard !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else {
             throw HTTPError(.badRequest, message: "not a note path")
         }
@@ -48,19 +65,25 @@ extension Site {
             return Dictionary(try catalog.urlStates().map { ($0.url, $0.status.rawValue) }, uniquingKeysWith: { a, _ in a })
         }
         // The note as it is on disk now, through the parser the notes stage uses.
-        let url = workspace.root.appendingPathComponent(path)
-        let data = (try? Data(contentsOf: url)) ?? Data()
-        let (layout, citations) = NoteParser.layout(data, format: NoteFormat(pathExtension: url.pathExtension) ?? .plainText)
-        let byLine = Dictionary(grouping: citations, by: \.line)
-        let lines = layout.enumerated().map { index, line in
+        let (layout, citations) = noteLayouts.layout(of: workspace.root.appendingPathComponent(path))
+        let perPage = Self.noteLinesPerPage
+        let first = (min(max(line ?? 1, 1), max(layout.count, 1)) - 1) / perPage * perPage
+        let shown = first..<min(layout.count, first + perPage)
+        let byLine = Dictionary(grouping: citations.filter { shown.contains($0.line - 1) }, by: \.line)
+        let lines = shown.map { index in
             let cited = byLine[index + 1] ?? []
+            let line = layout[index]
             return NoteView.Line(
                 number: index + 1, code: line.code,
                 heading: line.heading.map { NoteView.Heading(level: $0.level) },
                 pieces: Self.pieces(line, cited),
                 statuses: cited.map { states[$0.normalizedURL] ?? "new" })
         }
-        return page(NoteView(title: path, path: path, lines: lines), "note")
+        let window = layout.count <= perPage ? nil : NoteView.Window(
+            from: shown.lowerBound + 1, to: shown.upperBound, total: layout.count,
+            previous: first == 0 ? nil : Links.note(path, line: first - perPage + 1, anchor: false),
+            next: shown.upperBound >= layout.count ? nil : Links.note(path, line: shown.upperBound + 1, anchor: false))
+        return page(NoteView(title: path, path: path, lines: lines, window: window), "note")
     }
 
     /// A line cut into text and links: each citation's `[column, column +
@@ -89,5 +112,31 @@ extension Site {
         }
         if at < scalars.count { pieces.append(.init(text: text(at..<scalars.count))) }
         return pieces
+    }
+}
+
+/// The last few notes laid out for their pages, each kept while its file's
+/// size and modification time stay the same: reading a long note page by
+/// page parses it once.
+final class NoteLayoutCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(key: String, layout: [NoteLine], citations: [Citation])] = []
+    private let keep = 4
+
+    /// The note at `url` as ``NoteParser/layout(_:format:)`` reads it (an unreadable file reads as empty).
+    func layout(of url: URL) -> (lines: [NoteLine], citations: [Citation]) {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let key = "\(url.path)|\(size)|\(modified)"
+        if let hit = lock.withLock({ entries.first { $0.key == key } }) { return (hit.layout, hit.citations) }
+        let data = (try? Data(contentsOf: url)) ?? Data()
+        let read = NoteParser.layout(data, format: NoteFormat(pathExtension: url.pathExtension) ?? .plainText)
+        lock.withLock {
+            entries.removeAll { $0.key == key }
+            entries.append((key, read.lines, read.citations))
+            if entries.count > keep { entries.removeFirst() }
+        }
+        return read
     }
 }
