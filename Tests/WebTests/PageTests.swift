@@ -14,14 +14,23 @@ import Testing
 import TestSupport
 @testable import Web
 
+/// A workspace holding one note, `name`, with its citations in the catalog,
+/// and the web application over it; the folder goes when `body` returns.
+func withNote(_ name: String, _ text: String, _ body: (Application<RouterResponder<BasicRequestContext>>) async throws -> Void) async throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-note-\(UUID().uuidString)")
+    let workspace = Workspace(root: root)
+    try workspace.create()
+    defer { try? FileManager.default.removeItem(at: root) }
+    try Data(text.utf8).write(to: workspace.notes.appendingPathComponent(name))
+    let catalog = try CatalogStore(workspace: workspace)
+    try catalog.syncNotes(NoteFolder.read(workspace, known: [:], warn: { _ in }))
+    try await body(Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _, _ in Data() })))
+}
+
 @Suite("Note page")
 struct NotePageTests {
     @Test("a note is drawn from the parser's own reading: autolinks, links before a quote, links in headings, code left alone")
     func parserLinks() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-note-\(UUID().uuidString)")
-        let workspace = Workspace(root: root)
-        try workspace.create()
-        defer { try? FileManager.default.removeItem(at: root) }
         let note = """
             # See [the guide](https://example.org/guide.pdf)
             Autolink <https://example.org/a.pdf> and "[quoted](https://example.org/q.pdf)" here.
@@ -33,11 +42,7 @@ struct NotePageTests {
 
             [ref]: https://example.org/ref.pdf
             """
-        try Data(note.utf8).write(to: workspace.notes.appendingPathComponent("n.md"))
-        let catalog = try CatalogStore(workspace: workspace)
-        try catalog.syncNotes(NoteFolder.read(workspace, known: [:], warn: { _ in }))
-        let app = Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _, _ in Data() }))
-        try await app.test(.router) { client in
+        try await withNote("n.md", note) { app in try await app.test(.router) { client in
             try await client.execute(uri: "/notes/n.md", method: .get) { response in
                 #expect(response.status == .ok)
                 let body = String(buffer: response.body)
@@ -50,7 +55,7 @@ struct NotePageTests {
                 #expect(body.contains("☑ done <a href=\"https://example.org/ref.pdf\" rel=\"noreferrer\">r</a>"))
                 #expect(body.components(separatedBy: "class=\"status new\"").count == 6, "one status per link outside code")
             }
-        }
+        } }
     }
 }
 
@@ -58,19 +63,11 @@ struct NotePageTests {
 struct LongNotePageTests {
     @Test("a 25,000-line note is shown 1,000 lines a page, a search's link opens the page holding its line")
     func paged() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-longnote-\(UUID().uuidString)")
-        let workspace = Workspace(root: root)
-        try workspace.create()
-        defer { try? FileManager.default.removeItem(at: root) }
         var note = "# Field notes\n"
         for line in 2...25_000 { note += line == 24_321 ? "See [the seizure report](https://example.org/s.pdf)\n" : "Line \(line) of pangolin notes.\n" }
-        try Data(note.utf8).write(to: workspace.notes.appendingPathComponent("long.md"))
-        let catalog = try CatalogStore(workspace: workspace)
-        try catalog.syncNotes(NoteFolder.read(workspace, known: [:], warn: { _ in }))
         #expect(Links.note("corpus/notes/long.md", line: 24_321) == "/notes/long.md?line=24321#L24321")
         #expect(Links.note("corpus/notes/long.md", line: 12) == "/notes/long.md#L12")
-        let app = Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _, _ in Data() }))
-        try await app.test(.router) { client in
+        try await withNote("long.md", note) { app in try await app.test(.router) { client in
             try await client.execute(uri: "/notes/long.md", method: .get) { response in
                 let body = String(buffer: response.body)
                 #expect(response.status == .ok)
@@ -92,7 +89,7 @@ struct LongNotePageTests {
             try await client.execute(uri: "/notes/long.md?line=999999", method: .get) { response in
                 #expect(String(buffer: response.body).contains("Lines 24001–25000 of 25000"))
             }
-        }
+        } }
     }
 }
 
