@@ -117,15 +117,25 @@ extension CatalogStore {
 
     /// Records a document whose extraction succeeded or failed, replacing
     /// what an earlier extraction of the same bytes stored, in one transaction.
+    /// With `replacing`, the bytes are a new version of that document (a
+    /// note edited in place): it keeps its number, unless another document
+    /// already has these bytes. A new document takes a number never given
+    /// before.
     @discardableResult
     public func storeDocument<Failure: Error & CustomStringConvertible>(
-        sha256: String, kind: DocumentKind, path: String, source: DocumentOrigin, result: Result<ExtractedDocument, Failure>, now: Date = Date()
+        sha256: String, kind: DocumentKind, path: String, source: DocumentOrigin, result: Result<ExtractedDocument, Failure>,
+        replacing: Int? = nil, now: Date = Date()
     ) throws -> Int {
         try database.transaction {
+            if let replacing, try database.scalar("SELECT id FROM documents WHERE sha256 = ?1", [sha256]) == nil {
+                try database.run("UPDATE documents SET sha256 = ?2, added_at = ?3 WHERE id = ?1", [replacing, sha256, Self.timestamp(now)])
+            }
             try database.run("""
-                INSERT INTO documents (sha256, kind, path, source, status, added_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)
+                INSERT INTO documents (id, sha256, kind, path, source, status, added_at)
+                VALUES ((SELECT last_document_id + 1 FROM catalog_state), ?1, ?2, ?3, ?4, 'pending', ?5)
                 ON CONFLICT(sha256) DO UPDATE SET kind = ?2, path = ?3, source = ?4, retired = 0
                 """, [sha256, kind.rawValue, path, source.rawValue, Self.timestamp(now)])
+            try database.run("UPDATE catalog_state SET last_document_id = max(last_document_id, (SELECT max(id) FROM documents))")
             guard let id = try database.scalar("SELECT id FROM documents WHERE sha256 = ?1", [sha256])?.int else {
                 throw DossierError.catalog("document \(sha256) vanished")
             }
@@ -186,6 +196,21 @@ extension CatalogStore {
             }
         }
         return stale.map(\.1)
+    }
+
+    /// The document a note at `path` is now, if any (retired or not).
+    public func noteDocument(path: String) throws -> Int? {
+        try database.scalar("SELECT id FROM documents WHERE source = 'note' AND path = ?1 ORDER BY retired, id DESC", [path])?.int
+    }
+
+    /// Gives the note document with these bytes the path `path` when the
+    /// note it was made from is gone (the note was renamed or moved), so
+    /// that it keeps its number.
+    public func moveNoteDocument(sha256: String, to path: String) throws {
+        try database.run("""
+            UPDATE documents SET path = ?2 WHERE sha256 = ?1 AND source = 'note' AND path != ?2
+                AND path NOT IN (SELECT path FROM notes)
+            """, [sha256, path])
     }
 
     /// Brings back a document retired earlier in this update (or in one that

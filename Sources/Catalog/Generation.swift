@@ -3,7 +3,7 @@ import DossierCore
 /// The catalog and the index in step: one generation number for both.
 ///
 /// The index commits a generation by renaming its manifest; the catalog
-/// records, in `index_state.generation`, the generation its committed view
+/// records, in `catalog_state.index_generation`, the generation its committed view
 /// of the passages matches (the schema's version 10 says how passages are
 /// committed, pending or retiring). An update stores what it extracted as
 /// pending and retires what it replaces, commits the index, then
@@ -16,7 +16,7 @@ extension CatalogStore {
     /// The index generation the committed view matches; nil before the
     /// first commit recorded one (a catalog older than schema version 10).
     public func indexGeneration() throws -> Int? {
-        try database.scalar("SELECT generation FROM index_state WHERE id = 1")?.int
+        try database.scalar("SELECT index_generation FROM catalog_state WHERE id = 1")?.int
     }
 
     /// Counts of passages stored since the last commit and of those it will drop.
@@ -34,7 +34,7 @@ extension CatalogStore {
             try database.run("UPDATE passages SET state = 0 WHERE state = 1")
             try database.run("DELETE FROM passages WHERE state = 2")
             try database.run("DELETE FROM documents WHERE retired = 1")
-            try database.run("UPDATE index_state SET generation = ?1 WHERE id = 1", [generation])
+            try database.run("UPDATE catalog_state SET index_generation = ?1 WHERE id = 1", [generation])
         }
     }
 
@@ -50,7 +50,7 @@ extension CatalogStore {
         guard let recorded = try indexGeneration() else {
             let (pending, retiring) = try uncommittedPassages()
             if pending == 0 && retiring == 0 {
-                try database.run("UPDATE index_state SET generation = ?1 WHERE id = 1", [index])
+                try database.run("UPDATE catalog_state SET index_generation = ?1 WHERE id = 1", [index])
             }
             return false
         }

@@ -98,9 +98,12 @@ import DossierCore
 /// a process killed between storing passages and committing the index
 /// leaves every reader a consistent pair (issue 36):
 ///
-/// - `index_state`: one row, `generation`, the index generation whose
-///   passages the catalog's committed view is (NULL until the first commit
-///   after this migration, when any generation is accepted);
+/// - `catalog_state`: one row. `index_generation`, the index generation
+///   whose passages the catalog's committed view is (NULL until the first
+///   commit after this migration, when any generation is accepted), and
+///   `last_document_id`, the highest document number ever given: a new
+///   document takes the next one, so that a number, once shown, cited or
+///   bookmarked, never names another document;
 /// - `passages.state`: 0 *committed* (in the index at `generation`),
 ///   1 *pending* (stored since, not yet in any committed index), 2 *retiring*
 ///   (still in the index at `generation`, gone from the next). A write
@@ -274,11 +277,13 @@ public enum Schema {
         CREATE INDEX pages_ocr ON pages(ocr) WHERE ocr IS NOT NULL;
         """,
         """
-        CREATE TABLE index_state (
+        CREATE TABLE catalog_state (
             id INTEGER PRIMARY KEY CHECK (id = 1),
-            generation INTEGER
+            index_generation INTEGER,
+            last_document_id INTEGER NOT NULL
         );
-        INSERT INTO index_state (id, generation) VALUES (1, NULL);
+        INSERT INTO catalog_state (id, index_generation, last_document_id)
+            VALUES (1, NULL, (SELECT coalesce(max(id), 0) FROM documents));
         ALTER TABLE passages ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE documents ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX passages_unpublished ON passages(state) WHERE state != 0;

@@ -173,6 +173,7 @@ extension Pipeline {
         var current = Set<String>()
         for (path, digest) in try catalog.noteDigests().sorted(by: { $0.key < $1.key }) {
             if !force, try catalog.revive(sha256: digest, path: path, source: .note) != nil || catalog.document(sha256: digest) != nil {
+                try catalog.moveNoteDocument(sha256: digest, to: path)
                 current.insert(path + "\t" + digest)
                 continue
             }
@@ -181,8 +182,10 @@ extension Pipeline {
             let sha = SHA256.hex(of: data)
             current.insert(path + "\t" + sha)
             let document = NoteDocument.make(NoteParser.parse(data, format: format), title: url.deletingPathExtension().lastPathComponent)
+            // An edited note is a new version of its document: same number.
             let id = try catalog.storeDocument(sha256: sha, kind: .note, path: path, source: .note,
-                                               result: Result<ExtractedDocument, ExtractionError>.success(document))
+                                               result: Result<ExtractedDocument, ExtractionError>.success(document),
+                                               replacing: try catalog.noteDocument(path: path))
             let item = ExtractionSummary.Item(path: path, document: id, pages: document.pages.count,
                                               passages: document.pages.reduce(0) { $0 + $1.passages.count }, needsOcr: false)
             summary.extracted.append(item)

@@ -1,0 +1,63 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A document keeps its number while it is the same work (issue 35): a
+/// note edited or renamed, a library file renamed; a number once given is
+/// never given to another document.
+@Suite("Stable document numbers")
+struct StableNumberTests {
+    /// Document number by path, from `documents --json`.
+    static func numbers(_ root: URL) throws -> [String: Int] {
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["documents", "--json"], in: root).stdout.utf8)) as? [[String: Any]])
+        var out: [String: Int] = [:]
+        for document in listed { if let path = document["path"] as? String, let id = document["id"] as? Int { out[path] = id } }
+        return out
+    }
+
+    @Test("an edited note, a renamed note and a renamed PDF keep their numbers; a removed document's number is never reused")
+    func stable() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let library = root.appendingPathComponent("corpus/library")
+        PDFFixture.write([.init(label: nil, lines: ["Rosewood seizures at the border"])], to: library.appendingPathComponent("rosewood.pdf"))
+        PDFFixture.write([.init(label: nil, lines: ["Pangolin scales in transit"])], to: library.appendingPathComponent("pangolin.pdf"))
+        #expect(try dossier(["index"], in: root).status == 0)
+        let before = try Self.numbers(root)
+        let note = "corpus/notes/iccwc-annual-report-2024.md"
+        let noteID = try #require(before[note]), rosewoodID = try #require(before["corpus/library/rosewood.pdf"])
+
+        // Tick a task box and add a line: the note is a new version of the same document.
+        let noteURL = root.appendingPathComponent(note)
+        var text = try String(contentsOf: noteURL, encoding: .utf8)
+        text = text.replacingOccurrences(of: "- [ ]", with: "- [x]", options: [], range: text.range(of: "- [ ]")) + "\nOkapi smuggling noted.\n"
+        try Data(text.utf8).write(to: noteURL)
+        let edited = try dossier(["index"], in: root)
+        #expect(edited.status == 0, "\(edited.stderr)")
+        #expect(try Self.numbers(root)[note] == noteID)
+        let found = try dossier(["search", "okapi", "--json"], in: root)
+        #expect(found.stdout.contains("\"id\" : \(noteID)") || found.stdout.contains("\"id\":\(noteID)"), "\(found.stdout.prefix(400))")
+        #expect(try dossier(["show", "\(noteID)"], in: root).stdout.contains("Okapi smuggling"))
+
+        // Renamed files keep their numbers.
+        try FileManager.default.moveItem(at: library.appendingPathComponent("rosewood.pdf"), to: library.appendingPathComponent("rosewood-2024.pdf"))
+        try FileManager.default.moveItem(at: noteURL, to: root.appendingPathComponent("corpus/notes/iccwc.md"))
+        #expect(try dossier(["index"], in: root).status == 0)
+        let after = try Self.numbers(root)
+        #expect(after["corpus/library/rosewood-2024.pdf"] == rosewoodID)
+        #expect(after["corpus/notes/iccwc.md"] == noteID)
+        #expect(after[note] == nil && after["corpus/library/rosewood.pdf"] == nil)
+        #expect(try dossier(["search", "rosewood", "--json"], in: root).stdout.contains("rosewood-2024.pdf"))
+
+        // The highest number goes; the next document takes a new one.
+        let highest = try #require(after.values.max())
+        let highestPath = try #require(after.first { $0.value == highest }?.key)
+        try FileManager.default.removeItem(at: root.appendingPathComponent(highestPath))
+        #expect(try dossier(["index"], in: root).status == 0)
+        #expect(try dossier(["show", "\(highest)"], in: root).status != 0)
+        PDFFixture.write([.init(label: nil, lines: ["Ivory carvings declared as bone"])], to: library.appendingPathComponent("ivory.pdf"))
+        #expect(try dossier(["index"], in: root).status == 0)
+        let ivory = try #require(try Self.numbers(root)["corpus/library/ivory.pdf"])
+        #expect(ivory > highest, "document \(ivory) reuses a number at or below \(highest)")
+    }
+}
