@@ -25,6 +25,14 @@
 ///   more (a heading and its text), or when the text goes back up the page
 ///   (the next column).
 ///
+/// - A footnote mark set against a word (`concerned²⁷`: digits in a
+///   smaller type than the word's, their baseline raised above the word's
+///   by a fifth of its height, their top no lower than its) is a word of its own: a
+///   space goes between the word and the mark, and between a mark and a
+///   word it leads, so that the word is found and a phrase ending at it
+///   matches. Subscripts (`CO₂`, lowered) and letters set small after a
+///   number (`1st`) stay as they are.
+///
 /// White space poppler did write is kept where the geometry agrees, and
 /// made a line or paragraph break where it does not. The text is rebuilt
 /// character by character from poppler's own, so nothing is added but
@@ -75,6 +83,7 @@ public enum PageLayout {
         var out = String.UnicodeScalarView()
         out.reserveCapacity(scalars.count + scalars.count / 8)
         var previous: Box?
+        var previousScalar: Unicode.Scalar = " "
         var started = false
         var written = Boundary.none
         for (index, (scalar, box)) in zip(scalars, boxes).enumerated() {
@@ -93,7 +102,8 @@ public enum PageLayout {
             if started {
                 var separator = written
                 if let last = previous, placed {
-                    let found = boundary(from: last, to: box, leading: leading)
+                    var found = boundary(from: last, to: box, leading: leading)
+                    if found == .none, isMark(previousScalar, last, against: scalar, box) { found = .space }
                     separator = found >= .line ? found : max(found, written)
                 }
                 switch separator {
@@ -107,11 +117,23 @@ public enum PageLayout {
             out.append(scalar)
             if tracking { from.append(index) }
             started = true
-            if placed { previous = box }
+            if placed { previous = box; previousScalar = scalar }
             written = .none
         }
         if tracking { origins = from }
         return String(out)
+    }
+
+    /// Whether two touching characters are a word and a footnote mark
+    /// against it, either way round: a letter and a digit where the digit
+    /// is in smaller type, raised.
+    static func isMark(_ a: Unicode.Scalar, _ boxA: Box, against b: Unicode.Scalar, _ boxB: Box) -> Bool {
+        func raised(_ mark: Box, over base: Box) -> Bool {
+            mark.height < 0.95 * base.height && base.y2 - mark.y2 > 0.2 * base.height && mark.y1 <= base.y1 + 0.05 * base.height
+        }
+        let letterA = a.properties.isAlphabetic, letterB = b.properties.isAlphabetic
+        let digitA = a.properties.numericType == .decimal, digitB = b.properties.numericType == .decimal
+        return (letterA && digitB && raised(boxB, over: boxA)) || (digitA && letterB && raised(boxA, over: boxB))
     }
 
     /// The usual gap between two rows of one paragraph on this page: the

@@ -110,4 +110,32 @@ struct PageLayoutTests {
         // Counts that differ leave the text as poppler gave it.
         #expect(PageLayout.separate("abc", boxes: row("ab", x: 0, y: 0)) == "abc")
     }
+
+    @Test("footnote marks: raised small digits against a word are a word of their own; subscripts, ordinals and codes stay")
+    func footnoteMarks() throws {
+        typealias Box = PageLayout.Box
+        func row(_ text: String, x: Double, y: Double, advance: Double = 5, height: Double = 11.7) -> [Box] {
+            (0..<text.unicodeScalars.count).map { i in Box(x1: x + Double(i) * advance, y1: y, x2: x + Double(i + 1) * advance, y2: y + height) }
+        }
+        // As the EU guide sets `concerned²⁷.`: the mark's box 10.05 high, its bottom 4.8 above the word's.
+        let concerned = row("concerned", x: 0, y: 284.5) + row("27", x: 45, y: 281.4, height: 10.05) + row(".", x: 55, y: 284.5)
+        #expect(PageLayout.separate("concerned27.", boxes: concerned) == "concerned 27.")
+        // A mark before a word, as a note's text starts.
+        #expect(PageLayout.separate("4Source", boxes: row("4", x: 0, y: 281.4, height: 10.05) + row("Source", x: 5, y: 284.5)) == "4 Source")
+        // CO₂: the 2 lowered, not raised. 1st: letters after a number. CoP18: one type.
+        #expect(PageLayout.separate("CO2", boxes: row("CO", x: 0, y: 100) + row("2", x: 10, y: 104, height: 8)) == "CO2")
+        #expect(PageLayout.separate("1st", boxes: row("1", x: 0, y: 100) + row("st", x: 5, y: 97, height: 7)) == "1st")
+        #expect(PageLayout.separate("CoP18", boxes: row("CoP18", x: 0, y: 100)) == "CoP18")
+
+        // Drawn with cairo: the mark in smaller type, raised.
+        let base = "the protection of the species concerned", at = 60 + PDFFixture.advance(base)
+        for (size, rise) in [(9.5, 4.0), (7.0, 4.0)] {
+            let document = try Self.extract([[
+                .init(base, x: 60, y: 100), .init("27", x: at, y: 100 - rise, size: size),
+                .init(". Especially, this should be", x: at + PDFFixture.advance("27", size: size), y: 100),
+            ]])
+            let text = Self.indexed(document.pages[0])
+            #expect(text.contains("species concerned 27. Especially"), "\(size) points raised \(rise): \(text)")
+        }
+    }
 }

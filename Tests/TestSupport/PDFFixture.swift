@@ -60,6 +60,19 @@ public enum PDFFixture {
         }
     }
 
+    /// How far `text` in DejaVu Sans at `size` points advances: where a run
+    /// set right after it starts.
+    public static func advance(_ text: String, size: Double = 11) -> Double {
+        let surface = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1)!
+        let cr = cairo_create(surface)!
+        defer { cairo_destroy(cr); cairo_surface_destroy(surface) }
+        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(cr, size)
+        var extents = cairo_text_extents_t()
+        cairo_text_extents(cr, text, &extents)
+        return extents.x_advance
+    }
+
     /// Draws pages of text placed where told (table cells, columns,
     /// headings), each run drawn separately, in the order given.
     public static func write(placed pages: [[Placed]], to url: URL, title: String? = nil) {
