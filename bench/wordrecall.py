@@ -3,7 +3,8 @@
 For each page of each PDF document in a workspace: the distinct words of
 three or more letters (NFKC, lower-cased) that `pdftotext` reads on the
 page, against the words of Dossier's indexed passages of that page
-(`dossier export passages`: exactly the indexed text). The fragments of a
+(`dossier export passages`: exactly the indexed text) and of the page's
+furniture (running heads and feet, page numbers: kept beside the passages). The fragments of a
 word broken by a hyphen at a line end are left out of pdftotext's side, and
 so are pdftotext's joins of them (`exporter-` + `reported` gives its
 `exporterreported`) where Dossier kept the compound (`exporter-reported`):
@@ -41,6 +42,19 @@ def pdftotext_pages(path):
     return result
 
 
+def furniture(workspace):
+    """Each page's furniture (running heads and feet, page numbers), which
+    Dossier keeps beside the page's passages rather than in them: the
+    catalog's pages.furniture, by (document id, page)."""
+    import sqlite3
+    db = sqlite3.connect(f"file:{workspace}/index/catalog.sqlite?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT document_id, page_index, furniture FROM pages WHERE furniture IS NOT NULL").fetchall()
+    except sqlite3.OperationalError:  # a catalog older than the furniture
+        rows = []
+    return {(d, p): json.loads(f) for d, p, f in rows}
+
+
 def measure(binary, workspace):
     """One row per PDF of the workspace: (name, words found, words, missing
     as (word, page) pairs)."""
@@ -54,6 +68,9 @@ def measure(binary, workspace):
         ours[(p["document_id"], p["page"])] |= words(p["text"])
         for compound in re.findall(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)+", unicodedata.normalize("NFKC", p["text"])):
             compounds[(p["document_id"], p["page"])].add(re.sub(r"[-\u2010]", "", compound).lower())
+    for key, lines in furniture(workspace).items():
+        for line in lines:
+            ours[key] |= words(line)
     rows = []
     for d in documents:
         if d["kind"] != "pdf":
@@ -88,6 +105,12 @@ def phrases(binary, workspace, per_page=3, seed=7):
         p = json.loads(line)
         pages[(p["document_id"], p["page"])] += [t.lower() for t in TOKEN.findall(unicodedata.normalize("NFKC", p["text"]))]
     grams = {key: {tuple(tokens[k:k + 4]) for k in range(len(tokens) - 3)} for key, tokens in pages.items()}
+    # A furniture line is a run of its own: a phrase from it is found there, one
+    # across it and the page's text (a running head read into the first paragraph) is not.
+    for key, lines in furniture(workspace).items():
+        for line in lines:
+            tokens = [t.lower() for t in TOKEN.findall(unicodedata.normalize("NFKC", line))]
+            grams.setdefault(key, set()).update(tuple(tokens[k:k + 4]) for k in range(len(tokens) - 3))
     found = drawn = 0
     for d in documents:
         if d["kind"] != "pdf":

@@ -154,7 +154,7 @@ extension CatalogStore {
                     """, [id, document.title, document.author, document.created, document.modified,
                           document.pages.count, document.pagesWithText, document.needsOCR])
                 let insertPage = try database.prepare(
-                    "INSERT INTO pages (document_id, page_index, label, chars, has_text, text, ocr) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                    "INSERT INTO pages (document_id, page_index, label, chars, has_text, text, ocr, furniture) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
                 let insertPassage = try database.prepare(
                     "INSERT INTO passages (document_id, page_index, start, end, text, line, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)")
                 for page in document.pages {
@@ -167,7 +167,9 @@ extension CatalogStore {
                         for (i, byte) in utf8.enumerated() where byte & 0xC0 != 0x80 { byteOffset.append(i) }
                         let scalars = byteOffset.count
                         byteOffset.append(utf8.count)
-                        try insertPage.run([id, page.index, page.label, scalars, !page.text.isEmpty, page.text, page.ocr?.rawValue])
+                        let furniture = page.furniture.isEmpty ? nil
+                            : String(decoding: try JSONEncoder().encode(page.furniture), as: UTF8.self)
+                        try insertPage.run([id, page.index, page.label, scalars, !page.text.isEmpty, page.text, page.ocr?.rawValue, furniture])
                         for passage in page.passages {
                             let start = byteOffset[min(passage.start, scalars)], end = byteOffset[min(passage.end, scalars)]
                             let slice = String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self)

@@ -120,6 +120,11 @@ import DossierCore
 ///   it when deleted, so `verify` (and FTS5's own integrity check) compare
 ///   the index at `generation` with exactly its passages.
 ///
+/// It also adds `pages.furniture`: the running heads and feet and the page
+/// number taken off the page's text (a JSON array of lines, top first;
+/// NULL when there were none), as the extract stage's `PageFurniture`
+/// finds them.
+///
 /// A reader (search, verify, the web, MCP) reads `generation` in a read
 /// transaction and then the index manifest: an index at the same generation
 /// holds the committed and retiring passages, one at the next generation
@@ -286,6 +291,7 @@ public enum Schema {
             VALUES (1, NULL, (SELECT coalesce(max(id), 0) FROM documents));
         ALTER TABLE passages ADD COLUMN state INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE documents ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE pages ADD COLUMN furniture TEXT;
         CREATE INDEX passages_unpublished ON passages(state) WHERE state != 0;
         CREATE INDEX documents_retired ON documents(retired) WHERE retired != 0;
         DROP TRIGGER passages_fts_insert;

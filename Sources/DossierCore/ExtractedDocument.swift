@@ -46,14 +46,18 @@ public struct ExtractedPage: Codable, Sendable, Equatable {
     /// Whether the page is a scan waiting for OCR (no word in its text
     /// layer, images over most of it); nil for a page with a text layer.
     public var ocr: OCRState?
+    /// Its furniture: running heads and feet, its page number, as printed
+    /// (kept out of `text` and its passages).
+    public var furniture: [String]
 
     /// Creates a page.
-    public init(index: Int, label: String?, text: String, passages: [PassageRange], ocr: OCRState? = nil) {
+    public init(index: Int, label: String?, text: String, passages: [PassageRange], ocr: OCRState? = nil, furniture: [String] = []) {
         self.index = index
         self.label = label
         self.text = text
         self.passages = passages
         self.ocr = ocr
+        self.furniture = furniture
     }
 }
 

@@ -2,16 +2,19 @@ import DossierCore
 import Foundation
 
 /// PDF → ``ExtractedDocument``: poppler's page text, normalized for the whole
-/// document at once, cut into passages page by page.
+/// document at once, its furniture taken off (``PageFurniture``), cut into
+/// passages page by page.
 public enum DocumentExtractor {
     /// Extracts the PDF at `path`. Runs poppler in this process: call it from
     /// a worker (see ``ExtractionPool``), not from the process that owns the catalog.
     public static func extractPDF(path: String) throws -> ExtractedDocument {
         let raw = try PDFText.read(path: path)
-        let texts = TextNormalizer.normalize(pages: raw.pages.map(\.text))
-        let pages = zip(raw.pages, texts).map { page, text in
-            ExtractedPage(index: page.index, label: page.label, text: text, passages: PassageSplitter.split(text),
-                          ocr: page.needsOCR ? .pending : nil)
+        // Running heads, feet and page numbers off the text (PageFurniture).
+        let stripped = PageFurniture.strip(TextNormalizer.normalize(pages: raw.pages.map(\.text)))
+        let pages = raw.pages.indices.map { i in
+            let page = raw.pages[i], text = stripped.texts[i]
+            return ExtractedPage(index: page.index, label: page.label ?? stripped.numbers[i], text: text, passages: PassageSplitter.split(text),
+                                 ocr: page.needsOCR ? .pending : nil, furniture: stripped.furniture[i])
         }
         return ExtractedDocument(
             title: title(metadata: raw.title, largestText: raw.largestText,

@@ -127,7 +127,8 @@ struct WordRecallTests {
             var (documentFound, documentTotal) = (0, 0)
             var missing: [String] = []
             for (index, page) in document.pages.enumerated() where index < theirs.count {
-                let reference = Self.reference(theirs[index]), have = Self.ours(page.text)
+                // Furniture (running heads, page numbers) is kept beside the page's text, not lost.
+                let reference = Self.reference(theirs[index]), have = Self.ours(([page.text] + page.furniture).joined(separator: "\n"))
                 documentTotal += reference.count
                 documentFound += reference.intersection(have).count
                 missing += reference.subtracting(have).sorted().map { "\($0) (p. \(index + 1))" }
@@ -149,6 +150,24 @@ struct WordRecallTests {
         #expect(words153.isSuperset(of: ["musk", "medicine", "oil", "pearl", "plywood"]))
         #expect(!words153.contains("muskmusgmusk") && !document.pages[152].text.contains("medicineMED"))
         #expect(document.pages[74].text.contains("Import into and/ Article Annex or export from EU"))
+    }
+
+    @Test("the EU guide's page numbers and running heads are kept beside its pages, out of every passage")
+    func furniture() throws {
+        let path = realCorpus.appendingPathComponent("EU-Wildlife-Trade-Reference-Guide.pdf").path
+        let document = try DocumentExtractor.extractPDF(path: path)
+        let numbered = try NSRegularExpression(pattern: "^[0-9]+ / 251$", options: .anchorsMatchLines)
+        for page in document.pages {
+            let text = page.text as NSString
+            #expect(numbered.firstMatch(in: page.text, range: NSRange(location: 0, length: text.length)) == nil, "p. \(page.index)")
+        }
+        #expect(document.pages[28].furniture.contains("29 / 251"))
+        // Section 3.3's heading heads the pages after its first: taken off p. 30, kept where the section starts.
+        let head = "3.3 What are the rules for the issuance of import permits for specimens of Annex A or B-listed species?"
+        #expect(document.pages[29].furniture.contains(head) && !document.pages[29].text.contains(head))
+        // In the text of the contents and of the section's first page only; the furniture of the others.
+        #expect(document.pages.filter { $0.text.contains(head) }.count == 2)
+        #expect(document.pages.filter { $0.furniture.contains(head) }.count >= 5)
     }
 
     @Test("the EU guide's footnote marks are words of their own: no word fused with its raised mark, p. 29's phrase found")

@@ -1,0 +1,58 @@
+import DossierCore
+@testable import Extract
+import Foundation
+import TestSupport
+import Testing
+
+/// Running heads, running feet and page numbers (``PageFurniture``).
+@Suite("Page furniture")
+struct PageFurnitureTests {
+    @Test("page numbers in their printed forms; a year on a cover, a table's number or a word is not one")
+    func pageNumbers() {
+        for (line, number) in [("12", "12"), ("12 / 80", "12"), ("12/80", "12"), ("Page 12 of 80", "12"), ("p. 12", "12"),
+                               ("- 12 -", "12"), ("xiv", "xiv"), ("IV", "iv"), ("Página 7 de 80", "7"), ("page 3 sur 9", "3")] {
+            #expect(PageFurniture.pageNumber(line, pages: 80) == number, "\(line)")
+        }
+        for line in ["2024", "Table 3", "civil", "12 apples", "mix", "Annex B", "1.2.3"] {
+            #expect(PageFurniture.pageNumber(line, pages: 80) == nil, "\(line)")
+        }
+    }
+
+    @Test("a running head and foot repeated page after page go, the head's first occurrence stays; page numbers go and are kept")
+    func strip() {
+        let pages = (1...5).map { p in
+            "Wildlife Crime Report — Chapter \(p)\nSection \(p).1 of the report\nBody text of page \(p) about pangolin scales.\nMore text.\nICCWC 2024 · www.iccwc.org\nPage \(p) of 5"
+        }
+        let stripped = PageFurniture.strip(pages)
+        #expect(stripped.texts[0].hasPrefix("Wildlife Crime Report — Chapter 1"), "its first occurrence is text")
+        for p in 1..<5 {
+            #expect(!stripped.texts[p].contains("Chapter") && !stripped.texts[p].contains("Page \(p + 1) of 5"), "\(stripped.texts[p])")
+            #expect(stripped.texts[p].contains("Body text of page \(p + 1)"))
+            #expect(stripped.furniture[p].contains("Page \(p + 1) of 5"))
+            #expect(stripped.numbers[p] == String(p + 1))
+        }
+        // The foot stands on every page: its first stays, the rest go.
+        #expect(stripped.texts[0].contains("ICCWC 2024") && !stripped.texts[1].contains("ICCWC 2024"))
+        // "Section N.1 of the report" is on every page too, but second from the top: a running head as well.
+        #expect(!stripped.texts[2].contains("Section 3.1"))
+        // Pages without repeated lines keep their text as it was.
+        #expect(PageFurniture.strip(["One page.\nOf text."]).texts == ["One page.\nOf text."])
+    }
+
+    @Test("a PDF's running head and page numbers are out of its passages, kept with each page, the number as its label")
+    func extracted() throws {
+        let url = try PDFFixture.temporaryFolder().appendingPathComponent("report.pdf")
+        PDFFixture.write((1...4).map { p in
+            .init(label: nil, lines: ["Illegal Wildlife Trade Review", "", "Rosewood seizure number \(p) was recorded at the port of Mombasa.",
+                                      "The logs were declared as sawn timber of a species not listed.",
+                                      "Customs officers found the discrepancy in the permit.",
+                                      "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "\(p) / 4"])
+        }, to: url)
+        let document = try DocumentExtractor.extractPDF(path: url.path)
+        let first = document.pages[0].text, second = document.pages[1].text
+        #expect(first.contains("Illegal Wildlife Trade Review") && !second.contains("Illegal Wildlife Trade Review"), "\(second)")
+        #expect(!first.contains("1 / 4") && document.pages[3].furniture == ["Illegal Wildlife Trade Review", "4 / 4"], "\(document.pages[3])")
+        #expect(document.pages[2].label == "3")
+        #expect(second.contains("Rosewood seizure number 2"))
+    }
+}
