@@ -11,9 +11,10 @@ public enum DocumentExtractor {
         let raw = try PDFText.read(path: path)
         // Running heads, feet and page numbers off the text (PageFurniture).
         let stripped = PageFurniture.strip(TextNormalizer.normalize(pages: raw.pages.map(\.text)))
+        let labels = PageFurniture.labels(given: raw.pages.map(\.label), numbers: stripped.numbers)
         let pages = raw.pages.indices.map { i in
             let page = raw.pages[i], text = stripped.texts[i]
-            return ExtractedPage(index: page.index, label: page.label ?? stripped.numbers[i], text: text, passages: PassageSplitter.split(text),
+            return ExtractedPage(index: page.index, label: labels[i], text: text, passages: PassageSplitter.split(text),
                                  ocr: page.needsOCR ? .pending : nil, furniture: stripped.furniture[i])
         }
         return ExtractedDocument(

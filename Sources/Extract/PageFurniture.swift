@@ -91,6 +91,33 @@ enum PageFurniture {
         return Stripped(texts: texts, furniture: furniture, numbers: numbers)
     }
 
+    /// Each page's printed label: the PDF's (`given`, poppler's; a PDF
+    /// without page labels gives the physical number), unless the PDF
+    /// gives only physical numbers and the page numbers its furniture
+    /// prints run at one offset from them on most numbered pages (a report
+    /// whose page 1 is its sixth sheet), or in roman numerals (its front
+    /// matter); a printed number off that run is not taken, and a page
+    /// inside the run that prints none is numbered by it.
+    static func labels(given: [String?], numbers: [String?]) -> [String?] {
+        let physical = given.indices.allSatisfy { given[$0] == nil || given[$0] == String($0 + 1) }
+        guard physical else { return given }
+        var offsets: [Int: Int] = [:]
+        for (i, number) in numbers.enumerated() { if let number, let n = Int(number) { offsets[n - (i + 1), default: 0] += 1 } }
+        let arabic = offsets.values.reduce(0, +)
+        let run = offsets.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }
+        guard let run, run.value >= 3, run.value * 2 > arabic else {
+            return given.indices.map { i in numbers[i].flatMap { Int($0) == nil ? $0 : nil } ?? given[i] }
+        }
+        // The run's pages: from the first to the last page printed in it, those between numbered by it too.
+        let inRun = numbers.indices.filter { i in numbers[i].flatMap(Int.init).map { $0 - (i + 1) == run.key } ?? false }
+        let span = inRun.first!...inRun.last!
+        return given.indices.map { i in
+            if let number = numbers[i], Int(number) == nil { return number }  // roman: front matter
+            if span.contains(i), i + 1 + run.key > 0 { return String(i + 1 + run.key) }
+            return given[i]
+        }
+    }
+
     enum Edge: Hashable { case top, bottom }
 
     /// A line with its digits masked and its case and spaces folded: the

@@ -39,6 +39,16 @@ struct PageFurnitureTests {
         #expect(PageFurniture.strip(["One page.\nOf text."]).texts == ["One page.\nOf text."])
     }
 
+    @Test("printed numbers are labels where the PDF gives only physical ones and they run at one offset; roman front matter too")
+    func labels() {
+        let given: [String?] = (1...8).map { String($0) }
+        let numbers: [String?] = ["ii", "iii", nil, "1", "2", "3", "44", "5"]
+        #expect(PageFurniture.labels(given: given, numbers: numbers) == ["ii", "iii", "3", "1", "2", "3", "4", "5"])
+        // A PDF with page labels of its own keeps them.
+        let own: [String?] = ["Cover", "i", "1", "2"]
+        #expect(PageFurniture.labels(given: own, numbers: [nil, "9", "8", "7"]) == own)
+    }
+
     @Test("a PDF's running head and page numbers are out of its passages, kept with each page, the number as its label")
     func extracted() throws {
         let url = try PDFFixture.temporaryFolder().appendingPathComponent("report.pdf")
