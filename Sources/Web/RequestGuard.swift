@@ -68,25 +68,42 @@ public struct HostPolicy: Sendable {
     }
 }
 
-/// Refuses what is not the server's own before any route runs:
+/// The HTML pages' routes, as the router names them.
+private let htmlPageRoutes = Set(["/", "/documents", "/documents/:id", "/notes/**", "/links", "/update"].map { RouterPath($0).description })
+
+/// Refuses what is not the server's own before any handler runs:
 ///
 /// - a `Host` the ``HostPolicy`` does not admit: 403;
 /// - a request from another site (`Sec-Fetch-Site: cross-site`, sent by
 ///   every current browser) or from another port of the same host
-///   (`same-site`: a page of another local server on localhost:3000) for
-///   the JSON API, a document's file or a page preview: 403. Another site
-///   may link to a page of Dossier; it may not read the library through the
-///   user's browser, nor set it rendering. Dossier's own pages ask
-///   `same-origin`; a typed address or a bookmark, `none`.
+///   (`same-site`: a page of another local server on localhost:3000),
+///   unless it opens one of the HTML pages (``pages``) by a GET or HEAD
+///   navigation: 403. Another site may link to a page of Dossier; it may
+///   not read the library through the user's browser (the JSON API, a
+///   document's file), set it rendering (a preview), embed or fetch a
+///   page, nor post to it. Dossier's own pages ask `same-origin`; a typed
+///   address or a bookmark, `none`.
+///
+/// The guard judges the route the router matched, not the path as sent:
+/// the router reads `//api/search`, `/documents/6/file/` and
+/// `/api/search` alike, so a spelling the router accepts cannot slip past
+/// the guard, and a route added later is guarded until it is listed as a
+/// page. A request that matched no route is judged as guarded.
 ///
 /// No response carries CORS headers, so no other origin may read one.
 struct RequestGuard<Context: RequestContext>: RouterMiddleware {
     let hosts: HostPolicy
 
-    static func isProtected(_ path: String) -> Bool {
-        if path.hasPrefix("/api/") { return true }
-        guard path.hasPrefix("/documents/") else { return false }
-        return path.hasSuffix("/file") || path.contains("/pages/")
+    /// The routes another site may open: the HTML pages, as the router
+    /// names them (`context.endpointPath`).
+    static var pages: Set<String> { htmlPageRoutes }
+
+    /// Whether a request from another site (or another port of this
+    /// host) for `route` with `method` and `Sec-Fetch-Mode` `mode` is let
+    /// through: a navigation to an HTML page only.
+    static func admitsForeign(route: String?, method: HTTPRequest.Method, mode: String?) -> Bool {
+        guard let route, pages.contains(route), method == .get || method == .head else { return false }
+        return mode == nil || mode == "navigate"
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -94,7 +111,8 @@ struct RequestGuard<Context: RequestContext>: RouterMiddleware {
             throw HTTPError(.forbidden, message: "this server answers only requests for its own address (Host: 127.0.0.1 or localhost with its port); see --allow-host")
         }
         if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" || site == "same-site",
-           Self.isProtected(request.uri.path) {
+           !Self.admitsForeign(route: context.endpointPath, method: request.method,
+                               mode: request.headers[HTTPField.Name("Sec-Fetch-Mode")!]) {
             throw HTTPError(.forbidden, message: "a request from another site may not read the library")
         }
         return try await next(request, context)

@@ -39,10 +39,16 @@ struct HTMLErrors<Context: RequestContext>: RouterMiddleware {
         var message: String
     }
 
+    /// Whether errors on `route` (as the router names it) are the API's
+    /// JSON or a preview's, not a page.
+    static func answersJSON(_ route: String?) -> Bool {
+        route == RouterPath("/api/search").description || route == RouterPath("/documents/:id/pages/:page/preview.png").description
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as HTTPError where !request.uri.path.hasPrefix("/api/") && !request.uri.path.hasSuffix(".png") {
+        } catch let error as HTTPError where !Self.answersJSON(context.endpointPath) {
             let title = "\(error.status.code) \(error.status.reasonPhrase)"
             var response = Responses.html(templates.render(View(title: title, message: error.body ?? title), "error"), status: error.status)
             response.headers.append(contentsOf: error.headers)

@@ -77,6 +77,44 @@ struct HardeningTests {
         }
     }
 
+    @Test("the cross-site guard judges the route the router matched: doubled and trailing slashes, notes, posts and unknown paths")
+    func crossSiteByRoute() async throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let pdf = try #require(try CatalogStore(workspace: Workspace(root: root)).documents().first { $0.kind == .pdf })
+        let app = Application(router: try WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
+        try await app.test(.router) { client in
+            let crossSite: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"]
+            func foreign(mode: String) -> HTTPFields { [HTTPField.Name("Sec-Fetch-Site")!: "cross-site", HTTPField.Name("Sec-Fetch-Mode")!: mode] }
+            let refused = ["//api/search?q=timber", "/api/search/?q=timber", "/api//search?q=timber", "/documents/\(pdf.id)/file/",
+                           "//documents/\(pdf.id)/file", "/documents//\(pdf.id)/file", "//documents/\(pdf.id)/pages/1/preview.png?w=x",
+                           "/documents/\(pdf.id)/pages/1/preview.png/", "/documents/\(pdf.id)/./file", "/no/such/route"]
+            for uri in refused {
+                try await client.execute(uri: uri, method: .get, headers: crossSite) { response in
+                    #expect(response.status == .forbidden, "\(uri)")
+                    #expect(!String(buffer: response.body).contains("%PDF") && !String(buffer: response.body).contains("\"results\""), "\(uri)")
+                }
+            }
+            // A page may be opened from another site, by a navigation only: not fetched, embedded or posted to.
+            for uri in ["/", "//documents", "/documents/\(pdf.id)/", "/notes/reading.md", "/links"] {
+                try await client.execute(uri: uri, method: .get, headers: foreign(mode: "navigate")) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                }
+                try await client.execute(uri: uri, method: .get, headers: foreign(mode: "no-cors")) { response in
+                    #expect(response.status == .forbidden, "\(uri)")
+                }
+            }
+            try await client.execute(uri: "/update", method: .post, headers: foreign(mode: "navigate")) { response in
+                #expect(response.status == .forbidden)
+            }
+            // The API's refusal is JSON however its path is spelled.
+            try await client.execute(uri: "//api/search", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("\"message\":\"q is required\""))
+            }
+        }
+    }
+
     @Test("queries past the limits are a 400 in one line, on the page and in the API, and the server answers the next request")
     func boundedQueries() async throws {
         let root = try webWorkspace()
