@@ -13,14 +13,12 @@ struct PreviewParameters: Decodable {
 
 extension Site {
     /// `/documents/:id/file`: a document's file, streamed from disk (never
-    /// read whole), with an ETag and byte ranges as ``ByteRange`` reads them.
+    /// read whole), with an ETag and byte ranges as ``ByteRange`` reads them;
+    /// only a file that still holds what was indexed (``ServedFiles``).
     func documentFile(_ id: Int, _ request: Request, _ context: some RequestContext) async throws -> Response {
         let document = try catalogs.use { try $0.document(id: id) }
-        guard let document, document.kind != .note else { throw HTTPError(.notFound, message: "no file for document \(id)") }
-        let path = workspace.root.appendingPathComponent(document.path).path
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
-            throw HTTPError(.notFound, message: "the file of document \(id) is gone")
-        }
+        guard let document else { throw HTTPError(.notFound, message: "no file for document \(id)") }
+        let (path, size) = try await files.file(of: document, workspace: workspace, catalogs: catalogs)
         let type = document.kind == .pdf ? "application/pdf" : "text/plain; charset=utf-8"
         let etag = "\"\(document.sha256)\""
         if request.headers[.ifNoneMatch] == etag {
@@ -41,7 +39,8 @@ extension Site {
 
     /// `/documents/:id/pages/:page/preview.png`: a page drawn with the
     /// words of the given terms outlined (analyzed as the index analyzes
-    /// them); cached in index/previews/ (``PreviewCache``).
+    /// them); cached in index/previews/ (``PreviewCache``). A page is drawn
+    /// only from a file that still holds what was indexed (``ServedFiles``).
     func preview(_ id: Int, _ request: Request, _ context: some RequestContext) async throws -> Response {
         guard let page = context.parameters.get("page", as: Int.self) else { throw HTTPError(.badRequest, message: "a page is a number from 1") }
         let parameters = try request.uri.decodeQuery(as: PreviewParameters.self, context: context)
@@ -59,7 +58,7 @@ extension Site {
         } else {
             do {
                 // Drawn off the server's event loop: a page may take a while.
-                let path = workspace.root.appendingPathComponent(document.path).path
+                let path = try await files.file(of: document, workspace: workspace, catalogs: catalogs).path
                 let renderer = self.renderer
                 png = try await renders.run {
                     try await withCheckedThrowingContinuation { continuation in

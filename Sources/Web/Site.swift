@@ -12,6 +12,8 @@ struct Site: Sendable {
     let previews: PreviewCache
     let renders: RenderQueue
     let renderer: WebApp.DrawPage
+    /// Which documents' files may be served.
+    let files = ServedFiles()
     /// Runs updates for "Update now"; nil when the server was given none.
     let updates: UpdateRunner?
     /// The notes last read for their pages.

@@ -115,6 +115,60 @@ struct HardeningTests {
         }
     }
 
+    @Test("a file is served only if it was read as its kind and still holds what was indexed; a linked PDF is served")
+    func servedFiles() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-web-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let workspace = Workspace(root: root)
+        try workspace.create()
+        // PDFs kept elsewhere and linked into the library, as users do; and a link to a file that is no PDF.
+        let elsewhere = root.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        PDFFixture.write([.init(label: "1", lines: ["Linked timber report"])], to: elsewhere.appendingPathComponent("real.pdf"))
+        PDFFixture.write([.init(label: "1", lines: ["Another timber report, longer than the first one"])], to: elsewhere.appendingPathComponent("other.pdf"))
+        try Data("root:x:0:0:root:/root:/bin/bash\n".utf8).write(to: elsewhere.appendingPathComponent("secret.txt"))
+        let linked = workspace.library.appendingPathComponent("linked.pdf")
+        try FileManager.default.createSymbolicLink(at: linked, withDestinationURL: elsewhere.appendingPathComponent("real.pdf"))
+        try FileManager.default.createSymbolicLink(at: workspace.library.appendingPathComponent("passwd.pdf"),
+                                                   withDestinationURL: elsewhere.appendingPathComponent("secret.txt"))
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
+        _ = try run(binary.path, ["index", "--workspace", root.path])
+        let documents = try CatalogStore(workspace: workspace).documents()
+        let real = try #require(documents.first { $0.path.hasSuffix("linked.pdf") })
+        let secret = try #require(documents.first { $0.path.hasSuffix("passwd.pdf") })
+        #expect(real.status == .extracted && secret.status == .failed)
+        let app = Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _, _ in Data("PNG".utf8) }))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/documents/\(real.id)/file", method: .get) { response in
+                #expect(response.status == .ok && String(buffer: response.body).hasPrefix("%PDF"))
+            }
+            try await client.execute(uri: "/documents/\(secret.id)/file", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(!String(buffer: response.body).contains("root:x"))
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+            }
+            // The link pointed elsewhere after indexing: neither the file nor a new preview is served.
+            try FileManager.default.removeItem(at: linked)
+            for target in ["secret.txt", "other.pdf"] {
+                try? FileManager.default.removeItem(at: linked)
+                try FileManager.default.createSymbolicLink(at: linked, withDestinationURL: elsewhere.appendingPathComponent(target))
+                try await client.execute(uri: "/documents/\(real.id)/file", method: .get) { response in
+                    #expect(response.status == .gone, "\(target)")
+                    #expect(String(buffer: response.body).contains("no longer holds what was indexed"), "\(target)")
+                }
+                try await client.execute(uri: "/documents/\(real.id)/pages/1/preview.png", method: .get) { response in
+                    #expect(response.status == .gone, "\(target)")
+                }
+            }
+            // Pointed back, it is served again.
+            try FileManager.default.removeItem(at: linked)
+            try FileManager.default.createSymbolicLink(at: linked, withDestinationURL: elsewhere.appendingPathComponent("real.pdf"))
+            try await client.execute(uri: "/documents/\(real.id)/file", method: .get) { response in
+                #expect(response.status == .ok && String(buffer: response.body).hasPrefix("%PDF"))
+            }
+        }
+    }
+
     @Test("queries past the limits are a 400 in one line, on the page and in the API, and the server answers the next request")
     func boundedQueries() async throws {
         let root = try webWorkspace()
