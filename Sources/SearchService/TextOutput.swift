@@ -25,15 +25,16 @@ extension SearchResults {
 
     /// Where a result is: `p. 14 (printed 12)`, or `note:line`.
     public static func place(_ r: Result) -> String {
-        if r.document.kind == .note { return "\(r.document.path):\(r.line ?? 0)" }
+        if r.document.kind == .note { return "\(r.document.path.printable):\(r.line ?? 0)" }
         let scan = r.ocr ? ", scanned: OCR" + (r.ocrConfidence.map { " \(Int($0.rounded()))%" } ?? "") : ""
-        if let label = r.pageLabel, label != String(r.page) { return "p. \(r.page) (printed \(label)\(scan))" }
+        if let label = r.pageLabel, label != String(r.page) { return "p. \(r.page) (printed \(label.printable)\(scan))" }
         return "p. \(r.page)" + (scan.isEmpty ? "" : " (\(scan.dropFirst(2)))")
     }
 
     /// The results as the command line prints them, line by line;
     /// `highlight` marks a snippet's matches and `bold` a title (a
-    /// terminal's colours, or brackets).
+    /// terminal's colours, or brackets). Every string of the catalog is
+    /// printed ``Swift/String/printable``.
     public static func text(_ output: Output, flat: Bool, offset: Int, highlight: (String, [[Int]]) -> String,
                             bold: (String) -> String) -> [String] {
         var lines: [String] = []
@@ -57,20 +58,20 @@ extension SearchResults {
                 more(previous)
                 shownInDocument = 0
                 print("")
-                let source = result.document.url ?? result.document.path
-                print("\(bold(result.document.title ?? result.document.path))  [\(result.document.kind.rawValue)] \(source)")
+                let source = (result.document.url ?? result.document.path).printable
+                print("\(bold((result.document.title ?? result.document.path).printable))  [\(result.document.kind.rawValue)] \(source)")
                 if result.document.kind != .note {
                     for citation in result.citations.prefix(3) {
                         let box = citation.task == .done ? "[x] " : citation.task == .open ? "[ ] " : ""
-                        let heading = citation.heading.map { " § \($0)" } ?? ""
-                        print("  cited at \(citation.note):\(citation.line)  \(box)\(citation.label)\(heading)")
+                        let heading = citation.heading.map { " § \($0.printable)" } ?? ""
+                        print("  cited at \(citation.note.printable):\(citation.line)  \(box)\(citation.label.printable)\(heading)")
                     }
                     if result.citations.count > 3 { print("  … and \(result.citations.count - 3) more note lines") }
                 }
                 lastDocument = result.document.id
             }
             print("  \(result.rank). \(place(result))  score \(String(format: "%.3f", result.score))")
-            print("     \(highlight(result.snippet, result.highlights))")
+            print("     \(highlight(result.snippet.printable, result.highlights))")
             shownInDocument += 1
             previous = result
         }

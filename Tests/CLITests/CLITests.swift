@@ -311,6 +311,24 @@ struct NoteDocumentCLITests {
         let show = try dossier(["show", "corpus/notes/iccwc-annual-report-2024.md:1"], in: root)
         #expect(show.stdout.contains("── § Added heading"))
     }
+
+    @Test("a note's heading, label, URL and name holding terminal escapes are printed without them by documents, links, search, notes and show")
+    func escapesNotPrinted() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        let title = "\u{1B}]0;pwned\u{07}"
+        let note = "# Seizures \(title)\u{1B}[2J\u{9B}31m\n\nPangolin [scales \u{1B}[31mred](https://example.org/a\u{1B}[1m.pdf) seized in Lagos.\n"
+        try Data(note.utf8).write(to: root.appendingPathComponent("corpus/notes/log\(title).md"))
+        #expect(try dossier(["index"], in: root).status == 0)
+        for arguments in [["documents"], ["links"], ["search", "pangolin"], ["search", "pangolin", "--flat"], ["notes"], ["show", "1"]] {
+            let run = try dossier(arguments, in: root)
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            #expect(run.stdout.contains("Seizures") || ["links", "notes"].contains(arguments[0]), "\(arguments): \(run.stdout)")
+            #expect(!run.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" }, "\(arguments): \(run.stdout.debugDescription)")
+        }
+        #expect(try dossier(["links"], in: root).stdout.contains("scales"))
+    }
 }
 
 @Suite("dossier status")

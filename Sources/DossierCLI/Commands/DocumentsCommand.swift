@@ -43,8 +43,8 @@ struct DocumentsCommand: ParsableCommand {
         for d in documents {
             let number = String(repeating: " ", count: width - String(d.id).count) + String(d.id)
             let pages = d.pages.map { "\($0) p." } ?? ""
-            print("\(number)  \(d.kind.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0)) \(pages.padding(toLength: 8, withPad: " ", startingAt: 0)) \(Terminal.bold(d.name))")
-            print(String(repeating: " ", count: width + 16) + ([d.origin] + d.remarks).joined(separator: "  ·  "))
+            print("\(number)  \(d.kind.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0)) \(pages.padding(toLength: 8, withPad: " ", startingAt: 0)) \(Terminal.bold(d.name.printable))")
+            print(String(repeating: " ", count: width + 16) + ([d.origin] + d.remarks).joined(separator: "  ·  ").printable)
         }
         print("\n\(documents.count) document\(documents.count == 1 ? "" : "s"). `dossier show N` prints one; --doc N searches in one.")
     }

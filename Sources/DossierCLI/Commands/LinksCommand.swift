@@ -62,7 +62,7 @@ struct LinksCommand: ParsableCommand {
             if dead {
                 print(uncheckedNote.map { "No link is known to be dead; \($0)." } ?? "No dead links.")
             } else {
-                print(note == nil ? "No links in the notes yet." : "No links in \(note!).")
+                print(note == nil ? "No links in the notes yet." : "No links in \(note!.printable).")
             }
             return
         }
@@ -72,24 +72,24 @@ struct LinksCommand: ParsableCommand {
         for citation in citations {
             if citation.note != currentNote {
                 if !currentNote.isEmpty { print("") }
-                print(citation.note)
+                print(citation.note.printable)
                 currentNote = citation.note
                 currentHeading = nil
             }
             if let heading = citation.heading, heading != currentHeading {
-                print("  § \(heading)")
+                print("  § \(heading.printable)")
                 currentHeading = heading
             }
             let bare = "\(citation.line):\(citation.column)"
             let position = bare + String(repeating: " ", count: positionWidth - bare.count)
             let box = citation.task.map { $0 == .done ? "[x] " : "[ ] " } ?? ""
-            print("  \(position)  \(box)\(citation.label)")
+            print("  \(position)  \(box)\(citation.label.printable)")
             let r = row(citation)
             var status = r.status == .new ? "not checked yet" : r.status.rawValue
             if let code = r.httpStatus, r.status != .fetched, r.status != .unchanged { status += " \(code)" }
             if let error = r.error { status += ": \(error)" }
             if r.needsOcr { status += " (needs OCR)" }
-            print("  \(String(repeating: " ", count: position.count))  \(citation.url)  [\(status)]")
+            print("  \(String(repeating: " ", count: position.count))  \(citation.url.printable)  [\(status.printable)]")
         }
         let urls = Set(citations.map(\.normalizedURL)).count
         let notes = Set(citations.map(\.note)).count

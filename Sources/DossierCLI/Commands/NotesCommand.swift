@@ -28,13 +28,13 @@ struct NotesCommand: ParsableCommand {
         let width = max(4, notes.map(\.path.count).max() ?? 0)
         print("NOTE".padding(toLength: width, withPad: " ", startingAt: 0) + "  LINES  LINKS  URLS  WARNINGS")
         for note in notes {
-            print(note.path.padding(toLength: width, withPad: " ", startingAt: 0)
+            print(note.path.printable.padding(toLength: width, withPad: " ", startingAt: 0)
                 + "  " + pad(note.lines, 5) + "  " + pad(note.citations, 5) + "  " + pad(note.urls, 4)
                 + "  " + pad(note.warnings.count, 8))
         }
         for note in notes {
             for warning in note.warnings {
-                print(warning.line > 0 ? "\(note.path):\(warning.line): \(warning.message)" : "\(note.path): \(warning.message)")
+                print((warning.line > 0 ? "\(note.path):\(warning.line): \(warning.message)" : "\(note.path): \(warning.message)").printable)
             }
         }
         let citations = notes.reduce(0) { $0 + $1.citations }

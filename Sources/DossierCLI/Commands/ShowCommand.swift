@@ -44,12 +44,12 @@ struct ShowCommand: ParsableCommand {
         if let query {
             do { node = try QueryParser().parse(FriendlyQuery(query).fts5) } catch { throw QueryError(query: query, error: error) }
         }
-        print("document \(document.id): \(document.title ?? "(untitled)") — \(document.path)")
+        print("document \(document.id): \((document.title ?? "(untitled)").printable) — \(document.path.printable)")
         for record in pages {
             if document.kind == .note {
-                print("\n── § \(record.label ?? "(before the first heading)") " + String(repeating: "─", count: 40))
+                print("\n── § \((record.label ?? "(before the first heading)").printable) " + String(repeating: "─", count: 40))
             } else {
-                let label = record.label.map { $0 != String(record.index) ? " (printed \($0))" : "" } ?? ""
+                let label = record.label.map { $0 != String(record.index) ? " (printed \($0.printable))" : "" } ?? ""
                 let scan: String
                 switch record.ocr {
                 case .done?: scan = " (scanned: OCR" + (record.ocrConfidence.map { " \(Int($0.rounded()))%" } ?? "") + ")"

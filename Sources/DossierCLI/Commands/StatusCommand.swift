@@ -53,12 +53,12 @@ struct StatusCommand: ParsableCommand {
         if !status.needsOCR.isEmpty {
             print("\nneeds OCR (most pages have no text):")
             for document in status.needsOCR {
-                print("  \(document.id)  \(names[document.id] ?? document.path)  \(document.pagesWithText ?? 0) of \(document.pageCount ?? 0) pages have text")
+                print("  \(document.id)  \((names[document.id] ?? document.path).printable)  \(document.pagesWithText ?? 0) of \(document.pageCount ?? 0) pages have text")
             }
         }
         if !status.failed.isEmpty {
             print("\ncould not be extracted:")
-            for document in status.failed { print("  \(document.id)  \(names[document.id] ?? document.path): \(document.error ?? "unknown reason")") }
+            for document in status.failed { print("  \(document.id)  \((names[document.id] ?? document.path).printable): \((document.error ?? "unknown reason").printable)") }
         }
     }
 }
