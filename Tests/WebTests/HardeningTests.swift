@@ -226,20 +226,34 @@ struct HardeningTests {
         #expect(try await queue.run { 4 } == 4)
     }
 
-    @Test("`dossier serve --host 0.0.0.0` will not start without --allow-host")
-    func openBind() throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
+    /// `dossier serve` with `arguments`, expected not to start: its exit status and what it said on stderr.
+    func serveRefusal(_ arguments: [String]) throws -> (status: Int32, message: String) {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--host", "0.0.0.0", "--port", "1", "--workspace", FileManager.default.temporaryDirectory.path]
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
+        process.arguments = ["serve"] + arguments + ["--port", "1", "--workspace", FileManager.default.temporaryDirectory.path]
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
+        return (process.terminationStatus, message)
+    }
+
+    @Test("`dossier serve --host 0.0.0.0` will not start without --allow-host")
+    func openBind() throws {
+        let (status, message) = try serveRefusal(["--host", "0.0.0.0"])
+        #expect(status == 2)
         #expect(message.contains("--allow-host") && message.split(separator: "\n").count == 1, "\(message)")
+    }
+
+    @Test("a preview cache too large to count in bytes is refused in one line, not wrapped round to nothing")
+    func previewCacheLimit() throws {
+        for size in ["8796093022208", "9223372036854775807", "0"] {
+            let (status, message) = try serveRefusal(["--preview-cache-mb", size])
+            #expect(status == 2, "\(size)")
+            #expect(message.contains("--preview-cache-mb must be 1–1048576") && message.split(separator: "\n").count == 1, "\(message)")
+        }
     }
 
     @Test("the search gate: past its limit a search is refused at once; past its deadline the client gets 503 and the slot stays taken until the search ends")

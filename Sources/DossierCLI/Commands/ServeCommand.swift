@@ -36,9 +36,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The most disk the page previews may take, in MiB.", valueName: "MiB"))
     var previewCacheMb = 256
 
+    /// The largest preview cache, in MiB: 1 TiB.
+    static let previewCacheMbLimit = 1 << 20
+
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1–65535") }
-        guard previewCacheMb >= 1 else { throw ValidationError("--preview-cache-mb must be at least 1") }
+        // In bytes it must fit an Int: past 1 TiB the sum would overflow and empty the cache on every preview.
+        guard (1...Self.previewCacheMbLimit).contains(previewCacheMb) else {
+            throw ValidationError("--preview-cache-mb must be 1–\(Self.previewCacheMbLimit) (1 TiB)")
+        }
         guard HostPolicy.isLoopback(host) || !allowHosts.isEmpty else {
             throw ValidationError("--host \(host) would open the library to the network; say which host names may reach it with --allow-host NAME")
         }
