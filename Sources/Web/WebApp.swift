@@ -61,7 +61,7 @@ public enum WebApp {
             previews: PreviewCache(folder: workspace.index.appendingPathComponent("previews"), maxBytes: options.previewCacheBytes),
             renders: options.renders, renderer: renderer, updates: options.update.map(UpdateRunner.init))
         let router = Router()
-        router.add(middleware: HTMLErrors(templates: templates))
+        router.add(middleware: ErrorPages(templates: templates))
         router.add(middleware: RequestGuard(hosts: options.hosts))
         router.page("/") { request, context in try await site.searchPage(request, context) }
         router.page("/api/search") { request, context in try await site.apiSearch(request, context) }

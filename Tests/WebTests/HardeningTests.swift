@@ -169,6 +169,33 @@ struct HardeningTests {
         }
     }
 
+    @Test("a query that cannot be read is a 400 page (JSON for the API) with the security headers, as every error is")
+    func unreadableQueries() async throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let app = Application(router: try WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
+        try await app.test(.router) { client in
+            for (uri, status, json) in [("/?q=cites%zz", HTTPResponse.Status.badRequest, false), ("/?q=cites%", .badRequest, false),
+                                        ("/?q=a&q=b", .badRequest, false), ("/api/search?q=cites%zz", .badRequest, true),
+                                        ("/api/search?q=a&q=b", .badRequest, true), ("/documents/1/pages/1/preview.png?w=%zz", .badRequest, true),
+                                        ("/no/such/page", .notFound, false)] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == status, "\(uri)")
+                    #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("default-src 'none'") == true, "\(uri)")
+                    #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(uri)")
+                    let body = String(buffer: response.body)
+                    if json {
+                        #expect(response.headers[.contentType] == "application/json; charset=utf-8", "\(uri)")
+                        #expect(body.hasPrefix("{\"error\":{\"message\":"), "\(uri): \(body)")
+                    } else {
+                        #expect(response.headers[.contentType] == "text/html; charset=utf-8", "\(uri)")
+                        #expect(body.contains("<p class=\"error\">"), "\(uri): \(body)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("queries past the limits are a 400 in one line, on the page and in the API, and the server answers the next request")
     func boundedQueries() async throws {
         let root = try webWorkspace()
