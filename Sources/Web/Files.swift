@@ -21,10 +21,10 @@ extension Site {
         let (path, size) = try await files.file(of: document, workspace: workspace, catalogs: catalogs)
         let type = document.kind == .pdf ? "application/pdf" : "text/plain; charset=utf-8"
         let etag = "\"\(document.sha256)\""
-        if request.headers[.ifNoneMatch] == etag {
-            return Responses.make(.notModified, type, ByteBuffer(), extra: [("ETag", etag)])
-        }
         var extra = [("ETag", etag), ("Accept-Ranges", "bytes"), ("Cache-Control", "private, max-age=3600")]
+        if EntityTags.noneMatchFails(request.headers[.ifNoneMatch], etag: etag) {
+            return Responses.make(.notModified, type, ByteBuffer(), extra: extra)
+        }
         switch ByteRange.evaluate(request.headers[.range], ifRange: request.headers[.ifRange], etag: etag, size: size) {
         case .unsatisfiable:
             return Responses.make(.rangeNotSatisfiable, type, ByteBuffer(), extra: extra + [("Content-Range", "bytes */\(size)")])

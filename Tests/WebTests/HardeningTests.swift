@@ -196,6 +196,32 @@ struct HardeningTests {
         }
     }
 
+    @Test("If-None-Match per RFC 9110: *, weak tags and lists of tags match the file's ETag (304); others do not")
+    func conditionalRequests() async throws {
+        let tag = "\"0123abcd\""
+        for header in ["*", tag, "W/\(tag)", "\"other\", W/\(tag)", " \"a,b\" ,\(tag)", "W/\"x\",*"] {
+            #expect(EntityTags.noneMatchFails(header, etag: tag), "\(header)")
+        }
+        for header in ["\"other\"", "", "0123abcd", "W/0123abcd", "\"0123abcd", "\"a,\(tag.dropFirst())", "x, \(tag)"] {
+            #expect(!EntityTags.noneMatchFails(header, etag: tag), "\(header)")
+        }
+        #expect(!EntityTags.noneMatchFails(nil, etag: tag))
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let pdf = try #require(try CatalogStore(workspace: Workspace(root: root)).documents().first { $0.kind == .pdf })
+        let app = Application(router: try WebApp.router(workspace: Workspace(root: root), renderer: PreviewRenderer.inProcess.render))
+        try await app.test(.router) { client in
+            let etag = "\"\(pdf.sha256)\""
+            for (header, status) in [("*", HTTPResponse.Status.notModified), ("W/\(etag)", .notModified), ("\"x\", \(etag)", .notModified),
+                                     (etag, .notModified), ("\"x\"", .ok)] {
+                try await client.execute(uri: "/documents/\(pdf.id)/file", method: .get, headers: [.ifNoneMatch: header]) { response in
+                    #expect(response.status == status, "\(header)")
+                    #expect(response.headers[.eTag] == etag)
+                }
+            }
+        }
+    }
+
     @Test("queries past the limits are a 400 in one line, on the page and in the API, and the server answers the next request")
     func boundedQueries() async throws {
         let root = try webWorkspace()
