@@ -198,3 +198,102 @@ extension Value {
     subscript(key: String) -> Value? { objectValue?[key] }
     subscript(index: Int) -> Value? { arrayValue.flatMap { index < $0.count ? $0[index] : nil } }
 }
+
+/// `dossier mcp` spoken to line by line, as a client that breaks the rules would.
+final class RawMCPSession: @unchecked Sendable {
+    let process = Process()
+    private let toServer = Pipe(), fromServer = Pipe()
+    private let lock = NSLock()
+    private var received = Data()
+
+    init(workspace: URL) throws {
+        process.executableURL = dossierBinary
+        process.arguments = ["mcp", "--workspace", workspace.path]
+        process.standardInput = toServer
+        process.standardOutput = fromServer
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let handle = fromServer.fileHandleForReading
+        Thread {
+            while case let data = handle.availableData, !data.isEmpty {
+                self.lock.withLock { self.received.append(data) }
+            }
+        }.start()
+    }
+
+    /// Writes `line` and a newline to the server (from another thread: a long line fills the pipe).
+    func send(_ line: Data) {
+        var framed = line
+        framed.append(UInt8(ascii: "\n"))
+        let data = framed
+        let handle = toServer.fileHandleForWriting
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async { handle.write(data); done.signal() }
+        done.wait()
+    }
+
+    /// The answers received so far, once there are `count` of them (or 30 s have passed).
+    func answers(_ count: Int) -> [Value] {
+        for _ in 0..<300 {
+            let lines = lock.withLock { received.split(separator: UInt8(ascii: "\n")) }
+            if lines.count >= count { return lines.compactMap { try? JSONDecoder().decode(Value.self, from: Data($0)) } }
+            usleep(100_000)
+        }
+        return lock.withLock { received.split(separator: UInt8(ascii: "\n")) }.compactMap { try? JSONDecoder().decode(Value.self, from: Data($0)) }
+    }
+
+    /// The most memory the server has held, in bytes (VmHWM).
+    var peakMemory: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
+    func close() {
+        try? toServer.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+}
+
+@Suite("dossier mcp: JSON-RPC 2.0 at the edge")
+struct MCPMessageTests {
+    @Test("bad lines are answered per JSON-RPC 2.0: parse errors and bad ids with id null, wrong params -32602, an oversize line refused unkept")
+    func badMessages() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-mcp-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        let session = try RawMCPSession(workspace: root)
+        defer { session.close() }
+        let lines: [(String, Int, Value)] = [
+            ("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"", -32700, .null),
+            ("not json at all", -32700, .null),
+            ("{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":\"ping\"}", -32600, .null),
+            ("{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"ping\"}", -32600, .null),
+            ("{\"jsonrpc\":\"2.0\",\"id\":[1],\"method\":\"ping\"}", -32600, .null),
+            ("{\"jsonrpc\":\"2.0\",\"id\":true,\"method\":\"ping\"}", -32600, .null),
+            ("{\"jsonrpc\":\"1.0\",\"id\":8,\"method\":\"ping\"}", -32600, .int(8)),
+            ("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":3}", -32600, .int(9)),
+            ("{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"tools/call\",\"params\":{\"name\":5}}", -32602, .string("p")),
+            ("{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"resources/read\",\"params\":{}}", -32602, .int(10)),
+            ("{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"tools/call\",\"params\":7}", -32600, .int(11)),
+        ]
+        for (line, _, _) in lines { session.send(Data(line.utf8)) }
+        // A line of 40 MB: refused at 4 MiB, its rest dropped; the next line is read as usual.
+        var long = Data("{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"ping\",\"params\":{\"pad\":\"".utf8)
+        long.append(Data(repeating: UInt8(ascii: "x"), count: 40 << 20))
+        long.append(Data("\"}}".utf8))
+        session.send(long)
+        session.send(Data("{\"jsonrpc\":\"2.0\",\"id\":\"after\",\"method\":\"tools/call\",\"params\":{}}".utf8))
+        let answers = session.answers(lines.count + 2)
+        #expect(answers.count == lines.count + 2)
+        for (answer, (line, code, id)) in zip(answers, lines) {
+            #expect(answer["error"]?["code"]?.intValue == code, "\(line): \(answer)")
+            #expect(answer["id"] == id, "\(line): \(answer)")
+            #expect(answer["jsonrpc"]?.stringValue == "2.0")
+        }
+        let tooLong = try #require(answers.dropFirst(lines.count).first)
+        #expect(tooLong["error"]?["code"]?.intValue == -32600 && tooLong["id"] == .null, "\(tooLong)")
+        #expect(answers.last?["id"] == .string("after") && answers.last?["error"]?["code"]?.intValue == -32602, "\(String(describing: answers.last))")
+        #expect(session.peakMemory < 120 << 20, "peak \(session.peakMemory >> 20) MiB")
+    }
+}
