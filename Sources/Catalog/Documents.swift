@@ -291,6 +291,12 @@ public struct CatalogStatus: Sendable, Codable, Equatable {
     public var failed: [DocumentRecord]
     /// When a document was last added (ISO 8601), if ever.
     public var lastIndexed: String?
+
+    // `uncitedURLs` is spelled for JSON by hand: snake-casing it gives "uncited_ur_ls".
+    enum CodingKeys: String, CodingKey {
+        case notes, citations, urls, uncitedURLs = "uncitedUrls", documentsByKind, documentsByStatus, pages, pagesWithoutText,
+             passages, needsOCR, failed, lastIndexed
+    }
 }
 
 extension CatalogStore {

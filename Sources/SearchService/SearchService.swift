@@ -245,6 +245,15 @@ public enum SearchResults {
         return (Output(query: request.query, fts5Query: rewritten, total: ranked.count, tookMs: tookMs, results: results), friendly.hints)
     }
 
+    /// The FTS5 query a search runs for `text`, read as `dossier search`
+    /// reads it (leniently unless `strict`): for a command that highlights
+    /// a query's matches (`show --query`) as the search found them.
+    public static func fts5(_ text: String, strict: Bool = false) -> String {
+        var request = SearchRequest(query: text)
+        request.strict = strict
+        return read(request).fts5
+    }
+
     /// The FTS5 query for `request` and its hints: read leniently unless
     /// strict. A lenient reading that still does not parse (a case its
     /// rules miss) falls back to the words of the query, each searched as

@@ -35,8 +35,10 @@ extension SearchResults {
     /// `highlight` marks a snippet's matches and `bold` a title (a
     /// terminal's colours, or brackets). Every string of the catalog is
     /// printed ``Swift/String/printable``.
-    public static func text(_ output: Output, flat: Bool, offset: Int, highlight: (String, [[Int]]) -> String,
+    public static func text(_ output: Output, flat: Bool, offset: Int, limit: Int = 10, highlight: (String, [[Int]]) -> String,
                             bold: (String) -> String) -> [String] {
+        // Where the last page starts, for an --offset past the end.
+        func lastPage(_ count: Int) -> Int { max(0, (count - 1) / max(1, limit) * max(1, limit)) }
         var lines: [String] = []
         func print(_ line: String) { lines.append(line) }
         if output.total == 0 {
@@ -78,14 +80,21 @@ extension SearchResults {
         more(previous)
         let took = "(\(String(format: "%.1f", output.tookMs)) ms)"
         guard let documents = output.totalDocuments else {
-            print("\n\(output.total) passage\(output.total == 1 ? "" : "s") match; showing \(output.results.count) \(took). "
-                + "`dossier open N` opens result N at its page.")
+            let matched = "\(output.total) passage\(output.total == 1 ? " matches" : "s match")"
+            let shown = output.results.count
+            if shown == 0, output.total > 0 {
+                print("\n\(matched); --offset \(offset) is past the last of them (the last page is --offset \(lastPage(output.total))) \(took).")
+            } else {
+                let range = shown == 1 ? "passage \(offset + 1)" : "passages \(offset + 1)–\(offset + shown)"
+                print("\n\(matched); showing \(shown == 0 ? "none" : range) \(took). `dossier open N` opens result N at its page."
+                    + (offset + shown < output.total ? " More: --offset \(offset + shown)." : ""))
+            }
             return lines
         }
         let matched = "\(output.total) passage\(output.total == 1 ? " matches" : "s match"), in \(documents) document\(documents == 1 ? "" : "s")"
         let shown = Set(output.results.map(\.document.id)).count
         if shown == 0 {
-            print("\n\(matched); --offset \(offset) is past the last of them \(took).")
+            print("\n\(matched); --offset \(offset) is past the last of them (the last page is --offset \(lastPage(documents))) \(took).")
         } else {
             let range = shown == 1 ? "document \(offset + 1)" : "documents \(offset + 1)–\(offset + shown)"
             print("\n\(matched); showing \(range) \(took). `dossier open N` opens result N at its page."

@@ -359,5 +359,7 @@ struct StatusCLITests {
         #expect(catalog["pages_without_text"] as? Int == 4)
         #expect((catalog["needs_ocr"] as? [[String: Any]])?.first?["path"] as? String == "corpus/library/scanned.pdf")
         #expect(((report["bytes"] as? [String: Any])?["library"] as? Int ?? 0) > 0)
+        // Keys as docs/SEARCH-JSON.md spells them (snake-casing "uncitedURLs" gave "uncited_ur_ls").
+        #expect(catalog["uncited_urls"] as? Int == 0 && catalog["uncited_ur_ls"] == nil)
     }
 }

@@ -53,10 +53,10 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Print JSON (schema: docs/SEARCH-JSON.md).")
     var json = false
 
-    @Option(help: "Results to show.")
+    @Option(help: "Documents to show, each with its best passages (passages with --flat or --batch).")
     var limit = 10
 
-    @Option(help: "Results to skip.")
+    @Option(help: "Documents to skip (passages with --flat or --batch): --offset 10 shows the second page.")
     var offset = 0
 
     @Option(help: ArgumentHelp("With --batch: count matches exactly up to N; past N the total may be a lower bound (\"total_relation\": \"gte\"). 0 counts nothing beyond the hits. Default: count every match.", valueName: "N"))
@@ -122,6 +122,6 @@ struct SearchCommand: ParsableCommand {
             return
         }
         for hint in hints { Terminal.writeError("hint: \(hint)\n") }
-        for line in SearchResults.text(output, flat: flat, offset: offset, highlight: Terminal.highlight, bold: Terminal.bold) { print(line) }
+        for line in SearchResults.text(output, flat: flat, offset: offset, limit: limit, highlight: Terminal.highlight, bold: Terminal.bold) { print(line) }
     }
 }

@@ -42,7 +42,9 @@ struct ShowCommand: ParsableCommand {
         }
         var node: QueryNode?
         if let query {
-            do { node = try QueryParser().parse(FriendlyQuery(query).fts5) } catch { throw QueryError(query: query, error: error) }
+            // Read as `search` reads it: any text is a query.
+            let fts5 = SearchResults.fts5(query)
+            do { node = try QueryParser().parse(fts5) } catch { throw QueryError(query: fts5, error: error) }
         }
         print("document \(document.id): \((document.title ?? "(untitled)").printable) — \(document.path.printable)")
         for record in pages {
