@@ -59,6 +59,8 @@ let package = Package(
 
         // A prefetch hint for the index's reads (a C header, nothing to link).
         .systemLibrary(name: "CMemory"),
+        // zlib, for the fetcher to inflate bodies within bounds.
+        .systemLibrary(name: "CZlib"),
 
         // Shared vocabulary: workspace layout, errors, SHA-256, atomic writes.
         .target(name: "DossierCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -68,7 +70,7 @@ let package = Package(
         .target(
             name: "Fetch",
             dependencies: [
-                "DossierCore",
+                "DossierCore", "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -13,7 +13,8 @@ import NIOHTTP1
 /// 2. follows redirects itself, up to the cap, refusing loops and targets
 ///    that are not http(s), and records the final URL;
 /// 3. streams the body to a temporary file, hashing as it goes, within the
-///    size cap; gzip and deflate bodies are decompressed;
+///    size cap; gzip and deflate bodies are inflated as they arrive, a
+///    buffer at a time, and stop at the cap (``Inflater``);
 /// 4. judges the kind from the bytes (`%PDF-`, else HTML by Content-Type or
 ///    markup, else unsupported);
 /// 5. reports *unchanged* on 304 or when the bytes hash as before, otherwise
@@ -40,7 +41,8 @@ public final class Fetcher: Sendable {
             redirectConfiguration: .disallow,
             timeout: .init(connect: .nanoseconds(Int64(configuration.connectTimeout.nanoseconds)),
                            read: .nanoseconds(Int64(configuration.readTimeout.nanoseconds))),
-            decompression: .enabled(limit: .none))
+            // Bodies are inflated by `Inflater` as they are written, a buffer at a time.
+            decompression: .disabled)
         http.httpVersion = .http1Only
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }
@@ -220,14 +222,18 @@ public final class Fetcher: Sendable {
             result.error = "cannot write to \(store.folder.path): \(error)"
             return Outcome(result: result)
         }
+        struct OverCap: Error {}
+        let maximumBytes = configuration.maximumBytes
+        func keep(_ bytes: UnsafeRawBufferPointer) throws {
+            guard file.count + Int64(bytes.count) <= maximumBytes else { throw OverCap() }
+            try file.write(bytes)
+        }
         do {
+            let inflater = try Inflater(encoding: response.headers.first(name: "Content-Encoding"))
             for try await buffer in response.body {
-                if file.count + Int64(buffer.readableBytes) > configuration.maximumBytes {
-                    file.discard()
-                    result.error = "the document is over the \(configuration.maximumBytes >> 20) MiB cap (--max-size)"
-                    return Outcome(result: result)
+                try buffer.withUnsafeReadableBytes { bytes in
+                    if let inflater { try inflater.inflate(bytes, keep) } else { try keep(bytes) }
                 }
-                try buffer.withUnsafeReadableBytes { try file.write($0) }
                 if NIODeadline.now() >= deadline {
                     // A server trickling bytes: as much a stall as silence.
                     let received = file.count
@@ -237,7 +243,15 @@ public final class Fetcher: Sendable {
                     return outcome
                 }
             }
+        } catch is OverCap {
+            file.discard()
+            result.error = "the document is over the \(configuration.maximumBytes >> 20) MiB cap (--max-size)"
+            return Outcome(result: result)
         } catch let error as DossierError {
+            file.discard()
+            result.error = error.description
+            return Outcome(result: result)
+        } catch let error as InflateError {
             file.discard()
             result.error = error.description
             return Outcome(result: result)

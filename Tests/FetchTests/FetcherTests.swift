@@ -1,4 +1,4 @@
-import Fetch
+@testable import Fetch
 import Foundation
 import Testing
 import TestSupport
@@ -222,6 +222,78 @@ struct FetcherTests {
         #expect(challenge.status == .blocked && challenge.error?.contains("challenge") == true)
         #expect(files().count == 2)
         await f.shutdown()
+    }
+
+    /// This process's resident memory (`VmRSS`) or its peak since the last reset (`VmHWM`), in bytes.
+    func memory(_ field: String) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
+    @Test("a gzip bomb is inflated a buffer at a time and stops at the cap: memory stays flat")
+    func gzipBomb() async throws {
+        // 1 GiB of zeros, about 1 MB compressed (made by a pipe: gzip's output is read while it runs).
+        let maker = Process()
+        maker.executableURL = URL(fileURLWithPath: "/bin/sh")
+        maker.arguments = ["-c", "head -c 1073741824 /dev/zero | gzip -9 -c"]
+        let made = Pipe()
+        maker.standardOutput = made
+        try maker.run()
+        let bomb = [UInt8](made.fileHandleForReading.readDataToEndOfFile())
+        maker.waitUntilExit()
+        let server = try TestHTTPServer { _ in
+            .respond(status: 200, headers: [("Content-Type", "application/pdf"), ("Content-Encoding", "gzip")], body: bomb)
+        }
+        defer { server.shutdown() }
+        let f = fetcher { $0.maximumBytes = 256 << 20 }
+        // Start the peak afresh (Linux: "5" to clear_refs resets VmHWM).
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+        let before = memory("VmRSS")
+        let result = await f.fetch(FetchRequest(url: server.url("/bomb.pdf")))
+        let peak = memory("VmHWM")
+        #expect(result.error?.contains("over the 256 MiB cap") == true, "\(String(describing: result.error))")
+        #expect(files().isEmpty)
+        #expect(peak - before < 24 << 20, "peak grew by \((peak - before) >> 20) MiB")
+        await f.shutdown()
+    }
+
+    @Test("the inflater hands on at most a buffer at a time, reads gzip members one after another, and stops when told")
+    func inflater() throws {
+        let text = [UInt8]((0..<200_000).map { UInt8(truncatingIfNeeded: $0 % 251) })
+        let members = try gzip(Array(text[..<100_000])) + gzip(Array(text[100_000...]))
+        var out: [UInt8] = []
+        let inflater = try #require(try Inflater(encoding: "gzip"))
+        // Fed a byte range at a time, as a body arrives.
+        for start in stride(from: 0, to: members.count, by: 1000) {
+            try members[start..<min(start + 1000, members.count)].withUnsafeBytes { bytes in
+                try inflater.inflate(bytes) { piece in
+                    #expect(piece.count <= Inflater.chunk)
+                    out.append(contentsOf: piece)
+                }
+            }
+        }
+        #expect(out == text)
+        #expect(try Inflater(encoding: "br") == nil && (try Inflater(encoding: nil)) == nil)
+        // Past the cap the caller stops it: nothing more is inflated.
+        struct Stop: Error {}
+        let zeros = try gzip([UInt8](repeating: 0, count: 8 << 20))
+        var written = 0
+        let capped = try #require(try Inflater(encoding: "x-gzip"))
+        #expect(throws: Stop.self) {
+            try zeros.withUnsafeBytes { bytes in
+                try capped.inflate(bytes) { piece in
+                    guard written + piece.count <= 1 << 20 else { throw Stop() }
+                    written += piece.count
+                }
+            }
+        }
+        #expect(written <= 1 << 20)
+        // A corrupt body is an error of one line.
+        let broken = try #require(try Inflater(encoding: "gzip"))
+        #expect(throws: InflateError.self) {
+            try [UInt8](repeating: 0x41, count: 100).withUnsafeBytes { try broken.inflate($0) { _ in } }
+        }
     }
 
     @Test("a landing page's citation_pdf_url is reported; two URLs with identical bytes are one stored file")
