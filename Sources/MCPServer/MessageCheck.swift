@@ -38,6 +38,9 @@ enum MessageCheck {
             if message["method"] != nil { return error(-32600, "Invalid Request: a request's id is a string or an integer", id: nil) }
         case .string(let text)?: id = text
         case .int(let number)?: id = number
+        case .data?:
+            // A string id that reads as a data URL: the string as sent.
+            id = ((try? JSONSerialization.jsonObject(with: line)) as? [String: Any])?["id"] as? String
         default: return error(-32600, "Invalid Request: an id is a string, an integer or null", id: nil)
         }
         guard message["jsonrpc"] == .string("2.0") else {

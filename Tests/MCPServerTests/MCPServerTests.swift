@@ -276,6 +276,9 @@ struct MCPMessageTests {
             ("{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"tools/call\",\"params\":{\"name\":5}}", -32602, .string("p")),
             ("{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"resources/read\",\"params\":{}}", -32602, .int(10)),
             ("{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"tools/call\",\"params\":7}", -32600, .int(11)),
+            // A string id that reads as a data URL is a string id all the same.
+            ("{\"jsonrpc\":\"1.0\",\"id\":\"data:text/plain;base64,QQ==\",\"method\":\"ping\"}", -32600,
+             try JSONDecoder().decode(Value.self, from: Data("\"data:text/plain;base64,QQ==\"".utf8))),
         ]
         for (line, _, _) in lines { session.send(Data(line.utf8)) }
         // A line of 40 MB: refused at 4 MiB, its rest dropped; the next line is read as usual.
