@@ -129,7 +129,10 @@ let package = Package(
             path: "Tests/TestSupport"),
 
         // Fuzzing (`make fuzz`): the targets' bodies, and the executable libFuzzer drives.
-        .target(name: "FuzzTargets", dependencies: ["Search", "Index", "Notes", "Extract"], path: "Tests/Fuzz/FuzzTargets"),
+        .target(name: "FuzzTargets", dependencies: [
+            "Search", "Index", "Notes", "Extract", "Web", "MCPServer", "DossierCore",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], path: "Tests/Fuzz/FuzzTargets"),
         .executableTarget(name: "FuzzDossier", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/FuzzDossier"),
 
         .testTarget(name: "DossierCoreTests", dependencies: ["DossierCore"]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Dossier's fuzz targets with libFuzzer and the address sanitizer.
 #
-#   scripts/fuzz.sh [TARGET…]      (make fuzz; default: query notes url html)
+#   scripts/fuzz.sh [TARGET…]      (make fuzz; default: query notes url html http mcp)
 #
 # FUZZ_SECONDS   how long each target runs (default 600)
 # FUZZ_PARALLEL  how many targets run at once (default 2, one per core here)
@@ -17,7 +17,7 @@ SWIFT=${SWIFT:-swift}
 SECONDS_EACH=${FUZZ_SECONDS:-600}
 PARALLEL=${FUZZ_PARALLEL:-2}
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(query notes url html)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(query notes url html http mcp)
 
 # swiftc keeps the last of several -sanitize= flags, and SwiftPM passes one per
 # --sanitize, in no set order: with address last, nothing is instrumented for

@@ -14,7 +14,7 @@ struct FuzzTests {
             .filter { !$0.lastPathComponent.hasPrefix(".") }.sorted { $0.path < $1.path }
     }
 
-    @Test("each target runs its seeds and its regressions without a finding", arguments: ["query", "notes", "url", "html"])
+    @Test("each target runs its seeds and its regressions without a finding", arguments: ["query", "notes", "url", "html", "http", "mcp"])
     func replay(target: String) throws {
         let body = try #require(FuzzTargets.all[target])
         let seeds = Self.inputs("seeds", target)

@@ -1,8 +1,14 @@
+import DossierCore
 import Extract
 import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import Index
+@testable import MCPServer
 import Notes
 import Search
+@testable import Web
 
 /// The bodies of Dossier's fuzz targets: each takes arbitrary bytes and
 /// drives one reader of untrusted input with them. A crash, a failed
@@ -17,7 +23,7 @@ import Search
 public enum FuzzTargets {
     /// The targets by name, as `make fuzz` and the regression tests know them.
     public static let all: [String: @Sendable (UnsafeRawBufferPointer) -> Void] = [
-        "query": query, "notes": notes, "url": url, "html": html,
+        "query": query, "notes": notes, "url": url, "html": html, "http": http, "mcp": mcp,
     ]
 
     /// A query as a user would type it: read leniently (which must parse);
@@ -77,6 +83,66 @@ public enum FuzzTargets {
         guard let page = try? HTMLText.read(Data(bytes)) else { return }
         for section in page.sections { _ = PassageSplitter.split(section) }
     }
+
+    /// A request to `dossier serve`: the first line is the path and query
+    /// as sent, each further line a header (`Name: value`), through the
+    /// web's router, guard and handlers on an empty workspace. Every answer
+    /// carries the security headers, none is a 500, and a request from
+    /// another site never gets anything but an HTML page or a refusal.
+    public static func http(_ bytes: UnsafeRawBufferPointer) {
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let target = String(lines.first ?? "")
+        guard target.hasPrefix("/"), !target.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true }) else { return }
+        var headers = HTTPFields()
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(String(line[..<colon])) else { continue }
+            headers.append(HTTPField(name: name, value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        let foreign = ["cross-site", "same-site"].contains(headers[HTTPField.Name("Sec-Fetch-Site")!] ?? "")
+        let sent = headers
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            defer { done.signal() }
+            let app = Application(router: WebSite.router)
+            try? await app.test(.router) { client in
+                try await client.execute(uri: target, method: .get, headers: sent) { response in
+                    guard response.headers[HTTPField.Name("Content-Security-Policy")!] != nil else {
+                        fatalError("\(target.debugDescription) answered \(response.status) without the security headers")
+                    }
+                    guard response.status != .internalServerError else {
+                        fatalError("\(target.debugDescription) answered 500: \(String(buffer: response.body))")
+                    }
+                    if foreign, response.status.kind == .successful, response.headers[.contentType] != "text/html; charset=utf-8" {
+                        fatalError("another site read \(target.debugDescription): \(response.headers[.contentType] ?? "")")
+                    }
+                }
+            }
+        }
+        done.wait()
+    }
+
+    /// A line to `dossier mcp`: what the transport answers in place of the
+    /// SDK is a JSON-RPC 2.0 error with a code of the specification and an
+    /// id that is null or the message's own.
+    public static func mcp(_ bytes: UnsafeRawBufferPointer) {
+        let line = Data(bytes)
+        guard let answer = MessageCheck.answer(to: line) else { return }
+        guard let object = try? JSONSerialization.jsonObject(with: answer) as? [String: Any],
+              object["jsonrpc"] as? String == "2.0", let error = object["error"] as? [String: Any],
+              let code = error["code"] as? Int, [-32700, -32600, -32602].contains(code), error["message"] is String,
+              let id = object["id"] else {
+            fatalError("not a JSON-RPC error: \(String(decoding: answer, as: UTF8.self))")
+        }
+        if !(id is NSNull) {
+            let sent = (try? JSONSerialization.jsonObject(with: line, options: [.fragmentsAllowed])) as? [String: Any]
+            let own = sent?["id"]
+            let same = if let a = own as? String, let b = id as? String { a == b }
+                else if let a = own as? NSNumber, let b = id as? NSNumber { a.doubleValue == b.doubleValue } else { false }
+            guard same else {
+                fatalError("an answer with an id the message did not have: \(String(decoding: answer, as: UTF8.self))")
+            }
+        }
+    }
 }
 
 /// A small index of passages in the field's words, written once per process.
@@ -110,6 +176,20 @@ enum SmallIndex {
             return Searcher(snapshot: try IndexSnapshot(folder: folder))
         } catch {
             fatalError("cannot write the fuzz index in \(folder.path): \(error)")
+        }
+    }()
+}
+
+/// The web's router over an empty workspace, made once for the `http` target.
+enum WebSite {
+    nonisolated(unsafe) static let router: Router<BasicRequestContext> = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-fuzz-http-\(getpid())")
+        let workspace = Workspace(root: root)
+        try? workspace.create()
+        do {
+            return try WebApp.router(workspace: workspace, renderer: { _, _, _, _, _ in Data() })
+        } catch {
+            fatalError("cannot make the router: \(error)")
         }
     }()
 }
