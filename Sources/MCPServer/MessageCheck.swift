@@ -39,8 +39,8 @@ enum MessageCheck {
         case .string(let text)?: id = text
         case .int(let number)?: id = number
         case .data?:
-            // A string id that reads as a data URL: the string as sent.
-            id = ((try? JSONSerialization.jsonObject(with: line)) as? [String: Any])?["id"] as? String
+            // A string id that reads as a data URL: the string as sent, read by the same decoder.
+            id = (try? JSONDecoder().decode(StringID.self, from: line))?.id
         default: return error(-32600, "Invalid Request: an id is a string, an integer or null", id: nil)
         }
         guard message["jsonrpc"] == .string("2.0") else {
@@ -70,6 +70,11 @@ enum MessageCheck {
     /// The answer to a line longer than ``maxBytes``.
     static var tooLong: Data {
         error(-32600, "Invalid Request: a message may hold at most \(maxBytes >> 20) MiB", id: nil)
+    }
+
+    /// A message's id read as a string.
+    struct StringID: Decodable {
+        var id: String
     }
 
     /// How each method the server serves decodes its request.

@@ -134,10 +134,10 @@ public enum FuzzTargets {
             fatalError("not a JSON-RPC error: \(String(decoding: answer, as: UTF8.self))")
         }
         if !(id is NSNull) {
-            let sent = (try? JSONSerialization.jsonObject(with: line, options: [.fragmentsAllowed])) as? [String: Any]
-            let own = sent?["id"]
-            let same = if let a = own as? String, let b = id as? String { a == b }
-                else if let a = own as? NSNumber, let b = id as? NSNumber { a.doubleValue == b.doubleValue } else { false }
+            // The message's id as the server's decoder reads it (of two "id" keys, the one it keeps).
+            let own = try? JSONDecoder().decode(SentID.self, from: line)
+            let same = if let a = own?.text, let b = id as? String { a == b }
+                else if let a = own?.number, let b = id as? NSNumber { a == b.intValue } else { false }
             guard same else {
                 fatalError("an answer with an id the message did not have: \(String(decoding: answer, as: UTF8.self))")
             }
@@ -178,6 +178,20 @@ enum SmallIndex {
             fatalError("cannot write the fuzz index in \(folder.path): \(error)")
         }
     }()
+}
+
+/// A message's id, a string or an integer, as JSONDecoder reads it.
+struct SentID: Decodable {
+    var text: String?
+    var number: Int?
+
+    enum Keys: String, CodingKey { case id }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        text = try? container.decode(String.self, forKey: .id)
+        number = text == nil ? try? container.decode(Int.self, forKey: .id) : nil
+    }
 }
 
 /// The web's router over an empty workspace, made once for the `http` target.
