@@ -337,7 +337,9 @@ extension CatalogStore {
         for (i, file) in files.enumerated() {
             let attributes: [FileAttributeKey: Any]
             do {
-                attributes = try FileManager.default.attributesOfItem(atPath: file.url.path)
+                // The file a link in the library points to: its size and time, not the link's own,
+                // so that a PDF kept elsewhere and edited in place is hashed again.
+                attributes = try FileManager.default.attributesOfItem(atPath: file.url.resolvingSymlinksInPath().path)
             } catch {
                 digests[i] = .failure(error)
                 continue

@@ -61,3 +61,24 @@ struct StableNumberTests {
         #expect(ivory > highest, "document \(ivory) reuses a number at or below \(highest)")
     }
 }
+
+@Suite("Linked library files")
+struct LinkedLibraryTests {
+    @Test("a PDF kept elsewhere and linked into the library is extracted again when it is edited in place")
+    func editedThroughLink() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let elsewhere = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        let target = elsewhere.appendingPathComponent("report.pdf")
+        PDFFixture.write([.init(label: nil, lines: ["Pangolin scales seized in Lagos"])], to: target)
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("corpus/library/report.pdf"), withDestinationURL: target)
+        #expect(try dossier(["index"], in: root).status == 0)
+        #expect(try dossier(["search", "lagos", "--json"], in: root).stdout.contains("report.pdf"))
+        PDFFixture.write([.init(label: nil, lines: ["Rosewood logs declared as sawn timber in Mombasa"])], to: target)
+        let second = try dossier(["index"], in: root)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try dossier(["search", "mombasa", "--json"], in: root).stdout.contains("report.pdf"), "the edit is indexed")
+        #expect(!(try dossier(["search", "lagos", "--json"], in: root).stdout.contains("report.pdf")))
+    }
+}
