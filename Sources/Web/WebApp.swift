@@ -86,6 +86,7 @@ public enum WebApp {
                                    options: Options? = nil) throws -> some ApplicationProtocol {
         let options = options ?? Options(port: port, boundHost: host)
         return Application(router: try router(workspace: workspace, renderer: renderer, options: options),
+                           server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorAnswer()])),
                            configuration: .init(address: .hostname(host, port: port), serverName: "Dossier"))
     }
 

@@ -252,6 +252,23 @@ struct HardeningTests {
         #expect(server.isRunning)
     }
 
+    @Test("a request line or headers the HTTP parser rejects get a 400 with the security headers and a line that says why")
+    func parserErrors() throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, port) = try serve(root)
+        defer { server.terminate(); server.waitUntilExit() }
+        for answer in [request(port, "/" + String(repeating: "a", count: 100_000)),
+                       request(port, "/", headers: ["X-Long": String(repeating: "b", count: 100_000)])] {
+            #expect(answer.status == 400)
+            #expect(answer.head.lowercased().contains("content-security-policy: default-src 'none'"), "\(answer.head)")
+            #expect(String(decoding: answer.body, as: UTF8.self).contains("could not be read"))
+        }
+        // The server goes on, and its own answers are as they were.
+        #expect(request(port, "/api/search?q=timber").status == 200)
+        #expect(request(port, "/?q=cites%zz").status == 400)
+    }
+
     @Test("previews are drawn a few at a time: the next ones wait in order, and past the queue a request gets 503 at once")
     func renderQueue() async throws {
         let queue = RenderQueue(limit: 1, queueLimit: 1)
