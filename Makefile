@@ -50,7 +50,7 @@ demo: build
 
 # Dossier against SQLite FTS5 and tantivy (from PyPI, in a venv), measured in one run.
 bench: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product dossier
 	@[ -x .build-bench/venv/bin/python ] || python3 -m venv .build-bench/venv
 	.build-bench/venv/bin/pip install -q tantivy
 	.build-bench/venv/bin/python bench/bench.py --output .build-bench/report.md $(BENCH_ARGS)
