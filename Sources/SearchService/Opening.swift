@@ -59,7 +59,9 @@ public struct OpenTarget: Sendable {
     /// terminal to run one in: the caller says where the note's line is.
     ///
     /// A PDF opens in `$DOSSIER_VIEWER` (a template with {file} {page}
-    /// {label} {query}), else in the first of evince, okular, zathura,
+    /// {label} {query}; or, without any, a command given the file as
+    /// `$EDITOR` is, and the page too when it names a viewer known below),
+    /// else in the first of evince, okular, zathura,
     /// sioyek, qpdfview and mupdf installed, else through xdg-open at
     /// `file://…#page=N`.
     public func command(environment: [String: String], terminal: Bool) throws -> (command: String, wait: Bool)? {
@@ -73,18 +75,25 @@ public struct OpenTarget: Sendable {
             guard let opener = Shell.which("xdg-open") else { throw DossierError.workspace("no browser opener (xdg-open) found; the page is \(address)") }
             return ("\(opener) \(quote(address))", false)
         default:
-            if let template = environment["DOSSIER_VIEWER"], !template.isEmpty {
-                return (template
-                    .replacingOccurrences(of: "{file}", with: quote(file.path))
-                    .replacingOccurrences(of: "{page}", with: String(page))
-                    .replacingOccurrences(of: "{label}", with: quote(label))
-                    .replacingOccurrences(of: "{query}", with: quote(query)), true)
-            }
             let path = quote(file.path)
             let viewers: [(String, String)] = [
                 ("evince", "--page-index=\(page) \(path)"), ("okular", "-p \(page) \(path)"), ("zathura", "-P \(page) \(path)"),
                 ("sioyek", "--page \(page) \(path)"), ("qpdfview", quote("\(file.path)#\(page)")), ("mupdf", "\(path) \(page)"),
             ]
+            if let template = environment["DOSSIER_VIEWER"], !template.isEmpty {
+                let placeholders = ["{file}", "{page}", "{label}", "{query}"]
+                guard placeholders.contains(where: template.contains) else {
+                    // A command, as $EDITOR is one: given the file, and the page where the viewer is one we know.
+                    let program = template.split(separator: " ").first.map { String($0.split(separator: "/").last ?? $0) } ?? ""
+                    let arguments = viewers.first { $0.0 == program }?.1 ?? path
+                    return ("\(template) \(arguments)", true)
+                }
+                return (template
+                    .replacingOccurrences(of: "{file}", with: path)
+                    .replacingOccurrences(of: "{page}", with: String(page))
+                    .replacingOccurrences(of: "{label}", with: quote(label))
+                    .replacingOccurrences(of: "{query}", with: quote(query)), true)
+            }
             for (name, arguments) in viewers {
                 if let program = Shell.which(name) { return ("\(program) \(arguments)", false) }
             }

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// What `search` and `show` say about what they show (issue 37, item 2).
-@Suite("Ranges and readings")
+@Suite("Ranges, readings and the viewer")
 struct RoughEdgeTests {
     @Test("results say which range they show, past the end where the last page is; --help says --limit counts documents; show --query reads as search does")
     func ranges() throws {
@@ -29,5 +29,22 @@ struct RoughEdgeTests {
         let shown = try dossier(["show", "corpus/library/r1.pdf:2", "--query", "captive-bred"], in: root, environment: env)
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("[Captive]-[bred]") || shown.stdout.contains("[Captive-bred]"), "\(shown.stdout)")
+
+        // DOSSIER_VIEWER set as $EDITOR is: a program, given the file; the page too for a viewer Dossier knows.
+        let bin = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: bin) }
+        let record = bin.appendingPathComponent("arguments.txt")
+        for name in ["viewer.sh", "evince"] {
+            let script = bin.appendingPathComponent(name)
+            try Data("#!/bin/sh\necho \"$@\" > \(record.path)\n".utf8).write(to: script)
+            chmod(script.path, 0o755)
+        }
+        _ = try dossier(["search", "captive-bred", "--doc", "2", "--flat"], in: root, environment: env)
+        #expect(try dossier(["open", "1"], in: root, environment: ["DOSSIER_VIEWER": bin.appendingPathComponent("viewer.sh").path]).status == 0)
+        let plain = try String(contentsOf: record, encoding: .utf8)
+        #expect(plain.contains("corpus/library/r") && plain.contains(".pdf"), "\(plain)")
+        #expect(try dossier(["open", "1"], in: root, environment: ["DOSSIER_VIEWER": bin.appendingPathComponent("evince").path]).status == 0)
+        let known = try String(contentsOf: record, encoding: .utf8)
+        #expect(known.hasPrefix("--page-index=") && known.contains(".pdf"), "\(known)")
     }
 }

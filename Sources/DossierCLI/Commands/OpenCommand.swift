@@ -11,7 +11,8 @@ struct OpenCommand: ParsableCommand {
         abstract: "Open result N of the last search at its page (or --doc ID --page P).",
         discussion: """
             A PDF opens in $DOSSIER_VIEWER, a command template with {file} {page} {label} {query} \
-            (e.g. DOSSIER_VIEWER='evince --page-index={page} {file}'), else in the first of evince, okular, \
+            (e.g. DOSSIER_VIEWER='evince --page-index={page} {file}') or a program given the file as $EDITOR \
+            is (and the page, when it is one of the viewers below), else in the first of evince, okular, \
             zathura, sioyek, qpdfview, mupdf that is installed, else in the browser at file://…#page=N. A web \
             page opens at its URL; a note opens in $EDITOR at the line. The command run is printed.
             """)
