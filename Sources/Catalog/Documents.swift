@@ -153,6 +153,7 @@ extension CatalogStore {
                         page_count = ?6, pages_with_text = ?7, needs_ocr = ?8 WHERE id = ?1
                     """, [id, document.title, document.author, document.created, document.modified,
                           document.pages.count, document.pagesWithText, document.needsOCR])
+                let encoder = JSONEncoder()
                 let insertPage = try database.prepare(
                     "INSERT INTO pages (document_id, page_index, label, chars, has_text, text, ocr, furniture) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
                 let insertPassage = try database.prepare(
@@ -168,7 +169,7 @@ extension CatalogStore {
                         let scalars = byteOffset.count
                         byteOffset.append(utf8.count)
                         let furniture = page.furniture.isEmpty ? nil
-                            : String(decoding: try JSONEncoder().encode(page.furniture), as: UTF8.self)
+                            : String(decoding: try encoder.encode(page.furniture), as: UTF8.self)
                         try insertPage.run([id, page.index, page.label, scalars, !page.text.isEmpty, page.text, page.ocr?.rawValue, furniture])
                         for passage in page.passages {
                             let start = byteOffset[min(passage.start, scalars)], end = byteOffset[min(passage.end, scalars)]
@@ -213,6 +214,12 @@ extension CatalogStore {
             UPDATE documents SET path = ?2 WHERE sha256 = ?1 AND source = 'note' AND path != ?2
                 AND path NOT IN (SELECT path FROM notes)
             """, [sha256, path])
+    }
+
+    /// The SHA-256 of every retired document (see ``removeDocuments(source:keeping:)``):
+    /// the only ones ``revive(sha256:path:source:)`` can bring back.
+    public func retiredDocuments() throws -> Set<String> {
+        Set(try database.query("SELECT sha256 FROM documents WHERE retired = 1", []) { $0.string(0) })
     }
 
     /// Brings back a document retired earlier in this update (or in one that

@@ -99,8 +99,10 @@ extension Pipeline {
 
         var todo: [Candidate] = []
         var seen = Set<String>()
+        // Files removed (or renamed) this time or in a killed update: a renamed one is brought back, same number.
+        let retired = options.force ? [] : try catalog.retiredDocuments()
         for candidate in candidates where seen.insert(candidate.sha256).inserted {
-            if !options.force { try catalog.revive(sha256: candidate.sha256, path: candidate.path, source: candidate.source) }
+            if retired.contains(candidate.sha256) { try catalog.revive(sha256: candidate.sha256, path: candidate.path, source: candidate.source) }
             if !options.force, let known = try catalog.document(sha256: candidate.sha256), known.status != .pending {
                 summary.unchanged += 1
                 continue
@@ -171,8 +173,10 @@ extension Pipeline {
     /// are current: only a note without a document for its digest is read.
     private func indexNotes(force: Bool, _ summary: inout ExtractionSummary) throws {
         var current = Set<String>()
+        let retired = force ? [] : try catalog.retiredDocuments()
         for (path, digest) in try catalog.noteDigests().sorted(by: { $0.key < $1.key }) {
-            if !force, try catalog.revive(sha256: digest, path: path, source: .note) != nil || catalog.document(sha256: digest) != nil {
+            if retired.contains(digest) { try catalog.revive(sha256: digest, path: path, source: .note) }
+            if !force, try catalog.document(sha256: digest) != nil {
                 try catalog.moveNoteDocument(sha256: digest, to: path)
                 current.insert(path + "\t" + digest)
                 continue

@@ -60,11 +60,7 @@ extension Site {
                 // Drawn off the server's event loop: a page may take a while.
                 let path = try await files.file(of: document, workspace: workspace, catalogs: catalogs).path
                 let renderer = self.renderer
-                png = try await renders.run {
-                    try await withCheckedThrowingContinuation { continuation in
-                        DispatchQueue.global().async { continuation.resume(with: Result { try renderer(path, page, width, terms, boxes) }) }
-                    }
-                }
+                png = try await renders.run { try await offLoop { try renderer(path, page, width, terms, boxes) } }
             } catch let error as HTTPError {
                 throw error
             } catch {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Catalog
 import DossierCore
 import Foundation
-import Index
 import Pipeline
 import SearchService
 
@@ -37,7 +36,7 @@ struct VerifyCommand: ParsableCommand {
         defer { lock.release() }
         let catalog = try CatalogStore(workspace: workspace)
         // An index commit a killed update did not publish is finished first, as the next update would.
-        if try catalog.recover(indexGeneration: try Manifest.read(in: workspace.index).generation) {
+        if try Pipeline(workspace: workspace, catalog: catalog).finishInterruptedCommit() {
             Terminal.warning("the last update was killed after its index commit; its catalog changes are now published")
         }
         let report = try CrossCheck.run(workspace: workspace, catalog: catalog, queries: queries, seed: seed)
