@@ -180,6 +180,45 @@ struct PostingsTests {
         #expect(reader.lookup([]) == nil && reader.lookup([0x00]) == nil && reader.lookup([0xFF, 0xFF]) == nil)
     }
 
+    @Test("each term's entry holds its numbers of passages and of documents (format 6); a format 5 segment still reads, without the documents")
+    func documentCounts() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var random = Random(seed: 33)
+        var writer = SegmentWriter()
+        // Documents of 1 to 9 passages; each passage a few words of a small vocabulary.
+        var truth: [String: (passages: Int, documents: Set<Int>)] = [:]
+        var id: Int64 = 0
+        for document in 1...300 {
+            for _ in 0..<(1 + random.below(9)) {
+                id += 1
+                let words = Set((0..<(1 + random.below(6))).map { _ in "w\(random.below(random.below(4) == 0 ? 400 : 40))" })
+                writer.add(id: id, document: document, text: words.joined(separator: " "))
+                for word in words {
+                    truth[word, default: (0, [])].passages += 1
+                    truth[word, default: (0, [])].documents.insert(document)
+                }
+            }
+        }
+        for documentCounts in [true, false] {
+            let url = dir.appendingPathComponent("d\(documentCounts).seg")
+            try Data(SegmentWriter.serialize([writer], documentCounts: documentCounts)).write(to: url)
+            let reader = try SegmentReader(url: url)
+            var seen = 0
+            reader.forEachTerm { bytes, entry in
+                let word = String(decoding: bytes, as: UTF8.self)
+                seen += 1
+                #expect(entry.documentFrequency == truth[word]?.passages)
+                #expect(entry.documentCount == (documentCounts ? truth[word]?.documents.count : -1), "\(word)")
+            }
+            #expect(seen == truth.count)
+            for (word, expected) in truth {
+                let entry = try #require(reader.lookup(word))
+                #expect(entry.documentFrequency == expected.passages && entry.documentCount == (documentCounts ? expected.documents.count : -1))
+            }
+        }
+    }
+
     @Test("a small segment's term filter passes every term it holds and turns away nearly every other word; a large segment has none")
     func termFilter() throws {
         let dir = try temporaryFolder()

@@ -1,4 +1,4 @@
-/// # Segment file format (version 5)
+/// # Segment file format (version 6)
 ///
 /// A segment is one immutable file, `index/segments/<name>.seg`, holding the
 /// inverted index of a batch of passages. It is written once, fsynced, and
@@ -8,7 +8,7 @@
 /// All fixed-width integers are little-endian; `varint` is LEB128.
 ///
 /// ```text
-/// header      8  magic "DOSSEG05"
+/// header      8  magic "DOSSEG06"
 ///             8  passage count n
 ///             8  token count (sum of the passages' lengths)
 ///             8  term count t
@@ -26,7 +26,8 @@
 /// lengths     n × 4   passage lengths in tokens (exact: BM25 needs them)
 /// documents   n × 4   the catalog document each passage belongs to, so that
 ///                     search groups and filters hits without asking the catalog
-/// dictionary  block index and front-coded terms (see TermDictionary.swift)
+/// dictionary  block index and front-coded terms, each with the number of
+///             passages and of documents holding it (see TermDictionary.swift)
 /// postings    per term, in dictionary order: skip table and blocks of 128
 ///             bit-packed postings (see Postings/PostingsWriter.swift)
 /// positions   per term, in dictionary order: one bit-packed group per block
@@ -38,40 +39,37 @@
 /// index adds them up over live segments and subtracts deleted passages, so
 /// BM25 sees exact collection statistics.
 ///
-/// Earlier versions are no longer read: an index holding them is rebuilt
-/// from the catalog by the next `dossier index` or `dossier update`.
+/// Version 6 adds to each term's dictionary entry the number of documents
+/// holding it, so that a one-word search's count of documents is read, not
+/// walked. Version 5 (`DOSSEG05`), the same file without that number, is
+/// still read (its documents are counted by walking the postings), and its
+/// segments are rewritten as version 6 when merged. Earlier versions are no
+/// longer read: an index holding them is rebuilt from the catalog by the
+/// next `dossier index` or `dossier update`.
 /// Version 1 (`DOSSEG01`) had varint postings with positions inline and no
 /// skip data; version 2 (`DOSSEG02`) bounded a block by its largest tf and
 /// shortest passage alone, where version 3 keeps the block's frontier;
 /// version 4 adds each passage's document; version 5 bit-packs a last
 /// block of 8 to 127 postings, which version 4 varint-coded.
 enum SegmentFormat {
-    static let magic: [UInt8] = Array("DOSSEG05".utf8)
+    static let magic: [UInt8] = Array("DOSSEG06".utf8)
+    /// Version 5: read, without documents per term.
+    static let magicWithoutDocumentCounts: [UInt8] = Array("DOSSEG05".utf8)
     static let previousMagics: [[UInt8]] = ["DOSSEG01", "DOSSEG02", "DOSSEG03", "DOSSEG04"].map { Array($0.utf8) }
     static let headerSize = 104
     static let paddingSize = 8
 }
 
-/// Writes a segment's sections as terms arrive in byte order, then assembles
-/// the file (see ``SegmentFormat``).
+/// Holds a segment's sections as terms arrive in byte order (the
+/// dictionary's entries, the encoded postings and positions, appended by
+/// `SegmentWriter.serialize`), then assembles the file (see ``SegmentFormat``).
 struct SegmentSerializer {
     var dictionary = TermDictionaryWriter()
     var postings: [UInt8] = []
     var positions: [UInt8] = []
-    var scratch: [UInt32] = []
     let lengths: [UInt32]
 
     init(lengths: [UInt32]) { self.lengths = lengths }
-
-    /// Adds a term and its postings; terms must come in byte order.
-    mutating func add(term: UnsafeBufferPointer<UInt8>, docs: UnsafeBufferPointer<UInt32>, tfs: UnsafeBufferPointer<UInt32>,
-                      positions termPositions: UnsafeBufferPointer<UInt32>) {
-        dictionary.add(term, documentFrequency: docs.count, postings: UInt64(postings.count), positions: UInt64(positions.count))
-        lengths.withUnsafeBufferPointer { lengths in
-            encodeTerm(docs: docs, tfs: tfs, positions: termPositions, lengths: lengths,
-                       postings: &postings, positionsOut: &positions, scratch: &scratch)
-        }
-    }
 
     /// The file's bytes.
     func finish(ids: [Int64], documents: [UInt32], tokens: UInt64) -> [UInt8] {
@@ -86,7 +84,7 @@ struct SegmentSerializer {
         let paddingStart = positionsStart + positions.count
         var out: [UInt8] = []
         out.reserveCapacity(paddingStart + SegmentFormat.paddingSize)
-        out.append(contentsOf: SegmentFormat.magic)
+        out.append(contentsOf: dictionary.writesDocumentCounts ? SegmentFormat.magic : SegmentFormat.magicWithoutDocumentCounts)
         for value in [n, Int(tokens), dictionary.count, idsStart, lengthsStart, documentsStart, indexStart, dictionary.blockOffsets.count,
                       dictionaryStart, postingsStart, positionsStart, paddingStart] {
             appendUInt64(UInt64(value), to: &out)

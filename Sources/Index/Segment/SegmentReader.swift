@@ -56,7 +56,7 @@ public final class SegmentReader: @unchecked Sendable {
         let base = UnsafeRawPointer(map)
         func u64(_ at: Int) -> Int { Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self))) }
         let magic = Array(UnsafeRawBufferPointer(start: base, count: 8))
-        guard magic == SegmentFormat.magic else {
+        guard magic == SegmentFormat.magic || magic == SegmentFormat.magicWithoutDocumentCounts else {
             munmap(map, size)
             if let old = SegmentFormat.previousMagics.firstIndex(of: magic) {
                 throw DossierError.indexFormat("the index was written by an older Dossier (segment format \(old + 1)); `dossier index` rebuilds it from the catalog")
@@ -87,7 +87,8 @@ public final class SegmentReader: @unchecked Sendable {
         let (first, last) = n > 0 ? (id(0), id(n - 1)) : (-1, -1)
         firstOfConsecutiveIDs = first >= 0 && last.subtractingReportingOverflow(first) == (Int64(n - 1), false) ? first : -1
         dictionary = TermDictionaryReader(base: base, indexOffset: index, blocks: blocks, dictionaryOffset: dict,
-                                          termCount: terms, postingsOffset: postings, positionsOffset: positions)
+                                          termCount: terms, postingsOffset: postings, positionsOffset: positions,
+                                          documentCounts: magic == SegmentFormat.magic)
         filter = TermFilter(dictionary)
     }
 
@@ -152,6 +153,9 @@ public final class SegmentReader: @unchecked Sendable {
     public struct TermEntry: Sendable {
         /// Passages holding the term.
         public var documentFrequency: Int
+        /// Documents holding the term (deleted passages' included), or −1
+        /// in a segment of format 5, which does not record it.
+        public var documentCount: Int
         /// Where its postings start in the file.
         var postings: Int
         /// Where its positions start in the file.

@@ -182,7 +182,11 @@ public struct SegmentWriter: Sendable {
     /// byte order first; then runs of terms are encoded on `threads` threads
     /// (a term's encoding does not depend on where it lands), and the
     /// dictionary is written last, once every term's offsets are known.
-    static func serialize(_ writers: [SegmentWriter], threads: Int = 1) -> [UInt8] {
+    ///
+    /// `documentCounts: false` writes segment format 5, without each term's
+    /// number of documents: what an index from an earlier Dossier holds, for
+    /// the tests that check such an index is still read.
+    static func serialize(_ writers: [SegmentWriter], threads: Int = 1, documentCounts: Bool = true) -> [UInt8] {
         var writers = writers.filter { $0.count > 0 }
         for w in writers.indices { writers[w].invert() }
         var shift: [UInt32] = []
@@ -222,6 +226,7 @@ public struct SegmentWriter: Sendable {
         }
         // 2. Runs of terms of about equal weight, encoded in parallel.
         let lengths = writers.flatMap(\.lengths)
+        let owners = writers.flatMap(\.documents)
         let parts = max(1, min(threads, representative.count / 1024))
         var cuts = [0]
         let share = (weights.reduce(0, +) + parts - 1) / parts
@@ -270,6 +275,10 @@ public struct SegmentWriter: Sendable {
                     out.postingsAt.append(out.postings.count)
                     out.positionsAt.append(out.positions.count)
                     out.documentFrequencies.append(n)
+                    // A document's passages are consecutive: one per run of owners.
+                    var documents = 0
+                    for j in 0..<n where j == 0 || owners[Int(docs[j])] != owners[Int(docs[j - 1])] { documents += 1 }
+                    out.documentCounts.append(documents)
                     encodeTerm(docs: UnsafeBufferPointer(rebasing: docs[0..<n]), tfs: UnsafeBufferPointer(rebasing: tfs[0..<n]),
                                positions: UnsafeBufferPointer(rebasing: positions[0..<k]), lengths: lengths,
                                postings: &out.postings, positionsOut: &out.positions, scratch: &scratch)
@@ -279,6 +288,7 @@ public struct SegmentWriter: Sendable {
         }
         // 3. The dictionary, now that every offset is known, and the sections.
         var serializer = SegmentSerializer(lengths: lengths)
+        serializer.dictionary.writesDocumentCounts = documentCounts
         var term = 0
         for part in encoded {
             let postingsBase = serializer.postings.count, positionsBase = serializer.positions.count
@@ -288,6 +298,7 @@ public struct SegmentWriter: Sendable {
                 table.arena.withUnsafeBufferPointer { arena in
                     serializer.dictionary.add(UnsafeBufferPointer(rebasing: arena[table.range(id)]),
                                               documentFrequency: part.documentFrequencies[k],
+                                              documents: part.documentCounts[k],
                                               postings: UInt64(postingsBase + part.postingsAt[k]),
                                               positions: UInt64(positionsBase + part.positionsAt[k]))
                 }
@@ -307,6 +318,7 @@ public struct SegmentWriter: Sendable {
         var postingsAt: [Int] = []
         var positionsAt: [Int] = []
         var documentFrequencies: [Int] = []
+        var documentCounts: [Int] = []
     }
 
     /// Writes the segment to `url` atomically (temporary file, fsync, rename).

@@ -16,7 +16,8 @@ import Glibc
 /// dictionary   per term:
 ///                varint bytes shared with the previous term of the block (0 for the first),
 ///                varint length of the rest, the rest (UTF-8),
-///                varint document frequency,
+///                varint document frequency (passages holding the term),
+///                varint documents holding the term (segment format 6 on),
 ///                varint postings offset, varint positions offset
 ///                  (the block's first term: from the start of the postings /
 ///                   positions sections; the others: from the previous term's)
@@ -34,14 +35,17 @@ struct TermDictionaryWriter {
     var previous: [UInt8] = []
     var previousPostings: UInt64 = 0
     var previousPositions: UInt64 = 0
+    /// Whether entries hold the number of documents (segment format 6; else 5).
+    var writesDocumentCounts = true
 
-    mutating func add(_ term: UnsafeBufferPointer<UInt8>, documentFrequency: Int, postings: UInt64, positions: UInt64) {
+    mutating func add(_ term: UnsafeBufferPointer<UInt8>, documentFrequency: Int, documents: Int, postings: UInt64, positions: UInt64) {
         if count % TermDictionaryFormat.blockSize == 0 {
             blockOffsets.append(UInt32(bytes.count))
             appendVarint(0, to: &bytes)
             appendVarint(UInt64(term.count), to: &bytes)
             bytes.append(contentsOf: term)
             appendVarint(UInt64(documentFrequency), to: &bytes)
+            if writesDocumentCounts { appendVarint(UInt64(documents), to: &bytes) }
             appendVarint(postings, to: &bytes)
             appendVarint(positions, to: &bytes)
         } else {
@@ -52,6 +56,7 @@ struct TermDictionaryWriter {
             appendVarint(UInt64(term.count - shared), to: &bytes)
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: term[shared...]))
             appendVarint(UInt64(documentFrequency), to: &bytes)
+            if writesDocumentCounts { appendVarint(UInt64(documents), to: &bytes) }
             appendVarint(postings - previousPostings, to: &bytes)
             appendVarint(positions - previousPositions, to: &bytes)
         }
@@ -79,6 +84,8 @@ struct TermDictionaryReader {
     /// Added to decoded postings/positions offsets to make them absolute in the file.
     let postingsOffset: Int
     let positionsOffset: Int
+    /// Whether entries hold the number of documents with the term (segment format 6 on).
+    let documentCounts: Bool
     /// Per block, its first term's first 8 bytes as a big-endian integer.
     /// (This and the next are buffers, not arrays, so that a lookup counts
     /// no references; ``deallocate()`` frees them.)
@@ -88,8 +95,10 @@ struct TermDictionaryReader {
     /// its first byte, a few dozen rather than all of them.
     let firstByteStarts: UnsafeMutableBufferPointer<Int32>
 
-    init(base: UnsafeRawPointer, indexOffset: Int, blocks: Int, dictionaryOffset: Int, termCount: Int, postingsOffset: Int, positionsOffset: Int) {
+    init(base: UnsafeRawPointer, indexOffset: Int, blocks: Int, dictionaryOffset: Int, termCount: Int, postingsOffset: Int, positionsOffset: Int,
+         documentCounts: Bool) {
         self.base = base
+        self.documentCounts = documentCounts
         self.indexOffset = indexOffset
         self.blocks = blocks
         self.dictionaryOffset = dictionaryOffset
@@ -177,6 +186,7 @@ struct TermDictionaryReader {
             let suffix = p
             p += rest
             let df = Int(readVarint(base, &p))
+            let documents = documentCounts ? Int(readVarint(base, &p)) : -1
             let dp = Int(readVarint(base, &p)), dq = Int(readVarint(base, &p))
             postings = first ? dp : postings + dp
             positions = first ? dq : positions + dq
@@ -198,7 +208,7 @@ struct TermDictionaryReader {
                 k += 1
             }
             if j == rest, k == key.count {
-                return SegmentReader.TermEntry(documentFrequency: df, postings: postingsOffset + postings, positions: positionsOffset + positions)
+                return SegmentReader.TermEntry(documentFrequency: df, documentCount: documents, postings: postingsOffset + postings, positions: positionsOffset + positions)
             }
             // A term that is a prefix of the key is smaller; one longer than the key, larger.
             if j < rest, k == key.count { return nil }
@@ -255,10 +265,11 @@ struct TermDictionaryReader {
             length = shared + rest
             p += rest
             let df = Int(readVarint(base, &p))
+            let documents = documentCounts ? Int(readVarint(base, &p)) : -1
             let dp = Int(readVarint(base, &p)), dq = Int(readVarint(base, &p))
             postings = first ? dp : postings + dp
             positions = first ? dq : positions + dq
-            let entry = SegmentReader.TermEntry(documentFrequency: df, postings: postingsOffset + postings, positions: positionsOffset + positions)
+            let entry = SegmentReader.TermEntry(documentFrequency: df, documentCount: documents, postings: postingsOffset + postings, positions: positionsOffset + positions)
             let more = body(UnsafeBufferPointer(start: term, count: length), entry)
             if !more { return }
             i += 1
