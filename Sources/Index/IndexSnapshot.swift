@@ -116,10 +116,16 @@ public final class IndexSnapshot: @unchecked Sendable {
 
     /// The segment and local number of a live passage, if the index holds it.
     func locate(_ id: Int64) -> (reader: SegmentReader, local: Int)? {
+        place(ofPassage: id).map { (segments[$0.segment], $0.local) }
+    }
+
+    /// Where a live passage is: the number of its segment in ``segments``
+    /// and its local number there; nil if the index holds no such passage.
+    public func place(ofPassage id: Int64) -> (segment: Int, local: Int)? {
         for (s, reader) in segments.enumerated() {
             let count = reader.count
             guard count > 0, reader.passageID(0) <= id, reader.passageID(count - 1) >= id else { continue }
-            if let local = reader.local(of: id) { return deleted[s].contains(local) ? nil : (reader, local) }
+            if let local = reader.local(of: id) { return deleted[s].contains(local) ? nil : (s, local) }
         }
         return nil
     }

@@ -39,7 +39,7 @@ enum Tools {
         annotations: readOnly,
         outputSchema: JSONSchema.object([
             "query": JSONSchema.string, "fts5_query": JSONSchema.nullable(JSONSchema.string), "total": JSONSchema.integer,
-            "total_documents": JSONSchema.nullable(JSONSchema.integer), "took_ms": JSONSchema.number,
+            "total_documents": JSONSchema.nullable(JSONSchema.integer), "total_relation": JSONSchema.oneOf(["eq", "gte"]), "took_ms": JSONSchema.number,
             "results": JSONSchema.array(JSONSchema.result), "hints": JSONSchema.array(JSONSchema.string),
         ]))
 

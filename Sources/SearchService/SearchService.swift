@@ -29,6 +29,14 @@ public struct SearchRequest: Sendable {
     public var site: String?
     /// Only this kind: pdf, html, note.
     public var kind: DocumentKind?
+    /// Results (documents; passages when flat) counted exactly up to this
+    /// many; past it the totals are lower bounds (``Output/totalRelation``).
+    public var countUpTo = SearchRequest.defaultCountUpTo
+
+    /// Results a search counts exactly unless asked otherwise: past a
+    /// thousand, "more than 1,000" tells a reader what an exact count would,
+    /// and counting stops before it visits every posting of a common word.
+    public static let defaultCountUpTo = 1000
 
     /// A request for `query` with the defaults.
     public init(query: String) { self.query = query }
@@ -82,17 +90,22 @@ public enum SearchResults {
         public var total: Int
         /// Documents with a matching passage, after filters (grouped results; null with `--flat`).
         @JSONNullable public var totalDocuments: Int?
+        /// `"eq"` when the totals count every match; `"gte"` when counting
+        /// stopped at ``SearchRequest/countUpTo`` and they are lower bounds.
+        public var totalRelation: String
         /// Parse, match and rank, measured inside the engine.
         public var tookMs: Double
         /// The page of results.
         public var results: [Result]
 
         /// Creates an output.
-        public init(query: String, fts5Query: String?, total: Int, totalDocuments: Int? = nil, tookMs: Double, results: [Result]) {
+        public init(query: String, fts5Query: String?, total: Int, totalDocuments: Int? = nil, totalIsExact: Bool = true, tookMs: Double,
+                    results: [Result]) {
             self.query = query
             self.fts5Query = fts5Query
             self.total = total
             self.totalDocuments = totalDocuments
+            totalRelation = totalIsExact ? "eq" : "gte"
             self.tookMs = tookMs
             self.results = results
         }
@@ -214,11 +227,11 @@ public enum SearchResults {
         let searcher = Searcher(snapshot: snapshot)
         if request.flat && !filtering {
             // Only the page asked for is ranked in full; the total is counted.
-            let top = searcher.top(node, k: request.offset + request.limit)
+            let top = searcher.top(node, k: request.offset + request.limit, countUpTo: request.countUpTo)
             let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
             let results = try build(Array(top.hits.dropFirst(request.offset)), offset: request.offset, node: node, catalog: catalog, workspace: workspace)
             return (Output(query: request.query, fts5Query: friendly.fts5 == request.query ? nil : friendly.fts5,
-                           total: top.total, tookMs: tookMs, results: results), friendly.hints)
+                           total: top.total, totalIsExact: top.totalIsExact, tookMs: tookMs, results: results), friendly.hints)
         }
         // The index knows each passage's document: no catalog lookup per hit.
         let rewritten = friendly.fts5 == request.query ? nil : friendly.fts5
@@ -226,13 +239,14 @@ public enum SearchResults {
             // Results by document (Search/TopK/Collapse): the page's documents, their best passages, their counts.
             let page: Searcher.DocumentPage
             let allowed = filtering ? try allowedDocuments(request, catalog, workspace) : nil
-            page = searcher.documentPage(node, perDocument: request.perDoc, offset: request.offset, limit: request.limit, within: allowed)
+            page = searcher.documentPage(node, perDocument: request.perDoc, offset: request.offset, limit: request.limit, within: allowed,
+                                         countUpTo: request.countUpTo)
             let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
             let matches = Dictionary(uniqueKeysWithValues: page.documents.map { ($0.id, $0.matches) })
             var results = try build(page.hits, offset: page.passagesBefore, node: node, catalog: catalog, workspace: workspace)
             for i in results.indices { results[i].document.matches = matches[results[i].document.id] }
             return (Output(query: request.query, fts5Query: rewritten, total: page.totalPassages, totalDocuments: page.totalDocuments,
-                           tookMs: tookMs, results: results), friendly.hints)
+                           totalIsExact: page.totalIsExact, tookMs: tookMs, results: results), friendly.hints)
         }
         var ranked = searcher.rank(node)
         let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6

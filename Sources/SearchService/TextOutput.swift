@@ -79,11 +79,14 @@ extension SearchResults {
         }
         more(previous)
         let took = "(\(String(format: "%.1f", output.tookMs)) ms)"
+        // Totals that are lower bounds (counting stopped at --count-up-to) say so.
+        let exact = output.totalRelation == "eq"
+        let over = exact ? "" : "more than "
         guard let documents = output.totalDocuments else {
-            let matched = "\(output.total) passage\(output.total == 1 ? " matches" : "s match")"
+            let matched = "\(over)\(output.total) passage\(output.total == 1 && exact ? " matches" : "s match")"
             let shown = output.results.count
             if shown == 0, output.total > 0 {
-                print("\n\(matched); --offset \(offset) is past the last of them (the last page is --offset \(lastPage(output.total))) \(took).")
+                print("\n\(matched); --offset \(offset) is past the last of them" + (exact ? " (the last page is --offset \(lastPage(output.total)))" : "") + " \(took).")
             } else {
                 let range = shown == 1 ? "passage \(offset + 1)" : "passages \(offset + 1)–\(offset + shown)"
                 print("\n\(matched); showing \(shown == 0 ? "none" : range) \(took). `dossier open N` opens result N at its page."
@@ -91,10 +94,10 @@ extension SearchResults {
             }
             return lines
         }
-        let matched = "\(output.total) passage\(output.total == 1 ? " matches" : "s match"), in \(documents) document\(documents == 1 ? "" : "s")"
+        let matched = "\(over)\(output.total) passage\(output.total == 1 && exact ? " matches" : "s match"), in \(over)\(documents) document\(documents == 1 && exact ? "" : "s")"
         let shown = Set(output.results.map(\.document.id)).count
         if shown == 0 {
-            print("\n\(matched); --offset \(offset) is past the last of them (the last page is --offset \(lastPage(documents))) \(took).")
+            print("\n\(matched); --offset \(offset) is past the last of them" + (exact ? " (the last page is --offset \(lastPage(documents)))" : "") + " \(took).")
         } else {
             let range = shown == 1 ? "document \(offset + 1)" : "documents \(offset + 1)–\(offset + shown)"
             print("\n\(matched); showing \(range) \(took). `dossier open N` opens result N at its page."

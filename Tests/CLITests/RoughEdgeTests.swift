@@ -5,16 +5,22 @@ import Testing
 /// What `search` and `show` say about what they show (issue 37, item 2).
 @Suite("Ranges, readings and the viewer")
 struct RoughEdgeTests {
-    @Test("results say which range they show, past the end where the last page is; --help says --limit counts documents; show --query reads as search does")
-    func ranges() throws {
+    /// The example workspace with `count` reports in its library (r1.pdf …),
+    /// each of `pages` pages holding the line `line(report, page)`, indexed.
+    func indexedReports(_ count: Int, pages: Int, _ line: (Int, Int) -> String) throws -> URL {
         let root = try exampleWorkspace()
-        defer { try? FileManager.default.removeItem(at: root) }
         let library = root.appendingPathComponent("corpus/library")
-        for d in 1...3 {
-            PDFFixture.write((1...4).map { p in .init(label: nil, lines: ["Captive-bred parrots, report \(d), page \(p)."]) },
-                             to: library.appendingPathComponent("r\(d).pdf"))
+        for d in 1...count {
+            PDFFixture.write((1...pages).map { p in .init(label: nil, lines: [line(d, p)]) }, to: library.appendingPathComponent("r\(d).pdf"))
         }
         #expect(try dossier(["index"], in: root).status == 0)
+        return root
+    }
+
+    @Test("results say which range they show, past the end where the last page is; --help says --limit counts documents; show --query reads as search does")
+    func ranges() throws {
+        let root = try indexedReports(3, pages: 4) { d, p in "Captive-bred parrots, report \(d), page \(p)." }
+        defer { try? FileManager.default.removeItem(at: root) }
         let env = ["NO_COLOR": "1"]
         let flat = try dossier(["search", "captive-bred", "--flat", "--offset", "3", "--limit", "4"], in: root, environment: env)
         #expect(flat.stdout.contains("12 passages match; showing passages 4–7"), "\(flat.stdout)")
@@ -46,5 +52,35 @@ struct RoughEdgeTests {
         #expect(try dossier(["open", "1"], in: root, environment: ["DOSSIER_VIEWER": bin.appendingPathComponent("evince").path]).status == 0)
         let known = try String(contentsOf: record, encoding: .utf8)
         #expect(known.hasPrefix("--page-index=") && known.contains(".pdf"), "\(known)")
+    }
+
+    @Test("counting stops at --count-up-to: the totals say \"more than\", the JSON \"gte\", the page is the same; the default counts exactly below 1,000")
+    func boundedCounts() throws {
+        let root = try indexedReports(6, pages: 2) { d, p in "Pangolin scales seized, report \(d), page \(p)." }
+        defer { try? FileManager.default.removeItem(at: root) }
+        let env = ["NO_COLOR": "1"]
+        let exact = try dossier(["search", "pangolin", "--limit", "2"], in: root, environment: env)
+        #expect(exact.stdout.contains("12 passages match, in 6 documents; showing documents 1–2"), "\(exact.stdout)")
+        // A lone word's counts are read from the index's dictionary: exact whatever the bound.
+        let word = try dossier(["search", "pangolin", "--limit", "2", "--count-up-to", "3"], in: root, environment: env)
+        #expect(word.stdout.contains("12 passages match, in 6 documents; showing documents 1–2"), "\(word.stdout)")
+        // Two words are counted by walking their postings, up to the bound.
+        let bounded = try dossier(["search", "pangolin seized", "--limit", "2", "--count-up-to", "3"], in: root, environment: env)
+        #expect(bounded.stdout.contains("more than 6 passages match, in more than 3 documents; showing documents 1–2"), "\(bounded.stdout)")
+        // The same documents, in the same order, either way.
+        let titles = { (out: String) in out.split(separator: "\n").filter { $0.contains("[pdf]") } }
+        #expect(titles(exact.stdout) == titles(bounded.stdout) && titles(exact.stdout).count == 2)
+        struct Totals: Decodable {
+            var total: Int
+            var total_documents: Int?
+            var total_relation: String
+        }
+        let json = try dossier(["search", "pangolin seized", "--json", "--count-up-to", "3", "--limit", "2"], in: root)
+        let totals = try JSONDecoder().decode(Totals.self, from: Data(json.stdout.utf8))
+        #expect(totals.total_relation == "gte" && totals.total_documents == 3 && totals.total >= 6, "\(json.stdout)")
+        let all = try JSONDecoder().decode(Totals.self, from: Data(try dossier(["search", "pangolin seized", "--json"], in: root).stdout.utf8))
+        #expect(all.total_relation == "eq" && all.total_documents == 6 && all.total == 12)
+        let flat = try dossier(["search", "pangolin", "--flat", "--count-up-to", "0", "--limit", "3"], in: root, environment: env)
+        #expect(flat.status == 0 && flat.stdout.contains("passages match; showing passages 1–3"), "\(flat.stdout)")
     }
 }

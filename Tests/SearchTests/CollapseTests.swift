@@ -78,6 +78,22 @@ struct CollapseTests {
                     var merging = searcher
                     merging.bitsetPassages = 0
                     #expect(shown(merging.documentPage(node, perDocument: perDocument, offset: offset, limit: limit)) == expected, "\(text)")
+                    // Long lists' scorers (block-max windows, leapfrog AND), not lists read whole.
+                    var windows = searcher
+                    windows.readsShortLists = false
+                    #expect(shown(windows.documentPage(node, perDocument: perDocument, offset: offset, limit: limit)) == expected, "\(text) windows")
+                    // Counting bounded: the same page; totals exact below the bound, lower bounds past it.
+                    for bound in [0, 2, 7] {
+                        let bounded = windows.documentPage(node, perDocument: perDocument, offset: offset, limit: limit, countUpTo: bound)
+                        #expect(shown(bounded) == expected, "\(text) counting up to \(bound)")
+                        if order.count <= bound || bounded.totalIsExact {
+                            // (A query of another shape is ranked in full: its totals are always exact.)
+                            #expect(bounded.totalIsExact && bounded.totalDocuments == order.count && bounded.totalPassages == full.count)
+                        } else {
+                            #expect(!bounded.totalIsExact && bounded.totalDocuments >= min(bound, order.count)
+                                    && bounded.totalDocuments <= order.count && bounded.totalPassages <= full.count, "\(text) up to \(bound)")
+                        }
+                    }
                     if let flat = QueryParser().flat(text) {
                         let viaFlat = searcher.documentPage(flat, perDocument: perDocument, offset: offset, limit: limit)
                         #expect(shown(viaFlat) == shown(page), "\(text)")

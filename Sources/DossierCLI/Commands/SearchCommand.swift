@@ -59,7 +59,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Documents to skip (passages with --flat or --batch): --offset 10 shows the second page.")
     var offset = 0
 
-    @Option(help: ArgumentHelp("With --batch: count matches exactly up to N; past N the total may be a lower bound (\"total_relation\": \"gte\"). 0 counts nothing beyond the hits. Default: count every match.", valueName: "N"))
+    @Option(help: ArgumentHelp("Count results exactly up to N (documents; passages with --flat or --batch); past N the totals are lower bounds, \"more than N\" (\"total_relation\": \"gte\"). 0 counts nothing beyond the page. Default: \(SearchRequest.defaultCountUpTo); with --batch, every match.", valueName: "N"))
     var countUpTo: Int?
 
     @Option(help: "Most passages per document when grouped.")
@@ -84,7 +84,6 @@ struct SearchCommand: ParsableCommand {
         guard limit >= 0 else { throw ValidationError("--limit must not be negative") }
         guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
         guard (countUpTo ?? 0) >= 0 else { throw ValidationError("--count-up-to must not be negative") }
-        guard countUpTo == nil || batch else { throw ValidationError("--count-up-to goes with --batch") }
         guard !byDocument || (batch && !flat) else { throw ValidationError("--by-document goes with --batch, without --flat") }
         guard perDoc >= 1 else { throw ValidationError("--per-doc must be at least 1") }
         if let kind, DocumentKind.searchable(named: kind) == nil { throw ValidationError("--kind must be \(DocumentKind.searchableNames)") }
@@ -111,6 +110,7 @@ struct SearchCommand: ParsableCommand {
         request.limit = limit
         request.offset = offset
         request.perDoc = perDoc
+        request.countUpTo = countUpTo ?? SearchRequest.defaultCountUpTo
         request.doc = doc
         request.note = note
         request.site = site

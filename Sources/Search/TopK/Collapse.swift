@@ -7,36 +7,30 @@ import Index
 /// matches; `--limit` and `--offset` count documents (Lucene's grouping,
 /// Elasticsearch's `collapse` with `inner_hits`).
 ///
-/// A page needs every document's count of matches (the totals, and each
-/// shown document's "N more passages"), so every match is visited once.
-/// The walk (``Searcher/collapse(_:_:perDocument:offset:limit:within:)``,
-/// `DocumentWalk.swift`) rests on one property of the index: a document's
-/// passages lie side by side in one segment (their ids are given in one
-/// transaction). Each leaf's matches are decoded whole, in passage order,
-/// per segment; walking their union (OR) or intersection (AND), every
-/// match is scored (most by one multiplication: a passage holding a word
-/// once takes its length's factor from ``BM25/LengthTable``) into one
-/// array, and a document's matches are one run of it. For each run the
-/// walk counts the matches and finds the best passage without a branch on
-/// a score, and a bounded heap keeps the runs whose best passages are the
-/// best of all: the page's documents, in order. Then only the page's
-/// documents are read again, each from its run of the array, for their
-/// best `perDocument` passages. Scores are the same doubles the flat
-/// ranking gives (contributions summed in query order), so the page is the
-/// full ranking's, grouped, hit for hit.
+/// A page of the documents `offset ..< offset + limit` is made in three steps
+/// (``Searcher/collapse(_:_:perDocument:offset:limit:within:countUpTo:)``):
 ///
-/// (An earlier walk tested each passage holding one word against the
-/// better of the heap's threshold and its document's best so far, and
-/// scored only those that passed. The test costs about what the score
-/// does, and its outcome, random from passage to passage, cost a
-/// mispredicted branch at every other one: a page of a common word took
-/// twice as long as the flat ranking's top 10.)
+/// 1. **The best documents.** The query's scorer — the one the flat search
+///    uses for its shape: short lists, block-max windows with MaxScore,
+///    leapfrog AND (`TopK.swift`) — feeds a ``TopDocuments`` collector of
+///    `offset + limit` documents, whose threshold is the k-th best
+///    document's score: a block, a window or a passage that cannot lift a
+///    document past it is passed over unscored, as the flat search passes
+///    over those that cannot reach its k-th best passage.
+/// 2. **Their passages** (`DocumentPassages.swift`). Each of those
+///    documents is a run of passages in one segment; its matches there are
+///    read and scored, for its count and its best `perDocument` passages.
+/// 3. **The totals** (`MatchCount.swift`): passages and documents counted
+///    in passage order, exactly up to `countUpTo` documents; past that,
+///    lower bounds, and the page says so (``DocumentPage/totalIsExact``).
 ///
-/// A query of another shape (NEAR, NOT, nested operators) is ranked in
-/// full and grouped (``documentPage(ranked:perDocument:offset:limit:document:)``),
-/// as is, for safety, an index where some document's live passages are in
-/// two segments or where passage ids do not ascend from segment to segment,
-/// which the index writer never makes.
+/// Scores are the flat ranking's doubles, so the page is the full
+/// ranking's, grouped, hit for hit; the tests check it against the
+/// exhaustive ranking grouped (``documentPage(ranked:perDocument:offset:limit:document:)``),
+/// which also serves a query of another shape (NEAR, NOT, nested
+/// operators), a wide OR, and, for safety, an index where some document's
+/// live passages are in two segments or where passage ids do not ascend
+/// from segment to segment, which the index writer never makes.
 extension Searcher {
     /// A page of results by document.
     public struct DocumentPage: Sendable {
@@ -63,6 +57,10 @@ extension Searcher {
         public var totalDocuments: Int
         /// Passages the pages before this one show (for numbering results).
         public var passagesBefore: Int
+        /// Whether ``totalPassages`` and ``totalDocuments`` count every
+        /// match; else they are lower bounds (counting stopped at the
+        /// `countUpTo` documents asked for).
+        public var totalIsExact = true
 
         /// A document's best passages, best first.
         public func hits(of document: Document) -> ArraySlice<SearchHit> { hits[document.hits] }
@@ -70,21 +68,81 @@ extension Searcher {
 
     /// Documents `offset ..< offset + limit` of `query`'s results by
     /// document, each with its best `perDocument` passages; only documents
-    /// `within` a set, when one is given (a search's filters).
-    public func documentPage(_ query: QueryNode, perDocument: Int, offset: Int, limit: Int, within: Set<Int>? = nil) -> DocumentPage {
+    /// `within` a set, when one is given (a search's filters). The totals
+    /// are exact up to `countUpTo` documents, lower bounds past them.
+    public func documentPage(_ query: QueryNode, perDocument: Int, offset: Int, limit: Int, within: Set<Int>? = nil,
+                             countUpTo: Int = .max) -> DocumentPage {
         guard snapshot.passageCount > 0, query != .empty else { return Self.documentPage(ranked: [], perDocument: perDocument, offset: offset, limit: limit) { _ in nil } }
         guard let (phrases, connective) = termShape(query) else {
             return Self.documentPage(ranked: rank(query), perDocument: perDocument, offset: offset, limit: limit) { id in
                 snapshot.document(ofPassage: id).flatMap { within == nil || within!.contains($0) ? $0 : nil }
             }
         }
-        return collapse(phrases, connective, perDocument: perDocument, offset: offset, limit: limit, within: within)
+        return collapse(phrases, connective, perDocument: perDocument, offset: offset, limit: limit, within: within, countUpTo: countUpTo)
     }
 
-    /// ``documentPage(_:perDocument:offset:limit:within:)`` of a flat query.
-    public func documentPage(_ query: FlatQuery, perDocument: Int, offset: Int, limit: Int) -> DocumentPage {
+    /// ``documentPage(_:perDocument:offset:limit:within:countUpTo:)`` of a flat query.
+    public func documentPage(_ query: FlatQuery, perDocument: Int, offset: Int, limit: Int, countUpTo: Int = .max) -> DocumentPage {
         guard snapshot.passageCount > 0 else { return Self.documentPage(ranked: [], perDocument: perDocument, offset: offset, limit: limit) { _ in nil } }
-        return collapse(query.phrases, query.connective, perDocument: perDocument, offset: offset, limit: limit, within: nil)
+        return collapse(query.phrases, query.connective, perDocument: perDocument, offset: offset, limit: limit, within: nil, countUpTo: countUpTo)
+    }
+
+    /// Results by document for `phrases` joined by `connective` (see the top of this file).
+    func collapse(_ phrases: [Phrase], _ connective: Connective, perDocument: Int, offset: Int, limit: Int,
+                  within: Set<Int>?, countUpTo: Int) -> DocumentPage {
+        let and = connective == .and
+        guard snapshot.documentsAreRuns, snapshot.idsAscend, and || phrases.count <= Self.wideLeaves else {
+            let ranked = top(of: phrases, connective, k: .max, countUpTo: .max).hits
+            return Self.documentPage(ranked: ranked, perDocument: perDocument, offset: offset, limit: limit) { id in
+                snapshot.document(ofPassage: id).flatMap { within == nil || within!.contains($0) ? $0 : nil }
+            }
+        }
+        let leaves = QueryLeaves(self, phrases)
+        let (end, overflow) = offset.addingReportingOverflow(limit)
+        // 1. The best documents.
+        var best = TopDocuments(capacity: overflow ? .max : end, within: within)
+        let short = readsShortLists ? withShortLists(phrases, connective) { lists, idf in
+            forEachShortListWalk(lists, idf) { walk in _ = and ? walk.intersection(&best) : walk.merge(&best) }
+        } : nil
+        let scorer = TermScorer(searcher: self, phrases: phrases, connective: connective)
+        if short == nil {
+            if phrases.count == 1, !isPlainTerm(phrases[0]) {
+                scorer.scoreMatched(leaves.rows.map { leaf in
+                    if case .matched(let locals, let counts) = leaf { (locals, counts) } else { ([], []) }
+                }, into: &best)
+            } else {
+                let setup = scorer.setUp(leaves)
+                if setup.blocks > 0 {
+                    _ = scorer.walk(setup, BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live), everything: false, into: &best)
+                }
+            }
+        }
+        let ranked = best.sorted()
+        // 2. Their passages: only counted for the documents before the page.
+        let bm25 = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
+        let groups = documentMatches(ranked, keep: { $0 < offset ? 0 : perDocument }, leaves, and: and, bm25)
+        var hits: [SearchHit] = []
+        var documents: [DocumentPage.Document] = []
+        var before = 0, keptPassages = 0
+        for (i, entry) in ranked.enumerated() {
+            keptPassages += groups[i].matches
+            guard i >= offset else {
+                before += min(perDocument, groups[i].matches)
+                continue
+            }
+            documents.append(.init(id: entry.document, hits: hits.count..<(hits.count + groups[i].hits.count), matches: groups[i].matches))
+            hits += groups[i].hits
+        }
+        // 3. The totals: every matching document was kept when fewer than
+        // the page's end match; else counted.
+        var count = best.isFull ? countMatches(leaves, and: and, within: within, upTo: countUpTo)
+            : MatchCount(passages: keptPassages, documents: ranked.count, exact: true)
+        if !count.exact {
+            count.documents = max(count.documents, ranked.count)
+            count.passages = max(count.passages, keptPassages)
+        }
+        return DocumentPage(documents: documents, hits: hits, totalPassages: count.passages, totalDocuments: count.documents,
+                            passagesBefore: before, totalIsExact: count.exact)
     }
 
     /// The page of a complete ranking, grouped by `document` (nil leaves a

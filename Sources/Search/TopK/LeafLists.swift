@@ -2,10 +2,9 @@ import Index
 
 /// # Leaf lists
 ///
-/// The walks that read every match of a query (the short lists of the
-/// flat ranking, `ShortLists.swift`; the walk by document,
-/// `DocumentWalk.swift`) start alike: each leaf's live matches in each
-/// segment, in one buffer of the call. A plain term's postings are decoded
+/// The short lists (`ShortLists.swift`), which read every match of a
+/// query, start from each leaf's live matches in each segment, in one
+/// buffer of the call. A plain term's postings are decoded
 /// whole (every list's first lines asked for before any is decoded), a
 /// prefix's or a phrase's matches found first; deleted passages leave the
 /// lists as they are decoded, so no walk tests for them.

@@ -202,3 +202,132 @@ extension Searcher {
         return (locals, counts)
     }
 }
+
+/// Every leaf of a query of terms joined by OR or by AND, in every
+/// segment, looked up or matched once: a plain term's dictionary entry, or
+/// the passages a prefix or a phrase matches, with their frequencies. Any
+/// number of walks over a leaf start from here (a scorer's cursors, the
+/// count of matches, a shown document's passages) without matching a
+/// phrase twice.
+struct QueryLeaves {
+    enum Leaf {
+        case absent
+        case term(SegmentReader.TermEntry)
+        case matched(locals: [UInt32], counts: [UInt32])
+    }
+
+    /// Leaves per segment.
+    let m: Int
+    /// Segment after segment, a row of `m` leaves.
+    let rows: [Leaf]
+    /// Per leaf, the live passages it matches in all (BM25's n(q)).
+    let live: [Int]
+
+    init(_ searcher: Searcher, _ phrases: [Phrase]) {
+        m = phrases.count
+        var rows: [Leaf] = []
+        var live = [Int](repeating: 0, count: m)
+        let snapshot = searcher.snapshot
+        rows.reserveCapacity(snapshot.segments.count * m)
+        for (s, reader) in snapshot.segments.enumerated() {
+            for (i, phrase) in phrases.enumerated() {
+                if searcher.isPlainTerm(phrase) {
+                    guard let entry = reader.lookup(phrase.terms[0].text) else {
+                        rows.append(.absent)
+                        continue
+                    }
+                    let deleted = snapshot.deleted[s]
+                    live[i] += entry.documentFrequency - (deleted.isEmpty ? 0 : reader.cursor(entry).deletedCount(deleted))
+                    rows.append(.term(entry))
+                } else {
+                    let (locals, counts) = searcher.leafMatches(phrase, reader, snapshot.deleted[s])
+                    live[i] += locals.count
+                    rows.append(locals.isEmpty ? .absent : .matched(locals: locals, counts: counts))
+                }
+            }
+        }
+        self.rows = rows
+        self.live = live
+    }
+
+    /// Whether leaf `i` matches nothing in segment `s`.
+    func isAbsent(_ s: Int, _ i: Int) -> Bool {
+        if case .absent = rows[s * m + i] { return true }
+        return false
+    }
+
+    /// A cursor over leaf `i` in segment `s` (`reader`), with block bounds, for a scorer.
+    func cursor(_ s: Int, _ i: Int, _ reader: SegmentReader) -> PostingCursor? {
+        switch rows[s * m + i] {
+        case .absent: nil
+        case .term(let entry): reader.cursor(entry)
+        case .matched(let locals, let counts): PostingCursor(reader: reader, docs: locals, tfs: counts)
+        }
+    }
+
+    /// A walk over leaf `i` in segment `s` (`reader`), in passage order.
+    func walker(_ s: Int, _ i: Int, _ reader: SegmentReader) -> LeafWalker? {
+        switch rows[s * m + i] {
+        case .absent: nil
+        case .term(let entry): LeafWalker(cursor: reader.cursor(entry))
+        case .matched(let locals, let counts): LeafWalker(locals: locals, counts: counts)
+        }
+    }
+}
+
+/// One leaf's postings in one segment, walked forward: a plain term's
+/// through its cursor, a matched prefix's or phrase's from memory (no
+/// block bounds are computed for them, as a scorer's cursor would).
+struct LeafWalker {
+    private let cursor: PostingCursor?
+    private let locals: [UInt32]
+    private let counts: [UInt32]
+    private var at = 0
+    /// The passage it stands on (``PostingCursor/end`` past the last).
+    private(set) var doc: Int
+
+    init(cursor: PostingCursor) {
+        self.cursor = cursor
+        locals = []
+        counts = []
+        doc = cursor.doc
+    }
+
+    init(locals: [UInt32], counts: [UInt32]) {
+        cursor = nil
+        self.locals = locals
+        self.counts = counts
+        doc = locals.isEmpty ? PostingCursor.end : Int(locals[0])
+    }
+
+    /// The frequency in the passage it stands on.
+    var tf: Int { cursor?.tf ?? Int(counts[at]) }
+
+    /// Moves to the next posting.
+    mutating func next() {
+        if let cursor {
+            cursor.next()
+            doc = cursor.doc
+            return
+        }
+        at += 1
+        doc = at < locals.count ? Int(locals[at]) : PostingCursor.end
+    }
+
+    /// Moves to the first posting at or after `target` (never backwards).
+    mutating func seek(_ target: Int) {
+        guard doc < target else { return }
+        if let cursor {
+            cursor.seek(target)
+            doc = cursor.doc
+            return
+        }
+        var lo = at, hi = locals.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(locals[mid]) < target { lo = mid + 1 } else { hi = mid }
+        }
+        at = lo
+        doc = at < locals.count ? Int(locals[at]) : PostingCursor.end
+    }
+}

@@ -45,35 +45,47 @@ extension Searcher {
     /// total, when every phrase is a plain term with a short enough list in
     /// every segment; nil otherwise.
     func shortListTop(_ phrases: [Phrase], _ connective: Connective, k: Int) -> SearchResult? {
+        withShortLists(phrases, connective) { lists, idf in
+            var most = 0, fewest = Int.max
+            for i in 0..<phrases.count {
+                most += lists.hits[i]
+                fewest = min(fewest, lists.hits[i])
+            }
+            guard most > 0 else { return SearchResult(total: 0, hits: []) }
+            return BoundedHeap.with(capacity: min(k, connective == .and ? fewest : most)) { heap in
+                var total = 0
+                forEachShortListWalk(lists, idf) { walk in total += connective == .and ? walk.intersection(&heap) : walk.union(&heap) }
+                return SearchResult(total: total, hits: heap.sorted())
+            }
+        }
+    }
+
+    /// Calls `body` with every leaf's lists, decoded whole, and their
+    /// idfs, when every phrase is a plain term with a short enough list in
+    /// every segment; nil otherwise.
+    func withShortLists<R>(_ phrases: [Phrase], _ connective: Connective, _ body: (LeafLists, UnsafeBufferPointer<Double>) -> R) -> R? {
         let m = phrases.count
         guard m <= Self.shortListLeaves else { return nil }
         for phrase in phrases where !isPlainTerm(phrase) { return nil }
         // A list too long for this path gives up before any decoding.
-        let result = withLeafLists(phrases, longest: Self.shortListLimit(leaves: m, connective), most: Self.shortListTotal) { lists in
+        return withLeafLists(phrases, longest: Self.shortListLimit(leaves: m, connective), most: Self.shortListTotal) { lists in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: m) { idf in
-                var most = 0, fewest = Int.max
-                for i in 0..<m {
-                    most += lists.hits[i]
-                    fewest = min(fewest, lists.hits[i])
-                    idf[i] = BM25.idf(rows: snapshot.passageCount, hits: lists.hits[i])
-                }
-                guard most > 0 else { return SearchResult(total: 0, hits: []) }
-                return BoundedHeap.with(capacity: min(k, connective == .and ? fewest : most)) { heap in
-                    var total = 0
-                    for (s, reader) in snapshot.segments.enumerated() {
-                        // A segment that holds none of the words (a small one, of a
-                        // document updated since the last merge, often) is passed over.
-                        let cells = lists.segment(s)
-                        guard !cells.isEmpty else { continue }
-                        let walk = ShortListWalk(reader: reader, m: m, docs: cells.docs, tfs: cells.tfs, bounds: cells.bounds,
-                                                 idf: UnsafeBufferPointer(idf), table: lengthTable, bitsetPassages: bitsetPassages)
-                        total += connective == .and ? walk.intersection(&heap) : walk.union(&heap)
-                    }
-                    return SearchResult(total: total, hits: heap.sorted())
-                }
+                for i in 0..<m { idf[i] = BM25.idf(rows: snapshot.passageCount, hits: lists.hits[i]) }
+                return body(lists, UnsafeBufferPointer(idf))
             }
         }
-        return result
+    }
+
+    /// Calls `body` with the walk of each segment's short lists, passing
+    /// over a segment that holds none of the words (a small one, of a
+    /// document updated since the last merge, often).
+    func forEachShortListWalk(_ lists: LeafLists, _ idf: UnsafeBufferPointer<Double>, _ body: (borrowing ShortListWalk) -> Void) {
+        for (s, reader) in snapshot.segments.enumerated() {
+            let cells = lists.segment(s)
+            guard !cells.isEmpty else { continue }
+            body(ShortListWalk(reader: reader, m: cells.m, docs: cells.docs, tfs: cells.tfs, bounds: cells.bounds,
+                               idf: idf, table: lengthTable, bitsetPassages: bitsetPassages))
+        }
     }
 }
 
@@ -101,7 +113,13 @@ struct ShortListWalk: ~Copyable {
         // segment's, often), for which the general merge costs less to set up.
         if m == 2, bounds[3] - bounds[0] > Self.fewPostings { return union2(&heap) }
         if m > 2, bounds[2 * m - 1] - bounds[0] > Self.fewPostings, reader.count <= bitsetPassages { return unionMany(&heap) }
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { at in
+        return merge(&heap)
+    }
+
+    /// The union, by a merge of the lists in passage order, each passage
+    /// offered to the collector as it comes: returns the passages that match.
+    func merge<C: Collector & ~Copyable>(_ heap: inout C) -> Int {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { at in
             var open = 0
             for i in 0..<m {
                 at[i] = bounds[2 * i]
@@ -364,7 +382,7 @@ struct ShortListWalk: ~Copyable {
         /// Passages met.
         var matched = 0
 
-        init(_ walk: borrowing ShortListWalk, _ heap: borrowing BoundedHeap) {
+        init<C: Collector & ~Copyable>(_ walk: borrowing ShortListWalk, _ heap: borrowing C) {
             reader = walk.reader
             lengths = walk.reader.lengths
             table = walk.table
@@ -373,7 +391,7 @@ struct ShortListWalk: ~Copyable {
 
         /// A passage holding one leaf, `f` times.
         @_transparent
-        mutating func single(_ local: Int, _ idf: Double, _ f: UInt32, _ heap: inout BoundedHeap) {
+        mutating func single<C: Collector & ~Copyable>(_ local: Int, _ idf: Double, _ f: UInt32, _ heap: inout C) {
             matched += 1
             let length = lengths[local]
             if cutoff.excludes(idf: idf, f: f, length: length) { return }
@@ -382,10 +400,10 @@ struct ShortListWalk: ~Copyable {
 
         /// A passage whose score's sum is known.
         @_transparent
-        mutating func scored(_ local: Int, _ sum: Double, _ heap: inout BoundedHeap) {
+        mutating func scored<C: Collector & ~Copyable>(_ local: Int, _ sum: Double, _ heap: inout C) {
             let bm25 = -1.0 * sum
             if heap.admits(bm25) {
-                heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
+                heap.collect(local, bm25, reader)
                 if heap.isFull { cutoff.raise(to: heap.threshold) }
             }
         }
@@ -394,7 +412,7 @@ struct ShortListWalk: ~Copyable {
     /// The intersection of two leaves, the usual AND: the passages both
     /// hold, found as a two-word OR finds them (``sharedPassages(_:)``),
     /// scored in query order.
-    func intersection2(_ heap: inout BoundedHeap) -> Int {
+    func intersection2<C: Collector & ~Copyable>(_ heap: inout C) -> Int {
         guard bounds[1] > bounds[0], bounds[3] > bounds[2] else { return 0 }
         return withSharedPassages { shared, n in
             var offer = Offer(self, heap)
@@ -408,7 +426,7 @@ struct ShortListWalk: ~Copyable {
     }
 
     /// The intersection, leapfrogging from leaf to leaf: returns the passages that match.
-    func intersection(_ heap: inout BoundedHeap) -> Int {
+    func intersection<C: Collector & ~Copyable>(_ heap: inout C) -> Int {
         if m == 2 { return intersection2(&heap) }
         for i in 0..<m where bounds[2 * i] == bounds[2 * i + 1] { return 0 }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: m) { at in

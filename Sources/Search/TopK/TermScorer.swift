@@ -77,60 +77,53 @@ struct TermScorer {
         var slots: [Slot] = []
     }
 
+    /// Per segment, a cursor per phrase (nil where the segment lacks it),
+    /// in rows of `phrases.count`; each phrase's live matches (BM25's n(q));
+    /// the blocks of every cursor.
+    struct Setup {
+        var cursors: [PostingCursor?]
+        var hits: [Int]
+        var blocks: Int
+    }
+
+    /// The cursors of every leaf in every segment: from `leaves` when
+    /// they were looked up already.
+    func setUp(_ leaves: QueryLeaves? = nil) -> Setup {
+        let m = phrases.count
+        var setup = Setup(cursors: [], hits: leaves?.live ?? [Int](repeating: 0, count: m), blocks: 0)
+        setup.cursors.reserveCapacity(snapshot.segments.count * m)
+        for (s, reader) in snapshot.segments.enumerated() {
+            for (i, phrase) in phrases.enumerated() {
+                if let leaves {
+                    let cursor = leaves.cursor(s, i, reader)
+                    setup.blocks += cursor?.blockCount ?? 0
+                    setup.cursors.append(cursor)
+                } else if let leaf = searcher.leafCursor(phrase, reader, snapshot.deleted[s]) {
+                    setup.hits[i] += leaf.live
+                    setup.blocks += leaf.cursor.blockCount
+                    setup.cursors.append(leaf.cursor)
+                } else {
+                    setup.cursors.append(nil)
+                }
+            }
+        }
+        return setup
+    }
+
     func top(_ k: Int, countUpTo: Int) -> SearchResult {
         let m = phrases.count
         if m == 1, !searcher.isPlainTerm(phrases[0]) { return matchedAlone(k) }
-        let segments = snapshot.segments
-        var hits = [Int](repeating: 0, count: m)
-        // Per segment, a cursor per phrase (nil where the segment lacks it).
-        var cursors: [PostingCursor?] = []
-        cursors.reserveCapacity(segments.count * m)
-        var blocks = 0
-        for (s, reader) in segments.enumerated() {
-            for (i, phrase) in phrases.enumerated() {
-                if let leaf = searcher.leafCursor(phrase, reader, snapshot.deleted[s]) {
-                    hits[i] += leaf.live
-                    blocks += leaf.cursor.blockCount
-                    cursors.append(leaf.cursor)
-                } else {
-                    cursors.append(nil)
-                }
-            }
-        }
-        guard blocks > 0 else { return SearchResult(total: 0, hits: []) }
+        let setup = setUp()
+        let hits = setup.hits, cursors = setup.cursors
+        guard setup.blocks > 0 else { return SearchResult(total: 0, hits: []) }
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: hits)
         // No more passages can match than the leaves hold: an AND, the fewest of one; an OR, all of them.
         let most = and ? hits.min() ?? 0 : hits.reduce(0, +)
-        if and {
-            var heap = BoundedHeap(capacity: min(k, most))
-            var total = 0
-            for (s, reader) in segments.enumerated() {
-                let row = cursors[(s * m)..<((s + 1) * m)]
-                guard row.allSatisfy({ $0 != nil }) else { continue }
-                total += conjunction(row.map { $0! }, reader, snapshot.deleted[s], scorer, &heap)
-            }
-            return SearchResult(total: total, hits: heap.sorted())
-        }
-        var windows = Windows(width: m)
-        windows.list.reserveCapacity(blocks + 1)
-        windows.slots.reserveCapacity((blocks + 1) * m)
-        for s in segments.indices { cut(cursors, segment: s, scorer, into: &windows) }
-        let n = windows.list.count
         var heap = BoundedHeap(capacity: min(k, most))
-        let best = withUnsafeTemporaryAllocation(of: WindowState.self, capacity: m) { states -> [SearchHit] in
-            states.initialize(repeating: WindowState())
-            if k >= snapshot.passageCount {
-                // Everything is kept: score the windows in passage order.
-                for w in 0..<n { windows.list[w].matches = Int32(score(w, windows, cursors, scorer, states, &heap) ?? -1) }
-            } else {
-                var order = WindowOrder(windows.list)
-                while let w = order.popBest() {
-                    if heap.isFull, prunable(windows.list[w].bound, below: heap.threshold) { break }
-                    windows.list[w].matches = Int32(score(w, windows, cursors, scorer, states, &heap) ?? -1)
-                }
-            }
-            return heap.sorted()
-        }
+        let (total, windows) = walk(setup, scorer, everything: k >= snapshot.passageCount, into: &heap)
+        let best = heap.sorted()
+        if and { return SearchResult(total: total, hits: best) }
+        let n = windows.list.count
         if m == 1 { return SearchResult(total: hits[0], hits: best) }
         // The windows whose matches are not known yet: counted in passage order, up to countUpTo.
         var counted = 0
@@ -154,6 +147,46 @@ struct TermScorer {
             }
             return SearchResult(total: counted, hits: best)
         }
+    }
+
+    /// Scores the matches of every segment into `collector`, block-max:
+    /// for an AND, leapfrogging per segment, and returns the exact total;
+    /// for an OR, window by window, best bound first until one cannot reach
+    /// the collector's threshold (in passage order when `everything` is
+    /// kept), and returns the windows, each with its number of matches
+    /// where it was scored whole (−1 where not).
+    func walk<C: Collector & ~Copyable>(_ setup: Setup, _ scorer: BM25, everything: Bool,
+                                        into collector: inout C) -> (total: Int, windows: Windows) {
+        let m = phrases.count
+        let segments = snapshot.segments
+        let cursors = setup.cursors
+        var windows = Windows(width: m)
+        if and {
+            var total = 0
+            for (s, reader) in segments.enumerated() {
+                let row = cursors[(s * m)..<((s + 1) * m)]
+                guard row.allSatisfy({ $0 != nil }) else { continue }
+                total += conjunction(row.map { $0! }, reader, snapshot.deleted[s], scorer, &collector)
+            }
+            return (total, windows)
+        }
+        windows.list.reserveCapacity(setup.blocks + 1)
+        windows.slots.reserveCapacity((setup.blocks + 1) * m)
+        for s in segments.indices { cut(cursors, segment: s, scorer, into: &windows) }
+        let n = windows.list.count
+        withUnsafeTemporaryAllocation(of: WindowState.self, capacity: m) { states in
+            states.initialize(repeating: WindowState())
+            if everything {
+                for w in 0..<n { windows.list[w].matches = Int32(score(w, windows, cursors, scorer, states, &collector) ?? -1) }
+            } else {
+                var order = WindowOrder(windows.list)
+                while let w = order.popBest() {
+                    if collector.isFull, prunable(windows.list[w].bound, below: collector.threshold) { break }
+                    windows.list[w].matches = Int32(score(w, windows, cursors, scorer, states, &collector) ?? -1)
+                }
+            }
+        }
+        return (0, windows)
     }
 
     /// Cuts segment `s` into windows (see the type's documentation).
@@ -253,8 +286,8 @@ struct TermScorer {
     /// are candidates. A lone term's passages are first tested against the
     /// threshold without a division (``BM25/Cutoff``), so most are passed
     /// over unscored.
-    func score(_ w: Int, _ windows: Windows, _ cursors: [PostingCursor?], _ scorer: BM25,
-               _ states: UnsafeMutableBufferPointer<WindowState>, _ heap: inout BoundedHeap) -> Int? {
+    func score<C: Collector & ~Copyable>(_ w: Int, _ windows: Windows, _ cursors: [PostingCursor?], _ scorer: BM25,
+                                         _ states: UnsafeMutableBufferPointer<WindowState>, _ heap: inout C) -> Int? {
         let window = windows.list[w]
         let s = Int(window.segment)
         let reader = snapshot.segments[s]
@@ -314,7 +347,7 @@ struct TermScorer {
                 guard !deleted.contains(d) else { continue }
                 matched += 1
                 let bm25 = -1.0 * sum
-                if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(d), bm25: bm25)) }
+                if heap.admits(bm25) { heap.collect(d, bm25, reader) }
             }
             return skipped ? nil : matched
         }
@@ -322,8 +355,8 @@ struct TermScorer {
 
     /// One cursor alone in a window: its passages up to `hi`, tested
     /// against the threshold once the heap is full (see `score`). Returns how many match.
-    func scoreAlone(_ i: Int, _ hi: Int, _ state: WindowState, _ scorer: BM25, _ reader: SegmentReader,
-                    _ lengths: UnsafeBufferPointer<UInt32>, _ deleted: Deletions, _ heap: inout BoundedHeap) -> Int {
+    func scoreAlone<C: Collector & ~Copyable>(_ i: Int, _ hi: Int, _ state: WindowState, _ scorer: BM25, _ reader: SegmentReader,
+                                              _ lengths: UnsafeBufferPointer<UInt32>, _ deleted: Deletions, _ heap: inout C) -> Int {
         let docs = state.docs, tfs = state.tfs
         var matched = 0
         var cutoff = BM25.Cutoff(threshold: heap.threshold, averageLength: scorer.averageLength)
@@ -337,7 +370,7 @@ struct TermScorer {
             if cutoff.excludes(idf: idf, f: f, length: length) { continue }
             let bm25 = -1.0 * scorer.contribution(i, f: Double(f), length: Double(length))
             if heap.admits(bm25) {
-                heap.insert(SearchHit(passageID: reader.passageID(d), bm25: bm25))
+                heap.collect(d, bm25, reader)
                 if heap.isFull { cutoff.raise(to: heap.threshold) }
             }
         }
@@ -399,21 +432,32 @@ extension TermScorer {
     /// weighs it by their number), so they are scored as they are, without
     /// cursors or windows over them.
     func matchedAlone(_ k: Int) -> SearchResult {
-        let matches = snapshot.segments.enumerated().map { s, reader in searcher.leafMatches(phrases[0], reader, snapshot.deleted[s]) }
+        let matches = aloneMatches()
         let total = matches.reduce(0) { $0 + $1.locals.count }
         guard total > 0 else { return SearchResult(total: 0, hits: []) }
-        let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: [total])
         var heap = BoundedHeap(capacity: min(k, total))
+        scoreMatched(matches, into: &heap)
+        return SearchResult(total: total, hits: heap.sorted())
+    }
+
+    /// A lone phrase's or prefix's live matches, per segment.
+    func aloneMatches() -> [(locals: [UInt32], counts: [UInt32])] {
+        snapshot.segments.enumerated().map { s, reader in searcher.leafMatches(phrases[0], reader, snapshot.deleted[s]) }
+    }
+
+    /// Scores a lone phrase's or prefix's matches (``aloneMatches()``) into `collector`.
+    func scoreMatched<C: Collector & ~Copyable>(_ matches: [(locals: [UInt32], counts: [UInt32])], into heap: inout C) {
+        let total = matches.reduce(0) { $0 + $1.locals.count }
+        let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: [total])
         for (s, reader) in snapshot.segments.enumerated() {
             let lengths = reader.lengths
             let (locals, counts) = matches[s]
             for j in locals.indices {
                 let local = Int(locals[j])
                 let bm25 = -1.0 * scorer.contribution(0, f: Double(counts[j]), length: Double(lengths[local]))
-                if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25)) }
+                if heap.admits(bm25) { heap.collect(local, bm25, reader) }
             }
         }
-        return SearchResult(total: total, hits: heap.sorted())
     }
 
     /// Terms AND'ed: leapfrog from the rarest; returns the passages matched.
@@ -421,8 +465,8 @@ extension TermScorer {
     /// Block-max: while every cursor stays in the same blocks, the sum of
     /// their block bounds holds for each passage they meet on; when it cannot
     /// reach the k-th best score, those passages are counted, not scored.
-    func conjunction(_ cursors: [PostingCursor], _ reader: SegmentReader, _ deleted: Deletions, _ scorer: BM25,
-                     _ heap: inout BoundedHeap) -> Int {
+    func conjunction<C: Collector & ~Copyable>(_ cursors: [PostingCursor], _ reader: SegmentReader, _ deleted: Deletions, _ scorer: BM25,
+                                               _ heap: inout C) -> Int {
         var count = 0
         var blocks = [Int](repeating: -1, count: cursors.count)
         var bound = Double.infinity
@@ -445,7 +489,7 @@ extension TermScorer {
             var sum = 0.0
             for (i, cursor) in cursors.enumerated() { sum += scorer.contribution(i, f: Double(cursor.tf), length: length) }
             let bm25 = -1.0 * sum
-            if heap.admits(bm25) { heap.insert(SearchHit(passageID: reader.passageID(local), bm25: bm25)) }
+            if heap.admits(bm25) { heap.collect(local, bm25, reader) }
         }
         return count
     }

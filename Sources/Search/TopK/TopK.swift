@@ -48,12 +48,15 @@ import Index
 /// | `ShortLists.swift`, `Candidates.swift` | short lists | up to 16 plain terms, OR or AND, lists short enough | the words people type: no cursor or window to set up; measured faster up to lists of tens of thousands |
 /// | `TermScorer.swift` | block-max windows, MaxScore; leapfrog AND | terms, prefixes, phrases, OR or AND, long lists | top-k without scoring every match |
 /// | `Leaves.swift`, `PhraseMatching.swift` | leaves in memory | prefixes and phrases inside the above | one cursor type for every leaf |
-/// | `Collapse.swift`, `DocumentWalk.swift` | results by document | the default search: a page of documents, their best passages | every match is counted by document anyway; every match is scored in passage order (a branchless merge for two words), each document's run grouped, a heap of the documents' best passages, then the page's documents' best three found without a branch on a score |
+/// | `Collapse.swift`, `../Collector/` | results by document | the default search: a page of documents, their best passages | the same scorers feeding ``TopDocuments`` (threshold: the k-th best document), then only the page's documents read for their passages; totals from the dictionary or counted up to a bound |
 ///
-/// The pieces they share — the bounded heap of the best k and the
-/// division-free cutoff — are in `Scoring/` beside BM25. The short lists
-/// and the walk by document read their lists alike (`LeafLists.swift`:
-/// every leaf's live matches decoded whole into memory of the call).
+/// The scorers hand what they score to a collector (`Collector/Collector.swift`
+/// lists them): the flat search's ``BoundedHeap`` of the best k passages, or
+/// ``TopDocuments`` for results by document; each tells the scorer the score
+/// a match must reach. The short lists, the windows, leapfrog AND and a
+/// lone phrase's matches are generic over it, so one loop per shape serves
+/// both (the short lists' ``Candidates`` paths rank passages, and serve the
+/// flat search alone). The division-free cutoff is in `Scoring/` beside BM25.
 ///
 /// Every comparison against a bound keeps a relative margin of 1e-9, far
 /// above the rounding of a sum of a few doubles, so no hit that belongs in

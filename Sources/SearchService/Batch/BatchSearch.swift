@@ -45,10 +45,10 @@ public struct BatchSearch: Sendable {
                 let shown: [SearchHit], firstRank: Int, total: Int, exact: Bool
                 if let perDoc {
                     // By document (Search/TopK/Collapse): --limit documents, their best passages.
-                    let page = if let node { searcher.documentPage(node, perDocument: perDoc, offset: offset, limit: limit) } else {
-                        searcher.documentPage(flat, perDocument: perDoc, offset: offset, limit: limit)
+                    let page = if let node { searcher.documentPage(node, perDocument: perDoc, offset: offset, limit: limit, countUpTo: countUpTo) } else {
+                        searcher.documentPage(flat, perDocument: perDoc, offset: offset, limit: limit, countUpTo: countUpTo)
                     }
-                    (shown, firstRank, total, exact) = (page.hits, page.passagesBefore + 1, page.totalPassages, true)
+                    (shown, firstRank, total, exact) = (page.hits, page.passagesBefore + 1, page.totalPassages, page.totalIsExact)
                 } else {
                     let top = if let node { searcher.top(node, k: offset + limit, countUpTo: countUpTo) } else {
                         searcher.top(flat, k: offset + limit, countUpTo: countUpTo)

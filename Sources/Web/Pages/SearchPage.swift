@@ -123,10 +123,13 @@ extension Site {
             let (output, hints) = try await run(search)
             view.hints = hints
             let took = "(\(String(format: "%.1f", output.tookMs)) ms)"
+            // Totals that are lower bounds (counting stopped at a thousand) say so.
+            let exact = output.totalRelation == "eq"
+            let over = exact ? "" : "more than "
             if let documents = output.totalDocuments {
-                view.count = "\(output.total) passage\(output.total == 1 ? " matches" : "s match"), in \(documents) document\(documents == 1 ? "" : "s") \(took)"
+                view.count = "\(over)\(output.total) passage\(output.total == 1 && exact ? " matches" : "s match"), in \(over)\(documents) document\(documents == 1 && exact ? "" : "s") \(took)"
             } else {
-                view.count = "\(output.total) passage\(output.total == 1 ? "" : "s") match \(took)"
+                view.count = "\(over)\(output.total) passage\(output.total == 1 && exact ? " matches" : "s match") \(took)"
             }
             view.noMatch = output.total == 0
             view.documents = Self.groups(output.results, query: search.query)

@@ -1,0 +1,50 @@
+import Index
+
+/// # Collectors
+///
+/// A scorer walks a query's matches and hands each one it scores to a
+/// *collector*, which decides what the search keeps (Lucene's and tantivy's
+/// Weight → Scorer → Collector split). The collector tells the scorer, in
+/// return, the score a match must reach to change anything
+/// (``threshold``): a scorer passes over a block, a window or a passage
+/// whose upper bound falls short of it (block-max, MaxScore, the
+/// division-free ``BM25/Cutoff``) without scoring it. The same scorers
+/// serve every collector:
+///
+/// | collector | keeps | its threshold | used by |
+/// |---|---|---|---|
+/// | ``BoundedHeap`` | the best k passages | the k-th best passage's score | `--flat`, `rank` |
+/// | ``TopDocuments`` | the best k documents, each by its best passage | the k-th best document's score | the default search, by document (`Collapse.swift`) |
+///
+/// A collector sees only scored matches; what it needs besides (how many
+/// match, a shown document's other passages) is read afterwards, from the
+/// postings, for the few documents a page shows (`DocumentPassages.swift`)
+/// and by counting (`MatchCount.swift`).
+///
+/// Soundness of the thresholds: a match scoring below the k-th best passage
+/// cannot enter the best k passages; a match scoring below the k-th best
+/// document's best passage can neither bring its document into the best k
+/// (it would rank below k others) nor improve a document already there
+/// (whose best is at least that score). Ties are settled by passage id in
+/// ``Collector/collect(_:_:_:)``, so the order scorers visit matches in
+/// does not change what is kept.
+protocol Collector: ~Copyable {
+    /// Whether the collector holds as much as it keeps: until then, every
+    /// match may change it.
+    var isFull: Bool { get }
+    /// The score (−bm25) a match must reach to change what is kept, once
+    /// full (−∞ before).
+    var threshold: Double { get }
+    /// Whether a match of `bm25` may change what is kept (ties are settled
+    /// by passage id in ``collect(_:_:_:)``).
+    func admits(_ bm25: Double) -> Bool
+    /// A match: local passage `local` of `reader`'s segment, scored `bm25`.
+    mutating func collect(_ local: Int, _ bm25: Double, _ reader: SegmentReader)
+}
+
+extension BoundedHeap: Collector {
+    @inline(__always)
+    mutating func collect(_ local: Int, _ bm25: Double, _ reader: SegmentReader) {
+        insert(SearchHit(passageID: reader.passageID(local), bm25: bm25))
+    }
+}

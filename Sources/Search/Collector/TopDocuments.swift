@@ -1,0 +1,105 @@
+import Index
+
+/// The best k documents seen so far, each ranked by its best passage
+/// (lowest bm25, then lowest passage id), as results by document order
+/// them: a binary heap whose root is the worst document kept, and the
+/// place of each kept document in it, so that a better passage of a
+/// document already kept moves it rather than adding it twice.
+///
+/// Documents left out by a search's filters (`within`) are never kept.
+/// A document pushed out may come back: its best passage then is the one
+/// that brings it back, since everything it had before scored below the
+/// threshold that pushed it out, and thresholds only rise.
+struct TopDocuments: Collector {
+    /// A kept document and its best passage so far.
+    struct Entry: Equatable {
+        var bm25: Double
+        var passage: Int64
+        var document: Int
+    }
+
+    /// How many documents are kept at most.
+    let capacity: Int
+    /// The only documents kept, when set.
+    let within: Set<Int>?
+    /// The heap, worst at the root.
+    private(set) var entries: [Entry] = []
+    /// Where each kept document is in ``entries``.
+    private var places: [Int: Int] = [:]
+
+    init(capacity: Int, within: Set<Int>? = nil) {
+        self.capacity = max(0, capacity)
+        self.within = within
+        entries.reserveCapacity(min(self.capacity, 1024))
+        places.reserveCapacity(min(self.capacity, 1024))
+    }
+
+    @inline(__always)
+    static func better(_ a: Entry, _ b: Entry) -> Bool {
+        a.bm25 != b.bm25 ? a.bm25 < b.bm25 : a.passage < b.passage
+    }
+
+    var isFull: Bool { entries.count >= capacity }
+
+    var threshold: Double { isFull ? (capacity == 0 ? .infinity : -entries[0].bm25) : -.infinity }
+
+    @inline(__always)
+    func admits(_ bm25: Double) -> Bool {
+        entries.count < capacity || (capacity > 0 && bm25 <= entries[0].bm25)
+    }
+
+    mutating func collect(_ local: Int, _ bm25: Double, _ reader: SegmentReader) {
+        let document = reader.document(local)
+        if let within, !within.contains(document) { return }
+        let entry = Entry(bm25: bm25, passage: reader.passageID(local), document: document)
+        if let at = places[document] {
+            // Better now: further from the root.
+            guard Self.better(entry, entries[at]) else { return }
+            entries[at] = entry
+            siftDown(at)
+        } else if entries.count < capacity {
+            entries.append(entry)
+            places[document] = entries.count - 1
+            siftUp(entries.count - 1)
+        } else if capacity > 0, Self.better(entry, entries[0]) {
+            places[entries[0].document] = nil
+            entries[0] = entry
+            places[document] = 0
+            siftDown(0)
+        }
+    }
+
+    private mutating func swapAt(_ i: Int, _ j: Int) {
+        entries.swapAt(i, j)
+        places[entries[i].document] = i
+        places[entries[j].document] = j
+    }
+
+    private mutating func siftUp(_ start: Int) {
+        var i = start
+        while i > 0 {
+            let parent = (i - 1) / 2
+            // The worse of the two goes nearer the root.
+            guard Self.better(entries[parent], entries[i]) else { return }
+            swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var i = start
+        let n = entries.count
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var worst = i
+            if l < n, Self.better(entries[worst], entries[l]) { worst = l }
+            if r < n, Self.better(entries[worst], entries[r]) { worst = r }
+            if worst == i { return }
+            swapAt(i, worst)
+            i = worst
+        }
+    }
+
+    /// The kept documents, best first.
+    func sorted() -> [Entry] { entries.sorted(by: Self.better) }
+}
