@@ -76,24 +76,41 @@ public final class IndexSnapshot: @unchecked Sendable {
         self.deleted = deleted
         passageCount = passages
         tokenCount = tokens
-        // A document's passages lie side by side in a segment (their ids were
-        // given in one transaction): the walk of results by document counts on
-        // it, and is told here should some index break it.
-        var seen = Set<Int>()
-        var contiguous = true
-        scan: for (s, reader) in segments.enumerated() {
+        // Each document's live passages, as runs of consecutive local numbers:
+        // one run in one segment as the writer makes them, more once a
+        // document gains passages later (pages read by OCR get new ids).
+        var runs: [DocumentRun] = []
+        var largest = -1
+        for (s, reader) in segments.enumerated() {
             var current = -1
-            for local in 0..<reader.count where !deleted[s].contains(local) {
-                let document = reader.document(local)
-                guard document != current else { continue }
-                current = document
-                guard seen.insert(document).inserted else {
-                    contiguous = false
-                    break scan
+            let owners = reader.documents
+            let gone = deleted[s]
+            for local in 0..<reader.count {
+                guard !gone.contains(local) else {
+                    current = -1
+                    continue
+                }
+                let document = Int(UInt32(littleEndian: owners[local]))
+                if document == current {
+                    runs[runs.count - 1].hi = Int32(local)
+                } else {
+                    current = document
+                    largest = max(largest, document)
+                    runs.append(DocumentRun(document: Int32(truncatingIfNeeded: document), segment: Int32(s), lo: Int32(local), hi: Int32(local)))
                 }
             }
         }
-        documentsAreRuns = contiguous
+        runs.sort { ($0.document, $0.segment, $0.lo) < ($1.document, $1.segment, $1.lo) }
+        var oneRun = true
+        var split: [Int] = []
+        for (a, b) in zip(runs, runs.dropFirst()) where a.document == b.document {
+            oneRun = false
+            if a.segment != b.segment, split.last != Int(a.document) { split.append(Int(a.document)) }
+        }
+        splitDocuments = split
+        documentRuns = runs
+        largestDocument = largest
+        documentsAreRuns = oneRun
         // Passage ids ascend within a segment (SegmentFormat) and, as the
         // writer merges only adjacent segments, from one to the next.
         var last = Int64.min, ascend = true
@@ -104,15 +121,48 @@ public final class IndexSnapshot: @unchecked Sendable {
         idsAscend = ascend
     }
 
+    /// A stretch of one document's live passages: local numbers `lo ... hi` of one segment.
+    public struct DocumentRun: Sendable, Equatable {
+        public var document: Int32
+        public var segment: Int32
+        public var lo: Int32
+        public var hi: Int32
+    }
+
+    /// Every document's runs of live passages, by document, then segment and place.
+    let documentRuns: [DocumentRun]
+
+    /// The largest document number a live passage has (−1 when none).
+    public let largestDocument: Int
+
     /// Whether each document's live passages are consecutive local numbers
-    /// of one segment, as the index writer makes them.
+    /// of one segment, as the index writer makes them (a document that gains
+    /// pages read by OCR later has a second run).
     public let documentsAreRuns: Bool
+
+    /// The documents whose live passages are in more than one segment
+    /// (ascending): a term's documents, added up over segments (each
+    /// segment's dictionary counts its own), count these more than once.
+    public let splitDocuments: [Int]
 
     /// Whether passage ids ascend from one segment to the next (each
     /// segment's ids ascend within it), as the index writer makes them: an
     /// order of the live passages by segment, then local number, is their
     /// order by id.
     public let idsAscend: Bool
+
+    /// The runs of `document`'s live passages, in segment and passage order.
+    public func runs(of document: Int) -> ArraySlice<DocumentRun> {
+        let key = Int32(truncatingIfNeeded: document)
+        var lo = 0, hi = documentRuns.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if documentRuns[mid].document < key { lo = mid + 1 } else { hi = mid }
+        }
+        var end = lo
+        while end < documentRuns.count, documentRuns[end].document == key { end += 1 }
+        return documentRuns[lo..<end]
+    }
 
     /// The segment and local number of a live passage, if the index holds it.
     func locate(_ id: Int64) -> (reader: SegmentReader, local: Int)? {

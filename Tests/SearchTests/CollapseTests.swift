@@ -16,7 +16,8 @@ struct CollapseTests {
         page.documents.map { Shown(id: $0.id, hits: Array(page.hits(of: $0)), matches: $0.matches) }
     }
 
-    /// An index of documents of 1 to 60 passages in two segments, some passages deleted.
+    /// An index of documents of 1 to 60 passages in two segments, some passages
+    /// deleted, some documents with passages in both.
     func documents(_ corpus: inout Corpus, in dir: URL) throws {
         let writer = try IndexWriter(folder: dir)
         var live: [Int64: IndexWriter.Passage] = [:]
@@ -29,7 +30,16 @@ struct CollapseTests {
                     live[id] = IndexWriter.Passage(id: id, document: document, text: corpus.passage())
                 }
             }
-            if round == 1 { for key in live.keys.sorted() where key % 13 == 0 { live[key] = nil } }
+            if round == 1 {
+                for key in live.keys.sorted() where key % 13 == 0 { live[key] = nil }
+                // Documents that gain passages later (pages read by OCR): new ids, a second run.
+                for document in stride(from: 0, to: 40, by: 7) {
+                    for _ in 0..<2 {
+                        id += 1
+                        live[id] = IndexWriter.Passage(id: id, document: document, text: corpus.passage())
+                    }
+                }
+            }
             let current = live
             _ = try writer.sync(live: Set(live.keys)) { ids in ids.map { current[$0]! } }
         }
@@ -44,6 +54,7 @@ struct CollapseTests {
         var corpus = Corpus(seed: seed, size: 60)
         try documents(&corpus, in: dir)
         let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        #expect(!searcher.snapshot.documentsAreRuns, "some documents have two runs of passages")
         for i in 0..<60 {
             let terms = (0..<(1 + i % 3)).map { _ in corpus.term() }
             let text: String

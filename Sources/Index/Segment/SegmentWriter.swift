@@ -227,6 +227,7 @@ public struct SegmentWriter: Sendable {
         // 2. Runs of terms of about equal weight, encoded in parallel.
         let lengths = writers.flatMap(\.lengths)
         let owners = writers.flatMap(\.documents)
+        let largestOwner = Int(owners.max() ?? 0)
         let parts = max(1, min(threads, representative.count / 1024))
         var cuts = [0]
         let share = (weights.reduce(0, +) + parts - 1) / parts
@@ -243,6 +244,8 @@ public struct SegmentWriter: Sendable {
             let (cuts, holders, holderStart, shift) = (cutsDone, holdersDone, holderStartDone, shiftDone)
             var out = EncodedTerms()
             var scratch: [UInt32] = []
+            // Per document, the last term that counted it.
+            var counted = [Int32](repeating: -1, count: largestOwner + 1)
             let docs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: longest)
             let tfs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: longest)
             let positions = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: longest)
@@ -275,9 +278,15 @@ public struct SegmentWriter: Sendable {
                     out.postingsAt.append(out.postings.count)
                     out.positionsAt.append(out.positions.count)
                     out.documentFrequencies.append(n)
-                    // A document's passages are consecutive: one per run of owners.
+                    // Its documents, each counted once however its passages lie.
                     var documents = 0
-                    for j in 0..<n where j == 0 || owners[Int(docs[j])] != owners[Int(docs[j - 1])] { documents += 1 }
+                    for j in 0..<n {
+                        let owner = Int(owners[Int(docs[j])])
+                        if counted[owner] != Int32(term) {
+                            counted[owner] = Int32(term)
+                            documents += 1
+                        }
+                    }
                     out.documentCounts.append(documents)
                     encodeTerm(docs: UnsafeBufferPointer(rebasing: docs[0..<n]), tfs: UnsafeBufferPointer(rebasing: tfs[0..<n]),
                                positions: UnsafeBufferPointer(rebasing: positions[0..<k]), lengths: lengths,

@@ -5,14 +5,16 @@ import Index
 /// How many passages and how many documents match, when a page needs it:
 /// each leaf walked in passage order per segment (their union for an OR,
 /// their intersection, leapfrogging through the skip tables, for an AND),
-/// a document counted where the walk enters a new run of the segment's
-/// table of documents. As Elasticsearch's `track_total_hits`, the count
+/// a document counted the first time the walk enters one of its runs of
+/// passages (a bitset of the documents seen). As Elasticsearch's `track_total_hits`, the count
 /// is exact up to a bound of documents and stops there: a page of a common
 /// word need not visit every posting to say "more than 1,000".
 ///
 /// A lone word needs no walk: each segment's dictionary gives its numbers
 /// of passages and of documents (segment format 6), exact in a segment
-/// without deletions; only segments with deletions are walked.
+/// without deletions; only segments with deletions are walked. (When some
+/// document's passages are in two segments, a sum over segments would count
+/// it twice: everything is walked.)
 extension Searcher {
     /// Matches counted: passages and documents, and whether every match was
     /// counted (else both are lower bounds, and at least `upTo` documents match).
@@ -29,62 +31,103 @@ extension Searcher {
         var count = MatchCount()
         let m = leaves.m
         let end = PostingCursor.end
-        // Segments whose dictionary knows the lone word's documents.
-        var known = [Bool](repeating: false, count: snapshot.segments.count)
-        if m == 1, within == nil {
-            for s in snapshot.segments.indices where snapshot.deleted[s].isEmpty {
-                guard case .term(let entry) = leaves.rows[s], entry.documentCount >= 0 else { continue }
-                count.passages += entry.documentFrequency
-                count.documents += entry.documentCount
-                known[s] = true
-            }
-        }
-        for (s, reader) in snapshot.segments.enumerated() where !known[s] {
-            var walkers: [LeafWalker] = []
-            for i in 0..<m { if let walker = leaves.walker(s, i, reader) { walkers.append(walker) } }
-            guard !walkers.isEmpty, !and || walkers.count == m else { continue }
+        var seen = [UInt64](repeating: 0, count: snapshot.largestDocument / 64 + 1)
+        let known = m == 1 && within == nil ? dictionaryCount(leaves, into: &count, seen: &seen) : []
+        for (s, reader) in snapshot.segments.enumerated() where known.isEmpty || !known[s] {
             let owners = reader.documents, deleted = snapshot.deleted[s]
-            var current = UInt32.max, counting = false
-            while true {
-                var d: Int
-                if and {
-                    d = walkers[0].doc
-                    var agreed = 0
-                    var i = 0
-                    while d != end, agreed < walkers.count {
-                        walkers[i].seek(d)
-                        if walkers[i].doc == d {
-                            agreed += 1
-                        } else {
-                            d = walkers[i].doc
-                            agreed = 1
+            let stopped = leaves.withWalkers(s, reader, all: and) { walkers -> Bool in
+                guard !walkers.isEmpty else { return false }
+                var current = UInt32.max, counting = false
+                while true {
+                    var d: Int
+                    if and {
+                        d = walkers[0].doc
+                        var agreed = 0
+                        var w = 0
+                        while d != end, agreed < walkers.count {
+                            walkers[w].seek(d)
+                            if walkers[w].doc == d {
+                                agreed += 1
+                            } else {
+                                d = walkers[w].doc
+                                agreed = 1
+                            }
+                            w = w + 1 == walkers.count ? 0 : w + 1
                         }
-                        i = (i + 1) % walkers.count
+                        guard d != end else { return false }
+                        for w in walkers.indices { walkers[w].next() }
+                    } else {
+                        d = end
+                        for w in walkers.indices { d = min(d, walkers[w].doc) }
+                        guard d != end else { return false }
+                        for w in walkers.indices where walkers[w].doc == d { walkers[w].next() }
                     }
-                    guard d != end else { break }
-                    for i in walkers.indices { walkers[i].next() }
-                } else {
-                    d = end
-                    for walker in walkers { d = min(d, walker.doc) }
-                    guard d != end else { break }
-                    for i in walkers.indices where walkers[i].doc == d { walkers[i].next() }
-                }
-                guard !deleted.contains(d) else { continue }
-                let owner = owners[d]
-                if owner != current {
-                    current = owner
-                    counting = within?.contains(Int(UInt32(littleEndian: owner))) ?? true
-                    if counting {
-                        guard count.documents < upTo else {
-                            count.exact = false
-                            return count
+                    guard !deleted.contains(d) else { continue }
+                    let owner = owners[d]
+                    if owner != current {
+                        current = owner
+                        let document = Int(UInt32(littleEndian: owner))
+                        counting = within?.contains(document) ?? true
+                        let word = document >> 6, bit = UInt64(1) << UInt64(document & 63)
+                        if counting, seen[word] & bit == 0 {
+                            guard count.documents < upTo else { return true }
+                            seen[word] |= bit
+                            count.documents += 1
                         }
-                        count.documents += 1
                     }
+                    if counting { count.passages += 1 }
                 }
-                if counting { count.passages += 1 }
+            }
+            if stopped {
+                count.exact = false
+                return count
             }
         }
         return count
+    }
+
+    /// A lone word's passages and documents in the segments without
+    /// deletions, read from their dictionaries, added to `count`; returns
+    /// which segments those are (none when some segment's dictionary does
+    /// not record documents, format 5). A document with passages in several
+    /// of them is counted once: its runs there are sought in the word's
+    /// postings, and the document is marked in `seen`, so that the walk of
+    /// the other segments does not count it again.
+    func dictionaryCount(_ leaves: QueryLeaves, into count: inout MatchCount, seen: inout [UInt64]) -> [Bool] {
+        var known = [Bool](repeating: false, count: snapshot.segments.count)
+        var entries = [SegmentReader.TermEntry?](repeating: nil, count: snapshot.segments.count)
+        for s in snapshot.segments.indices {
+            switch leaves.rows[s] {
+            case .absent: known[s] = snapshot.deleted[s].isEmpty
+            case .term(let entry):
+                guard entry.documentCount >= 0 else { return [] }
+                entries[s] = entry
+                known[s] = snapshot.deleted[s].isEmpty
+            case .matched: return []
+            }
+        }
+        for s in snapshot.segments.indices where known[s] {
+            count.passages += entries[s]?.documentFrequency ?? 0
+            count.documents += entries[s]?.documentCount ?? 0
+        }
+        // The split documents' runs in those segments that the word has.
+        var runs: [IndexSnapshot.DocumentRun] = []
+        for document in snapshot.splitDocuments {
+            runs += snapshot.runs(of: document).filter { known[Int($0.segment)] && entries[Int($0.segment)] != nil }
+        }
+        runs.sort { ($0.segment, $0.lo) < ($1.segment, $1.lo) }
+        var holders: [Int: Set<Int32>] = [:]
+        var cursor: PostingCursor?
+        for (i, run) in runs.enumerated() {
+            let s = Int(run.segment)
+            if i == 0 || runs[i - 1].segment != run.segment { cursor = snapshot.segments[s].cursor(entries[s]!) }
+            cursor!.seek(Int(run.lo))
+            if cursor!.doc <= Int(run.hi) { holders[Int(run.document), default: []].insert(run.segment) }
+        }
+        for (document, segments) in holders {
+            count.documents -= segments.count - 1
+            seen[document >> 6] |= UInt64(1) << UInt64(document & 63)
+        }
+        return known
     }
 }

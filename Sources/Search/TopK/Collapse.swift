@@ -28,9 +28,7 @@ import Index
 /// ranking's, grouped, hit for hit; the tests check it against the
 /// exhaustive ranking grouped (``documentPage(ranked:perDocument:offset:limit:document:)``),
 /// which also serves a query of another shape (NEAR, NOT, nested
-/// operators), a wide OR, and, for safety, an index where some document's
-/// live passages are in two segments or where passage ids do not ascend
-/// from segment to segment, which the index writer never makes.
+/// operators) and an OR too wide for the windows.
 extension Searcher {
     /// A page of results by document.
     public struct DocumentPage: Sendable {
@@ -91,7 +89,7 @@ extension Searcher {
     func collapse(_ phrases: [Phrase], _ connective: Connective, perDocument: Int, offset: Int, limit: Int,
                   within: Set<Int>?, countUpTo: Int) -> DocumentPage {
         let and = connective == .and
-        guard snapshot.documentsAreRuns, snapshot.idsAscend, and || phrases.count <= Self.wideLeaves else {
+        guard and || phrases.count <= Self.wideLeaves else {
             let ranked = top(of: phrases, connective, k: .max, countUpTo: .max).hits
             return Self.documentPage(ranked: ranked, perDocument: perDocument, offset: offset, limit: limit) { id in
                 snapshot.document(ofPassage: id).flatMap { within == nil || within!.contains($0) ? $0 : nil }

@@ -264,21 +264,16 @@ struct QueryLeaves {
         case .matched(let locals, let counts): PostingCursor(reader: reader, docs: locals, tfs: counts)
         }
     }
-
-    /// A walk over leaf `i` in segment `s` (`reader`), in passage order.
-    func walker(_ s: Int, _ i: Int, _ reader: SegmentReader) -> LeafWalker? {
-        switch rows[s * m + i] {
-        case .absent: nil
-        case .term(let entry): LeafWalker(cursor: reader.cursor(entry))
-        case .matched(let locals, let counts): LeafWalker(locals: locals, counts: counts)
-        }
-    }
 }
 
 /// One leaf's postings in one segment, walked forward: a plain term's
 /// through its cursor, a matched prefix's or phrase's from memory (no
 /// block bounds are computed for them, as a scorer's cursor would).
+/// Walks are kept in buffers of the caller and moved in place, so that a
+/// step retains nothing.
 struct LeafWalker {
+    /// The leaf's place in the query (its phrase's BM25 weight).
+    let leaf: Int
     private let cursor: PostingCursor?
     private let locals: [UInt32]
     private let counts: [UInt32]
@@ -286,14 +281,16 @@ struct LeafWalker {
     /// The passage it stands on (``PostingCursor/end`` past the last).
     private(set) var doc: Int
 
-    init(cursor: PostingCursor) {
+    init(leaf: Int, cursor: PostingCursor) {
+        self.leaf = leaf
         self.cursor = cursor
         locals = []
         counts = []
         doc = cursor.doc
     }
 
-    init(locals: [UInt32], counts: [UInt32]) {
+    init(leaf: Int, locals: [UInt32], counts: [UInt32]) {
+        self.leaf = leaf
         cursor = nil
         self.locals = locals
         self.counts = counts
@@ -329,5 +326,26 @@ struct LeafWalker {
         }
         at = lo
         doc = at < locals.count ? Int(locals[at]) : PostingCursor.end
+    }
+}
+
+extension QueryLeaves {
+    /// Calls `body` with a walk over each leaf present in segment `s`
+    /// (`reader`), in query order, in a buffer of the call (empty when none
+    /// is, or, with `all`, when any leaf is absent).
+    func withWalkers<R>(_ s: Int, _ reader: SegmentReader, all: Bool, _ body: (UnsafeMutableBufferPointer<LeafWalker>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: LeafWalker.self, capacity: m) { buffer in
+            var n = 0
+            for i in 0..<m {
+                switch rows[s * m + i] {
+                case .absent: continue
+                case .term(let entry): (buffer.baseAddress! + n).initialize(to: LeafWalker(leaf: i, cursor: reader.cursor(entry)))
+                case .matched(let locals, let counts): (buffer.baseAddress! + n).initialize(to: LeafWalker(leaf: i, locals: locals, counts: counts))
+                }
+                n += 1
+            }
+            defer { buffer.baseAddress!.deinitialize(count: n) }
+            return body(UnsafeMutableBufferPointer(rebasing: buffer[0..<(all && n < m ? 0 : n)]))
+        }
     }
 }
