@@ -45,6 +45,54 @@ struct CollapseTests {
         }
     }
 
+    /// The reference: the full ranking, its documents in order, and each one's hits, grouped here.
+    func reference(_ searcher: Searcher, _ node: QueryNode) -> (full: [SearchHit], order: [Int], members: [Int: [SearchHit]]) {
+        let full = searcher.rank(node)
+        var order: [Int] = [], members: [Int: [SearchHit]] = [:]
+        for hit in full {
+            let document = searcher.snapshot.document(ofPassage: hit.passageID)!
+            if members[document] == nil { order.append(document) }
+            members[document, default: []].append(hit)
+        }
+        return (full, order, members)
+    }
+
+    @Test("long documents whose matches fill many blocks: a lone word's page, counts and best passages are the full ranking's")
+    func longDocuments() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-collapse-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var corpus = Corpus(seed: 5, size: 12)
+        let writer = try IndexWriter(folder: dir)
+        var passages: [IndexWriter.Passage] = []
+        for document in 1...9 {
+            for _ in 0..<(document % 3 == 0 ? 900 : 40) {
+                passages.append(IndexWriter.Passage(id: Int64(passages.count + 1), document: document, text: corpus.passage()))
+            }
+        }
+        _ = try writer.sync(live: Set(passages.map(\.id))) { ids in passages.filter { ids.contains($0.id) } }
+        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        #expect(searcher.snapshot.deleted.allSatisfy { $0.isEmpty })
+        // Words with a document whose matches fill several blocks of 128 postings.
+        var manyBlocks = 0
+        for _ in 0..<12 {
+            let word = corpus.term()
+            let node = try QueryParser().parse(word)
+            let (full, order, members) = reference(searcher, node)
+            if order.contains(where: { members[$0]!.count > 300 }) { manyBlocks += 1 }
+            for perDocument in [1, 3, 20] {
+                for (offset, limit) in [(0, 2), (1, 3), (0, 10)] {
+                    let page = searcher.documentPage(node, perDocument: perDocument, offset: offset, limit: limit)
+                    #expect(shown(page) == order.dropFirst(offset).prefix(limit).map {
+                        Shown(id: $0, hits: Array(members[$0]!.prefix(perDocument)), matches: members[$0]!.count)
+                    }, "\(word) per \(perDocument) offset \(offset)")
+                    #expect(page.totalPassages == full.count && page.totalDocuments == order.count && page.totalIsExact)
+                }
+            }
+        }
+        #expect(manyBlocks >= 6)
+    }
+
     @Test("a page of documents is the full ranking's: documents, passages, counts, totals, ranks",
           arguments: [UInt64(21), 22])
     func sameAsFullRanking(seed: UInt64) throws {
@@ -64,14 +112,7 @@ struct CollapseTests {
             default: text = terms.joined(separator: i % 2 == 0 ? " OR " : " AND ")
             }
             let node = try QueryParser().parse(text)
-            // The reference, grouped here from the full ranking.
-            let full = searcher.rank(node)
-            var order: [Int] = [], members: [Int: [SearchHit]] = [:]
-            for hit in full {
-                let document = searcher.snapshot.document(ofPassage: hit.passageID)!
-                if members[document] == nil { order.append(document) }
-                members[document, default: []].append(hit)
-            }
+            let (full, order, members) = reference(searcher, node)
             for perDocument in [1, 2, 3, 5, 20] {
                 for (offset, limit) in [(0, 1), (0, 10), (3, 5), (0, 1000), (500, 10)] {
                     let page = searcher.documentPage(node, perDocument: perDocument, offset: offset, limit: limit)

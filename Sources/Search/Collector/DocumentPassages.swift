@@ -12,6 +12,13 @@ import Index
 /// through its skip table. Every passage of the runs that matches is scored
 /// as any scorer scores it (contributions summed in query order), so the
 /// passages shown and their order are the full ranking's.
+///
+/// A lone word in a segment without deletions, the usual search, reads
+/// less (``loneWordMatches(_:lo:hi:keep:_:_:)``): a run's matches are counted from
+/// the sizes of the blocks it covers, only the two at its ends decoded,
+/// and its best passages are found block-max, the blocks taken best bound
+/// first until one cannot beat the last kept. A manual of thousands of
+/// passages then costs a few blocks, not all of them.
 extension Searcher {
     /// One document's matches: how many of its passages match, and the best
     /// of them asked for, best first.
@@ -37,6 +44,17 @@ extension Searcher {
         while r < runs.count {
             let s = runs[r].segment
             let reader = snapshot.segments[s], deleted = snapshot.deleted[s], lengths = reader.lengths
+            if m == 1, deleted.isEmpty, case .term(let entry) = leaves.rows[s] {
+                let cursor = reader.cursor(entry)
+                while r < runs.count, runs[r].segment == s {
+                    let run = runs[r]
+                    r += 1
+                    let (matches, best) = loneWordMatches(cursor, lo: run.lo, hi: run.hi, keep: keep(run.index), scorer, reader)
+                    out[run.index].matches += matches
+                    out[run.index].hits += best
+                }
+                continue
+            }
             // One walk per leaf for the segment's runs, in passage order.
             leaves.withWalkers(s, reader, all: and) { walkers in
                 while r < runs.count, runs[r].segment == s {
@@ -60,13 +78,7 @@ extension Searcher {
                         }
                         guard held == walkers.count || !and, !deleted.contains(d) else { continue }
                         matches += 1
-                        let hit = SearchHit(passageID: reader.passageID(d), bm25: -1.0 * sum)
-                        // The best `keep`, sorted: a hit goes in only if it beats the last kept.
-                        guard keep > 0, best.count < keep || BoundedHeap.better(hit, best[best.count - 1]) else { continue }
-                        if best.count == keep { best.removeLast() }
-                        var at = best.count
-                        while at > 0, BoundedHeap.better(hit, best[at - 1]) { at -= 1 }
-                        best.insert(hit, at: at)
+                        Self.keepBest(SearchHit(passageID: reader.passageID(d), bm25: -1.0 * sum), keep, &best)
                     }
                     out[run.index].matches += matches
                     out[run.index].hits += best
@@ -78,5 +90,63 @@ extension Searcher {
             out[i].hits.removeSubrange(min(keep(i), out[i].hits.count)...)
         }
         return out
+    }
+
+    /// Puts `hit` among `best`, the best `keep` so far, sorted, if it beats the last kept.
+    @inline(__always)
+    static func keepBest(_ hit: SearchHit, _ keep: Int, _ best: inout [SearchHit]) {
+        guard keep > 0, best.count < keep || BoundedHeap.better(hit, best[best.count - 1]) else { return }
+        if best.count == keep { best.removeLast() }
+        var at = best.count
+        while at > 0, BoundedHeap.better(hit, best[at - 1]) { at -= 1 }
+        best.insert(hit, at: at)
+    }
+
+    /// A lone word's matches among passages `lo ... hi` of a segment without
+    /// deletions (`cursor` over its postings there): how many, and the best
+    /// `keep`, best first.
+    func loneWordMatches(_ cursor: PostingCursor, lo: Int, hi: Int, keep: Int, _ scorer: BM25,
+                         _ reader: SegmentReader) -> (matches: Int, best: [SearchHit]) {
+        let blocks = cursor.blockCount
+        // The first block reaching lo, and the first reaching hi (or the last).
+        func firstReaching(_ target: Int) -> Int {
+            var l = 0, h = blocks
+            while l < h {
+                let mid = (l + h) / 2
+                if cursor.blockLast(mid) < target { l = mid + 1 } else { h = mid }
+            }
+            return l
+        }
+        let first = firstReaching(lo)
+        guard first < blocks else { return (0, []) }
+        let last = min(firstReaching(hi), blocks - 1)
+        // Blocks strictly between the two lie wholly inside the run.
+        var matches = 0
+        for b in first...last {
+            if b != first, b != last {
+                matches += cursor.postings(inBlock: b)
+                continue
+            }
+            cursor.loadBlock(b)
+            let docs = cursor.blockPostingsView().docs
+            for d in docs where Int(d) >= lo && Int(d) <= hi { matches += 1 }
+        }
+        guard keep > 0, matches > 0 else { return (matches, []) }
+        let lengths = reader.lengths
+        var order = (first...last).map { (bound: scorer.bound(0, cursor, block: $0), block: $0) }
+        order.sort { $0.bound > $1.bound }
+        var best: [SearchHit] = []
+        for (bound, b) in order {
+            if best.count == keep, prunable(bound, below: -best[keep - 1].bm25) { break }
+            cursor.loadBlock(b)
+            let (docs, tfs) = cursor.blockPostingsView()
+            for j in 0..<docs.count {
+                let d = Int(docs[j])
+                guard d >= lo, d <= hi else { continue }
+                let bm25 = -1.0 * (0.0 + scorer.contribution(0, f: Double(tfs[j]), length: Double(lengths[d])))
+                Self.keepBest(SearchHit(passageID: reader.passageID(d), bm25: bm25), keep, &best)
+            }
+        }
+        return (matches, best)
     }
 }
