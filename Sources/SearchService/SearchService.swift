@@ -34,7 +34,7 @@ public struct SearchRequest: Sendable {
     public var countUpTo = SearchRequest.defaultCountUpTo
 
     /// Results a search counts exactly unless asked otherwise: past a
-    /// thousand, "more than 1,000" tells a reader what an exact count would,
+    /// thousand, "at least 1,000" tells a reader what an exact count would,
     /// and counting stops before it visits every posting of a common word.
     public static let defaultCountUpTo = 1000
 

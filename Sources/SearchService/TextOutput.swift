@@ -81,7 +81,7 @@ extension SearchResults {
         let took = "(\(String(format: "%.1f", output.tookMs)) ms)"
         // Totals that are lower bounds (counting stopped at --count-up-to) say so.
         let exact = output.totalRelation == "eq"
-        let over = exact ? "" : "more than "
+        let over = exact ? "" : "at least "
         guard let documents = output.totalDocuments else {
             let matched = "\(over)\(output.total) passage\(output.total == 1 && exact ? " matches" : "s match")"
             let shown = output.results.count

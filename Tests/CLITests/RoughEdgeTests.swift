@@ -54,7 +54,7 @@ struct RoughEdgeTests {
         #expect(known.hasPrefix("--page-index=") && known.contains(".pdf"), "\(known)")
     }
 
-    @Test("counting stops at --count-up-to: the totals say \"more than\", the JSON \"gte\", the page is the same; the default counts exactly below 1,000")
+    @Test("counting stops at --count-up-to: the totals say \"at least\", the JSON \"gte\", the page is the same; the default counts exactly below 1,000")
     func boundedCounts() throws {
         let root = try indexedReports(6, pages: 2) { d, p in "Pangolin scales seized, report \(d), page \(p)." }
         defer { try? FileManager.default.removeItem(at: root) }
@@ -66,7 +66,7 @@ struct RoughEdgeTests {
         #expect(word.stdout.contains("12 passages match, in 6 documents; showing documents 1–2"), "\(word.stdout)")
         // Two words are counted by walking their postings, up to the bound.
         let bounded = try dossier(["search", "pangolin seized", "--limit", "2", "--count-up-to", "3"], in: root, environment: env)
-        #expect(bounded.stdout.contains("more than 6 passages match, in more than 3 documents; showing documents 1–2"), "\(bounded.stdout)")
+        #expect(bounded.stdout.contains("at least 6 passages match, in at least 3 documents; showing documents 1–2"), "\(bounded.stdout)")
         // The same documents, in the same order, either way.
         let titles = { (out: String) in out.split(separator: "\n").filter { $0.contains("[pdf]") } }
         #expect(titles(exact.stdout) == titles(bounded.stdout) && titles(exact.stdout).count == 2)

@@ -91,6 +91,18 @@ struct CollapseTests {
             }
         }
         #expect(manyBlocks >= 6)
+        // An OR counted up to a bound its commonest word's documents reach: read from the dictionaries.
+        for _ in 0..<6 {
+            let node = try QueryParser().parse("\(corpus.term()) OR \(corpus.term())")
+            let (full, order, members) = reference(searcher, node)
+            let page = searcher.documentPage(node, perDocument: 3, offset: 0, limit: 2, countUpTo: 3)
+            #expect(shown(page) == order.prefix(2).map { Shown(id: $0, hits: Array(members[$0]!.prefix(3)), matches: members[$0]!.count) })
+            if order.count <= 3 {
+                #expect(page.totalIsExact && page.totalDocuments == order.count && page.totalPassages == full.count)
+            } else {
+                #expect(!page.totalIsExact && page.totalDocuments >= 3 && page.totalDocuments <= order.count && page.totalPassages <= full.count)
+            }
+        }
     }
 
     @Test("a page of documents is the full ranking's: documents, passages, counts, totals, ranks",

@@ -8,7 +8,7 @@ import Index
 /// a document counted the first time the walk enters one of its runs of
 /// passages (a bitset of the documents seen). As Elasticsearch's `track_total_hits`, the count
 /// is exact up to a bound of documents and stops there: a page of a common
-/// word need not visit every posting to say "more than 1,000".
+/// word need not visit every posting to say "at least 1,000".
 ///
 /// A lone word needs no walk: each segment's dictionary gives its numbers
 /// of passages and of documents (segment format 6), exact in a segment
@@ -32,7 +32,22 @@ extension Searcher {
         let m = leaves.m
         let end = PostingCursor.end
         var seen = [UInt64](repeating: 0, count: snapshot.largestDocument / 64 + 1)
-        let known = m == 1 && within == nil ? dictionaryCount(leaves, into: &count, seen: &seen) : []
+        if !and, m > 1, within == nil {
+            // An OR matches at least the documents of its commonest word: when
+            // the dictionaries say those reach the bound, nothing is walked.
+            var most = MatchCount()
+            for i in 0..<m {
+                var one = MatchCount(), scratch = seen
+                let known = dictionaryCount(leaves, leaf: i, into: &one, seen: &scratch)
+                guard !known.isEmpty, !known.contains(false) else { continue }
+                if one.documents > most.documents { most = one }
+            }
+            if most.documents >= upTo, upTo < .max {
+                most.exact = false
+                return most
+            }
+        }
+        let known = m == 1 && within == nil ? dictionaryCount(leaves, leaf: 0, into: &count, seen: &seen) : []
         for (s, reader) in snapshot.segments.enumerated() where known.isEmpty || !known[s] {
             let owners = reader.documents, deleted = snapshot.deleted[s]
             let stopped = leaves.withWalkers(s, reader, all: and) { walkers -> Bool in
@@ -86,18 +101,18 @@ extension Searcher {
         return count
     }
 
-    /// A lone word's passages and documents in the segments without
+    /// Leaf `i`'s passages and documents, a plain word's, in the segments without
     /// deletions, read from their dictionaries, added to `count`; returns
     /// which segments those are (none when some segment's dictionary does
     /// not record documents, format 5). A document with passages in several
     /// of them is counted once: its runs there are sought in the word's
     /// postings, and the document is marked in `seen`, so that the walk of
     /// the other segments does not count it again.
-    func dictionaryCount(_ leaves: QueryLeaves, into count: inout MatchCount, seen: inout [UInt64]) -> [Bool] {
+    func dictionaryCount(_ leaves: QueryLeaves, leaf i: Int, into count: inout MatchCount, seen: inout [UInt64]) -> [Bool] {
         var known = [Bool](repeating: false, count: snapshot.segments.count)
         var entries = [SegmentReader.TermEntry?](repeating: nil, count: snapshot.segments.count)
         for s in snapshot.segments.indices {
-            switch leaves.rows[s] {
+            switch leaves.rows[s * leaves.m + i] {
             case .absent: known[s] = snapshot.deleted[s].isEmpty
             case .term(let entry):
                 guard entry.documentCount >= 0 else { return [] }

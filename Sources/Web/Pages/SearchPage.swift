@@ -125,7 +125,7 @@ extension Site {
             let took = "(\(String(format: "%.1f", output.tookMs)) ms)"
             // Totals that are lower bounds (counting stopped at a thousand) say so.
             let exact = output.totalRelation == "eq"
-            let over = exact ? "" : "more than "
+            let over = exact ? "" : "at least "
             if let documents = output.totalDocuments {
                 view.count = "\(over)\(output.total) passage\(output.total == 1 && exact ? " matches" : "s match"), in \(over)\(documents) document\(documents == 1 && exact ? "" : "s") \(took)"
             } else {
