@@ -13,7 +13,7 @@ OPTIONAL_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DOSSIER := .build/debug/dossier
 
-.PHONY: all deps build test demo bench fuzz clean
+.PHONY: all deps build test demo bench bench-scale fuzz clean
 
 all: build
 
@@ -55,6 +55,16 @@ bench: deps
 	.build-bench/venv/bin/pip install -q tantivy
 	.build-bench/venv/bin/python bench/bench.py --output .build-bench/report.md $(BENCH_ARGS)
 	python3 bench/ocrbench.py --output .build-bench/ocr.md $(OCR_BENCH_ARGS)
+
+# The same engines at scale: every texlive-*-doc PDF (about 230,000 passages),
+# extracted once into SCALE_WS, and with SCALE_ARGS="--copies 5" past a million
+# passages (bench/scale.py says how the copies are made).
+SCALE_WS ?= /work/scale/ws
+bench-scale: deps
+	$(SWIFT) build -c release --product dossier
+	@[ -x .build-bench/venv/bin/python ] || python3 -m venv .build-bench/venv
+	.build-bench/venv/bin/pip install -q tantivy
+	.build-bench/venv/bin/python bench/scale.py --workspace $(SCALE_WS) --output .build-bench/scale.md $(SCALE_ARGS)
 
 # libFuzzer with the address sanitizer on the query parser and evaluator, the
 # note parser, the URL normalizer and the HTML text extractor (docs/FUZZING.md).
