@@ -57,6 +57,46 @@ struct CollapseTests {
         return (full, order, members)
     }
 
+    @Test("a NOT of words: flat top-k and pages by document are the exhaustive evaluator's, hits, doubles and totals")
+    func notOfWords() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-collapse-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var corpus = Corpus(seed: 41, size: 40)
+        try documents(&corpus, in: dir)
+        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        var windows = searcher
+        windows.readsShortLists = false
+        var served = 0
+        for i in 0..<40 {
+            let (a, b, c, d) = (corpus.term(), corpus.term(), corpus.term(), corpus.term())
+            let text = ["\(a) NOT \(b)", "(\(a) OR \(c)) NOT \(b)", "(\(a) AND \(c)) NOT (\(b) OR \(d))",
+                        "\"\(corpus.word()) \(corpus.word())\" NOT \(b)", "\(a)* NOT \(b)"][i % 5]
+            let node = try QueryParser().parse(text)
+            if searcher.notShape(node) != nil { served += 1 }
+            let full = searcher.exhaustiveRank(node)
+            for engine in [searcher, windows] {
+                for k in [1, 10, 1000] {
+                    let top = engine.top(node, k: k)
+                    #expect(top.total == full.count && top.hits.map(\.passageID) == full.prefix(k).map(\.passageID)
+                            && zip(top.hits, full).allSatisfy { $0.bm25.bitPattern == $1.bm25.bitPattern }, "\(text) k=\(k)")
+                    for countUpTo in [0, 7] {
+                        let bounded = engine.top(node, k: k, countUpTo: countUpTo)
+                        #expect(bounded.hits == top.hits && (bounded.totalIsExact ? bounded.total == full.count
+                                : bounded.total >= countUpTo && bounded.total <= full.count), "\(text) k=\(k) up to \(countUpTo)")
+                    }
+                }
+                let (_, order, members) = reference(engine, node)
+                let page = engine.documentPage(node, perDocument: 2, offset: 1, limit: 4)
+                #expect(shown(page) == order.dropFirst(1).prefix(4).map {
+                    Shown(id: $0, hits: Array(members[$0]!.prefix(2)), matches: members[$0]!.count)
+                }, "\(text)")
+                #expect(page.totalPassages == full.count && page.totalDocuments == order.count, "\(text)")
+            }
+        }
+        #expect(served >= 30)
+    }
+
     @Test("long documents whose matches fill many blocks: a lone word's page, counts and best passages are the full ranking's")
     func longDocuments() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-collapse-\(UUID().uuidString)")

@@ -30,7 +30,7 @@ extension Searcher {
     /// For each of `documents`, its matches, keeping its best `keep(i)`
     /// passages for the i-th.
     func documentMatches(_ documents: [TopDocuments.Entry], keep: (Int) -> Int, _ leaves: QueryLeaves, and: Bool,
-                         _ scorer: BM25) -> [DocumentMatches] {
+                         _ scorer: BM25, excluding excluded: ExcludedPassages? = nil) -> [DocumentMatches] {
         var out = [DocumentMatches](repeating: DocumentMatches(matches: 0, hits: []), count: documents.count)
         // Every run of every document, walked in segment and passage order.
         var runs: [(segment: Int, lo: Int, hi: Int, index: Int)] = []
@@ -44,7 +44,7 @@ extension Searcher {
         while r < runs.count {
             let s = runs[r].segment
             let reader = snapshot.segments[s], deleted = snapshot.deleted[s], lengths = reader.lengths
-            if m == 1, deleted.isEmpty, case .term(let entry) = leaves.rows[s] {
+            if m == 1, deleted.isEmpty, excluded == nil, case .term(let entry) = leaves.rows[s] {
                 let cursor = reader.cursor(entry)
                 while r < runs.count, runs[r].segment == s {
                     let run = runs[r]
@@ -76,7 +76,7 @@ extension Searcher {
                             held += 1
                             walkers[w].next()
                         }
-                        guard held == walkers.count || !and, !deleted.contains(d) else { continue }
+                        guard held == walkers.count || !and, !deleted.contains(d), excluded?.contains(s, d) != true else { continue }
                         matches += 1
                         Self.keepBest(SearchHit(passageID: reader.passageID(d), bm25: -1.0 * sum), keep, &best)
                     }

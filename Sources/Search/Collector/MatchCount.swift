@@ -25,14 +25,16 @@ extension Searcher {
     }
 
     /// Counts the passages and documents (only those `within` a set, when
-    /// one is given) that `leaves` match, AND'ed or OR'ed, until `upTo`
-    /// documents are counted and another one is met.
-    func countMatches(_ leaves: QueryLeaves, and: Bool, within: Set<Int>?, upTo: Int) -> MatchCount {
+    /// one is given, and none a NOT leaves out) that `leaves` match, AND'ed
+    /// or OR'ed, until `upTo` documents are counted and another one is met,
+    /// or `passagesUpTo` passages are.
+    func countMatches(_ leaves: QueryLeaves, and: Bool, within: Set<Int>?, upTo: Int, passagesUpTo: Int = .max,
+                      excluding excluded: ExcludedPassages? = nil) -> MatchCount {
         var count = MatchCount()
         let m = leaves.m
         let end = PostingCursor.end
         var seen = [UInt64](repeating: 0, count: snapshot.largestDocument / 64 + 1)
-        if !and, m > 1, within == nil {
+        if !and, m > 1, within == nil, excluded == nil {
             // An OR matches at least the documents of its commonest word: when
             // the dictionaries say those reach the bound, nothing is walked.
             var most = MatchCount()
@@ -47,7 +49,7 @@ extension Searcher {
                 return most
             }
         }
-        let known = m == 1 && within == nil ? dictionaryCount(leaves, leaf: 0, into: &count, seen: &seen) : []
+        let known = m == 1 && within == nil && excluded == nil ? dictionaryCount(leaves, leaf: 0, into: &count, seen: &seen) : []
         for (s, reader) in snapshot.segments.enumerated() where known.isEmpty || !known[s] {
             let owners = reader.documents, deleted = snapshot.deleted[s]
             let stopped = leaves.withWalkers(s, reader, all: and) { walkers -> Bool in
@@ -77,7 +79,7 @@ extension Searcher {
                         guard d != end else { return false }
                         for w in walkers.indices where walkers[w].doc == d { walkers[w].next() }
                     }
-                    guard !deleted.contains(d) else { continue }
+                    guard !deleted.contains(d), excluded?.contains(s, d) != true else { continue }
                     let owner = owners[d]
                     if owner != current {
                         current = owner
@@ -90,7 +92,10 @@ extension Searcher {
                             count.documents += 1
                         }
                     }
-                    if counting { count.passages += 1 }
+                    if counting {
+                        guard count.passages < passagesUpTo else { return true }
+                        count.passages += 1
+                    }
                 }
             }
             if stopped {

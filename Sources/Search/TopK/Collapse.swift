@@ -71,6 +71,10 @@ extension Searcher {
     public func documentPage(_ query: QueryNode, perDocument: Int, offset: Int, limit: Int, within: Set<Int>? = nil,
                              countUpTo: Int = .max) -> DocumentPage {
         guard snapshot.passageCount > 0, query != .empty else { return Self.documentPage(ranked: [], perDocument: perDocument, offset: offset, limit: limit) { _ in nil } }
+        if let shape = notShape(query) {
+            return collapse(shape.phrases, shape.connective, perDocument: perDocument, offset: offset, limit: limit, within: within,
+                            countUpTo: countUpTo, excluding: excludedPassages(shape.excluded))
+        }
         guard let (phrases, connective) = termShape(query) else {
             return Self.documentPage(ranked: rank(query), perDocument: perDocument, offset: offset, limit: limit) { id in
                 snapshot.document(ofPassage: id).flatMap { within == nil || within!.contains($0) ? $0 : nil }
@@ -87,7 +91,7 @@ extension Searcher {
 
     /// Results by document for `phrases` joined by `connective` (see the top of this file).
     func collapse(_ phrases: [Phrase], _ connective: Connective, perDocument: Int, offset: Int, limit: Int,
-                  within: Set<Int>?, countUpTo: Int) -> DocumentPage {
+                  within: Set<Int>?, countUpTo: Int, excluding excluded: ExcludedPassages? = nil) -> DocumentPage {
         let and = connective == .and
         guard and || phrases.count <= Self.wideLeaves else {
             let ranked = top(of: phrases, connective, k: .max, countUpTo: .max).hits
@@ -99,26 +103,17 @@ extension Searcher {
         let (end, overflow) = offset.addingReportingOverflow(limit)
         // 1. The best documents.
         var best = TopDocuments(capacity: overflow ? .max : end, within: within)
-        let short = readsShortLists ? withShortLists(phrases, connective) { lists, idf in
-            forEachShortListWalk(lists, idf) { walk in _ = and ? walk.intersection(&best) : walk.merge(&best) }
-        } : nil
-        let scorer = TermScorer(searcher: self, phrases: phrases, connective: connective)
-        if short == nil {
-            if phrases.count == 1, !isPlainTerm(phrases[0]) {
-                scorer.scoreMatched(leaves.rows.map { leaf in
-                    if case .matched(let locals, let counts) = leaf { (locals, counts) } else { ([], []) }
-                }, into: &best)
-            } else {
-                let setup = scorer.setUp(leaves)
-                if setup.blocks > 0 {
-                    _ = scorer.walk(setup, BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live), everything: false, into: &best)
-                }
-            }
+        if let excluded {
+            var excluding = Excluding(best, excluded)
+            score(phrases, connective, leaves, into: &excluding)
+            best = excluding.inner
+        } else {
+            score(phrases, connective, leaves, into: &best)
         }
         let ranked = best.sorted()
         // 2. Their passages: only counted for the documents before the page.
         let bm25 = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
-        let groups = documentMatches(ranked, keep: { $0 < offset ? 0 : perDocument }, leaves, and: and, bm25)
+        let groups = documentMatches(ranked, keep: { $0 < offset ? 0 : perDocument }, leaves, and: and, bm25, excluding: excluded)
         var hits: [SearchHit] = []
         var documents: [DocumentPage.Document] = []
         var before = 0, keptPassages = 0
@@ -133,7 +128,7 @@ extension Searcher {
         }
         // 3. The totals: every matching document was kept when fewer than
         // the page's end match; else counted.
-        var count = best.isFull ? countMatches(leaves, and: and, within: within, upTo: countUpTo)
+        var count = best.isFull ? countMatches(leaves, and: and, within: within, upTo: countUpTo, excluding: excluded)
             : MatchCount(passages: keptPassages, documents: ranked.count, exact: true)
         if !count.exact {
             count.documents = max(count.documents, ranked.count)
@@ -175,5 +170,26 @@ extension Searcher {
         }
         return DocumentPage(documents: shown.map { .init(id: $0.id, hits: $0.hits, matches: $0.matches) }, hits: hits,
                             totalPassages: total, totalDocuments: order.count, passagesBefore: before)
+    }
+
+    /// Scores `phrases` joined by `connective` (their `leaves`) into
+    /// `collector`, by the scorer their shape calls for: short lists read
+    /// whole when every list is short, a lone phrase's or prefix's matches,
+    /// else block-max windows (OR) or leapfrog (AND).
+    func score<C: Collector & ~Copyable>(_ phrases: [Phrase], _ connective: Connective, _ leaves: QueryLeaves, into collector: inout C) {
+        let and = connective == .and
+        if readsShortLists, withShortLists(phrases, connective, { lists, idf in
+            forEachShortListWalk(lists, idf) { walk in _ = and ? walk.intersection(&collector) : walk.merge(&collector) }
+        }) != nil { return }
+        let scorer = TermScorer(searcher: self, phrases: phrases, connective: connective)
+        if phrases.count == 1, !isPlainTerm(phrases[0]) {
+            scorer.scoreMatched(leaves.rows.map { leaf in
+                if case .matched(let locals, let counts) = leaf { (locals, counts) } else { ([], []) }
+            }, into: &collector)
+            return
+        }
+        let setup = scorer.setUp(leaves)
+        guard setup.blocks > 0 else { return }
+        _ = scorer.walk(setup, BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live), everything: false, into: &collector)
     }
 }

@@ -73,6 +73,7 @@ extension Searcher {
     public func top(_ query: QueryNode, k: Int, countUpTo: Int = .max) -> SearchResult {
         guard snapshot.passageCount > 0, query != .empty else { return SearchResult(total: 0, hits: []) }
         if let (phrases, connective) = termShape(query) { return top(of: phrases, connective, k: k, countUpTo: countUpTo) }
+        if let shape = notShape(query) { return notTop(shape, k: k, countUpTo: countUpTo) }
         let ranked = exhaustiveRank(query)
         return SearchResult(total: ranked.count, hits: Array(ranked.prefix(k)))
     }
@@ -93,7 +94,7 @@ extension Searcher {
     }
 
     /// Whether `top` has a strategy of its own for the query's shape.
-    func hasFastPath(_ query: QueryNode) -> Bool { termShape(query) != nil }
+    func hasFastPath(_ query: QueryNode) -> Bool { termShape(query) != nil || notShape(query) != nil }
 
     /// Runs a query of each shape once and drops the results, so that the
     /// analyzer's tables and the pages of the index are touched before the

@@ -1,0 +1,90 @@
+import Index
+
+/// # NOT
+///
+/// `a NOT b`, where `a` is terms, prefixes or phrases joined by OR or by AND
+/// and `b` plain words joined by OR, is `a`'s search with `b`'s passages
+/// left out: `a`'s scorer runs as it would alone, feeding an ``Excluding``
+/// collector that drops every passage `b` holds (``ExcludedPassages``,
+/// a bitset per segment made from `b`'s postings), and counts skip them too.
+/// The scores are FTS5's: at a row `a NOT b` matches, no word of `b` is
+/// present, so `b`'s phrases add +0.0 after `a`'s contributions, summed in
+/// query order. (A phrase or NEAR on the right may stand on a row it does
+/// not match and count instances there; such queries are evaluated in
+/// full, as before.)
+extension Searcher {
+    /// The left side's phrases and connective and the right side's words of
+    /// `query`, when it is a NOT this path serves.
+    func notShape(_ query: QueryNode) -> (phrases: [Phrase], connective: Connective, excluded: [Phrase])? {
+        guard case .not(let left, let right) = query, let (phrases, connective) = termShape(left),
+              let (words, joined) = termShape(right), joined == .or || words.count == 1,
+              words.allSatisfy(isPlainTerm) else { return nil }
+        return (phrases, connective, words)
+    }
+
+    /// The passages any of `words` holds, per segment.
+    func excludedPassages(_ words: [Phrase]) -> ExcludedPassages {
+        let sets = snapshot.segments.map { reader in
+            var bits = [UInt64](repeating: 0, count: reader.count / 64 + 1)
+            for word in words {
+                guard let entry = reader.lookup(word.terms[0].text) else { continue }
+                let cursor = reader.cursor(entry)
+                for b in 0..<cursor.blockCount {
+                    cursor.loadBlock(b)
+                    for d in cursor.blockPostingsView().docs { bits[Int(d >> 6)] |= UInt64(1) << UInt64(d & 63) }
+                }
+            }
+            return bits
+        }
+        return ExcludedPassages(readers: snapshot.segments, sets: sets)
+    }
+
+    /// The best `k` hits of `a NOT b` (``notShape(_:)``), and the total,
+    /// exact up to `countUpTo` passages.
+    func notTop(_ shape: (phrases: [Phrase], connective: Connective, excluded: [Phrase]), k: Int, countUpTo: Int) -> SearchResult {
+        let leaves = QueryLeaves(self, shape.phrases)
+        let excluded = excludedPassages(shape.excluded)
+        var collector = Excluding(BoundedHeap(capacity: min(k, snapshot.passageCount)), excluded)
+        score(shape.phrases, shape.connective, leaves, into: &collector)
+        let hits = collector.inner.sorted()
+        let count = countMatches(leaves, and: shape.connective == .and, within: nil, upTo: .max, passagesUpTo: countUpTo, excluding: excluded)
+        return SearchResult(total: max(count.passages, hits.count), hits: hits, totalIsExact: count.exact)
+    }
+}
+
+/// Per segment, the passages a NOT leaves out.
+struct ExcludedPassages {
+    let readers: [SegmentReader]
+    let sets: [[UInt64]]
+
+    /// Whether local passage `local` of segment `s` is left out.
+    @inline(__always)
+    func contains(_ s: Int, _ local: Int) -> Bool { sets[s][local >> 6] & (UInt64(1) << UInt64(local & 63)) != 0 }
+
+    /// Whether local passage `local` of `reader`'s segment is left out.
+    @inline(__always)
+    func contains(_ reader: SegmentReader, _ local: Int) -> Bool {
+        for s in readers.indices where readers[s] === reader { return contains(s, local) }
+        return false
+    }
+}
+
+/// A collector that passes on to `inner` every match but those a NOT leaves out.
+struct Excluding<Inner: Collector & ~Copyable>: Collector, ~Copyable {
+    var inner: Inner
+    let excluded: ExcludedPassages
+
+    init(_ inner: consuming Inner, _ excluded: ExcludedPassages) {
+        self.inner = inner
+        self.excluded = excluded
+    }
+
+    var isFull: Bool { inner.isFull }
+    var threshold: Double { inner.threshold }
+    func admits(_ bm25: Double) -> Bool { inner.admits(bm25) }
+
+    mutating func collect(_ local: Int, _ bm25: Double, _ reader: SegmentReader) {
+        guard !excluded.contains(reader, local) else { return }
+        inner.collect(local, bm25, reader)
+    }
+}
