@@ -5,6 +5,13 @@ import Testing
 
 @Suite("Results by document")
 struct CollapseTests {
+    /// An empty folder for an index, under the temporary directory.
+    func indexFolder() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-collapse-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     /// A document of a page as a reader sees it: its id, its best passages, its matches.
     struct Shown: Equatable {
         var id: Int
@@ -59,8 +66,7 @@ struct CollapseTests {
 
     @Test("a NOT of words: flat top-k and pages by document are the exhaustive evaluator's, hits, doubles and totals")
     func notOfWords() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-collapse-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try indexFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         var corpus = Corpus(seed: 41, size: 40)
         try documents(&corpus, in: dir)
@@ -99,8 +105,7 @@ struct CollapseTests {
 
     @Test("long documents whose matches fill many blocks: a lone word's page, counts and best passages are the full ranking's")
     func longDocuments() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-collapse-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try indexFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         var corpus = Corpus(seed: 5, size: 12)
         let writer = try IndexWriter(folder: dir)
@@ -148,8 +153,7 @@ struct CollapseTests {
     @Test("a page of documents is the full ranking's: documents, passages, counts, totals, ranks",
           arguments: [UInt64(21), 22])
     func sameAsFullRanking(seed: UInt64) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-collapse-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try indexFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         var corpus = Corpus(seed: seed, size: 60)
         try documents(&corpus, in: dir)
@@ -217,8 +221,7 @@ struct CollapseTests {
 
     /// A searcher over an index of two segments: `first`, then `added` synced after it.
     func twoSegments(_ first: [IndexWriter.Passage], _ added: [IndexWriter.Passage]) throws -> Searcher {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-collapse-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try indexFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let writer = try IndexWriter(folder: dir)
         _ = try writer.sync(live: Set(first.map(\.id))) { ids in first.filter { ids.contains($0.id) } }

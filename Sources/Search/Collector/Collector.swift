@@ -15,6 +15,7 @@ import Index
 /// |---|---|---|---|
 /// | ``BoundedHeap`` | the best k passages | the k-th best passage's score | `--flat`, `rank` |
 /// | ``TopDocuments`` | the best k documents, each by its best passage | the k-th best document's score | the default search, by document (`Collapse.swift`) |
+/// | ``Excluding`` | what the collector it wraps keeps, less the passages a NOT leaves out | the wrapped one's | `a NOT b` of words, flat or by document (`Excluding.swift`) |
 ///
 /// A collector sees only scored matches; what it needs besides (how many
 /// match, a shown document's other passages) is read afterwards, from the

@@ -9,8 +9,9 @@ import Index
 /// query shapes whose BM25 does not depend on how FTS5's iterators were
 /// advanced: one term, prefix or phrase, and terms, prefixes and phrases
 /// OR'ed or AND'ed (every instance of every phrase a matching row holds
-/// counts). Other shapes — NEAR, NOT, AND and OR nested in each other — are
-/// ranked in full.
+/// counts), and such a query NOT words (`Collector/Excluding.swift`). Other
+/// shapes — NEAR, NOT of anything else, AND and OR nested in each other —
+/// are ranked in full.
 ///
 /// - **Short lists** (``Searcher/shortListTop(_:_:k:)``): terms whose
 ///   lists are short enough, the usual case of the words a user types (and,
@@ -48,6 +49,7 @@ import Index
 /// | `ShortLists.swift`, `Candidates.swift` | short lists | up to 16 plain terms, OR or AND, lists short enough | the words people type: no cursor or window to set up; measured faster up to lists of tens of thousands |
 /// | `TermScorer.swift` | block-max windows, MaxScore; leapfrog AND | terms, prefixes, phrases, OR or AND, long lists | top-k without scoring every match |
 /// | `Leaves.swift`, `PhraseMatching.swift` | leaves in memory | prefixes and phrases inside the above | one cursor type for every leaf |
+/// | `../Collector/Excluding.swift` | NOT of words | `a NOT b`, `b` words OR'ed | the left side's scorer, its collector wrapped to leave out the passages `b` holds |
 /// | `Collapse.swift`, `../Collector/` | results by document | the default search: a page of documents, their best passages | the same scorers feeding ``TopDocuments`` (threshold: the k-th best document), then only the page's documents read for their passages; totals from the dictionary or counted up to a bound |
 ///
 /// The scorers hand what they score to a collector (`Collector/Collector.swift`
