@@ -248,12 +248,16 @@ public enum SearchResults {
             return (Output(query: request.query, fts5Query: rewritten, total: page.totalPassages, totalDocuments: page.totalDocuments,
                            totalIsExact: page.totalIsExact, tookMs: tookMs, results: results), friendly.hints)
         }
+        // Flat with filters: a few documents are read alone; more, filtered from the full ranking.
+        let allowed = try allowedDocuments(request, catalog, workspace)
+        if let few = searcher.top(node, k: request.offset + request.limit, within: allowed) {
+            let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+            let results = try build(Array(few.hits.dropFirst(request.offset)), offset: request.offset, node: node, catalog: catalog, workspace: workspace)
+            return (Output(query: request.query, fts5Query: rewritten, total: few.total, tookMs: tookMs, results: results), friendly.hints)
+        }
         var ranked = searcher.rank(node)
         let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-        if filtering {
-            let allowed = try allowedDocuments(request, catalog, workspace)
-            ranked = ranked.filter { snapshot.document(ofPassage: $0.passageID).map(allowed.contains) ?? false }
-        }
+        ranked = ranked.filter { snapshot.document(ofPassage: $0.passageID).map(allowed.contains) ?? false }
         let results = try build(Array(ranked.dropFirst(request.offset).prefix(request.limit)), offset: request.offset, node: node,
                                 catalog: catalog, workspace: workspace)
         return (Output(query: request.query, fts5Query: rewritten, total: ranked.count, tookMs: tookMs, results: results), friendly.hints)

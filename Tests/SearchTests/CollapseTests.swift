@@ -214,6 +214,13 @@ struct CollapseTests {
                         Shown(id: $0, hits: Array(members[$0]!.prefix(perDocument)), matches: members[$0]!.count)
                     }, "\(text) within")
                     #expect(filtered.totalDocuments == kept.count && filtered.totalPassages == kept.reduce(0) { $0 + members[$1]!.count })
+                    // The flat search among them: the full ranking filtered.
+                    let inside = full.filter { within.contains(searcher.snapshot.document(ofPassage: $0.passageID)!) }
+                    if let few = searcher.top(node, k: offset + limit, within: within) {
+                        #expect(few.total == inside.count && few.hits == Array(inside.prefix(offset + limit)), "\(text) flat within")
+                    } else {
+                        #expect(searcher.termShape(node) == nil && searcher.notShape(node) == nil, "\(text): served by the full ranking")
+                    }
                 }
             }
         }

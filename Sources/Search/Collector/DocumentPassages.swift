@@ -120,32 +120,35 @@ extension Searcher {
         let first = firstReaching(lo)
         guard first < blocks else { return (0, []) }
         let last = min(firstReaching(hi), blocks - 1)
-        // Blocks strictly between the two lie wholly inside the run.
-        var matches = 0
-        for b in first...last {
-            if b != first, b != last {
-                matches += cursor.postings(inBlock: b)
-                continue
-            }
-            cursor.loadBlock(b)
-            let docs = cursor.blockPostingsView().docs
-            for d in docs where Int(d) >= lo && Int(d) <= hi { matches += 1 }
-        }
-        guard keep > 0, matches > 0 else { return (matches, []) }
+        // The blocks at the run's ends are decoded: their passages in the run
+        // counted and scored. Blocks strictly between lie wholly inside the
+        // run: counted from their sizes, scored best bound first while their
+        // bound can beat the last passage kept.
         let lengths = reader.lengths
-        var order = (first...last).map { (bound: scorer.bound(0, cursor, block: $0), block: $0) }
-        order.sort { $0.bound > $1.bound }
+        var matches = 0
         var best: [SearchHit] = []
-        for (bound, b) in order {
-            if best.count == keep, prunable(bound, below: -best[keep - 1].bm25) { break }
+        func score(_ b: Int, counting: Bool) {
             cursor.loadBlock(b)
             let (docs, tfs) = cursor.blockPostingsView()
             for j in 0..<docs.count {
                 let d = Int(docs[j])
                 guard d >= lo, d <= hi else { continue }
+                if counting { matches += 1 }
+                guard keep > 0 else { continue }
                 let bm25 = -1.0 * (0.0 + scorer.contribution(0, f: Double(tfs[j]), length: Double(lengths[d])))
                 Self.keepBest(SearchHit(passageID: reader.passageID(d), bm25: bm25), keep, &best)
             }
+        }
+        score(first, counting: true)
+        if last != first { score(last, counting: true) }
+        guard last - first > 1 else { return (matches, best) }
+        for b in (first + 1)..<last { matches += cursor.postings(inBlock: b) }
+        guard keep > 0 else { return (matches, best) }
+        var order = ((first + 1)..<last).map { (bound: scorer.bound(0, cursor, block: $0), block: $0) }
+        order.sort { $0.bound > $1.bound }
+        for (bound, b) in order {
+            if best.count == keep, prunable(bound, below: -best[keep - 1].bm25) { break }
+            score(b, counting: false)
         }
         return (matches, best)
     }

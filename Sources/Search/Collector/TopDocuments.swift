@@ -24,14 +24,29 @@ struct TopDocuments: Collector {
     let within: Set<Int>?
     /// The heap, worst at the root.
     private(set) var entries: [Entry] = []
-    /// Where each kept document is in ``entries``.
+    /// Where each kept document is in ``entries``, when more than
+    /// ``scanned`` are kept (fewer are found by a scan of ``entries``,
+    /// which costs less than hashing).
     private var places: [Int: Int] = [:]
+    /// The most documents found by a scan.
+    static let scanned = 32
+    /// Whether ``places`` is kept.
+    private let indexed: Bool
 
     init(capacity: Int, within: Set<Int>? = nil) {
         self.capacity = max(0, capacity)
         self.within = within
+        indexed = self.capacity > Self.scanned
         entries.reserveCapacity(min(self.capacity, 1024))
-        places.reserveCapacity(min(self.capacity, 1024))
+        if indexed { places.reserveCapacity(min(self.capacity, 1024)) }
+    }
+
+    /// Where `document` is in ``entries``, if kept.
+    @inline(__always)
+    private func place(of document: Int) -> Int? {
+        if indexed { return places[document] }
+        for i in entries.indices where entries[i].document == document { return i }
+        return nil
     }
 
     @inline(__always)
@@ -52,25 +67,28 @@ struct TopDocuments: Collector {
         let document = reader.document(local)
         if let within, !within.contains(document) { return }
         let entry = Entry(bm25: bm25, passage: reader.passageID(local), document: document)
-        if let at = places[document] {
+        if let at = place(of: document) {
             // Better now: further from the root.
             guard Self.better(entry, entries[at]) else { return }
             entries[at] = entry
             siftDown(at)
         } else if entries.count < capacity {
             entries.append(entry)
-            places[document] = entries.count - 1
+            if indexed { places[document] = entries.count - 1 }
             siftUp(entries.count - 1)
         } else if capacity > 0, Self.better(entry, entries[0]) {
-            places[entries[0].document] = nil
+            if indexed {
+                places[entries[0].document] = nil
+                places[document] = 0
+            }
             entries[0] = entry
-            places[document] = 0
             siftDown(0)
         }
     }
 
     private mutating func swapAt(_ i: Int, _ j: Int) {
         entries.swapAt(i, j)
+        guard indexed else { return }
         places[entries[i].document] = i
         places[entries[j].document] = j
     }

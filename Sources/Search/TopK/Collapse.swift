@@ -100,6 +100,9 @@ extension Searcher {
             }
         }
         let leaves = QueryLeaves(self, phrases)
+        if let within, within.count <= Self.fewDocuments {
+            return fewDocumentsPage(phrases, connective, leaves, within, perDocument: perDocument, offset: offset, limit: limit, excluding: excluded)
+        }
         let (end, overflow) = offset.addingReportingOverflow(limit)
         // 1. The best documents.
         var best = TopDocuments(capacity: overflow ? .max : end, within: within)
@@ -191,5 +194,59 @@ extension Searcher {
         let setup = scorer.setUp(leaves)
         guard setup.blocks > 0 else { return }
         _ = scorer.walk(setup, BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live), everything: false, into: &collector)
+    }
+
+    /// A filter of at most this many documents is searched by reading those
+    /// documents' passages alone, not by a scorer over every list.
+    static let fewDocuments = 64
+
+    /// Results by document among a few documents (a search's filters:
+    /// `--doc`, a note citing a handful): each one's passages read alone, as
+    /// a page's documents are (`DocumentPassages.swift`), then ranked by
+    /// their best passage. Every total is exact.
+    func fewDocumentsPage(_ phrases: [Phrase], _ connective: Connective, _ leaves: QueryLeaves, _ within: Set<Int>, perDocument: Int,
+                          offset: Int, limit: Int, excluding excluded: ExcludedPassages?) -> DocumentPage {
+        let candidates = within.sorted().map { TopDocuments.Entry(bm25: 0, passage: 0, document: $0) }
+        let bm25 = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
+        let found = documentMatches(candidates, keep: { _ in max(1, perDocument) }, leaves, and: connective == .and, bm25, excluding: excluded)
+        var ranked = zip(candidates, found).filter { $0.1.matches > 0 }
+        ranked.sort { BoundedHeap.better($0.1.hits[0], $1.1.hits[0]) }
+        var hits: [SearchHit] = []
+        var documents: [DocumentPage.Document] = []
+        var before = 0
+        for (i, (entry, matched)) in ranked.enumerated() {
+            if i < offset {
+                before += min(perDocument, matched.matches)
+                continue
+            }
+            guard i - offset < limit else { break }
+            let shown = matched.hits.prefix(perDocument)
+            documents.append(.init(id: entry.document, hits: hits.count..<(hits.count + shown.count), matches: matched.matches))
+            hits += shown
+        }
+        return DocumentPage(documents: documents, hits: hits, totalPassages: ranked.reduce(0) { $0 + $1.1.matches },
+                            totalDocuments: ranked.count, passagesBefore: before)
+    }
+
+    /// The best `k` passages of `query` among a few documents (a flat
+    /// search with filters), read as ``fewDocumentsPage`` reads them, and
+    /// the exact total; nil for a query of another shape or more documents.
+    public func top(_ query: QueryNode, k: Int, within: Set<Int>) -> SearchResult? {
+        guard within.count <= Self.fewDocuments, snapshot.passageCount > 0 else { return nil }
+        let shape: (phrases: [Phrase], connective: Connective, excluded: ExcludedPassages?)
+        if let not = notShape(query) {
+            shape = (not.phrases, not.connective, excludedPassages(not.excluded))
+        } else if let (phrases, connective) = termShape(query), connective == .and || phrases.count <= Self.wideLeaves {
+            shape = (phrases, connective, nil)
+        } else {
+            return nil
+        }
+        let leaves = QueryLeaves(self, shape.phrases)
+        let candidates = within.sorted().map { TopDocuments.Entry(bm25: 0, passage: 0, document: $0) }
+        let bm25 = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
+        let found = documentMatches(candidates, keep: { _ in k }, leaves, and: shape.connective == .and, bm25, excluding: shape.excluded)
+        var hits = found.flatMap(\.hits)
+        hits.sort(by: BoundedHeap.better)
+        return SearchResult(total: found.reduce(0) { $0 + $1.matches }, hits: Array(hits.prefix(k)))
     }
 }
