@@ -52,6 +52,12 @@ struct CollapseTests {
         }
     }
 
+    /// A searcher over ``documents(_:in:)`` made in `dir`.
+    func documentsSearcher(_ corpus: inout Corpus, in dir: URL) throws -> Searcher {
+        try documents(&corpus, in: dir)
+        return Searcher(snapshot: try IndexSnapshot(folder: dir))
+    }
+
     /// The reference: the full ranking, its documents in order, and each one's hits, grouped here.
     func reference(_ searcher: Searcher, _ node: QueryNode) -> (full: [SearchHit], order: [Int], members: [Int: [SearchHit]]) {
         let full = searcher.rank(node)
@@ -69,8 +75,7 @@ struct CollapseTests {
         let dir = try indexFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         var corpus = Corpus(seed: 41, size: 40)
-        try documents(&corpus, in: dir)
-        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        let searcher = try documentsSearcher(&corpus, in: dir)
         var windows = searcher
         windows.readsShortLists = false
         var served = 0
@@ -101,6 +106,37 @@ struct CollapseTests {
             }
         }
         #expect(served >= 30)
+    }
+
+    @Test("a NEAR of words: flat top-k and pages by document are the exhaustive evaluator's, hits, doubles and totals")
+    func nearOfWords() throws {
+        let dir = try indexFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var corpus = Corpus(seed: 43, size: 30)
+        let searcher = try documentsSearcher(&corpus, in: dir)
+        var served = 0, matched = 0
+        for i in 0..<40 {
+            let (a, b, c) = (corpus.term(), corpus.term(), corpus.term())
+            let text = ["NEAR(\(a) \(b), \(i % 7))", "NEAR(\(a) \(b) \(c), \(3 + i % 9))", "NEAR(\(a) \(b))", "NEAR(\(a) \(a), 2)"][i % 4]
+            let node = try QueryParser().parse(text)
+            if searcher.nearShape(node) != nil { served += 1 }
+            let full = searcher.exhaustiveRank(node)
+            if !full.isEmpty { matched += 1 }
+            for k in [1, 10, 1000] {
+                let top = searcher.top(node, k: k)
+                #expect(top.total == full.count && top.hits.map(\.passageID) == full.prefix(k).map(\.passageID)
+                        && zip(top.hits, full).allSatisfy { $0.bm25.bitPattern == $1.bm25.bitPattern }, "\(text) k=\(k)")
+            }
+            let (_, order, members) = reference(searcher, node)
+            for (offset, limit) in [(0, 3), (2, 5)] {
+                let page = searcher.documentPage(node, perDocument: 2, offset: offset, limit: limit)
+                #expect(shown(page) == order.dropFirst(offset).prefix(limit).map {
+                    Shown(id: $0, hits: Array(members[$0]!.prefix(2)), matches: members[$0]!.count)
+                }, "\(text)")
+                #expect(page.totalPassages == full.count && page.totalDocuments == order.count, "\(text)")
+            }
+        }
+        #expect(served == 40 && matched >= 20, "\(matched) of 40 NEARs match")
     }
 
     @Test("long documents whose matches fill many blocks: a lone word's page, counts and best passages are the full ranking's")

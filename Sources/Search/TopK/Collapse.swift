@@ -75,6 +75,10 @@ extension Searcher {
             return collapse(shape.phrases, shape.connective, perDocument: perDocument, offset: offset, limit: limit, within: within,
                             countUpTo: countUpTo, excluding: excludedPassages(shape.excluded))
         }
+        if let shape = nearShape(query) {
+            return collapse(shape.words, .and, perDocument: perDocument, offset: offset, limit: limit, within: within, countUpTo: countUpTo,
+                            leaves: nearLeaves(shape.words, distance: shape.distance))
+        }
         guard let (phrases, connective) = termShape(query) else {
             return Self.documentPage(ranked: rank(query), perDocument: perDocument, offset: offset, limit: limit) { id in
                 snapshot.document(ofPassage: id).flatMap { within == nil || within!.contains($0) ? $0 : nil }
@@ -91,7 +95,8 @@ extension Searcher {
 
     /// Results by document for `phrases` joined by `connective` (see the top of this file).
     func collapse(_ phrases: [Phrase], _ connective: Connective, perDocument: Int, offset: Int, limit: Int,
-                  within: Set<Int>?, countUpTo: Int, excluding excluded: ExcludedPassages? = nil) -> DocumentPage {
+                  within: Set<Int>?, countUpTo: Int, excluding excluded: ExcludedPassages? = nil,
+                  leaves matched: QueryLeaves? = nil) -> DocumentPage {
         let and = connective == .and
         guard and || phrases.count <= Self.wideLeaves else {
             let ranked = top(of: phrases, connective, k: .max, countUpTo: .max).hits
@@ -99,14 +104,17 @@ extension Searcher {
                 snapshot.document(ofPassage: id).flatMap { within == nil || within!.contains($0) ? $0 : nil }
             }
         }
-        let leaves = QueryLeaves(self, phrases)
+        // A NEAR's leaves come matched (Near.swift); others are looked up here.
+        let leaves = matched ?? QueryLeaves(self, phrases)
         if let within, within.count <= Self.fewDocuments {
             return fewDocumentsPage(phrases, connective, leaves, within, perDocument: perDocument, offset: offset, limit: limit, excluding: excluded)
         }
         let (end, overflow) = offset.addingReportingOverflow(limit)
         // 1. The best documents.
         var best = TopDocuments(capacity: overflow ? .max : end, within: within)
-        if let excluded {
+        if matched != nil {
+            scoreMatchedAND(phrases, leaves, into: &best)
+        } else if let excluded {
             var excluding = Excluding(best, excluded)
             score(phrases, connective, leaves, into: &excluding)
             best = excluding.inner

@@ -223,6 +223,13 @@ struct QueryLeaves {
     /// Per leaf, the live passages it matches in all (BM25's n(q)).
     let live: [Int]
 
+    /// Leaves made elsewhere (a NEAR's matches).
+    init(m: Int, rows: [Leaf], live: [Int]) {
+        self.m = m
+        self.rows = rows
+        self.live = live
+    }
+
     init(_ searcher: Searcher, _ phrases: [Phrase]) {
         m = phrases.count
         var rows: [Leaf] = []

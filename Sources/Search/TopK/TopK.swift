@@ -9,9 +9,10 @@ import Index
 /// query shapes whose BM25 does not depend on how FTS5's iterators were
 /// advanced: one term, prefix or phrase, and terms, prefixes and phrases
 /// OR'ed or AND'ed (every instance of every phrase a matching row holds
-/// counts), and such a query NOT words (`Collector/Excluding.swift`). Other
-/// shapes — NEAR, NOT of anything else, AND and OR nested in each other —
-/// are ranked in full.
+/// counts), such a query NOT words (`Collector/Excluding.swift`), and a
+/// NEAR of words (`Near.swift`). Other shapes — NEAR of phrases or
+/// prefixes, NOT of anything else, AND and OR nested in each other — are
+/// ranked in full.
 ///
 /// - **Short lists** (``Searcher/shortListTop(_:_:k:)``): terms whose
 ///   lists are short enough, the usual case of the words a user types (and,
@@ -49,6 +50,7 @@ import Index
 /// | `ShortLists.swift`, `Candidates.swift` | short lists | up to 16 plain terms, OR or AND, lists short enough | the words people type: no cursor or window to set up; measured faster up to lists of tens of thousands |
 /// | `TermScorer.swift` | block-max windows, MaxScore; leapfrog AND | terms, prefixes, phrases, OR or AND, long lists | top-k without scoring every match |
 /// | `Leaves.swift`, `PhraseMatching.swift` | leaves in memory | prefixes and phrases inside the above | one cursor type for every leaf |
+/// | `Near.swift` | NEAR of words | `NEAR(a b …, N)`, plain words | leapfrog over the words' postings, positions decoded only where all stand, FTS5's NEAR test; the matches become AND'ed leaves in memory |
 /// | `../Collector/Excluding.swift` | NOT of words | `a NOT b`, `b` words OR'ed | the left side's scorer, its collector wrapped to leave out the passages `b` holds |
 /// | `Collapse.swift`, `../Collector/` | results by document | the default search: a page of documents, their best passages | the same scorers feeding ``TopDocuments`` (threshold: the k-th best document), then only the page's documents read for their passages; totals from the dictionary or counted up to a bound |
 ///
@@ -76,6 +78,7 @@ extension Searcher {
         guard snapshot.passageCount > 0, query != .empty else { return SearchResult(total: 0, hits: []) }
         if let (phrases, connective) = termShape(query) { return top(of: phrases, connective, k: k, countUpTo: countUpTo) }
         if let shape = notShape(query) { return notTop(shape, k: k, countUpTo: countUpTo) }
+        if let shape = nearShape(query) { return nearTop(shape, k: k) }
         let ranked = exhaustiveRank(query)
         return SearchResult(total: ranked.count, hits: Array(ranked.prefix(k)))
     }
@@ -96,7 +99,7 @@ extension Searcher {
     }
 
     /// Whether `top` has a strategy of its own for the query's shape.
-    func hasFastPath(_ query: QueryNode) -> Bool { termShape(query) != nil || notShape(query) != nil }
+    func hasFastPath(_ query: QueryNode) -> Bool { termShape(query) != nil || notShape(query) != nil || nearShape(query) != nil }
 
     /// Runs a query of each shape once and drops the results, so that the
     /// analyzer's tables and the pages of the index are touched before the
