@@ -250,6 +250,18 @@ struct CollapseTests {
                         Shown(id: $0, hits: Array(members[$0]!.prefix(perDocument)), matches: members[$0]!.count)
                     }, "\(text) within")
                     #expect(filtered.totalDocuments == kept.count && filtered.totalPassages == kept.reduce(0) { $0 + members[$1]!.count })
+                    // A filter of more documents than are read alone (Searcher.fewDocuments): the collector filters and counts.
+                    let most = Set((0..<80).filter { $0 % 9 != 0 })
+                    #expect(most.count > Searcher.fewDocuments)
+                    let keptMost = order.filter(most.contains)
+                    for engine in [searcher, windows] {
+                        let wide = engine.documentPage(node, perDocument: perDocument, offset: offset, limit: limit, within: most)
+                        #expect(shown(wide) == keptMost.dropFirst(offset).prefix(limit).map {
+                            Shown(id: $0, hits: Array(members[$0]!.prefix(perDocument)), matches: members[$0]!.count)
+                        }, "\(text) within most")
+                        #expect(wide.totalDocuments == keptMost.count && wide.totalPassages == keptMost.reduce(0) { $0 + members[$1]!.count },
+                                "\(text) within most: totals")
+                    }
                     // The flat search among them: the full ranking filtered.
                     let inside = full.filter { within.contains(searcher.snapshot.document(ofPassage: $0.passageID)!) }
                     if let few = searcher.top(node, k: offset + limit, within: within) {

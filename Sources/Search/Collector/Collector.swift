@@ -41,6 +41,15 @@ protocol Collector: ~Copyable {
     func admits(_ bm25: Double) -> Bool
     /// A match: local passage `local` of `reader`'s segment, scored `bm25`.
     mutating func collect(_ local: Int, _ bm25: Double, _ reader: SegmentReader)
+    /// Every match an AND's scorer meets, scored or not (the AND scorers
+    /// visit every one: leapfrog and short lists), for a collector that
+    /// counts them; nothing by default.
+    mutating func matched(_ local: Int, _ reader: SegmentReader)
+}
+
+extension Collector where Self: ~Copyable {
+    @inline(__always)
+    mutating func matched(_ local: Int, _ reader: SegmentReader) {}
 }
 
 extension BoundedHeap: Collector {

@@ -87,4 +87,9 @@ struct Excluding<Inner: Collector & ~Copyable>: Collector, ~Copyable {
         guard !excluded.contains(reader, local) else { return }
         inner.collect(local, bm25, reader)
     }
+
+    mutating func matched(_ local: Int, _ reader: SegmentReader) {
+        guard !excluded.contains(reader, local) else { return }
+        inner.matched(local, reader)
+    }
 }

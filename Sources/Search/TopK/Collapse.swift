@@ -111,7 +111,9 @@ extension Searcher {
         }
         let (end, overflow) = offset.addingReportingOverflow(limit)
         // 1. The best documents.
-        var best = TopDocuments(capacity: overflow ? .max : end, within: within)
+        // An AND's scorer meets every match: the collector counts them as they come.
+        var best = and ? TopDocuments(capacity: overflow ? .max : end, within: within, countingUpTo: snapshot.largestDocument)
+            : TopDocuments(capacity: overflow ? .max : end, within: within)
         if matched != nil {
             scoreMatchedAND(phrases, leaves, into: &best)
         } else if let excluded {
@@ -139,8 +141,13 @@ extension Searcher {
         }
         // 3. The totals: every matching document was kept when fewer than
         // the page's end match; else counted.
-        var count = best.isFull ? countMatches(leaves, and: and, within: within, upTo: countUpTo, excluding: excluded)
-            : MatchCount(passages: keptPassages, documents: ranked.count, exact: true)
+        var count = if !best.isFull {
+            MatchCount(passages: keptPassages, documents: ranked.count, exact: true)
+        } else if let counted = best.counted {
+            MatchCount(passages: counted.passages, documents: counted.documents, exact: true)
+        } else {
+            countMatches(leaves, and: and, within: within, upTo: countUpTo, excluding: excluded)
+        }
         if !count.exact {
             count.documents = max(count.documents, ranked.count)
             count.passages = max(count.passages, keptPassages)

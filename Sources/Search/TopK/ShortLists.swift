@@ -418,6 +418,7 @@ struct ShortListWalk: ~Copyable {
             var offer = Offer(self, heap)
             for c in 0..<n {
                 let (local, sum) = sharedScore(shared[2 * c], shared[2 * c + 1])
+                heap.matched(local, reader)
                 offer.scored(local, sum, &heap)
             }
             offer.matched += n
@@ -454,6 +455,7 @@ struct ShortListWalk: ~Copyable {
                     let norm = table.norm(offer.lengths[local])
                     var sum = 0.0
                     for l in 0..<m { sum += BM25.contribution(idf: idf[l], f: Double(tfs[at[l]]), norm: norm) }
+                    heap.matched(local, reader)
                     offer.scored(local, sum, &heap)
                     // Every leaf moves past it; the next target is leaf i's next passage.
                     for l in 0..<m { at[l] += 1 }

@@ -473,6 +473,7 @@ extension TermScorer {
         intersect(cursors) { local in
             guard !deleted.contains(local) else { return }
             count += 1
+            heap.matched(local, reader)
             if heap.isFull {
                 var moved = false
                 for (i, cursor) in cursors.enumerated() where blocks[i] != cursor.block {
