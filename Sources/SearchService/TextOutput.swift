@@ -90,7 +90,7 @@ extension SearchResults {
             } else {
                 let range = shown == 1 ? "passage \(offset + 1)" : "passages \(offset + 1)–\(offset + shown)"
                 print("\n\(matched); showing \(shown == 0 ? "none" : range) \(took). `dossier open N` opens result N at its page."
-                    + (offset + shown < output.total ? " More: --offset \(offset + shown)." : ""))
+                    + (offset + shown < output.total || (!exact && shown == limit) ? " More: --offset \(offset + shown)." : ""))
             }
             return lines
         }
@@ -101,7 +101,7 @@ extension SearchResults {
         } else {
             let range = shown == 1 ? "document \(offset + 1)" : "documents \(offset + 1)–\(offset + shown)"
             print("\n\(matched); showing \(range) \(took). `dossier open N` opens result N at its page."
-                + (offset + shown < documents ? " More: --offset \(offset + shown)." : ""))
+                + (offset + shown < documents || (!exact && shown == limit) ? " More: --offset \(offset + shown)." : ""))
         }
         return lines
     }

@@ -74,6 +74,10 @@ struct RoughEdgeTests {
         // The same documents, in the same order, either way.
         let unbounded = try dossier(["search", lots, "--limit", "2"], in: root, environment: env)
         #expect(unbounded.stdout.contains("10 passages match, in 5 documents; showing documents 1–2"), "\(unbounded.stdout)")
+        // Past a total that is a lower bound, a full page still offers the next.
+        let deeper = try dossier(["search", lots, "--limit", "2", "--offset", "2", "--count-up-to", "3"], in: root, environment: env)
+        #expect(deeper.stdout.contains("in at least 4 documents; showing documents 3–4") && deeper.stdout.contains("More: --offset 4."),
+                "\(deeper.stdout)")
         let titles = { (out: String) in out.split(separator: "\n").filter { $0.contains("[pdf]") } }
         #expect(titles(unbounded.stdout) == titles(bounded.stdout) && titles(bounded.stdout).count == 2)
         struct Totals: Decodable {

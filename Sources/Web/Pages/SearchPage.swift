@@ -141,7 +141,10 @@ extension Site {
             let shown = search.flat ? output.results.count : view.documents.count
             let available = search.flat ? output.total : (output.totalDocuments ?? 0)
             if search.offset > 0 { view.previous = base + "&offset=\(max(0, search.offset - search.limit))" }
-            if shown > 0, search.offset + shown < available { view.next = base + "&offset=\(search.offset + shown)" }
+            // A total that is a lower bound may hide more: a full page always has a next one.
+            if shown > 0, search.offset + shown < available || (!exact && shown == search.limit) {
+                view.next = base + "&offset=\(search.offset + shown)"
+            }
         } catch let error as QueryError {
             view.error = error.description
             view.showHelp = true
