@@ -142,6 +142,33 @@ class DossierBatch:
         self.process.wait()
 
 
+def timed_round(classes, run):
+    """One pass of the mix through `run(class name, (Dossier query, tantivy query))`, timed from Python."""
+    result = {}
+    for name, pairs in classes.items():
+        times = []
+        for pair in pairs:
+            start = time.perf_counter()
+            run(name, pair)
+            times.append((time.perf_counter() - start) * 1000)
+        result[name] = times
+    return result
+
+
+def search_tantivy(tantivy, schema, index, searcher, name, pair, count):
+    """A top-10 tantivy search of the pair's tantivy query (a prefix as a regex over the terms)."""
+    query = tantivy.Query.regex_query(schema, "text", pair[1] + ".*") if name == "prefix" else index.parse_query(pair[1], ["text"])
+    searcher.search(query, 10, count=count)
+
+
+def write_report(text, output):
+    """Prints the report, and writes it to `output` when one is given."""
+    print(text)
+    if output:
+        with open(output, "w") as out:
+            out.write(text)
+
+
 def paired_rounds(make_a, make_b, queries, pairs, rounds):
     """Two searches compared on the same queries: `pairs` times, a fresh
     process of each (`make_a()`, `make_b()` return DossierBatch), `rounds`
@@ -378,20 +405,10 @@ def main():
     pinned = len(cores) >= 2 and os.path.isdir("/proc/self/task")
 
     def python_round(run):
-        """One pass of the mix through `run(class name, (Dossier query, tantivy query))`, timed from Python."""
-        result = {}
-        for name, pairs in classes.items():
-            times = []
-            for pair in pairs:
-                start = time.perf_counter()
-                run(name, pair)
-                times.append((time.perf_counter() - start) * 1000)
-            result[name] = times
-        return result
+        return timed_round(classes, run)
 
     def tantivy_search(name, pair, count):
-        query = tantivy.Query.regex_query(schema, "text", pair[1] + ".*") if name == "prefix" else index.parse_query(pair[1], ["text"])
-        searcher.search(query, 10, count=count)
+        search_tantivy(tantivy, schema, index, searcher, name, pair, count)
 
     def in_turn(passes, r):
         """An engine's two passes, first to second in even rounds, second to first in odd ones."""
@@ -544,11 +561,8 @@ def main():
                  f"{1000 * report['tantivy_floor_ms']:.1f} µs through tantivy (p50): the floor of a call from Python, "
                  "included in their figures above; Dossier's took_ms is measured inside the engine.")
     text = "\n".join(lines) + "\n"
-    print(text)
     print(json.dumps(report, indent=1), file=sys.stderr)
-    if args.output:
-        with open(args.output, "w") as out:
-            out.write(text)
+    write_report(text, args.output)
 
 
 if __name__ == "__main__":

@@ -133,10 +133,9 @@ def main():
              f"document, is found at page 1: {hits} / {tried} = {100 * hits / max(tried, 1):.1f}%.",
              "", "| page | words found | phrase found |", "|---|---|---|"] + rows
     text = "\n".join(lines) + "\n"
-    print(text)
-    if args.output:
-        with open(args.output, "w") as out:
-            out.write(text)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bench import write_report
+    write_report(text, args.output)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ import argparse, glob, hashlib, json, os, random, shutil, sqlite3, statistics, s
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench
-from bench import DossierBatch, du, inverted_bytes, paired_rounds, percentile, run, timed
+from bench import DossierBatch, du, inverted_bytes, paired_rounds, percentile, run, search_tantivy, timed, timed_round, write_report
 
 DEFAULT_WS = "/work/scale/ws"
 KNOWN_SCHEMA = 10  # the catalog version make_copies knows every table of (Sources/Catalog/Schema.swift)
@@ -388,19 +388,10 @@ def measure(binary, ws, classes, db, tantivy, schema, index, rounds, pairs, pair
     pinned = len(cores) >= 2 and os.path.isdir("/proc/self/task")
 
     def python_round(call):
-        result = {}
-        for name, qs in classes.items():
-            times = []
-            for pair in qs:
-                start = time.perf_counter()
-                call(name, pair)
-                times.append((time.perf_counter() - start) * 1000)
-            result[name] = times
-        return result
+        return timed_round(classes, call)
 
     def tantivy_search(name, pair, count):
-        query = tantivy.Query.regex_query(schema, "text", pair[1] + ".*") if name == "prefix" else index.parse_query(pair[1], ["text"])
-        searcher.search(query, 10, count=count)
+        search_tantivy(tantivy, schema, index, searcher, name, pair, count)
 
     def fts5_search(_, pair):
         db.execute("SELECT rowid, bm25(t) FROM t WHERE t MATCH ? ORDER BY bm25(t) LIMIT 10", (pair[0],)).fetchall()
@@ -542,10 +533,7 @@ def main():
         json.dump({"classes": classes, "medians": medians}, f)
     text = report(ws, st, text_mb, load(os.path.join(cache, "extraction.json")), load(os.path.join(cache, "reindex.json")),
                   fts, tan, classes, medians, grouped, args.rounds, args.pairs, args.pair_rounds, cold_ms, args.copies if args.copies > 1 else 0)
-    print(text)
-    if args.output:
-        with open(args.output, "w") as out:
-            out.write(text)
+    write_report(text, args.output)
 
 
 if __name__ == "__main__":
