@@ -52,6 +52,12 @@ extension Searcher {
         let known = m == 1 && within == nil && excluded == nil ? dictionaryCount(leaves, leaf: 0, into: &count, seen: &seen) : []
         for (s, reader) in snapshot.segments.enumerated() where known.isEmpty || !known[s] {
             let owners = reader.documents, deleted = snapshot.deleted[s]
+            if !and, m > 1, upTo == .max, passagesUpTo == .max {
+                // Every match of an OR counted: its lists marked in a bitset of
+                // the segment's passages, block by block, then read in order.
+                unionCount(leaves, s, reader, within: within, excluding: excluded, into: &count, seen: &seen)
+                continue
+            }
             let stopped = leaves.withWalkers(s, reader, all: and) { walkers -> Bool in
                 guard !walkers.isEmpty else { return false }
                 var current = UInt32.max, counting = false
@@ -149,5 +155,50 @@ extension Searcher {
             seen[document >> 6] |= UInt64(1) << UInt64(document & 63)
         }
         return known
+    }
+
+    /// Counts every passage and document an OR of `leaves` matches in segment
+    /// `s`: each list marked in a bitset of the segment's passages (a plain
+    /// word's block by block, without a step per posting through a cursor),
+    /// then the set bits read in passage order, a document counted the first
+    /// time one of its passages is met.
+    func unionCount(_ leaves: QueryLeaves, _ s: Int, _ reader: SegmentReader, within: Set<Int>?, excluding excluded: ExcludedPassages?,
+                    into count: inout MatchCount, seen: inout [UInt64]) {
+        var bits = [UInt64](repeating: 0, count: reader.count / 64 + 1)
+        for i in 0..<leaves.m {
+            switch leaves.rows[s * leaves.m + i] {
+            case .absent: continue
+            case .term(let entry):
+                let cursor = reader.cursor(entry)
+                for b in 0..<cursor.blockCount {
+                    cursor.loadBlock(b)
+                    for d in cursor.blockPostingsView().docs { bits[Int(d >> 6)] |= UInt64(1) << UInt64(d & 63) }
+                }
+            case .matched(let locals, _):
+                for d in locals { bits[Int(d >> 6)] |= UInt64(1) << UInt64(d & 63) }
+            }
+        }
+        let owners = reader.documents, deleted = snapshot.deleted[s]
+        var current = UInt32.max, counting = false
+        for w in bits.indices {
+            var word = bits[w]
+            while word != 0 {
+                let d = w << 6 | word.trailingZeroBitCount
+                word &= word &- 1
+                guard !deleted.contains(d), excluded?.contains(s, d) != true else { continue }
+                let owner = owners[d]
+                if owner != current {
+                    current = owner
+                    let document = Int(UInt32(littleEndian: owner))
+                    counting = within?.contains(document) ?? true
+                    let slot = document >> 6, bit = UInt64(1) << UInt64(document & 63)
+                    if counting, seen[slot] & bit == 0 {
+                        seen[slot] |= bit
+                        count.documents += 1
+                    }
+                }
+                if counting { count.passages += 1 }
+            }
+        }
     }
 }
