@@ -30,16 +30,15 @@ extension Searcher {
     /// or `passagesUpTo` passages are.
     func countMatches(_ leaves: QueryLeaves, and: Bool, within: Set<Int>?, upTo: Int, passagesUpTo: Int = .max,
                       excluding excluded: ExcludedPassages? = nil) -> MatchCount {
-        var count = MatchCount()
+        var tally = Tally(documents: snapshot.largestDocument, within: within, upTo: upTo, passagesUpTo: passagesUpTo)
         let m = leaves.m
         let end = PostingCursor.end
-        var seen = [UInt64](repeating: 0, count: snapshot.largestDocument / 64 + 1)
         if !and, m > 1, within == nil, excluded == nil {
             // An OR matches at least the documents of its commonest word: when
             // the dictionaries say those reach the bound, nothing is walked.
             var most = MatchCount()
             for i in 0..<m {
-                var one = MatchCount(), scratch = seen
+                var one = MatchCount(), scratch = tally.seen
                 let known = dictionaryCount(leaves, leaf: i, into: &one, seen: &scratch)
                 guard !known.isEmpty, !known.contains(false) else { continue }
                 if one.documents > most.documents { most = one }
@@ -49,18 +48,18 @@ extension Searcher {
                 return most
             }
         }
-        let known = m == 1 && within == nil && excluded == nil ? dictionaryCount(leaves, leaf: 0, into: &count, seen: &seen) : []
+        let known = m == 1 && within == nil && excluded == nil ? dictionaryCount(leaves, leaf: 0, into: &tally.count, seen: &tally.seen) : []
         for (s, reader) in snapshot.segments.enumerated() where known.isEmpty || !known[s] {
             let owners = reader.documents, deleted = snapshot.deleted[s]
             if !and, m > 1, upTo == .max, passagesUpTo == .max {
                 // Every match of an OR counted: its lists marked in a bitset of
                 // the segment's passages, block by block, then read in order.
-                unionCount(leaves, s, reader, within: within, excluding: excluded, into: &count, seen: &seen)
+                unionCount(leaves, s, reader, excluding: excluded, into: &tally)
                 continue
             }
             let stopped = leaves.withWalkers(s, reader, all: and) { walkers -> Bool in
                 guard !walkers.isEmpty else { return false }
-                var current = UInt32.max, counting = false
+                tally.enterSegment()
                 while true {
                     var d: Int
                     if and {
@@ -86,30 +85,15 @@ extension Searcher {
                         for w in walkers.indices where walkers[w].doc == d { walkers[w].next() }
                     }
                     guard !deleted.contains(d), excluded?.contains(s, d) != true else { continue }
-                    let owner = owners[d]
-                    if owner != current {
-                        current = owner
-                        let document = Int(UInt32(littleEndian: owner))
-                        counting = within?.contains(document) ?? true
-                        let word = document >> 6, bit = UInt64(1) << UInt64(document & 63)
-                        if counting, seen[word] & bit == 0 {
-                            guard count.documents < upTo else { return true }
-                            seen[word] |= bit
-                            count.documents += 1
-                        }
-                    }
-                    if counting {
-                        guard count.passages < passagesUpTo else { return true }
-                        count.passages += 1
-                    }
+                    guard tally.add(owners[d]) else { return true }
                 }
             }
             if stopped {
-                count.exact = false
-                return count
+                tally.count.exact = false
+                return tally.count
             }
         }
-        return count
+        return tally.count
     }
 
     /// Leaf `i`'s passages and documents, a plain word's, in the segments without
@@ -162,8 +146,7 @@ extension Searcher {
     /// word's block by block, without a step per posting through a cursor),
     /// then the set bits read in passage order, a document counted the first
     /// time one of its passages is met.
-    func unionCount(_ leaves: QueryLeaves, _ s: Int, _ reader: SegmentReader, within: Set<Int>?, excluding excluded: ExcludedPassages?,
-                    into count: inout MatchCount, seen: inout [UInt64]) {
+    func unionCount(_ leaves: QueryLeaves, _ s: Int, _ reader: SegmentReader, excluding excluded: ExcludedPassages?, into tally: inout Tally) {
         var bits = [UInt64](repeating: 0, count: reader.count / 64 + 1)
         for i in 0..<leaves.m {
             switch leaves.rows[s * leaves.m + i] {
@@ -179,26 +162,63 @@ extension Searcher {
             }
         }
         let owners = reader.documents, deleted = snapshot.deleted[s]
-        var current = UInt32.max, counting = false
+        tally.enterSegment()
         for w in bits.indices {
             var word = bits[w]
             while word != 0 {
                 let d = w << 6 | word.trailingZeroBitCount
                 word &= word &- 1
                 guard !deleted.contains(d), excluded?.contains(s, d) != true else { continue }
-                let owner = owners[d]
-                if owner != current {
-                    current = owner
-                    let document = Int(UInt32(littleEndian: owner))
-                    counting = within?.contains(document) ?? true
-                    let slot = document >> 6, bit = UInt64(1) << UInt64(document & 63)
-                    if counting, seen[slot] & bit == 0 {
-                        seen[slot] |= bit
-                        count.documents += 1
-                    }
-                }
-                if counting { count.passages += 1 }
+                _ = tally.add(owners[d])
             }
         }
+    }
+}
+
+/// Passages and documents counted as a walk meets them, segment after
+/// segment and in passage order within one: a document is counted the first
+/// time one of its passages is met (a bit per document), only those
+/// `within` a filter, until a bound.
+struct Tally {
+    var count = Searcher.MatchCount()
+    /// Documents counted, a bit each.
+    var seen: [UInt64]
+    let within: Set<Int>?
+    let upTo: Int
+    let passagesUpTo: Int
+    /// The document of the last passage met, and whether it is counted.
+    private var current = UInt32.max
+    private var counting = false
+
+    /// A tally of documents numbered up to `documents`.
+    init(documents: Int, within: Set<Int>?, upTo: Int, passagesUpTo: Int) {
+        seen = [UInt64](repeating: 0, count: documents / 64 + 1)
+        self.within = within
+        self.upTo = upTo
+        self.passagesUpTo = passagesUpTo
+    }
+
+    /// Before the first passage of a segment.
+    mutating func enterSegment() { current = .max }
+
+    /// A matching passage of document `owner` (as the segment stores it);
+    /// false, counting nothing, when a bound is reached.
+    @inline(__always)
+    mutating func add(_ owner: UInt32) -> Bool {
+        if owner != current {
+            current = owner
+            let document = Int(UInt32(littleEndian: owner))
+            counting = within?.contains(document) ?? true
+            let word = document >> 6, bit = UInt64(1) << UInt64(document & 63)
+            if counting, seen[word] & bit == 0 {
+                guard count.documents < upTo else { return false }
+                seen[word] |= bit
+                count.documents += 1
+            }
+        }
+        guard counting else { return true }
+        guard count.passages < passagesUpTo else { return false }
+        count.passages += 1
+        return true
     }
 }

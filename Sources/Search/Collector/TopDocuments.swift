@@ -35,32 +35,25 @@ struct TopDocuments: Collector {
 
     /// The matches an AND's scorer met (``matched(_:_:)``), when counting:
     /// passages and documents (only those `within` the filter).
-    private(set) var counted: (passages: Int, documents: Int)?
-    /// Documents counted (a bit each), and the last document met.
-    private var seen: [UInt64] = []
-    private var last = (document: -1, reader: ObjectIdentifier?.none)
+    private(set) var counted: Tally?
+    /// The segment of the last match counted.
+    private var lastReader: ObjectIdentifier?
 
     /// Collects, and counts every match an AND's scorer meets, documents
     /// numbered up to `largestDocument`.
     init(capacity: Int, within: Set<Int>? = nil, countingUpTo largestDocument: Int) {
         self.init(capacity: capacity, within: within)
-        counted = (0, 0)
-        seen = [UInt64](repeating: 0, count: largestDocument / 64 + 1)
+        counted = Tally(documents: largestDocument, within: within, upTo: .max, passagesUpTo: .max)
     }
 
     mutating func matched(_ local: Int, _ reader: SegmentReader) {
         guard counted != nil else { return }
-        let document = reader.document(local)
-        if let within, !within.contains(document) { return }
-        counted!.passages += 1
         let id = ObjectIdentifier(reader)
-        guard document != last.document || id != last.reader else { return }
-        last = (document, id)
-        let word = document >> 6, bit = UInt64(1) << UInt64(document & 63)
-        if word < seen.count, seen[word] & bit == 0 {
-            seen[word] |= bit
-            counted!.documents += 1
+        if id != lastReader {
+            lastReader = id
+            counted!.enterSegment()
         }
+        _ = counted!.add(reader.documents[local])
     }
 
     init(capacity: Int, within: Set<Int>? = nil) {

@@ -144,7 +144,7 @@ extension Searcher {
         var count = if !best.isFull {
             MatchCount(passages: keptPassages, documents: ranked.count, exact: true)
         } else if let counted = best.counted {
-            MatchCount(passages: counted.passages, documents: counted.documents, exact: true)
+            counted.count
         } else {
             countMatches(leaves, and: and, within: within, upTo: countUpTo, excluding: excluded)
         }
