@@ -84,6 +84,7 @@ public final class IndexSnapshot: @unchecked Sendable {
         for (s, reader) in segments.enumerated() {
             var current = -1
             let owners = reader.documents
+            let lengths = reader.lengths
             let gone = deleted[s]
             for local in 0..<reader.count {
                 guard !gone.contains(local) else {
@@ -96,17 +97,26 @@ public final class IndexSnapshot: @unchecked Sendable {
                 } else {
                     current = document
                     largest = max(largest, document)
-                    runs.append(DocumentRun(document: Int32(truncatingIfNeeded: document), segment: Int32(s), lo: Int32(local), hi: Int32(local)))
+                    runs.append(DocumentRun(document: Int32(truncatingIfNeeded: document), segment: Int32(s), lo: Int32(local), hi: Int32(local),
+                                            tokens: 0))
                 }
+                runs[runs.count - 1].tokens &+= Int32(truncatingIfNeeded: UInt32(littleEndian: lengths[local]))
             }
         }
         runs.sort { ($0.document, $0.segment, $0.lo) < ($1.document, $1.segment, $1.lo) }
-        var oneRun = true
-        var split: [Int] = []
-        for (a, b) in zip(runs, runs.dropFirst()) where a.document == b.document {
-            oneRun = false
+        var split: [Int] = [], several: [Int] = []
+        var documents = runs.isEmpty ? 0 : 1
+        for (a, b) in zip(runs, runs.dropFirst()) {
+            guard a.document == b.document else {
+                documents += 1
+                continue
+            }
+            if several.last != Int(a.document) { several.append(Int(a.document)) }
             if a.segment != b.segment, split.last != Int(a.document) { split.append(Int(a.document)) }
         }
+        documentCount = documents
+        documentsInSeveralRuns = several
+        let oneRun = several.isEmpty
         splitDocuments = split
         documentRuns = runs
         largestDocument = largest
@@ -121,12 +131,22 @@ public final class IndexSnapshot: @unchecked Sendable {
         idsAscend = ascend
     }
 
-    /// A stretch of one document's live passages: local numbers `lo ... hi` of one segment.
+    /// A stretch of one document's live passages: local numbers `lo ... hi`
+    /// of one segment, holding `tokens` tokens in all.
     public struct DocumentRun: Sendable, Equatable {
         public var document: Int32
         public var segment: Int32
         public var lo: Int32
         public var hi: Int32
+        public var tokens: Int32
+    }
+
+    /// Documents with a live passage.
+    public let documentCount: Int
+
+    /// The length in tokens of `document`'s live passages together.
+    public func length(ofDocument document: Int) -> Int {
+        runs(of: document).reduce(0) { $0 + Int($1.tokens) }
     }
 
     /// Every document's runs of live passages, by document, then segment and place.
@@ -139,6 +159,9 @@ public final class IndexSnapshot: @unchecked Sendable {
     /// of one segment, as the index writer makes them (a document that gains
     /// pages read by OCR later has a second run).
     public let documentsAreRuns: Bool
+
+    /// The documents whose live passages are more than one run (ascending).
+    public let documentsInSeveralRuns: [Int]
 
     /// The documents whose live passages are in more than one segment
     /// (ascending): a term's documents, added up over segments (each

@@ -83,7 +83,7 @@ enum JSONSchema {
         "rank": integer, "score": number, "passage_id": integer,
         "document": object([
             "id": integer, "title": nullable(string), "kind": oneOf(["pdf", "html", "note", "other"]),
-            "url": nullable(string), "path": string, "matches": nullable(integer),
+            "url": nullable(string), "path": string, "matches": nullable(integer), "words_together": nullable(boolean),
         ]),
         "page": integer, "page_label": nullable(string), "line": nullable(integer),
         "ocr": boolean, "ocr_confidence": nullable(number), "snippet": string,

@@ -18,7 +18,9 @@ enum Tools {
             Full-text search (BM25) over the documents the user's research notes cite: PDF reports, web pages, and the notes themselves. \
             Use it first for any question about what the library says. Type words or a phrase as a person would; `"exact phrase"`, \
             `OR`, `NOT`, `-word` and `word*` work as in the CLI. Results come grouped by document (best document first, at most \
-            `per_document` passages each) unless `flat` is true; `limit` and `offset` count documents when grouped, passages when flat. \
+            `per_document` passages each) unless `flat` is true: a document matches when it holds every word somewhere; when no one \
+            passage holds them all, `document.words_together` is false and its passages shown are each word's best. With `flat`, every \
+            word must be in the same passage; `limit` and `offset` count documents when grouped, passages when flat. \
             Each result gives the document (id, title, kind, URL or path), the physical `page` and printed `page_label`, a snippet with \
             `highlights` ([start, end) in Unicode scalars of the snippet), the score, every note line citing the document (`citations`, \
             with note path, line, heading and task state) and `open`, a link to the page. Cite the page_label (or page) and the note line. \

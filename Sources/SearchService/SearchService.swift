@@ -29,6 +29,9 @@ public struct SearchRequest: Sendable {
     public var site: String?
     /// Only this kind: pdf, html, note.
     public var kind: DocumentKind?
+    /// By document, match only documents where one passage holds every
+    /// word (FTS5's rule, grouped), not those that hold each word somewhere.
+    public var samePassage = false
     /// Results (documents; passages when flat) counted exactly up to this
     /// many; past it the totals are lower bounds (``Output/totalRelation``).
     public var countUpTo = SearchRequest.defaultCountUpTo
@@ -140,6 +143,11 @@ public enum SearchResults {
         public var path: String
         /// How many of its passages match (grouped results; null with `--flat`).
         @JSONNullable public var matches: Int?
+        /// Whether one of its passages holds every word of the query
+        /// (grouped results; null with `--flat`): when false, the words are
+        /// on different pages, `matches` counts passages holding any of
+        /// them, and the passages shown are each word's best.
+        @JSONNullable public var wordsTogether: Bool?
     }
 
     /// Results for the given hits.
@@ -240,11 +248,14 @@ public enum SearchResults {
             let page: Searcher.DocumentPage
             let allowed = filtering ? try allowedDocuments(request, catalog, workspace) : nil
             page = searcher.documentPage(node, perDocument: request.perDoc, offset: request.offset, limit: request.limit, within: allowed,
-                                         countUpTo: request.countUpTo)
+                                         countUpTo: request.countUpTo, wholeDocuments: !request.samePassage)
             let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-            let matches = Dictionary(uniqueKeysWithValues: page.documents.map { ($0.id, $0.matches) })
+            let documents = Dictionary(uniqueKeysWithValues: page.documents.map { ($0.id, $0) })
             var results = try build(page.hits, offset: page.passagesBefore, node: node, catalog: catalog, workspace: workspace)
-            for i in results.indices { results[i].document.matches = matches[results[i].document.id] }
+            for i in results.indices {
+                results[i].document.matches = documents[results[i].document.id]?.matches
+                results[i].document.wordsTogether = documents[results[i].document.id]?.together
+            }
             return (Output(query: request.query, fts5Query: rewritten, total: page.totalPassages, totalDocuments: page.totalDocuments,
                            totalIsExact: page.totalIsExact, tookMs: tookMs, results: results), friendly.hints)
         }

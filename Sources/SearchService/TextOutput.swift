@@ -49,10 +49,15 @@ extension SearchResults {
         }
         var lastDocument = -1
         var shownInDocument = 0
+        // The words of the query, for a search of any of them.
+        let anyWords = output.query.split(separator: " ").filter { !["AND", "OR", "NOT"].contains($0) && !$0.hasPrefix("-") }
+            .joined(separator: " OR ")
         func more(_ previous: Result?) {
             guard !flat, let previous, let matches = previous.document.matches, matches > shownInDocument else { return }
             let rest = matches - shownInDocument
-            print("     … \(rest) more passage\(rest == 1 ? "" : "s") in this document: dossier search \(Shell.quote(output.query)) --doc \(previous.document.id) --flat")
+            let together = previous.document.wordsTogether != false
+            let query = together ? output.query : anyWords
+            print("     … \(rest) more passage\(rest == 1 ? "" : "s") \(together ? "in this document" : "with some of the words"): dossier search \(Shell.quote(query)) --doc \(previous.document.id) --flat")
         }
         var previous: Result?
         for result in output.results {
@@ -69,6 +74,9 @@ extension SearchResults {
                         print("  cited at \(citation.note.printable):\(citation.line)  \(box)\(citation.label.printable)\(heading)")
                     }
                     if result.citations.count > 3 { print("  … and \(result.citations.count - 3) more note lines") }
+                }
+                if !flat, result.document.wordsTogether == false {
+                    print("  the words are on different pages of this document: each word's best passage")
                 }
                 lastDocument = result.document.id
             }

@@ -344,3 +344,40 @@ struct SearchCLITests {
         #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "Parties' OR zebra")
     }
 }
+
+@Suite("Documents matched on all their words, from the command line")
+struct WholeDocumentCLITests {
+    @Test("timber trafficking lists the EU guide, whose words are on different pages, with p. 4, a timber page and the note")
+    func timberTrafficking() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus-real")
+        for name in ["EU-Wildlife-Trade-Reference-Guide.pdf", "rcites__paper.pdf"] {
+            try FileManager.default.copyItem(at: shared.appendingPathComponent(name), to: root.appendingPathComponent("corpus/library/\(name)"))
+        }
+        #expect(try dossier(["index"], in: root).status == 0)
+        func results(_ arguments: [String]) throws -> [[String: Any]] {
+            let run = try dossier(["search", "--json", "timber trafficking"] + arguments, in: root)
+            #expect(run.status == 0, "\(run.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            return object["results"] as? [[String: Any]] ?? []
+        }
+        func isGuide(_ result: [String: Any]) -> Bool {
+            ((result["document"] as? [String: Any])?["path"] as? String ?? "").hasSuffix("EU-Wildlife-Trade-Reference-Guide.pdf")
+        }
+        let found = try results([])
+        let guide = found.filter(isGuide)
+        #expect(guide.count >= 2, "the guide and its passages: \(found.count) results")
+        #expect(guide.allSatisfy { ($0["document"] as? [String: Any])?["words_together"] as? Bool == false })
+        #expect(guide.contains { $0["page"] as? Int == 4 && ($0["snippet"] as? String ?? "").localizedCaseInsensitiveContains("trafficking") })
+        #expect(guide.contains { ($0["snippet"] as? String ?? "").localizedCaseInsensitiveContains("timber") })
+        #expect(found.contains { ($0["document"] as? [String: Any])?["kind"] as? String == "note" })
+        // FTS5's rule (every word in one passage) leaves the guide out, by passage and by document.
+        #expect(try results(["--flat"]).contains(where: isGuide) == false)
+        #expect(try results(["--same-passage"]).contains(where: isGuide) == false)
+        // The text output says why the guide shows two passages apart.
+        let text = try dossier(["search", "timber trafficking"], in: root, environment: ["NO_COLOR": "1"])
+        #expect(text.stdout.contains("the words are on different pages of this document"))
+        #expect(text.stdout.contains("with some of the words: dossier search 'timber OR trafficking' --doc"))
+    }
+}

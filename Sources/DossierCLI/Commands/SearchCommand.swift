@@ -13,7 +13,7 @@ struct SearchCommand: ParsableCommand {
         abstract: "Search the indexed passages.",
         discussion: """
             Any text is a query: paste what you read. FTS5's operators work where written as FTS5 writes them:
-              timber trafficking          both words (implicit AND), stemmed: 'trafficked' matches too
+              timber trafficking          documents with both words (implicit AND), stemmed: 'trafficked' matches too
               timber OR ivory             either word; AND, OR and NOT must be upper case
               ivory NOT elephant          the first without the second
               timber -teak                the same as: timber NOT teak ('-' before a word excludes it)
@@ -28,6 +28,10 @@ struct SearchCommand: ParsableCommand {
             typed, a hint says how (searched: …). --strict reads FTS5's syntax exactly, errors and all
             (--batch always does). Results are ranked with BM25, exactly as
             FTS5's bm25() ranks them; --flat --json lists passages in FTS5's ORDER BY bm25(), rowid order.
+            Results come by document: a document matches when it holds every word somewhere, and those
+            with the words together in one passage rank ahead; a document whose words are on different
+            pages shows each word's best passage. --flat (passages, FTS5's rule: every word in the same
+            passage) and --same-passage (documents, by that rule) keep the words together.
             Each result names the note lines that cite its document; `dossier open N` opens result N of
             the last search at its page.
 
@@ -68,6 +72,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "With --batch: results grouped by document, as a search without --flat shows them (--batch is flat otherwise).")
     var byDocument = false
 
+    @Flag(help: "By document, only documents where one passage holds every word (FTS5's rule, as --flat), not every document that holds each word somewhere.")
+    var samePassage = false
+
     @Option(help: "Only this document (its number).")
     var doc: Int?
 
@@ -85,6 +92,7 @@ struct SearchCommand: ParsableCommand {
         guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
         guard (countUpTo ?? 0) >= 0 else { throw ValidationError("--count-up-to must not be negative") }
         guard !byDocument || (batch && !flat) else { throw ValidationError("--by-document goes with --batch, without --flat") }
+        guard !samePassage || !flat else { throw ValidationError("--same-passage is for results by document; --flat always matches within one passage") }
         guard perDoc >= 1 else { throw ValidationError("--per-doc must be at least 1") }
         if let kind, DocumentKind.searchable(named: kind) == nil { throw ValidationError("--kind must be \(DocumentKind.searchableNames)") }
         guard batch == (query == nil) else { throw ValidationError(batch ? "--batch reads queries from stdin; give no QUERY" : "a QUERY is required") }
@@ -97,6 +105,7 @@ struct SearchCommand: ParsableCommand {
         batch.offset = offset
         batch.countUpTo = countUpTo ?? .max
         batch.perDoc = byDocument ? perDoc : nil
+        batch.wholeDocuments = !samePassage
         try batch.run(workspace: try options.resolve())
     }
 
@@ -110,6 +119,7 @@ struct SearchCommand: ParsableCommand {
         request.limit = limit
         request.offset = offset
         request.perDoc = perDoc
+        request.samePassage = samePassage
         request.countUpTo = countUpTo ?? SearchRequest.defaultCountUpTo
         request.doc = doc
         request.note = note

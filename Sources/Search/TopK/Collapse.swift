@@ -43,6 +43,10 @@ extension Searcher {
             public var hits: Range<Int>
             /// How many of its passages match.
             public var matches: Int
+            /// Whether a passage of it holds every word (always, unless
+            /// the page reads whole documents: `WholeDocuments.swift`);
+            /// else its passages shown are each word's best.
+            public var together = true
         }
 
         /// The page's documents, in the order of their best passage.
@@ -68,9 +72,16 @@ extension Searcher {
     /// document, each with its best `perDocument` passages; only documents
     /// `within` a set, when one is given (a search's filters). The totals
     /// are exact up to `countUpTo` documents, lower bounds past them.
+    ///
+    /// With `wholeDocuments`, an AND matches documents that hold each of its
+    /// parts anywhere, not only in one passage (`WholeDocuments.swift`).
     public func documentPage(_ query: QueryNode, perDocument: Int, offset: Int, limit: Int, within: Set<Int>? = nil,
-                             countUpTo: Int = .max) -> DocumentPage {
+                             countUpTo: Int = .max, wholeDocuments: Bool = false) -> DocumentPage {
         guard snapshot.passageCount > 0, query != .empty else { return Self.documentPage(ranked: [], perDocument: perDocument, offset: offset, limit: limit) { _ in nil } }
+        if wholeDocuments,
+           let page = wholeDocumentPage(query, perDocument: perDocument, offset: offset, limit: limit, within: within) {
+            return page
+        }
         if let shape = notShape(query) {
             return collapse(shape.phrases, shape.connective, perDocument: perDocument, offset: offset, limit: limit, within: within,
                             countUpTo: countUpTo, excluding: excludedPassages(shape.excluded))
@@ -88,8 +99,12 @@ extension Searcher {
     }
 
     /// ``documentPage(_:perDocument:offset:limit:within:countUpTo:)`` of a flat query.
-    public func documentPage(_ query: FlatQuery, perDocument: Int, offset: Int, limit: Int, countUpTo: Int = .max) -> DocumentPage {
+    public func documentPage(_ query: FlatQuery, perDocument: Int, offset: Int, limit: Int, countUpTo: Int = .max,
+                             wholeDocuments: Bool = false) -> DocumentPage {
         guard snapshot.passageCount > 0 else { return Self.documentPage(ranked: [], perDocument: perDocument, offset: offset, limit: limit) { _ in nil } }
+        if wholeDocuments, query.connective == .and, query.phrases.count > 1 {
+            return wholeDocumentPage(query.phrases, perDocument: perDocument, offset: offset, limit: limit, within: nil, excluding: nil)
+        }
         return collapse(query.phrases, query.connective, perDocument: perDocument, offset: offset, limit: limit, within: nil, countUpTo: countUpTo)
     }
 

@@ -264,6 +264,15 @@ struct QueryLeaves {
     }
 
     /// A cursor over leaf `i` in segment `s` (`reader`), with block bounds, for a scorer.
+    /// How many passages leaf `i` has in segment `s` (deleted ones too).
+    func postings(_ s: Int, _ i: Int) -> Int {
+        switch rows[s * m + i] {
+        case .absent: 0
+        case .term(let entry): entry.documentFrequency
+        case .matched(let locals, _): locals.count
+        }
+    }
+
     func cursor(_ s: Int, _ i: Int, _ reader: SegmentReader) -> PostingCursor? {
         switch rows[s * m + i] {
         case .absent: nil

@@ -18,6 +18,9 @@ public struct BatchSearch: Sendable {
     /// default search shows them (`limit` and `offset` then count
     /// documents); nil for the flat ranking.
     public var perDoc: Int?
+    /// By document, whether an AND matches documents holding each word
+    /// anywhere (the default search), not only in one passage.
+    public var wholeDocuments = true
 
     /// A batch with the defaults.
     public init() {}
@@ -28,6 +31,7 @@ public struct BatchSearch: Sendable {
         let searcher = Searcher(snapshot: snapshot)
         searcher.warmUp()
         let (offset, limit, countUpTo) = (self.offset, self.limit, self.countUpTo)
+        let wholeDocuments = self.wholeDocuments
         var io = BatchIO()
         // One flat query, its array of phrases reused from query to query.
         var flat = FlatQuery(phrases: [], connective: .or)
@@ -45,8 +49,12 @@ public struct BatchSearch: Sendable {
                 let shown: [SearchHit], firstRank: Int, total: Int, exact: Bool
                 if let perDoc {
                     // By document (Search/TopK/Collapse): --limit documents, their best passages.
-                    let page = if let node { searcher.documentPage(node, perDocument: perDoc, offset: offset, limit: limit, countUpTo: countUpTo) } else {
-                        searcher.documentPage(flat, perDocument: perDoc, offset: offset, limit: limit, countUpTo: countUpTo)
+                    let page = if let node {
+                        searcher.documentPage(node, perDocument: perDoc, offset: offset, limit: limit, countUpTo: countUpTo,
+                                              wholeDocuments: wholeDocuments)
+                    } else {
+                        searcher.documentPage(flat, perDocument: perDoc, offset: offset, limit: limit, countUpTo: countUpTo,
+                                              wholeDocuments: wholeDocuments)
                     }
                     (shown, firstRank, total, exact) = (page.hits, page.passagesBefore + 1, page.totalPassages, page.totalIsExact)
                 } else {

@@ -62,6 +62,8 @@ struct SearchView {
         var hits: [Hit]
         /// "N more passages in this document", linking to them all.
         var more: More?
+        /// Whether no passage holds every word: the hits are each word's best.
+        var scattered = false
     }
 
     struct More {
@@ -179,6 +181,11 @@ extension Site {
         return try await gate.run { try catalogs.use { try SearchResults.run(search, workspace: workspace, catalog: $0) } }
     }
 
+    /// The words of `query` joined by OR (a search of any of them).
+    static func anyWords(_ query: String) -> String {
+        query.split(separator: " ").filter { !["AND", "OR", "NOT"].contains($0) && !$0.hasPrefix("-") }.joined(separator: " OR ")
+    }
+
     /// Results in runs of one document, as the page shows them.
     static func groups(_ results: [SearchResults.Result], query: String) -> [SearchView.DocumentGroup] {
         var groups: [SearchView.DocumentGroup] = []
@@ -188,7 +195,7 @@ extension Site {
                     id: result.document.id, title: result.document.title ?? result.document.path, kind: result.document.kind.rawValue,
                     url: result.document.url,
                     citations: result.citations.prefix(3).map { CitationView(note: $0.note, line: $0.line, label: $0.label) },
-                    hits: [], more: nil))
+                    hits: [], more: nil, scattered: result.document.wordsTogether == false))
             }
             let snippet = TextPiece.pieces(result.snippet, result.highlights)
             var hit = SearchView.Hit(snippet: snippet)
@@ -210,8 +217,11 @@ extension Site {
             let group = groups[groups.count - 1]
             if let matches = result.document.matches, matches > group.hits.count {
                 let rest = matches - group.hits.count
-                groups[groups.count - 1].more = .init(text: "\(rest) more passage\(rest == 1 ? "" : "s") in this document",
-                                                      href: "/?q=\(Links.query(query))&doc=\(group.id)&flat=1")
+                // Scattered words: the rest hold some of them.
+                let shownQuery = group.scattered ? anyWords(query) : query
+                groups[groups.count - 1].more = .init(
+                    text: "\(rest) more passage\(rest == 1 ? "" : "s") \(group.scattered ? "with some of the words" : "in this document")",
+                    href: "/?q=\(Links.query(shownQuery))&doc=\(group.id)&flat=1")
             } else {
                 groups[groups.count - 1].more = nil
             }

@@ -1,0 +1,472 @@
+import Index
+
+/// # Documents that match on all their words
+///
+/// FTS5 matches rows: `timber trafficking` matches a passage that holds
+/// both words. A researcher means documents: the EU's trade guide, which
+/// speaks of timber on p. 18 and of trafficking on p. 4, is a document about
+/// both, though no one passage is. The default search (by document) reads
+/// an AND of words, phrases and prefixes (`a b "c d" e*`, and `a b NOT c`)
+/// that way: **a document matches when each of them occurs in some passage
+/// of it** (a phrase, a prefix and NEAR keep their scope: the phrase is
+/// in one passage). `--flat` and `--same-passage` keep FTS5's rule.
+///
+/// ## Evidence and score
+///
+/// A document's passages that hold any of the query's leaves are read, each
+/// scored as FTS5 scores a passage (its leaves' BM25 contributions, summed
+/// in query order). From them, per document (``DocumentEvidence``):
+///
+/// - each leaf's instances over the whole document, and the document's
+///   length (the tokens of all its passages);
+/// - each leaf's best passage and contribution;
+/// - the passages holding every leaf ("together"), their number and the best.
+///
+/// The document's score (``DocumentScoring``) is the BM25 of the whole
+/// document (k1 = 1.2, b = 0.75, as FTS5's; idf over documents, the
+/// segment dictionaries' documents per word; the average document length)
+/// plus a passage term: the best passage holding every leaf, or, when the
+/// words are scattered, `scatteredWeight` times the sum of each leaf's best
+/// contribution. A document with the words together ranks ahead of one
+/// where they are scattered, all else equal, and a document that speaks of
+/// the words throughout ahead of one that mentions them once (the passage
+/// based document scores of Callan 1994 and Kaszkiel & Zobel 1997). The
+/// weights were chosen by the known-item runs of `bench/knownitem.py`
+/// (docs/BENCHMARKS.md).
+///
+/// ## The walk
+///
+/// A document is a run of consecutive passages in one segment
+/// (``IndexSnapshot/runs(of:)``). Per segment, the leaves' walks leapfrog
+/// by document: the rarest leaf's next passage names a document; every
+/// other leaf seeks to the start of that document's run (skipping whole
+/// blocks through its skip table) and, if its next passage lies past the
+/// run, names the next candidate instead. Only in a document that holds
+/// every leaf are postings read one by one (the words' lists "up to their
+/// documents' ends"). A document in several runs (pages read by OCR later,
+/// passages deleted in its middle) is read run by run once the segments
+/// are done. The shown documents'
+/// passages are read again (``evidence(of:_:_:excluded:keep:)``) to keep
+/// their best few.
+///
+/// ``exhaustiveDocumentPage(_:perDocument:offset:limit:within:)`` gives the
+/// same page from FTS5's evaluator run per leaf: the tests' oracle, and the
+/// search of an AND whose parts are not leaves (`(a OR b) c`).
+extension Searcher {
+    /// What one document holds of a query's leaves, which fall in `parts`
+    /// (the AND's operands: a leaf each, or the phrases of `(a OR b)`).
+    struct DocumentEvidence {
+        /// Per leaf, its part (leaves of one part are adjacent).
+        let part: [Int]
+        /// Per leaf, its instances over the document's passages.
+        var tf: [Int]
+        /// Per leaf, its best contribution in one passage (0 when absent).
+        var best: [Double]
+        /// Per leaf, the passage of that best contribution, with that
+        /// passage's score (all its leaves).
+        var bestHit: [SearchHit?]
+        /// Per part, the passages it matches.
+        var partPassages: [Int]
+        /// Passages where every part matches, and where at least one does.
+        var together = 0, any = 0
+        /// The best passage where every part matches.
+        var bestTogether: SearchHit?
+        /// The best passages where every part matches, as many as asked for.
+        var kept: [SearchHit] = []
+
+        init(leaves m: Int, parts: [Int]? = nil) {
+            part = parts ?? Array(0..<m)
+            tf = [Int](repeating: 0, count: m)
+            best = [Double](repeating: 0, count: m)
+            bestHit = [SearchHit?](repeating: nil, count: m)
+            partPassages = [Int](repeating: 0, count: (part.last ?? -1) + 1)
+        }
+
+        mutating func reset() {
+            for i in tf.indices {
+                tf[i] = 0
+                best[i] = 0
+                bestHit[i] = nil
+            }
+            for p in partPassages.indices { partPassages[p] = 0 }
+            together = 0
+            any = 0
+            bestTogether = nil
+            kept.removeAll(keepingCapacity: true)
+        }
+
+        /// Whether every part matches somewhere in the document.
+        var coversAll: Bool { partPassages.allSatisfy { $0 > 0 } }
+
+        /// Passages shown for the document when the parts are scattered:
+        /// each leaf's best, once each.
+        var scatteredHits: [SearchHit] {
+            var hits: [SearchHit] = []
+            for case let hit? in bestHit where !hits.contains(where: { $0.passageID == hit.passageID }) { hits.append(hit) }
+            return hits.sorted(by: BoundedHeap.better)
+        }
+
+        /// Adds one passage: `id`, its length, and the instances of each leaf
+        /// it holds (`count` pairs of leaf and frequency in `held`, in
+        /// query order). The best `keep` passages where every part matches
+        /// are kept.
+        @inline(__always)
+        mutating func add(_ id: Int64, length: Double, _ held: UnsafeMutableBufferPointer<(leaf: Int, tf: Int, c: Double)>, count: Int,
+                          _ scorer: BM25, keep: Int) {
+            guard count > 0 else { return }
+            var sum = 0.0
+            for k in 0..<count {
+                held[k].c = scorer.contribution(held[k].leaf, f: Double(held[k].tf), length: length)
+                sum += held[k].c
+            }
+            let hit = SearchHit(passageID: id, bm25: -1.0 * sum)
+            var parts = 0, lastPart = -1
+            for k in 0..<count {
+                let leaf = held[k].leaf
+                tf[leaf] += held[k].tf
+                if bestHit[leaf] == nil || held[k].c > best[leaf] {
+                    best[leaf] = held[k].c
+                    bestHit[leaf] = hit
+                }
+                if part[leaf] != lastPart {
+                    lastPart = part[leaf]
+                    partPassages[lastPart] += 1
+                    parts += 1
+                }
+            }
+            any += 1
+            guard parts == partPassages.count else { return }
+            together += 1
+            if bestTogether == nil || BoundedHeap.better(hit, bestTogether!) { bestTogether = hit }
+            Searcher.keepBest(hit, keep, &kept)
+        }
+
+        /// The passages to show, best first: the best `keep` where every
+        /// part matches; when there is none, each leaf's best passage.
+        func shown(keep: Int) -> [SearchHit] {
+            together > 0 ? Array(kept.prefix(keep)) : scatteredHits
+        }
+    }
+
+    /// A document's score from its evidence (see the top of this file).
+    struct DocumentScoring {
+        /// Per leaf, its idf over documents.
+        let idf: [Double]
+        /// Tokens per document, on average.
+        let averageLength: Double
+        /// The weight of the passage term.
+        static let passageWeight = 1.0
+        /// The weight of the scattered words' best contributions, against a
+        /// passage that holds them all.
+        static let scatteredWeight = 0.5
+
+        init(_ searcher: Searcher, _ leaves: QueryLeaves) {
+            let snapshot = searcher.snapshot
+            let documents = max(1, snapshot.documentCount)
+            averageLength = Double(snapshot.tokenCount) / Double(documents)
+            idf = searcher.documentFrequencies(leaves).map { BM25.idf(rows: documents, hits: min($0, documents)) }
+        }
+
+        /// `document` scored from its evidence, if every part matches in it.
+        func scored(_ document: Int, _ e: DocumentEvidence, length: Int) -> ScoredDocument? {
+            guard e.coversAll else { return nil }
+            // (Each word's best passages are gathered only for a document whose words are apart.)
+            let scattered = e.bestTogether == nil ? e.scatteredHits : []
+            return ScoredDocument(document: document, score: score(e, length: length), lead: e.bestTogether ?? scattered[0],
+                                  matches: e.together > 0 ? e.together : e.any, together: e.together > 0,
+                                  scatteredShown: scattered.count)
+        }
+
+        func score(_ e: DocumentEvidence, length: Int) -> Double {
+            let norm = BM25.norm(length: Double(length), averageLength: averageLength)
+            var document = 0.0
+            for i in idf.indices where e.tf[i] > 0 {
+                document += BM25.contribution(idf: idf[i], f: Double(e.tf[i]), norm: norm)
+            }
+            var passage = 0.0
+            if let together = e.bestTogether {
+                passage = -together.bm25
+            } else {
+                for c in e.best { passage += c }
+                passage *= Self.scatteredWeight
+            }
+            return document + Self.passageWeight * passage
+        }
+    }
+
+    /// A matching document, scored.
+    struct ScoredDocument {
+        var document: Int
+        var score: Double
+        /// Its best passage (holding every leaf, else any): the tie-breaker.
+        var lead: SearchHit
+        var matches: Int
+        var together: Bool
+        /// How many passages it shows when its words are scattered.
+        var scatteredShown: Int
+
+        /// Higher score first; then FTS5's order of the lead passages.
+        static func better(_ a: ScoredDocument, _ b: ScoredDocument) -> Bool {
+            a.score != b.score ? a.score > b.score : BoundedHeap.better(a.lead, b.lead)
+        }
+    }
+
+    /// Each leaf's number of documents: a word's from the segments'
+    /// dictionaries (a document split across segments counts once per
+    /// segment, as the dictionaries do; format 5 segments, which store no
+    /// such number, by reading the word's list), a phrase's or a prefix's
+    /// from its matches.
+    func documentFrequencies(_ leaves: QueryLeaves) -> [Int] {
+        var out = [Int](repeating: 0, count: leaves.m)
+        for (s, reader) in snapshot.segments.enumerated() {
+            let owners = reader.documents
+            for i in 0..<leaves.m {
+                switch leaves.rows[s * leaves.m + i] {
+                case .absent: continue
+                case .term(let entry) where entry.documentCount >= 0: out[i] += entry.documentCount
+                case .term(let entry):
+                    var last = -1
+                    reader.forEachFrequency(entry) { local, _ in
+                        let document = Int(UInt32(littleEndian: owners[local]))
+                        if document != last { out[i] += 1 }
+                        last = document
+                    }
+                case .matched(let locals, _):
+                    var last = -1
+                    for local in locals {
+                        let document = Int(UInt32(littleEndian: owners[Int(local)]))
+                        if document != last { out[i] += 1 }
+                        last = document
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Reads every posting of `walkers` (each at or past the run's first
+    /// passage) through local passage `hi` of segment `s` into `evidence`.
+    private func accumulate(_ walkers: UnsafeMutableBufferPointer<LeafWalker>, through hi: Int, _ s: Int, _ reader: SegmentReader,
+                            _ scorer: BM25, excluded: ExcludedPassages?, keep: Int, into evidence: inout DocumentEvidence,
+                            _ held: UnsafeMutableBufferPointer<(leaf: Int, tf: Int, c: Double)>) {
+        let lengths = reader.lengths
+        while true {
+            var d = PostingCursor.end
+            for w in walkers.indices { d = min(d, walkers[w].doc) }
+            guard d <= hi else { return }
+            var count = 0
+            for w in walkers.indices where walkers[w].doc == d {
+                held[count] = (walkers[w].leaf, walkers[w].tf, 0)
+                count += 1
+                walkers[w].next()
+            }
+            guard excluded?.contains(s, d) != true else { continue }
+            evidence.add(reader.passageID(d), length: Double(UInt32(littleEndian: lengths[d])), held, count: count, scorer, keep: keep)
+        }
+    }
+
+    /// `document`'s evidence, read run by run, keeping its best `keep`
+    /// passages that hold every leaf.
+    func evidence(of document: Int, _ leaves: QueryLeaves, _ scorer: BM25, excluded: ExcludedPassages?, keep: Int) -> DocumentEvidence {
+        var evidence = DocumentEvidence(leaves: leaves.m)
+        withUnsafeTemporaryAllocation(of: (leaf: Int, tf: Int, c: Double).self, capacity: leaves.m) { held in
+            for run in snapshot.runs(of: document) {
+                let s = Int(run.segment), reader = snapshot.segments[s]
+                leaves.withWalkers(s, reader, all: false) { walkers in
+                    for w in walkers.indices { walkers[w].seek(Int(run.lo)) }
+                    accumulate(walkers, through: Int(run.hi), s, reader, scorer, excluded: excluded, keep: keep, into: &evidence, held)
+                }
+            }
+        }
+        return evidence
+    }
+
+    /// Every document holding each of `leaves` (outside `excluded`
+    /// passages; only those `within` a filter), scored (see the top of this file).
+    func matchingDocuments(_ leaves: QueryLeaves, within: Set<Int>?, excluded: ExcludedPassages?) -> [ScoredDocument] {
+        let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
+        let scoring = DocumentScoring(self, leaves)
+        var found: [ScoredDocument] = []
+        func consider(_ document: Int, _ evidence: DocumentEvidence) {
+            if let scored = scoring.scored(document, evidence, length: snapshot.length(ofDocument: document)) { found.append(scored) }
+        }
+        if let within, within.count <= Self.fewDocuments {
+            for document in within.sorted() { consider(document, evidence(of: document, leaves, scorer, excluded: excluded, keep: 0)) }
+            return found
+        }
+        var current = DocumentEvidence(leaves: leaves.m)
+        withUnsafeTemporaryAllocation(of: (leaf: Int, tf: Int, c: Double).self, capacity: leaves.m) { held in
+            for (s, reader) in snapshot.segments.enumerated() {
+                let owners = reader.documents
+                leaves.withWalkers(s, reader, all: true) { walkers in
+                    guard !walkers.isEmpty else { return }
+                    // The run local passage `d` is in, when its document is one run, live and let through the filter.
+                    func run(at d: Int) -> (document: Int, lo: Int, hi: Int)? {
+                        let document = Int(UInt32(littleEndian: owners[d]))
+                        let runs = snapshot.runs(of: document)
+                        guard runs.count == 1, let run = runs.first, Int(run.segment) == s, Int(run.lo) <= d, d <= Int(run.hi),
+                              within?.contains(document) ?? true else { return nil }
+                        return (document, Int(run.lo), Int(run.hi))
+                    }
+                    var lead = 0
+                    for w in walkers.indices where leaves.postings(s, walkers[w].leaf) < leaves.postings(s, walkers[lead].leaf) { lead = w }
+                    candidates: while walkers[lead].doc != PostingCursor.end {
+                        guard let at = run(at: walkers[lead].doc) else {
+                            walkers[lead].next()
+                            continue
+                        }
+                        for w in walkers.indices where w != lead {
+                            walkers[w].seek(at.lo)
+                            let next = walkers[w].doc
+                            guard next <= at.hi else {
+                                // Not in this document: the next candidate is the one this leaf is in.
+                                guard next != PostingCursor.end else { break candidates }
+                                walkers[lead].seek(run(at: next)?.lo ?? next)
+                                continue candidates
+                            }
+                        }
+                        walkers[lead].seek(at.lo)
+                        current.reset()
+                        accumulate(walkers, through: at.hi, s, reader, scorer, excluded: excluded, keep: 0, into: &current, held)
+                        consider(at.document, current)
+                    }
+                }
+            }
+        }
+        // Documents of several runs (pages read by OCR later, in another
+        // segment) were passed over by the walk: each is read whole.
+        for document in snapshot.documentsInSeveralRuns where within?.contains(document) ?? true {
+            consider(document, evidence(of: document, leaves, scorer, excluded: excluded, keep: 0))
+        }
+        return found
+    }
+
+    /// A page of results by document for an AND of `phrases` read on
+    /// whole documents (see the top of this file).
+    func wholeDocumentPage(_ phrases: [Phrase], perDocument: Int, offset: Int, limit: Int, within: Set<Int>?,
+                           excluding excluded: ExcludedPassages?) -> DocumentPage {
+        let leaves = QueryLeaves(self, phrases)
+        let found = matchingDocuments(leaves, within: within, excluded: excluded)
+        let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
+        return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit) { document in
+            evidence(of: document, leaves, scorer, excluded: excluded, keep: perDocument)
+        }
+    }
+
+    /// The page `offset ..< offset + limit` of `found`, ranked, each shown
+    /// document's passages from `evidence`.
+    static func page(of found: [ScoredDocument], perDocument: Int, offset: Int, limit: Int,
+                     evidence: (Int) -> DocumentEvidence) -> DocumentPage {
+        let (end, overflow) = offset.addingReportingOverflow(limit)
+        let ranked: [ScoredDocument]
+        if !overflow, end < found.count / 4 {
+            // A page near the top: the best `end` by a bounded selection.
+            var best: [ScoredDocument] = []
+            best.reserveCapacity(end + 1)
+            for candidate in found where best.count < end || ScoredDocument.better(candidate, best[end - 1]) {
+                var at = best.count
+                while at > 0, ScoredDocument.better(candidate, best[at - 1]) { at -= 1 }
+                best.insert(candidate, at: at)
+                if best.count > end { best.removeLast() }
+            }
+            ranked = best
+        } else {
+            ranked = found.sorted(by: ScoredDocument.better)
+        }
+        var hits: [SearchHit] = []
+        var documents: [DocumentPage.Document] = []
+        var before = 0
+        for (i, entry) in ranked.enumerated() {
+            guard i >= offset else {
+                before += entry.together ? min(perDocument, entry.matches) : entry.scatteredShown
+                continue
+            }
+            guard i - offset < limit else { break }
+            let shown = evidence(entry.document).shown(keep: perDocument)
+            documents.append(.init(id: entry.document, hits: hits.count..<(hits.count + shown.count), matches: entry.matches,
+                                   together: entry.together))
+            hits += shown
+        }
+        return DocumentPage(documents: documents, hits: hits, totalPassages: found.reduce(0) { $0 + $1.matches },
+                            totalDocuments: found.count, passagesBefore: before)
+    }
+}
+
+extension Searcher {
+    /// The operands of an AND (`a b (c OR d)` gives `a`, `b`, `c OR d`).
+    static func andParts(_ node: QueryNode) -> [QueryNode] {
+        if case .and(let l, let r) = node { return andParts(l) + andParts(r) }
+        return [node]
+    }
+
+    /// The page of results by document for `query` read on whole documents
+    /// (see the top of this file), if it is an AND (of two or more parts,
+    /// less a NOT): nil for a query of another shape, whose documents are
+    /// those of its passages.
+    func wholeDocumentPage(_ query: QueryNode, perDocument: Int, offset: Int, limit: Int, within: Set<Int>?) -> DocumentPage? {
+        var base = query, excluded: QueryNode?
+        if case .not(let l, let r) = query { (base, excluded) = (l, r) }
+        let parts = Self.andParts(base)
+        guard parts.count > 1 else { return nil }
+        if let shape = notShape(query), shape.connective == .and {
+            return wholeDocumentPage(shape.phrases, perDocument: perDocument, offset: offset, limit: limit, within: within,
+                                     excluding: excludedPassages(shape.excluded))
+        }
+        if excluded == nil, let (phrases, connective) = termShape(query), connective == .and {
+            return wholeDocumentPage(phrases, perDocument: perDocument, offset: offset, limit: limit, within: within, excluding: nil)
+        }
+        return exhaustiveDocumentPage(parts, perDocument: perDocument, offset: offset, limit: limit, within: within, excluding: excluded)
+    }
+
+    /// The page of results by document of the AND of `parts` (any
+    /// queries), less the passages `excluded` matches, read on whole
+    /// documents from FTS5's evaluator run on each part: what the walk of
+    /// ``wholeDocumentPage(_:perDocument:offset:limit:within:excluding:)``
+    /// gives, score for score (the tests' oracle), for parts of any shape.
+    public func exhaustiveDocumentPage(_ parts: [QueryNode], perDocument: Int, offset: Int, limit: Int, within: Set<Int>? = nil,
+                                       excluding excluded: QueryNode? = nil) -> DocumentPage {
+        var doclists: [QueryTerm: Execution.Doclist] = [:]
+        func cached(_ term: QueryTerm) -> Execution.Doclist {
+            if let list = doclists[term] { return list }
+            let list = doclist(term)
+            doclists[term] = list
+            return list
+        }
+        var leavesOf: [Phrase] = [], partOf: [Int] = []
+        var rows: [Int64: [(leaf: Int, tf: Int)]] = [:]
+        for (p, part) in parts.enumerated() {
+            let execution = Execution(part, doclist: cached)
+            let base = leavesOf.count
+            leavesOf += execution.phrases.map(\.phrase)
+            partOf += Array(repeating: p, count: execution.phrases.count)
+            execution.run { id, counts in
+                for (k, count) in counts.enumerated() where count > 0 { rows[id, default: []].append((base + k, count)) }
+            }
+        }
+        if let excluded {
+            Execution(excluded, doclist: cached).run { id, _ in rows[id] = nil }
+        }
+        let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leavesOf.map { phraseHits($0, doclists) })
+        let scoring = DocumentScoring(self, QueryLeaves(self, leavesOf))
+        var byDocument: [Int: [Int64]] = [:]
+        for id in rows.keys {
+            guard let document = snapshot.document(ofPassage: id), within?.contains(document) ?? true else { continue }
+            byDocument[document, default: []].append(id)
+        }
+        func read(_ document: Int, keep: Int) -> DocumentEvidence {
+            var evidence = DocumentEvidence(leaves: leavesOf.count, parts: partOf)
+            withUnsafeTemporaryAllocation(of: (leaf: Int, tf: Int, c: Double).self, capacity: leavesOf.count) { held in
+                for id in byDocument[document, default: []].sorted() {
+                    let leaves = rows[id]!.sorted { $0.leaf < $1.leaf }
+                    for (k, leaf) in leaves.enumerated() { held[k] = (leaf.leaf, leaf.tf, 0) }
+                    evidence.add(id, length: Double(snapshot.length(ofPassage: id) ?? 0), held, count: leaves.count, scorer, keep: keep)
+                }
+            }
+            return evidence
+        }
+        let found = byDocument.keys.sorted().compactMap { document in
+            scoring.scored(document, read(document, keep: 0), length: snapshot.length(ofDocument: document))
+        }
+        return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit) { read($0, keep: perDocument) }
+    }
+}

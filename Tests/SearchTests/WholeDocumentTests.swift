@@ -1,0 +1,113 @@
+import Foundation
+import Index
+@testable import Search
+import Testing
+
+@Suite("Documents that match on all their words")
+struct WholeDocumentTests {
+    /// A document of a page as a reader sees it, scores to the bit.
+    struct Shown: Equatable {
+        var id: Int
+        var hits: [Int64]
+        var scores: [UInt64]
+        var matches: Int
+        var together: Bool
+    }
+
+    func shown(_ page: Searcher.DocumentPage) -> [Shown] {
+        page.documents.map { document in
+            let hits = page.hits(of: document)
+            return Shown(id: document.id, hits: hits.map(\.passageID), scores: hits.map(\.bm25.bitPattern), matches: document.matches,
+                         together: document.together)
+        }
+    }
+
+    /// Documents holding the passages `node` matches, from the exhaustive evaluator.
+    func documents(_ searcher: Searcher, _ node: QueryNode) -> Set<Int> {
+        Set(searcher.exhaustiveRank(node).compactMap { searcher.snapshot.document(ofPassage: $0.passageID) })
+    }
+
+    @Test("the walk by document gives the evaluator's pages: documents, passages, scores to the bit, counts, filters and deletions")
+    func againstEvaluator() throws {
+        let collapse = CollapseTests()
+        let dir = try collapse.indexFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var corpus = Corpus(seed: 53, size: 40)
+        let searcher = try collapse.documentsSearcher(&corpus, in: dir)
+        #expect(!searcher.snapshot.splitDocuments.isEmpty && !searcher.snapshot.documentsAreRuns)
+        var scattered = 0, together = 0
+        for i in 0..<60 {
+            let (a, b, c) = (corpus.term(), corpus.term(), corpus.rareTerm())
+            let text = ["\(a) \(b)", "\(a) \(b) \(c)", "\(a) \"\(corpus.word()) \(corpus.word())\"", "\(a) \(b)*", "\(a) \(b) NOT \(c)",
+                        "\(c) \(a)"][i % 6]
+            let node = try QueryParser().parse(text)
+            let parts = Searcher.andParts({ if case .not(let l, _) = node { return l }; return node }())
+            var excluded: QueryNode?
+            if case .not(_, let r) = node { excluded = r }
+            // Which documents match: those holding each part somewhere, outside the excluded passages.
+            var expected: Set<Int>?
+            let out = Set(excluded.map { searcher.exhaustiveRank($0).map(\.passageID) } ?? [])
+            for part in parts {
+                let holders = Set(searcher.exhaustiveRank(part).filter { !out.contains($0.passageID) }
+                    .compactMap { searcher.snapshot.document(ofPassage: $0.passageID) })
+                expected = expected.map { $0.intersection(holders) } ?? holders
+            }
+            let all = searcher.documentPage(node, perDocument: 3, offset: 0, limit: 1000, wholeDocuments: true)
+            #expect(Set(all.documents.map(\.id)) == expected ?? [], "\(text)")
+            #expect(all.totalDocuments == all.documents.count, "\(text)")
+            for document in all.documents where !document.together {
+                scattered += 1
+                // No one passage holds every part: the words really are apart.
+                #expect(!searcher.exhaustiveRank(node).contains { searcher.snapshot.document(ofPassage: $0.passageID) == document.id }, "\(text)")
+            }
+            together += all.documents.filter(\.together).count
+            for (perDocument, offset, limit) in [(3, 0, 10), (1, 2, 3), (5, 1, 1000), (2, 7, 4)] {
+                let fast = searcher.documentPage(node, perDocument: perDocument, offset: offset, limit: limit, wholeDocuments: true)
+                let oracle = searcher.exhaustiveDocumentPage(parts, perDocument: perDocument, offset: offset, limit: limit, excluding: excluded)
+                #expect(shown(fast) == shown(oracle), "\(text) per \(perDocument) offset \(offset) limit \(limit)")
+                #expect(fast.totalDocuments == oracle.totalDocuments && fast.totalPassages == oracle.totalPassages
+                        && fast.passagesBefore == oracle.passagesBefore, "\(text)")
+            }
+            // Filters: a few documents (read alone) and many (skipped in the walk).
+            let ids = Array(Set((0..<80).map { $0 }))
+            for within in [Set(ids.filter { $0 % 3 == 0 }.prefix(10)), Set(ids.filter { $0 % 2 == 1 })] {
+                let fast = searcher.documentPage(node, perDocument: 2, offset: 0, limit: 20, within: within, wholeDocuments: true)
+                let oracle = searcher.exhaustiveDocumentPage(parts, perDocument: 2, offset: 0, limit: 20, within: within, excluding: excluded)
+                #expect(shown(fast) == shown(oracle), "\(text) within \(within.count)")
+                #expect(fast.documents.allSatisfy { within.contains($0.id) })
+            }
+        }
+        #expect(scattered >= 20 && together >= 20, "both kinds of documents are met: \(scattered) scattered, \(together) together")
+    }
+
+    @Test("a document with the words together ranks ahead of one with them apart, all else equal; the flat search is unchanged")
+    func togetherFirst() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-whole-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let filler = "the convention lists species and parties report trade"
+        var passages: [IndexWriter.Passage] = []
+        // Documents 1 and 2: the same words, the same lengths; together in 1, apart in 2.
+        passages.append(.init(id: 1, document: 1, text: "timber trafficking \(filler)"))
+        passages.append(.init(id: 2, document: 1, text: "ports \(filler) ports"))
+        passages.append(.init(id: 3, document: 2, text: "timber ports \(filler)"))
+        passages.append(.init(id: 4, document: 2, text: "trafficking \(filler) ports"))
+        // Document 3: one of the words only.
+        passages.append(.init(id: 5, document: 3, text: "timber \(filler) timber"))
+        for i in 0..<20 { passages.append(.init(id: Int64(6 + i), document: 4 + i, text: "\(filler) \(i)")) }
+        let writer = try IndexWriter(folder: dir)
+        let byID = Dictionary(uniqueKeysWithValues: passages.map { ($0.id, $0) })
+        _ = try writer.sync(live: Set(byID.keys)) { ids in ids.map { byID[$0]! } }
+        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        let node = try QueryParser().parse("timber trafficking")
+        let page = searcher.documentPage(node, perDocument: 3, offset: 0, limit: 10, wholeDocuments: true)
+        #expect(page.documents.map(\.id) == [1, 2])
+        #expect(page.documents.map(\.together) == [true, false])
+        // The scattered document shows each word's passage.
+        #expect(Set(page.hits(of: page.documents[1]).map(\.passageID)) == [3, 4])
+        #expect(page.documents[1].matches == 2 && page.documents[0].matches == 1)
+        // By passage (--same-passage, --flat), document 2 does not match.
+        #expect(searcher.documentPage(node, perDocument: 3, offset: 0, limit: 10).documents.map(\.id) == [1])
+        #expect(searcher.top(node, k: 10).hits.map(\.passageID) == [1])
+    }
+}
