@@ -116,6 +116,14 @@ public final class IndexSnapshot: @unchecked Sendable {
         }
         documentCount = documents
         documentsInSeveralRuns = several
+        var bySegment = [[DocumentRun]](repeating: [], count: segments.count)
+        for (i, run) in runs.enumerated() {
+            var run = run
+            run.alone = (i == 0 || runs[i - 1].document != run.document) && (i + 1 == runs.count || runs[i + 1].document != run.document)
+            bySegment[Int(run.segment)].append(run)
+        }
+        for s in bySegment.indices { bySegment[s].sort { $0.lo < $1.lo } }
+        runsBySegment = bySegment
         let oneRun = several.isEmpty
         splitDocuments = split
         documentRuns = runs
@@ -139,7 +147,12 @@ public final class IndexSnapshot: @unchecked Sendable {
         public var lo: Int32
         public var hi: Int32
         public var tokens: Int32
+        /// Whether it is its document's only run (set in ``runsBySegment``).
+        public var alone = false
     }
+
+    /// Per segment, the runs of its live passages, in passage order.
+    public let runsBySegment: [[DocumentRun]]
 
     /// Documents with a live passage.
     public let documentCount: Int

@@ -244,41 +244,124 @@ extension Searcher {
         return out
     }
 
-    /// Reads every posting of `walkers` (each at or past the run's first
-    /// passage) through local passage `hi` of segment `s` into `evidence`.
-    private func accumulate(_ walkers: UnsafeMutableBufferPointer<LeafWalker>, through hi: Int, _ s: Int, _ reader: SegmentReader,
-                            _ scorer: BM25, excluded: ExcludedPassages?, keep: Int, into evidence: inout DocumentEvidence,
-                            _ held: UnsafeMutableBufferPointer<(leaf: Int, tf: Int, c: Double)>) {
-        let lengths = reader.lengths
-        while true {
-            var d = PostingCursor.end
-            for w in walkers.indices { d = min(d, walkers[w].doc) }
-            guard d <= hi else { return }
-            var count = 0
-            for w in walkers.indices where walkers[w].doc == d {
-                held[count] = (walkers[w].leaf, walkers[w].tf, 0)
-                count += 1
-                walkers[w].next()
-            }
-            guard excluded?.contains(s, d) != true else { continue }
-            evidence.add(reader.passageID(d), length: Double(UInt32(littleEndian: lengths[d])), held, count: count, scorer, keep: keep)
+    /// Scratch space for reading a run: per passage of the run, the sum of
+    /// its leaves' contributions and how many it holds; the passages touched.
+    struct RunScratch: ~Copyable {
+        private(set) var capacity = 0
+        var sum: UnsafeMutablePointer<Double>
+        var held: UnsafeMutablePointer<Int32>
+        var touched: UnsafeMutablePointer<Int32>
+
+        init() {
+            sum = .allocate(capacity: 1)
+            held = .allocate(capacity: 1)
+            touched = .allocate(capacity: 1)
+        }
+
+        deinit {
+            sum.deallocate()
+            held.deallocate()
+            touched.deallocate()
+        }
+
+        /// Room for a run of `n` passages, every sum and count zero.
+        mutating func reserve(_ n: Int) {
+            guard n > capacity else { return }
+            sum.deallocate()
+            held.deallocate()
+            touched.deallocate()
+            capacity = max(n, capacity * 2)
+            sum = .allocate(capacity: capacity)
+            sum.initialize(repeating: 0, count: capacity)
+            held = .allocate(capacity: capacity)
+            held.initialize(repeating: 0, count: capacity)
+            touched = .allocate(capacity: capacity)
         }
     }
 
-    /// `document`'s evidence, read run by run, keeping its best `keep`
-    /// passages that hold every leaf.
-    func evidence(of document: Int, _ leaves: QueryLeaves, _ scorer: BM25, excluded: ExcludedPassages?, keep: Int) -> DocumentEvidence {
-        var evidence = DocumentEvidence(leaves: leaves.m)
-        withUnsafeTemporaryAllocation(of: (leaf: Int, tf: Int, c: Double).self, capacity: leaves.m) { held in
-            for run in snapshot.runs(of: document) {
-                let s = Int(run.segment), reader = snapshot.segments[s]
-                leaves.withWalkers(s, reader, all: false) { walkers in
-                    for w in walkers.indices { walkers[w].seek(Int(run.lo)) }
-                    accumulate(walkers, through: Int(run.hi), s, reader, scorer, excluded: excluded, keep: keep, into: &evidence, held)
+    /// Reads the postings of `cursors` (one per leaf, in query order, nil
+    /// for a leaf absent from the segment; each standing at or past `lo`)
+    /// through local passage `hi` of segment `s` into `evidence`, leaf by
+    /// leaf: each passage's contributions are summed in query order, as a
+    /// scorer sums them. The best `keep` passages holding every leaf are kept.
+    func readRun(_ cursors: [PostingCursor?], lo: Int, hi: Int, _ s: Int, _ reader: SegmentReader, _ scorer: BM25,
+                 excluded: ExcludedPassages?, keep: Int, into evidence: inout DocumentEvidence, _ scratch: inout RunScratch) {
+        scratch.reserve(hi - lo + 1)
+        let (sum, held, touched) = (scratch.sum, scratch.held, scratch.touched)
+        let lengths = reader.lengths
+        var n = 0
+        var bestLocal = [Int](repeating: -1, count: cursors.count)
+        for (i, cursor) in cursors.enumerated() {
+            guard let cursor else { continue }
+            var tf = 0, passages = 0, best = evidence.bestHit[i] == nil ? -Double.infinity : evidence.best[i], at = -1
+            let idf = scorer.idf[i], table = lengthTable
+            cursor.drain(through: hi) { local, f in
+                if let excluded, excluded.contains(s, local) { return }
+                let k = local - lo
+                if held[k] == 0 {
+                    touched[n] = Int32(k)
+                    n += 1
+                }
+                held[k] += 1
+                // (The table's values are BM25.contribution's, to the bit.)
+                let c = table.contribution(idf: idf, f: UInt32(truncatingIfNeeded: f), length: UInt32(littleEndian: lengths[local]))
+                sum[k] += c
+                tf += f
+                passages += 1
+                if c > best {
+                    best = c
+                    at = local
                 }
             }
+            evidence.tf[i] += tf
+            evidence.partPassages[i] += passages
+            if at >= 0 {
+                evidence.best[i] = best
+                bestLocal[i] = at
+            }
         }
-        return evidence
+        for i in bestLocal.indices where bestLocal[i] >= 0 {
+            evidence.bestHit[i] = SearchHit(passageID: reader.passageID(bestLocal[i]), bm25: -1.0 * sum[bestLocal[i] - lo])
+        }
+        let m = Int32(cursors.count)
+        evidence.any += n
+        for j in 0..<n {
+            let k = Int(touched[j])
+            if held[k] == m {
+                evidence.together += 1
+                let hit = SearchHit(passageID: reader.passageID(lo + k), bm25: -1.0 * sum[k])
+                if evidence.bestTogether == nil || BoundedHeap.better(hit, evidence.bestTogether!) { evidence.bestTogether = hit }
+                if keep > 0 { Self.keepBest(hit, keep, &evidence.kept) }
+            }
+            held[k] = 0
+            sum[k] = 0
+        }
+    }
+
+    /// The evidence of each of `documents` (read run by run, in segment
+    /// and passage order), keeping each one's best `keep` passages holding
+    /// every leaf.
+    func evidence(of documents: [Int], _ leaves: QueryLeaves, _ scorer: BM25, excluded: ExcludedPassages?,
+                  keep: Int) -> [DocumentEvidence] {
+        var out = [DocumentEvidence](repeating: DocumentEvidence(leaves: leaves.m), count: documents.count)
+        var runs: [(run: IndexSnapshot.DocumentRun, index: Int)] = []
+        for (index, document) in documents.enumerated() {
+            for run in snapshot.runs(of: document) { runs.append((run, index)) }
+        }
+        runs.sort { ($0.run.segment, $0.run.lo) < ($1.run.segment, $1.run.lo) }
+        var scratch = RunScratch()
+        var segment = -1
+        var cursors: [PostingCursor?] = []
+        for (run, index) in runs {
+            let s = Int(run.segment), reader = snapshot.segments[s]
+            if s != segment {
+                segment = s
+                cursors = (0..<leaves.m).map { leaves.cursor(s, $0, reader) }
+            }
+            for cursor in cursors { cursor?.seek(Int(run.lo)) }
+            readRun(cursors, lo: Int(run.lo), hi: Int(run.hi), s, reader, scorer, excluded: excluded, keep: keep, into: &out[index], &scratch)
+        }
+        return out
     }
 
     /// Every document holding each of `leaves` (outside `excluded`
@@ -287,56 +370,61 @@ extension Searcher {
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
         let scoring = DocumentScoring(self, leaves)
         var found: [ScoredDocument] = []
-        func consider(_ document: Int, _ evidence: DocumentEvidence) {
-            if let scored = scoring.scored(document, evidence, length: snapshot.length(ofDocument: document)) { found.append(scored) }
+        func consider(_ document: Int, _ evidence: DocumentEvidence, length: Int? = nil) {
+            if let scored = scoring.scored(document, evidence, length: length ?? snapshot.length(ofDocument: document)) { found.append(scored) }
         }
         if let within, within.count <= Self.fewDocuments {
-            for document in within.sorted() { consider(document, evidence(of: document, leaves, scorer, excluded: excluded, keep: 0)) }
+            let documents = within.sorted()
+            for (document, evidence) in zip(documents, evidence(of: documents, leaves, scorer, excluded: excluded, keep: 0)) {
+                consider(document, evidence)
+            }
             return found
         }
         var current = DocumentEvidence(leaves: leaves.m)
-        withUnsafeTemporaryAllocation(of: (leaf: Int, tf: Int, c: Double).self, capacity: leaves.m) { held in
-            for (s, reader) in snapshot.segments.enumerated() {
-                let owners = reader.documents
-                leaves.withWalkers(s, reader, all: true) { walkers in
-                    guard !walkers.isEmpty else { return }
-                    // The run local passage `d` is in, when its document is one run, live and let through the filter.
-                    func run(at d: Int) -> (document: Int, lo: Int, hi: Int)? {
-                        let document = Int(UInt32(littleEndian: owners[d]))
-                        let runs = snapshot.runs(of: document)
-                        guard runs.count == 1, let run = runs.first, Int(run.segment) == s, Int(run.lo) <= d, d <= Int(run.hi),
-                              within?.contains(document) ?? true else { return nil }
-                        return (document, Int(run.lo), Int(run.hi))
-                    }
-                    var lead = 0
-                    for w in walkers.indices where leaves.postings(s, walkers[w].leaf) < leaves.postings(s, walkers[lead].leaf) { lead = w }
-                    candidates: while walkers[lead].doc != PostingCursor.end {
-                        guard let at = run(at: walkers[lead].doc) else {
-                            walkers[lead].next()
-                            continue
-                        }
-                        for w in walkers.indices where w != lead {
-                            walkers[w].seek(at.lo)
-                            let next = walkers[w].doc
-                            guard next <= at.hi else {
-                                // Not in this document: the next candidate is the one this leaf is in.
-                                guard next != PostingCursor.end else { break candidates }
-                                walkers[lead].seek(run(at: next)?.lo ?? next)
-                                continue candidates
-                            }
-                        }
-                        walkers[lead].seek(at.lo)
-                        current.reset()
-                        accumulate(walkers, through: at.hi, s, reader, scorer, excluded: excluded, keep: 0, into: &current, held)
-                        consider(at.document, current)
+        var scratch = RunScratch()
+        for (s, reader) in snapshot.segments.enumerated() {
+            let cursors = (0..<leaves.m).map { leaves.cursor(s, $0, reader) }
+            guard cursors.allSatisfy({ $0 != nil }) else { continue }
+            let runs = snapshot.runsBySegment[s]
+            // The run local passage `d` is in, when its document is that one
+            // run and the filter lets it through (runs are asked for in
+            // passage order: `r` only moves forward).
+            var r = 0
+            func run(at d: Int) -> IndexSnapshot.DocumentRun? {
+                while r < runs.count, Int(runs[r].hi) < d { r += 1 }
+                guard r < runs.count, Int(runs[r].lo) <= d, runs[r].alone, within?.contains(Int(runs[r].document)) ?? true else { return nil }
+                return runs[r]
+            }
+            var lead = 0
+            for i in 0..<leaves.m where leaves.postings(s, i) < leaves.postings(s, lead) { lead = i }
+            let leader = cursors[lead]!
+            candidates: while leader.doc != PostingCursor.end {
+                guard let at = run(at: leader.doc) else {
+                    leader.next()
+                    continue
+                }
+                let (lo, hi) = (Int(at.lo), Int(at.hi))
+                for i in 0..<leaves.m where i != lead {
+                    let cursor = cursors[i]!
+                    cursor.seek(lo)
+                    let next = cursor.doc
+                    guard next <= hi else {
+                        // Not in this document: the next candidate is the one this leaf is in.
+                        guard next != PostingCursor.end else { break candidates }
+                        leader.seek(run(at: next).map { Int($0.lo) } ?? next)
+                        continue candidates
                     }
                 }
+                current.reset()
+                readRun(cursors, lo: lo, hi: hi, s, reader, scorer, excluded: excluded, keep: 0, into: &current, &scratch)
+                consider(Int(at.document), current, length: Int(at.tokens))
             }
         }
-        // Documents of several runs (pages read by OCR later, in another
-        // segment) were passed over by the walk: each is read whole.
-        for document in snapshot.documentsInSeveralRuns where within?.contains(document) ?? true {
-            consider(document, evidence(of: document, leaves, scorer, excluded: excluded, keep: 0))
+        // Documents of several runs (pages read by OCR later, passages
+        // deleted in the middle) were passed over by the walk: read whole.
+        let several = snapshot.documentsInSeveralRuns.filter { within?.contains($0) ?? true }
+        for (document, evidence) in zip(several, evidence(of: several, leaves, scorer, excluded: excluded, keep: 0)) {
+            consider(document, evidence)
         }
         return found
     }
@@ -348,15 +436,15 @@ extension Searcher {
         let leaves = QueryLeaves(self, phrases)
         let found = matchingDocuments(leaves, within: within, excluded: excluded)
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
-        return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit) { document in
-            evidence(of: document, leaves, scorer, excluded: excluded, keep: perDocument)
+        return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit) { documents in
+            evidence(of: documents, leaves, scorer, excluded: excluded, keep: perDocument)
         }
     }
 
     /// The page `offset ..< offset + limit` of `found`, ranked, each shown
     /// document's passages from `evidence`.
     static func page(of found: [ScoredDocument], perDocument: Int, offset: Int, limit: Int,
-                     evidence: (Int) -> DocumentEvidence) -> DocumentPage {
+                     evidence: ([Int]) -> [DocumentEvidence]) -> DocumentPage {
         let (end, overflow) = offset.addingReportingOverflow(limit)
         let ranked: [ScoredDocument]
         if !overflow, end < found.count / 4 {
@@ -376,13 +464,15 @@ extension Searcher {
         var hits: [SearchHit] = []
         var documents: [DocumentPage.Document] = []
         var before = 0
+        let pageEntries = Array(ranked.dropFirst(offset).prefix(limit))
+        let read = evidence(pageEntries.map(\.document))
         for (i, entry) in ranked.enumerated() {
             guard i >= offset else {
                 before += entry.together ? min(perDocument, entry.matches) : entry.scatteredShown
                 continue
             }
             guard i - offset < limit else { break }
-            let shown = evidence(entry.document).shown(keep: perDocument)
+            let shown = read[i - offset].shown(keep: perDocument)
             documents.append(.init(id: entry.document, hits: hits.count..<(hits.count + shown.count), matches: entry.matches,
                                    together: entry.together))
             hits += shown
@@ -467,6 +557,6 @@ extension Searcher {
         let found = byDocument.keys.sorted().compactMap { document in
             scoring.scored(document, read(document, keep: 0), length: snapshot.length(ofDocument: document))
         }
-        return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit) { read($0, keep: perDocument) }
+        return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit) { $0.map { read($0, keep: perDocument) } }
     }
 }
