@@ -7,26 +7,45 @@ public struct Snippet: Sendable, Equatable, Codable {
     /// Matched words as `[start, end)` offsets in Unicode scalars of `text`.
     public var highlights: [[Int]]
 
-    /// About `words` words of `passage` around its densest cluster of tokens
-    /// whose terms `query` asks for (a prefix term matches the terms it begins).
+    /// About `words` words of `passage` around the window of tokens that
+    /// holds the most of `query`'s phrases (distinct ones first, then
+    /// occurrences), centred on them. Only tokens of a phrase's occurrence
+    /// are marked: the words of `"comercio de especies"` where they stand
+    /// together, not every "de" (a prefix term matches the terms it begins).
     public static func make(_ passage: String, query: QueryNode, words: Int = 30) -> Snippet {
-        let terms = query.phrases.flatMap(\.terms)
-        let exact = Set(terms.filter { !$0.prefix }.map(\.text))
-        let prefixes = terms.filter(\.prefix).map(\.text)
         var tokens: [(range: Range<Int>, hit: Bool)] = []
-        Analyzer().tokenize(passage) { term, _, range in
-            let text = String(decoding: term, as: UTF8.self)
-            tokens.append((range, exact.contains(text) || prefixes.contains { text.hasPrefix($0) }))
+        var phraseOf: [Int] = []
+        for (range, phrase) in matches(passage, query) {
+            tokens.append((range, phrase >= 0))
+            phraseOf.append(phrase)
         }
         let utf8 = Array(passage.utf8)
         guard !tokens.isEmpty else { return Snippet(text: passage, highlights: []) }
-        // The window of `words` tokens holding the most hits (the first such).
-        var best = 0, bestCount = -1, count = 0
+        // The window of `words` tokens holding the most distinct phrases,
+        // then the most marked tokens (the first such).
+        var inWindow = [Int](repeating: 0, count: (phraseOf.max() ?? -1) + 1)
+        var best = 0, bestScore = (-1, -1), distinct = 0, count = 0
         for i in 0..<tokens.count {
-            if tokens[i].hit { count += 1 }
-            if i >= words, tokens[i - words].hit { count -= 1 }
-            let start = max(0, i - words + 1)
-            if count > bestCount { bestCount = count; best = start }
+            if phraseOf[i] >= 0 {
+                count += 1
+                if inWindow[phraseOf[i]] == 0 { distinct += 1 }
+                inWindow[phraseOf[i]] += 1
+            }
+            if i >= words, phraseOf[i - words] >= 0 {
+                count -= 1
+                inWindow[phraseOf[i - words]] -= 1
+                if inWindow[phraseOf[i - words]] == 0 { distinct -= 1 }
+            }
+            if (distinct, count) > bestScore {
+                bestScore = (distinct, count)
+                best = max(0, i - words + 1)
+            }
+        }
+        // Centred on its marked tokens.
+        if let firstHit = (best..<min(tokens.count, best + words)).first(where: { tokens[$0].hit }),
+           let lastHit = (best..<min(tokens.count, best + words)).last(where: { tokens[$0].hit }) {
+            best = max(0, min(tokens.count - words, (firstHit + lastHit) / 2 - words / 2))
+            best = min(best, firstHit)
         }
         // Within the paragraphs that hold its hits (a heading is a paragraph
         // of its own: it shows only if it matches), then grown to `words`
@@ -132,17 +151,13 @@ public struct Snippet: Sendable, Equatable, Codable {
 }
 
 extension Snippet {
-    /// Every token of `text` whose term `query` asks for, as `[start, end)` Unicode-scalar offsets.
+    /// Every token of `text` that `query` marks (``make(_:query:words:)``
+    /// says which), as `[start, end)` Unicode-scalar offsets.
     public static func highlights(in text: String, query: QueryNode) -> [[Int]] {
-        let terms = query.phrases.flatMap(\.terms)
-        let exact = Set(terms.filter { !$0.prefix }.map(\.text))
-        let prefixes = terms.filter(\.prefix).map(\.text)
         let utf8 = Array(text.utf8)
         var ranges: [[Int]] = []
         var scalarOffset = 0, byteCursor = 0
-        Analyzer().tokenize(text) { term, _, range in
-            let word = String(decoding: term, as: UTF8.self)
-            guard exact.contains(word) || prefixes.contains(where: { word.hasPrefix($0) }) else { return }
+        for (range, phrase) in matches(text, query) where phrase >= 0 {
             scalarOffset += String(decoding: utf8[byteCursor..<range.lowerBound], as: UTF8.self).unicodeScalars.count
             let length = String(decoding: utf8[range], as: UTF8.self).unicodeScalars.count
             ranges.append([scalarOffset, scalarOffset + length])
@@ -150,5 +165,30 @@ extension Snippet {
             byteCursor = range.upperBound
         }
         return ranges
+    }
+
+    /// Each token of `text` (its bytes), with the number of the query's
+    /// phrase an occurrence of which it is part, or −1: a one-word phrase
+    /// at every token of its term (or of a term its prefix begins), a
+    /// longer one only where its terms follow each other (from the first
+    /// token, for `^`). A token in occurrences of two phrases takes the first.
+    static func matches(_ text: String, _ query: QueryNode) -> [(range: Range<Int>, phrase: Int)] {
+        var terms: [String] = []
+        var out: [(range: Range<Int>, phrase: Int)] = []
+        Analyzer().tokenize(text) { term, _, range in
+            terms.append(String(decoding: term, as: UTF8.self))
+            out.append((range, -1))
+        }
+        func matches(_ term: QueryTerm, _ i: Int) -> Bool { term.prefix ? terms[i].hasPrefix(term.text) : terms[i] == term.text }
+        for (k, phrase) in query.phrases.enumerated() {
+            let n = phrase.terms.count
+            guard n > 0, terms.count >= n else { continue }
+            for start in 0...(terms.count - n) {
+                if phrase.first, start > 0 { break }
+                guard (0..<n).allSatisfy({ matches(phrase.terms[$0], start + $0) }) else { continue }
+                for i in start..<(start + n) where out[i].phrase < 0 { out[i].phrase = k }
+            }
+        }
+        return out
     }
 }

@@ -35,4 +35,30 @@ struct SnippetTests {
         #expect(snippet.text.hasPrefix("…musk MUS g musk oil OIL kg pearl PRL no. The Consortium"), "\(snippet.text)")
         #expect(Self.marked(snippet) == ["musk", "musk"])
     }
+
+    @Test("a phrase marks only its occurrences, and the snippet is centred on one")
+    func phraseOccurrences() throws {
+        let filler = (0..<40).map { "de la parte \($0)" }.joined(separator: " ")
+        let passage = "Supervisar los niveles de comercio y determinar \(filler) su comercio de especies incluidas en los Apéndices \(filler)"
+        let snippet = Snippet.make(passage, query: try QueryParser().parse("\"comercio de especies\""))
+        #expect(Self.marked(snippet) == ["comercio", "de", "especies"], "\(snippet.text)")
+        // Centred: words on both sides of the phrase.
+        let words = snippet.text.split(separator: " ")
+        let at = try #require(words.firstIndex(of: "comercio"))
+        #expect(at > 8 && words.count - at > 8, "\(snippet.text)")
+        let bred = Snippet.make("Horses born and bred here; parrots captive-bred under licence.", query: try QueryParser().parse("\"captive bred\""))
+        #expect(Self.marked(bred) == ["captive", "bred"], "\(bred.text)")
+        #expect(Snippet.highlights(in: "born and bred, captive bred", query: try QueryParser().parse("\"captive bred\"")) == [[15, 22], [23, 27]])
+    }
+
+    @Test("several words: the window holding the most distinct ones wins over one word repeated")
+    func distinctWords() throws {
+        let many = Array(repeating: "timber", count: 12).joined(separator: " logs ")
+        let filler = (0..<30).map { "word\($0)" }.joined(separator: " ")
+        let passage = "\(many) \(filler) the trafficking of timber by sea \(filler)"
+        let snippet = Snippet.make(passage, query: try QueryParser().parse("timber trafficking"))
+        #expect(Self.marked(snippet).contains("trafficking"), "\(snippet.text)")
+        #expect(snippet.text.contains("the trafficking of timber by sea"))
+    }
 }
+
