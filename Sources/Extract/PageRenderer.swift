@@ -12,7 +12,8 @@ import Glibc
 ///
 /// A query's terms are what the index matched, so every word on the page
 /// whose term is one of them is outlined, in any of its forms: for the term
-/// `permit`, "permit", "Permits" and "permitted" alike. The page's text and
+/// `permit`, "permit", "Permits" and "permitted" alike; a phrase's words
+/// only where they stand together (``Analysis/TermPatterns``). The page's text and
 /// the box of each of its characters come from poppler
 /// (`poppler_page_get_text`, `poppler_page_get_text_layout`: one rectangle
 /// per character, in PDF points from the top left); the text is cut into
@@ -90,9 +91,8 @@ extension PageRenderer {
     /// The boxes of the words on `page` whose terms are among `terms`, in
     /// PDF points from the top left: one box per word and line.
     static func boxes(_ page: OpaquePointer, terms: [String]) -> [PopplerRectangle] {
-        let exact = Set(terms.filter { !$0.hasSuffix("*") })
-        let prefixes = terms.filter { $0.hasSuffix("*") }.map { String($0.dropLast()) }.filter { !$0.isEmpty }
-        guard !exact.isEmpty || !prefixes.isEmpty, let raw = PDFText.take(poppler_page_get_text(page)) else { return [] }
+        let patterns = TermPatterns(terms)
+        guard !patterns.isEmpty, let raw = PDFText.take(poppler_page_get_text(page)) else { return [] }
         // The words as the index has them (separated by the glyphs' boxes), each character mapped back to its box.
         var origins: [Int]? = []
         let text = PDFText.separated(page, raw, origins: &origins)
@@ -108,9 +108,12 @@ extension PageRenderer {
         }
         characterAt.append(Int(count))
         var out: [PopplerRectangle] = []
+        var words: [String] = [], ranges: [Range<Int>] = []
         Analyzer().tokenize(text) { term, _, range in
-            let word = String(decoding: term, as: UTF8.self)
-            guard exact.contains(word) || prefixes.contains(where: { word.hasPrefix($0) }) else { return }
+            words.append(String(decoding: term, as: UTF8.self))
+            ranges.append(range)
+        }
+        for (range, marked) in zip(ranges, patterns.marks(words)) where marked {
             var box: PopplerRectangle?
             for byte in range where byte == range.lowerBound || characterAt[byte] != characterAt[byte - 1] {
                 let c = characterAt[byte]

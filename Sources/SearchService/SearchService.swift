@@ -283,6 +283,14 @@ public enum SearchResults {
         return read(request).fts5
     }
 
+    /// The phrases of several words in `text`, read as `dossier search`
+    /// reads it: each as its terms (a prefix term ends in `*`), for a page
+    /// preview that outlines their words only together.
+    public static func phrases(_ text: String) -> [[String]] {
+        let node = try? QueryParser().parse(fts5(text))
+        return (node?.phrases ?? []).filter { $0.terms.count > 1 }.map { $0.terms.map { $0.prefix ? $0.text + "*" : $0.text } }
+    }
+
     /// The FTS5 query for `request` and its hints: read leniently unless
     /// strict. A lenient reading that still does not parse (a case its
     /// rules miss) falls back to the words of the query, each searched as

@@ -29,7 +29,9 @@ public struct PreviewCache: Sendable {
     }
 
     /// The terms of `words` as the index has them, sorted, without repeats;
-    /// a word ending in `*` gives a prefix term (`traff*`).
+    /// a word ending in `*` gives a prefix term (`traff*`), and one of
+    /// several terms (`captive-bred`, `captive bred`) a phrase of them
+    /// (`captive bred`: outlined only where they stand together).
     public static func terms(_ words: [String]) -> [String] {
         var out = Set<String>()
         let analyzer = Analyzer()
@@ -37,7 +39,8 @@ public struct PreviewCache: Sendable {
             var terms: [String] = []
             analyzer.tokenize(word) { term, _, _ in terms.append(String(decoding: term, as: UTF8.self)) }
             if word.hasSuffix("*"), !terms.isEmpty { terms[terms.count - 1] += "*" }
-            for term in terms where term.utf8.count <= maxTermBytes { out.insert(term) }
+            let joined = terms.joined(separator: " ")
+            if !terms.isEmpty, joined.utf8.count <= maxTermBytes { out.insert(joined) }
         }
         return Array(out.sorted().prefix(maxTerms))
     }

@@ -1,3 +1,4 @@
+import Analysis
 import DossierCore
 import Foundation
 import Hummingbird
@@ -92,9 +93,45 @@ struct TextPiece {
         return out
     }
 
-    /// The distinct words the marked pieces hold, in order.
-    static func markedWords(_ pieces: [TextPiece]) -> [String] {
+    /// What a page preview outlines for a snippet, in order, without
+    /// repeats: each marked word, and the marked words of an occurrence of
+    /// one of `phrases` (a query's phrases of several terms, a prefix term
+    /// ending in `*`) as one entry, joined by a space, which the preview
+    /// outlines only together.
+    static func previewWords(_ pieces: [TextPiece], phrases: [[String]]) -> [String] {
+        // Runs of marked words that only spaces and punctuation separate.
+        var runs: [[String]] = [[]]
+        for piece in pieces {
+            if piece.marked {
+                runs[runs.count - 1].append(piece.text)
+            } else if piece.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) {
+                runs.append([])
+            }
+        }
+        let analyzer = Analyzer()
+        var out: [String] = []
         var seen = Set<String>()
-        return pieces.filter { $0.marked && seen.insert($0.text.lowercased()).inserted }.map(\.text)
+        func emit(_ entry: String) {
+            if seen.insert(entry.lowercased()).inserted { out.append(entry) }
+        }
+        for run in runs {
+            let terms = run.map { analyzer.terms($0).first ?? "" }
+            var i = 0
+            while i < run.count {
+                let found = phrases.filter { phrase in
+                    i + phrase.count <= run.count && phrase.indices.allSatisfy { j in
+                        phrase[j].hasSuffix("*") ? terms[i + j].hasPrefix(phrase[j].dropLast()) : terms[i + j] == phrase[j]
+                    }
+                }.map(\.count).max()
+                if let found {
+                    emit(run[i..<(i + found)].joined(separator: " "))
+                    i += found
+                } else {
+                    emit(run[i])
+                    i += 1
+                }
+            }
+        }
+        return out
     }
 }

@@ -1,3 +1,4 @@
+import Analysis
 import Catalog
 import Notes
 import Extract
@@ -103,6 +104,19 @@ struct ScannedPreviewTests {
         #expect(OCRWords.boxes(json, terms: ["permit"]) == [[60, 100, 110, 112]])
         #expect(OCRWords.boxes(json, terms: ["pan*"]) == [[105, 80, 160, 92]])
         #expect(OCRWords.boxes(json, terms: []).isEmpty && OCRWords.boxes("not json", terms: ["x"]).isEmpty)
+        // A phrase's words only where they stand together.
+        #expect(OCRWords.boxes(json, terms: ["seiz pangolin"]) == [[60, 80, 100, 92], [105, 80, 160, 92]])
+        #expect(OCRWords.boxes(json, terms: ["pangolin seiz"]).isEmpty)
+    }
+
+    @Test("a phrase is outlined only where its words stand together: the preview's words come from the snippet's phrase occurrences")
+    func phrases() {
+        #expect(TermPatterns(["captiv bred"]).marks(["born", "and", "bred", "captiv", "bred"]) == [false, false, false, true, true])
+        #expect(TermPatterns(["cap* bred", "born"]).marks(["born", "and", "bred", "captiv", "bred"]) == [true, false, false, true, true])
+        #expect(PreviewCache.terms(["captive-bred", "Captive bred"]) == ["captiv bred"])
+        // Marked words of a snippet: a phrase occurrence is one entry; words of the query apart stay apart.
+        let pieces = TextPiece.pieces("parrots captive-bred under licence, bred and timber trafficking", [[8, 15], [16, 20], [36, 40], [45, 51], [52, 63]])
+        #expect(TextPiece.previewWords(pieces, phrases: [["captiv", "bred"]]) == ["captive bred", "bred", "timber", "trafficking"])
     }
 
     @Test("the preview of a scanned page outlines the searched word where OCR found it")

@@ -189,6 +189,8 @@ extension Site {
     /// Results in runs of one document, as the page shows them.
     static func groups(_ results: [SearchResults.Result], query: String) -> [SearchView.DocumentGroup] {
         var groups: [SearchView.DocumentGroup] = []
+        // The query's phrases of several words, for previews that outline them only together.
+        let phrases = SearchResults.phrases(query)
         for result in results {
             if groups.last?.id != result.document.id {
                 groups.append(.init(
@@ -207,7 +209,7 @@ extension Site {
                                            printed: printed, score: String(format: "%.3f", result.score),
                                            scanned: result.ocr ? "scanned: OCR" + (result.ocrConfidence.map { " \(Int($0.rounded()))%" } ?? "") : nil)
                 if result.document.kind == .pdf {
-                    let words = TextPiece.markedWords(snippet).prefix(8).joined(separator: ",")
+                    let words = TextPiece.previewWords(snippet, phrases: phrases).prefix(8).joined(separator: ",")
                     let small = "/documents/\(result.document.id)/pages/\(result.page)/preview.png?w=\(Links.query(words))"
                     page.preview = .init(small: small, large: small + "&size=large")
                 }
