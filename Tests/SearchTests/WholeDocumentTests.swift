@@ -110,4 +110,33 @@ struct WholeDocumentTests {
         #expect(searcher.documentPage(node, perDocument: 3, offset: 0, limit: 10).documents.map(\.id) == [1])
         #expect(searcher.top(node, k: 10).hits.map(\.passageID) == [1])
     }
+
+    @Test("the words as typed lift the documents and passages holding that sequence: Annex B first, every holder of both still matching")
+    func typedSequence() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-typed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let filler = "the convention lists species and parties report trade"
+        let passages: [IndexWriter.Passage] = [
+            // Document 1: both words, often, never in sequence.
+            .init(id: 1, document: 1, text: "annex annex listing b b b \(filler)"),
+            .init(id: 2, document: 1, text: "b annex annex \(filler) b"),
+            // Document 2: the sequence once, in its second passage.
+            .init(id: 3, document: 2, text: "annex b \(filler) filler filler"),
+            .init(id: 4, document: 2, text: "species in Annex B are listed \(filler)"),
+        ] + (0..<20).map { .init(id: Int64(5 + $0), document: 3 + $0, text: "\(filler) \($0)") }
+        let writer = try IndexWriter(folder: dir)
+        let byID = Dictionary(uniqueKeysWithValues: passages.map { ($0.id, $0) })
+        _ = try writer.sync(live: Set(byID.keys)) { ids in ids.map { byID[$0]! } }
+        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        let node = try QueryParser().parse("annex b")
+        let page = searcher.documentPage(node, perDocument: 3, offset: 0, limit: 10, wholeDocuments: true)
+        #expect(page.documents.map(\.id) == [2, 1])
+        // Typed the other way round, the sequence ("b annex") is document 1's.
+        let apart = searcher.documentPage(try QueryParser().parse("b annex"), perDocument: 3, offset: 0, limit: 10, wholeDocuments: true)
+        #expect(apart.documents.map(\.id) == [1, 2])
+        let oracle = searcher.exhaustiveDocumentPage(Searcher.andParts(node), perDocument: 3, offset: 0, limit: 10)
+        #expect(shown(page) == shown(oracle))
+    }
 }
+

@@ -54,9 +54,12 @@ import Index
 /// search of an AND whose parts are not leaves (`(a OR b) c`).
 extension Searcher {
     /// What one document holds of a query's leaves, which fall in `parts`
-    /// (the AND's operands: a leaf each, or the phrases of `(a OR b)`).
+    /// (the AND's operands: a leaf each, or the phrases of `(a OR b)`); a
+    /// leaf of part −1 is optional (the phrase of the words as typed): it
+    /// adds to scores where it occurs and is never required.
     struct DocumentEvidence {
-        /// Per leaf, its part (leaves of one part are adjacent).
+        /// Per leaf, its part (leaves of one part are adjacent; optional
+        /// ones, of part −1, come last).
         let part: [Int]
         /// Per leaf, its instances over the document's passages.
         var tf: [Int]
@@ -79,7 +82,7 @@ extension Searcher {
             tf = [Int](repeating: 0, count: m)
             best = [Double](repeating: 0, count: m)
             bestHit = [SearchHit?](repeating: nil, count: m)
-            partPassages = [Int](repeating: 0, count: (part.last ?? -1) + 1)
+            partPassages = [Int](repeating: 0, count: (part.max() ?? -1) + 1)
         }
 
         mutating func reset() {
@@ -102,7 +105,9 @@ extension Searcher {
         /// each leaf's best, once each.
         var scatteredHits: [SearchHit] {
             var hits: [SearchHit] = []
-            for case let hit? in bestHit where !hits.contains(where: { $0.passageID == hit.passageID }) { hits.append(hit) }
+            for (i, hit) in bestHit.enumerated() where part[i] >= 0 {
+                if let hit, !hits.contains(where: { $0.passageID == hit.passageID }) { hits.append(hit) }
+            }
             return hits.sorted(by: BoundedHeap.better)
         }
 
@@ -128,7 +133,7 @@ extension Searcher {
                     best[leaf] = held[k].c
                     bestHit[leaf] = hit
                 }
-                if part[leaf] != lastPart {
+                if part[leaf] >= 0, part[leaf] != lastPart {
                     lastPart = part[leaf]
                     partPassages[lastPart] += 1
                     parts += 1
@@ -187,7 +192,7 @@ extension Searcher {
             if let together = e.bestTogether {
                 passage = -together.bm25
             } else {
-                for c in e.best { passage += c }
+                for (i, c) in e.best.enumerated() where e.part[i] >= 0 { passage += c }
                 passage *= Self.scatteredWeight
             }
             return document + Self.passageWeight * passage
@@ -284,7 +289,7 @@ extension Searcher {
     /// through local passage `hi` of segment `s` into `evidence`, leaf by
     /// leaf: each passage's contributions are summed in query order, as a
     /// scorer sums them. The best `keep` passages holding every leaf are kept.
-    func readRun(_ cursors: [PostingCursor?], lo: Int, hi: Int, _ s: Int, _ reader: SegmentReader, _ scorer: BM25,
+    func readRun(_ cursors: [PostingCursor?], required: Int, lo: Int, hi: Int, _ s: Int, _ reader: SegmentReader, _ scorer: BM25,
                  excluded: ExcludedPassages?, keep: Int, into evidence: inout DocumentEvidence, _ scratch: inout RunScratch) {
         scratch.reserve(hi - lo + 1)
         let (sum, held, touched) = (scratch.sum, scratch.held, scratch.touched)
@@ -295,14 +300,17 @@ extension Searcher {
             guard let cursor else { continue }
             var tf = 0, passages = 0, best = evidence.bestHit[i] == nil ? -Double.infinity : evidence.best[i], at = -1
             let idf = scorer.idf[i], table = lengthTable
+            let optional = i >= required
             cursor.drain(through: hi) { local, f in
                 if let excluded, excluded.contains(s, local) { return }
                 let k = local - lo
+                // (An optional leaf, the words' phrase, stands only where they do.)
+                guard !optional || held[k] > 0 else { return }
                 if held[k] == 0 {
                     touched[n] = Int32(k)
                     n += 1
                 }
-                held[k] += 1
+                if !optional { held[k] += 1 }
                 // (The table's values are BM25.contribution's, to the bit.)
                 let c = table.contribution(idf: idf, f: UInt32(truncatingIfNeeded: f), length: UInt32(littleEndian: lengths[local]))
                 sum[k] += c
@@ -314,7 +322,7 @@ extension Searcher {
                 }
             }
             evidence.tf[i] += tf
-            evidence.partPassages[i] += passages
+            if !optional { evidence.partPassages[i] += passages }
             if at >= 0 {
                 evidence.best[i] = best
                 bestLocal[i] = at
@@ -323,7 +331,7 @@ extension Searcher {
         for i in bestLocal.indices where bestLocal[i] >= 0 {
             evidence.bestHit[i] = SearchHit(passageID: reader.passageID(bestLocal[i]), bm25: -1.0 * sum[bestLocal[i] - lo])
         }
-        let m = Int32(cursors.count)
+        let m = Int32(required)
         evidence.any += n
         for j in 0..<n {
             let k = Int(touched[j])
@@ -341,9 +349,10 @@ extension Searcher {
     /// The evidence of each of `documents` (read run by run, in segment
     /// and passage order), keeping each one's best `keep` passages holding
     /// every leaf.
-    func evidence(of documents: [Int], _ leaves: QueryLeaves, _ scorer: BM25, excluded: ExcludedPassages?,
+    func evidence(of documents: [Int], _ leaves: QueryLeaves, required: Int, _ scorer: BM25, excluded: ExcludedPassages?,
                   keep: Int) -> [DocumentEvidence] {
-        var out = [DocumentEvidence](repeating: DocumentEvidence(leaves: leaves.m), count: documents.count)
+        var out = [DocumentEvidence](repeating: DocumentEvidence(leaves: leaves.m, parts: Self.parts(leaves.m, required: required)),
+                                     count: documents.count)
         var runs: [(run: IndexSnapshot.DocumentRun, index: Int)] = []
         for (index, document) in documents.enumerated() {
             for run in snapshot.runs(of: document) { runs.append((run, index)) }
@@ -359,14 +368,19 @@ extension Searcher {
                 cursors = (0..<leaves.m).map { leaves.cursor(s, $0, reader) }
             }
             for cursor in cursors { cursor?.seek(Int(run.lo)) }
-            readRun(cursors, lo: Int(run.lo), hi: Int(run.hi), s, reader, scorer, excluded: excluded, keep: keep, into: &out[index], &scratch)
+            readRun(cursors, required: required, lo: Int(run.lo), hi: Int(run.hi), s, reader, scorer, excluded: excluded, keep: keep,
+                    into: &out[index], &scratch)
         }
         return out
     }
 
-    /// Every document holding each of `leaves` (outside `excluded`
-    /// passages; only those `within` a filter), scored (see the top of this file).
-    func matchingDocuments(_ leaves: QueryLeaves, within: Set<Int>?, excluded: ExcludedPassages?) -> [ScoredDocument] {
+    /// Each leaf's part: its own for the first `required`, −1 (optional) for the rest.
+    static func parts(_ m: Int, required: Int) -> [Int] { (0..<m).map { $0 < required ? $0 : -1 } }
+
+    /// Every document holding each of the first `required` of `leaves`
+    /// (outside `excluded` passages; only those `within` a filter), scored
+    /// (see the top of this file); the leaves after them are optional.
+    func matchingDocuments(_ leaves: QueryLeaves, required: Int, within: Set<Int>?, excluded: ExcludedPassages?) -> [ScoredDocument] {
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
         let scoring = DocumentScoring(self, leaves)
         var found: [ScoredDocument] = []
@@ -375,16 +389,16 @@ extension Searcher {
         }
         if let within, within.count <= Self.fewDocuments {
             let documents = within.sorted()
-            for (document, evidence) in zip(documents, evidence(of: documents, leaves, scorer, excluded: excluded, keep: 0)) {
+            for (document, evidence) in zip(documents, evidence(of: documents, leaves, required: required, scorer, excluded: excluded, keep: 0)) {
                 consider(document, evidence)
             }
             return found
         }
-        var current = DocumentEvidence(leaves: leaves.m)
+        var current = DocumentEvidence(leaves: leaves.m, parts: Self.parts(leaves.m, required: required))
         var scratch = RunScratch()
         for (s, reader) in snapshot.segments.enumerated() {
             let cursors = (0..<leaves.m).map { leaves.cursor(s, $0, reader) }
-            guard cursors.allSatisfy({ $0 != nil }) else { continue }
+            guard cursors.prefix(required).allSatisfy({ $0 != nil }) else { continue }
             let runs = snapshot.runsBySegment[s]
             // The run local passage `d` is in, when its document is that one
             // run and the filter lets it through (runs are asked for in
@@ -396,7 +410,7 @@ extension Searcher {
                 return runs[r]
             }
             var lead = 0
-            for i in 0..<leaves.m where leaves.postings(s, i) < leaves.postings(s, lead) { lead = i }
+            for i in 0..<required where leaves.postings(s, i) < leaves.postings(s, lead) { lead = i }
             let leader = cursors[lead]!
             candidates: while leader.doc != PostingCursor.end {
                 guard let at = run(at: leader.doc) else {
@@ -404,7 +418,7 @@ extension Searcher {
                     continue
                 }
                 let (lo, hi) = (Int(at.lo), Int(at.hi))
-                for i in 0..<leaves.m where i != lead {
+                for i in 0..<required where i != lead {
                     let cursor = cursors[i]!
                     cursor.seek(lo)
                     let next = cursor.doc
@@ -416,14 +430,15 @@ extension Searcher {
                     }
                 }
                 current.reset()
-                readRun(cursors, lo: lo, hi: hi, s, reader, scorer, excluded: excluded, keep: 0, into: &current, &scratch)
+                for i in required..<leaves.m { cursors[i]?.seek(lo) }
+                readRun(cursors, required: required, lo: lo, hi: hi, s, reader, scorer, excluded: excluded, keep: 0, into: &current, &scratch)
                 consider(Int(at.document), current, length: Int(at.tokens))
             }
         }
         // Documents of several runs (pages read by OCR later, passages
         // deleted in the middle) were passed over by the walk: read whole.
         let several = snapshot.documentsInSeveralRuns.filter { within?.contains($0) ?? true }
-        for (document, evidence) in zip(several, evidence(of: several, leaves, scorer, excluded: excluded, keep: 0)) {
+        for (document, evidence) in zip(several, evidence(of: several, leaves, required: required, scorer, excluded: excluded, keep: 0)) {
             consider(document, evidence)
         }
         return found
@@ -433,11 +448,12 @@ extension Searcher {
     /// whole documents (see the top of this file).
     func wholeDocumentPage(_ phrases: [Phrase], perDocument: Int, offset: Int, limit: Int, within: Set<Int>?,
                            excluding excluded: ExcludedPassages?) -> DocumentPage {
-        let leaves = QueryLeaves(self, phrases)
-        let found = matchingDocuments(leaves, within: within, excluded: excluded)
+        let typed = typedPhrase(phrases)
+        let leaves = QueryLeaves(self, phrases + (typed.map { [$0] } ?? []))
+        let found = matchingDocuments(leaves, required: phrases.count, within: within, excluded: excluded)
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
         return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit) { documents in
-            evidence(of: documents, leaves, scorer, excluded: excluded, keep: perDocument)
+            evidence(of: documents, leaves, required: phrases.count, scorer, excluded: excluded, keep: perDocument)
         }
     }
 
@@ -483,6 +499,17 @@ extension Searcher {
 }
 
 extension Searcher {
+    /// The phrase of an AND's words as typed (`annotation #5` gives the
+    /// phrase "annotation 5"), when the AND is of two or more plain words:
+    /// an optional leaf that lifts the documents and passages holding that
+    /// exact sequence (Solr's phrase boost, `pf`), so that a term of the
+    /// field (`#5`, `Annex B`, `source code W`) comes first while every
+    /// document holding the words still matches.
+    func typedPhrase(_ phrases: [Phrase]) -> Phrase? {
+        guard phrases.count > 1, phrases.allSatisfy(isPlainTerm) else { return nil }
+        return Phrase(index: phrases.count, terms: Few(phrases.map { $0.terms[0] }))
+    }
+
     /// The operands of an AND (`a b (c OR d)` gives `a`, `b`, `c OR d`).
     static func andParts(_ node: QueryNode) -> [QueryNode] {
         if case .and(let l, let r) = node { return andParts(l) + andParts(r) }
@@ -515,6 +542,10 @@ extension Searcher {
     /// gives, score for score (the tests' oracle), for parts of any shape.
     public func exhaustiveDocumentPage(_ parts: [QueryNode], perDocument: Int, offset: Int, limit: Int, within: Set<Int>? = nil,
                                        excluding excluded: QueryNode? = nil) -> DocumentPage {
+        let words = parts.map { part -> Phrase? in
+            if case .nearset(let phrases, nil) = part, phrases.count == 1 { phrases[0] } else { nil }
+        }
+        let typed = words.allSatisfy { $0 != nil } ? typedPhrase(words.map { $0! }) : nil
         var doclists: [QueryTerm: Execution.Doclist] = [:]
         func cached(_ term: QueryTerm) -> Execution.Doclist {
             if let list = doclists[term] { return list }
@@ -531,6 +562,14 @@ extension Searcher {
             partOf += Array(repeating: p, count: execution.phrases.count)
             execution.run { id, counts in
                 for (k, count) in counts.enumerated() where count > 0 { rows[id, default: []].append((base + k, count)) }
+            }
+        }
+        if let typed {
+            let base = leavesOf.count
+            leavesOf.append(typed)
+            partOf.append(-1)
+            Execution(.nearset(.one(typed), distance: nil), doclist: cached).run { id, counts in
+                if counts[0] > 0, rows[id] != nil { rows[id]!.append((base, counts[0])) }
             }
         }
         if let excluded {
