@@ -1,3 +1,4 @@
+import Foundation
 import Index
 
 /// # Documents that match on all their words
@@ -13,26 +14,24 @@ import Index
 ///
 /// ## Evidence and score
 ///
-/// A document's passages that hold any of the query's leaves are read, each
-/// scored as FTS5 scores a passage (its leaves' BM25 contributions, summed
-/// in query order). From them, per document (``DocumentEvidence``):
+/// A document's passages that hold any of the query's leaves are read. From
+/// them, per document (``DocumentEvidence``): each leaf's instances over the
+/// whole document, how many passages hold every leaf ("together") and how
+/// many hold any; for the documents a page shows, their passages scored as
+/// FTS5 scores a passage (contributions summed in query order), the best
+/// holding every leaf, and each leaf's best.
 ///
-/// - each leaf's instances over the whole document, and the document's
-///   length (the tokens of all its passages);
-/// - each leaf's best passage and contribution;
-/// - the passages holding every leaf ("together"), their number and the best.
-///
-/// The document's score (``DocumentScoring``) is the BM25 of the whole
-/// document (k1 = 1.2, b = 0.75, as FTS5's; idf over documents, the
-/// segment dictionaries' documents per word; the average document length)
-/// plus a passage term: the best passage holding every leaf, or, when the
-/// words are scattered, `scatteredWeight` times the sum of each leaf's best
-/// contribution. A document with the words together ranks ahead of one
-/// where they are scattered, all else equal, and a document that speaks of
-/// the words throughout ahead of one that mentions them once (the passage
-/// based document scores of Callan 1994 and Kaszkiel & Zobel 1997). The
-/// weights were chosen by the known-item runs of `bench/knownitem.py`
-/// (docs/BENCHMARKS.md).
+/// Documents are ranked by the BM25 of the whole document (``DocumentScoring``:
+/// k1 = 1.2 and b = 0.75 as FTS5's, Lucene's idf over documents, the
+/// document's length against the average), as tantivy and Lucene rank a
+/// document; all else equal, a document with the words together in a
+/// passage first. Chosen by measurement (`bench/knownitem.py`, two and three
+/// words of a target document, in one passage or apart; docs/BENCHMARKS.md):
+/// every weight given to the best passage (Callan 1994; Kaszkiel & Zobel
+/// 1997) lifted the targets whose words share a passage and sank those whose
+/// words are apart by more (0.05 of the best passage: 0.683 and 0.464 MRR@10
+/// on the two sets of two words, against 0.660 and 0.532 for the document
+/// alone, and tantivy's 0.656 and 0.528).
 ///
 /// ## The walk
 ///
@@ -153,49 +152,37 @@ extension Searcher {
         }
     }
 
-    /// A document's score from its evidence (see the top of this file).
+    /// A document's score from its evidence (see the top of this file):
+    /// the BM25 of the whole document.
     struct DocumentScoring {
         /// Per leaf, its idf over documents.
         let idf: [Double]
         /// Tokens per document, on average.
         let averageLength: Double
-        /// The weight of the passage term.
-        static let passageWeight = 1.0
-        /// The weight of the scattered words' best contributions, against a
-        /// passage that holds them all.
-        static let scatteredWeight = 0.5
 
         init(_ searcher: Searcher, _ leaves: QueryLeaves) {
             let snapshot = searcher.snapshot
             let documents = max(1, snapshot.documentCount)
             averageLength = Double(snapshot.tokenCount) / Double(documents)
-            idf = searcher.documentFrequencies(leaves).map { BM25.idf(rows: documents, hits: min($0, documents)) }
+            // Lucene's and tantivy's idf, ln(1 + (N − n + 0.5) / (n + 0.5)). FTS5's,
+            // without the 1 +, vanishes for a word in half the rows; over documents,
+            // far fewer than passages, most words are that common (and measured
+            // so, the known items fell from 0.660 to 0.620 MRR@10).
+            idf = searcher.documentFrequencies(leaves).map { n in
+                let n = Double(min(n, documents))
+                return log(1 + (Double(documents) - n + 0.5) / (n + 0.5))
+            }
         }
 
         /// `document` scored from its evidence, if every part matches in it.
         func scored(_ document: Int, _ e: DocumentEvidence, length: Int) -> ScoredDocument? {
             guard e.coversAll else { return nil }
-            // (Each word's best passages are gathered only for a document whose words are apart.)
-            let scattered = e.bestTogether == nil ? e.scatteredHits : []
-            return ScoredDocument(document: document, score: score(e, length: length), lead: e.bestTogether ?? scattered[0],
-                                  matches: e.together > 0 ? e.together : e.any, together: e.together > 0,
-                                  scatteredShown: scattered.count)
-        }
-
-        func score(_ e: DocumentEvidence, length: Int) -> Double {
             let norm = BM25.norm(length: Double(length), averageLength: averageLength)
-            var document = 0.0
+            var score = 0.0
             for i in idf.indices where e.tf[i] > 0 {
-                document += BM25.contribution(idf: idf[i], f: Double(e.tf[i]), norm: norm)
+                score += BM25.contribution(idf: idf[i], f: Double(e.tf[i]), norm: norm)
             }
-            var passage = 0.0
-            if let together = e.bestTogether {
-                passage = -together.bm25
-            } else {
-                for (i, c) in e.best.enumerated() where e.part[i] >= 0 { passage += c }
-                passage *= Self.scatteredWeight
-            }
-            return document + Self.passageWeight * passage
+            return ScoredDocument(document: document, score: score, matches: e.together > 0 ? e.together : e.any, together: e.together > 0)
         }
     }
 
@@ -203,16 +190,14 @@ extension Searcher {
     struct ScoredDocument {
         var document: Int
         var score: Double
-        /// Its best passage (holding every leaf, else any): the tie-breaker.
-        var lead: SearchHit
         var matches: Int
         var together: Bool
-        /// How many passages it shows when its words are scattered.
-        var scatteredShown: Int
 
-        /// Higher score first; then FTS5's order of the lead passages.
+        /// Higher score first; all else equal, the words together first; then the lower number.
         static func better(_ a: ScoredDocument, _ b: ScoredDocument) -> Bool {
-            a.score != b.score ? a.score > b.score : BoundedHeap.better(a.lead, b.lead)
+            if a.score != b.score { return a.score > b.score }
+            if a.together != b.together { return a.together }
+            return a.document < b.document
         }
     }
 
@@ -291,6 +276,8 @@ extension Searcher {
     /// scorer sums them. The best `keep` passages holding every leaf are kept.
     func readRun(_ cursors: [PostingCursor?], required: Int, lo: Int, hi: Int, _ s: Int, _ reader: SegmentReader, _ scorer: BM25,
                  excluded: ExcludedPassages?, keep: Int, into evidence: inout DocumentEvidence, _ scratch: inout RunScratch) {
+        // Ranking needs only the counts (`keep` < 0): no passage is scored.
+        let scoring = keep >= 0
         scratch.reserve(hi - lo + 1)
         let (sum, held, touched) = (scratch.sum, scratch.held, scratch.touched)
         let lengths = reader.lengths
@@ -311,11 +298,12 @@ extension Searcher {
                     n += 1
                 }
                 if !optional { held[k] += 1 }
+                tf += f
+                passages += 1
+                guard scoring else { return }
                 // (The table's values are BM25.contribution's, to the bit.)
                 let c = table.contribution(idf: idf, f: UInt32(truncatingIfNeeded: f), length: UInt32(littleEndian: lengths[local]))
                 sum[k] += c
-                tf += f
-                passages += 1
                 if c > best {
                     best = c
                     at = local
@@ -337,6 +325,10 @@ extension Searcher {
             let k = Int(touched[j])
             if held[k] == m {
                 evidence.together += 1
+                guard scoring else {
+                    held[k] = 0
+                    continue
+                }
                 let hit = SearchHit(passageID: reader.passageID(lo + k), bm25: -1.0 * sum[k])
                 if evidence.bestTogether == nil || BoundedHeap.better(hit, evidence.bestTogether!) { evidence.bestTogether = hit }
                 if keep > 0 { Self.keepBest(hit, keep, &evidence.kept) }
@@ -389,7 +381,7 @@ extension Searcher {
         }
         if let within, within.count <= Self.fewDocuments {
             let documents = within.sorted()
-            for (document, evidence) in zip(documents, evidence(of: documents, leaves, required: required, scorer, excluded: excluded, keep: 0)) {
+            for (document, evidence) in zip(documents, evidence(of: documents, leaves, required: required, scorer, excluded: excluded, keep: -1)) {
                 consider(document, evidence)
             }
             return found
@@ -431,14 +423,14 @@ extension Searcher {
                 }
                 current.reset()
                 for i in required..<leaves.m { cursors[i]?.seek(lo) }
-                readRun(cursors, required: required, lo: lo, hi: hi, s, reader, scorer, excluded: excluded, keep: 0, into: &current, &scratch)
+                readRun(cursors, required: required, lo: lo, hi: hi, s, reader, scorer, excluded: excluded, keep: -1, into: &current, &scratch)
                 consider(Int(at.document), current, length: Int(at.tokens))
             }
         }
         // Documents of several runs (pages read by OCR later, passages
         // deleted in the middle) were passed over by the walk: read whole.
         let several = snapshot.documentsInSeveralRuns.filter { within?.contains($0) ?? true }
-        for (document, evidence) in zip(several, evidence(of: several, leaves, required: required, scorer, excluded: excluded, keep: 0)) {
+        for (document, evidence) in zip(several, evidence(of: several, leaves, required: required, scorer, excluded: excluded, keep: -1)) {
             consider(document, evidence)
         }
         return found
@@ -479,12 +471,16 @@ extension Searcher {
         }
         var hits: [SearchHit] = []
         var documents: [DocumentPage.Document] = []
-        var before = 0
+        // The page's documents are read again for their passages, and so
+        // are the earlier pages' documents whose words are apart, to number
+        // the passages shown before (one per word, but once each).
+        let earlier = ranked.prefix(offset).filter { !$0.together }.map(\.document)
         let pageEntries = Array(ranked.dropFirst(offset).prefix(limit))
-        let read = evidence(pageEntries.map(\.document))
+        let read = evidence(pageEntries.map(\.document) + earlier)
+        var before = read.dropFirst(pageEntries.count).reduce(0) { $0 + $1.scatteredHits.count }
         for (i, entry) in ranked.enumerated() {
             guard i >= offset else {
-                before += entry.together ? min(perDocument, entry.matches) : entry.scatteredShown
+                if entry.together { before += min(perDocument, entry.matches) }
                 continue
             }
             guard i - offset < limit else { break }
@@ -499,14 +495,20 @@ extension Searcher {
 }
 
 extension Searcher {
-    /// The phrase of an AND's words as typed (`annotation #5` gives the
-    /// phrase "annotation 5"), when the AND is of two or more plain words:
-    /// an optional leaf that lifts the documents and passages holding that
-    /// exact sequence (Solr's phrase boost, `pf`), so that a term of the
-    /// field (`#5`, `Annex B`, `source code W`) comes first while every
-    /// document holding the words still matches.
+    /// The phrase of an AND's words as typed, when they name a thing of
+    /// the field: two or more plain words, one of them a code (a digit in
+    /// it, or at most two letters: `Annex B`, `source code W`, `annotation
+    /// #5`). It is an optional leaf that lifts the documents and passages
+    /// holding that exact sequence (Solr's phrase boost, `pf`), while every
+    /// document holding the words still matches. Words alone get no such
+    /// boost: on the known items of `bench/knownitem.py` (two or three
+    /// words of a document, none a code) it cost 0.03 of MRR@10.
     func typedPhrase(_ phrases: [Phrase]) -> Phrase? {
-        guard phrases.count > 1, phrases.allSatisfy(isPlainTerm) else { return nil }
+        guard phrases.count > 1, phrases.allSatisfy(isPlainTerm),
+              phrases.contains(where: { phrase in
+                  let text = phrase.terms[0].text
+                  return text.count <= 2 || text.contains(where: \.isNumber)
+              }) else { return nil }
         return Phrase(index: phrases.count, terms: Few(phrases.map { $0.terms[0] }))
     }
 
