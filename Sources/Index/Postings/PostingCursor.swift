@@ -345,29 +345,10 @@ public final class PostingCursor {
         nextBlock()
     }
 
-    /// Calls `body` with the local number and frequency of each posting
-    /// from the one the cursor stands on through local number `hi`, and
-    /// leaves the cursor on the first posting past `hi`: whole blocks in
-    /// one loop each, without a step of `next` per posting.
+    /// Where the posting the cursor stands on is in its block (in
+    /// ``blockPostingsView()``).
     @inline(__always)
-    public func drain(through hi: Int, _ body: (Int, Int) -> Void) {
-        while doc <= hi {
-            ensureTFs()
-            guard Int(docs[count - 1]) > hi else {
-                for i in index..<count { body(Int(docs[i]), Int(tfs[i])) }
-                nextBlock()
-                continue
-            }
-            var i = index
-            while Int(docs[i]) <= hi {
-                body(Int(docs[i]), Int(tfs[i]))
-                i += 1
-            }
-            index = i
-            doc = Int(docs[i])
-            return
-        }
-    }
+    public var indexInBlock: Int { index }
 
     /// The positions of the posting the cursor stands on, ascending: a view
     /// valid until the cursor moves to another block. Postings are decoded

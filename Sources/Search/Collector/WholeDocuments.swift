@@ -234,6 +234,32 @@ extension Searcher {
         return out
     }
 
+    /// Calls `body` with the local number and frequency of each posting of
+    /// `cursor` from the one it stands on through local number `hi`, and
+    /// leaves it on the first posting past `hi`: a block's postings in one
+    /// loop (inlined here, where `body` is known), not a step of `next` each.
+    @inline(__always)
+    func drain(_ cursor: PostingCursor, through hi: Int, _ body: (Int, Int) -> Void) {
+        while cursor.doc <= hi {
+            let (docs, tfs) = cursor.blockPostingsView()
+            var j = cursor.indexInBlock
+            guard Int(docs[docs.count - 1]) > hi else {
+                while j < docs.count {
+                    body(Int(docs[j]), Int(tfs[j]))
+                    j += 1
+                }
+                cursor.nextBlock()
+                continue
+            }
+            while Int(docs[j]) <= hi {
+                body(Int(docs[j]), Int(tfs[j]))
+                j += 1
+            }
+            cursor.seek(Int(docs[j]))
+            return
+        }
+    }
+
     /// Scratch space for reading a run: per passage of the run, the sum of
     /// its leaves' contributions and how many it holds; the passages touched.
     struct RunScratch: ~Copyable {
@@ -288,7 +314,7 @@ extension Searcher {
             var tf = 0, passages = 0, best = evidence.bestHit[i] == nil ? -Double.infinity : evidence.best[i], at = -1
             let idf = scorer.idf[i], table = lengthTable
             let optional = i >= required
-            cursor.drain(through: hi) { local, f in
+            drain(cursor, through: hi) { local, f in
                 if let excluded, excluded.contains(s, local) { return }
                 let k = local - lo
                 // (An optional leaf, the words' phrase, stands only where they do.)
