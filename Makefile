@@ -54,6 +54,7 @@ bench: deps
 	@[ -x .build-bench/venv/bin/python ] || python3 -m venv .build-bench/venv
 	.build-bench/venv/bin/pip install -q tantivy
 	.build-bench/venv/bin/python bench/bench.py --output .build-bench/report.md $(BENCH_ARGS)
+	.build-bench/venv/bin/python bench/knownitem.py --workspace .build-bench/ws --output .build-bench/knownitem.md
 	python3 bench/ocrbench.py --output .build-bench/ocr.md $(OCR_BENCH_ARGS)
 
 # The same engines at scale: every texlive-*-doc PDF (about 230,000 passages),
