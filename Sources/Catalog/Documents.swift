@@ -48,6 +48,8 @@ public struct DocumentRecord: Sendable, Codable, Equatable {
     public var error: String?
     /// Whether most pages lack text.
     public var needsOCR: Bool
+    /// When its current content was added (ISO 8601).
+    public var addedAt: String?
 }
 
 /// A page as the catalog knows it.
@@ -77,14 +79,14 @@ public struct PageRecord: Sendable, Codable, Equatable {
 }
 
 extension CatalogStore {
-    static let documentColumns = "id, sha256, kind, path, source, title, author, page_count, pages_with_text, status, error, needs_ocr"
+    static let documentColumns = "id, sha256, kind, path, source, title, author, page_count, pages_with_text, status, error, needs_ocr, added_at"
 
     static func document(_ row: Row) -> DocumentRecord {
         DocumentRecord(id: row.int(0), sha256: row.string(1), kind: DocumentKind(rawValue: row.string(2)) ?? .other, path: row.string(3),
                        source: DocumentOrigin(rawValue: row.string(4)) ?? .library,
                        title: row.optionalString(5), author: row.optionalString(6), pageCount: row.optionalInt(7),
                        pagesWithText: row.optionalInt(8), status: DocumentStatus(rawValue: row.string(9)) ?? .pending, error: row.optionalString(10),
-                       needsOCR: row.int(11) != 0)
+                       needsOCR: row.int(11) != 0, addedAt: row.optionalString(12))
     }
 
     /// Every document, by id.
@@ -128,6 +130,11 @@ extension CatalogStore {
     ) throws -> Int {
         try database.transaction {
             if let replacing, try database.scalar("SELECT id FROM documents WHERE sha256 = ?1", [sha256]) == nil {
+                // The content it had becomes a version of it.
+                try database.run("""
+                    INSERT INTO document_versions (document_id, sha256, path, page_count, added_at, replaced_at)
+                    SELECT id, sha256, path, page_count, added_at, ?2 FROM documents WHERE id = ?1 AND status = 'extracted'
+                    """, [replacing, Self.timestamp(now)])
                 try database.run("UPDATE documents SET sha256 = ?2, added_at = ?3 WHERE id = ?1", [replacing, sha256, Self.timestamp(now)])
             }
             try database.run("""
@@ -199,6 +206,66 @@ extension CatalogStore {
             }
         }
         return stale.map(\.1)
+    }
+
+    /// The document a cited URL's content was before it changed to the
+    /// content `sha256` (fetched, not yet a document): the document a URL
+    /// now serving `sha256` still points to, when no URL serves that
+    /// document's content any more and its file is gone (the update took it
+    /// out of the store). It takes the new content and keeps its
+    /// number (``storeDocument(sha256:kind:path:source:result:replacing:now:)``).
+    public func previousDocument(ofContent sha256: String) throws -> Int? {
+        try database.scalar("""
+            SELECT d.id FROM urls u JOIN documents d ON d.id = u.document_id
+            WHERE u.sha256 = ?1 AND d.sha256 != ?1 AND d.source = 'fetched' AND d.retired = 1
+                AND NOT EXISTS (SELECT 1 FROM urls other WHERE other.sha256 = d.sha256)
+            ORDER BY d.id LIMIT 1
+            """, [sha256])?.int
+    }
+
+    /// A content a document had before its current one.
+    public struct DocumentVersion: Sendable, Equatable, Codable {
+        public var sha256: String
+        public var path: String
+        public var pageCount: Int?
+        public var addedAt: String?
+        public var replacedAt: String
+    }
+
+    /// The contents `document` had before its current one, newest first.
+    public func versions(of document: Int) throws -> [DocumentVersion] {
+        try database.query("""
+            SELECT sha256, path, page_count, added_at, replaced_at FROM document_versions
+            WHERE document_id = ?1 ORDER BY replaced_at DESC, id DESC
+            """, [document]) {
+            DocumentVersion(sha256: $0.string(0), path: $0.string(1), pageCount: $0.optionalInt(2), addedAt: $0.optionalString(3),
+                            replacedAt: $0.string(4))
+        }
+    }
+
+    /// Every document's earlier contents, newest first.
+    public func allVersions() throws -> [Int: [DocumentVersion]] {
+        var out: [Int: [DocumentVersion]] = [:]
+        for (id, version) in try database.query("""
+            SELECT document_id, sha256, path, page_count, added_at, replaced_at FROM document_versions ORDER BY replaced_at DESC, id DESC
+            """, [], {
+                ($0.int(0), DocumentVersion(sha256: $0.string(1), path: $0.string(2), pageCount: $0.optionalInt(3), addedAt: $0.optionalString(4),
+                                            replacedAt: $0.string(5)))
+            }) {
+            out[id, default: []].append(version)
+        }
+        return out
+    }
+
+    /// Every URL whose current content each document is, sorted.
+    public func documentURLs() throws -> [Int: [String]] {
+        var out: [Int: [String]] = [:]
+        for (id, url) in try database.query("SELECT document_id, url FROM urls WHERE document_id IS NOT NULL ORDER BY url", [], {
+            ($0.int(0), $0.string(1))
+        }) {
+            out[id, default: []].append(url)
+        }
+        return out
     }
 
     /// The document a note at `path` is now, if any (retired or not).

@@ -33,6 +33,7 @@ extension CatalogStore {
         try database.transaction {
             try database.run("UPDATE passages SET state = 0 WHERE state = 1")
             try database.run("DELETE FROM passages WHERE state = 2")
+            try database.run("DELETE FROM document_versions WHERE document_id IN (SELECT id FROM documents WHERE retired = 1)")
             try database.run("DELETE FROM documents WHERE retired = 1")
             try database.run("UPDATE catalog_state SET index_generation = ?1 WHERE id = 1", [generation])
         }

@@ -125,6 +125,14 @@ import DossierCore
 /// NULL when there were none), as the extract stage's `PageFurniture`
 /// finds them.
 ///
+/// Version 11 adds `document_versions`: a document keeps its number when
+/// its content changes (a note edited in place, a cited URL that now serves
+/// a new version of the report), and each content it had before is a row
+/// here: `document_id`, that content's `sha256`, the stored file's `path`
+/// then, its `page_count`, when it was added (`added_at`) and when the new
+/// content replaced it (`replaced_at`, ISO 8601). `dossier show N
+/// --versions` lists them; the rows go with their document.
+///
 /// A reader (search, verify, the web, MCP) reads `generation` in a read
 /// transaction and then the index manifest: an index at the same generation
 /// holds the committed and retiring passages, one at the next generation
@@ -311,6 +319,18 @@ public enum Schema {
         CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages WHEN old.state != 1 BEGIN
             INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
         END;
+        """,
+        """
+        CREATE TABLE document_versions (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            path TEXT NOT NULL,
+            page_count INTEGER,
+            added_at TEXT,
+            replaced_at TEXT NOT NULL
+        );
+        CREATE INDEX document_versions_document ON document_versions(document_id);
         """,
     ]
 

@@ -215,8 +215,10 @@ extension Pipeline {
             guard failure == nil else { return }
             let candidate = candidates[index]
             do {
+                // A cited URL's new content is a new version of its document: same number.
+                let previous = candidate.source == .fetched ? try pipeline.catalog.previousDocument(ofContent: candidate.sha256) : nil
                 let id = try pipeline.catalog.storeDocument(sha256: candidate.sha256, kind: candidate.kind, path: candidate.path,
-                                                            source: candidate.source, result: result)
+                                                            source: candidate.source, result: result, replacing: previous)
                 let item: ExtractionSummary.Item
                 switch result {
                 case .success(let document):

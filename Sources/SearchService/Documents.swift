@@ -28,6 +28,11 @@ public struct DocumentSummary: Codable, Sendable {
     public var citedBy: Int
     /// The notes citing it.
     public var notes: [String]
+    /// Every URL whose current content it is.
+    public var urls: [String]
+    /// The contents it had before (a URL's earlier versions of the report,
+    /// a note before it was edited), newest first; its number stayed.
+    public var versions: [CatalogStore.DocumentVersion]
 
     /// How a person names it: its title, else its URL, else its path.
     public var name: String { title ?? url ?? path }
@@ -52,13 +57,14 @@ public struct DocumentSummary: Codable, Sendable {
         let documents = try catalog.documents().filter { kind == nil || $0.kind == kind }
         let citing = try catalog.citingNotes()
         let scanned = try catalog.ocrPagesByDocument()
+        let urls = try catalog.documentURLs(), versions = try catalog.allVersions()
         return documents.map { document in
             DocumentSummary(
                 id: document.id, kind: document.kind, title: document.title?.clipped(to: SearchResults.Limits.title),
                 url: sources[document.id]?.url, path: document.path, pages: document.pageCount, status: document.status,
                 error: document.error, needsOcr: document.needsOCR, ocrPages: scanned[document.id]?.read ?? 0,
                 ocrPending: scanned[document.id]?.pending ?? 0, citedBy: citing[document.id]?.values.reduce(0, +) ?? 0,
-                notes: (citing[document.id] ?? [:]).keys.sorted())
+                notes: (citing[document.id] ?? [:]).keys.sorted(), urls: urls[document.id] ?? [], versions: versions[document.id] ?? [])
         }
     }
 

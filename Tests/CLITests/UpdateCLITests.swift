@@ -29,6 +29,13 @@ struct UpdateCLITests {
         let r1 = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
         #expect(((r1["documents"] as? [String: Any])?["new"] as? [String])?.count == 3)  // a, b and the note
         #expect(((r1["newly_dead"] as? [[String: Any]])?.first?["url"] as? String) == server.url("/d.pdf"))
+        // A's document, by its URL.
+        func documentOfA() throws -> [String: Any] {
+            let listed = try dossier(["documents", "--json"], in: root)
+            let all = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+            return try #require(all.first { ($0["urls"] as? [String])?.contains(server.url("/a.pdf")) == true })
+        }
+        let a1 = try documentOfA()
 
         // Change A, add C, remove B; D stays dead.
         state.changed = true
@@ -44,6 +51,14 @@ struct UpdateCLITests {
         #expect((docs["removed"] as? [String])?.contains { $0.contains("notes/n.md") } == false, "\(docs)")
         #expect(((r2["dead_for_runs"] as? [[String: Any]])?.first?["runs"] as? Int) == 2)
         #expect(try dossier(["verify", "--queries", "40"], in: root).status == 0)
+        // A's new content is a new version of the same document: same number, its earlier content listed.
+        let a2 = try documentOfA()
+        #expect(a2["id"] as? Int == a1["id"] as? Int, "\(a1) \(a2)")
+        let versions = try #require(a2["versions"] as? [[String: Any]])
+        #expect(versions.count == 1 && versions[0]["sha256"] as? String == a1["path"].flatMap { ($0 as? String)?.split(separator: "/").last?.split(separator: ".").first.map(String.init) })
+        let shown = try dossier(["show", String(a2["id"] as? Int ?? 0), "--versions"], in: root)
+        #expect(shown.status == 0 && shown.stdout.contains("2 versions") && shown.stdout.contains("before "), "\(shown.stdout)")
+        #expect(try dossier(["show", String(a2["id"] as? Int ?? 0)], in: root).stdout.contains("rhino horn"))
         #expect(try dossier(["search", "rhino", "--json"], in: root).stdout.contains("\"total\" : 1"))
         #expect(try dossier(["search", "pangolin", "--json"], in: root).stdout.contains("\"total\" : 0"))
         let dead = try dossier(["links", "--dead"], in: root)

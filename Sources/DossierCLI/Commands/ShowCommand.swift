@@ -20,6 +20,9 @@ struct ShowCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Highlight this query's matches.", valueName: "query"))
     var query: String?
 
+    @Flag(help: "List the document's versions (the contents it had, with dates and SHA-256) instead of its text.")
+    var versions = false
+
     func run() throws {
         let workspace = try options.resolve()
         let catalog = try CatalogStore(workspace: workspace)
@@ -32,6 +35,16 @@ struct ShowCommand: ParsableCommand {
         }
         guard let document = try catalog.document(matching: reference) else {
             throw DossierError.usage("no document '\(reference)'; `dossier documents` lists them")
+        }
+        if versions {
+            print("document \(document.id): \((document.title ?? "(untitled)").printable)")
+            print("  now    \(document.sha256.prefix(12))  since \(document.addedAt ?? "?")  \(document.pageCount.map { "\($0) p." } ?? "")  \(document.path.printable)")
+            let earlier = try catalog.versions(of: document.id)
+            for version in earlier {
+                print("  before \(version.sha256.prefix(12))  \(version.addedAt ?? "?") – \(version.replacedAt)  \(version.pageCount.map { "\($0) p." } ?? "")  \(version.path.printable)")
+            }
+            print("\(earlier.count + 1) version\(earlier.isEmpty ? "" : "s"); the document keeps its number \(document.id).")
+            return
         }
         if document.status == .failed {
             throw DossierError.workspace("document \(document.id) (\(document.path)) could not be extracted: \(document.error ?? "unknown reason")")
