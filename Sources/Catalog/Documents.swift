@@ -109,6 +109,12 @@ extension CatalogStore {
         if let byPath = try database.query("SELECT \(Self.documentColumns) FROM documents WHERE path = ?1", [reference], Self.document).first {
             return byPath
         }
+        // A file whose bytes are a document listed under another of its paths.
+        if let copy = try database.query("""
+            SELECT \(Self.documentColumns) FROM documents WHERE sha256 = (SELECT sha256 FROM file_hashes WHERE path = ?1)
+            """, [reference], Self.document).first {
+            return copy
+        }
         let hex = reference.lowercased()
         if hex.count >= 6, hex.allSatisfy(\.isHexDigit) {
             let found = try database.query("SELECT \(Self.documentColumns) FROM documents WHERE sha256 LIKE ?1 || '%'", [hex], Self.document)
@@ -253,6 +259,27 @@ extension CatalogStore {
                                             replacedAt: $0.string(5)))
             }) {
             out[id, default: []].append(version)
+        }
+        return out
+    }
+
+    /// Forgets the digests of files no longer in the workspace: `current`
+    /// lists every file of the library and the store as it is now.
+    public func keepFileHashes(only current: Set<String>) throws {
+        let known = try database.query("SELECT path FROM file_hashes", []) { $0.string(0) }
+        let gone = known.filter { !current.contains($0) }
+        guard !gone.isEmpty else { return }
+        try database.transaction {
+            for path in gone { try database.run("DELETE FROM file_hashes WHERE path = ?1", [path]) }
+        }
+    }
+
+    /// Every path of the library and the store that holds each content
+    /// (by SHA-256), sorted: a document's file and its copies elsewhere.
+    public func pathsByContent() throws -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for (sha, path) in try database.query("SELECT sha256, path FROM file_hashes ORDER BY path", [], { ($0.string(0), $0.string(1)) }) {
+            out[sha, default: []].append(path)
         }
         return out
     }

@@ -75,7 +75,7 @@ enum JSONSchema {
         "id": integer, "kind": oneOf(["pdf", "html", "note", "other"]), "title": nullable(string),
         "url": nullable(string), "path": string, "pages": nullable(integer), "status": string,
         "error": nullable(string), "needs_ocr": boolean, "ocr_pages": integer, "ocr_pending": integer,
-        "cited_by": integer, "notes": array(string), "urls": array(string),
+        "cited_by": integer, "notes": array(string), "paths": array(string), "urls": array(string),
         "versions": array(object([
             "sha256": string, "path": string, "page_count": nullable(integer), "added_at": nullable(string), "replaced_at": string,
         ])),

@@ -156,6 +156,7 @@ extension Pipeline {
             }
         }
         var candidates: [Candidate] = []
+        try catalog.keepFileHashes(only: Set(found.map(\.path)))
         for (file, digest) in zip(found, try catalog.fileHashes(found.map { ($0.url, $0.path) })) {
             switch digest {
             case .success(let sha256):

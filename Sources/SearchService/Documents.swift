@@ -28,6 +28,9 @@ public struct DocumentSummary: Codable, Sendable {
     public var citedBy: Int
     /// The notes citing it.
     public var notes: [String]
+    /// Every file of the workspace that holds it: its own (`path`) and
+    /// its copies (the same bytes at another place are one document).
+    public var paths: [String]
     /// Every URL whose current content it is.
     public var urls: [String]
     /// The contents it had before (a URL's earlier versions of the report,
@@ -40,10 +43,12 @@ public struct DocumentSummary: Codable, Sendable {
     /// Where it came from: its URL, else its path.
     public var origin: String { url ?? path }
 
-    /// What a list says of it after its origin: who cites it, whether it
-    /// failed, how far OCR has read it.
+    /// What a list says of it after its origin: its other copies, who
+    /// cites it, whether it failed, how far OCR has read it.
     public var remarks: [String] {
         var out: [String] = []
+        let copies = paths.filter { $0 != path && $0 != origin }
+        if !copies.isEmpty { out.append("also at \(copies.joined(separator: ", "))") }
         if citedBy > 0 { out.append("cited by \(citedBy) note line\(citedBy == 1 ? "" : "s") in \(notes.joined(separator: ", "))") }
         if status == .failed { out.append("could not be extracted: \(error ?? "unknown reason")") }
         if ocrPages > 0 { out.append("\(ocrPages) scanned page\(ocrPages == 1 ? "" : "s") read by OCR") }
@@ -57,14 +62,16 @@ public struct DocumentSummary: Codable, Sendable {
         let documents = try catalog.documents().filter { kind == nil || $0.kind == kind }
         let citing = try catalog.citingNotes()
         let scanned = try catalog.ocrPagesByDocument()
-        let urls = try catalog.documentURLs(), versions = try catalog.allVersions()
+        let urls = try catalog.documentURLs(), versions = try catalog.allVersions(), copies = try catalog.pathsByContent()
         return documents.map { document in
             DocumentSummary(
                 id: document.id, kind: document.kind, title: document.title?.clipped(to: SearchResults.Limits.title),
                 url: sources[document.id]?.url, path: document.path, pages: document.pageCount, status: document.status,
                 error: document.error, needsOcr: document.needsOCR, ocrPages: scanned[document.id]?.read ?? 0,
                 ocrPending: scanned[document.id]?.pending ?? 0, citedBy: citing[document.id]?.values.reduce(0, +) ?? 0,
-                notes: (citing[document.id] ?? [:]).keys.sorted(), urls: urls[document.id] ?? [], versions: versions[document.id] ?? [])
+                notes: (citing[document.id] ?? [:]).keys.sorted(),
+                paths: Array(Set([document.path] + (copies[document.sha256] ?? []))).sorted(), urls: urls[document.id] ?? [],
+                versions: versions[document.id] ?? [])
         }
     }
 

@@ -60,6 +60,38 @@ struct StableNumberTests {
         let ivory = try #require(try Self.numbers(root)["corpus/library/ivory.pdf"])
         #expect(ivory > highest, "document \(ivory) reuses a number at or below \(highest)")
     }
+
+    @Test("a file at two places is one document listing both paths; show finds it by either; the copy's removal keeps the number")
+    func copies() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let library = root.appendingPathComponent("corpus/library")
+        PDFFixture.write([.init(label: nil, lines: ["Rosewood seizures at the border"])], to: library.appendingPathComponent("rosewood.pdf"))
+        try FileManager.default.createDirectory(at: library.appendingPathComponent("copies"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: library.appendingPathComponent("rosewood.pdf"), to: library.appendingPathComponent("copies/rosewood.pdf"))
+        #expect(try dossier(["index"], in: root).status == 0)
+        func rosewood() throws -> [String: Any] {
+            let listed = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["documents", "--json"], in: root).stdout.utf8)) as? [[String: Any]])
+            let found = listed.filter { ($0["paths"] as? [String])?.contains { $0.hasSuffix("rosewood.pdf") } == true }
+            #expect(found.count == 1, "\(found)")
+            return try #require(found.first)
+        }
+        let both = try rosewood()
+        #expect(both["paths"] as? [String] == ["corpus/library/copies/rosewood.pdf", "corpus/library/rosewood.pdf"])
+        for path in ["corpus/library/rosewood.pdf", "corpus/library/copies/rosewood.pdf"] {
+            let shown = try dossier(["show", "\(path):1"], in: root)
+            #expect(shown.status == 0 && shown.stdout.contains("document \(both["id"] as? Int ?? -1):"), "\(path): \(shown.stderr)")
+        }
+        #expect(try dossier(["documents"], in: root).stdout.contains("also at corpus/library/"))
+        // Whichever copy goes, the document stays, with its number and the other path.
+        try FileManager.default.removeItem(at: library.appendingPathComponent(both["path"] as? String == "corpus/library/rosewood.pdf"
+                                                                             ? "rosewood.pdf" : "copies/rosewood.pdf"))
+        #expect(try dossier(["index"], in: root).status == 0)
+        let one = try rosewood()
+        #expect(one["id"] as? Int == both["id"] as? Int)
+        #expect((one["paths"] as? [String])?.count == 1)
+        #expect(try dossier(["search", "rosewood", "--json"], in: root).stdout.contains("\"total\" : 1"))
+    }
 }
 
 @Suite("Linked library files")
