@@ -134,8 +134,8 @@ public final class CatalogStore {
                 WHERE uncited_since IS NULL AND NOT EXISTS (SELECT 1 FROM citations WHERE url_id = urls.id)
                 """, [stamp])
             try database.run("""
-                UPDATE urls SET uncited_since = NULL
-                WHERE uncited_since IS NOT NULL AND EXISTS (SELECT 1 FROM citations WHERE url_id = urls.id)
+                UPDATE urls SET uncited_since = NULL, ever_cited = 1
+                WHERE (uncited_since IS NOT NULL OR ever_cited = 0) AND EXISTS (SELECT 1 FROM citations WHERE url_id = urls.id)
                 """)
         }
         return summary

@@ -413,7 +413,7 @@ extension CatalogStore {
             notes: try count("SELECT count(*) FROM notes"),
             citations: try count("SELECT count(*) FROM citations"),
             urls: try count("SELECT count(*) FROM urls WHERE uncited_since IS NULL"),
-            uncitedURLs: try count("SELECT count(*) FROM urls WHERE uncited_since IS NOT NULL"),
+            uncitedURLs: try count("SELECT count(*) FROM urls WHERE uncited_since IS NOT NULL AND ever_cited = 1 AND derived_from IS NULL"),
             documentsByKind: try grouped("kind"),
             documentsByStatus: try grouped("status"),
             pages: try count("SELECT count(*) FROM pages"),

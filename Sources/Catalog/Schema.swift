@@ -133,6 +133,10 @@ import DossierCore
 /// content replaced it (`replaced_at`, ISO 8601). `dossier show N
 /// --versions` lists them; the rows go with their document.
 ///
+/// Version 12 adds `urls.ever_cited`: 0 for a URL that only `dossier
+/// attach --force` made, until a note cites it. `status` counts as "no
+/// longer cited" only URLs that notes cited once.
+///
 /// A reader (search, verify, the web, MCP) reads `generation` in a read
 /// transaction and then the index manifest: an index at the same generation
 /// holds the committed and retiring passages, one at the next generation
@@ -331,6 +335,11 @@ public enum Schema {
             replaced_at TEXT NOT NULL
         );
         CREATE INDEX document_versions_document ON document_versions(document_id);
+        """,
+        """
+        ALTER TABLE urls ADD COLUMN ever_cited INTEGER NOT NULL DEFAULT 1;
+        UPDATE urls SET ever_cited = 0 WHERE status = 'attached' AND first_cited_at = uncited_since
+            AND NOT EXISTS (SELECT 1 FROM citations WHERE url_id = urls.id);
         """,
     ]
 

@@ -201,8 +201,36 @@ extension CatalogStore {
 
     /// Makes sure a URL has a row (for `dossier attach` of a URL no note cites yet).
     public func ensureURL(_ url: String, now: Date = Date()) throws {
-        try database.run("INSERT INTO urls (url, first_cited_at, uncited_since) VALUES (?1, ?2, ?2) ON CONFLICT(url) DO NOTHING",
-                         [url, Self.timestamp(now)])
+        try database.run("""
+            INSERT INTO urls (url, first_cited_at, uncited_since, ever_cited) VALUES (?1, ?2, ?2, 0) ON CONFLICT(url) DO NOTHING
+            """, [url, Self.timestamp(now)])
+    }
+
+    /// Undoes `dossier attach` of `url`: a URL no note ever cited is
+    /// forgotten; a cited one forgets the attached content and is fetched
+    /// again by the next update. Returns the SHA-256 of the attached
+    /// content when no other URL has it (its file may go), nil otherwise;
+    /// throws when `url` has no attached content.
+    public func detach(_ url: String) throws -> String? {
+        try database.transaction {
+            guard let row = try database.query("SELECT id, status, sha256, ever_cited FROM urls WHERE url = ?1", [url], {
+                ($0.int(0), $0.string(1), $0.optionalString(2), $0.int(3) != 0)
+            }).first, row.1 == "attached" else {
+                throw DossierError.usage("\(url) has no attached file (`dossier links` shows each URL's state)")
+            }
+            if row.3 {
+                try database.run("""
+                    UPDATE urls SET status = 'new', http_status = NULL, final_url = NULL, etag = NULL, last_modified = NULL,
+                        content_type = NULL, sha256 = NULL, size = NULL, kind = NULL, error = NULL, checked_at = NULL,
+                        failures = 0, next_check_at = NULL, document_id = NULL
+                    WHERE id = ?1
+                    """, [row.0])
+            } else {
+                try database.run("DELETE FROM urls WHERE id = ?1", [row.0])
+            }
+            guard let sha = row.2, try database.scalar("SELECT count(*) FROM urls WHERE sha256 = ?1", [sha])?.int == 0 else { return nil }
+            return sha
+        }
     }
 
     /// Points each URL at the document its content is.

@@ -130,6 +130,25 @@ struct FetchCLITests {
         #expect(pangolin.stdout.contains("\"total\" : 1"))
         let bad = try dossier(["attach", server.url("/blocked.pdf"), root.appendingPathComponent("corpus/notes/trade.md").path], in: root)
         #expect(bad.status == 2 && bad.stderr.contains("neither a PDF nor a web page"))
+
+        // A URL no note cites takes a file only with --force, and is not "no longer cited" in status.
+        let stray = "https://example.org/mistyped.pdf"
+        let refused = try dossier(["attach", stray, local.path], in: root)
+        #expect(refused.status == 2 && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(try dossier(["attach", "--force", stray, local.path], in: root).status == 0)
+        let status = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["status", "--json"], in: root).stdout.utf8)) as? [String: Any])
+        #expect((status["catalog"] as? [String: Any])?["uncited_urls"] as? Int == 0, "\(status)")
+        // attach --remove undoes either: the stray URL is forgotten, the cited one is fetched again; the document goes.
+        let undoStray = try dossier(["attach", "--remove", stray], in: root)
+        #expect(undoStray.status == 0 && undoStray.stdout.contains("forgotten"), "\(undoStray.stderr)")
+        let undo = try dossier(["attach", "--remove", server.url("/blocked.pdf")], in: root)
+        #expect(undo.status == 0 && undo.stdout.contains("fetches it again"), "\(undo.stderr)")
+        #expect(try dossier(["attach", "--remove", server.url("/blocked.pdf")], in: root).status == 2)
+        #expect(try dossier(["index"], in: root).status == 0)
+        #expect(try dossier(["search", "pangolin", "--flat", "--json"], in: root).stdout.contains("\"total\" : 0"))
+        let after = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["links", "--json"], in: root).stdout.utf8)) as? [[String: Any]])
+        #expect(after.first { $0["url"] as? String == server.url("/blocked.pdf") }?["status"] as? String == "new")
+        #expect(!after.contains { $0["url"] as? String == stray })
     }
 
     @Test("offline, when no cited host resolves: update and fetch say so, check nothing and mark no link failed; online again, dead hosts are")
