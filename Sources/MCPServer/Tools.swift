@@ -74,7 +74,9 @@ enum Tools {
         description: """
             Every document in the library: id, kind, title, URL (null for local files and notes), pages, extraction status \
             (`failed` with its error; `needs_ocr` when most pages are scanned images without text, which search cannot find), \
-            and how many note lines in which notes cite it. Use it to see what the library holds or to find a document's id.
+            how many note lines in which notes cite it, every file path and URL holding it, and its earlier versions (a document \
+            keeps its id when its URL serves a new version, so an id cited earlier still names it). Use it to see what the library \
+            holds or to find a document's id.
             """,
         inputSchema: JSONSchema.object([
             "kind": JSONSchema.described(JSONSchema.oneOf(kinds), "Only documents of this kind."),

@@ -94,13 +94,29 @@ struct MCPServerTests {
         try library.citeSecondReport()
         let updated = try await session.call("search", ["query": "ivory carvings"])
         #expect(updated["results"]?[0]?["document"]?["url"]?.stringValue == library.server.url("/second.pdf"))
+
+        // The report's URL serves a new version: the id the assistant holds names it still, with its new text.
+        try library.reviseReport()
+        let revisedPage = try await session.call("read_page", ["document": .int(document), "page": 1])
+        #expect(revisedPage["text"]?.stringValue?.contains("okapi skins") == true, "\(revisedPage)")
+        let again = try await session.call("search", ["query": "okapi skins"])
+        #expect(again["results"]?[0]?["document"]?["id"]?.intValue == document)
+        let listed = try await session.call("list_documents", [:])
+        let entry = try #require(listed["documents"]?.arrayValue?.first { $0["id"]?.intValue == document })
+        #expect(entry["versions"]?.arrayValue?.count == 1 && entry["urls"]?.arrayValue?.count == 1, "\(entry)")
     }
+}
+
+/// Which version of the report the fixture's server serves.
+final class Revision: @unchecked Sendable {
+    var revised = false
 }
 
 /// A workspace whose note cites two PDFs served on 127.0.0.1, updated once.
 struct FixtureLibrary {
     let root: URL
     let server: TestHTTPServer
+    let served: Revision
     static let environment = ["DOSSIER_BACKOFF_MS": "5", "DOSSIER_POLITENESS_MS": "0"]
 
     init() throws {
@@ -113,9 +129,15 @@ struct FixtureLibrary {
         ], to: report, title: "Customs seizure report")
         PDFFixture.write([.init(label: nil, lines: ["Ivory carvings offered for sale online."])], to: second, title: "Online markets")
         let (reportBytes, secondBytes) = (try [UInt8](Data(contentsOf: report)), try [UInt8](Data(contentsOf: second)))
+        let revised = folder.appendingPathComponent("revised.pdf")
+        PDFFixture.write([.init(label: "1", lines: ["Revised edition: okapi skins seized at the border."])], to: revised, title: "Customs seizure report")
+        let revisedBytes = try [UInt8](Data(contentsOf: revised))
+        let served = Revision()
+        self.served = served
         server = try TestHTTPServer { request in
             switch request.uri {
-            case "/report.pdf": return .respond(status: 200, headers: [("Content-Type", "application/pdf")], body: reportBytes)
+            case "/report.pdf":
+                return .respond(status: 200, headers: [("Content-Type", "application/pdf")], body: served.revised ? revisedBytes : reportBytes)
             case "/second.pdf": return .respond(status: 200, headers: [("Content-Type", "application/pdf")], body: secondBytes)
             default: return .respond(status: 404, headers: [], body: [])
             }
@@ -130,6 +152,13 @@ struct FixtureLibrary {
     func note(second: Bool = false) -> String {
         "# Seizures\n\n## To read\n- [ ] [Customs seizure report](\(server.url("/report.pdf"))) check the Lagos figures\n"
             + (second ? "- [Online markets](\(server.url("/second.pdf")))\n" : "")
+    }
+
+    /// Serves a new version of the report at its URL and updates.
+    func reviseReport() throws {
+        served.revised = true
+        let update = try dossier(["update", "--min-age", "0"], in: root, environment: Self.environment)
+        #expect(update.status == 0, "\(update.stderr)")
     }
 
     /// Adds the second report to the note and updates.
