@@ -131,8 +131,7 @@ extension Pipeline {
         let sources = try catalog.documentSources()
         func name(_ path: String) -> String {
             guard let document = documentsAfter[path] else { return path }
-            let origin = sources[document.id]?.url ?? path
-            return document.title.map { "\($0.clipped(to: 120)) (\(origin))" } ?? origin
+            return DocumentName.withOrigin(title: document.title?.clipped(to: 120), url: sources[document.id]?.url, path: path)
         }
         for item in summary.extracted where !replacing.contains(item.path) {
             if let pages = pagesBefore[item.path] {

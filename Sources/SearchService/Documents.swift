@@ -37,8 +37,8 @@ public struct DocumentSummary: Codable, Sendable {
     /// a note before it was edited), newest first; its number stayed.
     public var versions: [CatalogStore.DocumentVersion]
 
-    /// How a person names it: its title, else its URL, else its path.
-    public var name: String { title ?? url ?? path }
+    /// How a person names it (``DocumentName``): its title, else its URL, else its path.
+    public var name: String { DocumentName.of(title: title, url: url, path: path) }
 
     /// Where it came from: its URL, else its path.
     public var origin: String { url ?? path }

@@ -66,7 +66,7 @@ extension SearchResults {
                 shownInDocument = 0
                 print("")
                 let source = (result.document.url ?? result.document.path).printable
-                print("\(bold((result.document.title ?? result.document.path).printable))  [\(result.document.kind.rawValue)] \(source)")
+                print("\(bold(DocumentName.of(title: result.document.title, url: result.document.url, path: result.document.path).printable))  [\(result.document.kind.rawValue)] \(source)")
                 if result.document.kind != .note {
                     for citation in result.citations.prefix(3) {
                         let box = citation.task == .done ? "[x] " : citation.task == .open ? "[ ] " : ""

@@ -349,7 +349,7 @@ struct StatusCLITests {
         #expect(text.stdout.contains("notes      1 with 20 links to 20 URLs"))
         #expect(text.stdout.contains("documents  4 (1 note, 3 pdf), 1 failed"))
         #expect(text.stdout.contains("needs OCR"))
-        #expect(text.stdout.contains("corpus/library/scanned.pdf  1 of 5 pages have text"))
+        #expect(text.stdout.contains("Cover (corpus/library/scanned.pdf)  1 of 5 pages have text"))
         #expect(text.stdout.contains("corpus/library/broken.pdf: not a readable PDF"))
 
         let json = try dossier(["status", "--json"], in: root)

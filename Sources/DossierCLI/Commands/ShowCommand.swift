@@ -37,7 +37,8 @@ struct ShowCommand: ParsableCommand {
             throw DossierError.usage("no document '\(reference)'; `dossier documents` lists them")
         }
         if versions {
-            print("document \(document.id): \((document.title ?? "(untitled)").printable)")
+            let url = try catalog.documentSources()[document.id]?.url
+            print("document \(document.id): \(DocumentName.of(title: document.title, url: url, path: document.path).printable)")
             print("  now    \(document.sha256.prefix(12))  since \(document.addedAt ?? "?")  \(document.pageCount.map { "\($0) p." } ?? "")  \(document.path.printable)")
             let earlier = try catalog.versions(of: document.id)
             for version in earlier {
@@ -59,7 +60,8 @@ struct ShowCommand: ParsableCommand {
             let fts5 = SearchResults.fts5(query)
             do { node = try QueryParser().parse(fts5) } catch { throw QueryError(query: fts5, error: error) }
         }
-        print("document \(document.id): \((document.title ?? "(untitled)").printable) — \(document.path.printable)")
+        let url = try catalog.documentSources()[document.id]?.url
+        print("document \(document.id): \(DocumentName.withOrigin(title: document.title, url: url, path: document.path).printable)")
         for record in pages {
             if document.kind == .note {
                 print("\n── § \((record.label ?? "(before the first heading)").printable) " + String(repeating: "─", count: 40))

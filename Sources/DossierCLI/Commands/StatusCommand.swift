@@ -48,7 +48,7 @@ struct StatusCommand: ParsableCommand {
         if let last = status.lastIndexed { print("indexed    \(last)") }
         // Documents by title and origin, not by their file in the store.
         let names = Dictionary(uniqueKeysWithValues: try DocumentSummary.all(catalog).map { d in
-            (d.id, d.title.map { "\($0) — \(d.origin)" } ?? d.origin)
+            (d.id, DocumentName.withOrigin(title: d.title, url: d.url, path: d.path))
         })
         if !status.needsOCR.isEmpty {
             print("\nneeds OCR (most pages have no text):")

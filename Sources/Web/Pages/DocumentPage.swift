@@ -40,9 +40,10 @@ extension Site {
                 DocumentView.Page(href: "/documents/\(id)/file#page=\(page.index)", number: page.index, label: page.label,
                                   preview: page.text.split(separator: " ").prefix(20).joined(separator: " ").clipped(to: SearchResults.Limits.line))
             }
+            let url = try catalog.documentSources()[id]?.url
             return DocumentView(
-                id: id, title: (document.title ?? document.path).clipped(to: SearchResults.Limits.title), kind: document.kind.rawValue,
-                path: document.path, hasFile: document.kind != .note, url: try catalog.documentSources()[id]?.url,
+                id: id, title: DocumentName.of(title: document.title, url: url, path: document.path).clipped(to: SearchResults.Limits.title),
+                kind: document.kind.rawValue, path: document.path, hasFile: document.kind != .note, url: url,
                 author: document.author, pageCount: document.pageCount ?? 0,
                 status: document.status.rawValue + (document.error.map { ": " + $0 } ?? ""), citations: citations, pages: pages)
         }

@@ -194,7 +194,7 @@ extension Site {
         for result in results {
             if groups.last?.id != result.document.id {
                 groups.append(.init(
-                    id: result.document.id, title: result.document.title ?? result.document.path, kind: result.document.kind.rawValue,
+                    id: result.document.id, title: DocumentName.of(title: result.document.title, url: result.document.url, path: result.document.path), kind: result.document.kind.rawValue,
                     url: result.document.url,
                     citations: result.citations.prefix(3).map { CitationView(note: $0.note, line: $0.line, label: $0.label) },
                     hits: [], more: nil, scattered: result.document.wordsTogether == false))
