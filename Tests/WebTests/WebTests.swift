@@ -114,6 +114,33 @@ struct WebTests {
         }
     }
 
+    @Test("a renamed library file keeps its number: its /documents/N page and file answer at the old number, with the new path")
+    func stableNumber() async throws {
+        let root = try webWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let workspace = Workspace(root: root)
+        let before = try #require(try CatalogStore(workspace: workspace).documents().first { $0.kind == .pdf })
+        try FileManager.default.moveItem(at: workspace.library.appendingPathComponent("hostile.pdf"),
+                                         to: workspace.library.appendingPathComponent("renamed.pdf"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
+        process.arguments = ["index", "--workspace", root.path]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let app = Application(router: try WebApp.router(workspace: workspace, renderer: PreviewRenderer.inProcess.render))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/documents/\(before.id)", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("corpus/library/renamed.pdf"))
+            }
+            try await client.execute(uri: "/documents/\(before.id)/file", method: .get) { response in
+                #expect(response.status == .ok && response.headers[.eTag] == "\"\(before.sha256)\"")
+            }
+        }
+    }
+
     @Test("documents are served with ETag and byte ranges; unknown ids and paths outside the notes are refused")
     func files() async throws {
         let root = try webWorkspace()
