@@ -17,6 +17,11 @@ import Index
 /// | ``TopDocuments`` | the best k documents, each by its best passage | the k-th best document's score | the default search, by document (`Collapse.swift`) |
 /// | ``Excluding`` | what the collector it wraps keeps, less the passages a NOT leaves out | the wrapped one's | `a NOT b` of words, flat or by document (`Excluding.swift`) |
 ///
+/// An AND by document is not a collector over passages: it matches whole
+/// documents (`WholeDocuments.swift`), leapfrogging the words' lists by
+/// document and ranking by the whole document's BM25; `--same-passage`
+/// goes through ``TopDocuments``.
+///
 /// A collector sees only scored matches; what it needs besides (how many
 /// match, a shown document's other passages) is read afterwards, from the
 /// postings, for the few documents a page shows (`DocumentPassages.swift`)

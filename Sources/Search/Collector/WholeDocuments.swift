@@ -40,17 +40,25 @@ import Index
 /// by document: the rarest leaf's next passage names a document; every
 /// other leaf seeks to the start of that document's run (skipping whole
 /// blocks through its skip table) and, if its next passage lies past the
-/// run, names the next candidate instead. Only in a document that holds
-/// every leaf are postings read one by one (the words' lists "up to their
-/// documents' ends"). A document in several runs (pages read by OCR later,
-/// passages deleted in its middle) is read run by run once the segments
-/// are done. The shown documents'
-/// passages are read again (``evidence(of:_:_:excluded:keep:)``) to keep
-/// their best few.
+/// run, names the next candidate instead. Only a document that holds
+/// every leaf has its postings read, each leaf's drained block by block
+/// (the words' lists "up to their documents' ends"), for its counts: no
+/// passage is scored to rank documents. A document in several runs (pages
+/// read by OCR later, passages deleted in its middle) is read run by run
+/// once the segments are done. The shown documents' passages are read
+/// again and scored (``evidence(of:_:required:_:excluded:keep:)``) to show
+/// their best.
 ///
-/// ``exhaustiveDocumentPage(_:perDocument:offset:limit:within:)`` gives the
-/// same page from FTS5's evaluator run per leaf: the tests' oracle, and the
-/// search of an AND whose parts are not leaves (`(a OR b) c`).
+/// ## Terms of the field
+///
+/// When a word of the AND is a code (`Annex B`, `source code W`,
+/// `annotation #5`), the phrase of the words as typed is an optional leaf
+/// (``typedPhrase(_:)``): it adds to the documents and passages that hold
+/// that sequence and is never required.
+///
+/// ``exhaustiveDocumentPage(_:perDocument:offset:limit:within:excluding:)``
+/// gives the same page from FTS5's evaluator run per part: the tests'
+/// oracle, and the search of an AND whose parts are not leaves (`(a OR b) c`).
 extension Searcher {
     /// What one document holds of a query's leaves, which fall in `parts`
     /// (the AND's operands: a leaf each, or the phrases of `(a OR b)`); a
