@@ -86,7 +86,7 @@ enum JSONSchema {
         "rank": integer, "score": number, "passage_id": integer,
         "document": object([
             "id": integer, "title": nullable(string), "kind": oneOf(["pdf", "html", "note", "other"]),
-            "url": nullable(string), "path": string, "matches": nullable(integer), "words_together": nullable(boolean),
+            "url": nullable(string), "path": string, "matches": nullable(integer), "words_together": nullable(boolean), "score": nullable(number),
         ]),
         "page": integer, "page_label": nullable(string), "line": nullable(integer),
         "ocr": boolean, "ocr_confidence": nullable(number), "snippet": string,

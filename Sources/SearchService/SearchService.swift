@@ -148,6 +148,10 @@ public enum SearchResults {
         /// on different pages, `matches` counts passages holding any of
         /// them, and the passages shown are each word's best.
         @JSONNullable public var wordsTogether: Bool?
+        /// What documents are ranked by (grouped results; null with
+        /// `--flat`): the BM25 of the whole document for an AND of words,
+        /// else its best passage's score.
+        @JSONNullable public var score: Double?
     }
 
     /// Results for the given hits.
@@ -255,6 +259,9 @@ public enum SearchResults {
             for i in results.indices {
                 results[i].document.matches = documents[results[i].document.id]?.matches
                 results[i].document.wordsTogether = documents[results[i].document.id]?.together
+                if let document = documents[results[i].document.id] {
+                    results[i].document.score = document.score ?? page.hits(of: document).first.map { -$0.bm25 }
+                }
             }
             return (Output(query: request.query, fts5Query: rewritten, total: page.totalPassages, totalDocuments: page.totalDocuments,
                            totalIsExact: page.totalIsExact, tookMs: tookMs, results: results), friendly.hints)

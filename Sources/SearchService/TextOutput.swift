@@ -66,7 +66,8 @@ extension SearchResults {
                 shownInDocument = 0
                 print("")
                 let source = (result.document.url ?? result.document.path).printable
-                print("\(bold(DocumentName.of(title: result.document.title, url: result.document.url, path: result.document.path).printable))  [\(result.document.kind.rawValue)] \(source)")
+                let ranked = flat ? "" : result.document.score.map { "  document score \(String(format: "%.3f", $0))" } ?? ""
+                print("\(bold(DocumentName.of(title: result.document.title, url: result.document.url, path: result.document.path).printable))  [\(result.document.kind.rawValue)] \(source)\(ranked)")
                 if result.document.kind != .note {
                     for citation in result.citations.prefix(3) {
                         let box = citation.task == .done ? "[x] " : citation.task == .open ? "[ ] " : ""

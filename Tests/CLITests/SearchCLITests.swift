@@ -372,6 +372,9 @@ struct WholeDocumentCLITests {
         #expect(guide.contains { $0["page"] as? Int == 4 && ($0["snippet"] as? String ?? "").localizedCaseInsensitiveContains("trafficking") })
         #expect(guide.contains { ($0["snippet"] as? String ?? "").localizedCaseInsensitiveContains("timber") })
         #expect(found.contains { ($0["document"] as? [String: Any])?["kind"] as? String == "note" })
+        // Documents come in the order of their score, which each result carries.
+        let scores = found.compactMap { ($0["document"] as? [String: Any])?["score"] as? Double }
+        #expect(scores.count == found.count && zip(scores, scores.dropFirst()).allSatisfy { $0 >= $1 }, "\(scores)")
         // FTS5's rule (every word in one passage) leaves the guide out, by passage and by document.
         #expect(try results(["--flat"]).contains(where: isGuide) == false)
         #expect(try results(["--same-passage"]).contains(where: isGuide) == false)

@@ -520,7 +520,7 @@ extension Searcher {
             guard i - offset < limit else { break }
             let shown = read[i - offset].shown(keep: perDocument)
             documents.append(.init(id: entry.document, hits: hits.count..<(hits.count + shown.count), matches: entry.matches,
-                                   together: entry.together))
+                                   together: entry.together, score: entry.score))
             hits += shown
         }
         return DocumentPage(documents: documents, hits: hits, totalPassages: found.reduce(0) { $0 + $1.matches },

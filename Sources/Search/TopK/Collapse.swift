@@ -47,6 +47,9 @@ extension Searcher {
             /// the page reads whole documents: `WholeDocuments.swift`);
             /// else its passages shown are each word's best.
             public var together = true
+            /// What it is ranked by, when not its best passage's score
+            /// (−bm25): the BM25 of the whole document (`WholeDocuments.swift`).
+            public var score: Double?
         }
 
         /// The page's documents, in the order of their best passage.
