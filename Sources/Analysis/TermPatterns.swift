@@ -24,14 +24,23 @@ public struct TermPatterns: Sendable {
     /// an occurrence of a pattern.
     public func marks(_ tokens: [String]) -> [Bool] {
         var out = [Bool](repeating: false, count: tokens.count)
-        for pattern in patterns where pattern.count <= tokens.count {
-            for start in 0...(tokens.count - pattern.count) {
-                let found = pattern.indices.allSatisfy { j in
-                    pattern[j].prefix ? tokens[start + j].hasPrefix(pattern[j].text) : tokens[start + j] == pattern[j].text
-                }
-                if found { for i in start..<(start + pattern.count) { out[i] = true } }
+        for start in tokens.indices {
+            for pattern in patterns where matches(pattern, tokens, at: start) {
+                for i in start..<(start + pattern.count) { out[i] = true }
             }
         }
         return out
+    }
+
+    /// The length of the longest pattern that occurs in `tokens` from
+    /// `start`, if one does.
+    public func longest(in tokens: [String], at start: Int) -> Int? {
+        patterns.filter { matches($0, tokens, at: start) }.map(\.count).max()
+    }
+
+    private func matches(_ pattern: [(text: String, prefix: Bool)], _ tokens: [String], at start: Int) -> Bool {
+        start + pattern.count <= tokens.count && pattern.indices.allSatisfy { j in
+            pattern[j].prefix ? tokens[start + j].hasPrefix(pattern[j].text) : tokens[start + j] == pattern[j].text
+        }
     }
 }

@@ -124,11 +124,9 @@ public final class IndexSnapshot: @unchecked Sendable {
         }
         for s in bySegment.indices { bySegment[s].sort { $0.lo < $1.lo } }
         runsBySegment = bySegment
-        let oneRun = several.isEmpty
         splitDocuments = split
         documentRuns = runs
         largestDocument = largest
-        documentsAreRuns = oneRun
         // Passage ids ascend within a segment (SegmentFormat) and, as the
         // writer merges only adjacent segments, from one to the next.
         var last = Int64.min, ascend = true
@@ -171,7 +169,7 @@ public final class IndexSnapshot: @unchecked Sendable {
     /// Whether each document's live passages are consecutive local numbers
     /// of one segment, as the index writer makes them (a document that gains
     /// pages read by OCR later has a second run).
-    public let documentsAreRuns: Bool
+    public var documentsAreRuns: Bool { documentsInSeveralRuns.isEmpty }
 
     /// The documents whose live passages are more than one run (ascending).
     public let documentsInSeveralRuns: [Int]

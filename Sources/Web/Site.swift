@@ -108,7 +108,7 @@ struct TextPiece {
                 runs.append([])
             }
         }
-        let analyzer = Analyzer()
+        let analyzer = Analyzer(), patterns = TermPatterns(phrases.map { $0.joined(separator: " ") })
         var out: [String] = []
         var seen = Set<String>()
         func emit(_ entry: String) {
@@ -118,12 +118,7 @@ struct TextPiece {
             let terms = run.map { analyzer.terms($0).first ?? "" }
             var i = 0
             while i < run.count {
-                let found = phrases.filter { phrase in
-                    i + phrase.count <= run.count && phrase.indices.allSatisfy { j in
-                        phrase[j].hasSuffix("*") ? terms[i + j].hasPrefix(phrase[j].dropLast()) : terms[i + j] == phrase[j]
-                    }
-                }.map(\.count).max()
-                if let found {
+                if let found = patterns.longest(in: terms, at: i) {
                     emit(run[i..<(i + found)].joined(separator: " "))
                     i += found
                 } else {

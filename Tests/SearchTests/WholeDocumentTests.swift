@@ -27,6 +27,13 @@ struct WholeDocumentTests {
         Set(searcher.exhaustiveRank(node).compactMap { searcher.snapshot.document(ofPassage: $0.passageID) })
     }
 
+    /// A searcher over an index of `passages` made in `dir`.
+    static func searcher(over passages: [IndexWriter.Passage], in dir: URL) throws -> Searcher {
+        let byID = Dictionary(uniqueKeysWithValues: passages.map { ($0.id, $0) })
+        _ = try IndexWriter(folder: dir).sync(live: Set(byID.keys)) { ids in ids.map { byID[$0]! } }
+        return Searcher(snapshot: try IndexSnapshot(folder: dir))
+    }
+
     @Test("the walk by document gives the evaluator's pages: documents, passages, scores to the bit, counts, filters and deletions")
     func againstEvaluator() throws {
         let collapse = CollapseTests()
@@ -95,10 +102,7 @@ struct WholeDocumentTests {
         // Document 3: one of the words only.
         passages.append(.init(id: 5, document: 3, text: "timber \(filler) timber"))
         for i in 0..<20 { passages.append(.init(id: Int64(6 + i), document: 4 + i, text: "\(filler) \(i)")) }
-        let writer = try IndexWriter(folder: dir)
-        let byID = Dictionary(uniqueKeysWithValues: passages.map { ($0.id, $0) })
-        _ = try writer.sync(live: Set(byID.keys)) { ids in ids.map { byID[$0]! } }
-        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        let searcher = try Self.searcher(over: passages, in: dir)
         let node = try QueryParser().parse("timber trafficking")
         let page = searcher.documentPage(node, perDocument: 3, offset: 0, limit: 10, wholeDocuments: true)
         #expect(page.documents.map(\.id) == [1, 2])
@@ -125,10 +129,7 @@ struct WholeDocumentTests {
             .init(id: 3, document: 2, text: "annex b \(filler) filler filler"),
             .init(id: 4, document: 2, text: "species in Annex B are listed \(filler)"),
         ] + (0..<20).map { .init(id: Int64(5 + $0), document: 3 + $0, text: "\(filler) \($0)") }
-        let writer = try IndexWriter(folder: dir)
-        let byID = Dictionary(uniqueKeysWithValues: passages.map { ($0.id, $0) })
-        _ = try writer.sync(live: Set(byID.keys)) { ids in ids.map { byID[$0]! } }
-        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        let searcher = try Self.searcher(over: passages, in: dir)
         let node = try QueryParser().parse("annex b")
         let page = searcher.documentPage(node, perDocument: 3, offset: 0, limit: 10, wholeDocuments: true)
         #expect(page.documents.map(\.id) == [2, 1])

@@ -25,15 +25,19 @@ func webWorkspace() throws -> URL {
     ], to: workspace.library.appendingPathComponent("hostile.pdf"), title: "Hostile <b>title</b>")
     try Data("# Reading\n- [ ] [Report](https://example.org/r.pdf) on timber\n- [evil](javascript:alert(1)) <script>alert(2)</script>\n".utf8)
         .write(to: workspace.notes.appendingPathComponent("reading.md"))
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
+    try indexWorkspace(root)
+    return root
+}
+
+/// Runs `dossier index` on the workspace at `root` with the real binary.
+func indexWorkspace(_ root: URL) throws {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
     process.arguments = ["index", "--workspace", root.path]
     process.standardOutput = FileHandle.nullDevice
     try process.run()
     process.waitUntilExit()
     #expect(process.terminationStatus == 0)
-    return root
 }
 
 @Suite("Web interface")
@@ -122,13 +126,7 @@ struct WebTests {
         let before = try #require(try CatalogStore(workspace: workspace).documents().first { $0.kind == .pdf })
         try FileManager.default.moveItem(at: workspace.library.appendingPathComponent("hostile.pdf"),
                                          to: workspace.library.appendingPathComponent("renamed.pdf"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
-        process.arguments = ["index", "--workspace", root.path]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        try indexWorkspace(root)
         let app = Application(router: try WebApp.router(workspace: workspace, renderer: PreviewRenderer.inProcess.render))
         try await app.test(.router) { client in
             try await client.execute(uri: "/documents/\(before.id)", method: .get) { response in

@@ -316,7 +316,8 @@ extension Searcher {
         let (sum, held, touched) = (scratch.sum, scratch.held, scratch.touched)
         let lengths = reader.lengths
         var n = 0
-        var bestLocal = [Int](repeating: -1, count: cursors.count)
+        // Each leaf's best passage, when passages are scored (no allocation per document in the ranking pass).
+        var bestLocal = scoring ? [Int](repeating: -1, count: cursors.count) : []
         for (i, cursor) in cursors.enumerated() {
             guard let cursor else { continue }
             var tf = 0, passages = 0, best = evidence.bestHit[i] == nil ? -Double.infinity : evidence.best[i], at = -1
