@@ -109,7 +109,7 @@ let package = Package(
         // The catalog: one SQLite database recording every stage's state.
         .target(name: "Catalog", dependencies: ["DossierCore", "CSQLite"]),
         // The orchestration of an update: notes → fetch → extract → store → index, as a library.
-        .target(name: "Pipeline", dependencies: ["DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Index"]),
+        .target(name: "Pipeline", dependencies: ["DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Analysis", "Index"]),
         // The command line, thin on top of the stages.
         .target(
             name: "DossierCLI",

@@ -35,6 +35,13 @@ public struct Analyzer: Sendable {
         return out
     }
 
+    /// The tokens of `text` folded but not stemmed, in order.
+    public func foldedTerms(_ text: String) -> [String] {
+        var out: [String] = []
+        foldedTokens(text) { out.append(String(decoding: $0, as: UTF8.self)) }
+        return out
+    }
+
     /// Tokenizes UTF-8 bytes.
     public func tokenize(utf8 text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
         tokenize(utf8: text, stemming: true, body)

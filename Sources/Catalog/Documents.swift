@@ -66,15 +66,19 @@ public struct PageRecord: Sendable, Codable, Equatable {
     public var ocr: OCRState?
     /// For a page read by OCR: the mean word confidence, 0–100.
     public var ocrConfidence: Double?
+    /// The language its text is in (`und` when it does not say; nil until told).
+    public var language: String?
 
     /// A page.
-    public init(index: Int, label: String?, text: String, line: Int? = nil, ocr: OCRState? = nil, ocrConfidence: Double? = nil) {
+    public init(index: Int, label: String?, text: String, line: Int? = nil, ocr: OCRState? = nil, ocrConfidence: Double? = nil,
+                language: String? = nil) {
         self.index = index
         self.label = label
         self.text = text
         self.line = line
         self.ocr = ocr
         self.ocrConfidence = ocrConfidence
+        self.language = language
     }
 }
 
@@ -346,14 +350,15 @@ extension CatalogStore {
         var sql = """
             SELECT page_index, label, text,
                    (SELECT min(line) FROM passages WHERE passages.document_id = pages.document_id AND passages.page_index = pages.page_index),
-                   ocr, ocr_confidence
+                   ocr, ocr_confidence, language
             FROM pages WHERE document_id = ?1
             """
         var arguments: [any SQLBindable] = [document]
         if let index { sql += " AND page_index = ?2"; arguments.append(index) }
         return try database.query(sql + " ORDER BY page_index", arguments) {
             PageRecord(index: $0.int(0), label: $0.optionalString(1), text: $0.string(2), line: $0.optionalInt(3),
-                       ocr: $0.optionalString(4).flatMap(OCRState.init(rawValue:)), ocrConfidence: $0.optionalDouble(5))
+                       ocr: $0.optionalString(4).flatMap(OCRState.init(rawValue:)), ocrConfidence: $0.optionalDouble(5),
+                       language: $0.optionalString(6))
         }
     }
 

@@ -74,7 +74,7 @@ extension CatalogStore {
                 let scalars = Array(read.text.unicodeScalars)
                 try database.run("""
                     UPDATE pages SET text = ?3, chars = ?4, has_text = ?5, ocr = 'done', ocr_confidence = ?6, ocr_error = NULL,
-                        ocr_words = ?7 WHERE document_id = ?1 AND page_index = ?2
+                        ocr_words = ?7, language = NULL WHERE document_id = ?1 AND page_index = ?2
                     """, [document, page, read.text, scalars.count, !read.text.isEmpty, read.confidence, read.words])
                 let insert = try database.prepare(
                     "INSERT INTO passages (document_id, page_index, start, end, text, state) VALUES (?1, ?2, ?3, ?4, ?5, 1)")

@@ -29,12 +29,15 @@ public struct PassageRecord: Sendable, Codable, Equatable {
     public var ocr = false
     /// The OCR'd page's mean word confidence.
     public var ocrConfidence: Double?
+    /// The language its text is analyzed in (nil: not told; analyzed as English).
+    public var language: String?
 }
 
 extension CatalogStore {
     static let passageSelect = """
         SELECT passages.id, documents.id, documents.title, documents.kind, documents.path, passages.page_index,
-               pages.label, passages.line, passages.start, passages.end, passages.text, pages.ocr, pages.ocr_confidence
+               pages.label, passages.line, passages.start, passages.end, passages.text, pages.ocr, pages.ocr_confidence,
+               \(passageLanguage)
         FROM passages JOIN documents ON documents.id = passages.document_id
         LEFT JOIN pages ON pages.document_id = passages.document_id AND pages.page_index = passages.page_index
         """
@@ -43,8 +46,17 @@ extension CatalogStore {
         PassageRecord(id: Int64(row.int(0)), documentID: row.int(1), title: row.optionalString(2), kind: DocumentKind(rawValue: row.string(3)) ?? .other,
                       path: row.string(4), page: row.int(5), pageLabel: row.optionalString(6), line: row.optionalInt(7),
                       start: row.int(8), end: row.int(9), text: row.string(10), ocr: row.optionalString(11) == OCRState.done.rawValue,
-                      ocrConfidence: row.optionalDouble(12))
+                      ocrConfidence: row.optionalDouble(12), language: row.optionalString(13))
     }
+
+    /// A passage's language, in SQL over `documents` and `pages`: the one
+    /// dossier.json sets for its document, else its page's, else its
+    /// document's; NULL when none is told (see ``Schema``, version 13).
+    static let passageLanguage = """
+        CASE WHEN documents.language_source = 'settings' THEN documents.language
+             WHEN pages.language IS NOT NULL AND pages.language != 'und' THEN pages.language
+             WHEN documents.language != 'und' THEN documents.language END
+        """
 
     /// Ids of the passages the next index commit must hold: committed and
     /// pending ones (not those retiring).

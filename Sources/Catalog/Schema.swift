@@ -137,6 +137,19 @@ import DossierCore
 /// attach --force` made, until a note cites it. `status` counts as "no
 /// longer cited" only URLs that notes cited once.
 ///
+/// Version 13 adds languages (issue 33):
+///
+/// - `pages.language`: the language the page's text is written in, as the
+///   analysis stage's `LanguageDetector` tells it from its commonest words
+///   (an ISO 639-1 code: `en`, `fr`, `es`, …), `und` when the text does not
+///   say (too short, names and figures), NULL until an update has looked
+///   (pages stored before this version, a page OCR has just read);
+/// - `documents.language`: the document's language, from the votes of all
+///   its pages, or from `dossier.json`'s `languages` setting
+///   (`documents.language_source` is then `settings`, else `detected`); a
+///   passage is analyzed in its page's language, else its document's, else
+///   English.
+///
 /// A reader (search, verify, the web, MCP) reads `generation` in a read
 /// transaction and then the index manifest: an index at the same generation
 /// holds the committed and retiring passages, one at the next generation
@@ -340,6 +353,12 @@ public enum Schema {
         ALTER TABLE urls ADD COLUMN ever_cited INTEGER NOT NULL DEFAULT 1;
         UPDATE urls SET ever_cited = 0 WHERE status = 'attached' AND first_cited_at = uncited_since
             AND NOT EXISTS (SELECT 1 FROM citations WHERE url_id = urls.id);
+        """,
+        """
+        ALTER TABLE pages ADD COLUMN language TEXT;
+        ALTER TABLE documents ADD COLUMN language TEXT;
+        ALTER TABLE documents ADD COLUMN language_source TEXT;
+        CREATE INDEX pages_language_unknown ON pages(document_id) WHERE language IS NULL;
         """,
     ]
 

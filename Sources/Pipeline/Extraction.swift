@@ -41,6 +41,8 @@ public struct ExtractionSummary: Codable, Sendable {
     public var indexed: Indexed?
     /// What OCR read this time (nil with `--no-ocr`).
     public var ocr: OCRSummary?
+    /// Pages and documents whose language was told.
+    public var languages = Pipeline.LanguageSummary()
 
     /// What the index commit did.
     public struct Indexed: Codable, Sendable {
@@ -88,7 +90,7 @@ extension Pipeline {
     public func extractAndIndex(_ options: ExtractionOptions) throws -> ExtractionSummary {
         var summary = ExtractionSummary()
         // Settings read first: a dossier.json that is not valid stops the update before it changes anything.
-        let settings = options.ocr == nil ? WorkspaceSettings() : try WorkspaceSettings.read(workspace)
+        let settings = try WorkspaceSettings.read(workspace)
         try finishInterruptedCommit()
         let candidates = try discover(&summary)
         for source in [DocumentOrigin.fetched, .library] {
@@ -131,6 +133,7 @@ extension Pipeline {
         if let ocr = options.ocr {
             summary.ocr = try recognizePending(ocr, worker: options.worker, settings: settings)
         }
+        summary.languages = try tellLanguages(settings: settings)
         let commit = try syncIndex()
         summary.generation = commit.generation
         summary.indexed = .init(added: commit.added, deleted: commit.deleted, textBytes: commit.textBytes,

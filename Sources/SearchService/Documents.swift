@@ -1,3 +1,4 @@
+import Analysis
 import Catalog
 import DossierCore
 import Foundation
@@ -36,6 +37,13 @@ public struct DocumentSummary: Codable, Sendable {
     /// The contents it had before (a URL's earlier versions of the report,
     /// a note before it was edited), newest first; its number stayed.
     public var versions: [CatalogStore.DocumentVersion]
+    /// The language its passages are analyzed in (ISO 639-1 code; `und`
+    /// when its text does not say; null until an update has told it).
+    @JSONNullable public var language: String?
+    /// `detected` from its text, or `settings` (`dossier.json`).
+    @JSONNullable public var languageSource: String?
+    /// Its pages with text counted by language.
+    public var pageLanguages: [String: Int]
 
     /// How a person names it (``DocumentName``): its title, else its URL, else its path.
     public var name: String { DocumentName.of(title: title, url: url, path: path) }
@@ -47,6 +55,7 @@ public struct DocumentSummary: Codable, Sendable {
     /// cites it, whether it failed, how far OCR has read it.
     public var remarks: [String] {
         var out: [String] = []
+        if let phrase = LanguageNames.phrase(language, source: languageSource, pages: pageLanguages) { out.append(phrase) }
         let copies = paths.filter { $0 != path && $0 != origin }
         if !copies.isEmpty { out.append("also at \(copies.joined(separator: ", "))") }
         if citedBy > 0 { out.append("cited by \(citedBy) note line\(citedBy == 1 ? "" : "s") in \(notes.joined(separator: ", "))") }
@@ -63,6 +72,7 @@ public struct DocumentSummary: Codable, Sendable {
         let citing = try catalog.citingNotes()
         let scanned = try catalog.ocrPagesByDocument()
         let urls = try catalog.documentURLs(), versions = try catalog.allVersions(), copies = try catalog.pathsByContent()
+        let languages = try catalog.documentLanguages()
         return documents.map { document in
             DocumentSummary(
                 id: document.id, kind: document.kind, title: document.title?.clipped(to: SearchResults.Limits.title),
@@ -71,7 +81,8 @@ public struct DocumentSummary: Codable, Sendable {
                 ocrPending: scanned[document.id]?.pending ?? 0, citedBy: citing[document.id]?.values.reduce(0, +) ?? 0,
                 notes: (citing[document.id] ?? [:]).keys.sorted(),
                 paths: Array(Set([document.path] + (copies[document.sha256] ?? []))).sorted(), urls: urls[document.id] ?? [],
-                versions: versions[document.id] ?? [])
+                versions: versions[document.id] ?? [], language: languages[document.id]?.code,
+                languageSource: languages[document.id]?.source, pageLanguages: languages[document.id]?.pages ?? [:])
         }
     }
 
@@ -87,5 +98,26 @@ public struct DocumentSummary: Codable, Sendable {
         (filter.kind, filter.note, filter.site) = (kind, note, site)
         let allowed = try SearchResults.allowedDocuments(filter, catalog, workspace)
         return documents.filter { allowed.contains($0.id) }
+    }
+}
+
+
+/// How lists and pages name a language: "French", "undetermined".
+public enum LanguageNames {
+    /// The English name of a language code.
+    public static func name(_ code: String) -> String {
+        if code == "und" { return "language undetermined" }
+        return Language(code: code)?.name ?? code
+    }
+
+    /// What a list says of a document's language: "in French", "in French
+    /// (set in dossier.json)", "in English, 3 pages in French"; nil when not told.
+    public static func phrase(_ code: String?, source: String?, pages: [String: Int]) -> String? {
+        guard let code else { return nil }
+        var out = code == "und" ? "language undetermined" : "in \(name(code))"
+        if source == CatalogStore.languageFromSettings { out += " (set in dossier.json)" }
+        let others = pages.filter { $0.key != code && $0.key != "und" }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        for (other, count) in others.prefix(3) { out += ", \(count) page\(count == 1 ? "" : "s") in \(name(other))" }
+        return out
     }
 }

@@ -127,6 +127,9 @@ public enum SearchResults {
         public var ocr: Bool
         /// The OCR'd page's mean word confidence, 0–100 (null for a page with a text layer).
         @JSONNullable public var ocrConfidence: Double?
+        /// The language the passage is written in (ISO 639-1; null when its
+        /// text and its document's do not say).
+        @JSONNullable public var language: String?
         public var snippet: String
         public var highlights: [[Int]]
         /// Every note line citing the document.
@@ -187,7 +190,7 @@ public enum SearchResults {
                 rank: offset + i + 1, score: hit.score, passageId: hit.passageID,
                 document: Document(id: record.documentID, title: record.title?.clipped(to: Limits.title), kind: record.kind, url: url, path: record.path),
                 page: record.page, pageLabel: record.pageLabel, line: record.line,
-                ocr: record.ocr, ocrConfidence: record.ocrConfidence.map { ($0 * 10).rounded() / 10 },
+                ocr: record.ocr, ocrConfidence: record.ocrConfidence.map { ($0 * 10).rounded() / 10 }, language: record.language,
                 snippet: snippet.text, highlights: snippet.highlights, citations: citations, open: open))
         }
         return results

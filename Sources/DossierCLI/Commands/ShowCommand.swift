@@ -62,6 +62,10 @@ struct ShowCommand: ParsableCommand {
         }
         let url = try catalog.documentSources()[document.id]?.url
         print("document \(document.id): \(DocumentName.withOrigin(title: document.title, url: url, path: document.path).printable)")
+        let language = try catalog.documentLanguage(document.id)
+        if let language, let phrase = LanguageNames.phrase(language.code, source: language.source, pages: language.pages) {
+            print(phrase.prefix(1).uppercased() + phrase.dropFirst())
+        }
         for record in pages {
             if document.kind == .note {
                 print("\n── § \((record.label ?? "(before the first heading)").printable) " + String(repeating: "─", count: 40))
@@ -74,7 +78,8 @@ struct ShowCommand: ParsableCommand {
                 case .failed?: scan = " (scanned: OCR failed)"
                 case nil: scan = ""
                 }
-                print("\n── p. \(record.index)\(label)\(scan) " + String(repeating: "─", count: 40))
+                let other = record.language.flatMap { $0 != language?.code && $0 != "und" && !record.text.isEmpty ? " (\(LanguageNames.name($0)))" : nil } ?? ""
+                print("\n── p. \(record.index)\(label)\(scan)\(other) " + String(repeating: "─", count: 40))
             }
             if record.text.isEmpty {
                 print("(no text on this page)")

@@ -12,6 +12,10 @@ struct DocumentView {
         var number: Int
         var label: String?
         var preview: String
+        /// The page's language code (the HTML `lang` of its preview).
+        var lang: String?
+        /// Its language's name, when not the document's.
+        var otherLanguage: String?
     }
 
     var id: Int
@@ -23,6 +27,8 @@ struct DocumentView {
     var author: String?
     var pageCount: Int
     var status: String
+    /// "in French", "in English, 3 pages in French (set in dossier.json)": nil until told.
+    var language: String?
     var citations: [CitationView]
     var pages: [Page]
 }
@@ -36,16 +42,23 @@ extension Site {
                 CitationView(note: $0.note, line: $0.line, label: $0.label.clipped(to: SearchResults.Limits.label),
                              heading: $0.heading?.clipped(to: SearchResults.Limits.label))
             }
+            let language = try catalog.documentLanguage(id)
             let pages = try catalog.pages(document: id).map { page in
-                DocumentView.Page(href: "/documents/\(id)/file#page=\(page.index)", number: page.index, label: page.label,
-                                  preview: page.text.split(separator: " ").prefix(20).joined(separator: " ").clipped(to: SearchResults.Limits.line))
+                let code = page.language.flatMap { $0 == "und" ? nil : $0 }
+                return DocumentView.Page(href: "/documents/\(id)/file#page=\(page.index)", number: page.index,
+                                         label: page.label == String(page.index) ? nil : page.label,
+                                         preview: page.text.split(separator: " ").prefix(20).joined(separator: " ").clipped(to: SearchResults.Limits.line),
+                                         lang: code ?? language.flatMap { $0.code == "und" ? nil : $0.code },
+                                         otherLanguage: code.flatMap { $0 != language?.code ? LanguageNames.name($0) : nil })
             }
             let url = try catalog.documentSources()[id]?.url
             return DocumentView(
                 id: id, title: DocumentName.of(title: document.title, url: url, path: document.path).clipped(to: SearchResults.Limits.title),
                 kind: document.kind.rawValue, path: document.path, hasFile: document.kind != .note, url: url,
                 author: document.author, pageCount: document.pageCount ?? 0,
-                status: document.status.rawValue + (document.error.map { ": " + $0 } ?? ""), citations: citations, pages: pages)
+                status: document.status.rawValue + (document.error.map { ": " + $0 } ?? ""),
+                language: language.flatMap { LanguageNames.phrase($0.code, source: $0.source, pages: $0.pages) },
+                citations: citations, pages: pages)
         }
         return page(view, "document")
     }

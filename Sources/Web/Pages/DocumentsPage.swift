@@ -26,6 +26,7 @@ extension Site {
         let documents = try catalogs.use { try DocumentSummary.all($0) }
         let rows = documents.map { d in
             var notes: [String] = []
+            if let language = LanguageNames.phrase(d.language, source: d.languageSource, pages: d.pageLanguages) { notes.append(language) }
             if d.citedBy > 0 { notes.append("cited by \(d.citedBy) note line\(d.citedBy == 1 ? "" : "s") in \(d.notes.joined(separator: ", "))") }
             if d.status == .failed { notes.append("could not be extracted: \(d.error ?? "unknown reason")") }
             if d.needsOcr { notes.append("needs OCR") }

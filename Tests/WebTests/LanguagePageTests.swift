@@ -1,0 +1,38 @@
+import DossierCore
+import Extract
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TestSupport
+@testable import Web
+
+@Suite("Languages on the web")
+struct LanguagePageTests {
+    @Test("a document's page names its language and marks a page in another language, with its HTML lang")
+    func documentLanguage() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-web-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let workspace = Workspace(root: root)
+        try workspace.create()
+        PDFFixture.write([
+            .init(label: nil, lines: ["The Parties shall not allow trade in specimens of the species", "included in Appendix I, and they have to report on it."]),
+            .init(label: nil, lines: ["This is the second page of the report, with the figures", "that the Parties have sent to the Secretariat."]),
+            .init(label: nil, lines: ["Les Parties ne autorisent pas le commerce des spécimens des", "espèces inscrites à l'Annexe I, et elles doivent en faire rapport."]),
+        ], to: workspace.library.appendingPathComponent("mixed.pdf"), title: "Mixed report")
+        try indexWorkspace(root)
+        let app = Application(router: try WebApp.router(workspace: workspace, renderer: PreviewRenderer.inProcess.render))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/documents/1", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = String(buffer: response.body)
+                #expect(body.contains("<dt>language</dt><dd class=\"language\">in English, 1 page in French</dd>"), "\(body)")
+                #expect(body.contains("<li lang=\"fr\"><a href=\"/documents/1/file#page=3\">p. 3</a> <span class=\"language\">(French)</span>"), "\(body)")
+                #expect(body.contains("<li lang=\"en\"><a href=\"/documents/1/file#page=1\">p. 1</a> The Parties"), "\(body)")
+            }
+            try await client.execute(uri: "/documents", method: .get) { response in
+                #expect(String(buffer: response.body).contains("in English, 1 page in French"))
+            }
+        }
+    }
+}
