@@ -16,8 +16,13 @@ SQLite changes:  python3 scripts/gen-fts5-unicode-tables.py > Sources/Analysis/F
 import sqlite3, sys
 
 db = sqlite3.connect(":memory:")
-db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61 remove_diacritics 2')")
-db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+
+def use(mode):
+    """Probes the tokenizer with `remove_diacritics mode` from now on."""
+    db.execute("DROP TABLE IF EXISTS v")
+    db.execute("DROP TABLE IF EXISTS t")
+    db.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61 remove_diacritics {mode}')")
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
 
 def codepoints():
     for c in range(0x80, 0x110000):
@@ -34,26 +39,40 @@ def probe(template):
         tokens.setdefault(doc, []).append(term)
     return tokens
 
-inside = probe("aCa")
-start = probe("Ca")
-alone = probe("C")
+def measure(mode):
+    """Token characters, diacritics and folds of `unicode61 remove_diacritics mode`."""
+    use(mode)
+    inside = probe("aCa")
+    start = probe("Ca")
+    alone = probe("C")
+    token_chars, diacritics, fold = [], [], {}
+    for c in codepoints():
+        b = inside.get(c, [])
+        if len(b) != 1:
+            continue                       # a separator: "a", "a"
+        folded = b[0][1:-1]
+        a = start.get(c, [])
+        is_token = a == [folded + "a"] and (folded != "" or alone.get(c))
+        if is_token:
+            token_chars.append(c)
+        else:
+            diacritics.append(c)
+        value = ord(folded) if folded else 0
+        assert len(folded) <= 1, (hex(c), folded)
+        if value != c:
+            fold[c] = value
+    return token_chars, diacritics, fold
 
-token_chars, diacritics, fold = [], [], {}
-for c in codepoints():
-    b = inside.get(c, [])
-    if len(b) != 1:
-        continue                       # a separator: "a", "a"
-    folded = b[0][1:-1]
-    a = start.get(c, [])
-    is_token = a == [folded + "a"] and (folded != "" or alone.get(c))
-    if is_token:
-        token_chars.append(c)
-    else:
-        diacritics.append(c)
-    value = ord(folded) if folded else 0
-    assert len(folded) <= 1, (hex(c), folded)
-    if value != c:
-        fold[c] = value
+token_chars, diacritics, fold = measure(2)
+# remove_diacritics 0 (lower case only, accents kept): what the languages
+# other than English stem, before the stem's diacritics are removed. Its
+# tokens must end where mode 2's do, and removing diacritics from its fold
+# must give mode 2's fold (so a stem's characters can be folded after).
+token_chars0, diacritics0, fold0 = measure(0)
+assert token_chars0 == token_chars and diacritics0 == diacritics, "token boundaries differ between modes 0 and 2"
+for c in set(token_chars) | set(diacritics):
+    lower = fold0.get(c, c)
+    assert fold.get(lower, lower) == fold.get(c, c), (hex(c), "mode 2 of mode 0 is not mode 2")
 
 def ranges(points):
     out = []
@@ -85,5 +104,11 @@ emit("diacriticRanges", [v for r in ranges(diacritics) for v in r])
 keys = sorted(fold)
 emit("foldFrom", keys)
 emit("foldTo", [fold[k] for k in keys])
+print("""
+    /// `remove_diacritics 0`: lower case only, accents kept (0 for a
+    /// character that folds to nothing).""")
+keys0 = sorted(fold0)
+emit("caseFoldFrom", keys0)
+emit("caseFoldTo", [fold0[k] for k in keys0])
 print("}")
 print(f"token chars {len(token_chars)} in {len(ranges(token_chars))} ranges, diacritics {len(diacritics)}, folds {len(fold)}", file=sys.stderr)
