@@ -62,6 +62,11 @@ let package = Package(
         .systemLibrary(name: "CMemory"),
         // zlib, for the fetcher to inflate bodies within bounds.
         .systemLibrary(name: "CZlib"),
+        // Snowball's stemmers, for the analysis of languages other than English.
+        .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        // The FTS5 tokenizer of the cross-check: Dossier's analysis, in C, for SQLite.
+        .target(name: "CDossierFTS5", dependencies: ["CSQLite", "CStemmer"],
+                linkerSettings: [.linkedLibrary("sqlite3"), .linkedLibrary("stemmer")]),
 
         // Shared vocabulary: workspace layout, errors, SHA-256, atomic writes.
         .target(name: "DossierCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -79,7 +84,7 @@ let package = Package(
         // Stage 3: documents → page text and passages (poppler, in worker processes).
         .target(name: "Extract", dependencies: ["DossierCore", "Notes", "Analysis", "CPoppler", "CLibXML2", "CTesseract"]),
         // Stage 4: text → terms, exactly as FTS5's porter unicode61 remove_diacritics 2.
-        .target(name: "Analysis"),
+        .target(name: "Analysis", dependencies: ["CStemmer"]),
         // Stage 6: queries, matching and BM25 ranking over the index.
         .target(name: "Search", dependencies: ["Analysis", "Index"], swiftSettings: hotLoops),
         // Stage 5: our inverted index: immutable segments and a manifest.
@@ -102,12 +107,12 @@ let package = Package(
         .target(
             name: "MCPServer",
             dependencies: [
-                "DossierCore", "Catalog", "SearchService",
+                "DossierCore", "Catalog", "SearchService", "Analysis",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The catalog: one SQLite database recording every stage's state.
-        .target(name: "Catalog", dependencies: ["DossierCore", "CSQLite"]),
+        .target(name: "Catalog", dependencies: ["DossierCore", "CSQLite", "CDossierFTS5"]),
         // The orchestration of an update: notes → fetch → extract → store → index, as a library.
         .target(name: "Pipeline", dependencies: ["DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Analysis", "Index"]),
         // The command line, thin on top of the stages.
@@ -124,7 +129,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "CPoppler", "CSQLite",
+                "CPoppler", "CSQLite", "CDossierFTS5",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

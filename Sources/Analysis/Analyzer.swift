@@ -16,11 +16,45 @@
 /// 2. **porter.** Tokens of 3 to 64 bytes go through the original Porter
 ///    stemmer (``PorterStemmer``); shorter and longer ones pass unchanged.
 ///
+/// That is the analysis of English, and of every text whose language is
+/// not told. A text in another language (``Language``: French, Spanish,
+/// Portuguese, German, Italian, Dutch) is analyzed in its own:
+///
+/// 1. **unicode61 `remove_diacritics 0`.** The same tokens, folded to lower
+///    case only: Snowball's stemmers need the accents (`menacées` → `menac`,
+///    but `menacees` → `menace`). The two modes split text at the same
+///    places, and removing the diacritics of a mode-0 fold gives the
+///    mode-2 fold (the table script checks both on every code point).
+/// 2. **Snowball.** Tokens of 3 to 64 bytes go through the language's
+///    Snowball stemmer (libstemmer); then the stem's diacritics are
+///    removed, as `remove_diacritics 2` would (`été` → `ete`).
+/// 3. **The language's namespace.** The term is the byte 0x1F, the
+///    language's code and the folded stem: `\u{1F}frmenac`. No English term
+///    can be one (0x1F is no token character), and no English prefix query
+///    reaches one, so a French stem never matches an English word, and the
+///    query side asks for each language's form of a word (a synonym, as
+///    FTS5 has them) where the library holds that language.
+///
+/// The FTS5 cross-check tokenizes with the same rules (CDossierFTS5), so
+/// that both engines see the same terms in every language.
+///
 /// Positions count tokens from 0; offsets are UTF-8 byte offsets into the
 /// text, for highlighting.
 public struct Analyzer: Sendable {
-    /// Creates the analyzer.
-    public init() {}
+    /// The language analyzed; nil for English (and any text not told).
+    public let language: Language?
+    let stemmer: SnowballStemmer?
+
+    /// The first byte of a term in a language other than English.
+    public static let languageMark: UInt8 = 0x1F
+
+    /// The analyzer of `language`: FTS5's porter for English (or nil), else
+    /// the language's Snowball stemmer in the language's namespace.
+    public init(language: Language? = nil) {
+        let stemmer = language.flatMap(SnowballStemmer.shared)
+        self.language = stemmer == nil ? nil : language
+        self.stemmer = stemmer
+    }
 
     /// Calls `body` with each token's term bytes, its position, and its byte range in `text`.
     public func tokenize(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, Int, Range<Int>) -> Void) {
@@ -56,6 +90,45 @@ public struct Analyzer: Sendable {
         copy.withUTF8 { utf8 in tokenize(utf8: utf8, stemming: false) { token, _, _ in body(token) } }
     }
 
+    /// Calls `body` with the term a token from ``foldedTokens(_:_:)`` indexes as.
+    public func term<R>(ofFolded token: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if stemmer != nil { return languageTerm(token, body) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: token.count + 8) { buffer in
+            body(UnsafeBufferPointer(rebasing: buffer[0..<Self.stem(token, into: buffer)]))
+        }
+    }
+
+    /// The term of a lower-cased token in the analyzer's language (see the
+    /// type's description): the mark, the code, the stem without diacritics.
+    func languageTerm<R>(_ token: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let code = Array(language!.code.utf8)
+        func fold(_ stem: UnsafeBufferPointer<UInt8>) -> R {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: stem.count + 8) { out in
+                out[0] = Self.languageMark
+                out[1] = code[0]
+                out[2] = code[1]
+                var length = 3
+                let tables = CharacterTables.shared
+                var i = 0
+                while i < stem.count {
+                    let b = stem[i]
+                    if b < 0x80 {
+                        out[length] = b
+                        length += 1
+                        i += 1
+                        continue
+                    }
+                    let c = tables.fold(Self.decode(stem, &i))
+                    guard c != 0 else { continue }
+                    length += Self.encode(c, into: UnsafeMutableBufferPointer(rebasing: out[length...]))
+                }
+                return body(UnsafeBufferPointer(rebasing: out[0..<length]))
+            }
+        }
+        guard token.count >= 3 && token.count <= PorterStemmer.maximumLength, let stemmer else { return fold(token) }
+        return stemmer.stem(token, fold)
+    }
+
     /// The term a folded token indexes as: stemmed when 3 to 64 bytes long,
     /// else unchanged. `buffer` needs 8 bytes more than the token; returns
     /// the term's length in it.
@@ -79,6 +152,7 @@ public struct Analyzer: Sendable {
         // The tables of characters above ASCII are reached only for such a character:
         // an ASCII word touches no table (and counts no reference).
         let stack = buffer.baseAddress
+        let caseOnly = stemmer != nil
         var position = 0
         var i = 0
         let n = text.count
@@ -94,7 +168,7 @@ public struct Analyzer: Sendable {
                     let c = decode(text, &i)
                     let tables = CharacterTables.shared
                     if tables.isTokenCharacter(c) {
-                        let f = tables.fold(c)
+                        let f = caseOnly ? tables.caseFold(c) : tables.fold(c)
                         if f != 0 { append(f, &buffer, &length, stack) }
                         break
                     }
@@ -116,7 +190,7 @@ public struct Analyzer: Sendable {
                     let c = decode(text, &i)
                     let tables = CharacterTables.shared
                     if tables.isTokenCharacter(c) || tables.isDiacritic(c) {
-                        let f = tables.fold(c)
+                        let f = caseOnly ? tables.caseFold(c) : tables.fold(c)
                         if f != 0 { append(f, &buffer, &length, stack) }
                     } else {
                         break
@@ -131,6 +205,11 @@ public struct Analyzer: Sendable {
                 }
                 end = i
             }
+            if stemming && caseOnly {
+                languageTerm(UnsafeBufferPointer(rebasing: buffer[0..<length])) { body($0, position, start..<end) }
+                position += 1
+                continue
+            }
             if stemming && length >= 3 && length <= PorterStemmer.maximumLength {
                 length = PorterStemmer.stem(buffer, length)
             }
@@ -140,7 +219,25 @@ public struct Analyzer: Sendable {
     }
 
     @inline(__always)
-    private func decode(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt32 {
+    private func decode(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt32 { Self.decode(text, &i) }
+
+    /// Writes `c` as UTF-8 at the start of `out` (4 bytes free); returns its length.
+    @inline(__always)
+    static func encode(_ c: UInt32, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        if c < 0x80 {
+            out[0] = UInt8(c); return 1
+        } else if c < 0x800 {
+            out[0] = 0xC0 + UInt8((c >> 6) & 0x1F); out[1] = 0x80 + UInt8(c & 0x3F); return 2
+        } else if c < 0x10000 {
+            out[0] = 0xE0 + UInt8((c >> 12) & 0x0F); out[1] = 0x80 + UInt8((c >> 6) & 0x3F); out[2] = 0x80 + UInt8(c & 0x3F); return 3
+        }
+        out[0] = 0xF0 + UInt8((c >> 18) & 0x07); out[1] = 0x80 + UInt8((c >> 12) & 0x3F)
+        out[2] = 0x80 + UInt8((c >> 6) & 0x3F); out[3] = 0x80 + UInt8(c & 0x3F)
+        return 4
+    }
+
+    @inline(__always)
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt32 {
         var c = UInt32(text[i])
         i += 1
         if c >= 0xC0 {
@@ -167,21 +264,8 @@ public struct Analyzer: Sendable {
         if length + 4 >= buffer.count - 8 { grow(&buffer, stack) }
         if c < 0x80 {
             buffer[length] = UInt8(c); length += 1
-        } else if c < 0x800 {
-            buffer[length] = 0xC0 + UInt8((c >> 6) & 0x1F)
-            buffer[length + 1] = 0x80 + UInt8(c & 0x3F)
-            length += 2
-        } else if c < 0x10000 {
-            buffer[length] = 0xE0 + UInt8((c >> 12) & 0x0F)
-            buffer[length + 1] = 0x80 + UInt8((c >> 6) & 0x3F)
-            buffer[length + 2] = 0x80 + UInt8(c & 0x3F)
-            length += 3
         } else {
-            buffer[length] = 0xF0 + UInt8((c >> 18) & 0x07)
-            buffer[length + 1] = 0x80 + UInt8((c >> 12) & 0x3F)
-            buffer[length + 2] = 0x80 + UInt8((c >> 6) & 0x3F)
-            buffer[length + 3] = 0x80 + UInt8(c & 0x3F)
-            length += 4
+            length += Self.encode(c, into: UnsafeMutableBufferPointer(rebasing: buffer[length...]))
         }
     }
 }
@@ -209,6 +293,9 @@ final class CharacterTables: Sendable {
     /// Per BMP code point: its fold.
     let bmpFold: [UInt32]
     let foldAbove: [UInt32: UInt32]
+    /// Per BMP code point: its fold to lower case, accents kept (`remove_diacritics 0`).
+    let bmpCaseFold: [UInt32]
+    let caseFoldAbove: [UInt32: UInt32]
 
     init() {
         var cls = [UInt8](repeating: 0, count: 0x10000)
@@ -231,6 +318,18 @@ final class CharacterTables: Sendable {
         bmpClass = cls
         bmpFold = fold
         foldAbove = above
+        var caseFold = (0..<0x10000).map { UInt32($0) }
+        for b in 0x41...0x5A { caseFold[b] = UInt32(b + 32) }
+        var caseAbove: [UInt32: UInt32] = [:]
+        for (from, to) in zip(FTS5UnicodeTables.caseFoldFrom, FTS5UnicodeTables.caseFoldTo) {
+            if from < 0x10000 { caseFold[Int(from)] = to } else { caseAbove[from] = to }
+        }
+        bmpCaseFold = caseFold
+        caseFoldAbove = caseAbove
+    }
+
+    @inline(__always) func caseFold(_ c: UInt32) -> UInt32 {
+        c < 0x10000 ? bmpCaseFold[Int(c)] : (caseFoldAbove[c] ?? c)
     }
 
     @inline(__always) func isTokenCharacter(_ c: UInt32) -> Bool {

@@ -98,4 +98,39 @@ extension CatalogStore {
                            [document]) { pages[$0.string(0)] = $0.int(1) }
         return DocumentLanguage(code: code, source: source, pages: pages)
     }
+
+    /// The language each passage is to be analyzed in, in SQL over the
+    /// passage row `passages`: the one dossier.json sets for its document,
+    /// else its page's, else its document's, else English (`en`).
+    static let desiredLanguage = """
+        (SELECT CASE WHEN d.language_source = 'settings' THEN d.language
+                     WHEN pg.language IS NOT NULL AND pg.language != 'und' THEN pg.language
+                     WHEN d.language IS NOT NULL AND d.language != 'und' THEN d.language
+                     ELSE 'en' END
+         FROM documents d LEFT JOIN pages pg ON pg.document_id = d.id AND pg.page_index = passages.page_index
+         WHERE d.id = passages.document_id)
+        """
+
+    /// Gives every passage the language its page and document now say, in
+    /// one transaction: a pending passage takes it; a committed one analyzed
+    /// in another language is stored again, pending, with a new id, and
+    /// retires (the next index commit drops it from the index and from
+    /// FTS5, and adds its copy). Returns how many passages are analyzed anew.
+    @discardableResult
+    public func assignPassageLanguages() throws -> Int {
+        try database.transaction {
+            try database.run("UPDATE passages SET language = \(Self.desiredLanguage) WHERE state = 1 AND language IS NOT \(Self.desiredLanguage)")
+            // English either way: the same terms, the same text in FTS5's view.
+            try database.run("UPDATE passages SET language = 'en' WHERE state = 0 AND language IS NULL AND \(Self.desiredLanguage) = 'en'")
+            let stale = "state = 0 AND coalesce(language, 'en') != \(Self.desiredLanguage)"
+            let count = try database.scalar("SELECT count(*) FROM passages WHERE \(stale)")?.int ?? 0
+            guard count > 0 else { return 0 }
+            try database.run("""
+                INSERT INTO passages (document_id, page_index, start, end, text, line, state, language)
+                SELECT document_id, page_index, start, end, text, line, 1, \(Self.desiredLanguage) FROM passages WHERE \(stale) ORDER BY id
+                """)
+            try database.run("UPDATE passages SET state = 2 WHERE \(stale)")
+            return count
+        }
+    }
 }

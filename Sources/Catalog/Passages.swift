@@ -49,11 +49,14 @@ extension CatalogStore {
                       ocrConfidence: row.optionalDouble(12), language: row.optionalString(13))
     }
 
-    /// A passage's language, in SQL over `documents` and `pages`: the one
-    /// dossier.json sets for its document, else its page's, else its
-    /// document's; NULL when none is told (see ``Schema``, version 13).
+    /// A passage's language, in SQL over `passages`, `documents` and
+    /// `pages`: the one it was analyzed in; before the language pass has
+    /// reached it, the one dossier.json sets for its document, else its
+    /// page's, else its document's; NULL when none is told (see ``Schema``,
+    /// version 13).
     static let passageLanguage = """
-        CASE WHEN documents.language_source = 'settings' THEN documents.language
+        CASE WHEN passages.language IS NOT NULL THEN passages.language
+             WHEN documents.language_source = 'settings' THEN documents.language
              WHEN pages.language IS NOT NULL AND pages.language != 'und' THEN pages.language
              WHEN documents.language != 'und' THEN documents.language END
         """
@@ -76,17 +79,18 @@ extension CatalogStore {
         try passagesToIndex(ids).map { ($0.id, $0.text) }
     }
 
-    /// The given passages with their documents and texts, for the index.
-    public func passagesToIndex(_ ids: [Int64]) throws -> [(id: Int64, document: Int, text: String)] {
+    /// The given passages with their documents, texts and languages (the
+    /// code they are analyzed in, `en` when none was given), for the index.
+    public func passagesToIndex(_ ids: [Int64]) throws -> [(id: Int64, document: Int, text: String, language: String)] {
         let wanted = Set(ids)
-        var out: [(id: Int64, document: Int, text: String)] = []
+        var out: [(id: Int64, document: Int, text: String, language: String)] = []
         out.reserveCapacity(ids.count)
-        let statement = try database.prepare("SELECT id, document_id, text FROM passages ORDER BY id")
+        let statement = try database.prepare("SELECT id, document_id, text, coalesce(language, 'en') FROM passages ORDER BY id")
         try statement.bind([])
         while try statement.step() {
             let row = Row(statement: statement)
             let id = Int64(row.int(0))
-            if wanted.contains(id) { out.append((id, row.int(1), row.string(2))) }
+            if wanted.contains(id) { out.append((id, row.int(1), row.string(2), row.string(3))) }
         }
         return out
     }
@@ -117,6 +121,13 @@ extension CatalogStore {
             SELECT rowid, bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ?1
             ORDER BY bm25(passages_fts), rowid
             """, [query]) { (Int64($0.int(0)), $0.double(1)) }
+    }
+
+    /// The languages the FTS5 cross-check analyzes each query word in on
+    /// this connection (codes; the `dossier` tokenizer gives FTS5 each
+    /// word's forms in them as synonyms, as Dossier's parser does).
+    public func setQueryLanguages(_ codes: [String]) throws {
+        _ = try database.scalar("SELECT dossier_query_languages(?1)", [codes.joined(separator: " ")])
     }
 
     /// FTS5's own integrity check of the cross-check table against its content.

@@ -1,3 +1,4 @@
+import CDossierFTS5
 import CSQLite
 import DossierCore
 import Foundation
@@ -41,7 +42,8 @@ public final class SQLiteDatabase {
     public let path: String
 
     /// Opens (creating unless `readOnly`) the database at `path`, in WAL mode
-    /// with foreign keys enforced and a 10 s busy timeout.
+    /// with foreign keys enforced and a 10 s busy timeout, with the FTS5
+    /// tokenizer `dossier` registered.
     public init(path: String, readOnly: Bool = false) throws {
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
@@ -56,6 +58,13 @@ public final class SQLiteDatabase {
         self.path = path
         sqlite3_busy_timeout(db, 10_000)
         sqlite3_extended_result_codes(db, 1)
+        // The FTS5 cross-check's tokenizer (Schema, version 13): every write
+        // to `passages` reaches its table through a trigger.
+        let registered = dossier_fts5_register(db)
+        guard registered == SQLITE_OK else {
+            sqlite3_close_v2(db)
+            throw DossierError.catalog("cannot open \(path): the FTS5 tokenizer could not be registered (SQLite error \(registered))")
+        }
         if !readOnly {
             try execute("PRAGMA journal_mode = WAL")
             try execute("PRAGMA synchronous = NORMAL")

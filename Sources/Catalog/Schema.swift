@@ -148,7 +148,20 @@ import DossierCore
 ///   its pages, or from `dossier.json`'s `languages` setting
 ///   (`documents.language_source` is then `settings`, else `detected`); a
 ///   passage is analyzed in its page's language, else its document's, else
-///   English.
+///   English;
+/// - `passages.language`: the language the passage was analyzed in when it
+///   was stored in the index (`en` for English and for a text that does not
+///   say; NULL for a pending passage the language pass has not reached).
+///   It never changes once the passage is committed: a passage whose
+///   language is told anew is stored again, with a new id, and the old one
+///   retires (the index and FTS5 drop and add it in one commit);
+/// - the FTS5 cross-check analyzes each passage in its language: its
+///   tokenizer is `dossier` (CDossierFTS5, registered on every connection
+///   the catalog opens), and the committed view gives it a passage in
+///   another language than English as the byte 27, the language's code, the
+///   byte 27, then the text (the tokenizer reads the mark and analyzes the
+///   text as Dossier's `Analyzer` does). The table is rebuilt once by the
+///   migration.
 ///
 /// A reader (search, verify, the web, MCP) reads `generation` in a read
 /// transaction and then the index manifest: an index at the same generation
@@ -358,7 +371,31 @@ public enum Schema {
         ALTER TABLE pages ADD COLUMN language TEXT;
         ALTER TABLE documents ADD COLUMN language TEXT;
         ALTER TABLE documents ADD COLUMN language_source TEXT;
+        ALTER TABLE passages ADD COLUMN language TEXT;
         CREATE INDEX pages_language_unknown ON pages(document_id) WHERE language IS NULL;
+        DROP TRIGGER passages_fts_insert;
+        DROP TRIGGER passages_fts_publish;
+        DROP TRIGGER passages_fts_delete;
+        DROP TABLE passages_fts;
+        DROP VIEW passages_committed;
+        CREATE VIEW passages_committed AS
+            SELECT id, CASE WHEN coalesce(language, 'en') = 'en' THEN text ELSE char(27) || language || char(27) || text END AS text
+            FROM passages WHERE state != 1;
+        CREATE VIRTUAL TABLE passages_fts USING fts5(
+            text, content = 'passages_committed', content_rowid = 'id', tokenize = 'dossier');
+        INSERT INTO passages_fts(passages_fts) VALUES ('rebuild');
+        CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages WHEN new.state = 0 BEGIN
+            INSERT INTO passages_fts(rowid, text) VALUES (new.id,
+                CASE WHEN coalesce(new.language, 'en') = 'en' THEN new.text ELSE char(27) || new.language || char(27) || new.text END);
+        END;
+        CREATE TRIGGER passages_fts_publish AFTER UPDATE OF state ON passages WHEN old.state = 1 AND new.state != 1 BEGIN
+            INSERT INTO passages_fts(rowid, text) VALUES (new.id,
+                CASE WHEN coalesce(new.language, 'en') = 'en' THEN new.text ELSE char(27) || new.language || char(27) || new.text END);
+        END;
+        CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages WHEN old.state != 1 BEGIN
+            INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id,
+                CASE WHEN coalesce(old.language, 'en') = 'en' THEN old.text ELSE char(27) || old.language || char(27) || old.text END);
+        END;
         """,
     ]
 

@@ -87,12 +87,15 @@ public final class IndexWriter {
         public var document: Int
         /// Its text.
         public var text: String
+        /// The language its text is analyzed in (nil: English).
+        public var language: Language?
 
         /// A passage.
-        public init(id: Int64, document: Int, text: String) {
+        public init(id: Int64, document: Int, text: String, language: Language? = nil) {
             self.id = id
             self.document = document
             self.text = text
+            self.language = language
         }
     }
 
@@ -148,8 +151,10 @@ public final class IndexWriter {
             let name = String(format: "seg-%06d", manifest.nextSegment)
             manifest.nextSegment += 1
             try SegmentWriter.write(writers, threads: threads, to: segmentURL(name))
+            let languages = Set(passages.compactMap { $0.language }.filter { $0 != .english }.map(\.code)).sorted()
             manifest.segments.append(Manifest.Segment(name: name, passages: writers.reduce(0) { $0 + $1.count },
-                                                      tokens: writers.reduce(0) { $0 + $1.tokens }, deleted: []))
+                                                      tokens: writers.reduce(0) { $0 + $1.tokens }, deleted: [],
+                                                      languages: languages.isEmpty ? nil : languages))
         }
         let merged = try mergeTiers(&manifest, retired: &retired)
         let previouslyRetired = manifest.retired
@@ -173,7 +178,7 @@ public final class IndexWriter {
         return parallelMap(parts) { part in
             var writer = SegmentWriter()
             let lo = part * size, hi = min(passages.count, lo + size)
-            if lo < hi { for i in lo..<hi { writer.add(id: passages[i].id, document: passages[i].document, text: passages[i].text) } }
+            if lo < hi { for i in lo..<hi { writer.add(id: passages[i].id, document: passages[i].document, text: passages[i].text, language: passages[i].language) } }
             writer.invert()
             return writer
         }
@@ -239,7 +244,9 @@ public final class IndexWriter {
         if !ascending { writers = [SegmentWriter(resorting: writers)] }
         let passages = writers.reduce(0) { $0 + $1.count }
         if passages > 0 { try SegmentWriter.write(writers, threads: threads, to: segmentURL(name)) }
-        return Manifest.Segment(name: name, passages: passages, tokens: writers.reduce(0) { $0 + $1.tokens }, deleted: [])
+        let languages = Set(segments.flatMap { $0.languages ?? [] }).sorted()
+        return Manifest.Segment(name: name, passages: passages, tokens: writers.reduce(0) { $0 + $1.tokens }, deleted: [],
+                                languages: languages.isEmpty ? nil : languages)
     }
 
     /// Removes segment files no generation a reader may hold still names, and

@@ -17,6 +17,7 @@ import Foundation
 ///   "next_segment": 12,                    // number for the next segment's name
 ///   "segments": [ { "name": "seg-000011",  // index/segments/seg-000011.seg
 ///                   "passages": 812, "tokens": 120344,
+///                   "languages": ["fr"],   // analyses besides English (absent: English only)
 ///                   "deleted": [4711, 4712] } ],   // passage ids, ascending
 ///   "retired": ["seg-000009"],             // dropped by this commit; deleted by the next
 ///   "committed_at": "2026-11-29T17:30:00Z" }
@@ -32,6 +33,11 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var tokens: UInt64
         /// Passage ids deleted since, ascending.
         public var deleted: [Int64]
+        /// The languages besides English its passages were analyzed in
+        /// (``Analysis/Analyzer``): their terms are in their languages'
+        /// namespaces, and a query asks for each word's form in each.
+        /// Nil (a segment written before languages) for English only.
+        public var languages: [String]?
     }
 
     /// Format version.
@@ -49,6 +55,12 @@ public struct Manifest: Codable, Sendable, Equatable {
 
     /// An empty index.
     public init() {}
+
+    /// The languages besides English of every live segment, sorted: those
+    /// a query is analyzed in (``Analysis/Language`` codes).
+    public var languages: [String] {
+        Array(Set(segments.flatMap { $0.languages ?? [] })).sorted()
+    }
 
     init(segments: [Segment]) { self.segments = segments }
 

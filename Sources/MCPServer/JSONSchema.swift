@@ -79,6 +79,8 @@ enum JSONSchema {
         "versions": array(object([
             "sha256": string, "path": string, "page_count": nullable(integer), "added_at": nullable(string), "replaced_at": string,
         ])),
+        "language": nullable(string), "language_source": nullable(oneOf(["detected", "settings"])),
+        "page_languages": map(integer),
     ])
 
     /// One search result.
@@ -89,7 +91,7 @@ enum JSONSchema {
             "url": nullable(string), "path": string, "matches": nullable(integer), "words_together": nullable(boolean), "score": nullable(number),
         ]),
         "page": integer, "page_label": nullable(string), "line": nullable(integer),
-        "ocr": boolean, "ocr_confidence": nullable(number), "snippet": string,
+        "ocr": boolean, "ocr_confidence": nullable(number), "language": nullable(string), "snippet": string,
         "highlights": array(array(integer)), "citations": array(citation), "open": string,
     ])
 }

@@ -1,3 +1,4 @@
+import Analysis
 import DossierCore
 import Foundation
 import MCP
@@ -37,6 +38,8 @@ enum Tools {
             "note": JSONSchema.described(JSONSchema.string, "Only documents this note cites, and the note itself (its path or file name)."),
             "site": JSONSchema.described(JSONSchema.string, "Only documents fetched from this host or its subdomains, e.g. cites.org."),
             "kind": JSONSchema.described(JSONSchema.oneOf(kinds), "Only documents of this kind."),
+            "languages": JSONSchema.described(JSONSchema.string,
+                "Only passages in these languages, the query analyzed in each: language codes separated by commas, e.g. fr or en,fr (default: every language of the library)."),
         ], required: ["query"], closed: true),
         annotations: readOnly,
         outputSchema: JSONSchema.object([
@@ -144,7 +147,7 @@ enum Tools {
             let value: Value
             switch name {
             case "search":
-                try arguments.only(["query", "limit", "offset", "flat", "per_document", "document", "note", "site", "kind"])
+                try arguments.only(["query", "limit", "offset", "flat", "per_document", "document", "note", "site", "kind", "languages"])
                 var request = SearchRequest(query: try arguments.string("query"))
                 request.limit = try arguments.integer("limit", in: 1...50) ?? 10
                 request.offset = try arguments.integer("offset", in: 0...100_000) ?? 0
@@ -154,6 +157,12 @@ enum Tools {
                 request.note = try arguments.optionalString("note")
                 request.site = try arguments.optionalString("site")
                 request.kind = try arguments.choice("kind", among: kinds).flatMap(DocumentKind.init(rawValue:))
+                if let codes = try arguments.optionalString("languages") {
+                    guard let languages = Language.list(codes) else {
+                        throw ToolError("languages takes language codes separated by commas, among \(Language.knownCodes)")
+                    }
+                    request.languages = languages
+                }
                 value = try JSONValue.make(await library.search(request))
             case "read_page":
                 try arguments.only(["document", "page", "offset", "max_characters"])

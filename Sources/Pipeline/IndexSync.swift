@@ -1,3 +1,4 @@
+import Analysis
 import Catalog
 import DossierCore
 import Foundation
@@ -12,7 +13,9 @@ extension Pipeline {
     public func syncIndex(wait: Bool = true) throws -> IndexWriter.CommitSummary {
         let writer = try IndexWriter(folder: workspace.index, wait: wait)
         let summary = try writer.sync(live: try catalog.passageIDs(), passages: { ids in
-            try catalog.passagesToIndex(ids).map { IndexWriter.Passage(id: $0.id, document: $0.document, text: $0.text) }
+            try catalog.passagesToIndex(ids).map {
+                IndexWriter.Passage(id: $0.id, document: $0.document, text: $0.text, language: Language(code: $0.language))
+            }
         })
         try catalog.publish(generation: summary.generation)
         return summary

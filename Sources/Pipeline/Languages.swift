@@ -16,6 +16,14 @@ extension Pipeline {
         public var detected = 0
         /// Documents whose language `dossier.json` set or gave back this time.
         public var fromSettings = 0
+        /// Indexed passages stored again to be analyzed in their language.
+        public var reanalyzed = 0
+
+        /// What `index` and `update` print of it: nil when no indexed passage changed language.
+        public var line: String? {
+            guard reanalyzed > 0 else { return nil }
+            return "languages  \(reanalyzed) indexed passage\(reanalyzed == 1 ? " is" : "s are") analyzed again, in \(reanalyzed == 1 ? "its" : "their") own language"
+        }
     }
 
     /// Tells the languages still unknown (see the extension's description).
@@ -35,6 +43,7 @@ extension Pipeline {
             try catalog.storeLanguages(document: document, pages: pages, detected: total.winner?.code ?? Self.undetermined)
             summary.detected += 1
         }
+        summary.reanalyzed = try catalog.assignPassageLanguages()
         return summary
     }
 

@@ -40,6 +40,8 @@ public struct UpdateReport: Codable, Sendable {
     public var generation = 0
     /// What OCR read of the scanned pages (nil with `--no-ocr`).
     public var ocr: OCRSummary?
+    /// Languages told, and passages analyzed again in theirs.
+    public var languages: Pipeline.LanguageSummary?
 
     /// Counts of URLs by outcome.
     public struct URLCounts: Codable, Sendable {
@@ -145,6 +147,7 @@ extension Pipeline {
         report.documents.failed = summary.failed.map { "\(name($0.path)): \($0.error ?? "")" }
         report.generation = summary.generation
         report.ocr = summary.ocr
+        report.languages = summary.languages
         report.seconds["index"] = seconds(clock.now - start)
 
         return (report, try write(report))
@@ -193,6 +196,7 @@ extension UpdateReport {
         for line in d.changed { out.append("  changed  \(line)") }
         for line in d.failed { out.append("  failed   \(line)") }
         if let ocr, let line = ocr.line { out.append(line) }
+        if let line = languages?.line { out.append(line) }
         let times = ["notes", "fetch", "index"].map { "\($0) \(String(format: "%.1f", seconds[$0] ?? 0)) s" }.joined(separator: ", ")
         out.append("index      generation \(generation); \(times); report in \(reportPath)")
         return out

@@ -17,10 +17,17 @@ public struct QuerySampler {
 
     /// A sampler over `vocabulary` (term → document frequency) and the terms
     /// of some passages (for phrases and NEAR), seeded for repeatable runs.
+    /// A term of a language's namespace (``Analysis/Analyzer``) is drawn as
+    /// its stem, the word a query would give it from.
     public init(vocabulary: [String: Int], passages: [[String]], seed: UInt64 = 1) {
         state = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed
-        byFrequency = vocabulary.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }.map(\.key)
-        self.passages = passages.filter { $0.count >= 2 }
+        byFrequency = vocabulary.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }.map { Self.word($0.key) }
+        self.passages = passages.map { $0.map(Self.word) }.filter { $0.count >= 2 }
+    }
+
+    /// A term as a word: a language's stem without its mark and code.
+    static func word(_ term: String) -> String {
+        term.utf8.first == Analyzer.languageMark ? String(term.dropFirst(3)) : term
     }
 
     mutating func next() -> Int {

@@ -94,13 +94,12 @@ public struct Searcher: Sendable {
         return hits
     }
 
-    /// The live passages holding `term` (every term it begins, for a prefix), with positions.
+    /// The live passages holding `term` (every term it begins, for a prefix; any of its forms), with positions.
     func doclist(_ term: QueryTerm) -> Execution.Doclist {
         var merged: [(Int64, [Int64])] = []
-        let bytes = Array(term.text.utf8)
         for (s, reader) in snapshot.segments.enumerated() {
             let deleted = snapshot.deleted[s]
-            let entries = term.prefix ? reader.lookup(prefix: bytes) : reader.lookup(bytes).map { [$0] } ?? []
+            let entries = reader.entries(term)
             var rows: [Int: [Int64]] = [:]
             for entry in entries {
                 reader.forEachPosting(entry) { local, positions in
@@ -177,5 +176,38 @@ public struct Searcher: Sendable {
             if advance(&readers[iAdv]) { break loop }
         }
         return out[0].isEmpty ? nil : out
+    }
+}
+
+extension Searcher {
+    /// `node` with each word's forms cut to those the index holds (see
+    /// ``QueryTerm``): a word whose other forms no segment has is one term
+    /// again, and goes the fast paths of a single term. The results are the
+    /// same: a form no passage holds adds no passage and no frequency.
+    public func pruned(_ node: QueryNode) -> QueryNode {
+        switch node {
+        case .empty: return .empty
+        case .nearset(let phrases, let distance):
+            return .nearset(Few(phrases.map { phrase in
+                var phrase = phrase
+                phrase.terms = Few(phrase.terms.map(pruned))
+                return phrase
+            }), distance: distance)
+        case .and(let l, let r): return .and(pruned(l), pruned(r))
+        case .or(let l, let r): return .or(pruned(l), pruned(r))
+        case .not(let l, let r): return .not(pruned(l), pruned(r))
+        }
+    }
+
+    /// `term` with its forms cut to those the index holds.
+    public func pruned(_ term: QueryTerm) -> QueryTerm {
+        guard !term.alternatives.isEmpty else { return term }
+        let held = term.forms.filter { form in
+            snapshot.segments.contains { reader in
+                term.prefix ? !reader.lookup(prefix: Array(form.utf8)).isEmpty : reader.lookup(form) != nil
+            }
+        }
+        guard let first = held.first else { return QueryTerm(term.text, prefix: term.prefix) }
+        return QueryTerm(first, prefix: term.prefix, alternatives: Array(held.dropFirst()))
     }
 }

@@ -12,10 +12,11 @@ public struct Snippet: Sendable, Equatable, Codable {
     /// occurrences), centred on them. Only tokens of a phrase's occurrence
     /// are marked: the words of `"comercio de especies"` where they stand
     /// together, not every "de" (a prefix term matches the terms it begins).
-    public static func make(_ passage: String, query: QueryNode, words: Int = 30) -> Snippet {
+    /// The passage is analyzed as the index analyzed it, in `language`.
+    public static func make(_ passage: String, query: QueryNode, language: Language? = nil, words: Int = 30) -> Snippet {
         var tokens: [(range: Range<Int>, hit: Bool)] = []
         var phraseOf: [Int] = []
-        for (range, phrase) in matches(passage, query) {
+        for (range, phrase) in matches(passage, query, language: language) {
             tokens.append((range, phrase >= 0))
             phraseOf.append(phrase)
         }
@@ -153,11 +154,11 @@ public struct Snippet: Sendable, Equatable, Codable {
 extension Snippet {
     /// Every token of `text` that `query` marks (``make(_:query:words:)``
     /// says which), as `[start, end)` Unicode-scalar offsets.
-    public static func highlights(in text: String, query: QueryNode) -> [[Int]] {
+    public static func highlights(in text: String, query: QueryNode, language: Language? = nil) -> [[Int]] {
         let utf8 = Array(text.utf8)
         var ranges: [[Int]] = []
         var scalarOffset = 0, byteCursor = 0
-        for (range, phrase) in matches(text, query) where phrase >= 0 {
+        for (range, phrase) in matches(text, query, language: language) where phrase >= 0 {
             scalarOffset += String(decoding: utf8[byteCursor..<range.lowerBound], as: UTF8.self).unicodeScalars.count
             let length = String(decoding: utf8[range], as: UTF8.self).unicodeScalars.count
             ranges.append([scalarOffset, scalarOffset + length])
@@ -172,14 +173,14 @@ extension Snippet {
     /// at every token of its term (or of a term its prefix begins), a
     /// longer one only where its terms follow each other (from the first
     /// token, for `^`). A token in occurrences of two phrases takes the first.
-    static func matches(_ text: String, _ query: QueryNode) -> [(range: Range<Int>, phrase: Int)] {
+    static func matches(_ text: String, _ query: QueryNode, language: Language? = nil) -> [(range: Range<Int>, phrase: Int)] {
         var terms: [String] = []
         var out: [(range: Range<Int>, phrase: Int)] = []
-        Analyzer().tokenize(text) { term, _, range in
+        Analyzer(language: language).tokenize(text) { term, _, range in
             terms.append(String(decoding: term, as: UTF8.self))
             out.append((range, -1))
         }
-        func matches(_ term: QueryTerm, _ i: Int) -> Bool { term.prefix ? terms[i].hasPrefix(term.text) : terms[i] == term.text }
+        func matches(_ term: QueryTerm, _ i: Int) -> Bool { term.matches(terms[i]) }
         for (k, phrase) in query.phrases.enumerated() {
             let n = phrase.terms.count
             guard n > 0, terms.count >= n else { continue }

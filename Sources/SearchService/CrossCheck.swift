@@ -62,12 +62,14 @@ public enum CrossCheck {
             mismatches.append(Mismatch(query: "", kind: "fts5", detail: "FTS5 integrity check failed: \(error)"))
         }
 
-        // Terms of some passages, for phrases and NEAR.
-        let analyzer = Analyzer()
-        let sample = try catalog.passageTexts(Array(catalogIDs.sorted().prefix(2000)))
-        var sampler = QuerySampler(vocabulary: snapshot.vocabulary(), passages: sample.map { analyzer.terms($0.1) }, seed: seed)
+        // Terms of some passages, each in its language, for phrases and NEAR.
+        let sample = try catalog.passagesToIndex(Array(catalogIDs.sorted().prefix(2000)))
+        var sampler = QuerySampler(vocabulary: snapshot.vocabulary(),
+                                   passages: sample.map { Analyzer(language: Language(code: $0.language)).terms($0.text) }, seed: seed)
         let searcher = Searcher(snapshot: snapshot)
-        let parser = QueryParser()
+        // Both engines analyze each query in English and every language the index holds.
+        let (parser, _) = SearchResults.parser(nil, snapshot)
+        try catalog.setQueryLanguages(["en"] + snapshot.manifest.languages)
         var agreed = 0, withResults = 0, compared = 0
         let kinds = QuerySampler.Kind.allCases
         for i in 0..<max(0, queries) {

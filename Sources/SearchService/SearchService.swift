@@ -1,3 +1,4 @@
+import Analysis
 import Catalog
 import DossierCore
 import Foundation
@@ -35,6 +36,9 @@ public struct SearchRequest: Sendable {
     /// Results (documents; passages when flat) counted exactly up to this
     /// many; past it the totals are lower bounds (``Output/totalRelation``).
     public var countUpTo = SearchRequest.defaultCountUpTo
+    /// Only passages in these languages, the query analyzed in each
+    /// (`--lang fr`); nil for every language the index holds.
+    public var languages: [Language]?
 
     /// Results a search counts exactly unless asked otherwise: past a
     /// thousand, "at least 1,000" tells a reader what an exact count would,
@@ -165,7 +169,7 @@ public enum SearchResults {
         var results: [Result] = []
         for (i, hit) in hits.enumerated() {
             guard let record = records[hit.passageID] else { continue }
-            let snippet = Snippet.make(record.text, query: node)
+            let snippet = Snippet.make(record.text, query: node, language: record.language.flatMap(Language.init(code:)))
             let citations: [Citation]
             if let cached = citationCache[record.documentID] {
                 citations = cached
@@ -204,16 +208,36 @@ public enum SearchResults {
         guard !friendly.fts5.isEmpty else {
             throw DossierError.usage(friendly.hints.last(where: { !$0.hasPrefix("searched:") }) ?? "nothing to search for in \"\(request.query)\"")
         }
-        let node: QueryNode
-        do {
-            node = try QueryParser().parse(friendly.fts5)
-        } catch {
-            throw QueryError(query: friendly.fts5, error: error)
-        }
         return try catalog.database.reading {
-            try ranked(request, node: node, friendly: friendly, snapshot: try snapshot(workspace: workspace, catalog: catalog),
-                       workspace: workspace, catalog: catalog)
+            let snapshot = try snapshot(workspace: workspace, catalog: catalog)
+            let (parser, searched) = parser(request.languages, snapshot)
+            let node: QueryNode
+            do throws(QuerySyntaxError) {
+                node = Searcher(snapshot: snapshot).pruned(try parser.parse(friendly.fts5))
+            } catch {
+                throw QueryError(query: friendly.fts5, error: error)
+            }
+            var friendly = friendly
+            if let searched { friendly.hints.append(searched) }
+            return try ranked(request, node: node, friendly: friendly, snapshot: snapshot, workspace: workspace, catalog: catalog)
         }
+    }
+
+    /// The parser of a search in `languages` (nil: English and every
+    /// language the index holds), and the hint that names the languages
+    /// searched when there are several or they were chosen.
+    public static func parser(_ languages: [Language]?, _ snapshot: IndexSnapshot) -> (QueryParser, hint: String?) {
+        let held = snapshot.manifest.languages.compactMap(Language.init(code:))
+        guard let chosen = languages else {
+            guard !held.isEmpty else { return (QueryParser(), nil) }
+            let names = ([Language.english] + held).map(\.name)
+            return (QueryParser(languages: held), "languages: searched in \(names.joined(separator: ", ")); --lang narrows")
+        }
+        let parser = QueryParser(languages: chosen, english: chosen.contains(.english))
+        let missing = chosen.filter { $0 != .english && !held.contains($0) }
+        var hint = "languages: searched in \(chosen.map(\.name).joined(separator: ", ")) only"
+        if !missing.isEmpty { hint += "; the index holds no passage in \(missing.map(\.name).joined(separator: " or "))" }
+        return (parser, hint)
     }
 
     /// The index snapshot that matches the catalog's committed view, for a

@@ -45,9 +45,40 @@ struct LanguageCLITests {
         let shown = try dossier(["show", "\(french):3"], in: root)
         #expect(shown.stdout.contains("\nIn French\n"), "\(shown.stdout.prefix(300))")
 
+        // Each form finds the other's passages in its language (the table of issue 33), and only there with --lang.
+        func passages(_ query: String, _ lang: String? = nil) throws -> [Int: String] {
+            let run = try dossier(["search", query, "--flat", "--json", "--limit", "1000"] + (lang.map { ["--lang", $0] } ?? []), in: root)
+            let results = try #require((try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["results"] as? [[String: Any]],
+                                       "\(query): \(run.stderr)")
+            return Dictionary(uniqueKeysWithValues: results.map { ($0["passage_id"] as? Int ?? 0, $0["language"] as? String ?? "") })
+        }
+        for (a, b, code) in [("país", "países", "es"), ("comercial", "comerciales", "es"), ("commercial", "commerciaux", "fr"),
+                             ("menacé", "menacées", "fr"), ("animal", "animaux", "fr")] {
+            let (inA, inB) = (try passages(a, code), try passages(b, code))
+            #expect(!inA.isEmpty && Set(inA.keys) == Set(inB.keys), "\(a) \(inA.count) / \(b) \(inB.count) in \(code)")
+            #expect(inA.values.allSatisfy { $0 == code }, "\(a) --lang \(code)")
+            // Without --lang, each still finds every one of them.
+            let (allA, allB) = (try passages(a), try passages(b))
+            #expect(Set(inB.keys).isSubset(of: Set(allA.keys)) && Set(inA.keys).isSubset(of: Set(allB.keys)), "\(a) / \(b)")
+        }
+        // French `exportation` is French export; English `export` passages come when asked.
+        let inFrench = try passages("exportation", "fr"), both = try passages("exportation", "en,fr")
+        #expect(!inFrench.isEmpty && inFrench.values.allSatisfy { $0 == "fr" })
+        #expect(both.values.contains("en") && Set(inFrench.keys).isSubset(of: Set(both.keys)))
+        let hinted = try dossier(["search", "exportation", "--lang", "fr"], in: root)
+        #expect((hinted.stdout + hinted.stderr).contains("searched in French only"), "\(hinted.stderr)")
+        #expect(try dossier(["search", "exportation", "--lang", "xx"], in: root).status != 0)
+        // The cross-check agrees in every language.
+        let verified = try dossier(["verify", "--queries", "300"], in: root)
+        #expect(verified.status == 0 && verified.stdout.contains("300 of 300 queries agree"), "\(verified.stdout)")
+
         // dossier.json sets a folder's language; the setting wins over the text, and its removal gives the document back.
         try Data(#"{ "languages": { "library/es/": "pt" } }"#.utf8).write(to: root.appendingPathComponent("dossier.json"))
-        #expect(try dossier(["index", "--no-ocr"], in: root).status == 0)
+        let reanalyzed = try dossier(["index", "--no-ocr"], in: root)
+        #expect(reanalyzed.status == 0)
+        #expect(reanalyzed.stdout.contains("indexed passages are analyzed again, in their own language"), "\(reanalyzed.stdout)")
+        let (portuguese, spanishNow) = (try passages("países", "pt"), try passages("países", "es"))
+        #expect(portuguese.count > 10 && spanishNow.isEmpty)
         documents = try Self.languages(root)
         let spanish = try #require(documents["SAPI__cites_trade_guidelines__es-CITES_Trade_Database_Guide.pdf"])
         #expect(spanish["language"] as? String == "pt" && spanish["language_source"] as? String == "settings")

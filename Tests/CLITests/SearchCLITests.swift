@@ -79,13 +79,19 @@ struct SearchCLITests {
         defer { try? FileManager.default.removeItem(at: root) }
         let export = try dossier(["export", "passages"], in: root)
         #expect(export.status == 0)
-        let fts = FTS5Table()
         var rows: [(Int64, String)] = []
+        var languages = Set<String>()
         for line in export.stdout.split(separator: "\n") {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            rows.append(((object["passage_id"] as! NSNumber).int64Value, object["text"] as! String))
+            let language = try #require(object["language"] as? String)
+            let text = object["text"] as! String
+            // A passage in another language than English, as the FTS5 tokenizer reads it.
+            rows.append(((object["passage_id"] as! NSNumber).int64Value, language == "en" ? text : "\u{1B}\(language)\u{1B}" + text))
+            if language != "en" { languages.insert(language) }
             #expect(object["page"] is Int && object["document_id"] is Int)
         }
+        #expect(!languages.isEmpty, "the workspace holds French passages")
+        let fts = FTS5Table(languages: languages.sorted())
         fts.insert(rows)
         for query in ["CITES", "trade OR species", "\"Appendix II\"", "conven*", "NEAR(species trade, 5)", "CITES NOT trade", "espèces"] {
             let ours = try json(try dossier(["search", query, "--flat", "--json", "--limit", "1000"], in: root).stdout)

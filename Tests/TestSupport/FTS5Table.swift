@@ -1,3 +1,4 @@
+import CDossierFTS5
 import CSQLite
 import Foundation
 
@@ -6,10 +7,32 @@ import Foundation
 public final class FTS5Table {
     var db: OpaquePointer?
 
-    /// A new empty table `t(x)`.
-    public init() {
+    /// A new empty table `t(x)`, with FTS5's porter tokenizer or, with
+    /// `languages`, Dossier's (the catalog's: each row's text may start with
+    /// the mark of its language, and each query word is analyzed in English
+    /// and each of `languages`).
+    public init(languages: [String]? = nil) {
         sqlite3_open(":memory:", &db)
-        exec("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'porter unicode61 remove_diacritics 2')")
+        if let languages {
+            precondition(dossier_fts5_register(db) == SQLITE_OK)
+            exec("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'dossier')")
+            exec("SELECT dossier_query_languages('\((["en"] + languages).joined(separator: " "))')")
+        } else {
+            exec("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'porter unicode61 remove_diacritics 2')")
+        }
+    }
+
+    /// The terms the `dossier` tokenizer gives for `text` (`document` or `query` mode), in order.
+    public func tokens(_ text: String, mode: String = "document") -> [(term: String, colocated: Bool)] {
+        var statement: OpaquePointer?
+        sqlite3_prepare_v2(db, "SELECT dossier_tokenize(?1, ?2)", -1, &statement, nil)
+        defer { sqlite3_finalize(statement) }
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        sqlite3_bind_text(statement, 1, text, -1, transient)
+        sqlite3_bind_text(statement, 2, mode, -1, transient)
+        guard sqlite3_step(statement) == SQLITE_ROW, let json = sqlite3_column_text(statement, 0),
+              let array = try? JSONSerialization.jsonObject(with: Data(String(cString: json).utf8)) as? [[Any]] else { return [] }
+        return array.map { (term: $0[0] as? String ?? "", colocated: ($0[1] as? Int ?? 0) != 0) }
     }
 
     deinit { sqlite3_close(db) }

@@ -9,9 +9,11 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export the indexed passages as JSON lines.",
         discussion: """
-            `dossier export passages` writes one line per passage, {passage_id, document_id, page, page_label, text}, \
-            with exactly the text that was indexed, so that anyone can build an FTS5 table from it \
-            (tokenize = 'porter unicode61 remove_diacritics 2', rowid = passage_id) and check Dossier's results.
+            `dossier export passages` writes one line per passage, {passage_id, document_id, page, page_label, language, text}, \
+            with exactly the text that was indexed and the language it was analyzed in, so that anyone can build an FTS5 table \
+            from it (rowid = passage_id) and check Dossier's results: for passages in English, \
+            tokenize = 'porter unicode61 remove_diacritics 2'; in other languages, Dossier's tokenizer (Sources/CDossierFTS5, \
+            tokenize = 'dossier'), given the text after the byte 27, the language's code and the byte 27.
             """)
 
     @OptionGroup var options: WorkspaceOptions
@@ -27,6 +29,7 @@ struct ExportCommand: ParsableCommand {
         var documentId: Int
         var page: Int
         var pageLabel: String?
+        var language: String
         var text: String
 
         func encode(to encoder: Encoder) throws {
@@ -35,10 +38,11 @@ struct ExportCommand: ParsableCommand {
             try c.encode(documentId, forKey: .documentId)
             try c.encode(page, forKey: .page)
             try c.encode(pageLabel, forKey: .pageLabel)
+            try c.encode(language, forKey: .language)
             try c.encode(text, forKey: .text)
         }
 
-        enum CodingKeys: String, CodingKey { case passageId, documentId, page, pageLabel, text }
+        enum CodingKeys: String, CodingKey { case passageId, documentId, page, pageLabel, language, text }
     }
 
     func run() throws {
@@ -51,7 +55,7 @@ struct ExportCommand: ParsableCommand {
         var buffer = Data()
         try catalog.forEachPassage { record in
             buffer.append(try encoder.encode(Line(passageId: record.id, documentId: record.documentID, page: record.page,
-                                                  pageLabel: record.pageLabel, text: record.text)))
+                                                  pageLabel: record.pageLabel, language: record.language ?? "en", text: record.text)))
             buffer.append(0x0A)
         }
         if let output {

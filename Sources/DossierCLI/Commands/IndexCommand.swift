@@ -58,6 +58,7 @@ struct IndexCommand: ParsableCommand {
         for path in summary.removed { print("removed    \(path) (no longer in the workspace)") }
         let counts = try pipeline.catalog.extractionCounts()
         if let line = summary.ocr?.line { print(line) }
+        if let line = summary.languages.line { print(line) }
         print("\(summary.extracted.count) extracted, \(summary.unchanged) unchanged, \(summary.failed.count) failed, \(summary.removed.count) removed; "
             + "\(counts.documents) documents, \(counts.pages) pages, \(counts.passages) passages in the catalog; index generation \(summary.generation)")
     }

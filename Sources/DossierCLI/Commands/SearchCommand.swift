@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Catalog
 import DossierCore
@@ -87,6 +88,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only this kind of document: pdf, html or note.", valueName: "kind"))
     var kind: String?
 
+    @Option(help: ArgumentHelp("Only passages in these languages, the query analyzed in each: fr, or en,fr (default: English and every language the library holds; known: \(Language.knownCodes)).", valueName: "codes"))
+    var lang: String?
+
     func validate() throws {
         guard limit >= 0 else { throw ValidationError("--limit must not be negative") }
         guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
@@ -95,6 +99,8 @@ struct SearchCommand: ParsableCommand {
         guard !samePassage || !flat else { throw ValidationError("--same-passage is for results by document; --flat always matches within one passage") }
         guard perDoc >= 1 else { throw ValidationError("--per-doc must be at least 1") }
         if let kind, DocumentKind.searchable(named: kind) == nil { throw ValidationError("--kind must be \(DocumentKind.searchableNames)") }
+        if let lang, Language.list(lang) == nil { throw ValidationError("--lang takes language codes separated by commas, among \(Language.knownCodes)") }
+        guard lang == nil || !batch else { throw ValidationError("--lang is for one query; --batch searches every language the library holds") }
         guard batch == (query == nil) else { throw ValidationError(batch ? "--batch reads queries from stdin; give no QUERY" : "a QUERY is required") }
     }
 
@@ -125,6 +131,7 @@ struct SearchCommand: ParsableCommand {
         request.note = note
         request.site = site
         request.kind = kind.flatMap(DocumentKind.init(rawValue:))
+        request.languages = lang.flatMap(Language.list)
         let (output, hints) = try SearchResults.run(request, workspace: workspace, catalog: catalog)
         try? SearchResults.saveLast(output, workspace: workspace)
         if json {

@@ -1,7 +1,9 @@
+import Analysis
 import ArgumentParser
 import Catalog
 import DossierCore
 import Foundation
+import Index
 import SearchService
 import Search
 
@@ -58,7 +60,9 @@ struct ShowCommand: ParsableCommand {
         if let query {
             // Read as `search` reads it: any text is a query.
             let fts5 = SearchResults.fts5(query)
-            do { node = try QueryParser().parse(fts5) } catch { throw QueryError(query: fts5, error: error) }
+            // In English and every language the index holds, as `search` reads it.
+            let held = ((try? Manifest.read(in: workspace.index))?.languages ?? []).compactMap(Language.init(code:))
+            do { node = try QueryParser(languages: held).parse(fts5) } catch { throw QueryError(query: fts5, error: error) }
         }
         let url = try catalog.documentSources()[document.id]?.url
         print("document \(document.id): \(DocumentName.withOrigin(title: document.title, url: url, path: document.path).printable)")
@@ -84,7 +88,11 @@ struct ShowCommand: ParsableCommand {
             if record.text.isEmpty {
                 print("(no text on this page)")
             } else if let node {
-                print(Terminal.highlight(record.text, Snippet.highlights(in: record.text, query: node)))
+                // The page's words as the index analyzed them: in the page's language, else the document's.
+                let code = language?.source == CatalogStore.languageFromSettings ? language?.code
+                    : record.language.flatMap { $0 == "und" ? nil : $0 } ?? language?.code
+                let highlights = Snippet.highlights(in: record.text, query: node, language: code.flatMap(Language.init(code:)))
+                print(Terminal.highlight(record.text, highlights))
             } else {
                 print(record.text)
             }

@@ -24,13 +24,15 @@ public struct SegmentWriter: Sendable {
     var documents: [UInt32] = []
     var terms = TermTable()
     /// Folded words seen, and the term each stems to: a word is stemmed once
-    /// per writer, not once per occurrence.
-    var words = TermTable()
-    var wordTerm: [Int32] = []
+    /// per writer, not once per occurrence. One table per language (English
+    /// first), as a word's term depends on its language.
+    var words = [TermTable()]
+    var wordTerm: [[Int32]] = [[]]
+    var analyzers = [Analyzer()]
+    var languageSlot: [String: Int] = [:]
     /// Term ids of every token of every passage, passage after passage.
     var stream: [UInt32] = []
     var tokens: UInt64 = 0
-    let analyzer = Analyzer()
     /// After ``invert()``: the postings, by term.
     var postings: InvertedPostings?
     /// After ``invert()``: term ids in byte order of their terms.
@@ -45,24 +47,50 @@ public struct SegmentWriter: Sendable {
     /// Tokens added.
     public var tokenCount: UInt64 { tokens }
 
-    /// Adds a passage of catalog document `document`; ids must be added in ascending order.
-    public mutating func add(id: Int64, document: Int = 0, text: String) {
+    /// Adds a passage of catalog document `document`, analyzed in
+    /// `language` (nil: English); ids must be added in ascending order.
+    public mutating func add(id: Int64, document: Int = 0, text: String, language: Language? = nil) {
         precondition(ids.last.map { $0 < id } ?? true, "passage ids must ascend")
         precondition(!inverted, "the writer was already inverted")
         let before = stream.count
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer in
-            analyzer.foldedTokens(text) { word in
-                let known = words.count
-                let w = Int(words.id(of: word))
-                if w == known {
-                    if word.count + 8 <= buffer.count {
-                        let n = Analyzer.stem(word, into: buffer)
-                        wordTerm.append(terms.id(of: UnsafeBufferPointer(rebasing: buffer[0..<n])))
-                    } else {
-                        wordTerm.append(terms.id(of: word))
-                    }
+        var slot = 0
+        if let language, language != .english {
+            if let known = languageSlot[language.code] {
+                slot = known
+            } else {
+                let analyzer = Analyzer(language: language)
+                if analyzer.language != nil {
+                    slot = analyzers.count
+                    analyzers.append(analyzer)
+                    words.append(TermTable())
+                    wordTerm.append([])
                 }
-                stream.append(UInt32(bitPattern: wordTerm[w]))
+                languageSlot[language.code] = slot
+            }
+        }
+        let analyzer = analyzers[slot]
+        if slot == 0 {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer in
+                analyzer.foldedTokens(text) { word in
+                    let known = words[0].count
+                    let w = Int(words[0].id(of: word))
+                    if w == known {
+                        if word.count + 8 <= buffer.count {
+                            let n = Analyzer.stem(word, into: buffer)
+                            wordTerm[0].append(terms.id(of: UnsafeBufferPointer(rebasing: buffer[0..<n])))
+                        } else {
+                            wordTerm[0].append(terms.id(of: word))
+                        }
+                    }
+                    stream.append(UInt32(bitPattern: wordTerm[0][w]))
+                }
+            }
+        } else {
+            analyzer.foldedTokens(text) { word in
+                let known = words[slot].count
+                let w = Int(words[slot].id(of: word))
+                if w == known { wordTerm[slot].append(analyzer.term(ofFolded: word) { terms.id(of: $0) }) }
+                stream.append(UInt32(bitPattern: wordTerm[slot][w]))
             }
         }
         let length = UInt32(stream.count - before)
@@ -98,8 +126,8 @@ public struct SegmentWriter: Sendable {
         }
         postings = inverted
         stream = []
-        words = TermTable()
-        wordTerm = []
+        words = [TermTable()]
+        wordTerm = [[]]
         order = terms.sortedIDs()
     }
 

@@ -77,16 +77,38 @@ public struct Phrase: Sendable, Equatable {
 }
 
 /// One analyzed term of a phrase.
+///
+/// In a library of several languages a word has a form in each (the query
+/// is analyzed in every language the index holds): `text` is the first,
+/// `alternatives` the others, and a passage matches the term where it
+/// holds any of them. The forms are one term for BM25 (its passages are
+/// those holding any form, its frequency the sum), as FTS5 scores the
+/// synonyms its tokenizer gives a query word, and as a prefix is scored.
 public struct QueryTerm: Sendable, Hashable {
     /// The term as the index stores it (folded, stemmed).
     public var text: String
     /// Whether every indexed term that starts with `text` matches.
     public var prefix: Bool
+    /// The word's forms in the index's other languages (each a prefix too when `prefix`).
+    public var alternatives: [String]
 
     /// Creates a term.
-    public init(_ text: String, prefix: Bool = false) {
+    public init(_ text: String, prefix: Bool = false, alternatives: [String] = []) {
         self.text = text
         self.prefix = prefix
+        self.alternatives = alternatives
+    }
+
+    /// Whether the term is one indexed term: no prefix, no other form.
+    public var isSingle: Bool { !prefix && alternatives.isEmpty }
+
+    /// Its forms: `text`, then the alternatives.
+    public var forms: [String] { alternatives.isEmpty ? [text] : [text] + alternatives }
+
+    /// Whether the indexed term `term` is one of its forms (or starts with one, for a prefix).
+    public func matches(_ term: String) -> Bool {
+        if prefix { return term.hasPrefix(text) || alternatives.contains { term.hasPrefix($0) } }
+        return term == text || alternatives.contains(term)
     }
 }
 

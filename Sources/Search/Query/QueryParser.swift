@@ -38,7 +38,10 @@ import Analysis
 /// Every tree it returns is then at most `maxTerms + maxDepth` nodes deep,
 /// which bounds the recursion of whatever walks it.
 public struct QueryParser: Sendable {
-    let analyzer = Analyzer()
+    /// The query's analyzers: the first gives each term's `text`, the
+    /// others its alternatives (see ``QueryTerm``).
+    let analyzers: [Analyzer]
+    var analyzer: Analyzer { analyzers[0] }
 
     /// The longest query, in bytes of UTF-8.
     public static let maxBytes = 16 << 10
@@ -47,8 +50,42 @@ public struct QueryParser: Sendable {
     /// The most terms a query may hold (each word of a phrase counts).
     public static let maxTerms = 1024
 
-    /// Creates a parser.
-    public init() {}
+    /// A parser of English queries (FTS5's analysis, and the index's for
+    /// a library in English only).
+    public init() { analyzers = [Analyzer()] }
+
+    /// A parser that analyzes each word in English, when `english`, and in
+    /// each of `languages` (see ``QueryTerm``): the languages an index
+    /// holds besides English, or those a search is narrowed to.
+    public init(languages: [Language], english: Bool = true) {
+        var analyzers = english ? [Analyzer()] : []
+        for language in languages where language != .english {
+            let analyzer = Analyzer(language: language)
+            if analyzer.language != nil { analyzers.append(analyzer) }
+        }
+        self.analyzers = analyzers.isEmpty ? [Analyzer()] : analyzers
+    }
+
+    /// Whether words are analyzed in more than one language.
+    public var isMultilingual: Bool { analyzers.count > 1 }
+
+    /// The terms of a string of the query, each with its forms in every language.
+    func analyze(_ text: String) -> [QueryTerm] {
+        var terms: [QueryTerm] = []
+        analyzer.tokenize(text) { term, _, _ in terms.append(QueryTerm(String(decoding: term, as: UTF8.self))) }
+        for other in analyzers.dropFirst() {
+            var k = 0
+            other.tokenize(text) { term, _, _ in
+                // The languages split text at the same places: token k is token k.
+                if k < terms.count {
+                    let form = String(decoding: term, as: UTF8.self)
+                    if form != terms[k].text && !terms[k].alternatives.contains(form) { terms[k].alternatives.append(form) }
+                }
+                k += 1
+            }
+        }
+        return terms
+    }
 
     /// Parses `text`.
     public func parse(_ text: String) throws(QuerySyntaxError) -> QueryNode {
@@ -68,7 +105,7 @@ public struct QueryParser: Sendable {
     /// Parses `text` with the whole grammar.
     func parseInFull(_ text: String) throws(QuerySyntaxError) -> QueryNode {
         try Self.checkLength(text)
-        var state = State(tokens: try Lexer(text).tokens(), analyzer: analyzer)
+        var state = State(tokens: try Lexer(text).tokens(), parser: self)
         let node = try state.parseOr()
         if let token = state.peek {
             if token.kind == .minus || token.kind == .colon {
@@ -190,7 +227,8 @@ public struct QueryParser: Sendable {
                     count += 1
                     if count == 1 { term = QueryTerm(String(decoding: bytes, as: UTF8.self)) }
                 }
-                guard count == 1, let term else { return false }
+                guard count == 1, var term else { return false }
+                if analyzers.count > 1 { term = analyze(String(decoding: word, as: UTF8.self))[0] }
                 body(.term(term))
                 expectingWord = false
             }
@@ -325,7 +363,7 @@ public struct QueryParser: Sendable {
 
     struct State {
         let tokens: [Token]
-        let analyzer: Analyzer
+        let parser: QueryParser
         var position = 0
         var phraseCount = 0
         /// Parentheses open around the current token.
@@ -334,9 +372,9 @@ public struct QueryParser: Sendable {
         var termCount = 0
         let end: Int
 
-        init(tokens: [Token], analyzer: Analyzer) {
+        init(tokens: [Token], parser: QueryParser) {
             self.tokens = tokens
-            self.analyzer = analyzer
+            self.parser = parser
             end = tokens.last.map { $0.offset + $0.length } ?? 0
         }
 
@@ -450,7 +488,7 @@ public struct QueryParser: Sendable {
                 guard let token = peek, case .string(let text, _) = token.kind else { throw error("a word or a \"phrase\"") }
                 position += 1
                 let before = terms.count
-                analyzer.tokenize(text) { term, _, _ in terms.append(QueryTerm(String(decoding: term, as: UTF8.self))) }
+                terms += parser.analyze(text)
                 if peek?.kind == .star {
                     position += 1
                     if terms.count > before { terms[terms.count - 1].prefix = true }

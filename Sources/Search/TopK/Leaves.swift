@@ -1,5 +1,18 @@
 import Index
 
+extension SegmentReader {
+    /// The dictionary entries a query term stands for here: its term; every
+    /// term a prefix begins; each of a word's forms (``QueryTerm``).
+    func entries(_ term: QueryTerm) -> [SegmentReader.TermEntry] {
+        if term.isSingle { return lookup(term.text).map { [$0] } ?? [] }
+        var out: [SegmentReader.TermEntry] = []
+        for form in term.forms {
+            if term.prefix { out += lookup(prefix: Array(form.utf8)) } else if let entry = lookup(form) { out.append(entry) }
+        }
+        return out
+    }
+}
+
 extension Searcher {
     /// Per segment, the cursor for one leaf of a query of terms joined by OR
     /// or by AND, and the live passages it matches (its part of BM25's n(q)):
@@ -13,6 +26,14 @@ extension Searcher {
             let cursor = reader.cursor(entry)
             return (cursor, entry.documentFrequency - cursor.deletedCount(deleted))
         }
+        if phrase.terms.count == 1, !phrase.first {
+            // A prefix or a word of several forms that stands for one term here is that term.
+            let entries = reader.entries(term)
+            if entries.count == 1 {
+                let cursor = reader.cursor(entries[0])
+                return (cursor, entries[0].documentFrequency - cursor.deletedCount(deleted))
+            }
+        }
         let (docs, tfs) = leafMatches(phrase, reader, deleted)
         guard !docs.isEmpty else { return nil }
         return (PostingCursor(reader: reader, docs: docs, tfs: tfs), docs.count)
@@ -21,7 +42,7 @@ extension Searcher {
     /// Whether a leaf is a plain term, walked on its own postings (else its
     /// matches are found first: ``leafMatches(_:_:_:)``).
     func isPlainTerm(_ phrase: Phrase) -> Bool {
-        phrase.terms.count == 1 && !phrase.first && !phrase.terms[0].prefix
+        phrase.terms.count == 1 && !phrase.first && phrase.terms[0].isSingle
     }
 
     /// What a prefix or a phrase matches in a segment: the live passages,
@@ -30,10 +51,10 @@ extension Searcher {
         phrase.terms.count == 1 && !phrase.first ? prefixMatches(phrase.terms[0], reader, deleted) : phraseMatches(phrase, reader, deleted)
     }
 
-    /// A prefix: the live passages holding any term it begins, ascending,
-    /// with the sum of their frequencies.
+    /// A prefix, or a word of several forms: the live passages holding any
+    /// term it stands for, ascending, with the sum of their frequencies.
     func prefixMatches(_ term: QueryTerm, _ reader: SegmentReader, _ deleted: Deletions) -> (locals: [UInt32], counts: [UInt32]) {
-        let entries = reader.lookup(prefix: Array(term.text.utf8))
+        let entries = reader.entries(term)
         let postings = entries.reduce(0) { $0 + $1.documentFrequency }
         if entries.count > 1, postings > reader.count / 16 {
             // Many postings: add them up in a table over the segment's passages.
@@ -66,7 +87,8 @@ extension Searcher {
         return (locals, counts)
     }
 
-    /// A phrase with prefix terms (a prefix stands for every term it begins).
+    /// A phrase with prefix terms (a prefix stands for every term it
+    /// begins) or words of several forms (each stands for all of them).
     ///
     /// 1. The rows holding every term, live: per term a bitset of the rows
     ///    any of its terms holds (from passage numbers alone), AND'ed,
@@ -82,7 +104,7 @@ extension Searcher {
         let n = phrase.terms.count
         var groups: [[SegmentReader.TermEntry]] = []
         for term in phrase.terms {
-            let entries = term.prefix ? reader.lookup(prefix: Array(term.text.utf8)) : reader.lookup(term.text).map { [$0] } ?? []
+            let entries = reader.entries(term)
             guard !entries.isEmpty else { return ([], []) }
             groups.append(entries)
         }
@@ -150,7 +172,7 @@ extension Searcher {
         var start = [[Int]](repeating: [], count: n)
         var plain = [PostingCursor?](repeating: nil, count: n)
         for j in 0..<n {
-            guard phrase.terms[j].prefix else {
+            guard !phrase.terms[j].isSingle else {
                 plain[j] = reader.cursor(groups[j][0])
                 continue
             }

@@ -4,7 +4,7 @@ extension Searcher {
     /// The live passages of a segment where `phrase` stands, ascending, with
     /// the number of places it stands in each.
     func phraseMatches(_ phrase: Phrase, _ reader: SegmentReader, _ deleted: Deletions) -> (locals: [UInt32], counts: [UInt32]) {
-        if phrase.terms.contains(where: \.prefix) { return prefixPhraseMatches(phrase, reader, deleted) }
+        if phrase.terms.contains(where: { !$0.isSingle }) { return prefixPhraseMatches(phrase, reader, deleted) }
         return plainPhraseMatches(phrase, reader, deleted)
     }
 

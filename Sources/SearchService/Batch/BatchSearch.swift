@@ -35,6 +35,8 @@ public struct BatchSearch: Sendable {
         var io = BatchIO()
         // One flat query, its array of phrases reused from query to query.
         var flat = FlatQuery(phrases: [], connective: .or)
+        // Words are analyzed in English and every language the index holds.
+        let (parser, _) = SearchResults.parser(nil, snapshot)
         while let text = try io.readLine() {
             let started = DispatchTime.now()
             // Keys in sorted order: error, query, results, took_ms, total, total_relation.
@@ -42,9 +44,13 @@ public struct BatchSearch: Sendable {
             do {
                 // Words joined by OR or by AND alone go to the searcher without a
                 // tree. (Such a query has no "-" and nothing to rewrite.)
-                let parser = QueryParser()
-                let isFlat = parser.flat(text, into: &flat)
-                let node = isFlat ? nil : try parser.parse(FriendlyQuery.fts5(text))
+                var isFlat = parser.flat(text, into: &flat)
+                if isFlat, parser.isMultilingual {
+                    // A word that has forms in several languages of the index goes the tree's way.
+                    for i in flat.phrases.indices { flat.phrases[i].terms = Few(flat.phrases[i].terms.map(searcher.pruned)) }
+                    isFlat = flat.phrases.allSatisfy { $0.terms.allSatisfy(\.isSingle) }
+                }
+                let node = isFlat ? nil : searcher.pruned(try parser.parse(FriendlyQuery.fts5(text)))
                 // The hits shown, the rank of the first, and the total.
                 let shown: [SearchHit], firstRank: Int, total: Int, exact: Bool
                 if let perDoc {

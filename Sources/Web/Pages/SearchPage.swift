@@ -1,3 +1,4 @@
+import Analysis
 import DossierCore
 import Foundation
 import Hummingbird
@@ -17,6 +18,8 @@ struct SearchParameters: Decodable {
     var note: String?
     /// Only documents fetched from this host.
     var site: String?
+    /// Only passages in these languages (`fr`, `en,fr`).
+    var lang: String?
 
     /// The search asked for, checked; nil when there is no query.
     func request() throws -> SearchRequest? {
@@ -41,6 +44,12 @@ struct SearchParameters: Decodable {
         search.site = site.flatMap { $0.isEmpty ? nil : $0 }
         search.flat = flat == "1"
         search.strict = strict == "1"
+        if let lang, !lang.isEmpty {
+            guard let languages = Language.list(lang) else {
+                throw HTTPError(.badRequest, message: "lang takes language codes separated by commas, among \(Language.knownCodes)")
+            }
+            search.languages = languages
+        }
         return search
     }
 }
