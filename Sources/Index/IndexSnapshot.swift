@@ -135,6 +135,7 @@ public final class IndexSnapshot: @unchecked Sendable {
             last = reader.passageID(reader.count - 1)
         }
         idsAscend = ascend
+        segmentsOfOneLanguage = manifest.segmentsOfOneLanguage
     }
 
     /// A stretch of one document's live passages: local numbers `lo ... hi`
@@ -184,6 +185,10 @@ public final class IndexSnapshot: @unchecked Sendable {
     /// order of the live passages by segment, then local number, is their
     /// order by id.
     public let idsAscend: Bool
+
+    /// Whether every segment holds passages of one language
+    /// (``Manifest/segmentsOfOneLanguage``).
+    public let segmentsOfOneLanguage: Bool
 
     /// The runs of `document`'s live passages, in segment and passage order.
     public func runs(of document: Int) -> ArraySlice<DocumentRun> {

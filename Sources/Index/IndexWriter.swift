@@ -144,17 +144,22 @@ public final class IndexWriter {
             let batch = Array(toAdd[start..<min(toAdd.count, start + passagesPerSegment)])
             start += batch.count
             let reading = DispatchTime.now()
-            let passages = try text(batch).sorted(by: { $0.id < $1.id })
+            let batchPassages = try text(batch).sorted(by: { $0.id < $1.id })
             readSeconds += Self.seconds(since: reading)
-            for passage in passages { textBytes += passage.text.utf8.count }
-            let writers = analyze(passages)
-            let name = String(format: "seg-%06d", manifest.nextSegment)
-            manifest.nextSegment += 1
-            try SegmentWriter.write(writers, threads: threads, to: segmentURL(name))
-            let languages = Set(passages.compactMap { $0.language }.filter { $0 != .english }.map(\.code)).sorted()
-            manifest.segments.append(Manifest.Segment(name: name, passages: writers.reduce(0) { $0 + $1.count },
-                                                      tokens: writers.reduce(0) { $0 + $1.tokens }, deleted: [],
-                                                      languages: languages.isEmpty ? nil : languages))
+            for passage in batchPassages { textBytes += passage.text.utf8.count }
+            // One segment per language: a word has one form in each segment,
+            // and searches take a single term's paths (Manifest.Segment.language).
+            let byLanguage = Dictionary(grouping: batchPassages) { Self.code($0.language) }
+            for code in byLanguage.keys.sorted() {
+                let passages = byLanguage[code]!
+                let writers = analyze(passages)
+                let name = String(format: "seg-%06d", manifest.nextSegment)
+                manifest.nextSegment += 1
+                try SegmentWriter.write(writers, threads: threads, to: segmentURL(name))
+                manifest.segments.append(Manifest.Segment(name: name, passages: writers.reduce(0) { $0 + $1.count },
+                                                          tokens: writers.reduce(0) { $0 + $1.tokens }, deleted: [],
+                                                          languages: code == "en" ? nil : [code], language: code))
+            }
         }
         let merged = try mergeTiers(&manifest, retired: &retired)
         let previouslyRetired = manifest.retired
@@ -186,6 +191,12 @@ public final class IndexWriter {
 
     func segmentURL(_ name: String) -> URL { folder.appendingPathComponent("segments/\(name).seg") }
 
+    /// The code of the analysis of `language`: `en` for English and for none.
+    static func code(_ language: Language?) -> String {
+        guard let language, Analyzer(language: language).language != nil else { return "en" }
+        return language.code
+    }
+
     /// The tier of a segment with `live` passages.
     func tier(_ live: Int) -> Int {
         var t = 0
@@ -203,25 +214,38 @@ public final class IndexWriter {
         while true {
             let segments = manifest.segments
             let live = segments.map { $0.passages - $0.deleted.count }
-            var run: Range<Int>?
+            var run: [Int]?
             // A segment with too many deletions is rewritten alone.
             if let s = segments.indices.first(where: { segments[$0].deleted.count * 5 > segments[$0].passages }) {
-                run = s..<(s + 1)
+                run = [s]
             } else {
-                var i = 0
-                while i < segments.count, run == nil {
-                    var j = i
-                    while j < segments.count, tier(live[j]) == tier(live[i]) { j += 1 }
-                    if j - i >= mergeFactor { run = i..<(i + mergeFactor) }
-                    i = j
+                // Segments of one analysis only (one language, or a segment
+                // of several written before segments were per language),
+                // in manifest order, runs of one tier.
+                let groups = Dictionary(grouping: segments.indices) { segments[$0].analysis }
+                for key in groups.keys.sorted() where run == nil {
+                    let members = groups[key]!
+                    var i = 0
+                    while i < members.count, run == nil {
+                        var j = i
+                        while j < members.count, tier(live[members[j]]) == tier(live[members[i]]) { j += 1 }
+                        if j - i >= mergeFactor { run = Array(members[i..<(i + mergeFactor)]) }
+                        i = j
+                    }
                 }
             }
-            guard let range = run else { return merged }
+            guard let chosen = run else { return merged }
             let name = String(format: "seg-%06d", manifest.nextSegment)
             manifest.nextSegment += 1
-            let segment = try merge(Array(segments[range]), into: name)
-            retired += segments[range].map(\.name)
-            manifest.segments.replaceSubrange(range, with: segment.passages > 0 ? [segment] : [])
+            let segment = try merge(chosen.map { segments[$0] }, into: name)
+            retired += chosen.map { segments[$0].name }
+            // The merged segment takes the place of the first it replaces.
+            var rebuilt: [Manifest.Segment] = []
+            for (s, entry) in segments.enumerated() {
+                if s == chosen[0], segment.passages > 0 { rebuilt.append(segment) }
+                if !chosen.contains(s) { rebuilt.append(entry) }
+            }
+            manifest.segments = rebuilt
             merged = true
         }
     }
@@ -245,8 +269,9 @@ public final class IndexWriter {
         let passages = writers.reduce(0) { $0 + $1.count }
         if passages > 0 { try SegmentWriter.write(writers, threads: threads, to: segmentURL(name)) }
         let languages = Set(segments.flatMap { $0.languages ?? [] }).sorted()
+        let one = Set(segments.map(\.analysis))
         return Manifest.Segment(name: name, passages: passages, tokens: writers.reduce(0) { $0 + $1.tokens }, deleted: [],
-                                languages: languages.isEmpty ? nil : languages)
+                                languages: languages.isEmpty ? nil : languages, language: one.count == 1 ? segments[0].language : nil)
     }
 
     /// Removes segment files no generation a reader may hold still names, and

@@ -18,6 +18,7 @@ import Foundation
 ///   "segments": [ { "name": "seg-000011",  // index/segments/seg-000011.seg
 ///                   "passages": 812, "tokens": 120344,
 ///                   "languages": ["fr"],   // analyses besides English (absent: English only)
+///                   "language": "fr",      // its one analysis (the writer keeps one per segment)
 ///                   "deleted": [4711, 4712] } ],   // passage ids, ascending
 ///   "retired": ["seg-000009"],             // dropped by this commit; deleted by the next
 ///   "committed_at": "2026-11-29T17:30:00Z" }
@@ -38,6 +39,19 @@ public struct Manifest: Codable, Sendable, Equatable {
         /// namespaces, and a query asks for each word's form in each.
         /// Nil (a segment written before languages) for English only.
         public var languages: [String]?
+        /// The one language every passage of it was analyzed in (`en` for
+        /// English), as the writer makes segments and merges them: nil for a
+        /// segment of several. A word has at most one form in such a segment.
+        public var language: String?
+
+        /// What its passages were analyzed in: its language, `en` for a
+        /// segment of English alone written before languages, else the
+        /// languages it mixes.
+        public var analysis: String {
+            if let language { return language }
+            guard let languages else { return "en" }
+            return "mixed:" + languages.joined(separator: ",")
+        }
     }
 
     /// Format version.
@@ -60,6 +74,12 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// a query is analyzed in (``Analysis/Language`` codes).
     public var languages: [String] {
         Array(Set(segments.flatMap { $0.languages ?? [] })).sorted()
+    }
+
+    /// Whether every segment holds passages of one analysis: then a word
+    /// of several forms stands for at most one term in each segment.
+    public var segmentsOfOneLanguage: Bool {
+        segments.allSatisfy { $0.language != nil || $0.languages == nil }
     }
 
     init(segments: [Segment]) { self.segments = segments }

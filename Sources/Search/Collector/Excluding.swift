@@ -27,7 +27,7 @@ extension Searcher {
         let sets = snapshot.segments.map { reader in
             var bits = [UInt64](repeating: 0, count: reader.count / 64 + 1)
             for word in words {
-                guard let entry = reader.lookup(word.terms[0].text) else { continue }
+                guard let entry = reader.single(word.terms[0]) else { continue }
                 let cursor = reader.cursor(entry)
                 for b in 0..<cursor.blockCount {
                     cursor.loadBlock(b)

@@ -50,7 +50,7 @@ extension Searcher {
                 for i in 0..<m {
                     var entry: SegmentReader.TermEntry?
                     if isPlainTerm(phrases[i]) {
-                        entry = segments[s].lookup(phrases[i].terms[0].text)
+                        entry = segments[s].single(phrases[i].terms[0])
                         if let entry {
                             guard entry.documentFrequency <= longest else { return nil }
                             // Every list's first lines asked for before any is decoded, their misses overlapping.

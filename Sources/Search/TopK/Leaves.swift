@@ -1,6 +1,14 @@
 import Index
 
 extension SegmentReader {
+    /// The one dictionary entry a word stands for here: its term, or the one
+    /// of its forms a segment of one language holds (``Manifest/segmentsOfOneLanguage``).
+    func single(_ term: QueryTerm) -> TermEntry? {
+        if term.alternatives.isEmpty { return lookup(term.text) }
+        for form in term.forms { if let entry = lookup(form) { return entry } }
+        return nil
+    }
+
     /// The dictionary entries a query term stands for here: its term; every
     /// term a prefix begins; each of a word's forms (``QueryTerm``).
     func entries(_ term: QueryTerm) -> [SegmentReader.TermEntry] {
@@ -21,7 +29,7 @@ extension Searcher {
     func leafCursor(_ phrase: Phrase, _ reader: SegmentReader, _ deleted: Deletions) -> (cursor: PostingCursor, live: Int)? {
         let term = phrase.terms[0]
         if isPlainTerm(phrase) {
-            guard let entry = reader.lookup(term.text) else { return nil }
+            guard let entry = reader.single(term) else { return nil }
             // The live count from the cursor the query walks: no second cursor, no block decoded twice.
             let cursor = reader.cursor(entry)
             return (cursor, entry.documentFrequency - cursor.deletedCount(deleted))
@@ -41,8 +49,22 @@ extension Searcher {
 
     /// Whether a leaf is a plain term, walked on its own postings (else its
     /// matches are found first: ``leafMatches(_:_:_:)``).
+    ///
+    /// A word of several forms (``QueryTerm``) is one when every segment
+    /// holds one language: it stands for one term in each.
     func isPlainTerm(_ phrase: Phrase) -> Bool {
-        phrase.terms.count == 1 && !phrase.first && phrase.terms[0].isSingle
+        phrase.terms.count == 1 && !phrase.first && isPlain(phrase.terms[0])
+    }
+
+    /// Whether `term` stands for at most one term in each segment.
+    func isPlain(_ term: QueryTerm) -> Bool {
+        term.isSingle || (!term.prefix && snapshot.segmentsOfOneLanguage)
+    }
+
+    /// Whether every phrase of `query` is a plain term: the shape the flat
+    /// scorers (``top(_:k:countUpTo:)-(FlatQuery,_,_)``) answer.
+    public func takesTermPaths(_ query: FlatQuery) -> Bool {
+        query.phrases.allSatisfy(isPlainTerm)
     }
 
     /// What a prefix or a phrase matches in a segment: the live passages,
@@ -261,7 +283,7 @@ struct QueryLeaves {
         for (s, reader) in snapshot.segments.enumerated() {
             for (i, phrase) in phrases.enumerated() {
                 if searcher.isPlainTerm(phrase) {
-                    guard let entry = reader.lookup(phrase.terms[0].text) else {
+                    guard let entry = reader.single(phrase.terms[0]) else {
                         rows.append(.absent)
                         continue
                     }

@@ -32,7 +32,7 @@ extension Searcher {
         var scratch: [UInt32] = []
         for (s, reader) in snapshot.segments.enumerated() {
             let deleted = snapshot.deleted[s]
-            let entries = words.map { reader.lookup($0.terms[0].text) }
+            let entries = words.map { reader.single($0.terms[0]) }
             for (i, entry) in entries.enumerated() {
                 if let entry { live[i] += entry.documentFrequency - (deleted.isEmpty ? 0 : reader.cursor(entry).deletedCount(deleted)) }
             }

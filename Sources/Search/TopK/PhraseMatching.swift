@@ -4,7 +4,7 @@ extension Searcher {
     /// The live passages of a segment where `phrase` stands, ascending, with
     /// the number of places it stands in each.
     func phraseMatches(_ phrase: Phrase, _ reader: SegmentReader, _ deleted: Deletions) -> (locals: [UInt32], counts: [UInt32]) {
-        if phrase.terms.contains(where: { !$0.isSingle }) { return prefixPhraseMatches(phrase, reader, deleted) }
+        if !phrase.terms.allSatisfy(isPlain) { return prefixPhraseMatches(phrase, reader, deleted) }
         return plainPhraseMatches(phrase, reader, deleted)
     }
 
@@ -13,7 +13,7 @@ extension Searcher {
     func plainPhraseMatches(_ phrase: Phrase, _ reader: SegmentReader, _ deleted: Deletions) -> (locals: [UInt32], counts: [UInt32]) {
         var locals: [UInt32] = [], counts: [UInt32] = []
         let n = phrase.terms.count
-        let entries = phrase.terms.map { reader.lookup(Array($0.text.utf8)) }
+        let entries = phrase.terms.map { reader.single($0) }
         guard entries.allSatisfy({ $0 != nil }) else { return ([], []) }
         let cursors = entries.map { reader.cursor($0!) }
         // A cursor whose passages the other words nearly all hold will have

@@ -48,7 +48,7 @@ public struct BatchSearch: Sendable {
                 if isFlat, parser.isMultilingual {
                     // A word that has forms in several languages of the index goes the tree's way.
                     for i in flat.phrases.indices { flat.phrases[i].terms = Few(flat.phrases[i].terms.map(searcher.pruned)) }
-                    isFlat = flat.phrases.allSatisfy { $0.terms.allSatisfy(\.isSingle) }
+                    isFlat = searcher.takesTermPaths(flat)
                 }
                 let node = isFlat ? nil : searcher.pruned(try parser.parse(FriendlyQuery.fts5(text)))
                 // The hits shown, the rank of the first, and the total.
