@@ -29,7 +29,7 @@ public struct PassageRecord: Sendable, Codable, Equatable {
     public var ocr = false
     /// The OCR'd page's mean word confidence.
     public var ocrConfidence: Double?
-    /// The language its text is analyzed in (nil: not told; analyzed as English).
+    /// The language its text is analyzed in (`en` for English and for a text that does not say).
     public var language: String?
 }
 
@@ -49,17 +49,10 @@ extension CatalogStore {
                       ocrConfidence: row.optionalDouble(12), language: row.optionalString(13))
     }
 
-    /// A passage's language, in SQL over `passages`, `documents` and
-    /// `pages`: the one it was analyzed in; before the language pass has
-    /// reached it, the one dossier.json sets for its document, else its
-    /// page's, else its document's; NULL when none is told (see ``Schema``,
-    /// version 13).
-    static let passageLanguage = """
-        CASE WHEN passages.language IS NOT NULL THEN passages.language
-             WHEN documents.language_source = 'settings' THEN documents.language
-             WHEN pages.language IS NOT NULL AND pages.language != 'und' THEN pages.language
-             WHEN documents.language != 'und' THEN documents.language END
-        """
+    /// A passage's language, in SQL over the row `passages`: the one it was
+    /// analyzed in; before the language pass has reached it, the one it is
+    /// to be analyzed in (``desiredLanguage``; see ``Schema``, version 13).
+    static let passageLanguage = "coalesce(passages.language, \(desiredLanguage))"
 
     /// Ids of the passages the next index commit must hold: committed and
     /// pending ones (not those retiring).
