@@ -62,6 +62,8 @@ let package = Package(
         .systemLibrary(name: "CMemory"),
         // zlib, for the fetcher to inflate bodies within bounds.
         .systemLibrary(name: "CZlib"),
+        // zstd, for the catalog's text blocks (a document's pages compressed together).
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         // Snowball's stemmers, for the analysis of languages other than English.
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         // The FTS5 tokenizer of the cross-check: Dossier's analysis, in C, for SQLite.
@@ -112,7 +114,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The catalog: one SQLite database recording every stage's state.
-        .target(name: "Catalog", dependencies: ["DossierCore", "CSQLite", "CDossierFTS5"]),
+        .target(name: "Catalog", dependencies: ["DossierCore", "CSQLite", "CDossierFTS5", "CZstd"]),
         // The orchestration of an update: notes → fetch → extract → store → index, as a library.
         .target(name: "Pipeline", dependencies: ["DossierCore", "Notes", "Catalog", "Fetch", "Extract", "Analysis", "Index"]),
         // The command line, thin on top of the stages.

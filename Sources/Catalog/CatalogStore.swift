@@ -39,6 +39,8 @@ public struct NoteSyncSummary: Sendable, Equatable {
 public final class CatalogStore {
     /// The underlying connection.
     public let database: SQLiteDatabase
+    /// Text blocks read lately, decompressed (see TextBlocks.swift).
+    let textBlocks = TextBlockCache()
 
     /// Opens the workspace's catalog, creating `index/` and the database if
     /// needed and migrating it to the current schema.

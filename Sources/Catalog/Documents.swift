@@ -171,28 +171,30 @@ extension CatalogStore {
                     """, [id, document.title, document.author, document.created, document.modified,
                           document.pages.count, document.pagesWithText, document.needsOCR])
                 let encoder = JSONEncoder()
-                let insertPage = try database.prepare(
-                    "INSERT INTO pages (document_id, page_index, label, chars, has_text, text, ocr, furniture) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-                let insertPassage = try database.prepare(
-                    "INSERT INTO passages (document_id, page_index, start, end, text, line, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)")
-                for page in document.pages {
-                    // Passages are cut at scalar offsets: find their UTF-8 byte
-                    // offsets in one walk of the page and slice its bytes.
-                    var text = page.text
-                    try text.withUTF8 { utf8 in
-                        var byteOffset: [Int] = []
-                        byteOffset.reserveCapacity(utf8.count + 1)
-                        for (i, byte) in utf8.enumerated() where byte & 0xC0 != 0x80 { byteOffset.append(i) }
-                        let scalars = byteOffset.count
-                        byteOffset.append(utf8.count)
-                        let furniture = page.furniture.isEmpty ? nil
-                            : String(decoding: try encoder.encode(page.furniture), as: UTF8.self)
-                        try insertPage.run([id, page.index, page.label, scalars, !page.text.isEmpty, page.text, page.ocr?.rawValue, furniture])
-                        for passage in page.passages {
-                            let start = byteOffset[min(passage.start, scalars)], end = byteOffset[min(passage.end, scalars)]
-                            let slice = String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self)
-                            try insertPassage.run([id, page.index, passage.start, passage.end, slice, passage.line])
-                        }
+                let insertPage = try database.prepare("""
+                    INSERT INTO pages (document_id, page_index, label, chars, has_text, text, ocr, furniture, text_block, text_at, text_bytes)
+                    VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8, ?9, ?10)
+                    """)
+                let insertPassage = try database.prepare("""
+                    INSERT INTO passages (document_id, page_index, start, end, text, line, state, text_block, text_at, text_bytes)
+                    VALUES (?1, ?2, ?3, ?4, '', ?5, 1, ?6, ?7, ?8)
+                    """)
+                // Every page's text once, in the document's blocks; a
+                // passage names its bytes there (TextBlocks.swift).
+                let spans = try storeTexts(document.pages.map { Array($0.text.utf8) })
+                for (page, span) in zip(document.pages, spans) {
+                    // Passages are cut at scalar offsets: their UTF-8 byte
+                    // offsets come from one walk of the page.
+                    let byteOffset = Self.scalarByteOffsets(page.text)
+                    let scalars = byteOffset.count - 1
+                    let furniture = page.furniture.isEmpty ? nil
+                        : String(decoding: try encoder.encode(page.furniture), as: UTF8.self)
+                    try insertPage.run([id, page.index, page.label, scalars, !page.text.isEmpty, page.ocr?.rawValue, furniture,
+                                        span.block, span.at, span.bytes])
+                    for passage in page.passages {
+                        let start = byteOffset[min(passage.start, scalars)], end = byteOffset[min(passage.end, scalars)]
+                        let own = span.slice(start, max(0, end - start))
+                        try insertPassage.run([id, page.index, passage.start, passage.end, passage.line, own.block, own.at, own.bytes])
                     }
                 }
             }
@@ -350,13 +352,13 @@ extension CatalogStore {
         var sql = """
             SELECT page_index, label, text,
                    (SELECT min(line) FROM passages WHERE passages.document_id = pages.document_id AND passages.page_index = pages.page_index),
-                   ocr, ocr_confidence, language
+                   ocr, ocr_confidence, language, text_block, text_at, text_bytes
             FROM pages WHERE document_id = ?1
             """
         var arguments: [any SQLBindable] = [document]
         if let index { sql += " AND page_index = ?2"; arguments.append(index) }
         return try database.query(sql + " ORDER BY page_index", arguments) {
-            PageRecord(index: $0.int(0), label: $0.optionalString(1), text: $0.string(2), line: $0.optionalInt(3),
+            PageRecord(index: $0.int(0), label: $0.optionalString(1), text: try text($0, span: 7, legacy: 2), line: $0.optionalInt(3),
                        ocr: $0.optionalString(4).flatMap(OCRState.init(rawValue:)), ocrConfidence: $0.optionalDouble(5),
                        language: $0.optionalString(6))
         }

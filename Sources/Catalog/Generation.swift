@@ -26,15 +26,16 @@ extension CatalogStore {
     }
 
     /// Makes the catalog's view the index's at `generation`, just committed,
-    /// in one transaction: pending passages become committed (and enter
-    /// the FTS5 cross-check), retiring passages and retired documents are
-    /// deleted, and `generation` is recorded.
+    /// in one transaction: pending passages become committed, retiring
+    /// passages and retired documents are deleted with the text blocks
+    /// nothing names any more, and `generation` is recorded.
     public func publish(generation: Int) throws {
         try database.transaction {
             try database.run("UPDATE passages SET state = 0 WHERE state = 1")
             try database.run("DELETE FROM passages WHERE state = 2")
             try database.run("DELETE FROM document_versions WHERE document_id IN (SELECT id FROM documents WHERE retired = 1)")
             try database.run("DELETE FROM documents WHERE retired = 1")
+            try deleteUnusedTextBlocks()
             try database.run("UPDATE catalog_state SET index_generation = ?1 WHERE id = 1", [generation])
         }
     }

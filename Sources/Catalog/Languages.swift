@@ -35,8 +35,9 @@ extension CatalogStore {
 
     /// The text of each page of `document`, by page index.
     public func pageTexts(document: Int) throws -> [(index: Int, text: String)] {
-        try database.query("SELECT page_index, text FROM pages WHERE document_id = ?1 ORDER BY page_index", [document]) {
-            (index: $0.int(0), text: $0.string(1))
+        try database.query("SELECT page_index, text, text_block, text_at, text_bytes FROM pages WHERE document_id = ?1 ORDER BY page_index",
+                           [document]) {
+            (index: $0.int(0), text: try text($0, span: 2, legacy: 1))
         }
     }
 
@@ -126,8 +127,9 @@ extension CatalogStore {
             let count = try database.scalar("SELECT count(*) FROM passages WHERE \(stale)")?.int ?? 0
             guard count > 0 else { return 0 }
             try database.run("""
-                INSERT INTO passages (document_id, page_index, start, end, text, line, state, language)
-                SELECT document_id, page_index, start, end, text, line, 1, \(Self.desiredLanguage) FROM passages WHERE \(stale) ORDER BY id
+                INSERT INTO passages (document_id, page_index, start, end, text, line, state, language, text_block, text_at, text_bytes)
+                SELECT document_id, page_index, start, end, text, line, 1, \(Self.desiredLanguage), text_block, text_at, text_bytes
+                FROM passages WHERE \(stale) ORDER BY id
                 """)
             try database.run("UPDATE passages SET state = 2 WHERE \(stale)")
             return count

@@ -71,18 +71,26 @@ extension CatalogStore {
                                  [document, page, error.description])
             case .success(let read):
                 try retirePassages("document_id = ?1 AND page_index = ?2", [document, page])
-                let scalars = Array(read.text.unicodeScalars)
+                // The page's text in a block of its own (the document's other
+                // blocks hold its other pages); its old block goes with the
+                // passages that still name it.
+                guard let span = try storeTexts([Array(read.text.utf8)]).first else { return }
+                let byteOffset = Self.scalarByteOffsets(read.text)
+                let scalars = byteOffset.count - 1
                 try database.run("""
-                    UPDATE pages SET text = ?3, chars = ?4, has_text = ?5, ocr = 'done', ocr_confidence = ?6, ocr_error = NULL,
-                        ocr_words = ?7, language = NULL WHERE document_id = ?1 AND page_index = ?2
-                    """, [document, page, read.text, scalars.count, !read.text.isEmpty, read.confidence, read.words])
-                let insert = try database.prepare(
-                    "INSERT INTO passages (document_id, page_index, start, end, text, state) VALUES (?1, ?2, ?3, ?4, ?5, 1)")
+                    UPDATE pages SET text = '', chars = ?3, has_text = ?4, ocr = 'done', ocr_confidence = ?5, ocr_error = NULL,
+                        ocr_words = ?6, language = NULL, text_block = ?7, text_at = ?8, text_bytes = ?9
+                    WHERE document_id = ?1 AND page_index = ?2
+                    """, [document, page, scalars, !read.text.isEmpty, read.confidence, try Self.compressedWords(read.words),
+                          span.block, span.at, span.bytes])
+                let insert = try database.prepare("""
+                    INSERT INTO passages (document_id, page_index, start, end, text, state, text_block, text_at, text_bytes)
+                    VALUES (?1, ?2, ?3, ?4, '', 1, ?5, ?6, ?7)
+                    """)
                 for passage in read.passages {
-                    let start = min(passage.start, scalars.count), end = min(passage.end, scalars.count)
-                    var slice = String.UnicodeScalarView()
-                    slice.append(contentsOf: scalars[start..<end])
-                    try insert.run([document, page, passage.start, passage.end, String(slice)])
+                    let start = byteOffset[min(passage.start, scalars)], end = byteOffset[min(passage.end, scalars)]
+                    let own = span.slice(start, max(0, end - start))
+                    try insert.run([document, page, passage.start, passage.end, own.block, own.at, own.bytes])
                 }
                 try database.run("""
                     UPDATE documents SET pages_with_text = (SELECT count(*) FROM pages WHERE document_id = ?1 AND has_text),
@@ -121,6 +129,6 @@ extension CatalogStore {
     /// `pages.ocr_words`), or nil for a page with a text layer.
     public func ocrWords(document: Int, page: Int) throws -> String? {
         try database.query("SELECT ocr_words FROM pages WHERE document_id = ?1 AND page_index = ?2 AND ocr = 'done'",
-                           [document, page]) { $0.optionalString(0) }.first ?? nil
+                           [document, page]) { try Self.words($0[0]) }.first ?? nil
     }
 }

@@ -37,15 +37,15 @@ extension CatalogStore {
     static let passageSelect = """
         SELECT passages.id, documents.id, documents.title, documents.kind, documents.path, passages.page_index,
                pages.label, passages.line, passages.start, passages.end, passages.text, pages.ocr, pages.ocr_confidence,
-               \(passageLanguage)
+               \(passageLanguage), passages.text_block, passages.text_at, passages.text_bytes
         FROM passages JOIN documents ON documents.id = passages.document_id
         LEFT JOIN pages ON pages.document_id = passages.document_id AND pages.page_index = passages.page_index
         """
 
-    static func passage(_ row: Row) -> PassageRecord {
+    func passage(_ row: Row) throws -> PassageRecord {
         PassageRecord(id: Int64(row.int(0)), documentID: row.int(1), title: row.optionalString(2), kind: DocumentKind(rawValue: row.string(3)) ?? .other,
                       path: row.string(4), page: row.int(5), pageLabel: row.optionalString(6), line: row.optionalInt(7),
-                      start: row.int(8), end: row.int(9), text: row.string(10), ocr: row.optionalString(11) == OCRState.done.rawValue,
+                      start: row.int(8), end: row.int(9), text: try text(row, span: 14, legacy: 10), ocr: row.optionalString(11) == OCRState.done.rawValue,
                       ocrConfidence: row.optionalDouble(12), language: row.optionalString(13))
     }
 
@@ -78,12 +78,13 @@ extension CatalogStore {
         let wanted = Set(ids)
         var out: [(id: Int64, document: Int, text: String, language: String)] = []
         out.reserveCapacity(ids.count)
-        let statement = try database.prepare("SELECT id, document_id, text, coalesce(language, 'en') FROM passages ORDER BY id")
+        let statement = try database.prepare(
+            "SELECT id, document_id, text, coalesce(language, 'en'), text_block, text_at, text_bytes FROM passages ORDER BY id")
         try statement.bind([])
         while try statement.step() {
             let row = Row(statement: statement)
             let id = Int64(row.int(0))
-            if wanted.contains(id) { out.append((id, row.int(1), row.string(2), row.string(3))) }
+            if wanted.contains(id) { out.append((id, row.int(1), try text(row, span: 4, legacy: 2), row.string(3))) }
         }
         return out
     }
@@ -94,7 +95,7 @@ extension CatalogStore {
         let statement = try database.prepare(Self.passageSelect + " WHERE passages.id = ?1")
         for id in ids {
             try statement.bind([id])
-            if try statement.step() { out[id] = Self.passage(Row(statement: statement)) }
+            if try statement.step() { out[id] = try passage(Row(statement: statement)) }
         }
         return out
     }
@@ -103,29 +104,7 @@ extension CatalogStore {
     public func forEachPassage(_ body: (PassageRecord) throws -> Void) throws {
         let statement = try database.prepare(Self.passageSelect + " WHERE passages.state != 1 ORDER BY passages.id")
         try statement.bind([])
-        while try statement.step() { try body(Self.passage(Row(statement: statement))) }
-    }
-
-    /// Runs `query` through the FTS5 cross-check table: `(rowid, bm25)` in
-    /// `ORDER BY bm25(passages_fts), rowid` order. Throws FTS5's own error for
-    /// a query it rejects.
-    public func fts5Search(_ query: String) throws -> [(Int64, Double)] {
-        try database.query("""
-            SELECT rowid, bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ?1
-            ORDER BY bm25(passages_fts), rowid
-            """, [query]) { (Int64($0.int(0)), $0.double(1)) }
-    }
-
-    /// The languages the FTS5 cross-check analyzes each query word in on
-    /// this connection (codes; the `dossier` tokenizer gives FTS5 each
-    /// word's forms in them as synonyms, as Dossier's parser does).
-    public func setQueryLanguages(_ codes: [String]) throws {
-        _ = try database.scalar("SELECT dossier_query_languages(?1)", [codes.joined(separator: " ")])
-    }
-
-    /// FTS5's own integrity check of the cross-check table against its content.
-    public func fts5IntegrityCheck() throws {
-        try database.execute("INSERT INTO passages_fts(passages_fts, rank) VALUES ('integrity-check', 1)")
+        while try statement.step() { try body(try passage(Row(statement: statement))) }
     }
 }
 

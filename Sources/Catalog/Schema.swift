@@ -163,6 +163,21 @@ import DossierCore
 ///   text as Dossier's `Analyzer` does). The table is rebuilt once by the
 ///   migration.
 ///
+/// Version 14 stores each text once, compressed (issue 39):
+///
+/// - `text_blocks`: zstd frames of a document's pages' text, and
+///   `pages.text_block`/`text_at`/`text_bytes`,
+///   `passages.text_block`/`text_at`/`text_bytes`: where in them a page's
+///   and a passage's text is (TextBlocks.swift says how). `pages.text` and
+///   `passages.text` are left empty by the update's storage pass, which
+///   moves a catalog made before this version;
+/// - `pages.ocr_words` becomes a zstd frame of its JSON (a BLOB);
+/// - the FTS5 cross-check is no longer kept in the catalog: its table, the
+///   view and the triggers go, and `dossier verify` builds the table it
+///   compares against in a temporary database from the committed passages
+///   (FTS5Mirror.swift), so an update writes no FTS5 index and the catalog
+///   does not carry one (61 MB of 676 at 230k passages).
+///
 /// A reader (search, verify, the web, MCP) reads `generation` in a read
 /// transaction and then the index manifest: an index at the same generation
 /// holds the committed and retiring passages, one at the next generation
@@ -396,6 +411,26 @@ public enum Schema {
             INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id,
                 CASE WHEN coalesce(old.language, 'en') = 'en' THEN old.text ELSE char(27) || old.language || char(27) || old.text END);
         END;
+        """,
+        """
+        CREATE TABLE text_blocks (
+            id INTEGER PRIMARY KEY,
+            size INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        ALTER TABLE pages ADD COLUMN text_block INTEGER;
+        ALTER TABLE pages ADD COLUMN text_at INTEGER;
+        ALTER TABLE pages ADD COLUMN text_bytes INTEGER;
+        ALTER TABLE passages ADD COLUMN text_block INTEGER;
+        ALTER TABLE passages ADD COLUMN text_at INTEGER;
+        ALTER TABLE passages ADD COLUMN text_bytes INTEGER;
+        CREATE INDEX pages_text_block ON pages(text_block);
+        CREATE INDEX passages_text_block ON passages(text_block);
+        DROP TRIGGER passages_fts_insert;
+        DROP TRIGGER passages_fts_publish;
+        DROP TRIGGER passages_fts_delete;
+        DROP TABLE passages_fts;
+        DROP VIEW passages_committed;
         """,
     ]
 

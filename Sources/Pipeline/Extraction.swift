@@ -43,6 +43,8 @@ public struct ExtractionSummary: Codable, Sendable {
     public var ocr: OCRSummary?
     /// Pages and documents whose language was told.
     public var languages = Pipeline.LanguageSummary()
+    /// Texts moved into compressed blocks (a catalog made before schema version 14).
+    public var storage = Pipeline.StorageSummary()
 
     /// What the index commit did.
     public struct Indexed: Codable, Sendable {
@@ -138,6 +140,7 @@ extension Pipeline {
         summary.generation = commit.generation
         summary.indexed = .init(added: commit.added, deleted: commit.deleted, textBytes: commit.textBytes,
                                 readSeconds: commit.readSeconds, buildSeconds: commit.buildSeconds)
+        summary.storage = try storeTextsOnce()
         return summary
     }
 

@@ -42,6 +42,8 @@ public struct UpdateReport: Codable, Sendable {
     public var ocr: OCRSummary?
     /// Languages told, and passages analyzed again in theirs.
     public var languages: Pipeline.LanguageSummary?
+    /// Texts moved into compressed blocks (a catalog made before schema version 14).
+    public var storage: Pipeline.StorageSummary?
 
     /// Counts of URLs by outcome.
     public struct URLCounts: Codable, Sendable {
@@ -148,6 +150,7 @@ extension Pipeline {
         report.generation = summary.generation
         report.ocr = summary.ocr
         report.languages = summary.languages
+        report.storage = summary.storage
         report.seconds["index"] = seconds(clock.now - start)
 
         return (report, try write(report))
@@ -197,6 +200,7 @@ extension UpdateReport {
         for line in d.failed { out.append("  failed   \(line)") }
         if let ocr, let line = ocr.line { out.append(line) }
         if let line = languages?.line { out.append(line) }
+        if let line = storage?.line { out.append(line) }
         let times = ["notes", "fetch", "index"].map { "\($0) \(String(format: "%.1f", seconds[$0] ?? 0)) s" }.joined(separator: ", ")
         out.append("index      generation \(generation); \(times); report in \(reportPath)")
         return out

@@ -7,9 +7,9 @@ import Search
 
 /// `dossier verify`: our index against SQLite FTS5, query by query.
 ///
-/// The catalog keeps an FTS5 table over the same passages (Catalog/Schema,
-/// version 4). The check: the index holds exactly the catalog's passages;
-/// FTS5's integrity check passes; and queries drawn from the index's own
+/// The check builds an FTS5 table over the same passages, the catalog's
+/// committed view (Catalog/FTS5Mirror.swift). The check: the index holds
+/// exactly the catalog's passages; FTS5's integrity check passes; and queries drawn from the index's own
 /// vocabulary (rare, middle and common terms; AND, OR, NOT; phrases;
 /// prefixes; NEAR; nested) give, through both engines, the same result
 /// sets and the same top 100 by (score, passage id), bit for bit.
@@ -56,8 +56,9 @@ public enum CrossCheck {
             mismatches.append(Mismatch(query: "", kind: "passages",
                                        detail: "the index lacks \(missing) of the catalog's passages and holds \(extra) it does not have; run `dossier index`"))
         }
+        let mirror = try FTS5Mirror(catalog)
         do {
-            try catalog.fts5IntegrityCheck()
+            try mirror.integrityCheck()
         } catch {
             mismatches.append(Mismatch(query: "", kind: "fts5", detail: "FTS5 integrity check failed: \(error)"))
         }
@@ -69,7 +70,7 @@ public enum CrossCheck {
         let searcher = Searcher(snapshot: snapshot)
         // Both engines analyze each query in English and every language the index holds.
         let (parser, _) = SearchResults.parser(nil, snapshot)
-        try catalog.setQueryLanguages(["en"] + snapshot.manifest.languages)
+        try mirror.setQueryLanguages(["en"] + snapshot.manifest.languages)
         var agreed = 0, withResults = 0, compared = 0
         let kinds = QuerySampler.Kind.allCases
         for i in 0..<max(0, queries) {
@@ -77,7 +78,7 @@ public enum CrossCheck {
             let text = sampler.query(kind)
             let expected: [(Int64, Double)]
             do {
-                expected = try catalog.fts5Search(text)
+                expected = try mirror.search(text)
             } catch {
                 mismatches.append(Mismatch(query: text, kind: kind.rawValue, detail: "FTS5 rejected the query: \(error)"))
                 continue

@@ -15,7 +15,10 @@ public struct WorkspaceStatus: Codable, Sendable {
     public var urls: [String: Int]
     /// The committed index generation.
     public var index: IndexStatus
-    /// Bytes on disk: fetched `files`, `library`, `index`.
+    /// Bytes on disk: fetched `files`, `library`, the `index` folder, and
+    /// in it the `catalog` (database and log) and the `segments`; the
+    /// extracted `text` (UTF-8, each page once) and `text_stored`, what it
+    /// takes in the catalog (compressed).
     public var bytes: [String: Int64]
     /// Scanned pages: read by OCR, waiting, failed.
     public var ocr: OCRCounts
@@ -53,10 +56,15 @@ public struct WorkspaceStatus: Codable, Sendable {
                 ? "an update was killed after committing the index (generation \(index.generation)); the next update finishes it"
                 : "the index (generation \(index.generation)) is not the catalog's (generation \(recorded)); the next update brings it in step"
         }
+        let text = try catalog.textBytes()
         let bytes: [String: Int64] = [
             "files": ByteCount.total(in: workspace.files),
             "library": ByteCount.total(in: workspace.library),
             "index": ByteCount.total(in: workspace.index),
+            "catalog": catalog.catalogBytes(),
+            "segments": ByteCount.total(in: workspace.index.appendingPathComponent("segments")),
+            "text": text.text,
+            "text_stored": text.stored,
         ]
         return WorkspaceStatus(workspace: workspace.root.path, catalog: status, urls: urls, index: index, bytes: bytes,
                                ocr: try catalog.ocrCounts())

@@ -1,3 +1,4 @@
+import Catalog
 import DossierCore
 import Foundation
 import TestSupport
@@ -268,20 +269,12 @@ struct IndexCLITests {
 
 @Suite("Notes and changed files as documents")
 struct NoteDocumentCLITests {
+    /// The note's passages, as the catalog reads them back: (line, text).
     func passages(_ root: URL) throws -> [(Int, String)] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [root.appendingPathComponent("index/catalog.sqlite").path,
-                             "SELECT line, text FROM passages JOIN documents ON documents.id = document_id WHERE kind = 'note' ORDER BY passages.id"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map {
-            let parts = $0.split(separator: "|", maxSplits: 1)
-            return (Int(parts[0]) ?? 0, parts.count > 1 ? String(parts[1]) : "")
-        }
+        let catalog = try CatalogStore(readingFrom: Workspace(root: root))
+        var rows: [(Int, String)] = []
+        try catalog.forEachPassage { if $0.kind == .note { rows.append(($0.line ?? 0, $0.text)) } }
+        return rows
     }
 
     @Test("the example note is indexed block by block, each passage at its note line; an edited note is a new version of its document")
@@ -358,7 +351,14 @@ struct StatusCLITests {
         #expect(catalog["pages"] as? Int == 1 + 5 + 0 + 9)
         #expect(catalog["pages_without_text"] as? Int == 4)
         #expect((catalog["needs_ocr"] as? [[String: Any]])?.first?["path"] as? String == "corpus/library/scanned.pdf")
-        #expect(((report["bytes"] as? [String: Any])?["library"] as? Int ?? 0) > 0)
+        let bytes = try #require(report["bytes"] as? [String: Int])
+        #expect(bytes["library"] ?? 0 > 0)
+        // Sizes (issue 39): the text once, what storing it takes, the catalog and the segments, all inside the index folder.
+        #expect(bytes["text"] ?? 0 > 0 && bytes["text_stored"] ?? 0 > 0)
+        #expect(bytes["catalog"] ?? 0 > 0 && bytes["segments"] ?? 0 > 0)
+        #expect(bytes["catalog"]! + bytes["segments"]! <= bytes["index"]!)
+        #expect(text.stdout.contains("storage    text "), "\(text.stdout)")
+        #expect(text.stdout.contains("× the text"))
         // Keys as docs/SEARCH-JSON.md spells them (snake-casing "uncitedURLs" gave "uncited_ur_ls").
         #expect(catalog["uncited_urls"] as? Int == 0 && catalog["uncited_ur_ls"] == nil)
     }

@@ -30,26 +30,26 @@ struct GenerationTests {
         let id = try Self.store(catalog, "aa", path: "corpus/library/a.pdf", Self.document("pangolin scales", "ivory tusks"))
         #expect(try catalog.committedPassageIDs().isEmpty)
         #expect(try catalog.passageIDs().count == 2)
-        #expect(try catalog.fts5Search("pangolin").isEmpty, "FTS5 holds only committed passages")
+        #expect(try FTS5Mirror(catalog).search("pangolin").isEmpty, "FTS5 holds only committed passages")
         try catalog.publish(generation: 1)
         let first = try catalog.committedPassageIDs()
         #expect(first.count == 2)
-        #expect(try catalog.fts5Search("pangolin").count == 1)
+        #expect(try FTS5Mirror(catalog).search("pangolin").count == 1)
 
         // Extracted again (--force): the old passages stay readable, committed and searchable in FTS5.
         #expect(try Self.store(catalog, "aa", path: "corpus/library/a.pdf", Self.document("rosewood logs")) == id)
         #expect(try catalog.committedPassageIDs() == first)
         #expect(try catalog.passages(Array(first)).count == 2, "the index at generation 1 still names them")
-        #expect(try catalog.fts5Search("pangolin").count == 1)
-        #expect(try catalog.fts5Search("rosewood").isEmpty)
+        #expect(try FTS5Mirror(catalog).search("pangolin").count == 1)
+        #expect(try FTS5Mirror(catalog).search("rosewood").isEmpty)
         #expect(try catalog.uncommittedPassages() == (pending: 1, retiring: 2))
-        try catalog.fts5IntegrityCheck()
+        try FTS5Mirror(catalog).integrityCheck()
         try catalog.publish(generation: 2)
-        #expect(try catalog.fts5Search("pangolin").isEmpty)
-        #expect(try catalog.fts5Search("rosewood").count == 1)
+        #expect(try FTS5Mirror(catalog).search("pangolin").isEmpty)
+        #expect(try FTS5Mirror(catalog).search("rosewood").count == 1)
         #expect(try catalog.uncommittedPassages() == (pending: 0, retiring: 0))
         #expect(try catalog.indexGeneration() == 2)
-        try catalog.fts5IntegrityCheck()
+        try FTS5Mirror(catalog).integrityCheck()
     }
 
     @Test("a removed document stays until the commit that drops it; brought back, it keeps its number and passages")
@@ -73,7 +73,7 @@ struct GenerationTests {
         try catalog.publish(generation: 3)
         #expect(try catalog.document(id: id) == nil)
         #expect(try catalog.committedPassageIDs().isEmpty)
-        try catalog.fts5IntegrityCheck()
+        try FTS5Mirror(catalog).integrityCheck()
     }
 
     @Test("recovery publishes an index commit one generation ahead, and adopts the index's generation in an older catalog")

@@ -59,6 +59,7 @@ struct IndexCommand: ParsableCommand {
         let counts = try pipeline.catalog.extractionCounts()
         if let line = summary.ocr?.line { print(line) }
         if let line = summary.languages.line { print(line) }
+        if let line = summary.storage.line { print(line) }
         print("\(summary.extracted.count) extracted, \(summary.unchanged) unchanged, \(summary.failed.count) failed, \(summary.removed.count) removed; "
             + "\(counts.documents) documents, \(counts.pages) pages, \(counts.passages) passages in the catalog; index generation \(summary.generation)")
     }

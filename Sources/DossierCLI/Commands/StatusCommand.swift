@@ -45,6 +45,10 @@ struct StatusCommand: ParsableCommand {
                 + (index.committedAt.map { ", committed \($0)" } ?? ""))
         }
         print("disk       files \(ByteCount.human(bytes["files"]!)), library \(ByteCount.human(bytes["library"]!)), index \(ByteCount.human(bytes["index"]!))")
+        let text = bytes["text"]!
+        print("storage    text \(ByteCount.human(text)), stored in \(ByteCount.human(bytes["text_stored"]!)); catalog \(ByteCount.human(bytes["catalog"]!)), "
+            + "segments \(ByteCount.human(bytes["segments"]!))"
+            + (text > 0 ? String(format: "; the index folder is %.2f× the text", Double(bytes["index"]!) / Double(text)) : ""))
         if let last = status.lastIndexed { print("indexed    \(last)") }
         // Documents by title and origin, not by their file in the store.
         let names = Dictionary(uniqueKeysWithValues: try DocumentSummary.all(catalog).map { d in
