@@ -8,8 +8,11 @@ import Foundation
 /// catalog kept that FTS5 table, updated by triggers on every update: 61 MB
 /// of a 676 MB catalog at 230k passages, and FTS5's own indexing in every
 /// update's commit. Since version 14 the check builds it, which costs
-/// `verify` the time to index the passages once (about 1 s per 10,000
-/// passages here) and costs the library nothing:
+/// `verify` the time to index the passages once and costs the library
+/// nothing. At 251k passages (185 MB of text) `verify --queries 0` takes
+/// 8.5 s with the build, where the old FTS5 integrity check (which read
+/// every passage's text too) took 4.2 s; with 1,000 queries, 28 s against
+/// 24 s. How:
 ///
 /// - the table lives in a temporary database attached to the catalog's
 ///   connection (`ATTACH ''`): SQLite keeps it in memory while it fits in

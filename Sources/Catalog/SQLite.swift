@@ -195,6 +195,9 @@ public final class Statement {
         }
     }
 
+    /// Ends the statement's current run (and the read it holds open), keeping its bindings.
+    public func reset() { sqlite3_reset(handle) }
+
     /// Binds, runs to completion, and resets.
     public func run(_ arguments: [any SQLBindable]) throws {
         try bind(arguments)

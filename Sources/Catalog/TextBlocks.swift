@@ -87,6 +87,8 @@ struct TextSpan: Equatable {
 /// Blocks read lately, decompressed: the hits of one page of results are
 /// often in a few documents, and a document's passages in a few blocks.
 final class TextBlockCache {
+    /// The prepared read of a block, kept with the connection.
+    var read: Statement?
     private var blocks: [(id: Int64, bytes: [UInt8])] = []
     private let capacity = 16
     private let lock = NSLock()
@@ -145,12 +147,14 @@ extension CatalogStore {
     /// The text of `span`, read from its block (decompressed once, then cached).
     func text(of span: TextSpan) throws -> String {
         let bytes = try textBlocks.bytes(of: span.block) { id in
-            guard let (size, frame) = try database.query("SELECT size, data FROM text_blocks WHERE id = ?1", [id], {
-                ($0.int(0), $0[1])
-            }).first, case .blob(let data) = frame else {
+            let read = try textBlocks.read ?? database.prepare("SELECT size, data FROM text_blocks WHERE id = ?1")
+            textBlocks.read = read
+            try read.bind([id])
+            defer { read.reset() }
+            guard try read.step(), case let row = Row(statement: read), case .blob(let data) = row[1] else {
                 throw DossierError.catalog("text block \(id) is missing from the catalog; run `dossier update --force`")
             }
-            return try Zstd.decompress(data, size: size)
+            return try Zstd.decompress(data, size: row.int(0))
         }
         guard span.at >= 0, span.bytes >= 0, span.at + span.bytes <= bytes.count else {
             throw DossierError.catalog("a text span of the catalog lies outside its block \(span.block); run `dossier update --force`")
