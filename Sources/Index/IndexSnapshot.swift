@@ -125,6 +125,13 @@ public final class IndexSnapshot: @unchecked Sendable {
         for s in bySegment.indices { bySegment[s].sort { $0.lo < $1.lo } }
         runsBySegment = bySegment
         splitDocuments = split
+        // The split documents' runs, per segment, each with its document's
+        // place in `split`, for the counts read from the dictionaries.
+        var splitPlace: [Int32: Int32] = [:]
+        for (i, document) in split.enumerated() { splitPlace[Int32(truncatingIfNeeded: document)] = Int32(i) }
+        splitRunsBySegment = bySegment.map { runs in
+            runs.compactMap { run in splitPlace[run.document].map { SplitRun(lo: run.lo, hi: run.hi, split: $0) } }
+        }
         documentRuns = runs
         largestDocument = largest
         // Passage ids ascend within a segment (SegmentFormat) and, as the
@@ -179,6 +186,19 @@ public final class IndexSnapshot: @unchecked Sendable {
     /// (ascending): a term's documents, added up over segments (each
     /// segment's dictionary counts its own), count these more than once.
     public let splitDocuments: [Int]
+
+    /// A run of a document in ``splitDocuments``: local numbers `lo ... hi`,
+    /// and the document's place in ``splitDocuments``.
+    public struct SplitRun: Sendable, Equatable {
+        public var lo: Int32
+        public var hi: Int32
+        public var split: Int32
+    }
+
+    /// Per segment, the runs there of the documents in ``splitDocuments``,
+    /// in passage order (a term's count over documents is corrected by
+    /// seeking its postings to these, never to a whole document list).
+    public let splitRunsBySegment: [[SplitRun]]
 
     /// Whether passage ids ascend from one segment to the next (each
     /// segment's ids ascend within it), as the index writer makes them: an

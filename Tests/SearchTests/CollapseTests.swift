@@ -300,6 +300,35 @@ struct CollapseTests {
         #expect(page.totalDocuments == 2 && page.totalPassages == 4)
     }
 
+    @Test("a common word's documents are counted once when documents lie in several segments, in several runs")
+    func splitDocumentCounts() throws {
+        var first: [IndexWriter.Passage] = [], added: [IndexWriter.Passage] = []
+        var id: Int64 = 1
+        func passage(_ document: Int, _ text: String) -> IndexWriter.Passage {
+            defer { id += 1 }
+            return IndexWriter.Passage(id: id, document: document, text: text)
+        }
+        // 400 documents of 4 passages with the word: a list long enough to be counted from the dictionaries.
+        for d in 1...400 { for k in 0..<4 { first.append(passage(d, "ivory trade \(k) ivory")) } }
+        // Documents 1 and 2 again after them: each a second run in the first segment.
+        first += [passage(1, "ivory tusks"), passage(2, "rosewood logs"), passage(1, "ivory carvings")]
+        // The second segment: documents 1 to 60 again with the word, 61 to 80 without it, and new ones.
+        for d in 1...60 { added.append(passage(d, "ivory again")) }
+        for d in 61...80 { added.append(passage(d, "rosewood again")) }
+        for d in 401...405 { added.append(passage(d, "ivory new")) }
+        let searcher = try twoSegments(first, added)
+        #expect(searcher.snapshot.splitDocuments.count == 80)
+        let node = try QueryParser().parse("ivory")
+        let page = searcher.documentPage(node, perDocument: 3, offset: 0, limit: 10, countUpTo: 10_000)
+        let all = first + added
+        let holding = all.filter { $0.text.contains("ivory") }
+        #expect(page.totalIsExact)
+        #expect(page.totalDocuments == Set(holding.map(\.document)).count)
+        #expect(page.totalPassages == holding.count)
+        let rosewood = searcher.documentPage(try QueryParser().parse("rosewood"), perDocument: 3, offset: 0, limit: 10, countUpTo: 10_000)
+        #expect(rosewood.totalDocuments == 21)
+    }
+
     @Test("between equal scores the lower passage id leads, even where ids do not ascend from segment to segment")
     func idsNotAscending() throws {
         // Passages 10 and 11 in the first segment, 2 and 3 in the second, the same text in each document.

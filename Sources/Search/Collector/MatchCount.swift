@@ -120,22 +120,29 @@ extension Searcher {
             count.passages += entries[s]?.documentFrequency ?? 0
             count.documents += entries[s]?.documentCount ?? 0
         }
-        // The split documents' runs in those segments that the word has.
-        var runs: [IndexSnapshot.DocumentRun] = []
-        for document in snapshot.splitDocuments {
-            runs += snapshot.runs(of: document).filter { known[Int($0.segment)] && entries[Int($0.segment)] != nil }
+        // The split documents' runs in those segments that the word has,
+        // each segment's in passage order: one forward walk of its postings.
+        guard !snapshot.splitDocuments.isEmpty else { return known }
+        var holding = [Int32](repeating: 0, count: snapshot.splitDocuments.count)
+        var countedIn = [Int32](repeating: -1, count: snapshot.splitDocuments.count)
+        for s in snapshot.segments.indices where known[s] {
+            guard let entry = entries[s], !snapshot.splitRunsBySegment[s].isEmpty else { continue }
+            let cursor = snapshot.segments[s].cursor(entry)
+            for run in snapshot.splitRunsBySegment[s] {
+                let place = Int(run.split)
+                // A document counted once per segment, however many runs it has there.
+                guard countedIn[place] != Int32(s) else { continue }
+                cursor.seek(Int(run.lo))
+                if cursor.doc == PostingCursor.end { break }
+                if cursor.doc <= Int(run.hi) {
+                    holding[place] += 1
+                    countedIn[place] = Int32(s)
+                }
+            }
         }
-        runs.sort { ($0.segment, $0.lo) < ($1.segment, $1.lo) }
-        var holders: [Int: Set<Int32>] = [:]
-        var cursor: PostingCursor?
-        for (i, run) in runs.enumerated() {
-            let s = Int(run.segment)
-            if i == 0 || runs[i - 1].segment != run.segment { cursor = snapshot.segments[s].cursor(entries[s]!) }
-            cursor!.seek(Int(run.lo))
-            if cursor!.doc <= Int(run.hi) { holders[Int(run.document), default: []].insert(run.segment) }
-        }
-        for (document, segments) in holders {
-            count.documents -= segments.count - 1
+        for (place, segments) in holding.enumerated() where segments > 0 {
+            count.documents -= Int(segments) - 1
+            let document = snapshot.splitDocuments[place]
             seen[document >> 6] |= UInt64(1) << UInt64(document & 63)
         }
         return known
