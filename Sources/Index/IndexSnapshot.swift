@@ -125,13 +125,8 @@ public final class IndexSnapshot: @unchecked Sendable {
         for s in bySegment.indices { bySegment[s].sort { $0.lo < $1.lo } }
         runsBySegment = bySegment
         splitDocuments = split
-        // The split documents' runs, per segment, each with its document's
-        // place in `split`, for the counts read from the dictionaries.
-        var splitPlace: [Int32: Int32] = [:]
-        for (i, document) in split.enumerated() { splitPlace[Int32(truncatingIfNeeded: document)] = Int32(i) }
-        splitRunsBySegment = bySegment.map { runs in
-            runs.compactMap { run in splitPlace[run.document].map { SplitRun(lo: run.lo, hi: run.hi, split: $0) } }
-        }
+        splitRunsBySegment = Self.placedRuns(bySegment, of: split)
+        severalRunsBySegment = Self.placedRuns(bySegment, of: several)
         documentRuns = runs
         largestDocument = largest
         // Passage ids ascend within a segment (SegmentFormat) and, as the
@@ -187,18 +182,32 @@ public final class IndexSnapshot: @unchecked Sendable {
     /// segment's dictionary counts its own), count these more than once.
     public let splitDocuments: [Int]
 
-    /// A run of a document in ``splitDocuments``: local numbers `lo ... hi`,
-    /// and the document's place in ``splitDocuments``.
-    public struct SplitRun: Sendable, Equatable {
+    /// A run of one of a list of documents: local numbers `lo ... hi`, and
+    /// the document's `place` in that list.
+    public struct PlacedRun: Sendable, Equatable {
         public var lo: Int32
         public var hi: Int32
-        public var split: Int32
+        public var place: Int32
     }
 
     /// Per segment, the runs there of the documents in ``splitDocuments``,
     /// in passage order (a term's count over documents is corrected by
     /// seeking its postings to these, never to a whole document list).
-    public let splitRunsBySegment: [[SplitRun]]
+    public let splitRunsBySegment: [[PlacedRun]]
+
+    /// Per segment, the runs there of the documents in
+    /// ``documentsInSeveralRuns``, in passage order (the walk by whole
+    /// documents asks which of them hold every word by seeking to these).
+    public let severalRunsBySegment: [[PlacedRun]]
+
+    /// The runs in `bySegment` of `documents`, per segment, in passage order.
+    static func placedRuns(_ bySegment: [[DocumentRun]], of documents: [Int]) -> [[PlacedRun]] {
+        var place: [Int32: Int32] = [:]
+        for (i, document) in documents.enumerated() { place[Int32(truncatingIfNeeded: document)] = Int32(i) }
+        return bySegment.map { runs in
+            runs.compactMap { run in place[run.document].map { PlacedRun(lo: run.lo, hi: run.hi, place: $0) } }
+        }
+    }
 
     /// Whether passage ids ascend from one segment to the next (each
     /// segment's ids ascend within it), as the index writer makes them: an

@@ -129,7 +129,7 @@ extension Searcher {
             guard let entry = entries[s], !snapshot.splitRunsBySegment[s].isEmpty else { continue }
             let cursor = snapshot.segments[s].cursor(entry)
             for run in snapshot.splitRunsBySegment[s] {
-                let place = Int(run.split)
+                let place = Int(run.place)
                 // A document counted once per segment, however many runs it has there.
                 guard countedIn[place] != Int32(s) else { continue }
                 cursor.seek(Int(run.lo))

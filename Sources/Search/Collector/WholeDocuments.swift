@@ -462,13 +462,39 @@ extension Searcher {
                 consider(Int(at.document), current, length: Int(at.tokens))
             }
         }
-        // Documents of several runs (pages read by OCR later, passages
-        // deleted in the middle) were passed over by the walk: read whole.
-        let several = snapshot.documentsInSeveralRuns.filter { within?.contains($0) ?? true }
+        // Documents of several runs (pages read by OCR later, pages in
+        // another language, passages deleted in the middle) were passed
+        // over by the walk: those that hold every required leaf are read whole.
+        let several = severalRunCandidates(leaves, required: required, within: within)
         for (document, evidence) in zip(several, evidence(of: several, leaves, required: required, scorer, excluded: excluded, keep: -1)) {
             consider(document, evidence)
         }
         return found
+    }
+
+    /// The documents of several runs (``IndexSnapshot/documentsInSeveralRuns``)
+    /// that hold each of the first `required` leaves in one of their runs (and
+    /// that the filter lets through): each segment's runs of them in passage
+    /// order, each leaf's postings sought forward to each run once.
+    func severalRunCandidates(_ leaves: QueryLeaves, required: Int, within: Set<Int>?) -> [Int] {
+        let several = snapshot.documentsInSeveralRuns
+        guard !several.isEmpty else { return [] }
+        guard required <= 64 else { return several.filter { within?.contains($0) ?? true } }
+        var held = [UInt64](repeating: 0, count: several.count)
+        for (s, reader) in snapshot.segments.enumerated() where !snapshot.severalRunsBySegment[s].isEmpty {
+            for i in 0..<required {
+                guard let cursor = leaves.cursor(s, i, reader) else { continue }
+                for run in snapshot.severalRunsBySegment[s] {
+                    cursor.seek(Int(run.lo))
+                    if cursor.doc == PostingCursor.end { break }
+                    if cursor.doc <= Int(run.hi) { held[Int(run.place)] |= UInt64(1) << UInt64(i) }
+                }
+            }
+        }
+        let all = required == 64 ? UInt64.max : (UInt64(1) << UInt64(required)) - 1
+        return several.indices.compactMap { i in
+            held[i] & all == all && (within?.contains(several[i]) ?? true) ? several[i] : nil
+        }
     }
 
     /// A page of results by document for an AND of `phrases` read on
