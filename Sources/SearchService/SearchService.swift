@@ -223,6 +223,13 @@ public enum SearchResults {
         }
     }
 
+    /// The languages a search can be narrowed to: English, then every
+    /// language the committed index holds passages in (none but English
+    /// when the index cannot be read).
+    public static func languagesHeld(_ workspace: Workspace) -> [Language] {
+        [.english] + ((try? Manifest.read(in: workspace.index))?.languages ?? []).compactMap(Language.init(code:)).filter { $0 != .english }
+    }
+
     /// The parser of a search in `languages` (nil: English and every
     /// language the index holds), and the hint that names the languages
     /// searched when there are several or they were chosen.

@@ -62,6 +62,13 @@ struct SearchView {
         var selected: Bool
     }
 
+    /// A language the search can be narrowed to (`lang=`), "" for all.
+    struct LanguageOption {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
     struct DocumentGroup {
         var id: Int
         var title: String
@@ -104,6 +111,9 @@ struct SearchView {
     var title = "Dossier"
     var query = ""
     var kinds: [Kind]
+    /// The library's languages, when it holds more than English.
+    var languages: [LanguageOption] = []
+    var hasLanguages = false
     var hints: [String] = []
     var error: String?
     var showHelp = false
@@ -113,8 +123,13 @@ struct SearchView {
     var previous: String?
     var next: String?
 
-    init(kind: String?) {
+    init(kind: String?, lang: String? = nil, held: [Language] = []) {
         kinds = ["", "pdf", "html", "note"].map { Kind(value: $0, label: $0.isEmpty ? "all" : $0, selected: $0 == (kind ?? "")) }
+        if held.count > 1 {
+            languages = [LanguageOption(value: "", label: "all languages", selected: (lang ?? "").isEmpty)]
+                + held.map { LanguageOption(value: $0.code, label: $0.name, selected: $0.code == lang) }
+            hasLanguages = true
+        }
     }
 }
 
@@ -122,7 +137,7 @@ extension Site {
     /// `/`: the form, and the results of `q` if given.
     func searchPage(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let parameters = try request.uri.decodeQuery(as: SearchParameters.self, context: context)
-        var view = SearchView(kind: parameters.kind)
+        var view = SearchView(kind: parameters.kind, lang: parameters.lang, held: SearchResults.languagesHeld(workspace))
         guard var search = try parameters.request() else {
             view.showHelp = true
             return page(view, "search")
@@ -143,12 +158,14 @@ extension Site {
                 view.count = "\(over)\(output.total) passage\(output.total == 1 && exact ? " matches" : "s match") \(took)"
             }
             view.noMatch = output.total == 0
-            view.documents = Self.groups(output.results, query: search.query)
+            // The language chosen stays chosen on the next pages and in a document's passages.
+            let language = search.languages.map { "&lang=\($0.map(\.code).joined(separator: ","))" } ?? ""
+            view.documents = Self.groups(output.results, query: search.query, carrying: language)
             // Pages of documents (of passages with flat=1); never an empty next page.
             let base = "/?q=\(Links.query(search.query))" + (search.kind.map { "&kind=\($0.rawValue)" } ?? "")
                 + (search.doc.map { "&doc=\($0)" } ?? "") + (search.flat ? "&flat=1" : "") + (search.strict ? "&strict=1" : "")
                 + (search.note.map { "&note=\(Links.query($0))" } ?? "") + (search.site.map { "&site=\(Links.query($0))" } ?? "")
-                + (parameters.limit != nil ? "&limit=\(search.limit)" : "")
+                + (parameters.limit != nil ? "&limit=\(search.limit)" : "") + language
             let shown = search.flat ? output.results.count : view.documents.count
             let available = search.flat ? output.total : (output.totalDocuments ?? 0)
             if search.offset > 0 { view.previous = base + "&offset=\(max(0, search.offset - search.limit))" }
@@ -196,7 +213,7 @@ extension Site {
     }
 
     /// Results in runs of one document, as the page shows them.
-    static func groups(_ results: [SearchResults.Result], query: String) -> [SearchView.DocumentGroup] {
+    static func groups(_ results: [SearchResults.Result], query: String, carrying: String = "") -> [SearchView.DocumentGroup] {
         var groups: [SearchView.DocumentGroup] = []
         // The query's phrases of several words, for previews that outline them only together.
         let phrases = SearchResults.phrases(query)
@@ -232,7 +249,7 @@ extension Site {
                 let shownQuery = group.scattered ? anyWords(query) : query
                 groups[groups.count - 1].more = .init(
                     text: "\(rest) more passage\(rest == 1 ? "" : "s") \(group.scattered ? "with some of the words" : "in this document")",
-                    href: "/?q=\(Links.query(shownQuery))&doc=\(group.id)&flat=1")
+                    href: "/?q=\(Links.query(shownQuery))&doc=\(group.id)&flat=1" + carrying)
             } else {
                 groups[groups.count - 1].more = nil
             }
