@@ -33,12 +33,26 @@ extension Pipeline {
     @discardableResult
     public func storeTextsOnce() throws -> StorageSummary {
         var summary = StorageSummary()
-        guard try catalog.documentsWithLegacyText() > 0 else { return summary }
+        guard try catalog.documentsWithLegacyText() > 0 else {
+            // A move whose VACUUM failed (a full disk) left its free pages: give them back now.
+            if try catalog.freeBytes() > max(64 << 20, catalog.catalogBytes() / 2), (try? catalog.compact()) != nil {
+                summary.bytesAfter = catalog.catalogBytes()
+            }
+            return summary
+        }
         summary.bytesBefore = catalog.catalogBytes()
         while case let moved = try catalog.moveTextIntoBlocks(documents: Self.storageBatch), moved > 0 {
             summary.moved += moved
         }
-        summary.bytesAfter = try catalog.compact().after
+        // The texts have moved (each batch committed); giving the space
+        // back needs room for a copy of the catalog. Without it the update
+        // still stands, and the next one tries again while free pages remain.
+        do {
+            summary.bytesAfter = try catalog.compact().after
+        } catch {
+            summary.bytesAfter = catalog.catalogBytes()
+            events(.warning("storage: the catalog's free space could not be given back (\(error)); the next update tries again"))
+        }
         return summary
     }
 }
