@@ -165,7 +165,9 @@ import DossierCore
 ///
 /// Version 14 stores each text once, compressed (issue 39):
 ///
-/// - `text_blocks`: zstd frames of a document's pages' text, and
+/// - `text_blocks`: zstd frames of a document's pages' text (an id is
+///   never reused, `AUTOINCREMENT`, so that a block a reader has cached is
+///   never another block's id later), and
 ///   `pages.text_block`/`text_at`/`text_bytes`,
 ///   `passages.text_block`/`text_at`/`text_bytes`: where in them a page's
 ///   and a passage's text is (TextBlocks.swift says how). `pages.text` and
@@ -414,7 +416,7 @@ public enum Schema {
         """,
         """
         CREATE TABLE text_blocks (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             size INTEGER NOT NULL,
             data BLOB NOT NULL
         );

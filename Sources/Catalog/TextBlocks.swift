@@ -86,6 +86,8 @@ struct TextSpan: Equatable {
 
 /// Blocks read lately, decompressed: the hits of one page of results are
 /// often in a few documents, and a document's passages in a few blocks.
+/// Keyed by block id, which the catalog never gives twice (a server's
+/// connection keeps its cache across updates).
 final class TextBlockCache {
     /// The prepared read of a block, kept with the connection.
     var read: Statement?
@@ -233,7 +235,10 @@ extension CatalogStore {
             let setWords = try database.prepare("UPDATE pages SET ocr_words = ?3 WHERE document_id = ?1 AND page_index = ?2")
             let setPassage = try database.prepare("UPDATE passages SET text_block = ?2, text_at = ?3, text_bytes = ?4, text = '' WHERE id = ?1")
             for id in ids {
-                let pages = try database.query("SELECT page_index, text, ocr_words FROM pages WHERE document_id = ?1 ORDER BY page_index", [id]) {
+                // Only the pages still in the old columns: a page OCR has
+                // read since the upgrade is in a block of its own already.
+                let pages = try database.query(
+                    "SELECT page_index, text, ocr_words FROM pages WHERE document_id = ?1 AND text_block IS NULL ORDER BY page_index", [id]) {
                     ($0.int(0), $0.string(1), $0[2])
                 }
                 let spans = try storeTexts(pages.map { Array($0.1.utf8) })
