@@ -149,15 +149,40 @@ public final class IndexWriter {
             for passage in batchPassages { textBytes += passage.text.utf8.count }
             // One segment per language: a word has one form in each segment,
             // and searches take a single term's paths (Manifest.Segment.language).
-            let byLanguage = Dictionary(grouping: batchPassages) { Self.code($0.language) }
-            for code in byLanguage.keys.sorted() {
-                let passages = byLanguage[code]!
-                let writers = analyze(passages)
-                let name = String(format: "seg-%06d", manifest.nextSegment)
-                manifest.nextSegment += 1
-                try SegmentWriter.write(writers, threads: threads, to: segmentURL(name))
-                manifest.segments.append(Manifest.Segment(name: name, passages: writers.reduce(0) { $0 + $1.count },
-                                                          tokens: writers.reduce(0) { $0 + $1.tokens }, deleted: [],
+            var codes: [String: String] = [:]
+            let byLanguage = Dictionary(grouping: batchPassages) { passage in
+                let key = passage.language?.code ?? "en"
+                if let code = codes[key] { return code }
+                let code = Self.code(passage.language)
+                codes[key] = code
+                return code
+            }
+            let languages = byLanguage.keys.sorted()
+            let names = languages.map { _ in
+                defer { manifest.nextSegment += 1 }
+                return String(format: "seg-%06d", manifest.nextSegment)
+            }
+            // A language's segment is small beside the others: they are
+            // analyzed and written side by side, one thread each, each
+            // segment large enough to split is given every thread.
+            let large = languages.indices.filter { byLanguage[languages[$0]]!.count >= 512 }
+            let small = languages.indices.filter { byLanguage[languages[$0]]!.count < 512 }
+            var built: [Int: (passages: Int, tokens: UInt64)] = [:]
+            for i in large {
+                let writers = analyze(byLanguage[languages[i]]!)
+                try SegmentWriter.write(writers, threads: threads, to: segmentURL(names[i]))
+                built[i] = (writers.reduce(0) { $0 + $1.count }, writers.reduce(0) { $0 + $1.tokens })
+            }
+            let urls = names.map(segmentURL)
+            let smallWrites: [Result<(passages: Int, tokens: UInt64), any Error>] = parallelMap(small.count) { j in
+                let i = small[j]
+                let writers = Self.analyze(byLanguage[languages[i]]!, threads: 1)
+                return Result { try SegmentWriter.write(writers, threads: 1, to: urls[i]) }
+                    .map { (writers.reduce(0) { $0 + $1.count }, writers.reduce(0) { $0 + $1.tokens }) }
+            }
+            for (j, result) in smallWrites.enumerated() { built[small[j]] = try result.get() }
+            for (i, code) in languages.enumerated() {
+                manifest.segments.append(Manifest.Segment(name: names[i], passages: built[i]!.passages, tokens: built[i]!.tokens, deleted: [],
                                                           languages: code == "en" ? nil : [code], language: code))
             }
         }
@@ -177,7 +202,10 @@ public final class IndexWriter {
     }
 
     /// Analyzes `passages` (ascending ids) on `threads` threads, one writer per consecutive run.
-    func analyze(_ passages: [Passage]) -> [SegmentWriter] {
+    func analyze(_ passages: [Passage]) -> [SegmentWriter] { Self.analyze(passages, threads: threads) }
+
+    /// Analyzes `passages` (ascending ids) on `threads` threads, one writer per consecutive run.
+    static func analyze(_ passages: [Passage], threads: Int) -> [SegmentWriter] {
         let parts = passages.count < 512 ? 1 : threads
         let size = (passages.count + parts - 1) / max(1, parts)
         return parallelMap(parts) { part in

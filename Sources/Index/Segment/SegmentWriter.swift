@@ -24,11 +24,16 @@ public struct SegmentWriter: Sendable {
     var documents: [UInt32] = []
     var terms = TermTable()
     /// Folded words seen, and the term each stems to: a word is stemmed once
-    /// per writer, not once per occurrence. One table per language (English
-    /// first), as a word's term depends on its language.
-    var words = [TermTable()]
-    var wordTerm: [[Int32]] = [[]]
-    var analyzers = [Analyzer()]
+    /// per writer, not once per occurrence. English words in `words` (the
+    /// hot path, as before languages: stored properties, no array of
+    /// tables to index per token), each other language's in its slot of
+    /// `otherWords`, as a word's term depends on its language.
+    var words = TermTable()
+    var wordTerm: [Int32] = []
+    let analyzer = Analyzer()
+    var otherWords: [TermTable] = []
+    var otherWordTerm: [[Int32]] = []
+    var otherAnalyzers: [Analyzer] = []
     var languageSlot: [String: Int] = [:]
     /// Term ids of every token of every passage, passage after passage.
     var stream: [UInt32] = []
@@ -53,45 +58,52 @@ public struct SegmentWriter: Sendable {
         precondition(ids.last.map { $0 < id } ?? true, "passage ids must ascend")
         precondition(!inverted, "the writer was already inverted")
         let before = stream.count
-        var slot = 0
+        var slot = -1
         if let language, language != .english {
             if let known = languageSlot[language.code] {
                 slot = known
             } else {
                 let analyzer = Analyzer(language: language)
                 if analyzer.language != nil {
-                    slot = analyzers.count
-                    analyzers.append(analyzer)
-                    words.append(TermTable())
-                    wordTerm.append([])
+                    slot = otherAnalyzers.count
+                    otherAnalyzers.append(analyzer)
+                    otherWords.append(TermTable())
+                    otherWordTerm.append([])
                 }
                 languageSlot[language.code] = slot
             }
         }
-        let analyzer = analyzers[slot]
-        if slot == 0 {
+        if slot < 0 {
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer in
                 analyzer.foldedTokens(text) { word in
-                    let known = words[0].count
-                    let w = Int(words[0].id(of: word))
+                    let known = words.count
+                    let w = Int(words.id(of: word))
                     if w == known {
                         if word.count + 8 <= buffer.count {
                             let n = Analyzer.stem(word, into: buffer)
-                            wordTerm[0].append(terms.id(of: UnsafeBufferPointer(rebasing: buffer[0..<n])))
+                            wordTerm.append(terms.id(of: UnsafeBufferPointer(rebasing: buffer[0..<n])))
                         } else {
-                            wordTerm[0].append(terms.id(of: word))
+                            wordTerm.append(terms.id(of: word))
                         }
                     }
-                    stream.append(UInt32(bitPattern: wordTerm[0][w]))
+                    stream.append(UInt32(bitPattern: wordTerm[w]))
                 }
             }
         } else {
+            // The language's table taken out of its slot for the passage, so
+            // that no token indexes the array of tables.
+            var table = TermTable(standIn: ()), termOf: [Int32] = []
+            swap(&table, &otherWords[slot])
+            swap(&termOf, &otherWordTerm[slot])
+            let analyzer = otherAnalyzers[slot]
             analyzer.foldedTokens(text) { word in
-                let known = words[slot].count
-                let w = Int(words[slot].id(of: word))
-                if w == known { wordTerm[slot].append(analyzer.term(ofFolded: word) { terms.id(of: $0) }) }
-                stream.append(UInt32(bitPattern: wordTerm[slot][w]))
+                let known = table.count
+                let w = Int(table.id(of: word))
+                if w == known { termOf.append(analyzer.term(ofFolded: word) { terms.id(of: $0) }) }
+                stream.append(UInt32(bitPattern: termOf[w]))
             }
+            swap(&table, &otherWords[slot])
+            swap(&termOf, &otherWordTerm[slot])
         }
         let length = UInt32(stream.count - before)
         ids.append(id)
@@ -126,8 +138,10 @@ public struct SegmentWriter: Sendable {
         }
         postings = inverted
         stream = []
-        words = [TermTable()]
-        wordTerm = [[]]
+        words = TermTable()
+        wordTerm = []
+        otherWords = otherWords.map { _ in TermTable() }
+        otherWordTerm = otherWordTerm.map { _ in [] }
         order = terms.sortedIDs()
     }
 
@@ -382,6 +396,15 @@ struct TermTable: Sendable {
     var tags = [UInt32](repeating: 0, count: 1 << 12)
 
     var count: Int { starts.count }
+
+    init() {}
+
+    /// A table that holds nothing and allocates nothing: a stand-in while
+    /// a writer's table is taken out to be used (never looked up).
+    init(standIn: Void) {
+        slots = []
+        tags = []
+    }
 
     func range(_ id: Int32) -> Range<Int> {
         Int(starts[Int(id)])..<Int(starts[Int(id)] + lengths[Int(id)])
