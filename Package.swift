@@ -162,7 +162,7 @@ let package = Package(
             ]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Notes"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Catalog", "Fetch", "DossierCore", "TestSupport", "dossier"]),
-        .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore", "Catalog", "Index", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["dossier", "DossierCore", "Catalog", "Index", "SearchService", "TestSupport"]),
         .testTarget(
             name: "MCPServerTests",
             dependencies: [

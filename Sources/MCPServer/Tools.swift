@@ -17,7 +17,9 @@ enum Tools {
         title: "Search the library",
         description: """
             Full-text search (BM25) over the documents the user's research notes cite: PDF reports, web pages, and the notes themselves. \
-            Use it first for any question about what the library says. Type words or a phrase as a person would; `"exact phrase"`, \
+            Use it first for any question about what the library says. Send keywords or a phrase (a question as typed works too: \
+            when no document holds every word, the search drops its common words and takes the rest, all of them, else any, and says so \
+            in `hints` and `any_words_query`); `"exact phrase"`, \
             `OR`, `NOT`, `-word` and `word*` work as in the CLI. Results come grouped by document (best document first, at most \
             `per_document` passages each) unless `flat` is true: a document matches when it holds every word somewhere; when no one \
             passage holds them all, `document.words_together` is false and its passages shown are each word's best. With `flat`, every \
@@ -46,6 +48,7 @@ enum Tools {
             "query": JSONSchema.string, "fts5_query": JSONSchema.nullable(JSONSchema.string), "total": JSONSchema.integer,
             "total_documents": JSONSchema.nullable(JSONSchema.integer), "total_relation": JSONSchema.oneOf(["eq", "gte"]), "took_ms": JSONSchema.number,
             "results": JSONSchema.array(JSONSchema.result), "hints": JSONSchema.array(JSONSchema.string),
+            "any_words_query": JSONSchema.nullable(JSONSchema.string),
         ]))
 
     static let readPage = Tool(
@@ -149,6 +152,7 @@ enum Tools {
             case "search":
                 try arguments.only(["query", "limit", "offset", "flat", "per_document", "document", "note", "site", "kind", "languages"])
                 var request = SearchRequest(query: try arguments.string("query"))
+                request.anyWordsFallback = true
                 request.limit = try arguments.integer("limit", in: 1...50) ?? 10
                 request.offset = try arguments.integer("offset", in: 0...100_000) ?? 0
                 request.flat = try arguments.boolean("flat") ?? false

@@ -39,6 +39,11 @@ public struct SearchRequest: Sendable {
     /// Only passages in these languages, the query analyzed in each
     /// (`--lang fr`); nil for every language the index holds.
     public var languages: [Language]?
+    /// When nothing matches every word, search again for the words that
+    /// are not stop words (``Analysis/Language/isStopWord(_:in:)``), all of
+    /// them, else any, and say so (``SearchResults/Output/anyWordsQuery``):
+    /// an assistant sends a researcher's question as typed (MCP).
+    public var anyWordsFallback = false
 
     /// Results a search counts exactly unless asked otherwise: past a
     /// thousand, "at least 1,000" tells a reader what an exact count would,
@@ -104,6 +109,10 @@ public enum SearchResults {
         public var tookMs: Double
         /// The page of results.
         public var results: [Result]
+        /// When no document held every word and the request allowed it
+        /// (``SearchRequest/anyWordsFallback``): the query run instead, the
+        /// words that are not stop words (all of them, else any).
+        @JSONNullable public var anyWordsQuery: String?
 
         /// Creates an output.
         public init(query: String, fts5Query: String?, total: Int, totalDocuments: Int? = nil, totalIsExact: Bool = true, tookMs: Double,
@@ -200,8 +209,56 @@ public enum SearchResults {
         return results
     }
 
-    /// Parses, ranks, filters, groups and pages `request`.
+    /// Parses, ranks, filters, groups and pages `request`; with
+    /// ``SearchRequest/anyWordsFallback``, searches any of its words when
+    /// nothing holds them all.
     public static func run(_ request: SearchRequest, workspace: Workspace, catalog: CatalogStore) throws -> (Output, hints: [String]) {
+        let (output, hints) = try runOnce(request, workspace: workspace, catalog: catalog)
+        guard request.anyWordsFallback, output.total == 0, !request.strict,
+              let any = anyWordsQuery(request.query, languages: request.languages ?? languagesHeld(workspace)) else {
+            return (output, hints)
+        }
+        // Every word that says what is asked about, then any of them.
+        var again = request
+        again.anyWordsFallback = false
+        var (fallback, fallbackHints) = (output, hints)
+        var query = ""
+        for candidate in [any.all, any.any] where candidate != request.query {
+            again.query = candidate
+            (fallback, fallbackHints) = try runOnce(again, workspace: workspace, catalog: catalog)
+            query = candidate
+            if fallback.total > 0 { break }
+        }
+        guard !query.isEmpty else { return (output, hints) }
+        fallback.query = request.query
+        fallback.anyWordsQuery = query
+        let dropped = any.dropped.isEmpty ? "" : " (left out as common words: \(any.dropped.joined(separator: ", ")))"
+        fallbackHints.insert(query == any.all
+            ? "no document holds every word; searched for the words that are not common ones: \(query)\(dropped)"
+            : "no document holds every word; ranked by any of: \(query)\(dropped)", at: 0)
+        return (fallback, fallbackHints)
+    }
+
+    /// The words of `query` that are not stop words in `languages`, as a
+    /// query of all of them and of any of them, and the words left out;
+    /// nil when `query` uses the query language (operators, quotes,
+    /// parentheses) or has fewer than two words, or when no word would be
+    /// left, or only the one typed.
+    static func anyWordsQuery(_ query: String, languages: [Language]) -> (all: String, any: String, dropped: [String])? {
+        let words = query.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        guard words.count > 1,
+              !words.contains(where: { ["AND", "OR", "NOT"].contains($0) || $0.hasPrefix("NEAR(") || $0.hasPrefix("-") }),
+              !query.contains(where: { "\"()*^:".contains($0) }) else { return nil }
+        // Punctuation at either end of a word is the question's, not the word's.
+        let trimmed = words.map { $0.trimmingCharacters(in: CharacterSet.alphanumerics.inverted) }.filter { !$0.isEmpty }
+        let kept = trimmed.filter { !Language.isStopWord($0, in: languages) }
+        let dropped = trimmed.filter { Language.isStopWord($0, in: languages) }
+        guard !kept.isEmpty, kept.count > 1 || !dropped.isEmpty else { return nil }
+        return (kept.joined(separator: " "), kept.joined(separator: " OR "), dropped)
+    }
+
+    /// One search of `request` as it is.
+    static func runOnce(_ request: SearchRequest, workspace: Workspace, catalog: CatalogStore) throws -> (Output, hints: [String]) {
         // The length limit applies to what the user typed, before any rewriting lengthens it.
         do { try QueryParser.checkLength(request.query) } catch { throw QueryError(query: request.query, error: error) }
         let friendly = Self.read(request)

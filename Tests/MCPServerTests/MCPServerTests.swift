@@ -72,6 +72,14 @@ struct MCPServerTests {
         }
         let next = try await session.call("search", ["query": "rhino horn"])
         #expect(next["results"]?[0]?["page"]?.intValue == 3)
+        #expect(next["any_words_query"] == .null)
+
+        // A question as typed: no document holds "what", "does" and "say";
+        // the words that say what is asked about find the page, and the result says so.
+        let question = try await session.call("search", ["query": "What does it say about pangolin scales in Lagos?"])
+        #expect(question["any_words_query"]?.stringValue == "pangolin scales Lagos")
+        #expect(question["results"]?[0]?["page"]?.intValue == 2)
+        #expect(question["hints"]?.arrayValue?.first?.stringValue?.hasPrefix("no document holds every word") == true)
 
         let citations = try await session.call("citations", ["document": .int(document)])
         #expect(citations["citations"]?.arrayValue?.map { $0["line"]?.intValue } == [4])

@@ -1,0 +1,57 @@
+/// The words a question is made of besides what it asks about: a
+/// language's function words (those ``LanguageDetector`` counts) and the
+/// words people ask with (*what, does, say, about, tell me*; *quel, dit,
+/// comment*; *qué, dice, cómo*). An assistant sends the researcher's
+/// question as typed; when no document holds every word of it, the search
+/// falls back to any of its other words (SearchService), as a person
+/// retyping the question as keywords would.
+///
+/// Words are compared folded, as the index folds them (lower case,
+/// diacritics removed): `qué` is `que`.
+extension Language {
+    /// The language's stop words, folded.
+    public var stopWords: Set<String> {
+        var words = Set<String>()
+        let analyzer = Analyzer()
+        for text in [functionWords, questionWords] {
+            analyzer.foldedTokens(text) { words.insert(String(decoding: $0, as: UTF8.self)) }
+        }
+        return words
+    }
+
+    /// Whether `word` (a word of a query, as typed) is a stop word in any
+    /// of `languages`: every token it folds to is one.
+    public static func isStopWord(_ word: String, in languages: [Language]) -> Bool {
+        var tokens: [String] = []
+        Analyzer().foldedTokens(word) { tokens.append(String(decoding: $0, as: UTF8.self)) }
+        guard !tokens.isEmpty else { return true }
+        let stop = languages.reduce(into: Set<String>()) { $0.formUnion($1.stopWords) }
+        return tokens.allSatisfy(stop.contains)
+    }
+
+    /// Words of questions and requests, written as printed.
+    var questionWords: String {
+        switch code {
+        case "en":
+            return "what which who whom whose how why when where does do did done is are was were be say says said tell "
+                + "about please find show give list explain describe there any some me my i you we our us can could "
+                + "if so much many"
+        case "fr":
+            return "quoi quel quelle quels quelles qui comment pourquoi quand où dit disent dire est sont a ont y il "
+                + "propos concernant trouver montrer donner liste expliquer je me mon nous vous"
+        case "es":
+            return "qué cuál cuáles quién quiénes cómo cuándo dónde dice dicen decir hay acerca mostrar encontrar dar "
+                + "lista explicar yo me mi nosotros usted"
+        case "pt":
+            return "quê qual quais quem como quando onde diz dizem dizer há acerca mostrar encontrar eu me meu nós você"
+        case "de":
+            return "was welche welcher wer wie warum wann wo sagt sagen gibt über zeigen finden ich mir mein wir sie"
+        case "it":
+            return "cosa quale quali chi come perché quando dove dice dicono dire c'è riguardo mostrare trovare io mi mio noi"
+        case "nl":
+            return "wat welke wie hoe waarom wanneer waar zegt zeggen over tonen vinden ik mij mijn wij u"
+        default:
+            return ""
+        }
+    }
+}
