@@ -183,6 +183,24 @@ extension Pipeline {
 }
 
 extension UpdateReport {
+    /// The newest report in `workspace`'s `index/reports/`, whoever ran the
+    /// update, with its path and when it was written; nil when there is none
+    /// (or none this build can read).
+    public static func latest(in workspace: Workspace) -> (report: UpdateReport, path: URL, at: Date)? {
+        let folder = workspace.index.appendingPathComponent("reports")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        // Names are the time each was written, ISO 8601: newest last.
+        for name in names.filter({ $0.hasSuffix(".json") && !$0.hasPrefix(".") }).sorted(by: >) {
+            let url = folder.appendingPathComponent(name)
+            guard let data = try? Data(contentsOf: url), let report = try? decoder.decode(UpdateReport.self, from: data) else { continue }
+            let at = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? .distantPast
+            return (report, url, at)
+        }
+        return nil
+    }
+
     /// The report as `dossier update` prints it (and the web's update page shows it).
     public func lines(reportPath: String) -> [String] {
         var out: [String] = []

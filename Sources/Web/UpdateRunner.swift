@@ -10,6 +10,9 @@ import Foundation
 public final class UpdateRunner: @unchecked Sendable {
     /// Runs one update; returns the lines of its report.
     public typealias Run = @Sendable () async throws -> [String]
+    /// The newest report of an update on disk, whoever ran it (`dossier
+    /// update` in a terminal, the schedule): when it was written and its lines.
+    public typealias LastReport = @Sendable () -> (at: Date, lines: [String])?
 
     /// What the runner is doing.
     public enum State: Sendable, Equatable {
@@ -24,12 +27,15 @@ public final class UpdateRunner: @unchecked Sendable {
     }
 
     private let run: Run
+    /// See ``LastReport``.
+    let lastReport: LastReport?
     private let lock = NSLock()
     private var current: State = .idle
 
-    /// A runner of `run`.
-    public init(_ run: @escaping Run) {
+    /// A runner of `run`; `lastReport` tells the update page what ran without it.
+    public init(_ run: @escaping Run, lastReport: LastReport? = nil) {
         self.run = run
+        self.lastReport = lastReport
     }
 
     /// The state now.

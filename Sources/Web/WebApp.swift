@@ -32,13 +32,18 @@ public enum WebApp {
         /// Runs an update when the update page asks (`dossier serve` runs
         /// the pipeline); nil: the page says the server cannot.
         public var update: UpdateRunner.Run?
+        /// Reads the newest update report on disk, whoever ran it (`dossier
+        /// serve` reads index/reports/), for the update page.
+        public var lastReport: UpdateRunner.LastReport?
 
         /// Options for a server on `port` (nil: any port, for a router
         /// tested without a socket), bound to `boundHost`, answering the names in `allowedHosts` too.
         public init(port: Int?, boundHost: String? = nil, allowedHosts: [String] = [], gate: SearchGate = SearchGate(),
-                    previewCacheBytes: Int = 256 << 20, renders: RenderQueue = RenderQueue(), update: UpdateRunner.Run? = nil) {
+                    previewCacheBytes: Int = 256 << 20, renders: RenderQueue = RenderQueue(), update: UpdateRunner.Run? = nil,
+                    lastReport: UpdateRunner.LastReport? = nil) {
             self.renders = renders
             self.update = update
+            self.lastReport = lastReport
             hosts = HostPolicy(port: port, boundHost: boundHost, allowed: allowedHosts)
             self.gate = gate
             self.previewCacheBytes = previewCacheBytes
@@ -59,7 +64,7 @@ public enum WebApp {
         let site = Site(
             workspace: workspace, catalogs: CatalogPool(workspace: workspace), templates: templates, gate: options.gate,
             previews: PreviewCache(folder: workspace.index.appendingPathComponent("previews"), maxBytes: options.previewCacheBytes),
-            renders: options.renders, renderer: renderer, updates: options.update.map(UpdateRunner.init))
+            renders: options.renders, renderer: renderer, updates: options.update.map { UpdateRunner($0, lastReport: options.lastReport) })
         let router = Router()
         router.add(middleware: ErrorPages(templates: templates))
         router.add(middleware: RequestGuard(hosts: options.hosts))

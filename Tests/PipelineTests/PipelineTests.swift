@@ -71,6 +71,10 @@ struct PipelineTests {
         let log = EventLog()
         let pipeline = try Pipeline(workspace: workspace, events: log.record)
         let (report, path) = try await pipeline.update(options())
+        // The report on disk reads back, as the web's update page shows it.
+        let latest = try #require(UpdateReport.latest(in: workspace))
+        #expect(latest.path.lastPathComponent == path.lastPathComponent)
+        #expect(latest.report.lines(reportPath: "r") == report.lines(reportPath: "r"))
         #expect(report.urls.checked == 2)
         #expect(report.urls.fetched == 1)
         #expect(report.urls.failed == 1)

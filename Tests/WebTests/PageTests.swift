@@ -95,6 +95,41 @@ struct LongNotePageTests {
 
 @Suite("Update from the web")
 struct WebUpdateTests {
+    @Test("the update page shows the last update run outside the server (a terminal, the schedule), and a newer one over its own")
+    func updateRunElsewhere() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-webupdate-\(UUID().uuidString)")
+        let workspace = Workspace(root: root)
+        try workspace.create()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let onDisk = Locked<(at: Date, lines: [String])?>(nil)
+        let options = WebApp.Options(port: nil, update: { ["documents  0 new (from the page)"] }, lastReport: { onDisk.value })
+        let app = Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _, _ in Data() }, options: options))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/update", method: .get) { response in
+                #expect(String(buffer: response.body).contains("No update has run yet."))
+            }
+            onDisk.value = (Date(), ["documents  2 new (from a terminal)"])
+            try await client.execute(uri: "/update", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains("The last update ended at") && body.contains("not from this page"), "\(body)")
+                #expect(body.contains("documents  2 new (from a terminal)"))
+            }
+            // The page's own update, newer than the terminal's, is the one shown.
+            try await client.execute(uri: "/update", method: .post, headers: [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]) { _ in }
+            var body = ""
+            for _ in 0..<400 where !body.contains("from the page") {
+                try await Task.sleep(for: .milliseconds(5))
+                try await client.execute(uri: "/update", method: .get) { response in body = String(buffer: response.body) }
+            }
+            #expect(body.contains("documents  0 new (from the page)"))
+            // Then another run from a terminal.
+            onDisk.value = (Date().addingTimeInterval(5), ["documents  3 new (from cron)"])
+            try await client.execute(uri: "/update", method: .get) { response in
+                #expect(String(buffer: response.body).contains("documents  3 new (from cron)"))
+            }
+        }
+    }
+
     @Test("the update page starts one update at a time, shows its report, and refuses a request from another site")
     func updatePage() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-webupdate-\(UUID().uuidString)")
@@ -237,3 +272,14 @@ struct TemplateTests {
     }
 }
 
+
+/// A value shared with a server's closures, behind a lock.
+final class Locked<Value>: @unchecked Sendable {
+    private var stored: Value
+    private let lock = NSLock()
+    init(_ value: Value) { stored = value }
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}

@@ -66,8 +66,11 @@ struct ServeCommand: AsyncParsableCommand {
             let (report, path) = try await pipeline.update(options)
             return report.lines(reportPath: workspace.relativePath(of: path))
         }
+        let lastReport: UpdateRunner.LastReport = {
+            UpdateReport.latest(in: workspace).map { ($0.at, $0.report.lines(reportPath: workspace.relativePath(of: $0.path))) }
+        }
         let options = WebApp.Options(port: port, boundHost: host, allowedHosts: allowHosts, previewCacheBytes: previewCacheMb << 20,
-                                     update: update)
+                                     update: update, lastReport: lastReport)
         let app = try WebApp.application(workspace: workspace, host: host, port: port, renderer: renderer.render, options: options)
         print("Dossier at http://\(host):\(port)/ (Ctrl-C to stop)")
         try await app.runService()

@@ -31,9 +31,18 @@ extension Site {
             return page(UpdateView(running: false, available: false, status: "This server cannot run updates.", lines: []), "update")
         }
         let view: UpdateView
+        // An update run outside this server (a terminal, the schedule) after the server's own last one.
+        let onDisk = updates.lastReport?()
+        let outside = { (report: (at: Date, lines: [String])) in
+            UpdateView(running: false, available: true,
+                       status: "The last update ended at \(report.at.formatted(stamp)) (run by `dossier update` or the schedule, not from this page).",
+                       lines: report.lines)
+        }
         switch updates.state {
         case .idle:
-            view = UpdateView(running: false, available: true, status: "No update has run since the server started.", lines: [])
+            view = onDisk.map(outside) ?? UpdateView(running: false, available: true, status: "No update has run yet.", lines: [])
+        case .finished(let at, _) where (onDisk?.at ?? .distantPast) > at.addingTimeInterval(1):
+            view = outside(onDisk!)
         case .running(let since):
             view = UpdateView(running: true, available: true, status: "An update is running (since \(since.formatted(stamp))).", lines: [])
             // The page looks again in a few seconds, without a script.
