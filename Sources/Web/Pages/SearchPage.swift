@@ -1,4 +1,5 @@
 import Analysis
+import Catalog
 import DossierCore
 import Foundation
 import Hummingbird
@@ -108,7 +109,25 @@ struct SearchView {
         var large: String
     }
 
+    /// The home page (no query yet): what the library holds.
+    struct Home {
+        struct Note {
+            var path: String
+            var href: String
+            var links: Int
+        }
+        /// "14 documents (1 note, 13 pdf), 391 pages, 1,144 passages".
+        var counts: String
+        /// "last document added 2026-12-06T16:07:49Z", nil for an empty library.
+        var lastAdded: String?
+        var notes: [Note]
+        var hasNotes: Bool
+        /// "3 cited links do not answer", nil when all do.
+        var deadLinks: String?
+    }
+
     var title = "Dossier"
+    var home: Home?
     var query = ""
     var kinds: [Kind]
     /// The library's languages, when it holds more than English.
@@ -140,6 +159,7 @@ extension Site {
         var view = SearchView(kind: parameters.kind, lang: parameters.lang, held: SearchResults.languagesHeld(workspace))
         guard var search = try parameters.request() else {
             view.showHelp = true
+            view.home = try catalogs.use { try Self.home($0) }
             return page(view, "search")
         }
         view.query = search.query
@@ -205,6 +225,21 @@ extension Site {
     func run(_ search: SearchRequest) async throws -> (SearchResults.Output, hints: [String]) {
         let (workspace, catalogs) = (self.workspace, self.catalogs)
         return try await gate.run { try catalogs.use { try SearchResults.run(search, workspace: workspace, catalog: $0) } }
+    }
+
+    /// What the home page says of the library: counts, the last document
+    /// added (whoever ran the update), the notes, the dead links.
+    static func home(_ catalog: CatalogStore) throws -> SearchView.Home {
+        let status = try catalog.status()
+        let documents = status.documentsByKind.values.reduce(0, +)
+        let kinds = status.documentsByKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        let counts = "\(documents) document\(documents == 1 ? "" : "s")" + (kinds.isEmpty ? "" : " (\(kinds))")
+            + ", \(status.pages) page\(status.pages == 1 ? "" : "s"), \(status.passages) passage\(status.passages == 1 ? "" : "s")"
+        let notes = try catalog.notes().map { SearchView.Home.Note(path: $0.path, href: Links.note($0.path, line: 1, anchor: false), links: $0.citations) }
+        let dead = try catalog.urlStates().filter { $0.cited && $0.status.isDead }.count
+        return SearchView.Home(counts: counts, lastAdded: status.lastIndexed.map { "last document added \($0)" }, notes: notes,
+                               hasNotes: !notes.isEmpty,
+                               deadLinks: dead == 0 ? nil : "\(dead) cited link\(dead == 1 ? " does" : "s do") not answer")
     }
 
     /// The words of `query` joined by OR (a search of any of them).
