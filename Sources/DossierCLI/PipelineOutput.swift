@@ -2,19 +2,40 @@ import DossierCore
 import Foundation
 import Pipeline
 
-/// How the command line shows a pipeline's events: warnings on stderr, a
-/// live progress line while fetching (on a terminal), one line per document
-/// extracted or failed (unless the command prints JSON).
+/// How the command line shows a pipeline's events: warnings on stderr; on
+/// a terminal, one live line while fetching, extracting and reading by OCR
+/// (done/total, elapsed, time left, the current document), with a line
+/// for each document that failed; elsewhere (a pipe, a log, cron) or with
+/// `--verbose`, one line per document extracted or failed. Nothing but
+/// warnings when the command prints JSON.
 final class PipelineOutput: @unchecked Sendable {
     let quiet: Bool
     let progress: Bool
+    let verbose: Bool
     let lock = NSLock()
     var ocrTotal = 0
     var ocrDone = 0
+    var extractTotal = 0
+    var extractDone = 0
+    var extractStart = Date()
 
-    init(quiet: Bool) {
+    init(quiet: Bool, verbose: Bool = false) {
         self.quiet = quiet
+        self.verbose = verbose
         progress = !quiet && isatty(STDERR_FILENO) == 1
+    }
+
+    /// "1:05", "12:40", "2:03:10".
+    static func clock(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds.rounded()))
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+
+    /// The live line of extraction: "[extract 120/5,486 · 1:05, about 48:10 left] corpus/library/x.pdf".
+    func extractionLine(_ path: String) -> String {
+        let elapsed = Date().timeIntervalSince(extractStart)
+        let left = extractDone > 0 ? ", about \(Self.clock(elapsed / Double(extractDone) * Double(extractTotal - extractDone))) left" : ""
+        return "[extract \(extractDone)/\(extractTotal) · \(Self.clock(elapsed))\(left)] \(path)"
     }
 
     /// The handler to give a ``Pipeline``.
@@ -47,13 +68,26 @@ final class PipelineOutput: @unchecked Sendable {
             guard progress else { return }
             FileHandle.standardError.write(Data("\r\u{1B}[K[OCR \(ocrDone)/\(ocrTotal)] document \(document) p. \(page)".utf8))
             if ocrDone == ocrTotal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        case .extractionStarted(let documents):
+            (extractTotal, extractDone, extractStart) = (documents, 0, Date())
         case .document(let item):
             guard !quiet else { return }
+            let live = progress && !verbose && extractTotal > 0
+            if live {
+                extractDone += 1
+                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            }
             if let error = item.error {
                 print("failed     \(item.path): \(error)")
+            } else if live {
+                // The document is counted on the live line, not printed.
             } else {
                 let ocr = item.needsOcr == true ? "; most pages have no text: needs OCR" : ""
                 print("extracted  \(item.path) → document \(item.document) (\(item.pages ?? 0) pages, \(item.passages ?? 0) passages\(ocr))")
+            }
+            if live, extractDone < extractTotal {
+                fflush(nil)
+                FileHandle.standardError.write(Data(extractionLine(item.path).utf8))
             }
         }
     }

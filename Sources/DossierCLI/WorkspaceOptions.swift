@@ -22,8 +22,8 @@ struct WorkspaceOptions: ParsableArguments {
     }
 
     /// A pipeline over the workspace, its events shown on the terminal.
-    func pipeline(quiet: Bool = false) throws -> Pipeline {
-        try Pipeline(workspace: try resolve(), events: PipelineOutput(quiet: quiet).handler)
+    func pipeline(quiet: Bool = false, verbose: Bool = false) throws -> Pipeline {
+        try Pipeline(workspace: try resolve(), events: PipelineOutput(quiet: quiet, verbose: verbose).handler)
     }
 }
 

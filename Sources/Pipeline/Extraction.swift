@@ -123,6 +123,7 @@ extension Pipeline {
             todo.append(candidate)
         }
 
+        if !todo.isEmpty { events(.extractionStarted(documents: todo.count)) }
         let pool = ExtractionPool(
             executable: options.worker.executable,
             arguments: options.worker.arguments + ["--memory-mb", String(options.memoryMB)],

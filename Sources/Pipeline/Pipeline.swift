@@ -58,6 +58,9 @@ public enum PipelineEvent: Sendable {
     case fetchProgress(done: Int, total: Int, url: String)
     /// A fetch round ended.
     case fetchRoundFinished
+    /// Extraction starts on this many documents (PDFs and web pages; the
+    /// notes, few and quick, are extracted before).
+    case extractionStarted(documents: Int)
     /// A document was extracted and stored, or failed (its `error` set).
     case document(ExtractionSummary.Item)
     /// OCR starts on this many scanned pages.

@@ -94,3 +94,56 @@ struct RoughEdgeTests {
         #expect(flat.status == 0 && flat.stdout.contains("passages match; showing passages 1–3"), "\(flat.stdout)")
     }
 }
+
+/// Long work on a terminal (issue 37, item 4): one live line, not a line per document.
+@Suite("Progress on a terminal")
+struct ProgressTests {
+    /// `arguments` run under a pseudo-terminal (`script`), everything it wrote.
+    func onTerminal(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        let command = ([dossierBinary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        process.arguments = ["-qec", command, "/dev/null"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test("index on a terminal shows one live line (done/total, elapsed, time left) and failures; --verbose and pipes a line per document")
+    func liveLine() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "util-linux's script makes the terminal")
+        for verbose in [false, true] {
+            let root = try temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: root) }
+            #expect(try dossier(["init", root.path]).status == 0)
+            let library = root.appendingPathComponent("corpus/library")
+            for name in ["one", "two", "three"] {
+                PDFFixture.write([.init(label: nil, lines: ["Pangolin scales, report \(name)"])], to: library.appendingPathComponent("\(name).pdf"))
+            }
+            try Data("%PDF-1.4 broken".utf8).write(to: library.appendingPathComponent("broken.pdf"))
+            let shown = try onTerminal(["index", "--workspace", root.path] + (verbose ? ["--verbose"] : []))
+            #expect(shown.contains("failed     corpus/library/broken.pdf"), "\(shown)")
+            #expect(shown.contains("3 extracted, 0 unchanged, 1 failed"))
+            if verbose {
+                #expect(shown.contains("extracted  corpus/library/one.pdf"))
+                #expect(!shown.contains("[extract "))
+            } else {
+                #expect(!shown.contains("extracted  corpus/library/one.pdf"), "\(shown)")
+                #expect(shown.contains("\r\u{1B}[K[extract 1/4 · 0:0"), "\(shown)")
+                #expect(shown.contains("left] corpus/library/"))
+            }
+        }
+        // Not a terminal: every document has its line, as logs and cron need.
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        PDFFixture.write([.init(label: nil, lines: ["Ivory"])], to: root.appendingPathComponent("corpus/library/ivory.pdf"))
+        let piped = try dossier(["index", "--workspace", root.path])
+        #expect(piped.stdout.contains("extracted  corpus/library/ivory.pdf") && !piped.stderr.contains("[extract "))
+    }
+}

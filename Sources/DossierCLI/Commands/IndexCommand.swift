@@ -33,6 +33,9 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary.")
     var json = false
 
+    @Flag(help: "On a terminal too, a line for each document extracted (elsewhere there always is), not one live line.")
+    var verbose = false
+
     @OptionGroup var ocr: OCROptionGroup
 
     func validate() throws {
@@ -42,7 +45,7 @@ struct IndexCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pipeline = try options.pipeline(quiet: json)
+        let pipeline = try options.pipeline(quiet: json, verbose: verbose)
         try pipeline.scanNotes()
         // One writer of documents at a time, and verify waits for it.
         let lock = try UpdateLock(pipeline.workspace, wait: true) { Terminal.warning("another update is running; waiting for it to finish") }

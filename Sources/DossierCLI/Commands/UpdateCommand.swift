@@ -35,10 +35,13 @@ struct UpdateCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Flag(help: "On a terminal too, a line for each document extracted (elsewhere there always is), not one live line.")
+    var verbose = false
+
     @OptionGroup var ocr: OCROptionGroup
 
     func run() async throws {
-        let pipeline = try options.pipeline(quiet: json)
+        let pipeline = try options.pipeline(quiet: json, verbose: verbose)
         let workspace = pipeline.workspace
         let lock = try UpdateLock(workspace, wait: !noWait) { Terminal.warning("another update is running; waiting for it to finish") }
         defer { lock.release() }
