@@ -100,18 +100,10 @@ struct RoughEdgeTests {
 struct ProgressTests {
     /// `arguments` run under a pseudo-terminal (`script`), everything it wrote.
     func onTerminal(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         let command = ([dossierBinary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
-        process.arguments = ["-qec", command, "/dev/null"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self)
+        let run = try runProgram(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], stdin: "")
+        #expect(run.status == 0)
+        return run.stdout
     }
 
     @Test("index on a terminal shows one live line (done/total, elapsed, time left) and failures; --verbose and pipes a line per document")

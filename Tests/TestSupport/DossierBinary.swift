@@ -24,8 +24,14 @@ public struct Run: Sendable {
 /// Runs `dossier` with `arguments` in `directory` (without the
 /// caller's `DOSSIER_WORKSPACE`), feeding it `stdin`, and waits for it.
 public func dossier(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], stdin: String? = nil) throws -> Run {
+    try runProgram(dossierBinary, arguments, in: directory, environment: environment, stdin: stdin)
+}
+
+/// Runs `executable` as ``dossier(_:in:environment:stdin:)`` runs Dossier.
+public func runProgram(_ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+                       stdin: String? = nil) throws -> Run {
     let process = Process()
-    process.executableURL = dossierBinary
+    process.executableURL = executable
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env.removeValue(forKey: "DOSSIER_WORKSPACE")
