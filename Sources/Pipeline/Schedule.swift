@@ -7,6 +7,10 @@ import Foundation
 public protocol Scheduler {
     /// What is used, for messages ("crontab", "systemd user timer …").
     var name: String { get }
+    /// Why what is installed would not run, and what to do about it: no
+    /// cron daemon running; a systemd user manager that stops when the
+    /// user logs out (no lingering). Nil when it will run.
+    func whyItWouldNotRun() -> String?
     /// Runs `command` every day at `hour`:`minute`.
     func install(hour: Int, minute: Int, command: String) throws
     /// What is installed for the workspace, if anything.
@@ -28,6 +32,34 @@ public enum Schedulers {
         systemdAvailable() ? SystemdScheduler(workspace: workspace) : CronScheduler(workspace: workspace)
     }
 
+    /// The program the user ran, as they named it: `argv[0]` made absolute
+    /// (found on `PATH` when it has no slash) without resolving links, so
+    /// that a schedule installed through `/usr/local/bin/dossier` (a link to
+    /// a build folder) keeps running whatever build that link names later.
+    public static func invokedProgram(argument0: String = CommandLine.arguments[0],
+                                      path: String? = ProcessInfo.processInfo.environment["PATH"],
+                                      directory: String = FileManager.default.currentDirectoryPath) -> String? {
+        if argument0.contains("/") {
+            let url = argument0.hasPrefix("/") ? URL(fileURLWithPath: argument0) : URL(fileURLWithPath: directory).appendingPathComponent(argument0)
+            return FileManager.default.isExecutableFile(atPath: url.path) ? url.standardized.path : nil
+        }
+        for folder in (path ?? "").split(separator: ":") where !folder.isEmpty {
+            let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(argument0).path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Whether a process named one of `names` runs (read from /proc).
+    static func running(_ names: Set<String>) -> Bool {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
+        for entry in entries where entry.allSatisfy(\.isNumber) {
+            guard let comm = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8) else { continue }
+            if names.contains(comm.trimmingCharacters(in: .whitespacesAndNewlines)) { return true }
+        }
+        return false
+    }
+
     /// The shell command a scheduled run executes: `binary update` in the
     /// workspace, appending to `index/logs/update-<date>.log`.
     public static func updateCommand(_ workspace: Workspace, binary: String) -> String {
@@ -41,6 +73,13 @@ public enum Schedulers {
 public struct SystemdScheduler: Scheduler {
     let workspace: Workspace
     public var name: String { "systemd user timer \(unit).timer" }
+
+    public func whyItWouldNotRun() -> String? {
+        let user = ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
+        guard let shown = try? Shell.run("loginctl", ["show-user", user, "--property=Linger"]), shown.status == 0 else { return nil }
+        guard shown.output.trimmingCharacters(in: .whitespacesAndNewlines) != "Linger=yes" else { return nil }
+        return "your systemd user manager stops when you log out, and the timer with it: `loginctl enable-linger \(user)` keeps it for the nights"
+    }
     var unit: String { "dossier-update-\(SHA256.hex(of: Array(workspace.root.path.utf8)).prefix(12))" }
     var folder: URL {
         let config = ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
@@ -100,6 +139,12 @@ public struct SystemdScheduler: Scheduler {
 public struct CronScheduler: Scheduler {
     let workspace: Workspace
     public var name: String { "crontab" }
+
+    public func whyItWouldNotRun() -> String? {
+        Schedulers.running(["cron", "crond", "cronie", "busybox-crond"]) ? nil
+            : "no cron daemon is running on this machine, so the crontab line will not run: start it (`sudo service cron start`, "
+                + "or `sudo systemctl enable --now cron`)"
+    }
     var marker: String { "# dossier-update \(workspace.root.path)" }
 
     func current() throws -> [String] {

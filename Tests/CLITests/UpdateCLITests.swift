@@ -117,10 +117,21 @@ struct ScheduleCLITests {
             restore.waitUntilExit()
         }
         let env = ["DOSSIER_SCHEDULER": "cron"]
-        let install = try dossier(["schedule", "install", "--at", "02:30"], in: root, environment: env)
+        // Installed through a link, as from /usr/local/bin: the line names the link, not the build it points to.
+        let bin = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: bin) }
+        let link = bin.appendingPathComponent("dossier")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: dossierBinary)
+        let install = try runProgram(link, ["schedule", "install", "--at", "02:30"], in: root, environment: env)
         #expect(install.status == 0, "\(install.stderr)")
+        #expect(install.stdout.contains("installed (crontab): `\(link.path) update` every day at 02:30"), "\(install.stdout)")
+        // A crontab line with no cron daemon to run it says so.
+        let daemon = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).contains { entry in
+            (try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "cron"
+        }
+        #expect(install.stderr.contains("no cron daemon is running on this machine") == !daemon, "\(install.stderr)")
         let show = try dossier(["schedule", "show"], in: root, environment: env)
-        #expect(show.stdout.contains("30 2 * * * cd '\(root.path)'"))
+        #expect(show.stdout.contains("30 2 * * * cd '\(root.path)' && '\(link.path)' update"), "\(show.stdout)")
         #expect(show.stdout.contains("update --workspace"))
         #expect(show.stdout.contains("index/logs/update-"))
         #expect(try dossier(["schedule", "install", "--at", "04:00"], in: root, environment: env).status == 0)

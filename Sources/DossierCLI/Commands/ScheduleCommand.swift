@@ -39,9 +39,11 @@ struct ScheduleCommand: ParsableCommand {
         switch action {
         case "install":
             try FileManager.default.createDirectory(at: workspace.index.appendingPathComponent("logs"), withIntermediateDirectories: true)
-            try scheduler.install(hour: parts[0], minute: parts[1],
-                                  command: Schedulers.updateCommand(workspace, binary: WorkerProgram.currentExecutable.path))
-            print("installed (\(scheduler.name)): `dossier update` every day at \(String(format: "%02d:%02d", parts[0], parts[1])); logs in index/logs/")
+            // The program as the user named it (a link stays a link), else this build's file.
+            let binary = Schedulers.invokedProgram() ?? WorkerProgram.currentExecutable.path
+            try scheduler.install(hour: parts[0], minute: parts[1], command: Schedulers.updateCommand(workspace, binary: binary))
+            print("installed (\(scheduler.name)): `\(binary) update` every day at \(String(format: "%02d:%02d", parts[0], parts[1])); logs in index/logs/")
+            if let problem = scheduler.whyItWouldNotRun() { Terminal.warning(problem) }
         case "show":
             print(try scheduler.show() ?? "nothing scheduled for \(workspace.root.path)")
         default:
