@@ -63,8 +63,8 @@ struct SearchView {
         var selected: Bool
     }
 
-    /// A language the search can be narrowed to (`lang=`), "" for all.
-    struct LanguageOption {
+    /// A choice of a select of the form (a language, a note, a site), "" for all.
+    struct Option {
         var value: String
         var label: String
         var selected: Bool
@@ -131,8 +131,28 @@ struct SearchView {
     var query = ""
     var kinds: [Kind]
     /// The library's languages, when it holds more than English.
-    var languages: [LanguageOption] = []
+    var languages: [Option] = []
     var hasLanguages = false
+    /// The notes and the sites documents came from, to narrow the search to
+    /// one (`note=`, `site=`), when there is more than one of either.
+    var noteFilter: [Option] = []
+    var hasNoteFilter = false
+    var siteFilter: [Option] = []
+    var hasSiteFilter = false
+
+    /// The filters of the form: `notes` and `sites`, with the one asked for selected.
+    mutating func filters(notes paths: [String], sites hosts: [String], note: String?, site: String?) {
+        if paths.count > 1 {
+            noteFilter = [Option(value: "", label: "all notes", selected: (note ?? "").isEmpty)]
+                + paths.map { Option(value: $0, label: $0.hasPrefix("corpus/notes/") ? String($0.dropFirst(13)) : $0, selected: $0 == note) }
+            hasNoteFilter = true
+        }
+        if hosts.count > 1 {
+            siteFilter = [Option(value: "", label: "all sites", selected: (site ?? "").isEmpty)]
+                + hosts.map { Option(value: $0, label: $0, selected: $0 == site) }
+            hasSiteFilter = true
+        }
+    }
     var hints: [String] = []
     var error: String?
     var showHelp = false
@@ -145,8 +165,8 @@ struct SearchView {
     init(kind: String?, lang: String? = nil, held: [Language] = []) {
         kinds = ["", "pdf", "html", "note"].map { Kind(value: $0, label: $0.isEmpty ? "all" : $0, selected: $0 == (kind ?? "")) }
         if held.count > 1 {
-            languages = [LanguageOption(value: "", label: "all languages", selected: (lang ?? "").isEmpty)]
-                + held.map { LanguageOption(value: $0.code, label: $0.name, selected: $0.code == lang) }
+            languages = [Option(value: "", label: "all languages", selected: (lang ?? "").isEmpty)]
+                + held.map { Option(value: $0.code, label: $0.name, selected: $0.code == lang) }
             hasLanguages = true
         }
     }
@@ -157,6 +177,10 @@ extension Site {
     func searchPage(_ request: Request, _ context: some RequestContext) async throws -> Response {
         let parameters = try request.uri.decodeQuery(as: SearchParameters.self, context: context)
         var view = SearchView(kind: parameters.kind, lang: parameters.lang, held: SearchResults.languagesHeld(workspace))
+        let (notes, sites) = try catalogs.use { catalog in
+            (try catalog.notes().map(\.path), Set(try catalog.documentSources().values.compactMap(\.host)).sorted())
+        }
+        view.filters(notes: notes, sites: sites, note: parameters.note, site: parameters.site)
         guard var search = try parameters.request() else {
             view.showHelp = true
             view.home = try catalogs.use { try Self.home($0) }
