@@ -1,0 +1,71 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// docs/SEARCH-JSON.md lists every key of `search --json` and `status
+/// --json` (issue 37, item 2): the keys of the documented examples are the
+/// keys the commands print, no more, no fewer.
+@Suite("The JSON as documented")
+struct JSONDocTests {
+    /// The keys of the JSON example after `heading` in docs/SEARCH-JSON.md,
+    /// comments left out, one-line objects (counts keyed by data) emptied.
+    static func documentedKeys(after heading: String) throws -> Set<String> {
+        let doc = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/SEARCH-JSON.md"), encoding: .utf8)
+        let start = try #require(doc.range(of: heading)).upperBound
+        let open = try #require(doc.range(of: "```json\n", range: start..<doc.endIndex)).upperBound
+        let close = try #require(doc.range(of: "```", range: open..<doc.endIndex)).lowerBound
+        var block = String(doc[open..<close])
+        block = block.replacingOccurrences(of: #"\s//\s.*"#, with: "", options: .regularExpression)
+        block = block.replacingOccurrences(of: #":\s*\{[^{}\n]*\}"#, with: ": {}", options: .regularExpression)
+        let pattern = try NSRegularExpression(pattern: #""([a-z][a-z0-9_]*)"\s*:"#)
+        let range = NSRange(block.startIndex..., in: block)
+        return Set(pattern.matches(in: block, range: range).compactMap { Range($0.range(at: 1), in: block).map { String(block[$0]) } })
+    }
+
+    /// Every key of `json`, at any depth, but inside the objects named in `counts` (keyed by data).
+    static func keys(_ json: Any, counts: Set<String> = []) -> Set<String> {
+        switch json {
+        case let object as [String: Any]:
+            return object.reduce(into: Set(object.keys)) { out, entry in
+                if !counts.contains(entry.key) { out.formUnion(keys(entry.value, counts: counts)) }
+            }
+        case let array as [Any]:
+            return array.reduce(into: Set<String>()) { $0.formUnion(keys($1, counts: counts)) }
+        default:
+            return []
+        }
+    }
+
+    @Test("search --json and status --json print exactly the keys docs/SEARCH-JSON.md lists")
+    func keysAsDocumented() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        let url = "https://example.org/timber.pdf"
+        try Data("# Timber\n\n- [ ] [Timber report](\(url)) check the figures\n".utf8)
+            .write(to: root.appendingPathComponent("corpus/notes/timber.md"))
+        let pdf = root.appendingPathComponent("timber.pdf")
+        PDFFixture.write([.init(label: "iv", lines: ["Timber trafficking along the Mekong"])], to: pdf, title: "Timber report")
+        #expect(try dossier(["attach", "--workspace", root.path, url, pdf.path]).status == 0)
+        #expect(try dossier(["index", "--workspace", root.path]).status == 0)
+
+        var printed = Set<String>()
+        for extra in [[], ["--flat"]] {
+            let run = try dossier(["search", "--json", "--workspace", root.path] + extra + ["timber trafficking"])
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            #expect((json["results"] as? [[String: Any]])?.first?["citations"] as? [Any] != nil)
+            printed.formUnion(Self.keys(json))
+        }
+        let documented = try Self.documentedKeys(after: "# `dossier search --json`")
+        #expect(printed.subtracting(documented).isEmpty, "printed, not documented: \(printed.subtracting(documented).sorted())")
+        #expect(documented.subtracting(printed).isEmpty, "documented, not printed: \(documented.subtracting(printed).sorted())")
+
+        let status = try dossier(["status", "--json", "--workspace", root.path])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)))
+        // The top-level `urls` and the documents by kind and by status are counts keyed by data.
+        let statusKeys = Self.keys(json, counts: ["documents_by_kind", "documents_by_status", "urls"])
+        let statusDocumented = try Self.documentedKeys(after: "## `dossier status --json`")
+        #expect(statusKeys.subtracting(statusDocumented).isEmpty, "printed, not documented: \(statusKeys.subtracting(statusDocumented).sorted())")
+        #expect(statusDocumented.subtracting(statusKeys).isEmpty, "documented, not printed: \(statusDocumented.subtracting(statusKeys).sorted())")
+    }
+}
