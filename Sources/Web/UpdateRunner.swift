@@ -29,13 +29,16 @@ public final class UpdateRunner: @unchecked Sendable {
     private let run: Run
     /// See ``LastReport``.
     let lastReport: LastReport?
+    /// What the running update is doing, as its runner tells it.
+    let progress: UpdateProgress?
     private let lock = NSLock()
     private var current: State = .idle
 
     /// A runner of `run`; `lastReport` tells the update page what ran without it.
-    public init(_ run: @escaping Run, lastReport: LastReport? = nil) {
+    public init(_ run: @escaping Run, lastReport: LastReport? = nil, progress: UpdateProgress? = nil) {
         self.run = run
         self.lastReport = lastReport
+        self.progress = progress
     }
 
     /// The state now.
@@ -55,6 +58,7 @@ public final class UpdateRunner: @unchecked Sendable {
         }
         current = .running(since: Date())
         lock.unlock()
+        progress?.line = nil
         let run = self.run
         Task.detached { [self] in
             let outcome: State
@@ -70,5 +74,21 @@ public final class UpdateRunner: @unchecked Sendable {
 
     private func finish(_ outcome: State) {
         lock.withLock { current = outcome }
+    }
+}
+
+/// The line an update running in the server gives of what it is doing
+/// ("extracting 120 of 5,486 documents…"), for the update page; set by the
+/// update's runner (`dossier serve` turns the pipeline's events into it).
+public final class UpdateProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: String?
+
+    public init() {}
+
+    /// What the update is doing now; nil between stages.
+    public var line: String? {
+        get { lock.withLock { current } }
+        set { lock.withLock { current = newValue } }
     }
 }

@@ -35,15 +35,18 @@ public enum WebApp {
         /// Reads the newest update report on disk, whoever ran it (`dossier
         /// serve` reads index/reports/), for the update page.
         public var lastReport: UpdateRunner.LastReport?
+        /// What a running update is doing, for the update page.
+        public var progress: UpdateProgress?
 
         /// Options for a server on `port` (nil: any port, for a router
         /// tested without a socket), bound to `boundHost`, answering the names in `allowedHosts` too.
         public init(port: Int?, boundHost: String? = nil, allowedHosts: [String] = [], gate: SearchGate = SearchGate(),
                     previewCacheBytes: Int = 256 << 20, renders: RenderQueue = RenderQueue(), update: UpdateRunner.Run? = nil,
-                    lastReport: UpdateRunner.LastReport? = nil) {
+                    lastReport: UpdateRunner.LastReport? = nil, progress: UpdateProgress? = nil) {
             self.renders = renders
             self.update = update
             self.lastReport = lastReport
+            self.progress = progress
             hosts = HostPolicy(port: port, boundHost: boundHost, allowed: allowedHosts)
             self.gate = gate
             self.previewCacheBytes = previewCacheBytes
@@ -64,7 +67,7 @@ public enum WebApp {
         let site = Site(
             workspace: workspace, catalogs: CatalogPool(workspace: workspace), templates: templates, gate: options.gate,
             previews: PreviewCache(folder: workspace.index.appendingPathComponent("previews"), maxBytes: options.previewCacheBytes),
-            renders: options.renders, renderer: renderer, updates: options.update.map { UpdateRunner($0, lastReport: options.lastReport) })
+            renders: options.renders, renderer: renderer, updates: options.update.map { UpdateRunner($0, lastReport: options.lastReport, progress: options.progress) })
         let router = Router()
         router.add(middleware: ErrorPages(templates: templates))
         router.add(middleware: RequestGuard(hosts: options.hosts))

@@ -95,6 +95,37 @@ struct LongNotePageTests {
 
 @Suite("Update from the web")
 struct WebUpdateTests {
+    @Test("while an update runs, the update page says where it has got to")
+    func progressLine() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-webupdate-\(UUID().uuidString)")
+        let workspace = Workspace(root: root)
+        try workspace.create()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let progress = UpdateProgress()
+        let release = Counter()
+        let options = WebApp.Options(port: nil, update: {
+            progress.line = "Extracting: 120 of 5486 documents (corpus/library/a<b>.pdf)."
+            while release.value == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            return ["documents  1 new"]
+        }, progress: progress)
+        let app = Application(router: try WebApp.router(workspace: workspace, renderer: { _, _, _, _, _ in Data() }, options: options))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/update", method: .post, headers: [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"]) { _ in }
+            var body = ""
+            for _ in 0..<400 where !body.contains("120 of 5486") {
+                try await Task.sleep(for: .milliseconds(5))
+                try await client.execute(uri: "/update", method: .get) { response in body = String(buffer: response.body) }
+            }
+            #expect(body.contains("An update is running") && body.contains("Extracting: 120 of 5486 documents (corpus/library/a&lt;b&gt;.pdf)."), "\(body)")
+            release.add()
+            for _ in 0..<400 where !body.contains("ended") {
+                try await Task.sleep(for: .milliseconds(5))
+                try await client.execute(uri: "/update", method: .get) { response in body = String(buffer: response.body) }
+            }
+            #expect(!body.contains("120 of 5486") && body.contains("documents  1 new"))
+        }
+    }
+
     @Test("the update page shows the last update run outside the server (a terminal, the schedule), and a newer one over its own")
     func updateRunElsewhere() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-webupdate-\(UUID().uuidString)")

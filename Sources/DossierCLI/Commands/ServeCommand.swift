@@ -56,9 +56,16 @@ struct ServeCommand: AsyncParsableCommand {
         // poppler's renderer fails its preview, not the server.
         let renderer = PreviewRenderer.worker(executable: WorkerProgram.currentExecutable, arguments: ["worker", "render", "--memory-mb", "1024"])
         // "Update now" on the update page runs the pipeline in this process, as `dossier update` would.
+        let progress = UpdateProgress()
         let update: UpdateRunner.Run = {
-            // The server's log tells what the update does, as `dossier update` would.
-            let pipeline = try Pipeline(workspace: workspace, events: PipelineOutput(quiet: false).handler)
+            // The server's log tells what the update does, as `dossier update` would;
+            // the update page, where it has got to.
+            let log = PipelineOutput(quiet: false).handler
+            let stages = ProgressLines(progress)
+            let pipeline = try Pipeline(workspace: workspace, events: { event in
+                log(event)
+                stages.show(event)
+            })
             let lock = try UpdateLock(workspace, wait: false)
             defer { lock.release() }
             var options = UpdateOptions(worker: .extract)
@@ -70,9 +77,45 @@ struct ServeCommand: AsyncParsableCommand {
             UpdateReport.latest(in: workspace).map { ($0.at, $0.report.lines(reportPath: workspace.relativePath(of: $0.path))) }
         }
         let options = WebApp.Options(port: port, boundHost: host, allowedHosts: allowHosts, previewCacheBytes: previewCacheMb << 20,
-                                     update: update, lastReport: lastReport)
+                                     update: update, lastReport: lastReport, progress: progress)
         let app = try WebApp.application(workspace: workspace, host: host, port: port, renderer: renderer.render, options: options)
         print("Dossier at http://\(host):\(port)/ (Ctrl-C to stop)")
         try await app.runService()
+    }
+}
+
+/// The pipeline's events as the update page's progress line: fetching,
+/// extracting and reading scanned pages, each with done of total.
+final class ProgressLines: @unchecked Sendable {
+    let progress: UpdateProgress
+    private let lock = NSLock()
+    private var total = 0, done = 0, ocrTotal = 0, ocrDone = 0
+
+    init(_ progress: UpdateProgress) { self.progress = progress }
+
+    func show(_ event: PipelineEvent) {
+        lock.withLock {
+            switch event {
+            case .fetchProgress(let done, let total, let url):
+                progress.line = "Fetching links: \(done) of \(total) (\(URL(string: url)?.host ?? url))."
+            case .fetchRoundFinished:
+                progress.line = nil
+            case .extractionStarted(let documents):
+                (total, done) = (documents, 0)
+                progress.line = "Extracting \(documents) document\(documents == 1 ? "" : "s")."
+            case .document(let item):
+                guard total > 0 else { return }
+                done += 1
+                progress.line = done < total ? "Extracting: \(done) of \(total) documents (\(item.path))." : "Indexing."
+            case .ocrStarted(let pages):
+                (ocrTotal, ocrDone) = (pages, 0)
+                progress.line = "Reading \(pages) scanned page\(pages == 1 ? "" : "s") by OCR."
+            case .ocrPage(let document, let page, _, _):
+                ocrDone += 1
+                progress.line = "Reading scanned pages: \(ocrDone) of \(ocrTotal) (document \(document) p. \(page))."
+            case .warning:
+                break
+            }
+        }
     }
 }

@@ -44,7 +44,8 @@ extension Site {
         case .finished(let at, _) where (onDisk?.at ?? .distantPast) > at.addingTimeInterval(1):
             view = outside(onDisk!)
         case .running(let since):
-            view = UpdateView(running: true, available: true, status: "An update is running (since \(since.formatted(stamp))).", lines: [])
+            let doing = updates.progress?.line.map { " \($0)" } ?? ""
+            view = UpdateView(running: true, available: true, status: "An update is running (since \(since.formatted(stamp))).\(doing)", lines: [])
             // The page looks again in a few seconds, without a script.
             var response = page(view, "update")
             response.headers[HTTPField.Name("Refresh")!] = "3"
