@@ -183,17 +183,11 @@ extension CatalogStore {
                 // passage names its bytes there (TextBlocks.swift).
                 let spans = try storeTexts(document.pages.map { Array($0.text.utf8) })
                 for (page, span) in zip(document.pages, spans) {
-                    // Passages are cut at scalar offsets: their UTF-8 byte
-                    // offsets come from one walk of the page.
-                    let byteOffset = Self.scalarByteOffsets(page.text)
-                    let scalars = byteOffset.count - 1
                     let furniture = page.furniture.isEmpty ? nil
                         : String(decoding: try encoder.encode(page.furniture), as: UTF8.self)
-                    try insertPage.run([id, page.index, page.label, scalars, !page.text.isEmpty, page.ocr?.rawValue, furniture,
-                                        span.block, span.at, span.bytes])
-                    for passage in page.passages {
-                        let start = byteOffset[min(passage.start, scalars)], end = byteOffset[min(passage.end, scalars)]
-                        let own = span.slice(start, max(0, end - start))
+                    try insertPage.run([id, page.index, page.label, page.text.unicodeScalars.count, !page.text.isEmpty, page.ocr?.rawValue,
+                                        furniture, span.block, span.at, span.bytes])
+                    for (passage, own) in zip(page.passages, Self.spans(of: page.passages, in: page.text, page: span)) {
                         try insertPassage.run([id, page.index, passage.start, passage.end, passage.line, own.block, own.at, own.bytes])
                     }
                 }

@@ -75,8 +75,7 @@ extension CatalogStore {
                 // blocks hold its other pages); its old block goes with the
                 // passages that still name it.
                 guard let span = try storeTexts([Array(read.text.utf8)]).first else { return }
-                let byteOffset = Self.scalarByteOffsets(read.text)
-                let scalars = byteOffset.count - 1
+                let scalars = read.text.unicodeScalars.count
                 try database.run("""
                     UPDATE pages SET text = '', chars = ?3, has_text = ?4, ocr = 'done', ocr_confidence = ?5, ocr_error = NULL,
                         ocr_words = ?6, language = NULL, text_block = ?7, text_at = ?8, text_bytes = ?9
@@ -87,9 +86,7 @@ extension CatalogStore {
                     INSERT INTO passages (document_id, page_index, start, end, text, state, text_block, text_at, text_bytes)
                     VALUES (?1, ?2, ?3, ?4, '', 1, ?5, ?6, ?7)
                     """)
-                for passage in read.passages {
-                    let start = byteOffset[min(passage.start, scalars)], end = byteOffset[min(passage.end, scalars)]
-                    let own = span.slice(start, max(0, end - start))
+                for (passage, own) in zip(read.passages, Self.spans(of: read.passages, in: read.text, page: span)) {
                     try insert.run([document, page, passage.start, passage.end, own.block, own.at, own.bytes])
                 }
                 try database.run("""

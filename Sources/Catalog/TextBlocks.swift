@@ -263,6 +263,17 @@ extension CatalogStore {
         }
     }
 
+    /// The spans of `passages` (scalar offsets in `text`, clamped to it)
+    /// within `page`, the span of `text`.
+    static func spans(of passages: [PassageRange], in text: String, page: TextSpan) -> [TextSpan] {
+        let offsets = scalarByteOffsets(text)
+        let scalars = offsets.count - 1
+        return passages.map { passage in
+            let start = offsets[min(passage.start, scalars)], end = offsets[min(passage.end, scalars)]
+            return page.slice(start, max(0, end - start))
+        }
+    }
+
     /// Each Unicode scalar's UTF-8 byte offset in `text`, and the text's length last.
     static func scalarByteOffsets(_ text: String) -> [Int] {
         var offsets: [Int] = []

@@ -12,7 +12,7 @@ import TestSupport
 struct HomePageTests {
     @Test("with no query, the page says what the library holds: counts, the last document added, the notes, the dead links")
     func home() async throws {
-        let (workspace, root) = try LanguagePageTests.workspace()
+        let (workspace, root) = try temporaryWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
         try Data("# Reading\n\n- [Report](https://example.org/report.pdf)\n- [Gone](https://example.org/gone.pdf)\n".utf8)
             .write(to: workspace.notes.appendingPathComponent("reading.md"))
@@ -43,7 +43,7 @@ struct HomePageTests {
 struct FilterFormTests {
     @Test("the form offers the notes and the sites of the library, the one chosen selected and applied")
     func notesAndSites() async throws {
-        let (workspace, root) = try LanguagePageTests.workspace()
+        let (workspace, root) = try temporaryWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
         try Data("# Timber\n\n- [Guide](https://a.example/guide.pdf)\n".utf8).write(to: workspace.notes.appendingPathComponent("timber.md"))
         try Data("# Ivory\n\n- [Report](https://b.example/report.pdf)\n".utf8).write(to: workspace.notes.appendingPathComponent("ivory.md"))

@@ -14,17 +14,9 @@ struct LanguagePageTests {
     static let french = PDFFixture.Page(label: nil, lines: ["Les Parties ne autorisent pas le commerce des spécimens des",
                                                             "espèces inscrites à l'Annexe I, et elles doivent en faire rapport."])
 
-    /// A new workspace in a temporary folder, and the folder to remove.
-    static func workspace() throws -> (Workspace, URL) {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-web-\(UUID().uuidString)")
-        let workspace = Workspace(root: root)
-        try workspace.create()
-        return (workspace, root)
-    }
-
     @Test("a document's page names its language and marks a page in another language, with its HTML lang")
     func documentLanguage() async throws {
-        let (workspace, root) = try Self.workspace()
+        let (workspace, root) = try temporaryWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
         PDFFixture.write([
             Self.english,
@@ -49,7 +41,7 @@ struct LanguagePageTests {
 
     @Test("the search form offers the library's languages; the one chosen narrows the search and stays on the next page")
     func languageControl() async throws {
-        let (workspace, root) = try Self.workspace()
+        let (workspace, root) = try temporaryWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
         PDFFixture.write([
             Self.english,

@@ -97,9 +97,7 @@ struct LongNotePageTests {
 struct WebUpdateTests {
     @Test("while an update runs, the update page says where it has got to")
     func progressLine() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-webupdate-\(UUID().uuidString)")
-        let workspace = Workspace(root: root)
-        try workspace.create()
+        let (workspace, root) = try temporaryWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
         let progress = UpdateProgress()
         let release = Counter()
@@ -128,9 +126,7 @@ struct WebUpdateTests {
 
     @Test("the update page shows the last update run outside the server (a terminal, the schedule), and a newer one over its own")
     func updateRunElsewhere() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-webupdate-\(UUID().uuidString)")
-        let workspace = Workspace(root: root)
-        try workspace.create()
+        let (workspace, root) = try temporaryWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
         let onDisk = Locked<(at: Date, lines: [String])?>(nil)
         let options = WebApp.Options(port: nil, update: { ["documents  0 new (from the page)"] }, lastReport: { onDisk.value })
@@ -163,9 +159,7 @@ struct WebUpdateTests {
 
     @Test("the update page starts one update at a time, shows its report, and refuses a request from another site")
     func updatePage() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-webupdate-\(UUID().uuidString)")
-        let workspace = Workspace(root: root)
-        try workspace.create()
+        let (workspace, root) = try temporaryWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
         let runs = Counter()
         let release = Counter()

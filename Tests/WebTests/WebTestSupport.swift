@@ -16,6 +16,14 @@ import TestSupport
 
 let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
+/// A new workspace in a temporary folder, and the folder to remove.
+func temporaryWorkspace() throws -> (Workspace, URL) {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-web-\(UUID().uuidString)")
+    let workspace = Workspace(root: root)
+    try workspace.create()
+    return (workspace, root)
+}
+
 func run(_ path: String, _ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
