@@ -10,23 +10,33 @@
 /// diacritics removed): `qué` is `que`.
 extension Language {
     /// The language's stop words, folded.
-    public var stopWords: Set<String> {
-        var words = Set<String>()
+    public var stopWords: Set<String> { Self.stopWordsByCode[code] ?? [] }
+
+    /// Every known language's stop words, folded once.
+    private static let stopWordsByCode: [String: Set<String>] = {
         let analyzer = Analyzer()
-        for text in [functionWords, questionWords] {
-            analyzer.foldedTokens(text) { words.insert(String(decoding: $0, as: UTF8.self)) }
+        var out: [String: Set<String>] = [:]
+        for language in detectable {
+            var words = Set<String>()
+            for text in [language.functionWords, language.questionWords] {
+                analyzer.foldedTokens(text) { words.insert(String(decoding: $0, as: UTF8.self)) }
+            }
+            out[language.code] = words
         }
-        return words
-    }
+        return out
+    }()
 
     /// Whether `word` (a word of a query, as typed) is a stop word in any
-    /// of `languages`: every token it folds to is one.
+    /// of `languages`: every token it folds to is one, or a lone letter an apostrophe left.
     public static func isStopWord(_ word: String, in languages: [Language]) -> Bool {
         var tokens: [String] = []
         Analyzer().foldedTokens(word) { tokens.append(String(decoding: $0, as: UTF8.self)) }
         guard !tokens.isEmpty else { return true }
         let stop = languages.reduce(into: Set<String>()) { $0.formUnion($1.stopWords) }
-        return tokens.allSatisfy(stop.contains)
+        // A lone letter beside an apostrophe is an elision or a possessive
+        // ("what’s", "l’", "d’"); elsewhere it may be a code ("Appendix I").
+        let elided = word.contains("'") || word.contains("\u{2019}")
+        return tokens.allSatisfy { (elided && $0.count == 1) || stop.contains($0) }
     }
 
     /// Words of questions and requests, written as printed.
@@ -34,7 +44,7 @@ extension Language {
         switch code {
         case "en":
             return "what which who whom whose how why when where does do did done is are was were be say says said tell "
-                + "about please find show give list explain describe there any some me my i you we our us can could "
+                + "about please find show give list explain describe there any some me my you we our us can could "
                 + "if so much many"
         case "fr":
             return "quoi quel quelle quels quelles qui comment pourquoi quand où dit disent dire est sont a ont y il "

@@ -246,11 +246,14 @@ public enum SearchResults {
     /// left, or only the one typed.
     static func anyWordsQuery(_ query: String, languages: [Language]) -> (all: String, any: String, dropped: [String])? {
         let words = query.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        // The query language (operators, phrases, prefixes, exclusions) is left as typed.
         guard words.count > 1,
               !words.contains(where: { ["AND", "OR", "NOT"].contains($0) || $0.hasPrefix("NEAR(") || $0.hasPrefix("-") }),
-              !query.contains(where: { "\"()*^:".contains($0) }) else { return nil }
-        // Punctuation at either end of a word is the question's, not the word's.
-        let trimmed = words.map { $0.trimmingCharacters(in: CharacterSet.alphanumerics.inverted) }.filter { !$0.isEmpty }
+              !query.contains(where: { "\"*^".contains($0) }) else { return nil }
+        // A question's punctuation (parentheses, colons, commas, its question
+        // mark) is not the words': they are cut there and trimmed of it.
+        let trimmed = words.flatMap { $0.split(whereSeparator: { "()[]{}:;,!?".contains($0) }) }
+            .map { $0.trimmingCharacters(in: CharacterSet.alphanumerics.inverted) }.filter { !$0.isEmpty }
         let kept = trimmed.filter { !Language.isStopWord($0, in: languages) }
         let dropped = trimmed.filter { Language.isStopWord($0, in: languages) }
         guard !kept.isEmpty, kept.count > 1 || !dropped.isEmpty else { return nil }

@@ -47,6 +47,13 @@ struct QuestionTests {
         #expect(any.0.anyWordsQuery == "report OR okapi OR captive-bred OR pangolins", "\(any.1)")
         #expect(any.0.total > 0)
 
+        // A question's parentheses, colons and typographic apostrophes are its punctuation, not a query's.
+        var pasted = SearchRequest(query: "What’s in the EU reference guide (section: captive-bred specimens)?")
+        pasted.anyWordsFallback = true
+        let fromPaste = try SearchResults.run(pasted, workspace: workspace, catalog: catalog)
+        #expect(fromPaste.0.anyWordsQuery == "EU reference guide section captive-bred specimens", "\(fromPaste.1)")
+        #expect(fromPaste.0.results.first?.document.title?.contains("EU Wildlife Trade Regulations") == true)
+
         // A query in the query language is left as it is.
         var operators = SearchRequest(query: "okapi AND \"captive bred\"")
         operators.anyWordsFallback = true
