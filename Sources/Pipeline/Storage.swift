@@ -1,5 +1,6 @@
 import Catalog
 import DossierCore
+import Foundation
 
 /// The storage pass of an update: a catalog made before schema version 14
 /// kept each page's text twice (in `pages.text` and, cut, in
@@ -26,8 +27,11 @@ extension Pipeline {
         }
     }
 
-    /// Documents moved per transaction.
-    static let storageBatch = 200
+    /// Documents moved per transaction (DOSSIER_STORAGE_BATCH sets it, for
+    /// the test that kills the pass between batches).
+    static var storageBatch: Int {
+        ProcessInfo.processInfo.environment["DOSSIER_STORAGE_BATCH"].flatMap(Int.init).map { max(1, $0) } ?? 200
+    }
 
     /// Moves what is left of a catalog made before version 14 (see the extension's description).
     @discardableResult

@@ -74,4 +74,37 @@ struct StorageCLITests {
         let verify = try dossier(["verify"], in: root)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
+
+    @Test("a kill -9 at any moment of the storage pass leaves every search answering as before and verify passing; the next index finishes it")
+    func killedMove() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: LanguageCLITests.shared.path) where name.hasSuffix(".pdf") {
+            try FileManager.default.copyItem(at: LanguageCLITests.shared.appendingPathComponent(name),
+                                             to: root.appendingPathComponent("corpus/library/\(name)"))
+        }
+        #expect(try dossier(["index", "--no-ocr"], in: root).status == 0)
+        let before = try searches(root)
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<6 {
+            try Self.storeAsBefore(root)
+            // One document per transaction, killed somewhere in the pass (or before it, or after).
+            let process = Process()
+            process.executableURL = dossierBinary
+            process.arguments = ["index", "--no-ocr", "--workspace", root.path]
+            process.environment = ProcessInfo.processInfo.environment.merging(["DOSSIER_STORAGE_BATCH": "1"]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32.random(in: 20_000...400_000, using: &rng))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(try searches(root) == before, "round \(round): after the kill")
+            let verify = try dossier(["verify", "--queries", "50"], in: root)
+            #expect(verify.status == 0, "round \(round): \(verify.stdout)")
+        }
+        #expect(try dossier(["index", "--no-ocr"], in: root).status == 0)
+        #expect(try searches(root) == before)
+        #expect(try CatalogStore(readingFrom: Workspace(root: root)).documentsWithLegacyText() == 0)
+    }
 }
