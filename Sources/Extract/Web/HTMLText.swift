@@ -1,0 +1,104 @@
+import DossierCore
+import Foundation
+
+/// The text of a web page: its main content (``MainContent``) read in
+/// document order, with its metadata (``WebMetadata``).
+///
+/// Block elements end lines; headings end sections, so that a passage never
+/// runs across one. A web page is one page.
+public enum HTMLText {
+    /// A web page's text: its title and its sections (each starting with its heading, if any).
+    public struct Page: Sendable {
+        /// The page's title.
+        public var title: String?
+        /// Text of each section, lines separated by `\n`, paragraphs by a blank line.
+        public var sections: [String]
+        /// False when no article could be told from the page around it, and the whole body is kept.
+        public var articleFound: Bool
+        /// What the page says of itself: author, dates, site, language, address.
+        public var metadata: WebMetadata
+    }
+
+    static let blocks: Set<String> = ["p", "div", "li", "ul", "ol", "dl", "dt", "dd", "br", "tr", "table",
+                                      "section", "article", "main", "blockquote", "pre", "figure", "figcaption",
+                                      "address", "hr", "caption", "details", "summary", "header", "hgroup", "form",
+                                      "fieldset", "center", "tbody", "thead", "tfoot"]
+    static let paragraphEnds: Set<String> = ["p", "blockquote", "pre", "table", "ul", "ol", "dl", "figure"]
+    static let headings: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
+    /// Parses `data` as HTML.
+    public static func read(_ data: Data) throws -> Page {
+        guard !data.isEmpty else { throw ExtractionError.unreadable("the web page is empty") }
+        guard let (tree, content) = MainContent.extract(data) else {
+            throw ExtractionError.unreadable("libxml2 could not parse the web page")
+        }
+        var walker = Walker()
+        for node in content.nodes {
+            walker.walk(node)
+            walker.endParagraph()
+        }
+        walker.endSection()
+        let sections = walker.sections.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let metadata = WebMetadata.read(tree)
+        return Page(title: metadata.title ?? walker.firstHeading, sections: sections, articleFound: content.found,
+                    metadata: metadata)
+    }
+
+    static func collapse(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// Collects text in document order, with line and section breaks.
+    struct Walker {
+        var sections: [String] = []
+        var current = ""
+        var firstHeading: String?
+        var depth = 0
+
+        mutating func endLine() {
+            if !current.isEmpty, !current.hasSuffix("\n") { current += "\n" }
+        }
+
+        mutating func endParagraph() {
+            endLine()
+            if !current.isEmpty, !current.hasSuffix("\n\n") { current += "\n" }
+        }
+
+        mutating func endSection() {
+            if !current.isEmpty { sections.append(current) }
+            current = ""
+        }
+
+        mutating func walk(_ node: HTMLNode) {
+            if node.isText {
+                // Inside a line, runs of white space are one space.
+                var piece = node.text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+                    .replacingOccurrences(of: "\r", with: " ")
+                if current.isEmpty || current.hasSuffix("\n") || current.hasSuffix(" ") {
+                    piece = String(piece.drop(while: { $0 == " " }))
+                }
+                current += piece
+                return
+            }
+            let tag = node.tag
+            if HTMLText.headings.contains(tag) {
+                endSection()
+                let heading = HTMLText.collapse(node.innerText)
+                if firstHeading == nil, !heading.isEmpty { firstHeading = heading }
+                for child in node.children { walk(child) }
+                endParagraph()
+                return
+            }
+            let isBlock = HTMLText.blocks.contains(tag)
+            if isBlock { endLine() }
+            // A table's cells, a space apart: a row is a line.
+            if tag == "td" || tag == "th", !current.isEmpty, !current.hasSuffix("\n"), !current.hasSuffix(" ") { current += " " }
+            for child in node.children { walk(child) }
+            if HTMLText.paragraphEnds.contains(tag) {
+                endParagraph()
+            } else if isBlock {
+                endLine()
+            }
+        }
+    }
+}

@@ -1,0 +1,441 @@
+import Foundation
+
+/// # The main content of a web page
+///
+/// A news item, a report's landing page or a blog post sits inside menus,
+/// cookie notices, share bars, lists of related stories, comment threads and
+/// footers of links. Indexed whole, those match every query about their words,
+/// count in BM25's lengths and fill snippets. This finds the article the way
+/// reader views do, by the shape of the text rather than by any site's markup:
+///
+/// 1. **Pruning.** Elements whose `class`/`id` name boilerplate (`cookie`,
+///    `share`, `related`, `comment`, `sidebar`, …, see ``unlikely``) unless
+///    they also name content (`article`, `content`, `main`, …), elements whose
+///    ARIA role is navigation or a dialog, and `nav`, `aside`, page-level
+///    `header` and `footer` are taken out.
+/// 2. **Scoring paragraphs.** Every paragraph-like element (`p`, `pre`, `td`,
+///    `section`, `h2`–`h6`, and a `div` holding only inline content) of 25
+///    characters or more scores 1 + its commas + one per 100 characters (at
+///    most 3). The score goes to its parent whole, to its grandparent halved,
+///    and to the three ancestors above divided by three times their distance,
+///    each ancestor starting from its kind (`div` +5, lists −3, headings −5)
+///    and its `class`/`id` hints (±25).
+/// 3. **Choosing.** Each ancestor's total is scaled by 1 − its link density
+///    (the share of its text inside links: menus and link lists are all
+///    link). The best is the article, raised to a common ancestor when
+///    several near-best candidates share one, or to a parent that scores
+///    higher still.
+/// 4. **Siblings.** The article's siblings join it when they score at least a
+///    fifth of it, or are paragraphs of real text with few links.
+/// 5. **Cleaning.** Inside the article, lists, tables, `div`s and forms that
+///    look like boilerplate (more links than text, more list items than
+///    paragraphs, many images and little text, negative hints) are dropped;
+///    a table of data (headers, a caption, more than ten rows) is kept.
+/// 6. **Retrying, then falling back.** When the result has under 500
+///    characters, the page is read again with less pruning (no `class`
+///    hints, no cleaning) and the longest result wins. A page in which no
+///    article can be found keeps its whole visible body: recall before
+///    precision; ``Result/found`` says so.
+///
+/// The method is Readability's (Mozilla's reader view), with jusText's and
+/// boilerpipe's observation that link density and text length separate
+/// boilerplate from text in any language.
+enum MainContent {
+    /// What a page's main content is.
+    struct Result {
+        /// The elements to read, in document order.
+        var nodes: [HTMLNode]
+        /// False when no article was found and the whole body is kept.
+        var found: Bool
+    }
+
+    /// The passes' switches: a retry turns some off.
+    struct Passes: OptionSet {
+        let rawValue: Int
+        static let stripUnlikely = Passes(rawValue: 1)
+        static let weighHints = Passes(rawValue: 2)
+        static let clean = Passes(rawValue: 4)
+        static let all: Passes = [.stripUnlikely, .weighHints, .clean]
+    }
+
+    /// Shortest main text accepted without a retry, in characters.
+    static let enough = 500
+
+    /// The main content of the page in `data`.
+    static func extract(_ data: Data) -> (tree: HTMLTree, result: Result)? {
+        var best: (tree: HTMLTree, nodes: [HTMLNode], length: Int)?
+        for passes in [Passes.all, [.weighHints, .clean], [.weighHints], []] {
+            guard let tree = HTMLTree.parse(data) else { return nil }
+            let body = tree.root
+            var reader = Reader(passes: passes)
+            guard let nodes = reader.article(in: body) else { continue }
+            let length = nodes.reduce(0) { $0 + $1.statistics().length }
+            if best == nil || length > best!.length { best = (tree, nodes, length) }
+            if length >= enough { break }
+        }
+        // No article: the whole body, pruned of what is never content. (The
+        // root stands for the body: libxml2 leaves content after a stray
+        // closing tag outside `<body>`, and the `<head>` is not in the tree.)
+        let whole = HTMLTree.parse(data)!
+        let body = whole.root
+        Reader(passes: []).prune(body)
+        let bodyLength = body.statistics().length
+        guard let best, best.length > 0, best.length >= enough || best.length * 5 >= bodyLength else {
+            return (whole, Result(nodes: [body], found: false))
+        }
+        return (best.tree, Result(nodes: best.nodes, found: true))
+    }
+
+    // MARK: - Hints
+
+    /// Names that mark boilerplate, matched inside `class` and `id`.
+    static let unlikely = ["-ad-", "ad-break", "adsense", "advert", "agegate", "banner", "breadcrumb", "combx",
+                           "comment", "community", "consent", "cookie", "cover-wrap", "disqus", "extra", "footer",
+                           "gdpr", "header", "legends", "menu", "modal", "navbar", "newsletter", "outbrain",
+                           "pager", "pagination", "popup", "promo", "related", "remark", "replies", "rss", "share",
+                           "sharing", "shoutbox", "sidebar", "signup", "skyscraper", "social", "sponsor",
+                           "subscribe", "supplemental", "taboola", "toolbar", "widget",
+                           "author", "byline", "credit", "copyright", "paywall", "subscription", "rating", "tags",
+                           "read-more", "readmore", "recirc", "more-from", "post-nav", "postnav"]
+    /// Names that mark content: an element named both ways stays.
+    static let maybe = ["article", "body", "column", "content", "main", "shadow"]
+    /// Hints that raise an element's score by 25.
+    static let positive = ["article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text",
+                           "blog", "story"]
+    /// Hints that lower it by 25.
+    static let negative = ["-ad-", "banner", "breadcrumb", "byline", "combx", "comment", "com-", "contact", "consent",
+                           "cookie", "foot", "gdpr", "masthead", "media", "meta", "menu", "nav", "newsletter",
+                           "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper",
+                           "social", "sponsor", "shopping", "tags", "tool", "widget"]
+    /// ARIA roles of what is not the article.
+    static let unlikelyRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog",
+                                             "dialog", "banner", "contentinfo", "search"]
+    /// Elements that are never the article.
+    static let chrome: Set<String> = ["nav", "aside", "footer"]
+    /// Elements that start a block.
+    static let blockTags: Set<String> = ["address", "article", "aside", "blockquote", "details", "dd", "div", "dl",
+                                         "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+                                         "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "nav", "ol", "p",
+                                         "pre", "section", "table", "tbody", "thead", "tr", "td", "th", "ul"]
+    static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+    static func headingRank(_ tag: String) -> Int? {
+        guard tag.count == 2, tag.first == "h", let rank = Int(tag.dropFirst()), (1...6).contains(rank) else { return nil }
+        return 7 - rank
+    }
+    static let scoredTags: Set<String> = ["p", "pre", "td", "section", "h2", "h3", "h4", "h5", "h6"]
+
+    static func weight(_ node: HTMLNode) -> Double {
+        let hints = node.hintText
+        guard hints.count > 1 else { return 0 }
+        var weight = 0.0
+        if negative.contains(where: hints.contains) { weight -= 25 }
+        if positive.contains(where: hints.contains) { weight += 25 }
+        return weight
+    }
+
+    /// One reading of a page with some passes on.
+    struct Reader {
+        let passes: Passes
+        var candidates: [HTMLNode] = []
+
+        init(passes: Passes) { self.passes = passes }
+
+        /// Takes out what is never the article.
+        func prune(_ root: HTMLNode) {
+            var stack = [root]
+            while let node = stack.popLast() {
+                for child in node.children where !child.isText {
+                    if isChrome(child) { child.remove(); continue }
+                    stack.append(child)
+                }
+            }
+        }
+
+        func isChrome(_ node: HTMLNode) -> Bool {
+            let role = node["role"]?.lowercased()
+            if MainContent.chrome.contains(node.tag) || role.map(MainContent.unlikelyRoles.contains) == true
+                || (node.tag == "header" && !node.hasAncestor(named: ["article", "main"])) {
+                return !holdsArticle(node)
+            }
+            // A search box, a newsletter's sign-up, a login: a form with fields
+            // (a page wrapped whole in a form holds its article).
+            if node.tag == "form", !node.descendants(named: ["input"]).isEmpty { return !holdsArticle(node) }
+            guard passes.contains(.stripUnlikely), !["body", "a", "article", "main", "html"].contains(node.tag) else { return false }
+            let hints = node.hintText
+            guard hints.count > 1, MainContent.unlikely.contains(where: hints.contains),
+                  !MainContent.maybe.contains(where: hints.contains) else { return false }
+            return !node.hasAncestor(named: ["table", "code", "pre"])
+        }
+
+        /// Whether a menu, header or footer holds an article after all: libxml2
+        /// knows no HTML5 element, so a `<header>` or `<nav>` left open
+        /// swallows the page after it. Such an element is read as any other.
+        func holdsArticle(_ node: HTMLNode) -> Bool {
+            if !node.descendants(named: ["article", "main"]).isEmpty { return true }
+            var prose = 0
+            for paragraph in node.descendants(named: ["p"]) {
+                let statistics = paragraph.statistics()
+                if statistics.length >= 80, statistics.linkDensity < 0.3 { prose += statistics.length }
+            }
+            return prose >= 500
+        }
+
+        /// Wraps runs of inline content inside block containers in paragraphs,
+        /// so that text set straight into a `div` is scored like a `p`.
+        func paragraphs(_ root: HTMLNode) -> [HTMLNode] {
+            var found: [HTMLNode] = []
+            var stack = [root]
+            while let node = stack.popLast() {
+                if node.isText { continue }
+                if MainContent.scoredTags.contains(node.tag) { found.append(node) }
+                if node.tag == "div" || node.tag == "article" || node.tag == "main" || node.tag == "section" {
+                    let hasBlocks = node.children.contains { MainContent.blockTags.contains($0.tag) }
+                    if !hasBlocks, node.tag == "div" {
+                        found.append(node)
+                    } else if hasBlocks {
+                        wrapInlineRuns(node)
+                    }
+                }
+                stack.append(contentsOf: node.children.reversed())
+            }
+            return found
+        }
+
+        func wrapInlineRuns(_ node: HTMLNode) {
+            var result: [HTMLNode] = []
+            var run: [HTMLNode] = []
+            func flush() {
+                defer { run = [] }
+                guard run.contains(where: { !$0.innerText.isEmpty }) else { result += run; return }
+                let paragraph = HTMLNode(tag: "p")
+                for child in run { paragraph.append(child) }
+                paragraph.parent = node
+                result.append(paragraph)
+            }
+            for child in node.children {
+                if child.isText || !MainContent.blockTags.contains(child.tag) { run.append(child) } else { flush(); result.append(child) }
+            }
+            flush()
+            node.children = result
+        }
+
+        mutating func initialize(_ node: HTMLNode) {
+            guard !node.scored else { return }
+            node.scored = true
+            candidates.append(node)
+            switch node.tag {
+            case "div": node.score = 5
+            case "pre", "td", "blockquote": node.score = 3
+            case "address", "ol", "ul", "dl", "dd", "dt", "li", "form": node.score = -3
+            case "h1", "h2", "h3", "h4", "h5", "h6", "th": node.score = -5
+            default: node.score = 0
+            }
+            if passes.contains(.weighHints) { node.score += MainContent.weight(node) }
+        }
+
+        /// The article's elements, in document order.
+        mutating func article(in body: HTMLNode) -> [HTMLNode]? {
+            prune(body)
+            for paragraph in paragraphs(body) {
+                let statistics = paragraph.statistics()
+                guard statistics.length >= 25 else { continue }
+                // Commas count as sentences' clauses: a list of names or tags, a
+                // comma every few words, counts no more than prose would.
+                let commas = min(statistics.commas, statistics.length / 60 + 1)
+                let score = 1 + Double(commas) + Double(min(statistics.length / 100, 3))
+                var ancestor = paragraph.parent, level = 0
+                while let current = ancestor, level < 5, current.parent != nil || current === body {
+                    initialize(current)
+                    current.score += score / (level == 0 ? 1 : level == 1 ? 2 : Double(level) * 3)
+                    if current === body { break }
+                    ancestor = current.parent
+                    level += 1
+                }
+            }
+            var best: [HTMLNode] = []
+            for candidate in candidates {
+                candidate.score *= 1 - candidate.statistics().linkDensity
+                best.append(candidate)
+            }
+            best.sort { $0.score > $1.score }
+            guard var top = best.first else { return nil }
+            if top === body { return [cleaned(body)] }
+
+            // Near-best candidates that share an ancestor: the article is that ancestor.
+            let alternatives = best.dropFirst().prefix(4).filter { $0.score / max(top.score, 1e-9) >= 0.75 }
+            if alternatives.count >= 2 {
+                var parent = top.parent
+                while let current = parent, current !== body {
+                    let containing = alternatives.filter { isAncestor(current, of: $0) }.count
+                    if containing >= 2 { top = current; break }
+                    parent = current.parent
+                }
+            }
+            // A parent that scores higher than its child is the better article.
+            var last = top.score
+            var parent = top.parent
+            while let current = parent, current !== body {
+                if !current.scored { parent = current.parent; continue }
+                if current.score < top.score / 3 { break }
+                if current.score > last { top = current; break }
+                last = current.score
+                parent = current.parent
+            }
+            // An only child stands for its parent.
+            while let current = top.parent, current !== body, current.children.filter({ !$0.isText || !$0.text.allSatisfy(\.isWhitespace) }).count == 1 {
+                top = current
+            }
+
+            guard let container = top.parent else { return [cleaned(top)] }
+            let threshold = max(10, top.score * 0.2)
+            var nodes: [HTMLNode] = []
+            for sibling in container.children where !sibling.isText {
+                if sibling === top { nodes.append(sibling); continue }
+                var bonus = 0.0
+                if let mine = top["class"], !mine.isEmpty, sibling["class"] == mine { bonus = top.score * 0.2 }
+                if sibling.scored, sibling.score + bonus >= threshold { nodes.append(sibling); continue }
+                if sibling.tag == "p" || (MainContent.weight(sibling) >= 0 && ["div", "section", "ul", "ol", "blockquote", "table"].contains(sibling.tag)) {
+                    let statistics = sibling.statistics()
+                    if statistics.length > 80, statistics.linkDensity < 0.25 { nodes.append(sibling); continue }
+                    if statistics.length > 0, statistics.length <= 80, statistics.linkLength == 0,
+                       sibling.innerText.range(of: #"\.( |$)"#, options: .regularExpression) != nil {
+                        nodes.append(sibling)
+                    }
+                }
+            }
+            return nodes.map(cleaned)
+        }
+
+        func isAncestor(_ ancestor: HTMLNode, of node: HTMLNode) -> Bool {
+            var current = node.parent
+            while let c = current { if c === ancestor { return true }; current = c.parent }
+            return false
+        }
+
+        // MARK: Cleaning
+
+        /// `node` with the boilerplate inside it taken out.
+        func cleaned(_ node: HTMLNode) -> HTMLNode {
+            // Share bars and the like, small ones only.
+            for element in node.descendants() where element.hintText.contains("share") && element.statistics().length < 500 {
+                element.remove()
+            }
+            guard passes.contains(.clean) else { return node }
+            // Innermost first, so that a list inside a div is judged before the div.
+            for element in node.descendants(named: ["form", "fieldset", "table", "ul", "ol", "div", "section", "dl"]).reversed()
+            where element.parent != nil && isBoilerplate(element) {
+                element.remove()
+            }
+            for heading in node.descendants(named: ["h1", "h2"]) where MainContent.weight(heading) < 0 { heading.remove() }
+            dropLinkBlocks(node)
+            return node
+        }
+
+        /// Takes `block` out, with the containers it leaves empty and the
+        /// label that announced it: a heading or a short line ending in a
+        /// colon just before it ("Read also:", "Weitere Artikel").
+        func removeWithLabel(_ block: HTMLNode, within root: HTMLNode) {
+            var removed = block
+            while let parent = removed.parent, parent !== root {
+                let others = parent.children.filter { $0 !== removed }
+                guard others.allSatisfy({ $0.isText ? $0.text.allSatisfy(\.isWhitespace) : $0.statistics().length == 0 }) else { break }
+                removed = parent
+            }
+            guard let parent = removed.parent, let index = parent.children.firstIndex(where: { $0 === removed }) else { return }
+            removed.remove()
+            guard let label = parent.children[..<index].last(where: { !$0.isText || !$0.text.allSatisfy(\.isWhitespace) }),
+                  !label.isText else { return }
+            let text = label.innerText
+            if MainContent.headingTags.contains(label.tag) && text.count <= 80
+                || (text.count <= 80 && text.hasSuffix(":") && label.statistics().linkLength == 0) {
+                label.remove()
+            }
+        }
+
+        /// Paragraphs and list items that are mostly links ("Read more: …",
+        /// a list of related stories) go, and then the headings left with
+        /// nothing under them ("Related articles", "Mehr zum Thema").
+        func dropLinkBlocks(_ node: HTMLNode) {
+            var leaves: [HTMLNode] = []
+            var stack = [node]
+            while let current = stack.popLast() {
+                let blocks = current.children.filter { MainContent.blockTags.contains($0.tag) }
+                if blocks.isEmpty, current !== node, MainContent.blockTags.contains(current.tag) { leaves.append(current) }
+                stack.append(contentsOf: current.children.filter { !$0.isText })
+            }
+            for leaf in leaves where !MainContent.headingTags.contains(leaf.tag) && !hasDataTableAncestor(leaf) {
+                let statistics = leaf.statistics()
+                if statistics.length > 0, statistics.linkDensity > 0.5, leaf.parent != nil { removeWithLabel(leaf, within: node) }
+            }
+            // A heading with no text before the next heading of its rank or above.
+            let order = node.descendants()
+            var text = 0
+            var open: [(heading: HTMLNode, rank: Int, text: Int)] = []
+            var orphans: [HTMLNode] = []
+            for element in order {
+                if let rank = MainContent.headingRank(element.tag) {
+                    while let last = open.last, last.rank <= rank {
+                        if text == last.text { orphans.append(last.heading) }
+                        open.removeLast()
+                    }
+                    open.append((element, rank, text))
+                } else if element.children.contains(where: { $0.isText && !$0.text.allSatisfy(\.isWhitespace) }),
+                          !element.hasAncestor(named: MainContent.headingTags) {
+                    text += 1
+                }
+            }
+            for last in open where text == last.text { orphans.append(last.heading) }
+            for orphan in orphans { orphan.remove() }
+        }
+
+        func isBoilerplate(_ node: HTMLNode) -> Bool {
+            if node.tag == "table", isDataTable(node) { return false }
+            if node.hasAncestor(named: ["code", "pre"]) { return false }
+            if hasDataTableAncestor(node) { return false }
+            let weight = passes.contains(.weighHints) ? MainContent.weight(node) : 0
+            if weight + (node.scored ? node.score : 0) < 0 { return true }
+            let statistics = node.statistics()
+            guard statistics.commas < 10 else { return false }
+            let isList = node.tag == "ul" || node.tag == "ol" || node.tag == "dl"
+            let inside = node.descendants()
+            let paragraphs = inside.filter { $0.tag == "p" }.count
+            let images = inside.filter { $0.tag == "img" }.count
+            let items = inside.filter { $0.tag == "li" }.count - 100
+            let inputs = inside.filter { $0.tag == "input" }.count
+            let headingLength = inside.filter { ["h1", "h2", "h3", "h4", "h5", "h6"].contains($0.tag) }
+                .reduce(0) { $0 + $1.statistics().length }
+            let headingDensity = statistics.length == 0 ? 0 : Double(headingLength) / Double(statistics.length)
+            let linkDensity = statistics.linkDensity
+            if images > 1, Double(paragraphs) / Double(images) < 0.5, !node.hasAncestor(named: ["figure"]) { return true }
+            if !isList, items > paragraphs { return true }
+            if inputs > paragraphs / 3 { return true }
+            if !isList, headingDensity < 0.9, statistics.length < 25, images == 0 || images > 2, linkDensity > 0 { return true }
+            if !isList, weight < 25, linkDensity > 0.2 { return true }
+            if weight >= 25, linkDensity > 0.5 { return true }
+            if isList, linkDensity > 0.5 { return true }
+            return false
+        }
+
+        func hasDataTableAncestor(_ node: HTMLNode) -> Bool {
+            var current = node.parent
+            while let c = current {
+                if c.tag == "table" { return isDataTable(c) }
+                current = c.parent
+            }
+            return false
+        }
+
+        /// A table of data rather than of layout: headers, a caption, a
+        /// summary, or more than ten rows or four columns.
+        func isDataTable(_ table: HTMLNode) -> Bool {
+            if table["role"]?.lowercased() == "presentation" { return false }
+            if table["summary"]?.isEmpty == false { return true }
+            let inside = table.descendants()
+            if inside.contains(where: { $0.tag == "table" }) { return false }
+            if inside.contains(where: { ["caption", "th", "thead", "tfoot", "col", "colgroup"].contains($0.tag) }) { return true }
+            let rows = inside.filter { $0.tag == "tr" }
+            let columns = rows.map { $0.children.filter { $0.tag == "td" }.count }.max() ?? 0
+            return rows.count >= 10 || columns > 4 || rows.count * columns > 10
+        }
+    }
+}

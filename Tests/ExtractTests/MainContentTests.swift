@@ -1,0 +1,177 @@
+import DossierCore
+import Extract
+import Foundation
+import TestSupport
+import Testing
+
+/// Pages shaped like the field's sites: the article is kept, in reading
+/// order, and the page around it (menus, cookie notices, share bars,
+/// related stories, comments, footers) is not.
+@Suite("Web pages: the article, not the page around it")
+struct MainContentTests {
+    /// Five paragraphs of an institution's news item.
+    static let article = [
+        "Operation Thunder 2023, coordinated by INTERPOL and the World Customs Organization, brought together police, customs, financial intelligence units and wildlife authorities in 133 countries.",
+        "The operation led to 2,114 seizures of protected animals, plants and timber, including 23 live primates, 25 big cats, 31 tonnes of timber and more than 3,000 birds.",
+        "Investigators identified 365 suspects, and several transnational networks were disrupted, with further arrests and prosecutions expected in the months ahead.",
+        "Officers reported that online marketplaces were increasingly used to advertise protected species, while payments were made through mobile money services.",
+        "The results will feed into the next ICCWC strategic programme, which supports countries in strengthening legislation, enforcement and prosecution of wildlife crime.",
+    ]
+
+    static func newsPage(extra: String = "") -> String {
+        let menu = (1...40).map { "<li><a href=\"/topic/\($0)\">Topic number \($0)</a></li>" }.joined()
+        let related = (1...4).map {
+            "<li><a href=\"/news/\($0)\">Seizure of pangolin scales in port \($0)</a><p>A short teaser of another story, number \($0).</p></li>"
+        }.joined()
+        let paragraphs = article.map { "<p>\($0)</p>" }
+        return """
+            <!DOCTYPE html><html lang="en"><head><title>Operation Thunder 2023 | INTERPOL</title>
+            <meta property="og:site_name" content="INTERPOL"></head>
+            <body>
+            <div id="cookie-consent" class="cookie-banner"><p>We use cookies to improve your experience on our website, to analyse traffic and to personalise content. By continuing you agree to our use of cookies.</p><button>Accept all</button></div>
+            <div class="mega-menu"><ul>\(menu)</ul></div>
+            <div class="page"><div class="main-column">
+            <div class="breadcrumbs"><a href="/">Home</a> › <a href="/news">News</a></div>
+            <article class="news-item">
+            <h1>Operation Thunder 2023: wildlife seizures worldwide</h1>
+            <div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Share on X</a> <a href="#">Email</a></div>
+            \(paragraphs[0])\(paragraphs[1])
+            <figure><img src="a.jpg"><figcaption>Seized ivory tusks displayed by customs officers in Mombasa.</figcaption></figure>
+            \(paragraphs[2])
+            <h2>Online markets</h2>
+            \(paragraphs[3])
+            <ul><li>23 live primates</li><li>25 big cats</li><li>31 tonnes of timber</li></ul>
+            <blockquote>Wildlife crime is organized crime, and it needs an organized response.</blockquote>
+            \(paragraphs[4])
+            \(extra)
+            </article>
+            <section class="related-stories"><h2>Related stories</h2><ul>\(related)</ul></section>
+            <div id="comments" class="comments-area"><h3>3 comments</h3>
+            <div class="comment"><p>I have been following these operations for years, and I think this is a great result for everybody involved in the fight.</p></div>
+            <div class="comment"><p>Why are the numbers of seized birds so high compared with the previous operation, does anybody know what changed?</p></div>
+            </div>
+            </div>
+            <div class="sidebar"><h3>Most read</h3><ul><li><a href="/1">Ivory trafficking routes</a></li><li><a href="/2">Rhino horn</a></li></ul></div>
+            </div>
+            <div class="site-footer"><ul><li><a href="/legal">Legal notice</a></li><li><a href="/privacy">Privacy</a></li><li><a href="/contact">Contact us</a></li></ul></div>
+            <footer><p>© INTERPOL 2023. All rights reserved.</p></footer>
+            </body></html>
+            """
+    }
+
+    func read(_ html: String) throws -> HTMLText.Page { try HTMLText.read(Data(html.utf8)) }
+    func text(_ page: HTMLText.Page) -> String { page.sections.joined(separator: "\n") }
+
+    @Test("a news item with a mega-menu, a cookie notice, related stories, comments and a footer of links: the article alone")
+    func newsItem() throws {
+        let page = try read(Self.newsPage())
+        let text = text(page)
+        #expect(page.articleFound)
+        var last = text.startIndex
+        for paragraph in Self.article {
+            let found = try #require(text.range(of: paragraph), "missing: \(paragraph.prefix(40))")
+            #expect(found.lowerBound >= last, "out of order: \(paragraph.prefix(40))")
+            last = found.upperBound
+        }
+        for kept in ["Operation Thunder 2023: wildlife seizures worldwide", "Online markets", "Seized ivory tusks displayed",
+                     "31 tonnes of timber\n", "Wildlife crime is organized crime"] {
+            #expect(text.contains(kept), "\(kept)")
+        }
+        for gone in ["We use cookies", "Accept all", "Topic number", "Home", "Share on Facebook", "Related stories",
+                     "Seizure of pangolin scales in port", "teaser of another story", "3 comments", "following these operations",
+                     "Most read", "Legal notice", "Privacy", "All rights reserved"] {
+            #expect(!text.contains(gone), "\(gone)")
+        }
+    }
+
+    @Test("a table of data inside the article stays, every row of it")
+    func dataTable() throws {
+        let rows = (1...12).map { "<tr><td>Species \($0)</td><td>\($0 * 10)</td><td>kg</td></tr>" }.joined()
+        let table = "<table><thead><tr><th>Taxon</th><th>Quantity</th><th>Unit</th></tr></thead><tbody>\(rows)</tbody></table>"
+        let text = text(try read(Self.newsPage(extra: table)))
+        #expect(text.contains("Taxon"))
+        for row in 1...12 { #expect(text.contains("Species \(row) \(row * 10) kg"), "row \(row)") }
+        #expect(!text.contains("Topic number"))
+    }
+
+    @Test("a database's landing page: its short description and its table of records, not its menus")
+    func landingPage() throws {
+        let records = (1...15).map { "<tr><td><a href=\"/record/\($0)\">Record \($0)</a></td><td>Loxodonta africana</td><td>201\($0 % 10)</td></tr>" }.joined()
+        let html = """
+            <html><body>
+            <nav><ul><li><a href="/">Home</a></li><li><a href="/db">Databases</a></li><li><a href="/about">About</a></li></ul></nav>
+            <main><h1>CITES Trade Database</h1>
+            <p>The database holds records of trade in species listed in the CITES Appendices, as reported by the Parties.</p>
+            <table><caption>Latest records</caption><tr><th>Record</th><th>Taxon</th><th>Year</th></tr>\(records)</table>
+            </main>
+            <footer><a href="/terms">Terms of use</a></footer>
+            </body></html>
+            """
+        let text = text(try read(html))
+        #expect(text.contains("The database holds records of trade"))
+        #expect(text.contains("Latest records"))
+        for record in 1...15 { #expect(text.contains("Record \(record) Loxodonta africana"), "record \(record)") }
+        for gone in ["Databases", "About", "Terms of use"] { #expect(!text.contains(gone), "\(gone)") }
+    }
+
+    @Test("a page with no article keeps its visible body, and says so")
+    func noArticle() throws {
+        let html = """
+            <html><body><nav><a href="/">Home</a></nav>
+            <div><a href="/a">Reports</a> · <a href="/b">Data</a></div>
+            <div>Opening hours: 9–17</div><div>Phone: +41 22 917 81 39</div>
+            <footer>Footer words</footer></body></html>
+            """
+        let page = try read(html)
+        #expect(!page.articleFound)
+        let text = text(page)
+        for kept in ["Reports", "Data", "Opening hours: 9–17", "Phone: +41 22 917 81 39"] { #expect(text.contains(kept), "\(kept)") }
+        #expect(!text.contains("Footer words"))
+        #expect(!text.contains("Home"))
+    }
+
+    @Test("an article left inside a header, text inside <noscript>, and a NUL byte are all read")
+    func brokenMarkup() throws {
+        let paragraphs = Self.article.map { "<p>\($0)</p>" }.joined()
+        let inHeader = try read("<html><body><header><nav><a href=\"/\">Home</a></nav><div class=\"story\">\(paragraphs)</div></header></body></html>")
+        #expect(text(inHeader).contains(Self.article[4]))
+        #expect(!text(inHeader).contains("Home"))
+        let noscript = try read("<html><body><div id=\"app\"></div><noscript><div>\(paragraphs)</div></noscript></body></html>")
+        #expect(text(noscript).contains(Self.article[2]))
+        var bytes = Array(Self.newsPage().utf8)
+        bytes.insert(0, at: bytes.count / 3)
+        #expect(text(try HTMLText.read(Data(bytes))).contains(Self.article[4]))
+    }
+
+    @Test("metadata from citation tags, Open Graph, JSON-LD and the page itself")
+    func metadata() throws {
+        let scholarly = try read("""
+            <html lang="fr"><head><title>Page title</title>
+            <meta name="citation_title" content="Le commerce illégal des espèces sauvages">
+            <meta name="citation_author" content="Dupont, Marie"><meta name="citation_author" content="Moreau, Luc">
+            <meta name="citation_publication_date" content="2022/05/17">
+            <meta name="citation_doi" content="doi:10.1016/j.biocon.2022.109610">
+            <meta property="og:site_name" content="Revue de la conservation">
+            <link rel="canonical" href="https://example.org/articles/42">
+            </head><body><p>Texte.</p></body></html>
+            """).metadata
+        #expect(scholarly == WebMetadata(title: "Le commerce illégal des espèces sauvages", author: "Dupont, Marie; Moreau, Luc",
+                                         published: "2022/05/17", site: "Revue de la conservation", language: "fr",
+                                         canonical: "https://example.org/articles/42", doi: "10.1016/j.biocon.2022.109610"))
+        let news = try read("""
+            <html><head><title>Fallback</title>
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Site"},
+              {"@type":"NewsArticle","headline":"Rhino horn seized at the airport","datePublished":"2024-03-02T10:00:00Z",
+               "author":[{"@type":"Person","name":"Ana Ruiz"}],"publisher":{"@type":"Organization","name":"UNODC"}}]}</script>
+            </head><body><p>Text.</p></body></html>
+            """)
+        #expect(news.title == "Rhino horn seized at the airport")
+        #expect(news.metadata.author == "Ana Ruiz")
+        #expect(news.metadata.published == "2024-03-02T10:00:00Z")
+        #expect(news.metadata.site == "UNODC")
+        let plain = try read("<html><head><title>  Plain   title </title></head><body><p>x</p><time datetime=\"2021-01-05\">5 Jan</time></body></html>")
+        #expect(plain.title == "Plain title")
+        #expect(plain.metadata.published == "2021-01-05")
+        #expect(plain.metadata.author == nil)
+    }
+}
