@@ -50,6 +50,18 @@ public struct DocumentRecord: Sendable, Codable, Equatable {
     public var needsOCR: Bool
     /// When its current content was added (ISO 8601).
     public var addedAt: String?
+    /// When it was written or published, as it says (ISO 8601 where it does).
+    public var created: String?
+    /// For a web page: its site or publisher.
+    public var site: String?
+    /// For a web page: the address it gives as its own.
+    public var canonicalURL: String?
+    /// A DOI it declares.
+    public var doi: String?
+    /// For a web page: no article could be told from the page around it; the whole page is indexed.
+    public var wholePage: Bool = false
+    /// The version of its kind's extraction that made it.
+    public var extractor: Int = 0
 }
 
 /// A page as the catalog knows it.
@@ -83,14 +95,19 @@ public struct PageRecord: Sendable, Codable, Equatable {
 }
 
 extension CatalogStore {
-    static let documentColumns = "id, sha256, kind, path, source, title, author, page_count, pages_with_text, status, error, needs_ocr, added_at"
+    static let documentColumns = """
+        id, sha256, kind, path, source, title, author, page_count, pages_with_text, status, error, needs_ocr, added_at, created, site,
+        canonical_url, doi, whole_page, extractor
+        """
 
     static func document(_ row: Row) -> DocumentRecord {
         DocumentRecord(id: row.int(0), sha256: row.string(1), kind: DocumentKind(rawValue: row.string(2)) ?? .other, path: row.string(3),
                        source: DocumentOrigin(rawValue: row.string(4)) ?? .library,
                        title: row.optionalString(5), author: row.optionalString(6), pageCount: row.optionalInt(7),
                        pagesWithText: row.optionalInt(8), status: DocumentStatus(rawValue: row.string(9)) ?? .pending, error: row.optionalString(10),
-                       needsOCR: row.int(11) != 0, addedAt: row.optionalString(12))
+                       needsOCR: row.int(11) != 0, addedAt: row.optionalString(12), created: row.optionalString(13),
+                       site: row.optionalString(14), canonicalURL: row.optionalString(15), doi: row.optionalString(16),
+                       wholePage: row.int(17) != 0, extractor: row.int(18))
     }
 
     /// Every document, by id.
@@ -162,14 +179,17 @@ extension CatalogStore {
             case .failure(let error):
                 try database.run("""
                     UPDATE documents SET status = 'failed', error = ?2, title = NULL, author = NULL, page_count = NULL,
-                        pages_with_text = NULL, needs_ocr = 0 WHERE id = ?1
+                        pages_with_text = NULL, needs_ocr = 0, site = NULL, canonical_url = NULL, doi = NULL, whole_page = 0,
+                        extractor = 0 WHERE id = ?1
                     """, [id, error.description])
             case .success(let document):
                 try database.run("""
                     UPDATE documents SET status = 'extracted', error = NULL, title = ?2, author = ?3, created = ?4, modified = ?5,
-                        page_count = ?6, pages_with_text = ?7, needs_ocr = ?8 WHERE id = ?1
+                        page_count = ?6, pages_with_text = ?7, needs_ocr = ?8, site = ?9, canonical_url = ?10, doi = ?11,
+                        whole_page = ?12, extractor = ?13 WHERE id = ?1
                     """, [id, document.title, document.author, document.created, document.modified,
-                          document.pages.count, document.pagesWithText, document.needsOCR])
+                          document.pages.count, document.pagesWithText, document.needsOCR, document.site, document.canonicalURL,
+                          document.doi, document.articleFound == false, document.extractor ?? 0])
                 let encoder = JSONEncoder()
                 let insertPage = try database.prepare("""
                     INSERT INTO pages (document_id, page_index, label, chars, has_text, text, ocr, furniture, text_block, text_at, text_bytes)

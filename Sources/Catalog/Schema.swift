@@ -180,6 +180,19 @@ import DossierCore
 ///   (FTS5Mirror.swift), so an update writes no FTS5 index and the catalog
 ///   does not carry one (61 MB of 676 at 230k passages).
 ///
+/// Version 15 adds what a web page says of itself, and the extraction that
+/// made each document (issue 38):
+///
+/// - `documents.site` (the site or publisher), `canonical_url` (the address
+///   the page gives as its own) and `doi`; a web page's `author`, `created`
+///   (when it was published) and `modified` come from its metadata too;
+/// - `documents.whole_page`: 1 for a web page in which no article could be
+///   told from the page around it, whose whole visible text is indexed;
+/// - `documents.extractor`: the version of its kind's extraction that made
+///   it (0 for everything stored before). An update extracts again, under
+///   the same number, a document an older version made: the web pages
+///   stored before this version are read again for their article.
+///
 /// A reader (search, verify, the web, MCP) reads `generation` in a read
 /// transaction and then the index manifest: an index at the same generation
 /// holds the committed and retiring passages, one at the next generation
@@ -433,6 +446,13 @@ public enum Schema {
         DROP TRIGGER passages_fts_delete;
         DROP TABLE passages_fts;
         DROP VIEW passages_committed;
+        """,
+        """
+        ALTER TABLE documents ADD COLUMN site TEXT;
+        ALTER TABLE documents ADD COLUMN canonical_url TEXT;
+        ALTER TABLE documents ADD COLUMN doi TEXT;
+        ALTER TABLE documents ADD COLUMN whole_page INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE documents ADD COLUMN extractor INTEGER NOT NULL DEFAULT 0;
         """,
     ]
 

@@ -16,14 +16,34 @@ public struct ExtractedDocument: Codable, Sendable, Equatable {
     public var modified: String?
     /// Every page, in order.
     public var pages: [ExtractedPage]
+    /// For a web page: the site or publisher that put it out.
+    public var site: String?
+    /// For a web page: the address it gives as its own (`rel=canonical`).
+    public var canonicalURL: String?
+    /// A DOI the document declares.
+    public var doi: String?
+    /// For a web page: false when no article could be told from the page
+    /// around it, so that the whole visible page is its text.
+    public var articleFound: Bool?
+    /// Which version of its kind's extraction made it (the extract stage's
+    /// `DocumentExtractor.version(of:)`): an update extracts again a
+    /// document an older version made. Nil reads as 0.
+    public var extractor: Int?
 
     /// Creates a document.
-    public init(title: String?, author: String?, created: String?, modified: String?, pages: [ExtractedPage]) {
+    public init(title: String?, author: String?, created: String?, modified: String?, pages: [ExtractedPage],
+                site: String? = nil, canonicalURL: String? = nil, doi: String? = nil, articleFound: Bool? = nil,
+                extractor: Int? = nil) {
         self.title = title
         self.author = author
         self.created = created
         self.modified = modified
         self.pages = pages
+        self.site = site
+        self.canonicalURL = canonicalURL
+        self.doi = doi
+        self.articleFound = articleFound
+        self.extractor = extractor
     }
 
     /// Pages that have text.

@@ -24,8 +24,9 @@ public enum DocumentExtractor {
             author: raw.author, created: raw.created, modified: raw.modified, pages: pages)
     }
 
-    /// Extracts the web page at `path`: one page, its sections cut into
-    /// passages separately so that no passage runs across a heading.
+    /// Extracts the web page at `path`: its article (``HTMLText``), one page,
+    /// its sections cut into passages separately so that no passage runs
+    /// across a heading; its metadata (``WebMetadata``).
     public static func extractHTML(path: String) throws -> ExtractedDocument {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -41,8 +42,19 @@ public enum DocumentExtractor {
             text.append(contentsOf: section.unicodeScalars)
             passages += PassageSplitter.split(section).map { PassageRange(start: offset + $0.start, end: offset + $0.end) }
         }
-        return ExtractedDocument(title: page.title, author: nil, created: nil, modified: nil,
-                                 pages: [ExtractedPage(index: 1, label: nil, text: String(text), passages: passages)])
+        let metadata = page.metadata
+        return ExtractedDocument(title: page.title, author: metadata.author, created: metadata.published, modified: metadata.modified,
+                                 pages: [ExtractedPage(index: 1, label: nil, text: String(text), passages: passages)],
+                                 site: metadata.site, canonicalURL: metadata.canonical, doi: metadata.doi,
+                                 articleFound: page.articleFound, extractor: version(of: .html))
+    }
+
+    /// The version of the extraction of `kind`, raised when a change makes
+    /// the text of documents already stored worth extracting again; the
+    /// next update does so (their numbers stay). Web pages: 1 since their
+    /// article is told from the page around it (``MainContent``).
+    public static func version(of kind: DocumentKind) -> Int {
+        kind == .html ? 1 : 0
     }
 
     /// Extracts the document at `path`, a PDF or a web page, by its bytes.

@@ -107,7 +107,9 @@ extension Pipeline {
         let retired = options.force ? [] : try catalog.retiredDocuments()
         for candidate in candidates where seen.insert(candidate.sha256).inserted {
             if retired.contains(candidate.sha256) { try catalog.revive(sha256: candidate.sha256, path: candidate.path, source: candidate.source) }
-            if !options.force, let known = try catalog.document(sha256: candidate.sha256), known.status != .pending {
+            // Known and extracted by the current version of its kind's extraction: nothing to do.
+            if !options.force, let known = try catalog.document(sha256: candidate.sha256), known.status != .pending,
+               known.status == .failed || known.extractor >= DocumentExtractor.version(of: known.kind) {
                 summary.unchanged += 1
                 continue
             }

@@ -44,6 +44,19 @@ public struct DocumentSummary: Codable, Sendable {
     @JSONNullable public var languageSource: String?
     /// Its pages with text counted by language.
     public var pageLanguages: [String: Int]
+    /// Its author or authors, as it names them.
+    @JSONNullable public var author: String?
+    /// When it was written or published, as it says.
+    @JSONNullable public var published: String?
+    /// For a web page: its site or publisher.
+    @JSONNullable public var site: String?
+    /// A DOI it declares.
+    @JSONNullable public var doi: String?
+    /// For a web page: the address it gives as its own.
+    @JSONNullable public var canonicalUrl: String?
+    /// For a web page: no article could be told from the page around it,
+    /// so its whole visible text is indexed.
+    public var wholePage: Bool
 
     /// How a person names it (``DocumentName``): its title, else its URL, else its path.
     public var name: String { DocumentName.of(title: title, url: url, path: path) }
@@ -60,6 +73,7 @@ public struct DocumentSummary: Codable, Sendable {
         if !copies.isEmpty { out.append("also at \(copies.joined(separator: ", "))") }
         if citedBy > 0 { out.append("cited by \(citedBy) note line\(citedBy == 1 ? "" : "s") in \(notes.joined(separator: ", "))") }
         if status == .failed { out.append("could not be extracted: \(error ?? "unknown reason")") }
+        if wholePage { out.append("no article told apart from the page around it: the whole page is indexed") }
         if ocrPages > 0 { out.append("\(ocrPages) scanned page\(ocrPages == 1 ? "" : "s") read by OCR") }
         if ocrPending > 0 { out.append("\(ocrPending) waiting for OCR") } else if needsOcr && ocrPages == 0 { out.append("needs OCR") }
         return out
@@ -82,7 +96,9 @@ public struct DocumentSummary: Codable, Sendable {
                 notes: (citing[document.id] ?? [:]).keys.sorted(),
                 paths: Array(Set([document.path] + (copies[document.sha256] ?? []))).sorted(), urls: urls[document.id] ?? [],
                 versions: versions[document.id] ?? [], language: languages[document.id]?.code,
-                languageSource: languages[document.id]?.source, pageLanguages: languages[document.id]?.pages ?? [:])
+                languageSource: languages[document.id]?.source, pageLanguages: languages[document.id]?.pages ?? [:],
+                author: document.author, published: document.created, site: document.site, doi: document.doi,
+                canonicalUrl: document.canonicalURL, wholePage: document.wholePage)
         }
     }
 

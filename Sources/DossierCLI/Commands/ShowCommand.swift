@@ -66,6 +66,10 @@ struct ShowCommand: ParsableCommand {
         }
         let url = try catalog.documentSources()[document.id]?.url
         print("document \(document.id): \(DocumentName.withOrigin(title: document.title, url: url, path: document.path).printable)")
+        let about = [document.author.map { "by \($0)" }, document.created.map { "dated \($0)" }, document.site,
+                     document.doi.map { "doi:\($0)" }].compactMap { $0 }
+        if !about.isEmpty { print(about.joined(separator: " · ").printable) }
+        if document.wholePage { print("No article told apart from the page around it: the whole page is indexed.") }
         let language = try catalog.documentLanguage(document.id)
         if let language, let phrase = LanguageNames.phrase(language.code, source: language.source, pages: language.pages) {
             print(phrase.prefix(1).uppercased() + phrase.dropFirst())
