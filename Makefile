@@ -48,14 +48,18 @@ demo: build
 	$(DOSSIER) update --workspace "$(CURDIR)"
 	$(DOSSIER) search --workspace "$(CURDIR)" "timber trafficking"
 
-# Dossier against SQLite FTS5 and tantivy (from PyPI, in a venv), measured in one run.
+# Dossier against SQLite FTS5 and tantivy (from PyPI, in a venv), measured in one run;
+# then web pages' article extraction against trafilatura (bench/webextract.py says
+# where its two public benchmark sets are read from).
 bench: deps
 	$(SWIFT) build -c release --product dossier
 	@[ -x .build-bench/venv/bin/python ] || python3 -m venv .build-bench/venv
-	.build-bench/venv/bin/pip install -q tantivy
+	.build-bench/venv/bin/pip install -q tantivy trafilatura lxml_html_clean
 	.build-bench/venv/bin/python bench/bench.py --output .build-bench/report.md $(BENCH_ARGS)
 	.build-bench/venv/bin/python bench/knownitem.py --workspace .build-bench/ws --output .build-bench/knownitem.md
 	python3 bench/ocrbench.py --output .build-bench/ocr.md $(OCR_BENCH_ARGS)
+	rm -f .build-bench/webextract.md
+	.build-bench/venv/bin/python bench/webextract.py --bin .build/release/dossier --markdown .build-bench/webextract.md
 
 # The same engines at scale: every texlive-*-doc PDF (about 230,000 passages),
 # extracted once into SCALE_WS, and with SCALE_ARGS="--copies 5" past a million
