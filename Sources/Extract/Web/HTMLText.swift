@@ -19,6 +19,7 @@ public enum HTMLText {
         public var metadata: WebMetadata
     }
 
+    /// Elements that end a line.
     static let blocks: Set<String> = ["p", "div", "li", "ul", "ol", "dl", "dt", "dd", "br", "tr", "table",
                                       "section", "article", "main", "blockquote", "pre", "figure", "figcaption",
                                       "address", "hr", "caption", "details", "summary", "header", "hgroup", "form",
@@ -38,7 +39,7 @@ public enum HTMLText {
             walker.endParagraph()
         }
         walker.endSection()
-        let sections = walker.sections.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let sections = walker.sections.filter { $0.utf8.contains { $0 != 0x20 && $0 != 0x0A } }
         let metadata = WebMetadata.read(tree)
         return Page(title: metadata.title ?? walker.firstHeading, sections: sections, articleFound: content.found,
                     metadata: metadata)
@@ -48,36 +49,47 @@ public enum HTMLText {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
-    /// Collects text in document order, with line and section breaks.
+    /// Collects text in document order, with line and section breaks. It
+    /// builds UTF-8 bytes: runs of ASCII white space inside a line are one
+    /// space (the normalizer does the rest).
     struct Walker {
         var sections: [String] = []
-        var current = ""
+        var current: [UInt8] = []
         var firstHeading: String?
-        var depth = 0
+
+        static let newline: UInt8 = 0x0A, space: UInt8 = 0x20
 
         mutating func endLine() {
-            if !current.isEmpty, !current.hasSuffix("\n") { current += "\n" }
+            while current.last == Self.space { current.removeLast() }
+            if !current.isEmpty, current.last != Self.newline { current.append(Self.newline) }
         }
 
         mutating func endParagraph() {
             endLine()
-            if !current.isEmpty, !current.hasSuffix("\n\n") { current += "\n" }
+            if !current.isEmpty, !(current.count >= 2 && current[current.count - 2] == Self.newline) { current.append(Self.newline) }
         }
 
         mutating func endSection() {
-            if !current.isEmpty { sections.append(current) }
-            current = ""
+            if !current.isEmpty { sections.append(String(decoding: current, as: UTF8.self)) }
+            current = []
+        }
+
+        mutating func append(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes in
+                for byte in bytes {
+                    if byte == Self.space || (0x09...0x0D).contains(byte) {
+                        if let last = current.last, last != Self.space, last != Self.newline { current.append(Self.space) }
+                    } else {
+                        current.append(byte)
+                    }
+                }
+            }
         }
 
         mutating func walk(_ node: HTMLNode) {
             if node.isText {
-                // Inside a line, runs of white space are one space.
-                var piece = node.text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
-                    .replacingOccurrences(of: "\r", with: " ")
-                if current.isEmpty || current.hasSuffix("\n") || current.hasSuffix(" ") {
-                    piece = String(piece.drop(while: { $0 == " " }))
-                }
-                current += piece
+                append(node.text)
                 return
             }
             let tag = node.tag
@@ -89,10 +101,10 @@ public enum HTMLText {
                 endParagraph()
                 return
             }
-            let isBlock = HTMLText.blocks.contains(tag)
+            let isBlock = node.endsLine
             if isBlock { endLine() }
             // A table's cells, a space apart: a row is a line.
-            if tag == "td" || tag == "th", !current.isEmpty, !current.hasSuffix("\n"), !current.hasSuffix(" ") { current += " " }
+            if tag == "td" || tag == "th", let last = current.last, last != Self.newline, last != Self.space { current.append(Self.space) }
             for child in node.children { walk(child) }
             if HTMLText.paragraphEnds.contains(tag) {
                 endParagraph()

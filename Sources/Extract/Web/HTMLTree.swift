@@ -1,5 +1,8 @@
 import CLibXML2
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// # A web page as a tree
 ///
@@ -25,17 +28,65 @@ final class HTMLNode {
     let attributes: [String: String]
     /// Children in document order.
     var children: [HTMLNode] = []
-    /// The parent element (nil for the root).
-    weak var parent: HTMLNode?
+    /// The parent element (nil for the root and for a node taken out).
+    /// Not counted: every node of a tree lives as long as its ``NodeArena``.
+    unowned(unsafe) var parent: HTMLNode?
 
     /// Scratch space for ``MainContent``'s scoring.
     var score = 0.0
     var scored = false
 
+    /// For a text node: its length in Unicode scalars with white space
+    /// collapsed and trimmed, and its commas (counted once, when made).
+    let textLength: Int
+    let textCommas: Int
+    /// Whether the text walk ends a line at this element (``HTMLText/blocks``).
+    let endsLine: Bool
+    /// Whether it is a block for the article's scoring (``MainContent/blockTags``).
+    let isBlock: Bool
+    /// Whether it is a link off the page (`<a href>` not to an `#anchor`).
+    let isLink: Bool
+    /// Whether it is a heading, `h1`–`h6`.
+    let isHeading: Bool
+    /// Scratch space: whether a table holds data (``MainContent``), once told.
+    var holdsData: Bool?
+
     init(tag: String, text: String = "", attributes: [String: String] = [:]) {
         self.tag = tag
         self.text = text
         self.attributes = attributes
+        (textLength, textCommas) = tag.isEmpty ? Self.measure(text) : (0, 0)
+        endsLine = !tag.isEmpty && HTMLText.blocks.contains(tag)
+        isBlock = !tag.isEmpty && MainContent.blockTags.contains(tag)
+        isLink = tag == "a" && !(attributes["href"]?.hasPrefix("#") ?? false)
+        isHeading = MainContent.headingRank(tag) != nil
+    }
+
+    /// A text's collapsed length and its commas (`,`, and the ideographic,
+    /// fullwidth and Arabic commas), from its UTF-8 bytes.
+    static func measure(_ text: String) -> (length: Int, commas: Int) {
+        var text = text
+        return text.withUTF8 { bytes in
+            var length = 0, commas = 0, pendingSpace = false
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                // ASCII white space and the no-break space (C2 A0).
+                if byte == 0x20 || (0x09...0x0D).contains(byte) || (byte == 0xC2 && i + 1 < bytes.count && bytes[i + 1] == 0xA0) {
+                    if length > 0 { pendingSpace = true }
+                    i += byte == 0xC2 ? 2 : 1
+                    continue
+                }
+                if pendingSpace { length += 1; pendingSpace = false }
+                if byte & 0xC0 != 0x80 { length += 1 }
+                if byte == 0x2C { commas += 1 } else if byte == 0xD8, i + 1 < bytes.count, bytes[i + 1] == 0x8C { commas += 1 } else if
+                    i + 2 < bytes.count, (byte == 0xEF && bytes[i + 1] == 0xBC && bytes[i + 2] == 0x8C) || (byte == 0xE3 && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x81) {
+                    commas += 1
+                }
+                i += 1
+            }
+            return (length, commas)
+        }
     }
 
     var isText: Bool { tag.isEmpty }
@@ -43,7 +94,7 @@ final class HTMLNode {
     subscript(attribute: String) -> String? { attributes[attribute] }
 
     /// `class` and `id` together, lowercased: what the hints are matched against.
-    lazy var hintText: String = ((attributes["class"] ?? "") + " " + (attributes["id"] ?? "")).lowercased()
+    lazy var hints = Hints(((attributes["class"] ?? "") + " " + (attributes["id"] ?? "")).lowercased())
 
     func append(_ child: HTMLNode) {
         child.parent = self
@@ -78,6 +129,15 @@ final class HTMLNode {
         return nil
     }
 
+    func hasAncestor(where test: (HTMLNode) -> Bool) -> Bool {
+        var node = parent
+        while let current = node {
+            if test(current) { return true }
+            node = current.parent
+        }
+        return false
+    }
+
     func hasAncestor(named names: Set<String>, within levels: Int = .max) -> Bool {
         var node = parent, level = 0
         while let current = node, level < levels {
@@ -86,6 +146,11 @@ final class HTMLNode {
             level += 1
         }
         return false
+    }
+
+    /// Whether any text stands below this node.
+    var hasText: Bool {
+        textLength > 0 || children.contains(where: \.hasText)
     }
 
     /// The text below this node, white space collapsed.
@@ -113,20 +178,16 @@ final class HTMLNode {
         var result = TextStatistics()
         func visit(_ node: HTMLNode, inLink: Bool) {
             if node.isText {
-                var length = 0, space = true
-                for scalar in node.text.unicodeScalars {
-                    if scalar.properties.isWhitespace { space = true; continue }
-                    if space, length > 0 || result.length > 0 { length += 1 }
-                    space = false
-                    length += 1
-                    if scalar == "," || scalar == "，" || scalar == "、" || scalar == "،" { result.commas += 1 }
-                }
+                guard node.textLength > 0 else { return }
+                // A space between this text and the text before it.
+                let length = node.textLength + (result.length > 0 ? 1 : 0)
                 result.length += length
+                result.commas += node.textCommas
                 if inLink { result.linkLength += length }
                 return
             }
             // An in-page link (#anchor) reads as text, not as a way off the page.
-            let link = inLink || (node.tag == "a" && !(node["href"]?.hasPrefix("#") ?? false))
+            let link = inLink || node.isLink
             for child in node.children { visit(child, inLink: link) }
         }
         visit(self, inLink: false)
@@ -134,8 +195,54 @@ final class HTMLNode {
     }
 }
 
+/// An element's `class` and `id`, lowercased, and the words of a hint list
+/// they contain (as substrings, bytes compared: `related-posts` mentions
+/// `related`).
+struct Hints {
+    let bytes: [UInt8]
+
+    init(_ text: String) { bytes = Array(text.utf8) }
+
+    var isEmpty: Bool { bytes.count <= 1 }
+
+    func mentions(_ words: [[UInt8]]) -> Bool {
+        words.contains(where: contains)
+    }
+
+    func contains(_ word: [UInt8]) -> Bool {
+        guard !word.isEmpty, word.count <= bytes.count else { return false }
+        return bytes.withUnsafeBytes { haystack in
+            word.withUnsafeBytes { needle in
+                // Each place the first byte stands, then the rest compared.
+                let base = haystack.baseAddress!, end = base + haystack.count - needle.count
+                var at = base
+                while at <= end, let found = memchr(at, Int32(needle[0]), end - at + 1) {
+                    if memcmp(found, needle.baseAddress!, needle.count) == 0 { return true }
+                    at = UnsafeRawPointer(found) + 1
+                }
+                return false
+            }
+        }
+    }
+}
+
+/// Owns every node of one tree, so that a node's `parent` needs no
+/// reference count: a node taken out of the tree, and whatever still points
+/// at it, stays valid until the tree goes.
+final class NodeArena {
+    private(set) var nodes: [HTMLNode] = []
+
+    func make(tag: String, text: String = "", attributes: [String: String] = [:]) -> HTMLNode {
+        let node = HTMLNode(tag: tag, text: text, attributes: attributes)
+        nodes.append(node)
+        return node
+    }
+}
+
 /// A parsed page: its tree and its `<head>`'s metadata elements.
 struct HTMLTree {
+    /// The owner of every node below.
+    let arena: NodeArena
     /// The `<html>` element (or whatever libxml2 made the root).
     let root: HTMLNode
     /// `<meta>` and `<link>` elements, wherever they stood.
@@ -159,7 +266,8 @@ struct HTMLTree {
     static func parse(_ data: Data) -> HTMLTree? {
         guard !data.isEmpty else { return nil }
         // libxml2 stops reading at a NUL byte; a browser reads past it.
-        let data = data.contains(0) ? Data(data.map { $0 == 0 ? 0x20 : $0 }) : data
+        let hasNUL = data.withUnsafeBytes { memchr($0.baseAddress!, 0, $0.count) != nil }
+        let data = hasNUL ? Data(data.map { $0 == 0 ? 0x20 : $0 }) : data
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue)
         let document = data.withUnsafeBytes { raw in
@@ -168,8 +276,10 @@ struct HTMLTree {
         guard let document else { return nil }
         defer { xmlFreeDoc(document) }
         guard let xmlRoot = xmlDocGetRootElement(document) else { return nil }
-        var tree = HTMLTree(root: HTMLNode(tag: name(xmlRoot), attributes: attributes(xmlRoot)))
+        let arena = NodeArena()
+        var tree = HTMLTree(arena: arena, root: arena.make(tag: name(xmlRoot), attributes: attributes(xmlRoot)))
         tree.copyChildren(of: xmlRoot, into: tree.root, depth: 1)
+        tree.names = [:]
         return tree
     }
 
@@ -182,9 +292,9 @@ struct HTMLTree {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 guard let content = current.pointee.content else { continue }
                 let text = String(cString: UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
-                if !text.isEmpty { parent.append(HTMLNode(tag: "", text: text)) }
+                if !text.isEmpty { parent.append(arena.make(tag: "", text: text)) }
             case XML_ELEMENT_NODE:
-                let tag = Self.name(current)
+                let tag = name(current)
                 if tag == "meta" || tag == "link" { metas.append(HTMLNode(tag: tag, attributes: Self.attributes(current))) }
                 if tag == "title", title == nil { title = Self.textContent(current) }
                 if tag == "script", (Self.attribute(current, "type") ?? "").lowercased().contains("ld+json") {
@@ -193,18 +303,18 @@ struct HTMLTree {
                 // A page that builds itself with JavaScript may give its text in
                 // `<noscript>` too: what a browser without scripts shows.
                 if tag == "noscript", Self.textContent(current).count >= 200 {
-                    let node = HTMLNode(tag: "div", attributes: Self.attributes(current))
+                    let node = arena.make(tag: "div", attributes: Self.attributes(current))
                     parent.append(node)
                     copyChildren(of: current, into: node, depth: depth + 1)
                     continue
                 }
                 if Self.invisible.contains(tag) {
-                    if tag == "head" { copyChildren(of: current, into: HTMLNode(tag: "head"), depth: depth + 1) }
+                    if tag == "head" { copyChildren(of: current, into: arena.make(tag: "head"), depth: depth + 1) }
                     continue
                 }
                 let attributes = Self.attributes(current)
                 if Self.isHidden(attributes) { continue }
-                let node = HTMLNode(tag: tag, attributes: attributes)
+                let node = arena.make(tag: tag, attributes: attributes)
                 parent.append(node)
                 copyChildren(of: current, into: node, depth: depth + 1)
             default:
@@ -220,6 +330,19 @@ struct HTMLTree {
         return false
     }
 
+    /// Element names seen while copying: libxml2 keeps one copy of each
+    /// name per document, so its pointer finds the lowercased `String`.
+    private var names: [UnsafeRawPointer: String] = [:]
+
+    private mutating func name(_ node: xmlNodePtr) -> String {
+        guard let raw = node.pointee.name else { return "" }
+        let key = UnsafeRawPointer(raw)
+        if let known = names[key] { return known }
+        let name = Self.name(node)
+        names[key] = name
+        return name
+    }
+
     static func name(_ node: xmlNodePtr) -> String {
         node.pointee.name.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)).lowercased() } ?? ""
     }
@@ -232,7 +355,14 @@ struct HTMLTree {
             guard let rawName = current.pointee.name else { continue }
             let key = String(cString: UnsafeRawPointer(rawName).assumingMemoryBound(to: CChar.self)).lowercased()
             guard kept.contains(key) || key == "hidden" || key == "aria-hidden" || key == "style" else { continue }
-            result[key] = attribute(node, key) ?? ""
+            // An attribute's value is its text children (one, unless it holds entities).
+            var value = ""
+            var piece = current.pointee.children
+            while let text = piece {
+                if let content = text.pointee.content { value += String(cString: UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)) }
+                piece = text.pointee.next
+            }
+            result[key] = value
         }
         return result
     }

@@ -58,6 +58,8 @@ enum MainContent {
         static let all: Passes = [.stripUnlikely, .weighHints, .clean]
     }
 
+    /// Longest line dropped after the article's last paragraph of prose (``Reader/trimEdges(_:)``).
+    static let trailing = 30
     /// Shortest main text accepted without a retry, in characters.
     static let enough = 500
 
@@ -65,22 +67,23 @@ enum MainContent {
     static func extract(_ data: Data) -> (tree: HTMLTree, result: Result)? {
         var best: (tree: HTMLTree, nodes: [HTMLNode], length: Int)?
         for passes in [Passes.all, [.weighHints, .clean], [.weighHints], []] {
+            // Each reading prunes a tree of its own; most pages need one.
             guard let tree = HTMLTree.parse(data) else { return nil }
-            let body = tree.root
-            var reader = Reader(passes: passes)
-            guard let nodes = reader.article(in: body) else { continue }
+            var reader = Reader(passes: passes, arena: tree.arena)
+            guard let nodes = reader.article(in: tree.root) else { continue }
             let length = nodes.reduce(0) { $0 + $1.statistics().length }
             if best == nil || length > best!.length { best = (tree, nodes, length) }
             if length >= enough { break }
         }
-        // No article: the whole body, pruned of what is never content. (The
-        // root stands for the body: libxml2 leaves content after a stray
-        // closing tag outside `<body>`, and the `<head>` is not in the tree.)
-        let whole = HTMLTree.parse(data)!
+        if let best, best.length >= enough { return (best.tree, Result(nodes: best.nodes, found: true)) }
+        // No article, or a short one: the whole body, pruned of what is never
+        // content, unless the short one is a fifth of it. (The root stands
+        // for the body: libxml2 leaves content after a stray closing tag
+        // outside `<body>`, and the `<head>` is not in the tree.)
+        guard let whole = HTMLTree.parse(data) else { return nil }
         let body = whole.root
-        Reader(passes: []).prune(body)
-        let bodyLength = body.statistics().length
-        guard let best, best.length > 0, best.length >= enough || best.length * 5 >= bodyLength else {
+        Reader(passes: [], arena: whole.arena).prune(body)
+        guard let best, best.length > 0, best.length * 5 >= body.statistics().length else {
             return (whole, Result(nodes: [body], found: false))
         }
         return (best.tree, Result(nodes: best.nodes, found: true))
@@ -89,24 +92,25 @@ enum MainContent {
     // MARK: - Hints
 
     /// Names that mark boilerplate, matched inside `class` and `id`.
-    static let unlikely = ["-ad-", "ad-break", "adsense", "advert", "agegate", "banner", "breadcrumb", "combx",
+    static let unlikely: [[UInt8]] = ["-ad-", "ad-break", "adsense", "advert", "agegate", "banner", "breadcrumb", "combx",
                            "comment", "community", "consent", "cookie", "cover-wrap", "disqus", "extra", "footer",
                            "gdpr", "header", "legends", "menu", "modal", "navbar", "newsletter", "outbrain",
                            "pager", "pagination", "popup", "promo", "related", "remark", "replies", "rss", "share",
                            "sharing", "shoutbox", "sidebar", "signup", "skyscraper", "social", "sponsor",
-                           "subscribe", "supplemental", "taboola", "toolbar", "widget",
+                           "subscribe", "supplemental", "taboola", "toolbar",
                            "author", "byline", "credit", "copyright", "paywall", "subscription", "rating", "tags",
-                           "read-more", "readmore", "recirc", "more-from", "post-nav", "postnav"]
+                           "read-more", "readmore", "recirc", "more-from", "post-nav", "postnav"].map { Array($0.utf8) }
     /// Names that mark content: an element named both ways stays.
-    static let maybe = ["article", "body", "column", "content", "main", "shadow"]
+    static let maybe: [[UInt8]] = ["article", "body", "column", "content", "main", "shadow"].map { Array($0.utf8) }
     /// Hints that raise an element's score by 25.
-    static let positive = ["article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text",
-                           "blog", "story"]
+    static let positive: [[UInt8]] = ["article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text",
+                           "blog", "story"].map { Array($0.utf8) }
     /// Hints that lower it by 25.
-    static let negative = ["-ad-", "banner", "breadcrumb", "byline", "combx", "comment", "com-", "contact", "consent",
+    static let negative: [[UInt8]] = ["-ad-", "banner", "breadcrumb", "byline", "combx", "comment", "com-", "contact", "consent",
                            "cookie", "foot", "gdpr", "masthead", "media", "meta", "menu", "nav", "newsletter",
                            "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper",
-                           "social", "sponsor", "shopping", "tags", "tool", "widget"]
+                           "social", "sponsor", "shopping", "tags", "tool", "widget"].map { Array($0.utf8) }
+    static let share = Array("share".utf8)
     /// ARIA roles of what is not the article.
     static let unlikelyRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog",
                                              "dialog", "banner", "contentinfo", "search"]
@@ -125,20 +129,25 @@ enum MainContent {
     static let scoredTags: Set<String> = ["p", "pre", "td", "section", "h2", "h3", "h4", "h5", "h6"]
 
     static func weight(_ node: HTMLNode) -> Double {
-        let hints = node.hintText
-        guard hints.count > 1 else { return 0 }
+        let hints = node.hints
+        guard !hints.isEmpty else { return 0 }
         var weight = 0.0
-        if negative.contains(where: hints.contains) { weight -= 25 }
-        if positive.contains(where: hints.contains) { weight += 25 }
+        if hints.mentions(negative) { weight -= 25 }
+        if hints.mentions(positive) { weight += 25 }
         return weight
     }
 
     /// One reading of a page with some passes on.
     struct Reader {
         let passes: Passes
+        /// Where the paragraphs it makes live (``HTMLTree/arena``).
+        let arena: NodeArena
         var candidates: [HTMLNode] = []
 
-        init(passes: Passes) { self.passes = passes }
+        init(passes: Passes, arena: NodeArena) {
+            self.passes = passes
+            self.arena = arena
+        }
 
         /// Takes out what is never the article.
         func prune(_ root: HTMLNode) {
@@ -161,9 +170,8 @@ enum MainContent {
             // (a page wrapped whole in a form holds its article).
             if node.tag == "form", !node.descendants(named: ["input"]).isEmpty { return !holdsArticle(node) }
             guard passes.contains(.stripUnlikely), !["body", "a", "article", "main", "html"].contains(node.tag) else { return false }
-            let hints = node.hintText
-            guard hints.count > 1, MainContent.unlikely.contains(where: hints.contains),
-                  !MainContent.maybe.contains(where: hints.contains) else { return false }
+            let hints = node.hints
+            guard !hints.isEmpty, hints.mentions(MainContent.unlikely), !hints.mentions(MainContent.maybe) else { return false }
             return !node.hasAncestor(named: ["table", "code", "pre"])
         }
 
@@ -189,7 +197,7 @@ enum MainContent {
                 if node.isText { continue }
                 if MainContent.scoredTags.contains(node.tag) { found.append(node) }
                 if node.tag == "div" || node.tag == "article" || node.tag == "main" || node.tag == "section" {
-                    let hasBlocks = node.children.contains { MainContent.blockTags.contains($0.tag) }
+                    let hasBlocks = node.children.contains(where: \.isBlock)
                     if !hasBlocks, node.tag == "div" {
                         found.append(node)
                     } else if hasBlocks {
@@ -206,14 +214,14 @@ enum MainContent {
             var run: [HTMLNode] = []
             func flush() {
                 defer { run = [] }
-                guard run.contains(where: { !$0.innerText.isEmpty }) else { result += run; return }
-                let paragraph = HTMLNode(tag: "p")
+                guard run.contains(where: \.hasText) else { result += run; return }
+                let paragraph = arena.make(tag: "p")
                 for child in run { paragraph.append(child) }
                 paragraph.parent = node
                 result.append(paragraph)
             }
             for child in node.children {
-                if child.isText || !MainContent.blockTags.contains(child.tag) { run.append(child) } else { flush(); result.append(child) }
+                if !child.isBlock { run.append(child) } else { flush(); result.append(child) }
             }
             flush()
             node.children = result
@@ -282,7 +290,7 @@ enum MainContent {
                 parent = current.parent
             }
             // An only child stands for its parent.
-            while let current = top.parent, current !== body, current.children.filter({ !$0.isText || !$0.text.allSatisfy(\.isWhitespace) }).count == 1 {
+            while let current = top.parent, current !== body, current.children.filter({ !$0.isText || $0.textLength > 0 }).count == 1 {
                 top = current
             }
 
@@ -294,7 +302,7 @@ enum MainContent {
                 var bonus = 0.0
                 if let mine = top["class"], !mine.isEmpty, sibling["class"] == mine { bonus = top.score * 0.2 }
                 if sibling.scored, sibling.score + bonus >= threshold { nodes.append(sibling); continue }
-                if sibling.tag == "p" || (MainContent.weight(sibling) >= 0 && ["div", "section", "ul", "ol", "blockquote", "table"].contains(sibling.tag)) {
+                if sibling.tag == "p" || (MainContent.weight(sibling) >= 0 && ["div", "section", "ul", "ol", "blockquote", "table", "header"].contains(sibling.tag)) {
                     let statistics = sibling.statistics()
                     if statistics.length > 80, statistics.linkDensity < 0.25 { nodes.append(sibling); continue }
                     if statistics.length > 0, statistics.length <= 80, statistics.linkLength == 0,
@@ -303,7 +311,9 @@ enum MainContent {
                     }
                 }
             }
-            return nodes.map(cleaned)
+            let article = nodes.map(cleaned)
+            trimEdges(article)
+            return article
         }
 
         func isAncestor(_ ancestor: HTMLNode, of node: HTMLNode) -> Bool {
@@ -317,7 +327,7 @@ enum MainContent {
         /// `node` with the boilerplate inside it taken out.
         func cleaned(_ node: HTMLNode) -> HTMLNode {
             // Share bars and the like, small ones only.
-            for element in node.descendants() where element.hintText.contains("share") && element.statistics().length < 500 {
+            for element in node.descendants() where element.hints.contains(MainContent.share) && element.statistics().length < 500 {
                 element.remove()
             }
             guard passes.contains(.clean) else { return node }
@@ -331,6 +341,31 @@ enum MainContent {
             return node
         }
 
+        /// Short lines after the article's last paragraph of prose: a byline,
+        /// tags, "No comments", a share prompt, an author's note. (jusText's
+        /// observation: a short block beside boilerplate is boilerplate.)
+        func trimEdges(_ article: [HTMLNode]) {
+            var leaves: [HTMLNode] = []
+            for root in article {
+                var stack = [root]
+                while let current = stack.popLast() {
+                    if !current.children.contains(where: \.isBlock), current.isBlock || current === root {
+                        leaves.append(current)
+                        continue
+                    }
+                    stack.append(contentsOf: current.children.filter { !$0.isText }.reversed())
+                }
+            }
+            func isProse(_ leaf: HTMLNode) -> Bool {
+                let statistics = leaf.statistics()
+                return statistics.length >= 100 && statistics.linkDensity < 0.3
+            }
+            guard let last = leaves.lastIndex(where: isProse) else { return }
+            for leaf in leaves[(last + 1)...] where leaf.statistics().length < MainContent.trailing && !hasDataTableAncestor(leaf) {
+                leaf.remove()
+            }
+        }
+
         /// Takes `block` out, with the containers it leaves empty and the
         /// label that announced it: a heading or a short line ending in a
         /// colon just before it ("Read also:", "Weitere Artikel").
@@ -338,15 +373,15 @@ enum MainContent {
             var removed = block
             while let parent = removed.parent, parent !== root {
                 let others = parent.children.filter { $0 !== removed }
-                guard others.allSatisfy({ $0.isText ? $0.text.allSatisfy(\.isWhitespace) : $0.statistics().length == 0 }) else { break }
+                guard others.allSatisfy({ $0.isText ? $0.textLength == 0 : $0.statistics().length == 0 }) else { break }
                 removed = parent
             }
             guard let parent = removed.parent, let index = parent.children.firstIndex(where: { $0 === removed }) else { return }
             removed.remove()
-            guard let label = parent.children[..<index].last(where: { !$0.isText || !$0.text.allSatisfy(\.isWhitespace) }),
+            guard let label = parent.children[..<index].last(where: { !$0.isText || $0.textLength > 0 }),
                   !label.isText else { return }
             let text = label.innerText
-            if MainContent.headingTags.contains(label.tag) && text.count <= 80
+            if label.isHeading && text.count <= 80
                 || (text.count <= 80 && text.hasSuffix(":") && label.statistics().linkLength == 0) {
                 label.remove()
             }
@@ -359,13 +394,12 @@ enum MainContent {
             var leaves: [HTMLNode] = []
             var stack = [node]
             while let current = stack.popLast() {
-                let blocks = current.children.filter { MainContent.blockTags.contains($0.tag) }
-                if blocks.isEmpty, current !== node, MainContent.blockTags.contains(current.tag) { leaves.append(current) }
+                if !current.children.contains(where: \.isBlock), current !== node, current.isBlock { leaves.append(current) }
                 stack.append(contentsOf: current.children.filter { !$0.isText })
             }
-            for leaf in leaves where !MainContent.headingTags.contains(leaf.tag) && !hasDataTableAncestor(leaf) {
+            for leaf in leaves where !leaf.isHeading && !hasDataTableAncestor(leaf) {
                 let statistics = leaf.statistics()
-                if statistics.length > 0, statistics.linkDensity > 0.5, leaf.parent != nil { removeWithLabel(leaf, within: node) }
+                if statistics.length > 0, statistics.linkDensity > 0.5, leaf.tag == "li" || statistics.length < 100, leaf.parent != nil { removeWithLabel(leaf, within: node) }
             }
             // A heading with no text before the next heading of its rank or above.
             let order = node.descendants()
@@ -379,8 +413,8 @@ enum MainContent {
                         open.removeLast()
                     }
                     open.append((element, rank, text))
-                } else if element.children.contains(where: { $0.isText && !$0.text.allSatisfy(\.isWhitespace) }),
-                          !element.hasAncestor(named: MainContent.headingTags) {
+                } else if element.children.contains(where: { $0.isText && $0.textLength > 0 }),
+                          !element.hasAncestor(where: \.isHeading) {
                     text += 1
                 }
             }
@@ -402,7 +436,7 @@ enum MainContent {
             let images = inside.filter { $0.tag == "img" }.count
             let items = inside.filter { $0.tag == "li" }.count - 100
             let inputs = inside.filter { $0.tag == "input" }.count
-            let headingLength = inside.filter { ["h1", "h2", "h3", "h4", "h5", "h6"].contains($0.tag) }
+            let headingLength = inside.filter(\.isHeading)
                 .reduce(0) { $0 + $1.statistics().length }
             let headingDensity = statistics.length == 0 ? 0 : Double(headingLength) / Double(statistics.length)
             let linkDensity = statistics.linkDensity
@@ -428,6 +462,13 @@ enum MainContent {
         /// A table of data rather than of layout: headers, a caption, a
         /// summary, or more than ten rows or four columns.
         func isDataTable(_ table: HTMLNode) -> Bool {
+            if let known = table.holdsData { return known }
+            let holds = tellDataTable(table)
+            table.holdsData = holds
+            return holds
+        }
+
+        func tellDataTable(_ table: HTMLNode) -> Bool {
             if table["role"]?.lowercased() == "presentation" { return false }
             if table["summary"]?.isEmpty == false { return true }
             let inside = table.descendants()
