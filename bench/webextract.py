@@ -21,7 +21,10 @@ Extractors:
   or --trafilatura-python).
 Each runs as two worker processes (the machine has two cores), each fed one
 page at a time; the Python extractors run this script in a serving mode
-(`--serve NAME`) with the same protocol as Dossier's worker. pages/s is the
+(`--serve NAME`) with the same protocol as Dossier's worker. cpu ms/page is
+the workers' processor time (user and system, from their resource usage)
+per page: what an extractor costs, apart from this script's share of the two
+cores, which weighs more on a fast extractor's wall clock. pages/s is the
 wall-clock time from the first page sent to the last page answered over the
 whole dataset; the start of the workers (and one warm-up page each) is
 excluded.
@@ -75,6 +78,8 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import resource
+import select
 import threading
 import time
 from collections import Counter
@@ -383,12 +388,15 @@ class Worker:
         if self.process is None:
             self.start()
         process, self.timed_out = self.process, False
-        timer = threading.Timer(self.timeout, self.expire, args=(process,))
-        timer.start()
         header = ""
         try:
             process.stdin.write(path.encode("utf-8") + b"\n")
             process.stdin.flush()
+            # The answer within the time limit (a select, not a timer thread per
+            # page, whose cost would weigh on the faster extractor).
+            if not select.select([process.stdout], [], [], self.timeout)[0]:
+                self.expire(process)
+                raise OSError("no answer")
             header = process.stdout.readline().decode("utf-8", "replace")
             if header.startswith("OK "):
                 size = int(header[3:])
@@ -400,8 +408,6 @@ class Worker:
                 return None, header[4:].strip()
         except (OSError, ValueError) as error:
             header = f"{type(error).__name__}: {error}"
-        finally:
-            timer.cancel()
         # Dead, timed out or answering nonsense: the next page gets a new worker.
         try:  # an empty answer is the worker's end: its status, when it is dying anyway
             died = process.wait(timeout=5) if not header and not self.timed_out else process.poll()
@@ -438,6 +444,7 @@ def run_extractor(argv, pages, timeout, workers=WORKERS):
             results[page.key] = worker.extract(page.path)
 
     start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     threads = [threading.Thread(target=work, args=(w,)) for w in pool]
     for thread in threads:
         thread.start()
@@ -446,7 +453,20 @@ def run_extractor(argv, pages, timeout, workers=WORKERS):
     seconds = time.perf_counter() - start
     for worker in pool:
         worker.stop()
-    return results, seconds
+    # The workers' own processor time (their start and warm-up page included):
+    # what an extractor costs, apart from this script's share of the cores.
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return results, Timing(seconds, cpu)
+
+
+class Timing(float):
+    """Wall-clock seconds (the float) with the workers' processor seconds (`cpu`)."""
+
+    def __new__(cls, seconds, cpu):
+        value = super().__new__(cls, seconds)
+        value.cpu = cpu
+        return value
 
 
 def find_dossier(path):
@@ -490,6 +510,12 @@ def speed(n, seconds):
     return f"{n / seconds:.1f}" if seconds else "—"
 
 
+def cpu_cost(n, seconds):
+    """Processor milliseconds per page, summed over the workers."""
+    cpu = getattr(seconds, "cpu", 0)
+    return f"{1000 * cpu / n:.2f}" if n and cpu else "—"
+
+
 def report_trafilatura_set(pages, runs):
     """Tables for the whole set and its halves; returns (texts, markdowns)."""
     out = []
@@ -505,8 +531,8 @@ def report_trafilatura_set(pages, runs):
             p, r, f = prf(totals[0], totals[1], totals[2])
             failed = sum(1 for page in chosen if results[page.key][1])
             row = [name, len(chosen), failed, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}"]
-            rows.append(row + [speed(len(pages), seconds)] if half is None else row)
-        header = ["extractor", "pages", "failed", "precision", "recall", "F1"] + (["pages/s"] if half is None else [])
+            rows.append(row + [speed(len(pages), seconds), cpu_cost(len(pages), seconds)] if half is None else row)
+        header = ["extractor", "pages", "failed", "precision", "recall", "F1"] + (["pages/s", "cpu ms/page"] if half is None else [])
         label = "all pages" if half is None else f"{half} half"
         out.append(table(f"trafilatura evaluation set, {label} (snippets, micro-averaged)", header, rows))
     return out
@@ -527,9 +553,9 @@ def report_scrapinghub_set(pages, runs):
         sp, sr, sf = shingle_scores(shingles)
         failed = sum(1 for page in pages if results[page.key][1])
         rows.append([name, len(pages), failed, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}",
-                     f"{sp:.3f}", f"{sr:.3f}", f"{sf:.3f}", speed(len(pages), seconds)])
+                     f"{sp:.3f}", f"{sr:.3f}", f"{sf:.3f}", speed(len(pages), seconds), cpu_cost(len(pages), seconds)])
     header = ["extractor", "pages", "failed", "precision", "recall", "F1",
-              "shingle P", "shingle R", "shingle F1", "pages/s"]
+              "shingle P", "shingle R", "shingle F1", "pages/s", "cpu ms/page"]
     return [table("Scrapinghub article-extraction-benchmark (sentences, micro-averaged; "
                   "shingles as its evaluate.py)", header, rows)]
 
