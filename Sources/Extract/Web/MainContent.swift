@@ -294,6 +294,20 @@ enum MainContent {
                 top = current
             }
 
+            // The page's own markup for its article: an `<article>` around the
+            // best candidate, little longer than it (its title, lede or byline
+            // around the body), is the article.
+            var ancestor = top.parent, levels = 0
+            while let current = ancestor, current !== body, levels < 4 {
+                if current.tag == "article" || current["itemprop"]?.lowercased() == "articlebody" {
+                    let whole = current.statistics(), part = top.statistics()
+                    if whole.length <= part.length * 5 / 4 + 300, whole.linkDensity < 0.25 { top = current }
+                    break
+                }
+                ancestor = current.parent
+                levels += 1
+            }
+
             guard let container = top.parent else { return [cleaned(top)] }
             let threshold = max(10, top.score * 0.2)
             var nodes: [HTMLNode] = []
@@ -360,8 +374,13 @@ enum MainContent {
                 let statistics = leaf.statistics()
                 return statistics.length >= 100 && statistics.linkDensity < 0.3
             }
-            guard let last = leaves.lastIndex(where: isProse) else { return }
+            guard let first = leaves.firstIndex(where: isProse), let last = leaves.lastIndex(where: isProse) else { return }
             for leaf in leaves[(last + 1)...] where leaf.statistics().length < MainContent.trailing && !hasDataTableAncestor(leaf) {
+                leaf.remove()
+            }
+            // Before the first: a date, a byline, a photo credit (the headings stay).
+            for leaf in leaves[..<first] where !leaf.isHeading && !leaf.hasAncestor(where: \.isHeading)
+                && leaf.statistics().length < MainContent.trailing && !hasDataTableAncestor(leaf) {
                 leaf.remove()
             }
         }
