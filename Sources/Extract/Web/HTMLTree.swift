@@ -35,6 +35,10 @@ final class HTMLNode {
     /// Scratch space for ``MainContent``'s scoring.
     var score = 0.0
     var scored = false
+    /// The arena that owns it, which journals changes to its children.
+    unowned(unsafe) var arena: NodeArena?
+    /// Whether ``NodeArena`` has saved its children since the last restore.
+    var journaled = false
 
     /// For a text node: its length in Unicode scalars with white space
     /// collapsed and trimmed, and its commas (counted once, when made).
@@ -104,6 +108,7 @@ final class HTMLNode {
     /// Takes this node out of its parent.
     func remove() {
         guard let parent else { return }
+        parent.arena?.willChange(parent)
         parent.children.removeAll { $0 === self }
         self.parent = nil
     }
@@ -229,13 +234,43 @@ struct Hints {
 /// Owns every node of one tree, so that a node's `parent` needs no
 /// reference count: a node taken out of the tree, and whatever still points
 /// at it, stays valid until the tree goes.
+///
+/// It also keeps a journal, so that one parse serves several readings of a
+/// page: once ``journaling`` is on, the first change to a node's children
+/// saves them, and ``restore()`` puts the tree back as parsed.
 final class NodeArena {
     private(set) var nodes: [HTMLNode] = []
+    private var journal: [(node: HTMLNode, children: [HTMLNode])] = []
+    /// On once the tree is built.
+    var journaling = false
 
     func make(tag: String, text: String = "", attributes: [String: String] = [:]) -> HTMLNode {
         let node = HTMLNode(tag: tag, text: text, attributes: attributes)
+        node.arena = self
         nodes.append(node)
         return node
+    }
+
+    /// Called before `node`'s children change.
+    func willChange(_ node: HTMLNode) {
+        guard journaling, !node.journaled else { return }
+        node.journaled = true
+        journal.append((node, node.children))
+    }
+
+    /// The tree as it was when journaling began, scores cleared.
+    func restore() {
+        for (node, children) in journal.reversed() {
+            node.children = children
+            for child in children { child.parent = node }
+            node.journaled = false
+        }
+        journal.removeAll()
+        for node in nodes {
+            node.score = 0
+            node.scored = false
+            node.holdsData = nil
+        }
     }
 }
 

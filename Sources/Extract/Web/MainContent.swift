@@ -65,28 +65,32 @@ enum MainContent {
 
     /// The main content of the page in `data`.
     static func extract(_ data: Data) -> (tree: HTMLTree, result: Result)? {
-        var best: (tree: HTMLTree, nodes: [HTMLNode], length: Int)?
-        for passes in [Passes.all, [.weighHints, .clean], [.weighHints], []] {
-            // Each reading prunes a tree of its own; most pages need one.
-            guard let tree = HTMLTree.parse(data) else { return nil }
-            var reader = Reader(passes: passes, arena: tree.arena)
-            guard let nodes = reader.article(in: tree.root) else { continue }
+        guard let tree = HTMLTree.parse(data) else { return nil }
+        let arena = tree.arena
+        arena.journaling = true
+        // Each reading prunes the tree, then puts it back for the next.
+        let readings: [Passes] = [.all, [.weighHints, .clean], [.weighHints], []]
+        var best: (passes: Passes, length: Int)?
+        for passes in readings {
+            var reader = Reader(passes: passes, arena: arena)
+            guard let nodes = reader.article(in: tree.root) else { arena.restore(); continue }
             let length = nodes.reduce(0) { $0 + $1.statistics().length }
-            if best == nil || length > best!.length { best = (tree, nodes, length) }
-            if length >= enough { break }
+            if length >= enough { return (tree, Result(nodes: nodes, found: true)) }
+            if best == nil || length > best!.length { best = (passes, length) }
+            arena.restore()
         }
-        if let best, best.length >= enough { return (best.tree, Result(nodes: best.nodes, found: true)) }
         // No article, or a short one: the whole body, pruned of what is never
         // content, unless the short one is a fifth of it. (The root stands
         // for the body: libxml2 leaves content after a stray closing tag
         // outside `<body>`, and the `<head>` is not in the tree.)
-        guard let whole = HTMLTree.parse(data) else { return nil }
-        let body = whole.root
-        Reader(passes: [], arena: whole.arena).prune(body)
+        let body = tree.root
+        Reader(passes: [], arena: arena).prune(body)
         guard let best, best.length > 0, best.length * 5 >= body.statistics().length else {
-            return (whole, Result(nodes: [body], found: false))
+            return (tree, Result(nodes: [body], found: false))
         }
-        return (best.tree, Result(nodes: best.nodes, found: true))
+        arena.restore()
+        var reader = Reader(passes: best.passes, arena: arena)
+        return (tree, Result(nodes: reader.article(in: tree.root) ?? [], found: true))
     }
 
     // MARK: - Hints
