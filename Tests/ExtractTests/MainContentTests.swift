@@ -84,6 +84,16 @@ struct MainContentTests {
         }
     }
 
+    @Test("the body a publishing system marks (entry-content) is the article, even beside a longer block of prose")
+    func markedBody() throws {
+        let box = (1...12).map { "<p>About the network, its members, partners, donors, staff, volunteers, offices, and friends, number \($0), in many countries, for many years.</p>" }.joined()
+        let body = Self.article.map { "<p>\($0)</p>" }.joined() + "<p>\(Self.article[0]) \(Self.article[1])</p>"
+        let html = "<html><body><div class=\"box\">\(box)</div><div class=\"entry-content\">\(body)</div></body></html>"
+        let text = text(try read(html))
+        for paragraph in Self.article { #expect(text.contains(paragraph), "\(paragraph.prefix(30))") }
+        #expect(!text.contains("About the network"))
+    }
+
     @Test("a table of data inside the article stays, every row of it")
     func dataTable() throws {
         let rows = (1...12).map { "<tr><td>Species \($0)</td><td>\($0 * 10)</td><td>kg</td></tr>" }.joined()

@@ -24,16 +24,24 @@ import Foundation
 ///    (the share of its text inside links: menus and link lists are all
 ///    link). The best is the article, raised to a common ancestor when
 ///    several near-best candidates share one, or to a parent that scores
-///    higher still.
+///    higher still. An element the page marks as the article's body
+///    (`itemprop="articleBody"`, `entry-content`, …) is taken instead, and
+///    an `<article>` around the choice, little longer than it, is taken
+///    whole (its lede and title).
 /// 4. **Siblings.** The article's siblings join it when they score at least a
 ///    fifth of it, or are paragraphs of real text with few links.
 /// 5. **Cleaning.** Inside the article, lists, tables, `div`s and forms that
 ///    look like boilerplate (more links than text, more list items than
 ///    paragraphs, many images and little text, negative hints) are dropped;
 ///    a table of data (headers, a caption, more than ten rows) is kept.
+///    Short paragraphs that are mostly a link go, with the heading or
+///    "Read also:" that announced them, and so do very short lines before
+///    the first and after the last paragraph of prose (dates, bylines,
+///    credits, "No comments").
 /// 6. **Retrying, then falling back.** When the result has under 500
 ///    characters, the page is read again with less pruning (no `class`
-///    hints, no cleaning) and the longest result wins. A page in which no
+///    hints, no cleaning; the tree is restored from its arena's journal,
+///    not parsed again) and the longest result wins. A page in which no
 ///    article can be found keeps its whole visible body: recall before
 ///    precision; ``Result/found`` says so.
 ///
@@ -106,6 +114,14 @@ enum MainContent {
                            "read-more", "readmore", "recirc", "more-from", "post-nav", "postnav"].map { Array($0.utf8) }
     /// Names that mark content: an element named both ways stays.
     static let maybe: [[UInt8]] = ["article", "body", "column", "content", "main", "shadow"].map { Array($0.utf8) }
+    /// Names publishing systems give the article's body.
+    static let bodies: [[UInt8]] = ["articlebody", "article-body", "article__body", "article-content", "article__content",
+                                    "entry-content", "post-content", "post-body", "post__content", "story-body",
+                                    "story-content", "articletext", "article-text", "field-name-body", "node-content",
+                                    "single-content", "blog-content", "news-content", "content-body"].map { Array($0.utf8) }
+    /// Names of a lede, standfirst or summary set apart from the body.
+    static let ledes: [[UInt8]] = ["lede", "lead", "intro", "standfirst", "summary", "excerpt", "teaser", "subtitle",
+                                   "subheadline", "kicker", "abstract"].map { Array($0.utf8) }
     /// Hints that raise an element's score by 25.
     static let positive: [[UInt8]] = ["article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text",
                            "blog", "story"].map { Array($0.utf8) }
@@ -177,6 +193,27 @@ enum MainContent {
             let hints = node.hints
             guard !hints.isEmpty, hints.mentions(MainContent.unlikely), !hints.mentions(MainContent.maybe) else { return false }
             return !node.hasAncestor(named: ["table", "code", "pre"])
+        }
+
+        /// The element a publishing system marks as the article's body
+        /// (`itemprop="articleBody"`, `class="entry-content"`, …), when
+        /// there is one such outermost element, with 1,000 characters or more
+        /// and few links: it is the article (its siblings may still join it),
+        /// whatever the scores say.
+        func markedBody(in root: HTMLNode) -> HTMLNode? {
+            var found: [HTMLNode] = []
+            var stack = [root]
+            while let node = stack.popLast() {
+                if !node.isText, node !== root,
+                   node["itemprop"]?.lowercased() == "articlebody" || (!node.hints.isEmpty && node.hints.mentions(MainContent.bodies)) {
+                    found.append(node)
+                    continue
+                }
+                stack.append(contentsOf: node.children.filter { !$0.isText })
+            }
+            guard found.count == 1, let body = found.first else { return nil }
+            let statistics = body.statistics()
+            return statistics.length >= 1000 && statistics.linkDensity < 0.3 ? body : nil
         }
 
         /// Whether a menu, header or footer holds an article after all: libxml2
@@ -270,28 +307,32 @@ enum MainContent {
                 best.append(candidate)
             }
             best.sort { $0.score > $1.score }
-            guard var top = best.first else { return nil }
+            // The body the page marks as such, else the best candidate.
+            let marked = passes.contains(.weighHints) ? markedBody(in: body) : nil
+            guard var top = marked ?? best.first else { return nil }
             if top === body { return [cleaned(body)] }
 
-            // Near-best candidates that share an ancestor: the article is that ancestor.
-            let alternatives = best.dropFirst().prefix(4).filter { $0.score / max(top.score, 1e-9) >= 0.75 }
-            if alternatives.count >= 2 {
+            if marked == nil {
+                // Near-best candidates that share an ancestor: the article is that ancestor.
+                let alternatives = best.dropFirst().prefix(4).filter { $0.score / max(top.score, 1e-9) >= 0.75 }
+                if alternatives.count >= 2 {
+                    var parent = top.parent
+                    while let current = parent, current !== body {
+                        let containing = alternatives.filter { isAncestor(current, of: $0) }.count
+                        if containing >= 2 { top = current; break }
+                        parent = current.parent
+                    }
+                }
+                // A parent that scores higher than its child is the better article.
+                var last = top.score
                 var parent = top.parent
                 while let current = parent, current !== body {
-                    let containing = alternatives.filter { isAncestor(current, of: $0) }.count
-                    if containing >= 2 { top = current; break }
+                    if !current.scored { parent = current.parent; continue }
+                    if current.score < top.score / 3 { break }
+                    if current.score > last { top = current; break }
+                    last = current.score
                     parent = current.parent
                 }
-            }
-            // A parent that scores higher than its child is the better article.
-            var last = top.score
-            var parent = top.parent
-            while let current = parent, current !== body {
-                if !current.scored { parent = current.parent; continue }
-                if current.score < top.score / 3 { break }
-                if current.score > last { top = current; break }
-                last = current.score
-                parent = current.parent
             }
             // An only child stands for its parent.
             while let current = top.parent, current !== body, current.children.filter({ !$0.isText || $0.textLength > 0 }).count == 1 {
@@ -317,6 +358,13 @@ enum MainContent {
             var nodes: [HTMLNode] = []
             for sibling in container.children where !sibling.isText {
                 if sibling === top { nodes.append(sibling); continue }
+                // Beside a marked body, only its lede joins it.
+                if marked != nil {
+                    let statistics = sibling.statistics()
+                    if sibling.tag == "p" || sibling.tag == "header" || (!sibling.hints.isEmpty && sibling.hints.mentions(MainContent.ledes)),
+                       statistics.length > 80, statistics.linkDensity < 0.25 { nodes.append(sibling) }
+                    continue
+                }
                 var bonus = 0.0
                 if let mine = top["class"], !mine.isEmpty, sibling["class"] == mine { bonus = top.score * 0.2 }
                 if sibling.scored, sibling.score + bonus >= threshold { nodes.append(sibling); continue }
