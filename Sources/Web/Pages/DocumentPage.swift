@@ -25,6 +25,13 @@ struct DocumentView {
     var hasFile: Bool
     var url: String?
     var author: String?
+    /// When it was written or published, as it says.
+    var published: String?
+    /// A web page's site or publisher.
+    var site: String?
+    var doi: String?
+    /// A web page in which no article could be told from the page around it.
+    var wholePage: Bool
     var pageCount: Int
     var status: String
     /// "in French", "in English, 3 pages in French (set in dossier.json)": nil until told.
@@ -55,7 +62,8 @@ extension Site {
             return DocumentView(
                 id: id, title: DocumentName.of(title: document.title, url: url, path: document.path).clipped(to: SearchResults.Limits.title),
                 kind: document.kind.rawValue, path: document.path, hasFile: document.kind != .note, url: url,
-                author: document.author, pageCount: document.pageCount ?? 0,
+                author: document.author, published: document.created, site: document.site, doi: document.doi,
+                wholePage: document.wholePage, pageCount: document.pageCount ?? 0,
                 status: document.status.rawValue + (document.error.map { ": " + $0 } ?? ""),
                 language: language.flatMap { LanguageNames.phrase($0.code, source: $0.source, pages: $0.pages) },
                 citations: citations, pages: pages)
