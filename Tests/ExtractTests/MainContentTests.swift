@@ -153,6 +153,19 @@ struct MainContentTests {
         #expect(text(try HTMLText.read(Data(bytes))).contains(Self.article[4]))
     }
 
+    @Test("a page that builds its text with scripts: the article's body from its JSON-LD")
+    func scriptedPage() throws {
+        let body = Self.article.joined(separator: "\n")
+        let ld = String(decoding: try JSONSerialization.data(withJSONObject: ["@type": "NewsArticle", "headline": "Thunder", "articleBody": body]), as: UTF8.self)
+        let page = try read("<html><head><script type=\"application/ld+json\">\(ld)</script></head><body><div id=\"app\">Loading…</div><nav><a href=\"/\">Home</a></nav></body></html>")
+        #expect(page.articleFound)
+        for paragraph in Self.article { #expect(text(page).contains(paragraph)) }
+        #expect(!text(page).contains("Loading"))
+        // A page whose visible article is long enough keeps it.
+        let visible = try read(Self.newsPage().replacingOccurrences(of: "</head>", with: "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"articleBody\":\"\(String(repeating: "Other words. ", count: 60))\"}</script></head>"))
+        #expect(!text(visible).contains("Other words."))
+    }
+
     @Test("metadata from citation tags, Open Graph, JSON-LD and the page itself")
     func metadata() throws {
         let scholarly = try read("""

@@ -5,7 +5,9 @@ import Foundation
 /// document order, with its metadata (``WebMetadata``).
 ///
 /// Block elements end lines; headings end sections, so that a passage never
-/// runs across one. A web page is one page.
+/// runs across one. A web page is one page. A page whose visible article is
+/// short (one that builds its text with scripts) is read from its JSON-LD
+/// `articleBody` when that holds the article.
 public enum HTMLText {
     /// A web page's text: its title and its sections (each starting with its heading, if any).
     public struct Page: Sendable {
@@ -41,6 +43,13 @@ public enum HTMLText {
         walker.endSection()
         let sections = walker.sections.filter { $0.utf8.contains { $0 != 0x20 && $0 != 0x0A } }
         let metadata = WebMetadata.read(tree)
+        // A page that builds its text with scripts may give it whole in its
+        // JSON-LD: taken when the visible article is short beside it.
+        let visible = sections.reduce(0) { $0 + $1.count }
+        if let body = metadata.articleBody, body.count >= MainContent.enough, visible < MainContent.enough || body.count > 2 * visible,
+           !content.found || visible < MainContent.enough {
+            return Page(title: metadata.title ?? walker.firstHeading, sections: [body], articleFound: true, metadata: metadata)
+        }
         return Page(title: metadata.title ?? walker.firstHeading, sections: sections, articleFound: content.found,
                     metadata: metadata)
     }

@@ -27,6 +27,9 @@ public struct WebMetadata: Sendable, Equatable {
     public var canonical: String?
     /// A DOI the page declares.
     public var doi: String?
+    /// The article's text as the page's JSON-LD gives it (`articleBody`),
+    /// for a page that builds its visible text with scripts.
+    var articleBody: String?
 
     public init(title: String? = nil, author: String? = nil, published: String? = nil, modified: String? = nil,
                 site: String? = nil, language: String? = nil, canonical: String? = nil, doi: String? = nil) {
@@ -72,6 +75,7 @@ public struct WebMetadata: Sendable, Equatable {
         metadata.language = tree.root["lang"].flatMap { $0.isEmpty ? nil : $0 } ?? first("og:locale", "dc.language", "language")
         metadata.canonical = canonical ?? first("og:url")
         metadata.doi = first("citation_doi", "dc.identifier", "prism.doi").flatMap(doi(in:))
+        metadata.articleBody = ld.articleBody
         return metadata
     }
 
@@ -97,6 +101,7 @@ public struct WebMetadata: Sendable, Equatable {
         var published: String?
         var modified: String?
         var publisher: String?
+        var articleBody: String?
 
         init(_ scripts: [String]) {
             for script in scripts {
@@ -120,6 +125,7 @@ public struct WebMetadata: Sendable, Equatable {
             modified = modified ?? (object["dateModified"] as? String)
             if author == nil { author = Self.names(object["author"]) }
             if publisher == nil { publisher = Self.names(object["publisher"]) }
+            if let body = object["articleBody"] as? String, body.count > (articleBody?.count ?? 0) { articleBody = body }
         }
 
         static func names(_ value: Any?) -> String? {
