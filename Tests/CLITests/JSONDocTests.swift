@@ -2,9 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// docs/SEARCH-JSON.md lists every key of `search --json` and `status
-/// --json` (issue 37, item 2): the keys of the documented examples are the
-/// keys the commands print, no more, no fewer.
+/// docs/SEARCH-JSON.md lists every key of `search --json`, `status
+/// --json` and `documents --json` (issue 37, item 2): the keys of the
+/// documented examples are the keys the commands print, no more, no fewer.
 @Suite("The JSON as documented")
 struct JSONDocTests {
     /// The keys of the JSON example after `heading` in docs/SEARCH-JSON.md,
@@ -36,7 +36,7 @@ struct JSONDocTests {
         }
     }
 
-    @Test("search --json and status --json print exactly the keys docs/SEARCH-JSON.md lists")
+    @Test("search --json, status --json and documents --json print exactly the keys docs/SEARCH-JSON.md lists")
     func keysAsDocumented() throws {
         let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -59,6 +59,18 @@ struct JSONDocTests {
         let documented = try Self.documentedKeys(after: "# `dossier search --json`")
         #expect(printed.subtracting(documented).isEmpty, "printed, not documented: \(printed.subtracting(documented).sorted())")
         #expect(documented.subtracting(printed).isEmpty, "documented, not printed: \(documented.subtracting(printed).sorted())")
+
+        // A note edited in place keeps its number and gains a version.
+        try Data("# Timber\n\n- [x] [Timber report](\(url)) checked the figures\n".utf8)
+            .write(to: root.appendingPathComponent("corpus/notes/timber.md"))
+        #expect(try dossier(["index", "--workspace", root.path]).status == 0)
+        let documents = try dossier(["documents", "--json", "--workspace", root.path])
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(documents.stdout.utf8)) as? [[String: Any]])
+        #expect(listed.contains { ($0["versions"] as? [Any])?.isEmpty == false })
+        let documentKeys = Self.keys(listed, counts: ["page_languages"])
+        let documentsDocumented = try Self.documentedKeys(after: "## `dossier documents --json`")
+        #expect(documentKeys.subtracting(documentsDocumented).isEmpty, "printed, not documented: \(documentKeys.subtracting(documentsDocumented).sorted())")
+        #expect(documentsDocumented.subtracting(documentKeys).isEmpty, "documented, not printed: \(documentsDocumented.subtracting(documentKeys).sorted())")
 
         let status = try dossier(["status", "--json", "--workspace", root.path])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)))
