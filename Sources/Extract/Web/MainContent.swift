@@ -111,7 +111,11 @@ enum MainContent {
                            "sharing", "shoutbox", "sidebar", "signup", "skyscraper", "social", "sponsor",
                            "subscribe", "supplemental", "taboola", "toolbar",
                            "author", "byline", "credit", "copyright", "paywall", "subscription", "rating", "tags",
-                           "read-more", "readmore", "recirc", "more-from", "post-nav", "postnav"].map { Array($0.utf8) }
+                           "read-more", "readmore", "recirc", "more-from", "post-nav", "postnav",
+                           // The same in the languages of the library (German, French, Spanish, Italian).
+                           "empfehlung", "lesetipp", "weitere", "verwandt", "aehnlich", "kommentar", "autor",
+                           "meistgelesen", "most-read", "mostread", "trending", "popular", "partage", "commentaire",
+                           "similaire", "compartir", "comentario", "relacionad", "recomend", "correlat", "commenti"].map { Array($0.utf8) }
     /// Names that mark content: an element named both ways stays.
     static let maybe: [[UInt8]] = ["article", "body", "column", "content", "main", "shadow"].map { Array($0.utf8) }
     /// Names publishing systems give the article's body.
