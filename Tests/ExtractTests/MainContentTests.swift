@@ -166,6 +166,26 @@ struct MainContentTests {
         #expect(!text(visible).contains("Other words."))
     }
 
+    @Test("huge and deep pages: tens of thousands of short lines or links under one parent, 20,000 nested elements")
+    func hostileShapes() throws {
+        let started = Date()
+        // Short lines after the prose, all children of one element: each goes, in one pass.
+        let prose = String(repeating: Self.article[0] + " ", count: 4)
+        let lines = try read("<html><body><div><p>\(prose)</p>" + String(repeating: "<p>x</p>", count: 30_000) + "</div></body></html>")
+        #expect(text(lines).contains(Self.article[0]))
+        #expect(!text(lines).contains("\nx\n"))
+        // A list of 30,000 links after the article: the links go, the article stays.
+        let links = try read("<html><body><article><p>\(prose)</p><p>\(prose)</p><ul>"
+            + String(repeating: "<li><a href=\"/x\">another story</a></li>", count: 30_000) + "</ul></article></body></html>")
+        #expect(text(links).contains(Self.article[0]))
+        #expect(!text(links).contains("another story"))
+        // Text deeper than the tree is copied is kept, as text.
+        let deep = try read("<html><body>" + String(repeating: "<div>", count: 20_000) + "\(prose)" + String(repeating: "</div>", count: 20_000) + "</body></html>")
+        #expect(text(deep).contains(Self.article[0]))
+        // Each pass over such a page is linear: a quadratic one takes minutes here.
+        #expect(Date().timeIntervalSince(started) < 60)
+    }
+
     @Test("metadata from citation tags, Open Graph, JSON-LD and the page itself")
     func metadata() throws {
         let scholarly = try read("""

@@ -27,7 +27,6 @@ public enum HTMLText {
                                       "address", "hr", "caption", "details", "summary", "header", "hgroup", "form",
                                       "fieldset", "center", "tbody", "thead", "tfoot"]
     static let paragraphEnds: Set<String> = ["p", "blockquote", "pre", "table", "ul", "ol", "dl", "figure"]
-    static let headings: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
 
     /// Parses `data` as HTML.
     public static func read(_ data: Data) throws -> Page {
@@ -46,8 +45,8 @@ public enum HTMLText {
         // A page that builds its text with scripts may give it whole in its
         // JSON-LD: taken when the visible article is short beside it.
         let visible = sections.reduce(0) { $0 + $1.count }
-        if let body = metadata.articleBody, body.count >= MainContent.enough, visible < MainContent.enough || body.count > 2 * visible,
-           !content.found || visible < MainContent.enough {
+        if let body = metadata.articleBody, body.count >= MainContent.enough,
+           visible < MainContent.enough || (!content.found && body.count > 2 * visible) {
             return Page(title: metadata.title ?? walker.firstHeading, sections: [body], articleFound: true, metadata: metadata)
         }
         return Page(title: metadata.title ?? walker.firstHeading, sections: sections, articleFound: content.found,
@@ -102,9 +101,9 @@ public enum HTMLText {
                 return
             }
             let tag = node.tag
-            if HTMLText.headings.contains(tag) {
+            if node.isHeading {
                 endSection()
-                let heading = HTMLText.collapse(node.innerText)
+                let heading = node.innerText
                 if firstHeading == nil, !heading.isEmpty { firstHeading = heading }
                 for child in node.children { walk(child) }
                 endParagraph()

@@ -18,7 +18,8 @@ import Glibc
 /// `script` (except JSON-LD, kept for metadata), `style`, `noscript`,
 /// `template`, `svg`, `canvas`, form controls, and elements marked hidden
 /// (`hidden`, `aria-hidden="true"`, an inline `display:none` or
-/// `visibility:hidden`). Trees deeper than ``maximumDepth`` are cut there.
+/// `visibility:hidden`). Below ``maximumDepth`` levels an element is kept
+/// as its text alone.
 final class HTMLNode {
     /// The element's lowercased name; empty for a text node.
     let tag: String
@@ -27,7 +28,28 @@ final class HTMLNode {
     /// The attributes the extraction reads.
     let attributes: [String: String]
     /// Children in document order.
-    var children: [HTMLNode] = []
+    ///
+    /// Taking a node out (``remove()``) only marks it; the parent's list
+    /// drops its marked children the next time it is read, so that taking
+    /// out many children of one parent costs one pass, not one each.
+    var children: [HTMLNode] {
+        get {
+            if takenOut > 0 {
+                storedChildren.removeAll(where: \.isTakenOut)
+                takenOut = 0
+            }
+            return storedChildren
+        }
+        set {
+            storedChildren = newValue
+            takenOut = 0
+        }
+    }
+    private var storedChildren: [HTMLNode] = []
+    /// How many of `storedChildren` are taken out.
+    private var takenOut = 0
+    /// Whether this node was taken out of its parent's list, which has not dropped it yet.
+    private(set) var isTakenOut = false
     /// The parent element (nil for the root and for a node taken out).
     /// Not counted: every node of a tree lives as long as its ``NodeArena``.
     unowned(unsafe) var parent: HTMLNode?
@@ -102,15 +124,26 @@ final class HTMLNode {
 
     func append(_ child: HTMLNode) {
         child.parent = self
-        children.append(child)
+        if takenOut > 0 { children = children }
+        storedChildren.append(child)
     }
 
     /// Takes this node out of its parent.
     func remove() {
         guard let parent else { return }
         parent.arena?.willChange(parent)
-        parent.children.removeAll { $0 === self }
+        isTakenOut = true
+        parent.takenOut += 1
         self.parent = nil
+    }
+
+    /// Puts `children` back as this node's, as they were when saved.
+    func restoreChildren(_ saved: [HTMLNode]) {
+        children = saved
+        for child in saved {
+            child.parent = self
+            child.isTakenOut = false
+        }
     }
 
     /// Every element below this one, depth first, in document order.
@@ -125,15 +158,6 @@ final class HTMLNode {
         return found
     }
 
-    func first(named name: String) -> HTMLNode? {
-        var stack = [self]
-        while let node = stack.popLast() {
-            if node.tag == name { return node }
-            stack.append(contentsOf: node.children.reversed())
-        }
-        return nil
-    }
-
     func hasAncestor(where test: (HTMLNode) -> Bool) -> Bool {
         var node = parent
         while let current = node {
@@ -143,14 +167,8 @@ final class HTMLNode {
         return false
     }
 
-    func hasAncestor(named names: Set<String>, within levels: Int = .max) -> Bool {
-        var node = parent, level = 0
-        while let current = node, level < levels {
-            if names.contains(current.tag) { return true }
-            node = current.parent
-            level += 1
-        }
-        return false
+    func hasAncestor(named names: Set<String>) -> Bool {
+        hasAncestor { names.contains($0.tag) }
     }
 
     /// Whether any text stands below this node.
@@ -261,8 +279,7 @@ final class NodeArena {
     /// The tree as it was when journaling began, scores cleared.
     func restore() {
         for (node, children) in journal.reversed() {
-            node.children = children
-            for child in children { child.parent = node }
+            node.restoreChildren(children)
             node.journaled = false
         }
         journal.removeAll()
@@ -304,7 +321,7 @@ struct HTMLTree {
         let hasNUL = data.withUnsafeBytes { memchr($0.baseAddress!, 0, $0.count) != nil }
         let data = hasNUL ? Data(data.map { $0 == 0 ? 0x20 : $0 }) : data
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue)
+            | HTML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue)
         let document = data.withUnsafeBytes { raw in
             htmlReadMemory(raw.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, nil, options)
         }
@@ -319,7 +336,12 @@ struct HTMLTree {
     }
 
     private mutating func copyChildren(of xml: xmlNodePtr, into parent: HTMLNode, depth: Int) {
-        guard depth < Self.maximumDepth else { return }
+        // Deeper than any page is written: the rest is kept as its text alone.
+        guard depth < Self.maximumDepth else {
+            let text = Self.textContent(xml)
+            if !text.isEmpty { parent.append(arena.make(tag: "", text: text)) }
+            return
+        }
         var child = xml.pointee.children
         while let current = child {
             child = current.pointee.next

@@ -145,7 +145,6 @@ enum MainContent {
                                          "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
                                          "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "nav", "ol", "p",
                                          "pre", "section", "table", "tbody", "thead", "tr", "td", "th", "ul"]
-    static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
     static func headingRank(_ tag: String) -> Int? {
         guard tag.count == 2, tag.first == "h", let rank = Int(tag.dropFirst()), (1...6).contains(rank) else { return nil }
         return 7 - rank
@@ -441,25 +440,42 @@ enum MainContent {
             }
         }
 
-        /// Takes `block` out, with the containers it leaves empty and the
-        /// label that announced it: a heading or a short line ending in a
-        /// colon just before it ("Read also:", "Weitere Artikel").
-        func removeWithLabel(_ block: HTMLNode, within root: HTMLNode) {
-            var removed = block
-            while let parent = removed.parent, parent !== root {
-                let others = parent.children.filter { $0 !== removed }
-                guard others.allSatisfy({ $0.isText ? $0.textLength == 0 : $0.statistics().length == 0 }) else { break }
-                removed = parent
+        /// Takes the blocks in `gone` out, with the containers they leave
+        /// without text and the label that announced each run of them: a
+        /// heading or a short line ending in a colon just before it ("Read
+        /// also:", "Weitere Artikel"). One pass over the tree, whatever the
+        /// number of blocks.
+        func removeWithLabels(_ gone: inout Set<ObjectIdentifier>, within root: HTMLNode) {
+            // Children before their parents: a container all of whose children
+            // go (or hold no text) goes too.
+            for element in root.descendants().reversed() where !gone.contains(ObjectIdentifier(element)) {
+                let children = element.children
+                if children.contains(where: { gone.contains(ObjectIdentifier($0)) }),
+                   children.allSatisfy({ gone.contains(ObjectIdentifier($0)) || !$0.hasText }) {
+                    gone.insert(ObjectIdentifier(element))
+                }
             }
-            guard let parent = removed.parent, let index = parent.children.firstIndex(where: { $0 === removed }) else { return }
-            removed.remove()
-            guard let label = parent.children[..<index].last(where: { !$0.isText || $0.textLength > 0 }),
-                  !label.isText else { return }
-            let text = label.innerText
-            if label.isHeading && text.count <= 80
-                || (text.count <= 80 && text.hasSuffix(":") && label.statistics().linkLength == 0) {
-                label.remove()
+            var taken: [HTMLNode] = []
+            for parent in [root] + root.descendants() where !gone.contains(ObjectIdentifier(parent)) {
+                var label: HTMLNode?
+                for child in parent.children where child.isText ? child.textLength > 0 : true {
+                    if gone.contains(ObjectIdentifier(child)) {
+                        taken.append(child)
+                        if let before = label, isLabel(before) { taken.append(before) }
+                        label = nil
+                    } else {
+                        label = child.isText ? nil : child
+                    }
+                }
             }
+            for node in taken { node.remove() }
+        }
+
+        /// A heading, or a short line ending in a colon with no link.
+        func isLabel(_ node: HTMLNode) -> Bool {
+            let text = node.innerText
+            guard text.count <= 80 else { return false }
+            return node.isHeading || (text.hasSuffix(":") && node.statistics().linkLength == 0)
         }
 
         /// Paragraphs and list items that are mostly links ("Read more: …",
@@ -472,10 +488,12 @@ enum MainContent {
                 if !current.children.contains(where: \.isBlock), current !== node, current.isBlock { leaves.append(current) }
                 stack.append(contentsOf: current.children.filter { !$0.isText })
             }
-            for leaf in leaves where !leaf.isHeading && !hasDataTableAncestor(leaf) {
+            var gone = Set(leaves.filter { leaf in
+                guard !leaf.isHeading, !hasDataTableAncestor(leaf) else { return false }
                 let statistics = leaf.statistics()
-                if statistics.length > 0, statistics.linkDensity > 0.5, leaf.tag == "li" || statistics.length < 100, leaf.parent != nil { removeWithLabel(leaf, within: node) }
-            }
+                return statistics.length > 0 && statistics.linkDensity > 0.5 && (leaf.tag == "li" || statistics.length < 100)
+            }.map(ObjectIdentifier.init))
+            if !gone.isEmpty { removeWithLabels(&gone, within: node) }
             // A heading with no text before the next heading of its rank or above.
             let order = node.descendants()
             var text = 0

@@ -88,7 +88,7 @@ public struct WebMetadata: Sendable, Equatable {
     /// A `rel="author"` link's text.
     static func bylineAuthor(_ root: HTMLNode) -> String? {
         for link in root.descendants(named: ["a"]) where link["rel"]?.lowercased().split(separator: " ").contains("author") == true {
-            let name = HTMLText.collapse(link.innerText)
+            let name = link.innerText
             if (2...80).contains(name.count) { return name }
         }
         return nil
