@@ -182,6 +182,8 @@ extension CatalogStore {
                         pages_with_text = NULL, needs_ocr = 0, site = NULL, canonical_url = NULL, doi = NULL, whole_page = 0,
                         extractor = 0 WHERE id = ?1
                     """, [id, error.description])
+                try storeReadings([], document: id)
+                try applyResolvedColumns(document: id)
             case .success(let document):
                 try database.run("""
                     UPDATE documents SET status = 'extracted', error = NULL, title = ?2, author = ?3, created = ?4, modified = ?5,
@@ -190,6 +192,8 @@ extension CatalogStore {
                     """, [id, document.title, document.author, document.created, document.modified,
                           document.pages.count, document.pagesWithText, document.needsOCR, document.site, document.canonicalURL,
                           document.doi, document.articleFound == false, document.extractor ?? 0])
+                try storeReadings(document.metadata ?? [], document: id)
+                try applyResolvedColumns(document: id)
                 let encoder = JSONEncoder()
                 let insertPage = try database.prepare("""
                     INSERT INTO pages (document_id, page_index, label, chars, has_text, text, ocr, furniture, text_block, text_at, text_bytes)

@@ -193,6 +193,21 @@ import DossierCore
 ///   the same number, a document an older version made: the web pages
 ///   stored before this version are read again for their article.
 ///
+/// Version 16 keeps each reading of a document's citation metadata with
+/// its source (issue 35): `document_metadata` has one row per
+/// `document_id`, `field` (title, authors, issued, publisher, doi,
+/// language), `source` (user, page, xmp, info, printed, layout, file: the
+/// DossierCore `MetadataSource` values), its `value` and its `position`
+/// among the extraction's readings (a cover's date before a copyright
+/// year, both printed). Extraction
+/// replaces a document's rows but those of source `user`, which `dossier
+/// meta N --set` writes and which outlive every extraction of the
+/// document; the rows go with their document. A PDF found through a
+/// landing page also takes, as source `landing`, the rows of source `page`
+/// of the landing page's document, read when asked for (Metadata.swift).
+/// `documents.title`, `author`, `created` and `doi` keep the value each
+/// field resolves to, the user's first.
+///
 /// A reader (search, verify, the web, MCP) reads `generation` in a read
 /// transaction and then the index manifest: an index at the same generation
 /// holds the committed and retiring passages, one at the next generation
@@ -453,6 +468,16 @@ public enum Schema {
         ALTER TABLE documents ADD COLUMN doi TEXT;
         ALTER TABLE documents ADD COLUMN whole_page INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE documents ADD COLUMN extractor INTEGER NOT NULL DEFAULT 0;
+        """,
+        """
+        CREATE TABLE document_metadata (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            source TEXT NOT NULL,
+            value TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (document_id, field, source, value)
+        ) WITHOUT ROWID;
         """,
     ]
 

@@ -29,11 +29,14 @@ public struct ExtractedDocument: Codable, Sendable, Equatable {
     /// `DocumentExtractor.version(of:)`): an update extracts again a
     /// document an older version made. Nil reads as 0.
     public var extractor: Int?
+    /// Every reading of its citation metadata, with where it was read
+    /// (``DocumentMetadata``); nil reads as none.
+    public var metadata: [MetadataCandidate]?
 
     /// Creates a document.
     public init(title: String?, author: String?, created: String?, modified: String?, pages: [ExtractedPage],
                 site: String? = nil, canonicalURL: String? = nil, doi: String? = nil, articleFound: Bool? = nil,
-                extractor: Int? = nil) {
+                extractor: Int? = nil, metadata: [MetadataCandidate]? = nil) {
         self.title = title
         self.author = author
         self.created = created
@@ -44,6 +47,7 @@ public struct ExtractedDocument: Codable, Sendable, Equatable {
         self.doi = doi
         self.articleFound = articleFound
         self.extractor = extractor
+        self.metadata = metadata
     }
 
     /// Pages that have text.

@@ -62,11 +62,15 @@ public struct Citation: Sendable, Hashable, Codable {
     public var text: String
     /// How the link was written.
     public var syntax: LinkSyntax
+    /// The page the link points to, from a PDF open parameter in its
+    /// fragment (`…/report.pdf#page=59`, RFC 8118), as `dossier cite`
+    /// writes it; nil when it names none.
+    @JSONNullable public private(set) var page: Int?
 
     /// The keys, `normalizedURL` spelled so that snake_case conversion
     /// gives `normalized_url` and reads it back.
     enum CodingKeys: String, CodingKey {
-        case note, url, normalizedURL = "normalizedUrl", line, column, length, label, headingPath, heading, task, text, syntax
+        case note, url, normalizedURL = "normalizedUrl", line, column, length, label, headingPath, heading, task, text, syntax, page
     }
 
     /// Creates a citation.
@@ -84,6 +88,18 @@ public struct Citation: Sendable, Hashable, Codable {
         self.task = task
         self.text = text
         self.syntax = syntax
+        self.page = Self.page(in: url)
+    }
+
+    /// The page a URL's fragment names: `#page=59`, also among other open
+    /// parameters (`#zoom=100&page=59`); nil for none or a page below 1.
+    public static func page(in url: String) -> Int? {
+        guard let hash = url.firstIndex(of: "#") else { return nil }
+        for parameter in url[url.index(after: hash)...].split(separator: "&") {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, pair[0].lowercased() == "page", let page = Int(pair[1]), page >= 1, page < 1_000_000 { return page }
+        }
+        return nil
     }
 }
 

@@ -17,11 +17,12 @@ public enum DocumentExtractor {
             return ExtractedPage(index: page.index, label: labels[i], text: text, passages: PassageSplitter.split(text),
                                  ocr: page.needsOCR ? .pending : nil, furniture: stripped.furniture[i])
         }
+        // Every reading of its metadata; the catalog's title, author, date and DOI are the first of each.
+        let readings = PDFMetadata.candidates(raw: raw, texts: stripped.texts, furniture: stripped.furniture)
+        let metadata = DocumentMetadata.resolve(readings)
         return ExtractedDocument(
-            title: title(metadata: raw.title, largestText: raw.largestText,
-                         firstPage: raw.pages.first(where: { PDFText.hasWords($0.text) })?.text ?? "",
-                         producers: [raw.producer, raw.creator].compactMap { $0 }),
-            author: raw.author, created: raw.created, modified: raw.modified, pages: pages)
+            title: metadata[.title], author: metadata[.authors], created: metadata[.issued] ?? raw.created, modified: raw.modified,
+            pages: pages, doi: metadata[.doi], extractor: version(of: .pdf), metadata: readings)
     }
 
     /// Extracts the web page at `path`: its article (``HTMLText``), one page,
@@ -46,35 +47,41 @@ public enum DocumentExtractor {
         return ExtractedDocument(title: page.title, author: metadata.author, created: metadata.published, modified: metadata.modified,
                                  pages: [ExtractedPage(index: 1, label: nil, text: String(text), passages: passages)],
                                  site: metadata.site, canonicalURL: metadata.canonical, doi: metadata.doi,
-                                 articleFound: page.articleFound, extractor: version(of: .html))
+                                 articleFound: page.articleFound, extractor: version(of: .html), metadata: readings(of: metadata, title: page.title))
+    }
+
+    /// A web page's metadata as readings from the page itself (``MetadataSource/page``).
+    static func readings(of metadata: WebMetadata, title: String?) -> [MetadataCandidate] {
+        var found: [MetadataCandidate] = []
+        if let title = title ?? metadata.title { found.append(MetadataCandidate(.title, .page, title)) }
+        let authors = metadata.author.map(MetadataAuthors.split) ?? []
+        if !authors.isEmpty { found.append(MetadataCandidate(.authors, .page, authors.joined(separator: "; "))) }
+        if let issued = metadata.published.flatMap(MetadataDate.normalize) { found.append(MetadataCandidate(.issued, .page, issued)) }
+        if let site = metadata.site { found.append(MetadataCandidate(.publisher, .page, site)) }
+        if let doi = metadata.doi { found.append(MetadataCandidate(.doi, .page, doi)) }
+        if let language = metadata.language, case .success(let tag) = MetadataField.language.normalize(language) {
+            found.append(MetadataCandidate(.language, .page, tag))
+        }
+        return found
     }
 
     /// The version of the extraction of `kind`, raised when a change makes
     /// the text of documents already stored worth extracting again; the
     /// next update does so (their numbers stay). Web pages: 1 since their
-    /// article is told from the page around it (``MainContent``).
+    /// article is told from the page around it (``MainContent``); 2 since
+    /// their metadata is kept reading by reading. PDFs: 1 since their
+    /// metadata is (``PDFMetadata``).
     public static func version(of kind: DocumentKind) -> Int {
-        kind == .html ? 1 : 0
+        switch kind {
+        case .html: return 2
+        case .pdf: return 1
+        default: return 0
+        }
     }
 
     /// Extracts the document at `path`, a PDF or a web page, by its bytes.
     public static func extract(path: String) throws -> ExtractedDocument {
         try DocumentKind.sniff(path: path) == .pdf ? extractPDF(path: path) : extractHTML(path: path)
-    }
-
-    /// A PDF's title: its document information's, unless that looks like a
-    /// file name, a placeholder or a producer's stamp ("report_v2.docx",
-    /// "Microsoft Word - Draft", "Untitled", "XeTeX output 2006.08.24:1913",
-    /// the name of the program that made the file); else the text in the
-    /// largest type of the first page with text (a title wrapped over
-    /// lines, whole); else that page's first line that looks like a heading.
-    static func title(metadata: String?, largestText: String?, firstPage: String, producers: [String] = []) -> String? {
-        if let metadata, looksLikeTitle(metadata),
-           !producers.contains(where: { $0.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare(metadata.trimmingCharacters(in: .whitespaces)) == .orderedSame }) {
-            return TextNormalizer.normalize(pages: [metadata]).first
-        }
-        if let largestText { return TextNormalizer.normalize(pages: [largestText]).first }
-        return headingLine(firstPage)
     }
 
     /// Whether a PDF's document-information title is worth showing.

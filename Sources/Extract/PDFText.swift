@@ -38,6 +38,8 @@ public enum PDFText {
         public var created: String?
         /// Modification date, ISO 8601.
         public var modified: String?
+        /// The XMP metadata packet, if the PDF has one.
+        public var xmp: String?
         /// Pages in order.
         public var pages: [RawPage]
     }
@@ -78,6 +80,7 @@ public enum PDFText {
             creator: clean(take(poppler_document_get_creator(document))),
             created: date(poppler_document_get_creation_date(document)),
             modified: date(poppler_document_get_modification_date(document)),
+            xmp: take(poppler_document_get_metadata(document)),
             pages: pages)
     }
 
