@@ -6,7 +6,7 @@
 # System packages are installed with apt-get (through sudo when not root).
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
-APT_PACKAGES := pkg-config libsqlite3-dev libxml2-dev zlib1g-dev libzstd-dev libstemmer-dev libpoppler-glib-dev libcairo2-dev poppler-utils fonts-dejavu-core qpdf cron \
+APT_PACKAGES := pkg-config python3-pybtex python3-jsonschema libsqlite3-dev libxml2-dev zlib1g-dev libzstd-dev libstemmer-dev libpoppler-glib-dev libcairo2-dev poppler-utils fonts-dejavu-core qpdf cron \
   libtesseract-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-spa
 # Installed where apt can, not required: the browser test of the web interface runs when Chromium is present.
 OPTIONAL_PACKAGES := chromium

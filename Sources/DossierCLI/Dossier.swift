@@ -19,7 +19,7 @@ public struct Dossier: AsyncParsableCommand {
             Exit status: 0 on success, 1 on failure, 2 on bad usage.
             """,
         version: DossierVersion.string,
-        subcommands: [InitCommand.self, NotesCommand.self, LinksCommand.self, UpdateCommand.self, FetchCommand.self, AttachCommand.self, IndexCommand.self, DocumentsCommand.self, SearchCommand.self, OpenCommand.self, ShowCommand.self, MetaCommand.self, StatusCommand.self, VerifyCommand.self, ExportCommand.self, ScheduleCommand.self, ServeCommand.self, MCPCommand.self, WorkerCommand.self]
+        subcommands: [InitCommand.self, NotesCommand.self, LinksCommand.self, UpdateCommand.self, FetchCommand.self, AttachCommand.self, IndexCommand.self, DocumentsCommand.self, SearchCommand.self, OpenCommand.self, ShowCommand.self, CiteCommand.self, MetaCommand.self, StatusCommand.self, VerifyCommand.self, ExportCommand.self, ScheduleCommand.self, ServeCommand.self, MCPCommand.self, WorkerCommand.self]
     )
 
     public init() {}

@@ -67,7 +67,7 @@ enum JSONSchema {
         "note": string, "url": string, "normalized_url": string, "line": integer, "column": integer,
         "length": integer, "label": string, "heading_path": array(string), "heading": nullable(string),
         "task": nullable(oneOf(["open", "done"])), "text": string,
-        "syntax": oneOf(["inline", "reference", "autolink", "bare", "definition"]),
+        "syntax": oneOf(["inline", "reference", "autolink", "bare", "definition"]), "page": nullable(integer),
     ])
 
     /// A document as lists show it (`DocumentSummary`).
@@ -93,5 +93,6 @@ enum JSONSchema {
         "page": integer, "page_label": nullable(string), "line": nullable(integer),
         "ocr": boolean, "ocr_confidence": nullable(number), "language": nullable(string), "snippet": string,
         "highlights": array(array(integer)), "citations": array(citation), "open": string,
+        "cite": nullable(string),
     ])
 }

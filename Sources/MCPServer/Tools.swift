@@ -26,7 +26,8 @@ enum Tools {
             word must be in the same passage; `limit` and `offset` count documents when grouped, passages when flat. \
             Each result gives the document (id, title, kind, URL or path), the physical `page` and printed `page_label`, a snippet with \
             `highlights` ([start, end) in Unicode scalars of the snippet), the score, every note line citing the document (`citations`, \
-            with note path, line, heading and task state) and `open`, a link to the page. Cite the page_label (or page) and the note line. \
+            with note path, line, heading and task state), `open`, a link to the page, and `cite`, the page's citation in Markdown \
+            (`[Title, p. 12](URL#page=14)`) to quote in an answer. Cite the page_label (or page) and the note line. \
             `document.matches` minus the passages shown is how many more passages match there: search again with `document` and `flat`. \
             To read around a hit, call read_page with the document id and page.
             """,

@@ -148,6 +148,9 @@ public enum SearchResults {
         /// Every note line citing the document.
         public var citations: [Citation]
         public var open: String
+        /// The passage's page cited in Markdown for a note (``CitationFormat/markdown(_:)``):
+        /// `[Title, p. 12](https://…/report.pdf#page=14)`; `dossier cite --result N` gives BibTeX and CSL-JSON.
+        @JSONNullable public var cite: String?
     }
 
     /// A result's document.
@@ -204,7 +207,10 @@ public enum SearchResults {
                 document: Document(id: record.documentID, title: record.title?.clipped(to: Limits.title), kind: record.kind, url: url, path: record.path),
                 page: record.page, pageLabel: record.pageLabel, line: record.line,
                 ocr: record.ocr, ocrConfidence: record.ocrConfidence.map { ($0 * 10).rounded() / 10 }, language: record.language,
-                snippet: snippet.text, highlights: snippet.highlights, citations: citations, open: open))
+                snippet: snippet.text, highlights: snippet.highlights, citations: citations, open: open,
+                cite: CitationFormat.markdown(Reference(
+                    document: record.documentID, kind: record.kind, title: record.title, url: url, path: record.path,
+                    page: record.kind == .note ? nil : record.page, pageLabel: record.pageLabel))))
         }
         return results
     }

@@ -72,7 +72,8 @@ extension SearchResults {
                     for citation in result.citations.prefix(3) {
                         let box = citation.task == .done ? "[x] " : citation.task == .open ? "[ ] " : ""
                         let heading = citation.heading.map { " § \($0.printable)" } ?? ""
-                        print("  cited at \(citation.note.printable):\(citation.line)  \(box)\(citation.label.printable)\(heading)")
+                        let page = citation.page.map { " (p. \($0))" } ?? ""
+                        print("  cited at \(citation.note.printable):\(citation.line)\(page)  \(box)\(citation.label.printable)\(heading)")
                     }
                     if result.citations.count > 3 { print("  … and \(result.citations.count - 3) more note lines") }
                 }

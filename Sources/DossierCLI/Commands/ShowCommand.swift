@@ -28,13 +28,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let workspace = try options.resolve()
         let catalog = try CatalogStore(workspace: workspace)
-        var reference = target
-        var page: Int?
-        if let colon = target.lastIndex(of: ":"), let number = Int(target[target.index(after: colon)...]) {
-            reference = String(target[..<colon])
-            page = number
-            guard number >= 1 else { throw DossierError.usage("page numbers start at 1") }
-        }
+        let (reference, page) = try DocumentTarget.parse(target)
         guard let document = try catalog.document(matching: reference) else {
             throw DossierError.usage("no document '\(reference)'; `dossier documents` lists them")
         }
