@@ -4,10 +4,11 @@ import HTTPTypes
 import Hummingbird
 
 /// Responses with the headers every answer carries: a Content-Security-Policy
-/// that forbids scripts and framing, no MIME sniffing, no referrer.
+/// that forbids framing and every script but the site's own (`/cite.js`,
+/// the copy buttons), no MIME sniffing, no referrer.
 enum Responses {
     static let securityHeaders: [(String, String)] = [
-        ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "no-referrer"),
     ]

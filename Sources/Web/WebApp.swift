@@ -75,6 +75,8 @@ public enum WebApp {
         router.page("/api/search") { request, context in try await site.apiSearch(request, context) }
         router.page("/documents") { _, _ in try site.documentsPage() }
         router.page("/documents/:id") { _, context in try site.documentPage(try documentID(context)) }
+        router.page("/documents/:id/cite") { request, context in try site.citation(try documentID(context), request) }
+        router.page("/cite.js") { _, _ in site.citeScript() }
         router.page("/documents/:id/file") { request, context in try await site.documentFile(try documentID(context), request, context) }
         router.page("/documents/:id/pages/:page/preview.png") { request, context in
             try await site.preview(try documentID(context), request, context)

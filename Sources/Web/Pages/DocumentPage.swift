@@ -38,6 +38,8 @@ struct DocumentView {
     var language: String?
     var citations: [CitationView]
     var pages: [Page]
+    /// The document's citation.
+    var cite: CiteView?
 }
 
 extension Site {
@@ -66,7 +68,9 @@ extension Site {
                 wholePage: document.wholePage, pageCount: document.pageCount ?? 0,
                 status: document.status.rawValue + (document.error.map { ": " + $0 } ?? ""),
                 language: language.flatMap { LanguageNames.phrase($0.code, source: $0.source, pages: $0.pages) },
-                citations: citations, pages: pages)
+                citations: citations, pages: pages,
+                cite: document.kind == .note ? nil : CiteView(
+                    markdown: CitationFormat.markdown(try Reference.of(document, page: nil, catalog: catalog)), document: id, page: nil))
         }
         return page(view, "document")
     }

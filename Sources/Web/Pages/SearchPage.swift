@@ -92,6 +92,8 @@ struct SearchView {
         var noteLine: CitationView?
         var page: Page?
         var snippet: [TextPiece]
+        /// The page's citation (not for a note's own lines).
+        var cite: CiteView?
     }
 
     struct Page {
@@ -299,6 +301,9 @@ extension Site {
                     page.preview = .init(small: small, large: small + "&size=large")
                 }
                 hit.page = page
+                if let markdown = result.cite {
+                    hit.cite = CiteView(markdown: markdown, document: result.document.id, page: result.document.kind == .pdf ? result.page : nil)
+                }
             }
             groups[groups.count - 1].hits.append(hit)
             let group = groups[groups.count - 1]
