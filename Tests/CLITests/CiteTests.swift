@@ -195,6 +195,43 @@ struct CiteTests {
         #expect(try dossier(["meta", "999"], in: root).stderr.contains("no document '999'"))
     }
 
+    @Test("a PDF found through a landing page takes the landing page's citation_* tags first; its own readings stay as others")
+    func landingPage() throws {
+        let report = [UInt8](try Data(contentsOf: Self.shared.appendingPathComponent("rcites__paper.pdf")))
+        let landing = """
+            <html lang="en"><head><title>rcites | JOSS</title>
+            <meta name="citation_title" content="rcites: An R package to access the CITES Speciesplus database">
+            <meta name="citation_author" content="Geschke, Jonas"><meta name="citation_author" content="Chamberlain, Scott">
+            <meta name="citation_publication_date" content="2018/07/30"><meta name="citation_doi" content="10.21105/joss.00803">
+            <meta name="citation_publisher" content="The Open Journal"><meta name="citation_pdf_url" content="/paper.pdf">
+            </head><body><article><h1>rcites</h1><p>A paper about an R client for the Species+ API, with its abstract and its
+            references to the CITES trade database, long enough to be read as the page's article by the extractor.</p></article></body></html>
+            """
+        let server = try TestHTTPServer { request in
+            switch request.uri {
+            case "/record": return .respond(status: 200, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(landing.utf8))
+            case "/paper.pdf": return .respond(status: 200, headers: [("Content-Type", "application/pdf")], body: report)
+            default: return .respond(status: 404, headers: [], body: [])
+            }
+        }
+        defer { server.shutdown() }
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        try Data("- [rcites](\(server.url("/record")))\n".utf8).write(to: root.appendingPathComponent("corpus/notes/n.md"))
+        #expect(try dossier(["update"], in: root, environment: Self.env).status == 0)
+        let id = try #require(try Self.numbers(root)[server.url("/paper.pdf")])
+        let meta = try dossier(["meta", "\(id)"], in: root).stdout
+        #expect(meta.contains("title      rcites: An R package to access the CITES Speciesplus database  (landing)"), "\(meta)")
+        #expect(meta.contains("also info: citesr: An R package"), "\(meta)")
+        #expect(meta.contains("issued     2018-07-30  (landing)") && meta.contains("doi        10.21105/joss.00803  (landing)"), "\(meta)")
+        let csl = try #require((try JSONSerialization.jsonObject(with: Data(try dossier(["cite", "\(id):1", "--format", "csl-json"], in: root).stdout.utf8))
+            as? [[String: Any]])?.first)
+        #expect(csl["DOI"] as? String == "10.21105/joss.00803" && csl["publisher"] as? String == "The Open Journal")
+        #expect((csl["author"] as? [[String: String]])?.first == ["family": "Geschke", "given": "Jonas"])
+        #expect(csl["URL"] as? String == server.url("/paper.pdf") && csl["accessed"] != nil)
+    }
+
     @Test("cite --result N cites result N of the last search at its page, as the result's own cite field; a missing result is a clear error")
     func fromResults() throws {
         let root = try temporaryFolder()

@@ -29,11 +29,12 @@ func webWorkspace() throws -> URL {
     return root
 }
 
-/// Runs `dossier index` on the workspace at `root` with the real binary.
-func indexWorkspace(_ root: URL) throws {
+/// Runs `dossier index` (or `command`) on the workspace at `root` with the real binary.
+func indexWorkspace(_ root: URL, command: [String] = ["index"]) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
-    process.arguments = ["index", "--workspace", root.path]
+    process.arguments = command + ["--workspace", root.path]
+    process.environment = ProcessInfo.processInfo.environment.merging(["DOSSIER_BACKOFF_MS": "10", "DOSSIER_POLITENESS_MS": "0"]) { $1 }
     process.standardOutput = FileHandle.nullDevice
     try process.run()
     process.waitUntilExit()
@@ -135,6 +136,40 @@ struct WebTests {
             }
             try await client.execute(uri: "/documents/\(before.id)/file", method: .get) { response in
                 #expect(response.status == .ok && response.headers[.eTag] == "\"\(before.sha256)\"")
+            }
+        }
+    }
+
+    @Test("a cited URL serving a new version keeps its number: /documents/N shows the new text and serves the new file")
+    func newVersion() async throws {
+        let drawn = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-versions-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: drawn, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: drawn) }
+        PDFFixture.write([.init(label: nil, lines: ["Rosewood seizures, first edition"])], to: drawn.appendingPathComponent("1.pdf"))
+        PDFFixture.write([.init(label: nil, lines: ["Rosewood seizures, revised edition"])], to: drawn.appendingPathComponent("2.pdf"))
+        let editions = try [1, 2].map { [UInt8](try Data(contentsOf: drawn.appendingPathComponent("\($0).pdf"))) }
+        let edition = Counter()
+        let server = try TestHTTPServer { _ in .respond(status: 200, headers: [("Content-Type", "application/pdf")], body: editions[edition.value]) }
+        defer { server.shutdown() }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-web-\(UUID().uuidString)")
+        let workspace = Workspace(root: root)
+        try workspace.create()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data("- [rosewood](\(server.url("/r.pdf")))\n".utf8).write(to: workspace.notes.appendingPathComponent("n.md"))
+        try indexWorkspace(root, command: ["update"])
+        let first = try #require(try CatalogStore(workspace: workspace).documents().first { $0.kind == .pdf })
+        edition.value = 1
+        try indexWorkspace(root, command: ["update", "--force"])
+        let now = try #require(try CatalogStore(workspace: workspace).document(id: first.id))
+        #expect(now.sha256 != first.sha256)
+        let app = Application(router: try WebApp.router(workspace: workspace, renderer: PreviewRenderer.inProcess.render))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/documents/\(first.id)", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(response.status == .ok && body.contains("revised edition") && !body.contains("first edition"))
+            }
+            try await client.execute(uri: "/documents/\(first.id)/file", method: .get) { response in
+                #expect(response.status == .ok && response.headers[.eTag] == "\"\(now.sha256)\"")
             }
         }
     }

@@ -71,7 +71,7 @@ public struct WebMetadata: Sendable, Equatable {
                                    "dc.date.issued", "date", "pubdate", "publishdate", "datepublished")
             ?? ld.published ?? tree.root.descendants(named: ["time"]).lazy.compactMap { $0["datetime"] }.first
         metadata.modified = first("article:modified_time", "og:updated_time", "dc.date.modified", "datemodified") ?? ld.modified
-        metadata.site = first("og:site_name", "citation_journal_title", "application-name") ?? ld.publisher
+        metadata.site = first("og:site_name", "citation_publisher", "dc.publisher", "citation_journal_title", "application-name") ?? ld.publisher
         metadata.language = tree.root["lang"].flatMap { $0.isEmpty ? nil : $0 } ?? first("og:locale", "dc.language", "language")
         metadata.canonical = canonical ?? first("og:url")
         metadata.doi = first("citation_doi", "dc.identifier", "prism.doi").flatMap(doi(in:))
