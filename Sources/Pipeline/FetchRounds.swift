@@ -78,6 +78,21 @@ extension Pipeline {
         return report
     }
 
+    /// The store keeps the current content of every URL a note cites, or
+    /// cited within the grace period (`graceDays`); superseded versions and
+    /// expired URLs' copies go. Run after a fetch (`update`, `dossier
+    /// fetch`), so that the next index sees a URL's new content as a new
+    /// version of its document, not as a document beside the old one.
+    public func cleanContentStore(graceDays: Double, now: Date = Date()) throws {
+        let cutoff = now.addingTimeInterval(-graceDays * 86400).formatted(.iso8601)
+        let expired = Set(try catalog.expiredURLs(before: cutoff).map(\.url))
+        let keep = Set(try catalog.urlStates().filter { !expired.contains($0.url) }.compactMap(\.sha256))
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: workspace.files.path)) ?? [] {
+            guard !name.hasPrefix("."), let sha = name.split(separator: ".").first, sha.count == 64, !keep.contains(String(sha)) else { continue }
+            try? FileManager.default.removeItem(at: workspace.files.appendingPathComponent(name))
+        }
+    }
+
     /// A conditional request when the stored copy is still there, else a plain one.
     private func request(for state: URLState, force: Bool) -> FetchRequest {
         let stored = state.sha256.map { sha in

@@ -112,7 +112,7 @@ extension Pipeline {
         report.seconds["fetch"] = seconds(clock.now - start)
 
         start = clock.now
-        try cleanContentStore(keeping: after, graceCutoff: now.addingTimeInterval(-options.gcAfterDays * 86400).formatted(iso))
+        try cleanContentStore(graceDays: options.gcAfterDays, now: now)
 
         // Extract and index.
         var extraction = options.extraction
@@ -154,18 +154,6 @@ extension Pipeline {
         report.seconds["index"] = seconds(clock.now - start)
 
         return (report, try write(report))
-    }
-
-    /// The store keeps the current content of every URL a note cites, or
-    /// cited within the grace period; superseded versions and expired URLs'
-    /// copies go.
-    private func cleanContentStore(keeping states: [URLState], graceCutoff: String) throws {
-        let expired = Set(try catalog.expiredURLs(before: graceCutoff).map(\.url))
-        let keep = Set(states.filter { !expired.contains($0.url) }.compactMap(\.sha256))
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: workspace.files.path)) ?? [] {
-            guard !name.hasPrefix("."), let sha = name.split(separator: ".").first, sha.count == 64, !keep.contains(String(sha)) else { continue }
-            try? FileManager.default.removeItem(at: workspace.files.appendingPathComponent(name))
-        }
     }
 
     /// Writes `report` to `index/reports/<time>.json`, atomically.

@@ -113,4 +113,35 @@ struct LinkedLibraryTests {
         #expect(try dossier(["search", "mombasa", "--json"], in: root).stdout.contains("report.pdf"), "the edit is indexed")
         #expect(!(try dossier(["search", "lagos", "--json"], in: root).stdout.contains("report.pdf")))
     }
+
+    @Test("a cited URL's new content keeps the number through `fetch` then `index`, as through `update`; the old copy leaves the store")
+    func fetchThenIndex() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        let drawn = root.appendingPathComponent("drawn")
+        try FileManager.default.createDirectory(at: drawn, withIntermediateDirectories: true)
+        PDFFixture.write([.init(label: nil, lines: ["Pangolin scales, first count"])], to: drawn.appendingPathComponent("1.pdf"))
+        PDFFixture.write([.init(label: nil, lines: ["Pangolin scales, second count"])], to: drawn.appendingPathComponent("2.pdf"))
+        let editions = try [1, 2].map { [UInt8](try Data(contentsOf: drawn.appendingPathComponent("\($0).pdf"))) }
+        let edition = Counter()
+        let server = try TestHTTPServer { _ in .respond(status: 200, headers: [("Content-Type", "application/pdf")], body: editions[edition.value]) }
+        defer { server.shutdown() }
+        try Data("- [count](\(server.url("/count.pdf")))\n".utf8).write(to: root.appendingPathComponent("corpus/notes/n.md"))
+        let env = ["DOSSIER_BACKOFF_MS": "10", "DOSSIER_POLITENESS_MS": "0"]
+        #expect(try dossier(["fetch"], in: root, environment: env).status == 0)
+        #expect(try dossier(["index"], in: root).status == 0)
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["documents", "--json", "--kind", "pdf"], in: root).stdout.utf8)) as? [[String: Any]])
+        let id = try #require(listed.first?["id"] as? Int)
+        edition.value = 1
+        #expect(try dossier(["fetch"], in: root, environment: env).status == 0)
+        let index = try dossier(["index"], in: root)
+        #expect(index.status == 0, "\(index.stderr)")
+        let after = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["documents", "--json", "--kind", "pdf"], in: root).stdout.utf8)) as? [[String: Any]])
+        #expect(after.count == 1 && after.first?["id"] as? Int == id, "\(after)")
+        #expect((after.first?["versions"] as? [Any])?.count == 1)
+        #expect(try dossier(["show", "\(id)"], in: root).stdout.contains("second count"))
+        let stored = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("corpus/files").path).filter { !$0.hasPrefix(".") }
+        #expect(stored.count == 1, "\(stored)")
+    }
 }

@@ -51,6 +51,9 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(help: "Downloads at once.")
     var jobs = 4
 
+    @Option(help: "Days before the stored copy of a URL no note cites any more is dropped.")
+    var gcAfter: Double = 7
+
     func validate() throws {
         guard maxSize > 0 else { throw ValidationError("--max-size must be positive") }
         guard timeout > 0, connectTimeout > 0, deadline > 0 else { throw ValidationError("timeouts must be positive") }
@@ -75,6 +78,8 @@ struct FetchCommand: AsyncParsableCommand {
         let pipeline = try options.pipeline(quiet: json)
         try pipeline.scanNotes()
         let report = try await pipeline.fetch(configuration: fetchConfiguration, force: force)
+        // Superseded copies go now, as in `update`: the next index takes a URL's new content as a new version of its document.
+        if !report.offline { try pipeline.cleanContentStore(graceDays: gcAfter) }
         if json {
             try Terminal.printJSON(report)
         } else if report.offline {
