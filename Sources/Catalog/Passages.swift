@@ -100,6 +100,17 @@ extension CatalogStore {
         return out
     }
 
+    /// The page of each passage of `ids` that the catalog holds.
+    public func pages(ofPassages ids: [Int64]) throws -> [Int64: Int] {
+        var out: [Int64: Int] = [:]
+        let statement = try database.prepare("SELECT page_index FROM passages WHERE id = ?1")
+        for id in ids {
+            try statement.bind([id])
+            if try statement.step() { out[id] = Row(statement: statement).int(0) }
+        }
+        return out
+    }
+
     /// Calls `body` with every passage of the committed view in id order (for export).
     public func forEachPassage(_ body: (PassageRecord) throws -> Void) throws {
         let statement = try database.prepare(Self.passageSelect + " WHERE passages.state != 1 ORDER BY passages.id")

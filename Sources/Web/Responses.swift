@@ -4,8 +4,8 @@ import HTTPTypes
 import Hummingbird
 
 /// Responses with the headers every answer carries: a Content-Security-Policy
-/// that forbids framing and every script but the site's own (`/cite.js`,
-/// the copy buttons), no MIME sniffing, no referrer.
+/// that forbids framing and every script but the site's own (`/site.js`:
+/// the copy buttons and the keys), no MIME sniffing, no referrer.
 enum Responses {
     static let securityHeaders: [(String, String)] = [
         ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),

@@ -1,7 +1,9 @@
 import Analysis
+import Catalog
 import DossierCore
 import Foundation
 import Hummingbird
+import SearchService
 
 /// What every handler works with: the workspace, its catalog connections,
 /// the templates, and the server's limits. One per application.
@@ -65,6 +67,16 @@ struct CitationView {
         place = "\(note):\(line)"
         self.label = label
         self.heading = heading
+    }
+}
+
+extension CitationView {
+    /// The note lines citing document `id`, their labels and headings clipped as results clip them.
+    static func citing(_ id: Int, _ catalog: CatalogStore) throws -> [CitationView] {
+        try catalog.citations(ofDocument: id).map {
+            CitationView(note: $0.note, line: $0.line, label: $0.label.clipped(to: SearchResults.Limits.label),
+                         heading: $0.heading?.clipped(to: SearchResults.Limits.label))
+        }
     }
 }
 

@@ -76,7 +76,8 @@ public enum WebApp {
         router.page("/documents") { _, _ in try site.documentsPage() }
         router.page("/documents/:id") { _, context in try site.documentPage(try documentID(context)) }
         router.page("/documents/:id/cite") { request, context in try site.citation(try documentID(context), request) }
-        router.page("/cite.js") { _, _ in site.citeScript() }
+        router.page("/site.js") { _, _ in site.siteScript() }
+        router.page("/documents/:id/pages/:page") { request, context in try site.readerPage(try documentID(context), request, context) }
         router.page("/documents/:id/file") { request, context in try await site.documentFile(try documentID(context), request, context) }
         router.page("/documents/:id/pages/:page/preview.png") { request, context in
             try await site.preview(try documentID(context), request, context)

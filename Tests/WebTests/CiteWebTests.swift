@@ -25,7 +25,7 @@ struct CiteWebTests {
                 #expect(body.contains("value=\"\(markdown)\""), "\(body)")
                 #expect(body.contains("<button type=\"button\" data-copy=\"\(markdown)\">copy</button>"))
                 #expect(body.contains("href=\"/documents/\(id)/cite?page=2&amp;format=bibtex\""))
-                #expect(body.contains("<script src=\"/cite.js\" defer></script>"))
+                #expect(body.contains("<script src=\"/site.js\" defer></script>"))
                 #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("script-src 'self';") == true)
             }
             try await client.execute(uri: "/documents/\(id)", method: .get) { response in
@@ -46,8 +46,61 @@ struct CiteWebTests {
             try await client.execute(uri: "/documents/\(id)/cite?format=ris", method: .get) { response in
                 #expect(response.status == .badRequest)
             }
-            try await client.execute(uri: "/cite.js", method: .get) { response in
+            try await client.execute(uri: "/site.js", method: .get) { response in
                 #expect(response.status == .ok && String(buffer: response.body).contains("navigator.clipboard"))
+            }
+        }
+    }
+}
+
+@Suite("Web reader")
+struct ReaderTests {
+    @Test("the reader shows a page's image and text, marks the query's matches, links the pages and the pages with matches")
+    func reader() async throws {
+        let (workspace, root) = try temporaryWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        PDFFixture.write([
+            .init(label: "i", lines: ["Timber seizures rose. More <timber> than ever."]),
+            .init(label: "1", lines: ["Ivory only."]),
+            .init(label: "2", lines: ["A timber-laden truck."]),
+        ], to: workspace.library.appendingPathComponent("seizures.pdf"))
+        try Data("- [a](https://example.org/a.pdf)\n".utf8).write(to: workspace.notes.appendingPathComponent("n.md"))
+        try indexWorkspace(root)
+        let id = try #require(try CatalogStore(workspace: workspace).document(matching: "corpus/library/seizures.pdf")?.id)
+        let note = try #require(try CatalogStore(workspace: workspace).document(matching: "corpus/notes/n.md")?.id)
+        let app = Application(router: try WebApp.router(workspace: workspace, renderer: PreviewRenderer.inProcess.render))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/documents/\(id)/pages/2?q=timber", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(response.status == .ok)
+                #expect(body.contains("p. 2 (printed 1) of 3") && body.contains("0 matches on this page; pages with matches: 1, 3"), "\(body)")
+                #expect(body.contains("href=\"/documents/\(id)/pages/1?q=timber&amp;at=last#hit-last\">← previous page with a match"))
+                #expect(body.contains("href=\"/documents/\(id)/pages/3?q=timber&amp;at=1#hit-1\">next page with a match"))
+                #expect(body.contains("/documents/\(id)/pages/2/preview.png?"))
+            }
+            try await client.execute(uri: "/documents/\(id)/pages/1?q=timber&at=last", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains("<mark class=\"hit\" id=\"hit-1\">Timber</mark>"), "\(body)")
+                #expect(body.contains("More &lt;<mark class=\"hit current\" id=\"hit-2\">timber</mark>&gt; than ever."), "\(body)")
+                #expect(!body.contains("previous page with a match") && body.contains("rel=\"next\""))
+            }
+            try await client.execute(uri: "/documents/\(id)/pages/3?q=timber", method: .get) { response in
+                #expect(String(buffer: response.body).contains("<mark class=\"hit current\" id=\"hit-1\">timber</mark>-laden"))
+            }
+            try await client.execute(uri: "/documents/\(id)/pages/3?q=timber+AND", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/documents/\(id)/pages/4", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/documents/\(note)/pages/1", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/?q=timber", method: .get) { response in
+                #expect(String(buffer: response.body).contains("<a class=\"read\" href=\"/documents/\(id)/pages/1?q=timber\">read</a>"))
+            }
+            try await client.execute(uri: "/documents/\(id)", method: .get) { response in
+                #expect(String(buffer: response.body).contains("<a href=\"/documents/\(id)/pages/2\">p. 2 (1)</a>"))
             }
         }
     }

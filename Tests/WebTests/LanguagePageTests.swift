@@ -30,8 +30,8 @@ struct LanguagePageTests {
                 #expect(response.status == .ok)
                 let body = String(buffer: response.body)
                 #expect(body.contains("<dt>language</dt><dd class=\"language\">in English, 1 page in French</dd>"), "\(body)")
-                #expect(body.contains("<li lang=\"fr\"><a href=\"/documents/1/file#page=3\">p. 3</a> <span class=\"language\">(French)</span>"), "\(body)")
-                #expect(body.contains("<li lang=\"en\"><a href=\"/documents/1/file#page=1\">p. 1</a> The Parties"), "\(body)")
+                #expect(body.contains("<li lang=\"fr\"><a href=\"/documents/1/pages/3\">p. 3</a> <span class=\"language\">(French)</span>"), "\(body)")
+                #expect(body.contains("<li lang=\"en\"><a href=\"/documents/1/pages/1\">p. 1</a> The Parties"), "\(body)")
             }
             try await client.execute(uri: "/documents", method: .get) { response in
                 #expect(String(buffer: response.body).contains("in English, 1 page in French"))

@@ -93,6 +93,37 @@ struct BrowserTests {
         let png = try Data(contentsOf: shot)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
     }
+
+    @Test("by the keyboard in Chromium: from a search to the third hit of a document, across pages, in the reader; screenshots")
+    func readerKeys() throws {
+        let (workspace, root) = try temporaryWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        PDFFixture.write([
+            .init(label: nil, lines: ["Timber seizures rose in the port.", "Customs counted more timber than in any year."]),
+            .init(label: nil, lines: ["Nothing of the kind on this page: ivory and pangolins only."]),
+            .init(label: nil, lines: ["A last timber shipment was stopped at the border."]),
+        ], to: workspace.library.appendingPathComponent("seizures.pdf"))
+        try indexWorkspace(root)
+        let (server, port) = try serve(root)
+        defer { server.terminate(); server.waitUntilExit() }
+        let script = repositoryRoot.appendingPathComponent("Tests/browser/cdp.py").path
+        let shot = root.appendingPathComponent("reader.png")
+        let state = "JSON.stringify({path: location.pathname, hash: location.hash, current: (document.querySelector('mark.current') || {}).id || null, text: (document.querySelector('mark.current') || {}).textContent || null, next: !!document.querySelector('a.next-hit'), image: !!document.querySelector('.page-image img')})"
+        // j: the first result; Enter: its page in the reader, at its first hit; j: the page's second hit; j: the next page with a match.
+        let walked = try run("/usr/bin/python3", [script, chromium!, "http://127.0.0.1:\(port)/?q=timber", "--keys", "j,Enter,j,j",
+                                                  "--screenshot", shot.path, "--eval", state])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(walked.utf8)) as? [String: Any], "\(walked)")
+        #expect((json["path"] as? String)?.hasSuffix("/pages/3") == true, "\(json)")
+        #expect(json["current"] as? String == "hit-1" && json["hash"] as? String == "#hit-1" && json["text"] as? String == "timber", "\(json)")
+        #expect(json["image"] as? Bool == true)
+        let png = try Data(contentsOf: shot)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
+        // And back: k from the third page's hit goes to the first page's last hit.
+        let back = try run("/usr/bin/python3", [script, chromium!, "http://127.0.0.1:\(port)/documents/1/pages/3?q=timber", "--keys", "k",
+                                                "--eval", state])
+        let previous = try #require(try JSONSerialization.jsonObject(with: Data(back.utf8)) as? [String: Any], "\(back)")
+        #expect((previous["path"] as? String)?.hasSuffix("/pages/1") == true && previous["current"] as? String == "hit-2", "\(previous)")
+    }
 }
 
 @Suite("Previews of scanned pages")

@@ -54,14 +54,16 @@ extension Site {
         return Responses.make(.ok, type, ByteBuffer(string: text + "\n"))
     }
 
-    /// `/cite.js`: the copy buttons. The pages work without it (the
-    /// Markdown is in a field to select); the Content-Security-Policy lets
+    /// `/site.js`, the site's one script: the copy buttons, and the keys
+    /// j and k (next and previous hit: results on the search page, matches
+    /// in the reader, across pages), Enter or o (read the result at its
+    /// page). Every page works without it; the Content-Security-Policy lets
     /// the pages run this script and no other.
-    func citeScript() -> Response {
-        Responses.make(.ok, "text/javascript; charset=utf-8", ByteBuffer(string: Self.copyScript), extra: [("Cache-Control", "max-age=3600")])
+    func siteScript() -> Response {
+        Responses.make(.ok, "text/javascript; charset=utf-8", ByteBuffer(string: Self.script), extra: [("Cache-Control", "max-age=3600")])
     }
 
-    static let copyScript = """
+    static let script = """
         document.addEventListener('click', function (event) {
           var button = event.target.closest('button[data-copy]');
           if (!button) return;
@@ -77,6 +79,54 @@ extension Site {
             fallback();
           }
         });
+
+        (function () {
+          // The items j and k move between: a reader's matches, else the search page's hits.
+          function items() {
+            var marks = document.querySelectorAll('mark.hit');
+            return marks.length ? marks : document.querySelectorAll('article.hit');
+          }
+          function show(list, index) {
+            for (var i = 0; i < list.length; i++) list[i].classList.remove('current');
+            var item = list[index];
+            item.classList.add('current');
+            item.scrollIntoView({block: 'center'});
+            if (item.id) history.replaceState(null, '', '#' + item.id);
+          }
+          function current(list) {
+            for (var i = 0; i < list.length; i++) if (list[i].classList.contains('current')) return i;
+            return -1;
+          }
+          function start() {
+            var list = document.querySelectorAll('mark.hit');
+            if (!list.length) return;
+            var hash = location.hash.slice(1);
+            var index = hash === 'hit-last' ? list.length - 1 : current(list);
+            for (var i = 0; i < list.length; i++) if (list[i].id === hash) index = i;
+            if (index >= 0) show(list, index);
+          }
+          document.addEventListener('keydown', function (event) {
+            if (event.ctrlKey || event.metaKey || event.altKey) return;
+            var target = event.target;
+            if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(target.tagName))) return;
+            var list = items(), index = current(list);
+            if (event.key === 'j' || event.key === 'k') {
+              var next = index + (event.key === 'j' ? 1 : -1);
+              if (index < 0) next = event.key === 'j' ? 0 : list.length - 1;
+              if (next >= 0 && next < list.length) {
+                show(list, next);
+              } else {
+                var away = document.querySelector(event.key === 'j' ? 'a.next-hit' : 'a.prev-hit');
+                if (away) location.href = away.href;
+              }
+              event.preventDefault();
+            } else if ((event.key === 'Enter' || event.key === 'o') && index >= 0) {
+              var read = list[index].querySelector('a.read');
+              if (read) { location.href = read.href; event.preventDefault(); }
+            }
+          });
+          if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
+        })();
 
         """
 }

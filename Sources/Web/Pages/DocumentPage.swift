@@ -47,14 +47,11 @@ extension Site {
     func documentPage(_ id: Int) throws -> Response {
         let view = try catalogs.use { catalog -> DocumentView in
             guard let document = try catalog.document(id: id) else { throw HTTPError(.notFound, message: "no document \(id)") }
-            let citations = try catalog.citations(ofDocument: id).map {
-                CitationView(note: $0.note, line: $0.line, label: $0.label.clipped(to: SearchResults.Limits.label),
-                             heading: $0.heading?.clipped(to: SearchResults.Limits.label))
-            }
+            let citations = try CitationView.citing(id, catalog)
             let language = try catalog.documentLanguage(id)
             let pages = try catalog.pages(document: id).map { page in
                 let code = page.language.flatMap { $0 == "und" ? nil : $0 }
-                return DocumentView.Page(href: "/documents/\(id)/file#page=\(page.index)", number: page.index,
+                return DocumentView.Page(href: "/documents/\(id)/pages/\(page.index)", number: page.index,
                                          label: page.label == String(page.index) ? nil : page.label,
                                          preview: page.text.split(separator: " ").prefix(20).joined(separator: " ").clipped(to: SearchResults.Limits.line),
                                          lang: code ?? language.flatMap { $0.code == "und" ? nil : $0.code },

@@ -98,6 +98,8 @@ struct SearchView {
 
     struct Page {
         var href: String
+        /// The reader at this page, the query's matches marked.
+        var read: String
         var number: Int
         var printed: String?
         var score: String
@@ -292,7 +294,8 @@ extension Site {
                 hit.noteLine = CitationView(note: result.document.path, line: result.line ?? 1, label: "")
             } else {
                 let printed = result.pageLabel.flatMap { $0 != String(result.page) ? $0 : nil }
-                var page = SearchView.Page(href: "/documents/\(result.document.id)/file#page=\(result.page)", number: result.page,
+                var page = SearchView.Page(href: "/documents/\(result.document.id)/file#page=\(result.page)",
+                                           read: "/documents/\(result.document.id)/pages/\(result.page)?q=\(Links.query(query))", number: result.page,
                                            printed: printed, score: String(format: "%.3f", result.score),
                                            scanned: result.ocr ? "scanned: OCR" + (result.ocrConfidence.map { " \(Int($0.rounded()))%" } ?? "") : nil)
                 if result.document.kind == .pdf {
