@@ -83,6 +83,7 @@ struct ReaderTests {
                 #expect(body.contains("<mark class=\"hit\" id=\"hit-1\">Timber</mark>"), "\(body)")
                 #expect(body.contains("More &lt;<mark class=\"hit current\" id=\"hit-2\">timber</mark>&gt; than ever."), "\(body)")
                 #expect(!body.contains("previous page with a match") && body.contains("rel=\"next\""))
+                #expect(body.contains("<p class=\"hits\">hits: <a href=\"/documents/\(id)/pages/1?q=timber&amp;at=1#hit-1\">1</a>"), "\(body)")
             }
             try await client.execute(uri: "/documents/\(id)/pages/3?q=timber", method: .get) { response in
                 #expect(String(buffer: response.body).contains("<mark class=\"hit current\" id=\"hit-1\">timber</mark>-laden"))

@@ -40,7 +40,8 @@ struct ReaderView {
     var pieces: [Piece]
     var hasText: Bool
     var hitsHere: [HitLink]
-    var hasHits: Bool { !hitsHere.isEmpty }
+    /// Whether the page has a hit (Mustache reads stored properties only).
+    var hasHits: Bool
     /// "4 matches on this page; pages with matches: 4, 18, 59".
     var summary: String?
     var previousPage: String?
@@ -116,7 +117,7 @@ extension Site {
                 file: document.kind == .pdf ? "/documents/\(id)/file#page=\(number)" : (url ?? "/documents/\(id)/file"),
                 lang: code, pieces: pieces, hasText: !page.text.isEmpty,
                 hitsHere: ranges.indices.map { .init(number: $0 + 1, href: at(number, hit: String($0 + 1)) + "#hit-\($0 + 1)") },
-                summary: summary,
+                hasHits: !ranges.isEmpty, summary: summary,
                 previousPage: number > 1 ? at(number - 1) : nil, nextPage: number < count ? at(number + 1) : nil,
                 previousHit: pages.last(where: { $0 < number }).map { at($0, hit: "last") + "#hit-last" },
                 nextHit: pages.first(where: { $0 > number }).map { at($0, hit: "1") + "#hit-1" },
