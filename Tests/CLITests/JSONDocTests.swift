@@ -2,9 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// docs/SEARCH-JSON.md lists every key of `search --json`, `status
-/// --json` and `documents --json` (issue 37, item 2): the keys of the
-/// documented examples are the keys the commands print, no more, no fewer.
+/// docs/SEARCH-JSON.md lists every key of every command's JSON (issue
+/// 37, item 2): the keys of the documented examples are the keys the
+/// commands print, no more (and, where one run prints them all, no fewer).
 @Suite("The JSON as documented")
 struct JSONDocTests {
     /// The keys of the JSON example after `heading` in docs/SEARCH-JSON.md,
@@ -79,5 +79,60 @@ struct JSONDocTests {
         let statusDocumented = try Self.documentedKeys(after: "## `dossier status --json`")
         #expect(statusKeys.subtracting(statusDocumented).isEmpty, "printed, not documented: \(statusKeys.subtracting(statusDocumented).sorted())")
         #expect(statusDocumented.subtracting(statusKeys).isEmpty, "documented, not printed: \(statusDocumented.subtracting(statusKeys).sorted())")
+    }
+
+    @Test("notes, links, fetch, index, update, verify and meta --json print only keys docs/SEARCH-JSON.md lists, and every one it lists")
+    func otherCommands() throws {
+        let pdfFolder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: pdfFolder) }
+        PDFFixture.write([.init(label: nil, lines: ["Timber trafficking"]), .init(label: nil, lines: ["Rosewood logs"])],
+                         to: pdfFolder.appendingPathComponent("r.pdf"), title: "Timber review")
+        let pdf = [UInt8](try Data(contentsOf: pdfFolder.appendingPathComponent("r.pdf")))
+        let server = try TestHTTPServer { request in
+            switch request.uri {
+            case "/r.pdf": return .respond(status: 200, headers: [("Content-Type", "application/pdf"), ("ETag", "\"r1\""),
+                                                                  ("Last-Modified", "Sun, 06 Dec 2026 10:00:00 GMT")], body: pdf)
+            case "/old.pdf": return .respond(status: 301, headers: [("Location", "/r.pdf")], body: [])
+            case "/landing": return .respond(status: 200, headers: [("Content-Type", "text/html")], body: Array(
+                "<html><head><title>Record</title><meta name=\"citation_pdf_url\" content=\"/paper.pdf\"></head><body><p>A record.</p></body></html>".utf8))
+            case "/paper.pdf": return .respond(status: 200, headers: [("Content-Type", "application/pdf")], body: pdf)
+            default: return .respond(status: 404, headers: [], body: [])
+            }
+        }
+        defer { server.shutdown() }
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        try Data("""
+            # Trade
+            - [ ] [review](\(server.url("/r.pdf#page=2"))) and [moved](\(server.url("/old.pdf")))
+            - [record](\(server.url("/landing"))) · [gone](\(server.url("/gone.pdf")))
+            [unused]: \(server.url("/unused.pdf"))
+            """.utf8).write(to: root.appendingPathComponent("corpus/notes/n.md"))
+        try Data("not a pdf".utf8).write(to: root.appendingPathComponent("corpus/library/broken.pdf"))
+        let env = ["DOSSIER_BACKOFF_MS": "10", "DOSSIER_POLITENESS_MS": "0"]
+        func keys(_ arguments: [String], counts: Set<String> = []) throws -> Set<String> {
+            let run = try dossier(arguments + ["--json"], in: root, environment: env)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)), "\(arguments): \(run.stderr)")
+            return Self.keys(json, counts: counts)
+        }
+        func check(_ command: String, _ printed: Set<String>, all: Bool) throws {
+            let documented = try Self.documentedKeys(after: "## `dossier \(command) --json`")
+            #expect(printed.subtracting(documented).isEmpty, "\(command): printed, not documented: \(printed.subtracting(documented).sorted())")
+            if all {
+                #expect(documented.subtracting(printed).isEmpty, "\(command): documented, not printed: \(documented.subtracting(printed).sorted())")
+            }
+        }
+        try check("fetch", try keys(["fetch"]), all: false)
+        try check("index", try keys(["index"]), all: false)
+        try check("notes", try keys(["notes"]), all: false)
+        try check("links", try keys(["links"]), all: true)
+        try check("update", try keys(["update", "--force"], counts: ["seconds"]), all: false)
+        try check("verify", try keys(["verify"]), all: false)
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["documents", "--json", "--kind", "pdf"], in: root).stdout.utf8)) as? [[String: Any]])
+        let id = try #require(listed.first { $0["status"] as? String == "extracted" }?["id"] as? Int)
+        let meta = try keys(["meta", "\(id)"])
+        try check("meta N", meta, all: false)
+        #expect(meta.isSuperset(of: ["document", "fields", "readings", "field", "source", "value", "title"]), "\(meta)")
     }
 }
