@@ -138,4 +138,21 @@ struct ProgressTests {
         let piped = try dossier(["index", "--workspace", root.path])
         #expect(piped.stdout.contains("extracted  corpus/library/ivory.pdf") && !piped.stderr.contains("[extract "))
     }
+
+    @Test("every command's help fits 80 columns, and no paragraph breaks a line before it is full")
+    func helpWrapping() throws {
+        let commands = ["", "init", "notes", "links", "update", "fetch", "attach", "index", "documents", "search", "open", "show", "cite",
+                        "meta", "status", "verify", "export", "schedule", "serve", "mcp"]
+        for command in commands {
+            // Through a pipe the help is laid out for 80 columns, as on a terminal of that width.
+            let help = try dossier((command.isEmpty ? [] : [command]) + ["--help"]).stdout
+            let lines = help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for line in lines { #expect(line.count <= 80, "\(command): \(line.count) columns: \(line)") }
+            // A paragraph's line followed by the rest of its sentence that would have fitted on it: a hard break in the source.
+            for (a, b) in zip(lines, lines.dropFirst()) where !a.isEmpty && a.first != " " && b.first?.isLowercase == true {
+                let word = b.split(separator: " ").first.map(String.init) ?? ""
+                #expect(a.count + 1 + word.count > 79, "\(command): ragged after \"\(a)\"")
+            }
+        }
+    }
 }

@@ -12,6 +12,7 @@ struct CiteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cite",
         abstract: "Print a citation of a document or one of its pages: Markdown for a note, BibTeX or CSL-JSON.",
+        usage: "dossier cite [<options>] (<doc[:page]> | --result <n>)",
         discussion: """
             DOC is a document number, a prefix of its SHA-256 or its path; PAGE the physical page, from 1. \
             --result N cites result N of the last search at its page. The Markdown, `[Title, p. 59](URL#page=59)`, \

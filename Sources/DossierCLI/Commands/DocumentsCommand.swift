@@ -8,6 +8,7 @@ struct DocumentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "documents",
         abstract: "List the indexed documents: number, kind, pages, title, URL or file, and the note lines citing each.",
+        usage: "dossier documents [<options>]",
         discussion: "The number is what --doc, `dossier show` and `dossier open --doc` take.")
 
     @OptionGroup var options: WorkspaceOptions

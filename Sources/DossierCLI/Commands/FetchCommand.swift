@@ -10,6 +10,7 @@ struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
         abstract: "Download every cited URL into corpus/files/, conditionally.",
+        usage: "dossier fetch [<options>]",
         discussion: """
             Each cited URL is requested with the validators of the copy already stored (ETag, \
             Last-Modified), so unchanged documents are not downloaded again. Redirects are followed (up to 10), \

@@ -9,6 +9,7 @@ struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
         abstract: "Extract page text and passages from new or changed documents.",
+        usage: "dossier index [<options>]",
         discussion: """
             Reads the PDFs and web pages in corpus/files/ (fetched) and corpus/library/ (yours; symbolic links to folders elsewhere are followed), and the notes, and extracts those whose \
             SHA-256 the catalog has not seen: page text in reading order with page labels, normalized, cut \

@@ -10,6 +10,7 @@ struct MetaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meta",
         abstract: "Show a document's title, authors, date, publisher, DOI and language, with where each comes from; --set corrects one.",
+        usage: "dossier meta [<options>] <doc> [--set <field=value> ...]",
         discussion: """
             Fields: title, authors (names separated by ";"), issued (YYYY, YYYY-MM or YYYY-MM-DD; also `year`), \
             publisher, doi, language. Sources, in the order a field takes them: user (--set), landing (the page that \

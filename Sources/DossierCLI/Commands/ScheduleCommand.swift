@@ -9,11 +9,14 @@ struct ScheduleCommand: ParsableCommand {
         commandName: "schedule",
         abstract: "Run `dossier update` in this workspace every night (systemd user timer, else cron).",
         discussion: """
-            install [--at HH:MM]  writes a systemd user service and timer (Persistent=true, so a night the \
-            machine was off is caught up at the next boot) when a systemd user instance runs, else a crontab \
-            line; each run logs to index/logs/update-<date>.log.
-            show                  prints what is installed for this workspace.
-            remove                removes it.
+              install [--at HH:MM]  runs the update every night at that time
+              show                  prints what is installed for this workspace
+              remove                removes it
+
+            install writes a systemd user service and timer (Persistent=true, so a \
+            night the machine was off is caught up at the next boot) when a systemd user \
+            instance runs, else a crontab line; each run logs to \
+            index/logs/update-<date>.log.
             """)
 
     @OptionGroup var options: WorkspaceOptions

@@ -13,28 +13,34 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Search the indexed passages.",
         discussion: """
-            Any text is a query: paste what you read. FTS5's operators work where written as FTS5 writes them:
-              timber trafficking          documents with both words (implicit AND), stemmed: 'trafficked' matches too
-              timber OR ivory             either word; AND, OR and NOT must be upper case
-              ivory NOT elephant          the first without the second
-              timber -teak                the same as: timber NOT teak ('-' before a word excludes it)
-              "rosewood logging"          a phrase: the words next to each other
-              traff*                      a prefix
-              NEAR(pangolin scales, 5)    words within 5 tokens of each other (default 10)
-              ^summary                    a word at the start of a passage
-              (a OR b) AND c              parentheses group
-            A word with punctuation inside is searched as the phrase of its parts, as the index split them
-            (re-export: "re export"; Côte d'Ivoire: Côte "d Ivoire"; 338/97: "338 97"); a stray quote,
-            parenthesis or operator is read as text. When the query was read differently from how it was
-            typed, a hint says how (searched: …). --strict reads FTS5's syntax exactly, errors and all
-            (--batch always does). Results are ranked with BM25, exactly as
-            FTS5's bm25() ranks them; --flat --json lists passages in FTS5's ORDER BY bm25(), rowid order.
-            Results come by document: a document matches when it holds every word somewhere, and those
-            with the words together in one passage rank ahead; a document whose words are on different
-            pages shows each word's best passage. --flat (passages, FTS5's rule: every word in the same
-            passage) and --same-passage (documents, by that rule) keep the words together.
-            Each result names the note lines that cite its document; `dossier open N` opens result N of
-            the last search at its page.
+            Any text is a query: paste what you read. FTS5's operators work where \
+            written as FTS5 writes them:
+              timber trafficking        both words (AND); 'trafficked' matches too
+              timber OR ivory           either word (AND, OR, NOT in upper case)
+              ivory NOT elephant        the first without the second
+              timber -teak              the same as: timber NOT teak
+              "rosewood logging"        a phrase: the words next to each other
+              traff*                    a prefix
+              NEAR(pangolin scales, 5)  words within 5 tokens (default 10)
+              ^summary                  a word at the start of a passage
+              (a OR b) AND c            parentheses group
+
+            A word with punctuation inside is searched as the phrase of its parts, as \
+            the index split them (re-export: "re export"; Côte d'Ivoire: Côte "d Ivoire"; \
+            338/97: "338 97"); a stray quote, parenthesis or operator is read as text. \
+            When the query was read differently from how it was typed, a hint says how \
+            (searched: …). --strict reads FTS5's syntax exactly, errors and all \
+            (--batch always does).
+
+            Results are ranked with BM25, exactly as FTS5's bm25() ranks them; --flat \
+            --json lists passages in FTS5's ORDER BY bm25(), rowid order. Results come \
+            by document: a document matches when it holds every word somewhere, and \
+            those with the words together in one passage rank ahead; a document whose \
+            words are on different pages shows each word's best passage. --flat \
+            (passages, FTS5's rule: every word in the same passage) and --same-passage \
+            (documents, by that rule) keep the words together. Each result names the \
+            note lines that cite its document; `dossier open N` opens result N of the \
+            last search at its page, `dossier cite --result N` cites it.
 
             Limits: a query is at most \(QueryParser.maxBytes) bytes, holds at most \(QueryParser.maxTerms) terms (every word of a \
             phrase counts) and nests parentheses at most \(QueryParser.maxDepth) deep. Past a limit the search stops \

@@ -11,6 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the web interface: search, documents at the page, notes, links.",
+        usage: "dossier serve [<options>]",
         discussion: """
             Binds 127.0.0.1 unless --host says otherwise. The server answers only requests addressed to it \
             (Host: 127.0.0.1, localhost or [::1] with its port, or the bound address), so that a web page \

@@ -12,6 +12,7 @@ struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Print a document's extracted text, or one page of it.",
+        usage: "dossier show [<options>] <doc[:page]>",
         discussion: "DOC is a document number (as `dossier index` prints it), a prefix of its SHA-256, or its path; PAGE is the physical page, from 1.")
 
     @OptionGroup var options: WorkspaceOptions

@@ -9,6 +9,7 @@ struct UpdateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "update",
         abstract: "Bring everything up to date: read changed notes, fetch what is due, extract and index what changed.",
+        usage: "dossier update [<options>]",
         discussion: """
             Notes are parsed again only when they changed. URLs are re-checked with conditional requests, \
             no more often than --min-age unless --force. Only documents whose bytes changed are extracted \

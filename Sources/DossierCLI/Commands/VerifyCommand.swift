@@ -10,6 +10,7 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check the index against SQLite FTS5: same passages, same matches, same scores.",
+        usage: "dossier verify [<options>]",
         discussion: """
             Checks that the index holds exactly the catalog's passages, runs FTS5's integrity check on the \
             cross-check table, then draws queries from the index's own vocabulary (rare, middle and common \
