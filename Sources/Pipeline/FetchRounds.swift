@@ -45,7 +45,7 @@ extension Pipeline {
             let requests = round.map { request(for: $0, force: force) }
             seen.formUnion(requests.map(\.url))
             let results = await fetcher.fetchAll(requests) { done, total, result in
-                events(.fetchProgress(done: done, total: total, url: result.url))
+                events(.fetchProgress(done: done, total: total, url: result.url, bytes: result.status == .fetched ? result.size ?? 0 : 0))
             }
             // Offline: every URL of two or more hosts failed because no host name resolved. Recording that
             // would mark every link of the notes failed for a night without network; nothing is recorded.

@@ -54,8 +54,9 @@ public enum PipelineEvent: Sendable {
     /// Something the user should know that does not stop the work (a note
     /// that cannot be read, a broken link in the library).
     case warning(String)
-    /// `done` of `total` URLs of a fetch round answered; the last was `url`.
-    case fetchProgress(done: Int, total: Int, url: String)
+    /// `done` of `total` URLs of a fetch round answered; the last was `url`,
+    /// which brought `bytes` of new content (0 when unchanged or failed).
+    case fetchProgress(done: Int, total: Int, url: String, bytes: Int64)
     /// A fetch round ended.
     case fetchRoundFinished
     /// Extraction starts on this many documents (PDFs and web pages; the

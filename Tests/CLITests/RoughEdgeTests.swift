@@ -99,8 +99,9 @@ struct RoughEdgeTests {
 @Suite("Progress on a terminal")
 struct ProgressTests {
     /// `arguments` run under a pseudo-terminal (`script`), everything it wrote.
-    func onTerminal(_ arguments: [String]) throws -> String {
-        let command = ([dossierBinary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+    func onTerminal(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let prefix = environment.isEmpty ? [] : ["env"] + environment.map { "\($0.key)=\($0.value)" }
+        let command = (prefix + [dossierBinary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
         let run = try runProgram(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], stdin: "")
         #expect(run.status == 0)
         return run.stdout
@@ -137,6 +138,25 @@ struct ProgressTests {
         PDFFixture.write([.init(label: nil, lines: ["Ivory"])], to: root.appendingPathComponent("corpus/library/ivory.pdf"))
         let piped = try dossier(["index", "--workspace", root.path])
         #expect(piped.stdout.contains("extracted  corpus/library/ivory.pdf") && !piped.stderr.contains("[extract "))
+    }
+
+    @Test("fetch on a terminal shows one live line: done/total, the bytes fetched, elapsed and time left, the host")
+    func fetchLine() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "util-linux's script makes the terminal")
+        let body = [UInt8](repeating: 0x20, count: 300_000)
+        let server = try TestHTTPServer { request in
+            request.uri == "/gone.pdf" ? .respond(status: 404, headers: [], body: [])
+                : .respond(status: 200, headers: [("Content-Type", "text/html")], body: Array("<html><body><p>".utf8) + body + Array("</p></body></html>".utf8))
+        }
+        defer { server.shutdown() }
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        try Data("- <\(server.url("/a"))>\n- <\(server.url("/b"))>\n- <\(server.url("/gone.pdf"))>\n".utf8)
+            .write(to: root.appendingPathComponent("corpus/notes/n.md"))
+        let shown = try onTerminal(["fetch", "--workspace", root.path], environment: ["DOSSIER_BACKOFF_MS": "10", "DOSSIER_POLITENESS_MS": "0"])
+        #expect(shown.range(of: #"\[fetch 1/3 · [0-9.]+ (B|KB|kB|KiB) · 0:0\d, about 0:\d\d left\] 127\.0\.0\.1"#, options: .regularExpression) != nil, "\(shown)")
+        #expect(shown.range(of: #"\[fetch 3/3 · 5\d\d(\.\d)? (KB|kB|KiB) · 0:0\d\]"#, options: .regularExpression) != nil, "\(shown)")
     }
 
     @Test("every command's help fits 80 columns, and no paragraph breaks a line before it is full")

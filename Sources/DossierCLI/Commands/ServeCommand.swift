@@ -97,7 +97,7 @@ final class ProgressLines: @unchecked Sendable {
     func show(_ event: PipelineEvent) {
         lock.withLock {
             switch event {
-            case .fetchProgress(let done, let total, let url):
+            case .fetchProgress(let done, let total, let url, _):
                 progress.line = "Fetching links: \(done) of \(total) (\(URL(string: url)?.host ?? url))."
             case .fetchRoundFinished:
                 progress.line = nil
