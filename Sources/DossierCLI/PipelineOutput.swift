@@ -14,14 +14,10 @@ final class PipelineOutput: @unchecked Sendable {
     let progress: Bool
     let verbose: Bool
     let lock = NSLock()
-    var ocrTotal = 0
-    var ocrDone = 0
-    var ocrStart = Date()
-    var extractTotal = 0
-    var extractDone = 0
-    var extractStart = Date()
-    var fetchStart: Date?
-    var fetchBytes: Int64 = 0
+    var ocr = StageProgress()
+    var extraction = StageProgress()
+    /// The fetch round under way, if one is.
+    var fetch: StageProgress?
 
     init(quiet: Bool, verbose: Bool = false) {
         self.quiet = quiet
@@ -29,23 +25,9 @@ final class PipelineOutput: @unchecked Sendable {
         progress = !quiet && isatty(STDERR_FILENO) == 1
     }
 
-    /// "1:05", "12:40", "2:03:10".
-    static func clock(_ seconds: Double) -> String {
-        let s = max(0, Int(seconds.rounded()))
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
-    }
-
-    /// "1:05, about 48:10 left": the time since `start`, and the time the
-    /// rest will take at the pace so far.
-    static func timing(since start: Date, done: Int, total: Int) -> String {
-        let elapsed = Date().timeIntervalSince(start)
-        let left = done > 0 && done < total ? ", about \(clock(elapsed / Double(done) * Double(total - done))) left" : ""
-        return clock(elapsed) + left
-    }
-
     /// The live line of extraction: "[extract 120/5,486 · 1:05, about 48:10 left] corpus/library/x.pdf".
     func extractionLine(_ path: String) -> String {
-        "[extract \(extractDone)/\(extractTotal) · \(Self.timing(since: extractStart, done: extractDone, total: extractTotal))] \(path)"
+        "[extract \(extraction.summary)] \(path)"
     }
 
     /// The handler to give a ``Pipeline``.
@@ -58,40 +40,36 @@ final class PipelineOutput: @unchecked Sendable {
         case .warning(let message):
             Terminal.warning(message)
         case .fetchProgress(let done, let total, let url, let bytes):
-            let start = fetchStart ?? Date()
-            fetchStart = start
-            fetchBytes += bytes
+            var round = fetch ?? StageProgress(total: total)
+            (round.done, round.total) = (done, total)
+            round.bytes += bytes
+            fetch = round
             guard progress else { return }
-            let host = URL(string: url)?.host ?? url
-            let line = "[fetch \(done)/\(total) · \(ByteCount.human(fetchBytes)) · \(Self.timing(since: start, done: done, total: total))] \(host)"
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+            FileHandle.standardError.write(Data("\r\u{1B}[K[fetch \(round.summary)] \(URL(string: url)?.host ?? url)".utf8))
         case .fetchRoundFinished:
-            (fetchStart, fetchBytes) = (nil, 0)
+            fetch = nil
             guard progress else { return }
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
         case .ocrStarted(let pages):
-            ocrTotal = pages
-            ocrDone = 0
-            ocrStart = Date()
+            ocr.begin(pages)
             guard !quiet else { return }
             print("ocr        \(pages) scanned page\(pages == 1 ? "" : "s") to read")
         case .ocrPage(let document, let page, _, let error):
-            ocrDone += 1
+            ocr.done += 1
             if let error, !quiet {
                 if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 print("failed     OCR of document \(document) p. \(page): \(error)")
             }
             guard progress else { return }
-            let timing = Self.timing(since: ocrStart, done: ocrDone, total: ocrTotal)
-            FileHandle.standardError.write(Data("\r\u{1B}[K[OCR \(ocrDone)/\(ocrTotal) · \(timing)] document \(document) p. \(page)".utf8))
-            if ocrDone == ocrTotal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            FileHandle.standardError.write(Data("\r\u{1B}[K[OCR \(ocr.summary)] document \(document) p. \(page)".utf8))
+            if ocr.done == ocr.total { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         case .extractionStarted(let documents):
-            (extractTotal, extractDone, extractStart) = (documents, 0, Date())
+            extraction.begin(documents)
         case .document(let item):
             guard !quiet else { return }
-            let live = progress && !verbose && extractTotal > 0
+            let live = progress && !verbose && extraction.total > 0
             if live {
-                extractDone += 1
+                extraction.done += 1
                 FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             }
             if let error = item.error {
@@ -102,7 +80,7 @@ final class PipelineOutput: @unchecked Sendable {
                 let ocr = item.needsOcr == true ? "; most pages have no text: needs OCR" : ""
                 print("extracted  \(item.path) → document \(item.document) (\(item.pages ?? 0) pages, \(item.passages ?? 0) passages\(ocr))")
             }
-            if live, extractDone < extractTotal {
+            if live, extraction.done < extraction.total {
                 fflush(nil)
                 FileHandle.standardError.write(Data(extractionLine(item.path).utf8))
             }

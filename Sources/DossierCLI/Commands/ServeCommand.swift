@@ -86,34 +86,42 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// The pipeline's events as the update page's progress line: fetching,
-/// extracting and reading scanned pages, each with done of total.
+/// extracting and reading scanned pages, each with done of total, the time
+/// so far and the time left (``StageProgress``, as the terminal shows them).
 final class ProgressLines: @unchecked Sendable {
     let progress: UpdateProgress
     private let lock = NSLock()
-    private var total = 0, done = 0, ocrTotal = 0, ocrDone = 0
+    private var fetch: StageProgress?
+    private var extraction = StageProgress(), ocr = StageProgress()
 
     init(_ progress: UpdateProgress) { self.progress = progress }
 
     func show(_ event: PipelineEvent) {
         lock.withLock {
             switch event {
-            case .fetchProgress(let done, let total, let url, _):
-                progress.line = "Fetching links: \(done) of \(total) (\(URL(string: url)?.host ?? url))."
+            case .fetchProgress(let done, let total, let url, let bytes):
+                var round = fetch ?? StageProgress(total: total)
+                (round.done, round.total) = (done, total)
+                round.bytes += bytes
+                fetch = round
+                progress.line = "Fetching links: \(done) of \(total), \(ByteCount.human(round.bytes)), \(round.timing) (\(URL(string: url)?.host ?? url))."
             case .fetchRoundFinished:
+                fetch = nil
                 progress.line = nil
             case .extractionStarted(let documents):
-                (total, done) = (documents, 0)
+                extraction.begin(documents)
                 progress.line = "Extracting \(documents) document\(documents == 1 ? "" : "s")."
             case .document(let item):
-                guard total > 0 else { return }
-                done += 1
-                progress.line = done < total ? "Extracting: \(done) of \(total) documents (\(item.path))." : "Indexing."
+                guard extraction.total > 0 else { return }
+                extraction.done += 1
+                progress.line = extraction.done < extraction.total
+                    ? "Extracting: \(extraction.done) of \(extraction.total) documents, \(extraction.timing) (\(item.path))." : "Indexing."
             case .ocrStarted(let pages):
-                (ocrTotal, ocrDone) = (pages, 0)
+                ocr.begin(pages)
                 progress.line = "Reading \(pages) scanned page\(pages == 1 ? "" : "s") by OCR."
             case .ocrPage(let document, let page, _, _):
-                ocrDone += 1
-                progress.line = "Reading scanned pages: \(ocrDone) of \(ocrTotal) (document \(document) p. \(page))."
+                ocr.done += 1
+                progress.line = "Reading scanned pages: \(ocr.done) of \(ocr.total), \(ocr.timing) (document \(document) p. \(page))."
             case .warning:
                 break
             }

@@ -1,0 +1,37 @@
+import DossierCore
+import Foundation
+
+/// Where one stage of an update stands (fetching, extracting, OCR): done
+/// of total, the bytes it brought, the time since it began, the time the
+/// rest will take at the pace so far. The terminal's live line
+/// (``PipelineOutput``) and the web's Update page (``ProgressLines``) both
+/// count with it.
+struct StageProgress {
+    var total = 0
+    var done = 0
+    var bytes: Int64 = 0
+    var start = Date()
+
+    /// A stage of `total` items begins now.
+    mutating func begin(_ total: Int) {
+        self = StageProgress(total: total, start: Date())
+    }
+
+    /// "1:05", "12:40", "2:03:10".
+    static func clock(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds.rounded()))
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+
+    /// "1:05, about 48:10 left": elapsed, and the rest at the pace so far.
+    var timing: String {
+        let elapsed = Date().timeIntervalSince(start)
+        let left = done > 0 && done < total ? ", about \(Self.clock(elapsed / Double(done) * Double(total - done))) left" : ""
+        return Self.clock(elapsed) + left
+    }
+
+    /// "12/40 · 1:05, about 48:10 left", with the bytes when there are some.
+    var summary: String {
+        "\(done)/\(total) · " + (bytes > 0 ? "\(ByteCount.human(bytes)) · " : "") + timing
+    }
+}
