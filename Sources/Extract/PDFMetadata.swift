@@ -103,6 +103,22 @@ enum PDFMetadata {
     /// "Generated on", "Published", "Updated", in the library's languages.
     static let leads = #"(?:(?:version|versión|versione|edition|édition|edición|rev(?:ision|ised)?|v)\.?\s*\d+(?:\.\d+)*\s*[-–—:,]?\s*|generated on|published(?: on| in)?|publication date:?|date:?|dated|(?:last )?updated(?: on)?|as (?:of|at)|publié (?:le|en)|mis à jour le|publicado(?: en| el)?|actualizado(?: en| el)?|stand:?|fecha:?)"#
 
+    /// A date on a cover: day (optional), month, year, then the rest of the
+    /// line; and the American order, month, day, year. Compiled once.
+    static let datePatterns: [NSRegularExpression] = {
+        let monthWord = #"(\p{L}{3,10})\.?"#
+        return [
+            // 18 July 2018 · 18 de julio de 2018 · 1er octobre 2013 · Octubre de 2013 · September 2022
+            #"^(?:\#(leads)\s*)?(?:(\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s+(?:de\s+)?)?\#(monthWord)\s+(?:de\s+|del\s+)?(\d{4})\b(.*)$"#,
+            // September 18, 2022
+            #"^(?:\#(leads)\s*)?\#(monthWord)\s+(\d{1,2}),?\s+(\d{4})\b(.*)$"#,
+        ].map { try! NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+    }()
+
+    /// "© 2022", "Copyright: 2021 …", "(c) 2013". Compiled once.
+    static let copyrightPattern = try! NSRegularExpression(pattern: #"(?:©|\(c\)|copyright)\s*:?\s*(?:©\s*)?((?:19|20)\d\d)\b"#,
+                                                            options: [.caseInsensitive])
+
     /// The date printed on a line of its own among the first lines of the
     /// first page: a month and year, with or without a day, in English,
     /// French, Spanish, German, Italian or Portuguese; at most a short lead
@@ -110,18 +126,10 @@ enum PDFMetadata {
     /// sentence or a table ("Valid from 1 July 1975") is not the document's.
     static func printedDate(_ firstPage: String, now: Date = Date()) -> String? {
         let thisYear = Calendar(identifier: .gregorian).component(.year, from: now)
-        let monthWord = #"(\p{L}{3,10})\.?"#
-        let patterns = [
-            // 18 July 2018 · 18 de julio de 2018 · 1er octobre 2013 · Octubre de 2013 · September 2022
-            #"^(?:\#(leads)\s*)?(?:(\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s+(?:de\s+)?)?\#(monthWord)\s+(?:de\s+|del\s+)?(\d{4})\b(.*)$"#,
-            // September 18, 2022
-            #"^(?:\#(leads)\s*)?\#(monthWord)\s+(\d{1,2}),?\s+(\d{4})\b(.*)$"#,
-        ]
         let lines = firstPage.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         for line in lines.prefix(15) where line.count <= 100 {
-            for (index, pattern) in patterns.enumerated() {
-                guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]),
-                      let match = regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) else { continue }
+            for (index, regex) in datePatterns.enumerated() {
+                guard let match = regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) else { continue }
                 func group(_ i: Int) -> String? {
                     Range(match.range(at: i), in: line).map { String(line[$0]) }
                 }
@@ -141,8 +149,7 @@ enum PDFMetadata {
     /// A copyright year: "© 2022", "Copyright: 2021 …", "(c) 2013".
     static func copyrightYear(_ text: String, now: Date = Date()) -> String? {
         let thisYear = Calendar(identifier: .gregorian).component(.year, from: now)
-        guard let regex = try? NSRegularExpression(pattern: #"(?:©|\(c\)|copyright)\s*:?\s*(?:©\s*)?((?:19|20)\d\d)\b"#, options: [.caseInsensitive]),
-              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+        guard let match = copyrightPattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
               let range = Range(match.range(at: 1), in: text), let year = Int(text[range]), year <= thisYear + 1 else { return nil }
         return String(year)
     }
