@@ -196,8 +196,8 @@ extension CatalogStore {
                 try applyResolvedColumns(document: id)
                 let encoder = JSONEncoder()
                 let insertPage = try database.prepare("""
-                    INSERT INTO pages (document_id, page_index, label, chars, has_text, text, ocr, furniture, text_block, text_at, text_bytes)
-                    VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8, ?9, ?10)
+                    INSERT INTO pages (document_id, page_index, label, chars, has_text, text, ocr, furniture, text_block, text_at, text_bytes, section)
+                    VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8, ?9, ?10, ?11)
                     """)
                 let insertPassage = try database.prepare("""
                     INSERT INTO passages (document_id, page_index, start, end, text, line, state, text_block, text_at, text_bytes)
@@ -210,7 +210,7 @@ extension CatalogStore {
                     let furniture = page.furniture.isEmpty ? nil
                         : String(decoding: try encoder.encode(page.furniture), as: UTF8.self)
                     try insertPage.run([id, page.index, page.label, page.text.unicodeScalars.count, !page.text.isEmpty, page.ocr?.rawValue,
-                                        furniture, span.block, span.at, span.bytes])
+                                        furniture, span.block, span.at, span.bytes, page.section])
                     for (passage, own) in zip(page.passages, Self.spans(of: page.passages, in: page.text, page: span)) {
                         try insertPassage.run([id, page.index, passage.start, passage.end, passage.line, own.block, own.at, own.bytes])
                     }

@@ -25,6 +25,8 @@ public struct PassageRecord: Sendable, Codable, Equatable {
     public var end: Int
     /// The passage's text, exactly as indexed.
     public var text: String
+    /// Its page's running head: the section of the document it is in.
+    public var section: String?
     /// Its page was read by OCR (a scan), with this mean word confidence (0–100).
     public var ocr = false
     /// The OCR'd page's mean word confidence.
@@ -37,7 +39,7 @@ extension CatalogStore {
     static let passageSelect = """
         SELECT passages.id, documents.id, documents.title, documents.kind, documents.path, passages.page_index,
                pages.label, passages.line, passages.start, passages.end, passages.text, pages.ocr, pages.ocr_confidence,
-               \(passageLanguage), passages.text_block, passages.text_at, passages.text_bytes
+               \(passageLanguage), passages.text_block, passages.text_at, passages.text_bytes, pages.section
         FROM passages JOIN documents ON documents.id = passages.document_id
         LEFT JOIN pages ON pages.document_id = passages.document_id AND pages.page_index = passages.page_index
         """
@@ -45,7 +47,8 @@ extension CatalogStore {
     func passage(_ row: Row) throws -> PassageRecord {
         PassageRecord(id: Int64(row.int(0)), documentID: row.int(1), title: row.optionalString(2), kind: DocumentKind(rawValue: row.string(3)) ?? .other,
                       path: row.string(4), page: row.int(5), pageLabel: row.optionalString(6), line: row.optionalInt(7),
-                      start: row.int(8), end: row.int(9), text: try text(row, span: 14, legacy: 10), ocr: row.optionalString(11) == OCRState.done.rawValue,
+                      start: row.int(8), end: row.int(9), text: try text(row, span: 14, legacy: 10), section: row.optionalString(17),
+                      ocr: row.optionalString(11) == OCRState.done.rawValue,
                       ocrConfidence: row.optionalDouble(12), language: row.optionalString(13))
     }
 

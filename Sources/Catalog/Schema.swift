@@ -208,6 +208,10 @@ import DossierCore
 /// `documents.title`, `author`, `created` and `doi` keep the value each
 /// field resolves to, the user's first.
 ///
+/// Version 17 adds `pages.section`: the page's running head, the section
+/// of the document it is in as its pages print it at their top (the
+/// extract stage's `PageFurniture`), shown beside a hit on the page.
+///
 /// A reader (search, verify, the web, MCP) reads `generation` in a read
 /// transaction and then the index manifest: an index at the same generation
 /// holds the committed and retiring passages, one at the next generation
@@ -478,6 +482,9 @@ public enum Schema {
             position INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (document_id, field, source, value)
         ) WITHOUT ROWID;
+        """,
+        """
+        ALTER TABLE pages ADD COLUMN section TEXT;
         """,
     ]
 

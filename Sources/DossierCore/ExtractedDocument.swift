@@ -73,15 +73,20 @@ public struct ExtractedPage: Codable, Sendable, Equatable {
     /// Its furniture: running heads and feet, its page number, as printed
     /// (kept out of `text` and its passages).
     public var furniture: [String]
+    /// Its running head: the section of the document it is in, as the
+    /// pages print it at their top (nil when they print none).
+    public var section: String?
 
     /// Creates a page.
-    public init(index: Int, label: String?, text: String, passages: [PassageRange], ocr: OCRState? = nil, furniture: [String] = []) {
+    public init(index: Int, label: String?, text: String, passages: [PassageRange], ocr: OCRState? = nil, furniture: [String] = [],
+                section: String? = nil) {
         self.index = index
         self.label = label
         self.text = text
         self.passages = passages
         self.ocr = ocr
         self.furniture = furniture
+        self.section = section
     }
 }
 

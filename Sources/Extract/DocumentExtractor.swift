@@ -15,7 +15,7 @@ public enum DocumentExtractor {
         let pages = raw.pages.indices.map { i in
             let page = raw.pages[i], text = stripped.texts[i]
             return ExtractedPage(index: page.index, label: labels[i], text: text, passages: PassageSplitter.split(text),
-                                 ocr: page.needsOCR ? .pending : nil, furniture: stripped.furniture[i])
+                                 ocr: page.needsOCR ? .pending : nil, furniture: stripped.furniture[i], section: stripped.heads[i])
         }
         // Every reading of its metadata; the catalog's title, author, date and DOI are the first of each.
         let readings = PDFMetadata.candidates(raw: raw, texts: stripped.texts, furniture: stripped.furniture)
@@ -70,11 +70,12 @@ public enum DocumentExtractor {
     /// next update does so (their numbers stay). Web pages: 1 since their
     /// article is told from the page around it (``MainContent``); 2 since
     /// their metadata is kept reading by reading. PDFs: 1 since their
-    /// metadata is (``PDFMetadata``).
+    /// metadata is (``PDFMetadata``), 2 since each page's running head is
+    /// kept as its section (``PageFurniture``).
     public static func version(of kind: DocumentKind) -> Int {
         switch kind {
         case .html: return 2
-        case .pdf: return 1
+        case .pdf: return 2
         default: return 0
         }
     }

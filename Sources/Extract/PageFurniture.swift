@@ -33,6 +33,10 @@ enum PageFurniture {
         var furniture: [[String]]
         /// Each page's printed number, when a page-number line gave one.
         var numbers: [String?]
+        /// Each page's running head: the line repeated at the top of pages
+        /// that stands at the top of this one (its first occurrence, kept
+        /// in the text as a heading, included), the section the page is in.
+        var heads: [String?] = []
     }
 
     /// Lines a page's furniture is looked for in, at its top and at its bottom.
@@ -57,11 +61,12 @@ enum PageFurniture {
                 for key in Set(indices.compactMap { key(page[$0]) }) { seen[edge]![key, default: 0] += 1 }
             }
         }
-        var texts: [String] = [], furniture: [[String]] = [], numbers: [String?] = []
+        var texts: [String] = [], furniture: [[String]] = [], numbers: [String?] = [], heads: [String?] = []
         var kept: Set<String> = []  // repeated lines whose first occurrence was kept
         for (p, page) in lines.enumerated() {
             var drop = Set<Int>(), repeated = Set<Int>()
             var number: String?
+            var head: String?
             for (edge, indices) in [(Edge.top, edges[p].top), (.bottom, edges[p].bottom)] {
                 for i in indices {
                     let line = page[i].trimmingCharacters(in: .whitespaces)
@@ -69,6 +74,7 @@ enum PageFurniture {
                         drop.insert(i)
                         number = number ?? found
                     } else if let key = key(line), seen[edge]![key, default: 0] >= repeats {
+                        if edge == .top, head == nil { head = line }
                         if kept.insert("\(edge)\t\(key)").inserted { continue }
                         drop.insert(i)
                         repeated.insert(i)
@@ -77,6 +83,7 @@ enum PageFurniture {
             }
             // A page of nothing but repeated lines: they are its text.
             if drop.count == edges[p].filled { drop.subtract(repeated) }
+            heads.append(head)
             guard !drop.isEmpty else {
                 texts.append(pages[p])
                 furniture.append([])
@@ -88,7 +95,7 @@ enum PageFurniture {
             furniture.append(drop.sorted().map { page[$0].trimmingCharacters(in: .whitespaces) })
             numbers.append(number)
         }
-        return Stripped(texts: texts, furniture: furniture, numbers: numbers)
+        return Stripped(texts: texts, furniture: furniture, numbers: numbers, heads: heads)
     }
 
     /// Each page's printed label: the PDF's (`given`, poppler's; a PDF

@@ -135,6 +135,8 @@ public enum SearchResults {
         public var document: Document
         public var page: Int
         @JSONNullable public var pageLabel: String?
+        /// The page's running head: the section of the document it is in.
+        @JSONNullable public var section: String?
         @JSONNullable public var line: Int?
         /// The page is a scan read by OCR.
         public var ocr: Bool
@@ -205,7 +207,7 @@ public enum SearchResults {
             results.append(Result(
                 rank: offset + i + 1, score: hit.score, passageId: hit.passageID,
                 document: Document(id: record.documentID, title: record.title?.clipped(to: Limits.title), kind: record.kind, url: url, path: record.path),
-                page: record.page, pageLabel: record.pageLabel, line: record.line,
+                page: record.page, pageLabel: record.pageLabel, section: record.section?.clipped(to: Limits.label), line: record.line,
                 ocr: record.ocr, ocrConfidence: record.ocrConfidence.map { ($0 * 10).rounded() / 10 }, language: record.language,
                 snippet: snippet.text, highlights: snippet.highlights, citations: citations, open: open,
                 cite: CitationFormat.markdown(Reference(

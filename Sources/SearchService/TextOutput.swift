@@ -82,7 +82,8 @@ extension SearchResults {
                 }
                 lastDocument = result.document.id
             }
-            print("  \(result.rank). \(place(result))  score \(String(format: "%.3f", result.score))")
+            let section = result.section.map { " · \($0.printable)" } ?? ""
+            print("  \(result.rank). \(place(result))\(section)  score \(String(format: "%.3f", result.score))")
             print("     \(highlight(result.snippet.printable, result.highlights))")
             shownInDocument += 1
             previous = result

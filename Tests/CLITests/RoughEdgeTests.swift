@@ -159,6 +159,24 @@ struct ProgressTests {
         #expect(shown.range(of: #"\[fetch 3/3 · 5\d\d(\.\d)? (KB|kB|KiB) · 0:0\d\]"#, options: .regularExpression) != nil, "\(shown)")
     }
 
+    @Test("a hit names its page's running head, the section it is in, in the text and in the JSON")
+    func sections() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try dossier(["init", root.path]).status == 0)
+        let blank = Array(repeating: "", count: 20)
+        let bodies = ["Rosewood logs were seized at the port.", "Ivory tusks were found in a container.",
+                      "Pangolin scales were declared as fish scales.", "Eel fry left in suitcases for Asia."]
+        PDFFixture.write((1...4).map { p in
+            .init(label: nil, lines: ["Chapter Two: Timber and Wildlife", "", "", "", bodies[p - 1]] + blank + ["\(p) / 4"])
+        }, to: root.appendingPathComponent("corpus/library/review.pdf"))
+        #expect(try dossier(["index"], in: root).status == 0)
+        let text = try dossier(["search", "pangolin"], in: root).stdout
+        #expect(text.contains("1. p. 3 · Chapter Two: Timber and Wildlife  score"), "\(text)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(try dossier(["search", "pangolin", "--json"], in: root).stdout.utf8)) as? [String: Any])
+        #expect((json["results"] as? [[String: Any]])?.first?["section"] as? String == "Chapter Two: Timber and Wildlife")
+    }
+
     @Test("every command's help fits 80 columns, and no paragraph breaks a line before it is full")
     func helpWrapping() throws {
         let commands = ["", "init", "notes", "links", "update", "fetch", "attach", "index", "documents", "search", "open", "show", "cite",

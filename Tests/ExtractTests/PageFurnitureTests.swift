@@ -37,6 +37,12 @@ struct PageFurnitureTests {
         #expect(!stripped.texts[2].contains("Section 3.1"))
         // Pages without repeated lines keep their text as it was.
         #expect(PageFurniture.strip(["One page.\nOf text."]).texts == ["One page.\nOf text."])
+        // Each page's running head is its section: the first occurrence's page too; a foot is none.
+        #expect(stripped.heads == (1...5).map { "Wildlife Crime Report — Chapter \($0)" })
+        #expect(PageFurniture.strip(["One page.\nOf text."]).heads == [nil])
+        let feet = ["Ivory seized in Kenya.", "Pangolins in Nigeria.", "Rosewood in Madagascar.", "Eels in Spain."]
+            .map { "\($0)\nSeen by \($0.split(separator: " ")[0]) officers.\nICCWC 2024 · www.iccwc.org" }
+        #expect(PageFurniture.strip(feet).heads == [nil, nil, nil, nil])
     }
 
     @Test("printed numbers are labels where the PDF gives only physical ones and they run at one offset; roman front matter too")
@@ -64,5 +70,6 @@ struct PageFurnitureTests {
         #expect(!first.contains("1 / 4") && document.pages[3].furniture == ["Illegal Wildlife Trade Review", "4 / 4"], "\(document.pages[3])")
         #expect(document.pages[2].label == "3")
         #expect(second.contains("Rosewood seizure number 2"))
+        #expect(document.pages.map(\.section) == Array(repeating: "Illegal Wildlife Trade Review", count: 4))
     }
 }

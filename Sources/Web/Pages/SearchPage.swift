@@ -106,6 +106,8 @@ struct SearchView {
         var preview: Preview?
         /// "scanned: OCR 91%" for a page read by OCR.
         var scanned: String?
+        /// The page's running head: the section it is in.
+        var section: String?
     }
 
     struct Preview {
@@ -297,7 +299,8 @@ extension Site {
                 var page = SearchView.Page(href: "/documents/\(result.document.id)/file#page=\(result.page)",
                                            read: "/documents/\(result.document.id)/pages/\(result.page)?q=\(Links.query(query))", number: result.page,
                                            printed: printed, score: String(format: "%.3f", result.score),
-                                           scanned: result.ocr ? "scanned: OCR" + (result.ocrConfidence.map { " \(Int($0.rounded()))%" } ?? "") : nil)
+                                           scanned: result.ocr ? "scanned: OCR" + (result.ocrConfidence.map { " \(Int($0.rounded()))%" } ?? "") : nil,
+                                           section: result.section)
                 if result.document.kind == .pdf {
                     let words = TextPiece.previewWords(snippet, phrases: phrases).prefix(8).joined(separator: ",")
                     let small = "/documents/\(result.document.id)/pages/\(result.page)/preview.png?w=\(Links.query(words))"
