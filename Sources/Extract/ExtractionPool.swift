@@ -8,9 +8,10 @@ import Glibc
 /// Runs extraction in worker processes, so that a PDF that crashes or hangs
 /// poppler takes down only its worker.
 ///
-/// One ``PersistentWorker`` per core (or `concurrency`), each started as the
-/// given executable and arguments plus `--serve` (for Dossier, `dossier
-/// worker extract --memory-mb M --serve`), takes documents one after another.
+/// A ``WorkerPool`` of one worker per core (or `concurrency`), each started
+/// as the given executable and arguments plus `--serve` (for Dossier,
+/// `dossier worker extract --memory-mb M --serve`), takes documents one
+/// after another, the largest first.
 /// A worker limits its own address space with `setrlimit` (see
 /// ``limitMemory(megabytes:)``); the pool limits each document's time,
 /// killing a worker that overruns it, and starts a fresh worker after a
@@ -46,24 +47,11 @@ public struct ExtractionPool: Sendable {
             return stat(path, &info) == 0 ? Int(info.st_size) : 0
         }
         let order = paths.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
-        let lock = NSLock()
-        let next = SharedCounter()
-        DispatchQueue.concurrentPerform(iterations: min(concurrency, paths.count)) { _ in
-            let worker = PersistentWorker(executable: executable, arguments: arguments + ["--serve"])
-            var current = next.increment()
-            // The document the worker holds, or the reason it could not take it.
-            var sent = current < paths.count ? worker.send(paths[order[current]], timeout: timeout) : nil
-            while current < paths.count {
-                let result = sent.map { Result<ExtractedDocument, ExtractionError>.failure($0) } ?? worker.receive()
-                let following = next.increment()
-                if following < paths.count { sent = worker.send(paths[order[following]], timeout: timeout) }
-                lock.lock()
-                completion(order[current], result)
-                lock.unlock()
-                current = following
+        WorkerPool(executable: executable, arguments: arguments, concurrency: concurrency, timeout: timeout)
+            .run(paths, order: order, pipelined: true, as: ExtractedDocument.self) { index, result in
+                completion(index, result)
+                return true
             }
-            worker.stop()
-        }
     }
 
     /// Limits this process's address space; a worker calls it before touching any PDF.

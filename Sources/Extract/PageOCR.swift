@@ -248,31 +248,11 @@ public struct OCRPool: Sendable {
     @discardableResult
     public func run(_ pages: [(path: String, page: Int)], until stop: Date,
                     completion: @Sendable (Int, Result<PageOCR.Result, ExtractionError>) -> Bool) -> Int {
-        guard !pages.isEmpty else { return 0 }
-        let lock = NSLock()
-        // Whether pages may still be started: read and written under `lock` only.
-        nonisolated(unsafe) var goOn = true
-        let next = SharedCounter()
-        let started = SharedCounter()
-        DispatchQueue.concurrentPerform(iterations: min(concurrency, pages.count)) { _ in
-            // One thread a worker: the workers share the cores, and Tesseract's
-            // OpenMP threads on top of them would only contend.
-            let worker = PersistentWorker(executable: executable, arguments: arguments + ["--serve"],
-                                          environment: concurrency > 1 ? ["OMP_THREAD_LIMIT": "1"] : [:])
-            while Date() < stop, lock.withLock({ goOn }) {
-                let current = next.increment()
-                guard current < pages.count else { break }
-                _ = started.increment()
-                let result: Result<PageOCR.Result, ExtractionError>
-                if let failure = worker.send("\(pages[current].path)\t\(pages[current].page)", timeout: timeout) {
-                    result = .failure(failure)
-                } else {
-                    result = worker.receive(PageOCR.Result.self)
-                }
-                lock.withLock { goOn = completion(current, result) && goOn }
-            }
-            worker.stop()
-        }
-        return min(started.increment(), pages.count)
+        // One thread a worker: the workers share the cores, and Tesseract's
+        // OpenMP threads on top of them would only contend.
+        let pool = WorkerPool(executable: executable, arguments: arguments, concurrency: concurrency, timeout: timeout,
+                              environment: concurrency > 1 ? ["OMP_THREAD_LIMIT": "1"] : [:])
+        return pool.run(pages.map { "\($0.path)\t\($0.page)" }, order: Array(pages.indices), until: stop, pipelined: false,
+                        as: PageOCR.Result.self, completion: completion)
     }
 }

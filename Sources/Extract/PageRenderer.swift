@@ -160,54 +160,32 @@ public struct PreviewRenderer: Sendable {
         try PageRenderer.png(path: path, page: page, width: width, terms: terms, boxes: boxes)
     }
 
-    /// Draws in a child process started as `executable` with `arguments`,
-    /// then `--page N --width W`, a `--term` per term, a `--box x1,y1,x2,y2`
-    /// per box, and the path; it
-    /// writes the PNG on stdout and exits 0, or writes one line on stderr and
-    /// exits non-zero. Killed after `timeout` seconds.
+    /// Draws in worker processes started as `executable` with `arguments`
+    /// and `--serve` (``StandingWorkers``, ``PersistentWorker``'s protocol),
+    /// kept between previews: each request a ``Request`` as a line of JSON,
+    /// each answer the PNG. A worker that crashes fails its preview in one
+    /// line and the next preview gets a fresh one; one that overruns
+    /// `timeout` seconds is killed.
     public static func worker(executable: URL, arguments: [String], timeout: Int = 30) -> PreviewRenderer {
-        PreviewRenderer { path, page, width, terms, boxes in
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = arguments + ["--page", String(page), "--width", String(width)] + terms.flatMap { ["--term", $0] }
-                + boxes.filter { $0.count == 4 }.flatMap { ["--box", $0.map { String(format: "%.1f", $0) }.joined(separator: ",")] } + [path]
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            // Read both pipes as they fill, until the child closes them or the time is up.
-            let deadline = Date().addingTimeInterval(TimeInterval(timeout))
-            var png = Data(), message = Data()
-            var open = [out.fileHandleForReading.fileDescriptor, err.fileHandleForReading.fileDescriptor]
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            while !open.isEmpty {
-                guard let ready = readable(open, until: deadline) else {
-                    guard deadline.timeIntervalSinceNow <= 0 else { break }
-                    kill(process.processIdentifier, SIGKILL)
-                    process.waitUntilExit()
-                    throw ExtractionError.timedOut(seconds: timeout)
-                }
-                for fd in ready {
-                    let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                    if n <= 0 {
-                        open.removeAll { $0 == fd }
-                    } else if fd == out.fileHandleForReading.fileDescriptor {
-                        png.append(contentsOf: chunk[0..<n])
-                    } else if message.count < 4096 {
-                        message.append(contentsOf: chunk[0..<n])
-                    }
-                }
-            }
-            process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal {
-                throw ExtractionError.crashed("signal \(process.terminationStatus)")
-            }
-            guard process.terminationStatus == 0, png.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
-                let line = String(decoding: message, as: UTF8.self).split(separator: "\n").first.map(String.init)
-                throw ExtractionError.failed(line ?? "the renderer exited with status \(process.terminationStatus)")
-            }
+        let workers = StandingWorkers(executable: executable, arguments: arguments, timeout: timeout)
+        return PreviewRenderer { path, page, width, terms, boxes in
+            let request = Request(path: path, page: page, width: width, terms: terms, boxes: boxes.filter { $0.count == 4 })
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let line = String(decoding: try encoder.encode(request), as: UTF8.self)
+            let png = try workers.ask(line, as: Data.self).get()
+            guard png.starts(with: [0x89, 0x50, 0x4E, 0x47]) else { throw ExtractionError.failed("the renderer answered no PNG") }
             return png
         }
+    }
+
+    /// A preview asked of a worker: the PDF, the 1-based page, the width in
+    /// pixels, the terms to outline, further boxes `[x1, y1, x2, y2]`.
+    public struct Request: Codable, Sendable {
+        public var path: String
+        public var page: Int
+        public var width: Int
+        public var terms: [String]
+        public var boxes: [[Double]]
     }
 }

@@ -5,15 +5,23 @@ import Foundation
 import Glibc
 #endif
 
-/// A worker process that extracts many documents, one at a time, so that a
-/// corpus does not pay a process start per document.
+/// A worker process that answers many requests, one at a time, so that a
+/// corpus does not pay a process start per document, page or preview.
 ///
-/// Protocol, over the worker's stdin and stdout: the parent writes a path and
-/// a newline; the worker answers `OK <n>\n` followed by `n` bytes of JSON (an
-/// ``ExtractedDocument``), or `ERR <one line>\n`. When the worker does not
+/// The wire protocol, the one every worker speaks (`dossier worker extract
+/// --serve`, `worker ocr --serve`, `worker render --serve`; the worker's side
+/// is ``WorkerProtocol``), over the worker's stdin and stdout: the parent
+/// writes one request as a line (a document's path; a path, a tab and a
+/// page for OCR; a ``PreviewRenderer/Request`` as JSON for a preview); the
+/// worker answers `OK <n>\n` followed by `n` bytes of JSON (an
+/// ``ExtractedDocument``, a ``PageOCR/Result``, a PNG as a base64 string),
+/// or `ERR <one line>\n` (an ``ExtractionError`` as
+/// ``ExtractionError/workerLine`` writes it). When the worker does not
 /// answer within the time limit it is killed; when it dies (a crash, the
-/// memory limit) its document is reported as such. Either way the next
-/// document gets a fresh worker.
+/// memory limit) its request is reported as such. Either way the next
+/// request gets a fresh worker. ``WorkerPool`` runs a batch of requests on
+/// several workers, ``StandingWorkers`` keeps workers for requests that
+/// come one at a time.
 final class PersistentWorker {
     let executable: URL
     let arguments: [String]
@@ -183,8 +191,7 @@ final class PersistentWorker {
 /// Waits until one of `descriptors` can be read: the readable ones (or
 /// that reached their end); none when the wait woke without any (it wakes
 /// at least once a second, and on a signal); nil once `deadline` has
-/// passed, or when poll fails. The read loops of a worker's replies and of
-/// a preview renderer's output share it.
+/// passed, or when poll fails.
 func readable(_ descriptors: [Int32], until deadline: Date) -> [Int32]? {
     let remaining = deadline.timeIntervalSinceNow
     guard remaining > 0 else { return nil }

@@ -104,29 +104,57 @@ struct PageRendererTests {
 
 @Suite("Previews in a worker process")
 struct PreviewWorkerTests {
-    /// A renderer whose worker is a shell script standing in for `dossier worker render`.
+    /// A renderer whose worker is a shell script standing in for `dossier worker render --serve`.
+    func renderer(_ script: String, timeout: Int = 30) -> PreviewRenderer {
+        PreviewRenderer.worker(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", script, "sh"], timeout: timeout)
+    }
+
     func render(_ script: String, timeout: Int = 30, boxes: [[Double]] = []) -> Result<Data, Error> {
-        let renderer = PreviewRenderer.worker(executable: URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", script, "sh"], timeout: timeout)
+        let renderer = renderer(script, timeout: timeout)
         return Result { try renderer.render("/tmp/x.pdf", 2, 480, ["ivory", "rhino horn"], boxes) }
     }
 
-    @Test("the worker's PNG comes back; it is handed the page, the width, each word and the path")
-    func success() throws {
-        let png = try render(#"[ "$*" = "--page 2 --width 480 --term ivory --term rhino horn /tmp/x.pdf" ] && printf '\211PNG...' || exit 1"#).get()
-        #expect(png == Data([0x89, 0x50, 0x4E, 0x47, 0x2E, 0x2E, 0x2E]))
-        // A scanned page's word boxes go along, in points.
-        let boxed = try render(#"[ "$*" = "--page 2 --width 480 --term ivory --term rhino horn --box 50.0,60.5,90.0,72.0 /tmp/x.pdf" ] && printf '\211PNG' || exit 1"#,
-                               boxes: [[50, 60.5, 90, 72]]).get()
-        #expect(boxed.count == 4)
+    /// A worker that answers one request with the base64 of "\u{89}PNG..." when it is `expected`, and keeps serving.
+    static func answering(_ expected: String) -> String {
+        #"while read r; do if [ "$r" = '"# + expected + #"' ]; then printf 'OK 14\n"iVBORy4uLg=="'; else echo 'ERR dossier-extract: failed: unexpected request'; fi; done"#
     }
 
-    @Test("a worker's failure, crash or hang fails the preview with one line; the caller goes on")
-    func failures() {
+    @Test("the worker's PNG comes back; it is handed the path, the page, the width, each word and the boxes, as a line of JSON")
+    func success() throws {
+        let png = try render(Self.answering(#"{"boxes":[],"page":2,"path":"/tmp/x.pdf","terms":["ivory","rhino horn"],"width":480}"#)).get()
+        #expect(png == Data([0x89, 0x50, 0x4E, 0x47, 0x2E, 0x2E, 0x2E]))
+        // A scanned page's word boxes go along, in points.
+        let boxed = try render(Self.answering(#"{"boxes":[[50,60.5,90,72]],"page":2,"path":"/tmp/x.pdf","terms":["ivory","rhino horn"],"width":480}"#),
+                               boxes: [[50, 60.5, 90, 72]]).get()
+        #expect(boxed.count == 7)
+    }
+
+    @Test("a worker's failure or an answer that is no PNG fails the preview with one line")
+    func failures() throws {
         #expect(throws: ExtractionError.failed("not a readable PDF (poppler cannot open it)")) {
-            try render("echo 'not a readable PDF (poppler cannot open it)' >&2; exit 3").get()
+            try render("read r; echo 'ERR dossier-extract: failed: not a readable PDF (poppler cannot open it)'; while read x; do :; done").get()
         }
-        #expect(throws: ExtractionError.crashed("signal 11")) { try render("kill -SEGV $$").get() }
-        #expect(throws: ExtractionError.timedOut(seconds: 1)) { try render("exec sleep 30", timeout: 1).get() }
-        #expect(throws: ExtractionError.failed("the renderer exited with status 0")) { try render("echo not a png").get() }
+    }
+
+    @Test("an answer that is no PNG fails the preview with one line")
+    func notPNG() throws {
+        #expect(throws: ExtractionError.failed("the renderer answered no PNG")) { try render(#"read r; printf 'OK 6\n"YWJj"'; while read x; do :; done"#).get() }
+    }
+
+    @Test("a worker that crashes or hangs fails the preview with one line")
+    func crashes() throws {
+        #expect(throws: ExtractionError.crashed("signal 11, segmentation fault")) { try render("read r; kill -SEGV $$").get() }
+        #expect(throws: ExtractionError.timedOut(seconds: 1)) { try render("read r; exec sleep 30", timeout: 1).get() }
+    }
+
+    @Test("after a crash, the next preview gets a fresh worker")
+    func fresh() throws {
+        // One renderer: its worker crashes on the first preview; the second is drawn by a fresh one.
+        let flag = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-crashed-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: flag) }
+        let once = renderer(#"if [ ! -e '"# + flag + #"' ]; then read r; touch '"# + flag + #"'; kill -SEGV $$; fi; "#
+                            + Self.answering(#"{"boxes":[],"page":2,"path":"/tmp/x.pdf","terms":[],"width":480}"#))
+        #expect(throws: ExtractionError.crashed("signal 11, segmentation fault")) { try once.render("/tmp/x.pdf", 2, 480, [], []) }
+        #expect(try once.render("/tmp/x.pdf", 2, 480, [], []).count == 7)
     }
 }

@@ -47,6 +47,7 @@ struct WorkerCommand: ParsableCommand {
         guard ["extract", "render", "ocr"].contains(task) else { throw ValidationError("unknown worker task '\(task)'") }
         ExtractionPool.limitMemory(megabytes: memoryMb)
         if task == "ocr" { return ocrLoop() }
+        if task == "render", serve { return renderLoop() }
         if task == "render" {
             guard let path else { throw ValidationError("a path is required") }
             guard (16...4000).contains(width) else { throw ValidationError("--width must be 16–4000") }
@@ -90,6 +91,18 @@ struct WorkerCommand: ParsableCommand {
             guard parts.count == 2, let page = Int(parts[1]) else { throw ExtractionError.failed("bad request") }
             injectFault(String(parts[0]))
             return try PageOCR.read(path: String(parts[0]), page: page, languages: languages, deadline: pageSeconds)
+        }
+    }
+
+    /// `worker render --serve`: each request a ``PreviewRenderer/Request`` as
+    /// a line of JSON, each answer the page's PNG.
+    func renderLoop() {
+        WorkerProtocol.serve { line -> Data in
+            guard let request = try? JSONDecoder().decode(PreviewRenderer.Request.self, from: Data(line.utf8)),
+                  (16...4000).contains(request.width) else { throw ExtractionError.failed("bad request") }
+            injectFault(request.path)
+            return try PageRenderer.png(path: request.path, page: request.page, width: request.width, terms: request.terms,
+                                        boxes: request.boxes)
         }
     }
 
