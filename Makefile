@@ -6,7 +6,7 @@
 # System packages are installed with apt-get (through sudo when not root).
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
-APT_PACKAGES := pkg-config python3-pybtex python3-jsonschema libsqlite3-dev libxml2-dev zlib1g-dev libzstd-dev libstemmer-dev libpoppler-glib-dev libcairo2-dev poppler-utils fonts-dejavu-core qpdf cron \
+APT_PACKAGES := pkg-config python3-pybtex python3-jsonschema python3-gi gir1.2-poppler-0.18 libsqlite3-dev libxml2-dev zlib1g-dev libzstd-dev libstemmer-dev libpoppler-glib-dev libcairo2-dev poppler-utils fonts-dejavu-core qpdf cron \
   libtesseract-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-spa
 # Installed where apt can, not required: the browser test of the web interface runs when Chromium is present.
 OPTIONAL_PACKAGES := chromium
@@ -57,6 +57,7 @@ bench: deps
 	.build-bench/venv/bin/pip install -q tantivy trafilatura lxml_html_clean
 	.build-bench/venv/bin/python bench/bench.py --output .build-bench/report.md $(BENCH_ARGS)
 	.build-bench/venv/bin/python bench/knownitem.py --workspace .build-bench/ws --output .build-bench/knownitem.md
+	/usr/bin/python3 bench/textshape.py .build/release/dossier .build-bench/ws --brief --markdown .build-bench/textshape.md
 	python3 bench/ocrbench.py --output .build-bench/ocr.md $(OCR_BENCH_ARGS)
 	rm -f .build-bench/webextract.md
 	.build-bench/venv/bin/python bench/webextract.py --bin .build/release/dossier --markdown .build-bench/webextract.md
