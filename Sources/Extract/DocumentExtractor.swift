@@ -71,11 +71,12 @@ public enum DocumentExtractor {
     /// article is told from the page around it (``MainContent``); 2 since
     /// their metadata is kept reading by reading. PDFs: 1 since their
     /// metadata is (``PDFMetadata``), 2 since each page's running head is
-    /// kept as its section (``PageFurniture``).
+    /// kept as its section (``PageFurniture``), 3 since a footnote mark
+    /// against a capital is told (``PageLayout``).
     public static func version(of kind: DocumentKind) -> Int {
         switch kind {
         case .html: return 2
-        case .pdf: return 2
+        case .pdf: return 3
         default: return 0
         }
     }

@@ -27,7 +27,8 @@
 ///
 /// - A footnote mark set against a word (`concerned²⁷`: digits in a
 ///   smaller type than the word's, their baseline raised above the word's
-///   by a fifth of its height, their top no lower than its) is a word of its own: a
+///   by a fifth of its height, their top at most a tenth of its height
+///   lower than its: a capital's box is taller) is a word of its own: a
 ///   space goes between the word and the mark, and between a mark and a
 ///   word it leads, so that the word is found and a phrase ending at it
 ///   matches. Subscripts (`CO₂`, lowered) and letters set small after a
@@ -129,7 +130,7 @@ public enum PageLayout {
     /// is in smaller type, raised.
     static func isMark(_ a: Unicode.Scalar, _ boxA: Box, against b: Unicode.Scalar, _ boxB: Box) -> Bool {
         func raised(_ mark: Box, over base: Box) -> Bool {
-            mark.height < 0.95 * base.height && base.y2 - mark.y2 > 0.2 * base.height && mark.y1 <= base.y1 + 0.05 * base.height
+            mark.height < 0.95 * base.height && base.y2 - mark.y2 > 0.2 * base.height && mark.y1 <= base.y1 + 0.1 * base.height
         }
         let letterA = a.properties.isAlphabetic, letterB = b.properties.isAlphabetic
         let digitA = a.properties.numericType == .decimal, digitB = b.properties.numericType == .decimal

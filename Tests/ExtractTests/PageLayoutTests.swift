@@ -120,6 +120,9 @@ struct PageLayoutTests {
         // As the EU guide sets `concerned²⁷.`: the mark's box 10.05 high, its bottom 4.8 above the word's.
         let concerned = row("concerned", x: 0, y: 284.5) + row("27", x: 45, y: 281.4, height: 10.05) + row(".", x: 55, y: 284.5)
         #expect(PageLayout.separate("concerned27.", boxes: concerned) == "concerned 27.")
+        // As the French trade guide sets a country code with its note, `XA¹`: the mark's top a little below the capitals'.
+        #expect(PageLayout.separate("XA1", boxes: row("XA", x: 304.9, y: 106.9, advance: 6.5, height: 12) + row("1", x: 319, y: 107.6, height: 7.8))
+                == "XA 1")
         // A mark before a word, as a note's text starts.
         #expect(PageLayout.separate("4Source", boxes: row("4", x: 0, y: 281.4, height: 10.05) + row("Source", x: 5, y: 284.5)) == "4 Source")
         // CO₂: the 2 lowered, not raised. 1st: letters after a number. CoP18: one type.

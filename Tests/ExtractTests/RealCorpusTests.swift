@@ -170,7 +170,7 @@ struct WordRecallTests {
         #expect(document.pages.filter { $0.furniture.contains(head) }.count >= 5)
     }
 
-    @Test("the EU guide's footnote marks are words of their own: no word fused with its raised mark, p. 29's phrase found")
+    @Test("the EU guide's and the trade guides' footnote marks are words of their own: no word fused with its raised mark")
     func footnoteMarks() throws {
         let path = realCorpus.appendingPathComponent("EU-Wildlife-Trade-Reference-Guide.pdf").path
         let document = try DocumentExtractor.extractPDF(path: path)
@@ -189,5 +189,11 @@ struct WordRecallTests {
             }
         }
         #expect(left.count <= 12, "\(left.prefix(20))")
+        // The trade guides' country codes with a note mark: `XA¹` is the code XA and the mark.
+        for (guide, index) in [("fr", 17), ("es", 16)] {
+            let path = realCorpus.appendingPathComponent("SAPI__cites_trade_guidelines__\(guide)-CITES_Trade_Database_Guide.pdf").path
+            let page = try DocumentExtractor.extractPDF(path: path).pages[index].text
+            #expect(page.contains("XA 1") && !page.contains("XA1"), "\(guide): \(page.prefix(300))")
+        }
     }
 }
