@@ -18,6 +18,8 @@ final class PipelineOutput: @unchecked Sendable {
     var extraction = StageProgress()
     /// The fetch round under way, if one is.
     var fetch: StageProgress?
+    /// The size of each file being extracted, by path.
+    var sizes: [String: Int64] = [:]
 
     init(quiet: Bool, verbose: Bool = false) {
         self.quiet = quiet
@@ -25,7 +27,7 @@ final class PipelineOutput: @unchecked Sendable {
         progress = !quiet && isatty(STDERR_FILENO) == 1
     }
 
-    /// The live line of extraction: "[extract 120/5,486 · 1:05, about 48:10 left] corpus/library/x.pdf".
+    /// The live line of extraction: "[extract 120/5,486 · 310 MB of 2.1 GB · 1:05, about 48:10 left] corpus/library/x.pdf".
     func extractionLine(_ path: String) -> String {
         "[extract \(extraction.summary)] \(path)"
     }
@@ -63,13 +65,16 @@ final class PipelineOutput: @unchecked Sendable {
             guard progress else { return }
             FileHandle.standardError.write(Data("\r\u{1B}[K[OCR \(ocr.summary)] document \(document) p. \(page)".utf8))
             if ocr.done == ocr.total { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        case .extractionStarted(let documents):
+        case .extractionStarted(let documents, let bytes):
             extraction.begin(documents)
+            extraction.totalBytes = bytes.values.reduce(0, +)
+            sizes = bytes
         case .document(let item):
             guard !quiet else { return }
             let live = progress && !verbose && extraction.total > 0
             if live {
                 extraction.done += 1
+                extraction.bytes += sizes[item.path] ?? 0
                 FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             }
             if let error = item.error {

@@ -10,6 +10,8 @@ struct StageProgress {
     var total = 0
     var done = 0
     var bytes: Int64 = 0
+    /// The bytes of the whole stage, when known in advance (the files to extract).
+    var totalBytes: Int64 = 0
     var start = Date()
 
     /// A stage of `total` items begins now.
@@ -30,8 +32,9 @@ struct StageProgress {
         return Self.clock(elapsed) + left
     }
 
-    /// "12/40 · 1:05, about 48:10 left", with the bytes when there are some.
+    /// "12/40 · 3.1 MB of 9.8 MB · 1:05, about 48:10 left", with the bytes when there are some.
     var summary: String {
-        "\(done)/\(total) · " + (bytes > 0 ? "\(ByteCount.human(bytes)) · " : "") + timing
+        let of = totalBytes > 0 ? " of \(ByteCount.human(totalBytes))" : ""
+        return "\(done)/\(total) · " + (bytes > 0 || totalBytes > 0 ? "\(ByteCount.human(bytes))\(of) · " : "") + timing
     }
 }

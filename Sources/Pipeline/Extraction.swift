@@ -125,7 +125,13 @@ extension Pipeline {
             todo.append(candidate)
         }
 
-        if !todo.isEmpty { events(.extractionStarted(documents: todo.count)) }
+        if !todo.isEmpty {
+            let sizes = todo.map { candidate -> (String, Int64) in
+                let size = (try? FileManager.default.attributesOfItem(atPath: candidate.url.path)[.size] as? NSNumber)?.int64Value ?? 0
+                return (candidate.path, size)
+            }
+            events(.extractionStarted(documents: todo.count, bytes: Dictionary(sizes, uniquingKeysWith: { a, _ in a })))
+        }
         let pool = ExtractionPool(
             executable: options.worker.executable,
             arguments: options.worker.arguments + ["--memory-mb", String(options.memoryMB)],

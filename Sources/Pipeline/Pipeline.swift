@@ -60,8 +60,9 @@ public enum PipelineEvent: Sendable {
     /// A fetch round ended.
     case fetchRoundFinished
     /// Extraction starts on this many documents (PDFs and web pages; the
-    /// notes, few and quick, are extracted before).
-    case extractionStarted(documents: Int)
+    /// notes, few and quick, are extracted before), whose files' sizes are
+    /// `bytes`, by workspace-relative path.
+    case extractionStarted(documents: Int, bytes: [String: Int64])
     /// A document was extracted and stored, or failed (its `error` set).
     case document(ExtractionSummary.Item)
     /// OCR starts on this many scanned pages.

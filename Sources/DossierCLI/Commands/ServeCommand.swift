@@ -93,6 +93,7 @@ final class ProgressLines: @unchecked Sendable {
     private let lock = NSLock()
     private var fetch: StageProgress?
     private var extraction = StageProgress(), ocr = StageProgress()
+    private var sizes: [String: Int64] = [:]
 
     init(_ progress: UpdateProgress) { self.progress = progress }
 
@@ -108,14 +109,18 @@ final class ProgressLines: @unchecked Sendable {
             case .fetchRoundFinished:
                 fetch = nil
                 progress.line = nil
-            case .extractionStarted(let documents):
+            case .extractionStarted(let documents, let bytes):
                 extraction.begin(documents)
+                extraction.totalBytes = bytes.values.reduce(0, +)
+                sizes = bytes
                 progress.line = "Extracting \(documents) document\(documents == 1 ? "" : "s")."
             case .document(let item):
                 guard extraction.total > 0 else { return }
                 extraction.done += 1
+                extraction.bytes += sizes[item.path] ?? 0
                 progress.line = extraction.done < extraction.total
-                    ? "Extracting: \(extraction.done) of \(extraction.total) documents, \(extraction.timing) (\(item.path))." : "Indexing."
+                    ? "Extracting: \(extraction.done) of \(extraction.total) documents, \(ByteCount.human(extraction.bytes)) of "
+                        + "\(ByteCount.human(extraction.totalBytes)), \(extraction.timing) (\(item.path))." : "Indexing."
             case .ocrStarted(let pages):
                 ocr.begin(pages)
                 progress.line = "Reading \(pages) scanned page\(pages == 1 ? "" : "s") by OCR."
