@@ -182,6 +182,13 @@ extension CatalogStore {
         return out
     }
 
+    /// Where document `id` came from: its first URL, as
+    /// ``documentSources()`` gives it, without reading every document's.
+    public func documentSource(_ id: Int) throws -> DocumentSource? {
+        try database.query("SELECT min(url) FROM urls WHERE document_id = ?1", [id], { $0.optionalString(0) }).first?
+            .map { DocumentSource(id: id, url: $0, host: URL(string: $0)?.host?.lowercased()) }
+    }
+
     /// The document record with this id.
     public func document(id: Int) throws -> DocumentRecord? {
         try database.query("SELECT \(Self.documentColumns) FROM documents WHERE id = ?1", [id], Self.document).first

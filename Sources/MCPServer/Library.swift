@@ -94,7 +94,7 @@ actor Library {
     func documentText(_ id: Int, limit: Int = 1_000_000) throws -> String {
         let catalog = try catalog()
         let document = try resolve(String(id), catalog)
-        var text = "\(DocumentName.of(title: document.title, url: try catalog.documentSources()[document.id]?.url, path: document.path))\n"
+        var text = "\(DocumentName.of(title: document.title, url: try catalog.documentSource(document.id)?.url, path: document.path))\n"
         for record in try catalog.pages(document: document.id) {
             let header = document.kind == .note
                 ? "\n── § \(record.label ?? "(before the first heading)") ──\n"

@@ -49,7 +49,7 @@ public struct OpenTarget: Sendable {
         }
         let found = try catalog.pages(document: document.id, index: page).first
         return OpenTarget(kind: document.kind, file: workspace.root.appendingPathComponent(document.path), page: page,
-                          label: found?.label ?? String(page), url: try catalog.documentSources()[document.id]?.url,
+                          label: found?.label ?? String(page), url: try catalog.documentSource(document.id)?.url,
                           line: found?.line ?? 1, query: "")
     }
 

@@ -51,7 +51,7 @@ struct CiteCommand: ParsableCommand {
             let (document, page) = try DocumentTarget.parse(target!)
             reference = try Reference.of(document: document, page: page, catalog: catalog)
         }
-        print(format.render(reference))
+        print(format.render(format.hasKeys ? try reference.keyed(in: catalog) : reference))
     }
 }
 

@@ -62,7 +62,7 @@ struct MetaCommand: ParsableCommand {
             try Terminal.printJSON(MetadataJSON(document: record.id, metadata: metadata))
             return
         }
-        let url = try catalog.documentSources()[record.id]?.url
+        let url = try catalog.documentSource(record.id)?.url
         print("document \(record.id): \(DocumentName.withOrigin(title: metadata[.title], url: url, path: record.path).printable)")
         for field in MetadataField.allCases {
             let name = field.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)

@@ -34,7 +34,7 @@ struct ShowCommand: ParsableCommand {
             throw DossierError.usage("no document '\(reference)'; `dossier documents` lists them")
         }
         if versions {
-            let url = try catalog.documentSources()[document.id]?.url
+            let url = try catalog.documentSource(document.id)?.url
             print("document \(document.id): \(DocumentName.of(title: document.title, url: url, path: document.path).printable)")
             print("  now    \(document.sha256.prefix(12))  since \(document.addedAt ?? "?")  \(document.pageCount.map { "\($0) p." } ?? "")  \(document.path.printable)")
             let earlier = try catalog.versions(of: document.id)
@@ -59,7 +59,7 @@ struct ShowCommand: ParsableCommand {
             let held = ((try? Manifest.read(in: workspace.index))?.languages ?? []).compactMap(Language.init(code:))
             do { node = try QueryParser(languages: held).parse(fts5) } catch { throw QueryError(query: fts5, error: error) }
         }
-        let url = try catalog.documentSources()[document.id]?.url
+        let url = try catalog.documentSource(document.id)?.url
         print("document \(document.id): \(DocumentName.withOrigin(title: document.title, url: url, path: document.path).printable)")
         let about = [document.author.map { "by \($0)" }, document.created.map { "dated \($0)" }, document.site,
                      document.doi.map { "doi:\($0)" }].compactMap { $0 }

@@ -23,6 +23,9 @@ public enum CitationFormat: String, CaseIterable, Sendable {
     case bibtex
     case cslJSON = "csl-json"
 
+    /// Whether the format has a citation key, which ``Reference/keyed(in:)`` makes unique.
+    public var hasKeys: Bool { self != .markdown }
+
     /// `reference` in this format.
     public func render(_ reference: Reference) -> String {
         switch self {

@@ -78,12 +78,20 @@ public struct Reference: Sendable, Equatable {
             }
             label = found.label.flatMap { $0.isEmpty || $0 == String(page) ? nil : $0 }
         }
-        let source = try catalog.documentSources()[record.id]
-        var reference = Reference(document: record.id, kind: record.kind, metadata: try catalog.metadata(of: record.id), url: source?.url,
+        let source = try catalog.documentSource(record.id)
+        return Reference(document: record.id, kind: record.kind, metadata: try catalog.metadata(of: record.id), url: source?.url,
                                   path: record.path, page: record.kind == .note ? nil : page, pageLabel: label, pageCount: record.pageCount,
                                   accessed: try catalog.lastRead(document: record.id).flatMap { MetadataDate.normalize($0) })
-        reference.keySuffix = try keySuffix(of: reference, catalog: catalog)
-        return reference
+    }
+
+    /// This reference with a citation key no other document of the library
+    /// has (``keySuffix``), for a bibliography: it reads every document's
+    /// title, author and date, so it is asked for by the formats that have
+    /// keys, not by every page that shows a citation.
+    public func keyed(in catalog: CatalogStore) throws -> Reference {
+        var keyed = self
+        keyed.keySuffix = try Self.keySuffix(of: self, catalog: catalog)
+        return keyed
     }
 
     /// "" when no other document's key is this one's; else "a", "b", …

@@ -45,7 +45,8 @@ extension Site {
         let text = try catalogs.use { catalog -> String in
             guard let record = try catalog.document(id: id) else { throw HTTPError(.notFound, message: "no document \(id)") }
             do {
-                return format.render(try Reference.of(record, page: page, catalog: catalog))
+                let reference = try Reference.of(record, page: page, catalog: catalog)
+                return format.render(format.hasKeys ? try reference.keyed(in: catalog) : reference)
             } catch let error as DossierError {
                 throw HTTPError(.notFound, message: error.description)
             }

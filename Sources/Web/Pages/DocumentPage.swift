@@ -57,7 +57,7 @@ extension Site {
                                          lang: code ?? language.flatMap { $0.code == "und" ? nil : $0.code },
                                          otherLanguage: code.flatMap { $0 != language?.code ? LanguageNames.name($0) : nil })
             }
-            let url = try catalog.documentSources()[id]?.url
+            let url = try catalog.documentSource(id)?.url
             return DocumentView(
                 id: id, title: DocumentName.of(title: document.title, url: url, path: document.path).clipped(to: SearchResults.Limits.title),
                 kind: document.kind.rawValue, path: document.path, hasFile: document.kind != .note, url: url,

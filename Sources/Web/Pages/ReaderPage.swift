@@ -101,12 +101,10 @@ extension Site {
                 summary = "\(here) match\(here == 1 ? "" : "es") on this page" + (pages.isEmpty ? "; none in this document"
                     : "; pages with matches: \(list)") + (hits.fts5 == query ? "" : " (searched: \(hits.fts5))")
             }
-            let words = ranges.map { range -> String in
-                let scalars = Array(page.text.unicodeScalars)[range[0]..<range[1]]
-                return String(String.UnicodeScalarView(scalars))
-            }
+            let scalars = Array(page.text.unicodeScalars)
+            let words = ranges.map { String(String.UnicodeScalarView(scalars[$0[0]..<$0[1]])) }
             let preview = document.kind == .pdf ? "/documents/\(id)/pages/\(number)/preview.png?w=\(Links.query(PreviewCache.terms(words).joined(separator: ",")))" : nil
-            let url = try catalog.documentSources()[id]?.url
+            let url = try catalog.documentSource(id)?.url
             let citations = try CitationView.citing(id, catalog)
             let name = DocumentName.of(title: document.title, url: url, path: document.path).clipped(to: SearchResults.Limits.title)
             return ReaderView(
