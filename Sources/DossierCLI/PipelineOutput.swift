@@ -14,12 +14,7 @@ final class PipelineOutput: @unchecked Sendable {
     let progress: Bool
     let verbose: Bool
     let lock = NSLock()
-    var ocr = StageProgress()
-    var extraction = StageProgress()
-    /// The fetch round under way, if one is.
-    var fetch: StageProgress?
-    /// The size of each file being extracted, by path.
-    var sizes: [String: Int64] = [:]
+    var stages = UpdateStages()
 
     init(quiet: Bool, verbose: Bool = false) {
         self.quiet = quiet
@@ -29,7 +24,7 @@ final class PipelineOutput: @unchecked Sendable {
 
     /// The live line of extraction: "[extract 120/5,486 · 310 MB of 2.1 GB · 1:05, about 48:10 left] corpus/library/x.pdf".
     func extractionLine(_ path: String) -> String {
-        "[extract \(extraction.summary)] \(path)"
+        "[extract \(stages.extraction.summary)] \(path)"
     }
 
     /// The handler to give a ``Pipeline``.
@@ -38,45 +33,35 @@ final class PipelineOutput: @unchecked Sendable {
     func show(_ event: PipelineEvent) {
         lock.lock()
         defer { lock.unlock() }
+        stages.record(event)
         switch event {
         case .warning(let message):
             Terminal.warning(message)
-        case .fetchProgress(let done, let total, let url, let bytes):
-            var round = fetch ?? StageProgress(total: total)
-            (round.done, round.total) = (done, total)
-            round.bytes += bytes
-            fetch = round
-            guard progress else { return }
+        case .fetchProgress(_, _, let url, _):
+            guard progress, let round = stages.fetch else { return }
             FileHandle.standardError.write(Data("\r\u{1B}[K[fetch \(round.summary)] \(URL(string: url)?.host ?? url)".utf8))
         case .fetchRoundFinished:
-            fetch = nil
             guard progress else { return }
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
         case .ocrStarted(let pages):
-            ocr.begin(pages)
             guard !quiet else { return }
             print("ocr        \(pages) scanned page\(pages == 1 ? "" : "s") to read")
         case .ocrPage(let document, let page, _, let error):
-            ocr.done += 1
             if let error, !quiet {
                 if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 print("failed     OCR of document \(document) p. \(page): \(error)")
             }
             guard progress else { return }
+            let ocr = stages.ocr
             FileHandle.standardError.write(Data("\r\u{1B}[K[OCR \(ocr.summary)] document \(document) p. \(page)".utf8))
             if ocr.done == ocr.total { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        case .extractionStarted(let documents, let bytes):
-            extraction.begin(documents)
-            extraction.totalBytes = bytes.values.reduce(0, +)
-            sizes = bytes
+        case .extractionStarted:
+            break
         case .document(let item):
             guard !quiet else { return }
+            let extraction = stages.extraction
             let live = progress && !verbose && extraction.total > 0
-            if live {
-                extraction.done += 1
-                extraction.bytes += sizes[item.path] ?? 0
-                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-            }
+            if live { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             if let error = item.error {
                 print("failed     \(item.path): \(error)")
             } else if live {

@@ -1,4 +1,5 @@
 import DossierCore
+import Pipeline
 import Foundation
 
 /// Where one stage of an update stands (fetching, extracting, OCR): done
@@ -36,5 +37,45 @@ struct StageProgress {
     var summary: String {
         let of = totalBytes > 0 ? " of \(ByteCount.human(totalBytes))" : ""
         return "\(done)/\(total) · " + (bytes > 0 || totalBytes > 0 ? "\(ByteCount.human(bytes))\(of) · " : "") + timing
+    }
+}
+
+/// The stages of an update as its events tell them, counted once for
+/// every view of them: the terminal's live line (``PipelineOutput``) and
+/// the web's Update page (``ProgressLines``) both ``record(_:)`` each event,
+/// then show what it left.
+struct UpdateStages {
+    /// The fetch round under way, if one is.
+    var fetch: StageProgress?
+    var extraction = StageProgress()
+    var ocr = StageProgress()
+    /// The size of each file being extracted, by path.
+    private var sizes: [String: Int64] = [:]
+
+    mutating func record(_ event: PipelineEvent) {
+        switch event {
+        case .fetchProgress(let done, let total, _, let bytes):
+            var round = fetch ?? StageProgress(total: total)
+            (round.done, round.total) = (done, total)
+            round.bytes += bytes
+            fetch = round
+        case .fetchRoundFinished:
+            fetch = nil
+        case .extractionStarted(let documents, let bytes):
+            extraction.begin(documents)
+            extraction.totalBytes = bytes.values.reduce(0, +)
+            sizes = bytes
+        case .document(let item):
+            // Notes are extracted before the stage starts: they are not counted.
+            guard extraction.total > 0 else { return }
+            extraction.done += 1
+            extraction.bytes += sizes[item.path] ?? 0
+        case .ocrStarted(let pages):
+            ocr.begin(pages)
+        case .ocrPage:
+            ocr.done += 1
+        case .warning:
+            break
+        }
     }
 }

@@ -91,41 +91,30 @@ struct ServeCommand: AsyncParsableCommand {
 final class ProgressLines: @unchecked Sendable {
     let progress: UpdateProgress
     private let lock = NSLock()
-    private var fetch: StageProgress?
-    private var extraction = StageProgress(), ocr = StageProgress()
-    private var sizes: [String: Int64] = [:]
+    private var stages = UpdateStages()
 
     init(_ progress: UpdateProgress) { self.progress = progress }
 
     func show(_ event: PipelineEvent) {
         lock.withLock {
+            stages.record(event)
+            let (extraction, ocr) = (stages.extraction, stages.ocr)
             switch event {
-            case .fetchProgress(let done, let total, let url, let bytes):
-                var round = fetch ?? StageProgress(total: total)
-                (round.done, round.total) = (done, total)
-                round.bytes += bytes
-                fetch = round
+            case .fetchProgress(let done, let total, let url, _):
+                guard let round = stages.fetch else { return }
                 progress.line = "Fetching links: \(done) of \(total), \(ByteCount.human(round.bytes)), \(round.timing) (\(URL(string: url)?.host ?? url))."
             case .fetchRoundFinished:
-                fetch = nil
                 progress.line = nil
-            case .extractionStarted(let documents, let bytes):
-                extraction.begin(documents)
-                extraction.totalBytes = bytes.values.reduce(0, +)
-                sizes = bytes
+            case .extractionStarted(let documents, _):
                 progress.line = "Extracting \(documents) document\(documents == 1 ? "" : "s")."
             case .document(let item):
                 guard extraction.total > 0 else { return }
-                extraction.done += 1
-                extraction.bytes += sizes[item.path] ?? 0
                 progress.line = extraction.done < extraction.total
                     ? "Extracting: \(extraction.done) of \(extraction.total) documents, \(ByteCount.human(extraction.bytes)) of "
                         + "\(ByteCount.human(extraction.totalBytes)), \(extraction.timing) (\(item.path))." : "Indexing."
             case .ocrStarted(let pages):
-                ocr.begin(pages)
                 progress.line = "Reading \(pages) scanned page\(pages == 1 ? "" : "s") by OCR."
             case .ocrPage(let document, let page, _, _):
-                ocr.done += 1
                 progress.line = "Reading scanned pages: \(ocr.done) of \(ocr.total), \(ocr.timing) (document \(document) p. \(page))."
             case .warning:
                 break
