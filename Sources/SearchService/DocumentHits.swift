@@ -20,20 +20,12 @@ public struct DocumentHits: Sendable {
     /// The matches of `query` in `document` (at most `limit` passages read).
     public static func find(_ query: String, document: Int, languages: [Language]? = nil, workspace: Workspace,
                             catalog: CatalogStore, limit: Int = 20_000) throws -> DocumentHits {
-        do { try QueryParser.checkLength(query) } catch { throw QueryError(query: query, error: error) }
         var request = SearchRequest(query: query)
         request.languages = languages
-        let fts5 = SearchResults.read(request).fts5
-        guard !fts5.isEmpty else { throw DossierError.usage("nothing to search for in \"\(query)\"") }
-        return try catalog.database.reading {
-            let snapshot = try SearchResults.snapshot(workspace: workspace, catalog: catalog)
-            let (parser, _) = SearchResults.parser(languages, snapshot)
-            let node: QueryNode
-            do throws(QuerySyntaxError) { node = try parser.parse(fts5) } catch { throw QueryError(query: fts5, error: error) }
-            let searcher = Searcher(snapshot: snapshot)
-            let hits = searcher.top(searcher.pruned(node), k: limit, within: [document])?.hits ?? []
+        return try SearchResults.withQuery(request, workspace: workspace, catalog: catalog) { node, snapshot, friendly in
+            let hits = Searcher(snapshot: snapshot).top(node, k: limit, within: [document])?.hits ?? []
             let pages = Set(try catalog.pages(ofPassages: hits.map(\.passageID)).values).sorted()
-            return DocumentHits(fts5: fts5, pages: pages, node: node)
+            return DocumentHits(fts5: friendly.fts5, pages: pages, node: node)
         }
     }
 

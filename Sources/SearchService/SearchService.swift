@@ -270,9 +270,21 @@ public enum SearchResults {
 
     /// One search of `request` as it is.
     static func runOnce(_ request: SearchRequest, workspace: Workspace, catalog: CatalogStore) throws -> (Output, hints: [String]) {
+        try withQuery(request, workspace: workspace, catalog: catalog) { node, snapshot, friendly in
+            try ranked(request, node: node, friendly: friendly, snapshot: snapshot, workspace: workspace, catalog: catalog)
+        }
+    }
+
+    /// `request`'s query read as `search` reads it (its length checked, any
+    /// text a query unless strict) and parsed in its languages, inside one
+    /// read transaction of `catalog` with the index snapshot that matches
+    /// it: `body` gets the query (pruned to the terms the index holds), the
+    /// snapshot, and the FTS5 query run with the hints about its reading.
+    static func withQuery<T>(_ request: SearchRequest, workspace: Workspace, catalog: CatalogStore,
+                             _ body: (QueryNode, IndexSnapshot, (fts5: String, hints: [String])) throws -> T) throws -> T {
         // The length limit applies to what the user typed, before any rewriting lengthens it.
         do { try QueryParser.checkLength(request.query) } catch { throw QueryError(query: request.query, error: error) }
-        let friendly = Self.read(request)
+        var friendly = Self.read(request)
         guard !friendly.fts5.isEmpty else {
             throw DossierError.usage(friendly.hints.last(where: { !$0.hasPrefix("searched:") }) ?? "nothing to search for in \"\(request.query)\"")
         }
@@ -285,9 +297,8 @@ public enum SearchResults {
             } catch {
                 throw QueryError(query: friendly.fts5, error: error)
             }
-            var friendly = friendly
             if let searched { friendly.hints.append(searched) }
-            return try ranked(request, node: node, friendly: friendly, snapshot: snapshot, workspace: workspace, catalog: catalog)
+            return try body(node, snapshot, friendly)
         }
     }
 
