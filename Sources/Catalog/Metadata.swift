@@ -37,20 +37,30 @@ extension CatalogStore {
             WHERE u.document_id = ?1 AND landing.document_id IS NOT NULL AND landing.document_id != ?1
             ORDER BY landing.url, m.position
             """, [document], Self.reading).compactMap { $0 }
-        if let row = try database.query("SELECT title, author, created, doi, site, language FROM documents WHERE id = ?1", [document], {
-            ($0.optionalString(0), $0.optionalString(1), $0.optionalString(2), $0.optionalString(3), $0.optionalString(4), $0.optionalString(5))
-        }).first {
-            // The catalog's columns, for a document whose readings predate version 16.
-            let columns: [(MetadataField, String?)] = [(.title, row.0), (.authors, row.1.map { MetadataAuthors.split($0).joined(separator: "; ") }),
-                                                       (.issued, row.2.flatMap(MetadataDate.normalize)), (.doi, row.3), (.publisher, row.4)]
-            for (field, value) in columns {
-                if let value, !value.isEmpty, !readings.contains(where: { $0.field == field }) {
-                    readings.append(MetadataCandidate(field, .catalog, value))
-                }
-            }
-            if let language = row.5, language != "und" { readings.append(MetadataCandidate(.language, .detected, language)) }
+        // The catalog's columns, for a document whose readings predate version 16.
+        for reading in try columnReadings(document) where !readings.contains(where: { $0.field == reading.field }) {
+            readings.append(reading)
+        }
+        if let language = try database.scalar("SELECT language FROM documents WHERE id = ?1", [document])?.string, language != "und" {
+            readings.append(MetadataCandidate(.language, .detected, language))
         }
         return DocumentMetadata.resolve(readings)
+    }
+
+    /// The columns of `documents` a field was kept in before version 16.
+    static let metadataColumns: [(MetadataField, String)] = [(.title, "title"), (.authors, "author"), (.issued, "created"), (.doi, "doi"),
+                                                             (.publisher, "site")]
+
+    /// `document`'s columns as readings of source `catalog`, in their fields' stored form.
+    func columnReadings(_ document: Int) throws -> [MetadataCandidate] {
+        let columns = Self.metadataColumns.map(\.1).joined(separator: ", ")
+        let values = try database.query("SELECT \(columns) FROM documents WHERE id = ?1", [document]) { row in
+            Self.metadataColumns.indices.map { row.optionalString($0) }
+        }.first ?? []
+        return zip(Self.metadataColumns, values).compactMap { column, value in
+            guard let value, !value.isEmpty, case .success(let stored) = column.0.normalize(value) else { return nil }
+            return MetadataCandidate(column.0, .catalog, stored)
+        }
     }
 
     /// Sets (or, with nil, removes) the user's value of `field` for
@@ -62,14 +72,13 @@ extension CatalogStore {
                              [document, field.rawValue])
             // A document stored before readings had sources: its columns' values are kept as readings, so that
             // resolving its fields again gives them back.
-            let columns: [(MetadataField, String)] = [(.title, "title"), (.authors, "author"), (.issued, "created"), (.doi, "doi")]
-            for (other, column) in columns where try database.scalar(
-                "SELECT count(*) FROM document_metadata WHERE document_id = ?1 AND field = ?2", [document, other.rawValue])?.int == 0 {
-                guard let current = try database.scalar("SELECT \(column) FROM documents WHERE id = ?1", [document])?.string,
-                      let value = other == .issued ? MetadataDate.normalize(current) : current else { continue }
+            for reading in try columnReadings(document) {
+                let held = try database.scalar("SELECT count(*) FROM document_metadata WHERE document_id = ?1 AND field = ?2",
+                                               [document, reading.field.rawValue])?.int ?? 0
+                guard held == 0 else { continue }
                 try database.run("""
                     INSERT OR IGNORE INTO document_metadata (document_id, field, source, value, position) VALUES (?1, ?2, 'catalog', ?3, 0)
-                    """, [document, other.rawValue, value])
+                    """, [document, reading.field.rawValue, reading.value])
             }
             if let value {
                 try database.run("""

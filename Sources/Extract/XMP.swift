@@ -90,42 +90,28 @@ struct XMP: Equatable {
 
     /// The `rdf:li` items of a property, in order, or its own text.
     private static func items(_ node: xmlNodePtr) -> [String] {
-        var found: [String] = []
-        collect(node, into: &found, depth: 0)
+        let found = listItems(node).compactMap(content)
         if found.isEmpty, let text = content(node) { return [text] }
         return found
     }
 
-    private static func collect(_ node: xmlNodePtr, into found: inout [String], depth: Int) {
-        guard depth < 16 else { return }
+    /// The `rdf:li` elements under a property (its `Seq`, `Bag` or `Alt`), in order.
+    private static func listItems(_ node: xmlNodePtr, depth: Int = 0) -> [xmlNodePtr] {
+        guard depth < 16 else { return [] }
+        var found: [xmlNodePtr] = []
         var child = node.pointee.children
         while let current = child {
             if current.pointee.type == XML_ELEMENT_NODE {
-                if namespace(current) == rdf, name(current) == "li" {
-                    if let text = content(current) { found.append(text) }
-                } else {
-                    collect(current, into: &found, depth: depth + 1)
-                }
+                if namespace(current) == rdf, name(current) == "li" { found.append(current) } else { found += listItems(current, depth: depth + 1) }
             }
             child = current.pointee.next
         }
+        return found
     }
 
     /// A language alternative's `x-default` item (else none).
     private static func defaultLanguageItem(_ node: xmlNodePtr) -> String? {
-        var items: [xmlNodePtr] = []
-        func gather(_ node: xmlNodePtr, _ depth: Int) {
-            guard depth < 16 else { return }
-            var child = node.pointee.children
-            while let current = child {
-                if current.pointee.type == XML_ELEMENT_NODE {
-                    if namespace(current) == rdf, name(current) == "li" { items.append(current) } else { gather(current, depth + 1) }
-                }
-                child = current.pointee.next
-            }
-        }
-        gather(node, 0)
-        for item in items {
+        for item in listItems(node) {
             guard let lang = xmlNodeGetLang(item) else { continue }
             defer { dossier_xml_free(lang) }
             if String(cString: lang).lowercased() == "x-default", let text = content(item) { return text }
