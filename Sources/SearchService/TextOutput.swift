@@ -20,7 +20,10 @@ extension SearchResults {
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(Output.self, from: data)
+        guard let output = try? decoder.decode(Output.self, from: data) else {
+            throw DossierError.usage("the last search (index/last-search.json) cannot be read: run `dossier search QUERY` again")
+        }
+        return output
     }
 
     /// Where a result is: `p. 14 (printed 12)`, or `note:line`.

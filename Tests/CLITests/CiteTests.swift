@@ -251,6 +251,13 @@ struct CiteTests {
         let missing = try dossier(["cite", "--result", "7"], in: root)
         #expect(missing.status != 0 && missing.stderr.contains("there is no result 7"), "\(missing.stderr)")
         #expect(try dossier(["cite"], in: root).status != 0)
+        // A last search this build cannot read (another version's, a broken file): one line, not a decoder's dump.
+        try Data("{\"bad\": 1}".utf8).write(to: root.appendingPathComponent("index/last-search.json"))
+        for command in [["cite", "--result", "1"], ["open", "1"]] {
+            let unreadable = try dossier(command, in: root)
+            #expect(unreadable.status != 0 && unreadable.stderr == "dossier: error: the last search (index/last-search.json) cannot be read: run `dossier search QUERY` again\n",
+                    "\(unreadable.stderr)")
+        }
         #expect(try dossier(["cite", "1:9"], in: root).stderr.contains("there is no page 9"))
     }
 }
