@@ -17,15 +17,17 @@ text and for Dossier's indexed passages (`dossier export passages`):
     Digits are not masked here, unlike Dossier's own rule: footnotes such
     as "6. Article 4(7) Regulation (EC) No 338/97" would be one line. For
     pdftotext, the pages whose text holds such a line beyond its first
-    occurrence; for Dossier, the passages that do (the first occurrence of
-    a running head, wherever it stands on its page, is kept as the heading
-    it is): a passage whose first or last line is such a line, or a page
-    number.
+    occurrence; for Dossier, the passages that do: a passage whose first or
+    last line is such a line, or the page's number (its physical number or
+    its printed label: a lone number in a table is not one). A running
+    head's first occurrence at a page's edge is kept as the heading it is,
+    and so is the line on the page before it where the section begins amid
+    that page; a line of the table of contents is not its first occurrence.
 
 Reads the PDFs with poppler-glib through PyGObject (Debian: python3-gi,
 gir1.2-poppler-0.18), so it runs with the system's python3.
 
-usage: textshape.py DOSSIER WORKSPACE [--markdown OUT] [--brief]
+usage: textshape.py DOSSIER WORKSPACE [--markdown OUT] [--brief] [--show]
 """
 import argparse
 import collections
@@ -80,14 +82,16 @@ def superscript_fusions(page):
     return found
 
 
-def measure(binary, workspace):
+def measure(binary, workspace, show=False):
     documents = json.loads(subprocess.run([binary, "documents", "--json", "--workspace", workspace],
                                           capture_output=True, check=True).stdout)
     passages = collections.defaultdict(list)
+    labels = {}
     exported = subprocess.run([binary, "export", "passages", "--workspace", workspace], capture_output=True, check=True).stdout
     for line in exported.decode().splitlines():
         p = json.loads(line)
         passages[(p["document_id"], p["page"])].append(unicodedata.normalize("NFKC", p["text"]))
+        labels[(p["document_id"], p["page"])] = p.get("page_label")
     rows = []
     for d in documents:
         if d["kind"] != "pdf" or d["status"] != "extracted":
@@ -118,21 +122,27 @@ def measure(binary, workspace):
             seen |= {m for m in masked[:2] + masked[-2:] if m in repeated}
             if furniture:
                 theirs_pages += 1
-        # Dossier: passages holding a repeated line past the page of its first occurrence.
+        # Dossier: passages holding a repeated line past the page where its section begins.
         first = {}
         for p, lines in enumerate(page_lines, start=1):
-            for m in (mask(l) for l in lines):
-                if m in repeated:
-                    first.setdefault(m, p)
+            for m in (mask(l) for l in lines[:2] + lines[-2:]):
+                if m in repeated and m not in first:
+                    before = {mask(l) for l in page_lines[p - 2]} if p > 1 else set()
+                    first[m] = p - 1 if m in before else p
         ours_passages = 0
         for (doc, page), texts in passages.items():
             if doc != d["id"]:
                 continue
+            numbers = {str(page), labels.get((doc, page)) or str(page)}
             for text in texts:
                 lines = [l.strip() for l in text.strip().split("\n") if l.strip()]
                 ends = [lines[0], lines[-1]] if lines else []
-                if any(PAGE_NUMBER.match(l) or (mask(l) in repeated and first.get(mask(l), 0) != page) for l in ends):
+                held = [l for l in ends if (PAGE_NUMBER.match(l) and (not l.isdigit() or l in numbers))
+                        or (mask(l) in repeated and first.get(mask(l), 0) != page)]
+                if held:
                     ours_passages += 1
+                    if show:
+                        print(f"{(d['url'] or d['path']).split('/')[-1]} p. {page}: {held!r}", file=sys.stderr)
         name = (d["url"] or d["path"]).split("/")[-1]
         rows.append((name, fused_theirs, fused_ours, theirs_pages, ours_passages, len(page_lines)))
     return rows
@@ -167,8 +177,9 @@ def main():
     parser.add_argument("workspace")
     parser.add_argument("--markdown")
     parser.add_argument("--brief", action="store_true", help="the totals only")
+    parser.add_argument("--show", action="store_true", help="print each Dossier passage holding furniture, and the line")
     args = parser.parse_args()
-    text = table(measure(args.binary, args.workspace), brief=args.brief)
+    text = table(measure(args.binary, args.workspace, show=args.show), brief=args.brief)
     print(text)
     if args.markdown:
         with open(args.markdown, "w") as out:

@@ -50,8 +50,9 @@ public struct ExtractedDocument: Codable, Sendable, Equatable {
         self.metadata = metadata
     }
 
-    /// Pages that have text.
-    public var pagesWithText: Int { pages.filter { !$0.text.isEmpty }.count }
+    /// Pages that have text: their own, or only furniture (a figure under
+    /// its running head is not a scan).
+    public var pagesWithText: Int { pages.filter { !$0.text.isEmpty || !$0.furniture.isEmpty }.count }
 
     /// Whether most pages have no text (scanned images): such a document needs OCR.
     public var needsOCR: Bool { !pages.isEmpty && pagesWithText * 2 < pages.count }

@@ -72,11 +72,12 @@ public enum DocumentExtractor {
     /// their metadata is kept reading by reading. PDFs: 1 since their
     /// metadata is (``PDFMetadata``), 2 since each page's running head is
     /// kept as its section (``PageFurniture``), 3 since a footnote mark
-    /// against a capital is told (``PageLayout``).
+    /// against a capital is told (``PageLayout``), 4 since numbered
+    /// footnotes stay text and a running foot amid a page goes.
     public static func version(of kind: DocumentKind) -> Int {
         switch kind {
         case .html: return 2
-        case .pdf: return 3
+        case .pdf: return 4
         default: return 0
         }
     }

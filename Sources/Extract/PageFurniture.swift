@@ -13,15 +13,33 @@
 ///
 /// - it is a page number alone: digits, `N / M`, `Page N of M` (and the
 ///   French and Spanish forms), `- N -`, or a roman numeral; or
-/// - the same line, its digits masked (`Section 3.2` and `Section 4.1` are
-///   one line; `12 / 80` and `13 / 80` too), stands in the same place (top
-///   or bottom) on at least three pages. Its first occurrence stays (a
-///   section heading is often the running head of the pages after it); the
-///   later ones go.
+/// - the same line, its digits masked (`Chapter 3` and `Chapter 4` are one
+///   line; `Report · 12` and `Report · 13` too), stands in the same place
+///   (top or bottom) on at least three pages, and this occurrence is one of
+///   a family: the very same line on another page at that place, or lines
+///   whose numbers differ only by numbers that move with the page (`Report
+///   · 12` on page 14, `Report · 13` on page 15), on three pages or more.
+///   So the footnotes at the feet of pages, `10. Article 6(2) Regulation
+///   (EC) No 865/2006` and `14. Article 4(7) Regulation (EC) No 865/2006`,
+///   one line once their digits are masked, are text: their numbers do not
+///   move with the page. Its first occurrence stays (a section heading is
+///   often the running head of the pages after it), unless the line stood
+///   on the page before (the section began amid that page); the later ones
+///   go.
 ///
-/// Lines of more than 160 characters are text, not furniture, and so are
-/// the lines of a page that holds nothing else (a page of one line is
-/// its text, however many pages repeat it). What is
+/// A running foot that poppler's reading order puts amid a page's lines (a
+/// landscape table's page) is furniture there too: a line that is, word for
+/// word, a foot taken off earlier pages goes wherever it stands. (A running
+/// head amid a page is kept: that is where its section starts.) So does a
+/// page's number on a line of its own amid the page (a two-column index),
+/// when most numbered pages print their number at one offset from their
+/// index and no edge of this page gave one.
+///
+/// Lines of more than 160 characters are text, not furniture. A page that
+/// holds nothing but furniture (a figure under its running head) is left
+/// without text; its lines are kept with it like any page's. But lines
+/// repeated only on pages of nothing else (a document of one line a page,
+/// `Report 3, page 12`) are those pages' text. What is
 /// taken off a page is kept with it (``Stripped/furniture``), and a page
 /// number found there is the page's printed label when the PDF gives none.
 enum PageFurniture {
@@ -50,39 +68,76 @@ enum PageFurniture {
     static func strip(_ pages: [String]) -> Stripped {
         let lines = pages.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
         // Where each page's candidates are: the indices of its first and last non-empty lines.
-        var edges: [(top: [Int], bottom: [Int], filled: Int)] = []
+        var edges: [(top: [Int], bottom: [Int])] = []
         var seen: [Edge: [String: Int]] = [.top: [:], .bottom: [:]]
-        for page in lines {
+        // Repeated lines that stand at an edge of a page with text beyond its edges: furniture even on a page of nothing else.
+        var framing: [Edge: Set<String>] = [.top: [], .bottom: []]
+        var families = Families()
+        for (p, page) in lines.enumerated() {
             let filled = page.indices.filter { !page[$0].allSatisfy(\.isWhitespace) }
-            let top = Array(filled.prefix(edgeLines))
-            let bottom = Array(filled.suffix(edgeLines)).filter { !top.contains($0) }
-            edges.append((top, bottom, filled.count))
+            // A page of few lines has lines at both edges: a foot may be its second line.
+            let top = Array(filled.prefix(edgeLines)), bottom = Array(filled.suffix(edgeLines))
+            edges.append((top, bottom))
             for (edge, indices) in [(Edge.top, top), (.bottom, bottom)] {
-                for key in Set(indices.compactMap { key(page[$0]) }) { seen[edge]![key, default: 0] += 1 }
+                for key in Set(indices.compactMap { key(page[$0]) }) {
+                    seen[edge]![key, default: 0] += 1
+                    if filled.count > 2 * edgeLines { framing[edge]!.insert(key) }
+                }
+                for i in indices { families.add(page[i], edge: edge, page: p) }
             }
         }
         var texts: [String] = [], furniture: [[String]] = [], numbers: [String?] = [], heads: [String?] = []
         var kept: Set<String> = []  // repeated lines whose first occurrence was kept
+        var feet: Set<String> = []  // running feet taken off a page, folded: gone wherever they stand on later pages
+        // The offset most pages print their number at from their index: a
+        // page whose number is not at an edge (a two-column index, where the
+        // reading order puts it amid the columns) has it as a line of its own.
+        var offsets: [Int: Int] = [:]
         for (p, page) in lines.enumerated() {
+            let found = Set((edges[p].top + edges[p].bottom).compactMap { pageNumber(page[$0], pages: pages.count).flatMap(Int.init) })
+            for n in found { offsets[n - (p + 1), default: 0] += 1 }
+        }
+        let run = offsets.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }
+        let offset = run.flatMap { $0.value >= repeats && $0.value * 2 > offsets.values.reduce(0, +) ? $0.key : nil }
+        var before: Set<String> = []  // the previous page's lines, folded
+        for (p, page) in lines.enumerated() {
+            defer { before = Set(page.map(fold)) }
             var drop = Set<Int>(), repeated = Set<Int>()
             var number: String?
             var head: String?
-            for (edge, indices) in [(Edge.top, edges[p].top), (.bottom, edges[p].bottom)] {
-                for i in indices {
+            var judged = Set<Int>()
+            // The foot first: a line at both edges of a short page is its foot when it is one.
+            for (edge, indices) in [(Edge.bottom, edges[p].bottom), (.top, edges[p].top)] {
+                for i in indices where !judged.contains(i) {
                     let line = page[i].trimmingCharacters(in: .whitespaces)
                     if let found = pageNumber(line, pages: pages.count) {
                         drop.insert(i)
+                        judged.insert(i)
                         number = number ?? found
-                    } else if let key = key(line), seen[edge]![key, default: 0] >= repeats {
+                    } else if let key = key(line), seen[edge]![key, default: 0] >= repeats, families.isFurniture(line, edge: edge, page: p) {
+                        judged.insert(i)
                         if edge == .top, head == nil { head = line }
-                        if kept.insert("\(edge)\t\(key)").inserted { continue }
+                        // Its first occurrence is a heading, unless it stood on the page before (its section began there).
+                        if kept.insert("\(edge)\t\(key)").inserted, !before.contains(fold(line)) { continue }
                         drop.insert(i)
-                        repeated.insert(i)
+                        if !framing[edge]!.contains(key) { repeated.insert(i) }
+                        if edge == .bottom { feet.formUnion(Self.footForms(line)) }
                     }
                 }
             }
-            // A page of nothing but repeated lines: they are its text.
-            if drop.count == edges[p].filled { drop.subtract(repeated) }
+            // A page of nothing but repeated lines that frame no page of text (a document of one line a page): they are its text.
+            if !repeated.isEmpty, page.indices.allSatisfy({ drop.contains($0) || page[$0].allSatisfy(\.isWhitespace) }) {
+                drop.subtract(repeated)
+            }
+            if number == nil, let offset, p + 1 + offset > 0, case let expected = String(p + 1 + offset),
+               let i = page.indices.first(where: { !drop.contains($0) && page[$0].trimmingCharacters(in: .whitespaces) == expected }) {
+                drop.insert(i)
+                number = expected
+            }
+            // A foot met amid the page's lines: out of place in the reading order, furniture all the same.
+            if !feet.isEmpty {
+                for i in page.indices where !drop.contains(i) && !judged.contains(i) && feet.contains(fold(page[i])) { drop.insert(i) }
+            }
             heads.append(head)
             guard !drop.isEmpty else {
                 texts.append(pages[p])
@@ -96,6 +151,76 @@ enum PageFurniture {
             numbers.append(number)
         }
         return Stripped(texts: texts, furniture: furniture, numbers: numbers, heads: heads)
+    }
+
+    /// The forms of a running foot that are furniture wherever they stand
+    /// on a later page: the line, and the line without the page number it
+    /// ends with (`Guide, version 8 · 12` stands as `Guide, version 8` amid a
+    /// table's page, its number apart), both folded, when they are long
+    /// enough not to be a line of text too (two words, twelve characters).
+    static func footForms(_ line: String) -> [String] {
+        let folded = fold(line)
+        var forms = [folded]
+        if let last = folded.split(separator: " ").last, last.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            forms.append(String(String(folded.dropLast(last.count).reversed().drop { " ·|–-".contains($0) }).reversed()))
+        }
+        return forms.filter { $0.count >= 12 && $0.contains(" ") }
+    }
+
+    /// A line with its case and spaces folded, digits kept: the same line, word for word.
+    static func fold(_ line: String) -> String {
+        line.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// The lines at the pages' edges, grouped so that an occurrence can
+    /// tell whether it repeats: the same line at the same edge of another
+    /// page, or a line whose numbers, where they differ from it, move with
+    /// the page (each such number minus its page index the same), on three
+    /// pages or more.
+    struct Families {
+        /// Each occurrence's signatures, with the pages they stand on: for
+        /// every subset of its numbers (the first four), the line with
+        /// those numbers as their offset from the page and the others as
+        /// they are. The empty subset is the line itself.
+        private var pages: [String: Set<Int>] = [:]
+
+        /// Numbers of a line that can move with the page: at most four are tried.
+        static let movingNumbers = 4
+
+        mutating func add(_ line: String, edge: Edge, page: Int) {
+            for signature in Self.signatures(line, edge: edge, page: page) { pages[signature, default: []].insert(page) }
+        }
+
+        func isFurniture(_ line: String, edge: Edge, page: Int) -> Bool {
+            for (n, signature) in Self.signatures(line, edge: edge, page: page).enumerated() {
+                let others = (pages[signature]?.count ?? 0) - 1
+                // The same line on one other page; numbers moving with the page on two others.
+                if others >= (n == 0 ? 1 : PageFurniture.repeats - 1) { return true }
+            }
+            return false
+        }
+
+        static func signatures(_ line: String, edge: Edge, page: Int) -> [String] {
+            let folded = fold(line)
+            var parts: [Substring] = [], numbers: [Int] = []
+            var rest = folded[...]
+            while let first = rest.firstIndex(where: { $0.isASCII && $0.isNumber }) {
+                parts.append(rest[..<first])
+                let digits = rest[first...].prefix { $0.isASCII && $0.isNumber }
+                numbers.append(Int(digits.prefix(9)) ?? 0)
+                rest = rest[digits.endIndex...]
+            }
+            parts.append(rest)
+            let moving = min(numbers.count, movingNumbers)
+            return (0..<(1 << moving)).map { subset in
+                var signature = "\(edge)"
+                for (i, number) in numbers.enumerated() {
+                    signature += parts[i]
+                    signature += subset & (1 << i) != 0 ? "\u{1}\(number - page)" : "\(number)"
+                }
+                return signature + parts[numbers.count]
+            }
+        }
     }
 
     /// Each page's printed label: the PDF's (`given`, poppler's; a PDF

@@ -45,6 +45,59 @@ struct PageFurnitureTests {
         #expect(PageFurniture.strip(feet).heads == [nil, nil, nil, nil])
     }
 
+    @Test("numbered footnotes at the pages' feet are text: their numbers do not move with the page, unlike a foot's")
+    func footnotes() {
+        let notes = [3, 7, 12, 15, 21]
+        let topics = ["permits", "certificates", "hunting trophies", "caviar", "timber"]
+        let pages = notes.enumerated().map { p, note in
+            "Body text on \(topics[p]) for specimens.\nWhat the rules ask of \(topics[p]).\n\(note). Article 6(2) Regulation (EC) No 865/2006\nWildlife Trade Guide · \(p + 4)"
+        }
+        let stripped = PageFurniture.strip(pages)
+        for (p, note) in notes.enumerated() {
+            #expect(stripped.texts[p].contains("\(note). Article 6(2) Regulation (EC) No 865/2006"), "\(stripped.texts[p])")
+            if p > 0 { #expect(stripped.furniture[p] == ["Wildlife Trade Guide · \(p + 4)"], "\(stripped.furniture[p])") }
+        }
+    }
+
+    @Test("a running foot that the reading order puts amid a table's page goes there too, its number apart or not")
+    func footAmidPage() {
+        var pages = (1...4).map { "Prose of page \($0) about the trade database.\nIts second line.\nTrade Database Guide, version 8 \($0)" }
+        pages.append("Angola (AO) 02.10.81\nTrade Database Guide, version 8\nBenin (BJ) 28.05.84\n5")
+        pages.append("Chad (TD) 03.05.89\nTrade Database Guide, version 8 6\nCuba (CU) 19.07.90")
+        let stripped = PageFurniture.strip(pages)
+        #expect(stripped.texts[4] == "Angola (AO) 02.10.81\nBenin (BJ) 28.05.84", "\(stripped.texts[4])")
+        #expect(stripped.texts[5] == "Chad (TD) 03.05.89\nCuba (CU) 19.07.90", "\(stripped.texts[5])")
+        #expect(stripped.texts[0].contains("Trade Database Guide, version 8 1"), "the first occurrence stays")
+        // A line of text that merely mentions the guide stays.
+        #expect(PageFurniture.strip(pages + ["See the Trade Database Guide, version 8 for codes.\nMore."]).texts[6].hasPrefix("See the"))
+    }
+
+    @Test("a page's number amid its lines (a two-column index) goes when the other pages print theirs at one offset; another number stays")
+    func numberAmidPage() {
+        var pages = (1...5).map { "Prose of page \($0) on the\nconvention's articles\nand more of it.\n\($0 + 2)" }
+        pages.append("Index\nalpha . . . 3, 5\n8\nbeta . . . 4\n12\ngamma . . . 7\ndelta . . . 9")
+        let stripped = PageFurniture.strip(pages)
+        #expect(stripped.texts[5] == "Index\nalpha . . . 3, 5\nbeta . . . 4\n12\ngamma . . . 7\ndelta . . . 9", "\(stripped.texts[5])")
+        #expect(stripped.numbers[5] == "8" && stripped.furniture[5] == ["8"])
+    }
+
+    @Test("a section begun amid a page: its running head on the next pages goes; a figure page under its head has no text")
+    func sectionBegunAmidPage() {
+        let head = "3.4 How are import notifications obtained?"
+        let pages = ["3.3 Permits\nText of section 3.3.\n\(head)\nText of section 3.4 begins here.\n1",
+                     "\(head)\nMore of section 3.4.\nIts second paragraph.\nIts third.\nIts fourth.\n2", "\(head)\n3",
+                     "\(head)\nThe end of section 3.4.\nNext its notes.\nAnd a table.\nIts caption.\n4"]
+        let stripped = PageFurniture.strip(pages)
+        #expect(stripped.texts[0].contains(head))
+        #expect(stripped.texts[1].hasPrefix("More of section 3.4."), "\(stripped.texts[1])")
+        #expect(stripped.texts[2].isEmpty && stripped.furniture[2] == [head, "3"], "\(stripped.texts[2])")
+        #expect(stripped.heads[1] == head)
+        let document = ExtractedDocument(title: nil, author: nil, created: nil, modified: nil, pages: stripped.texts.indices.map {
+            ExtractedPage(index: $0 + 1, label: nil, text: stripped.texts[$0], passages: [], furniture: stripped.furniture[$0])
+        })
+        #expect(document.pagesWithText == 4 && !document.needsOCR)
+    }
+
     @Test("printed numbers are labels where the PDF gives only physical ones and they run at one offset; roman front matter too")
     func labels() {
         let given: [String?] = (1...8).map { String($0) }

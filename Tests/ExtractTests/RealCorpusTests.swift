@@ -168,6 +168,22 @@ struct WordRecallTests {
         // In the text of the contents and of the section's first page only; the furniture of the others.
         #expect(document.pages.filter { $0.text.contains(head) }.count == 2)
         #expect(document.pages.filter { $0.furniture.contains(head) }.count >= 5)
+        // Its numbered footnotes at the pages' feet are one line once digits are masked, and text all the same.
+        #expect(document.pages.contains { $0.text.contains("10. Article 6(2) Regulation (EC) No 865/2006") })
+        let footnote = try NSRegularExpression(pattern: "^[0-9]+\\. Article [0-9]")
+        #expect(!document.pages.contains { $0.furniture.contains { footnote.firstMatch(in: $0, range: NSRange(location: 0, length: ($0 as NSString).length)) != nil } })
+        // A page of a figure under its running head and number: nothing left to search, its lines kept with it.
+        #expect(document.pages[44].text.isEmpty && document.pages[44].furniture.count == 2, "\(document.pages[44])")
+    }
+
+    @Test("the Spanish trade guide's running foot is out of its table pages too, where the reading order puts it amid the page")
+    func footAmidTables() throws {
+        let path = realCorpus.appendingPathComponent("SAPI__cites_trade_guidelines__es-CITES_Trade_Database_Guide.pdf").path
+        let document = try DocumentExtractor.extractPDF(path: path)
+        let foot = "Base de datos sobre el comercio CITES – Guía del usuario, versión 8"
+        let holding = document.pages.filter { $0.text.contains(foot) }.map(\.index)
+        #expect(holding == [3], "the first occurrence only: \(holding)")
+        #expect(document.pages[19].furniture.contains(foot) && document.pages[19].text.contains("Angola (AO)"))
     }
 
     @Test("the EU guide's and the trade guides' footnote marks are words of their own: no word fused with its raised mark")
