@@ -200,19 +200,25 @@ extension CatalogStore {
                     VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8, ?9, ?10, ?11)
                     """)
                 let insertPassage = try database.prepare("""
-                    INSERT INTO passages (document_id, page_index, start, end, text, line, state, text_block, text_at, text_bytes)
-                    VALUES (?1, ?2, ?3, ?4, '', ?5, 1, ?6, ?7, ?8)
+                    INSERT INTO passages (document_id, page_index, start, end, text, line, state, text_block, text_at, text_bytes, end_page)
+                    VALUES (?1, ?2, ?3, ?4, '', ?5, 1, ?6, ?7, ?8, ?9)
                     """)
                 // Every page's text once, in the document's blocks; a
-                // passage names its bytes there (TextBlocks.swift).
-                let spans = try storeTexts(document.pages.map { Array($0.text.utf8) })
-                for (page, span) in zip(document.pages, spans) {
+                // passage names its bytes there (TextBlocks.swift), a
+                // passage running onto the next page its bytes too.
+                let pages = document.pages
+                let joined = pages.indices.map { i in i + 1 < pages.count && pages[i].passages.last?.next != nil }
+                let spans = try storeTexts(pages.map { Array($0.text.utf8) }, joined: joined)
+                for (i, (page, span)) in zip(pages, spans).enumerated() {
                     let furniture = page.furniture.isEmpty ? nil
                         : String(decoding: try encoder.encode(page.furniture), as: UTF8.self)
                     try insertPage.run([id, page.index, page.label, page.text.unicodeScalars.count, !page.text.isEmpty, page.ocr?.rawValue,
                                         furniture, span.block, span.at, span.bytes, page.section])
-                    for (passage, own) in zip(page.passages, Self.spans(of: page.passages, in: page.text, page: span)) {
-                        try insertPassage.run([id, page.index, passage.start, passage.end, passage.line, own.block, own.at, own.bytes])
+                    let next = joined[i] ? (pages[i + 1].text, spans[i + 1]) : nil
+                    for (passage, own) in zip(page.passages, Self.spans(of: page.passages, in: page.text, page: span, next: next)) {
+                        let crosses = next != nil && passage.next != nil
+                        try insertPassage.run([id, page.index, passage.start, crosses ? passage.next : passage.end, passage.line,
+                                               own.block, own.at, own.bytes, crosses ? pages[i + 1].index : nil])
                     }
                 }
             }

@@ -127,8 +127,8 @@ extension CatalogStore {
             let count = try database.scalar("SELECT count(*) FROM passages WHERE \(stale)")?.int ?? 0
             guard count > 0 else { return 0 }
             try database.run("""
-                INSERT INTO passages (document_id, page_index, start, end, text, line, state, language, text_block, text_at, text_bytes)
-                SELECT document_id, page_index, start, end, text, line, 1, \(Self.desiredLanguage), text_block, text_at, text_bytes
+                INSERT INTO passages (document_id, page_index, start, end, text, line, state, language, text_block, text_at, text_bytes, end_page)
+                SELECT document_id, page_index, start, end, text, line, 1, \(Self.desiredLanguage), text_block, text_at, text_bytes, end_page
                 FROM passages WHERE \(stale) ORDER BY id
                 """)
             try database.run("UPDATE passages SET state = 2 WHERE \(stale)")

@@ -27,6 +27,8 @@ public struct PassageRecord: Sendable, Codable, Equatable {
     public var text: String
     /// Its page's running head: the section of the document it is in.
     public var section: String?
+    /// The page it ends on when its paragraph runs onto the next page (nil: it ends on `page`).
+    public var endPage: Int?
     /// Its page was read by OCR (a scan), with this mean word confidence (0–100).
     public var ocr = false
     /// The OCR'd page's mean word confidence.
@@ -39,7 +41,7 @@ extension CatalogStore {
     static let passageSelect = """
         SELECT passages.id, documents.id, documents.title, documents.kind, documents.path, passages.page_index,
                pages.label, passages.line, passages.start, passages.end, passages.text, pages.ocr, pages.ocr_confidence,
-               \(passageLanguage), passages.text_block, passages.text_at, passages.text_bytes, pages.section
+               \(passageLanguage), passages.text_block, passages.text_at, passages.text_bytes, pages.section, passages.end_page
         FROM passages JOIN documents ON documents.id = passages.document_id
         LEFT JOIN pages ON pages.document_id = passages.document_id AND pages.page_index = passages.page_index
         """
@@ -48,6 +50,7 @@ extension CatalogStore {
         PassageRecord(id: Int64(row.int(0)), documentID: row.int(1), title: row.optionalString(2), kind: DocumentKind(rawValue: row.string(3)) ?? .other,
                       path: row.string(4), page: row.int(5), pageLabel: row.optionalString(6), line: row.optionalInt(7),
                       start: row.int(8), end: row.int(9), text: try text(row, span: 14, legacy: 10), section: row.optionalString(17),
+                      endPage: row.optionalInt(18),
                       ocr: row.optionalString(11) == OCRState.done.rawValue,
                       ocrConfidence: row.optionalDouble(12), language: row.optionalString(13))
     }
@@ -103,13 +106,16 @@ extension CatalogStore {
         return out
     }
 
-    /// The page of each passage of `ids` that the catalog holds.
-    public func pages(ofPassages ids: [Int64]) throws -> [Int64: Int] {
-        var out: [Int64: Int] = [:]
-        let statement = try database.prepare("SELECT page_index FROM passages WHERE id = ?1")
+    /// The pages of each passage of `ids` that the catalog holds: the one it starts on, to the one it ends on.
+    public func pages(ofPassages ids: [Int64]) throws -> [Int64: ClosedRange<Int>] {
+        var out: [Int64: ClosedRange<Int>] = [:]
+        let statement = try database.prepare("SELECT page_index, coalesce(end_page, page_index) FROM passages WHERE id = ?1")
         for id in ids {
             try statement.bind([id])
-            if try statement.step() { out[id] = Row(statement: statement).int(0) }
+            if try statement.step() {
+                let row = Row(statement: statement)
+                out[id] = row.int(0)...max(row.int(0), row.int(1))
+            }
         }
         return out
     }

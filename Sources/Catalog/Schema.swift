@@ -212,6 +212,13 @@ import DossierCore
 /// of the document it is in as its pages print it at their top (the
 /// extract stage's `PageFurniture`), shown beside a hit on the page.
 ///
+/// Version 18 adds `passages.end_page`: for a passage whose paragraph runs
+/// onto the next page (the extract stage's `PassageSplitter`), that page's
+/// index, its `end` then an offset in that page's text; NULL for a passage
+/// that ends on its page (`page_index`). Its span runs from its page's
+/// bytes over the newline between the two pages into the next page's, in
+/// one text block (TextBlocks.swift).
+///
 /// A reader (search, verify, the web, MCP) reads `generation` in a read
 /// transaction and then the index manifest: an index at the same generation
 /// holds the committed and retiring passages, one at the next generation
@@ -485,6 +492,9 @@ public enum Schema {
         """,
         """
         ALTER TABLE pages ADD COLUMN section TEXT;
+        """,
+        """
+        ALTER TABLE passages ADD COLUMN end_page INTEGER;
         """,
     ]
 

@@ -7,10 +7,13 @@ import Foundation
 /// **Blocks.** A page's text is stored once, in a *text block*: a row of
 /// `text_blocks` (`id`, `size`, `data`) whose `data` is one zstd frame
 /// (level 9) of the UTF-8 bytes of one or more consecutive pages of one
-/// document, concatenated with nothing between them; `size` is their
-/// number of bytes, decompressed. A document's pages are cut into blocks
-/// at page boundaries, a block closing when the next page would take it
-/// past 32 KiB (a longer page is a block of its own). 32 KiB is the size
+/// document, a newline between two pages (blocks written before version 18
+/// have nothing between them; spans never include it, except a passage's
+/// that runs onto the next page); `size` is their number of bytes,
+/// decompressed. A document's pages are cut into blocks at page
+/// boundaries, a block closing when the next page would take it past 32 KiB
+/// (a longer page is a block of its own), but never between a page and
+/// the next when a passage runs from one onto the other. 32 KiB is the size
 /// at which zstd finds most of a report's repetitions (3.1× on the shared
 /// reports, where 16 KiB blocks give 2.8× and 128 KiB 3.3×) while showing a
 /// hit decompresses little (about 30 µs a block); tantivy's document store
@@ -19,7 +22,9 @@ import Foundation
 /// **Spans.** A page row names its text by `text_block`, `text_at` (the
 /// byte offset of the page in its block, decompressed) and `text_bytes`.
 /// A passage row names its own span the same way: a passage is a slice of
-/// its page's bytes, read from the page's block, never stored apart. It
+/// its page's bytes (of its page's and the next's, with the newline
+/// between them, when its paragraph runs onto the next page), read from
+/// the page's block, never stored apart. It
 /// carries its own span, rather than finding it from its page, because a
 /// page can be replaced (a document extracted again, a page OCR reads)
 /// while the committed index still holds the old page's passages: those
@@ -120,9 +125,11 @@ extension CatalogStore {
     static let textBlockTarget = 32 * 1024
 
     /// Stores `texts` (one document's pages, in order) in as few blocks as
-    /// the target allows, each a page boundary, and returns each text's
-    /// span. Runs inside the caller's transaction.
-    func storeTexts(_ texts: [[UInt8]]) throws -> [TextSpan] {
+    /// the target allows, each a page boundary, a newline between two pages
+    /// of a block, and returns each text's span. A page whose `joined` is
+    /// true shares its block with the next (a passage runs from one onto
+    /// the other). Runs inside the caller's transaction.
+    func storeTexts(_ texts: [[UInt8]], joined: [Bool] = []) throws -> [TextSpan] {
         let insert = try database.prepare("INSERT INTO text_blocks (size, data) VALUES (?1, ?2)")
         var spans: [TextSpan] = []
         spans.reserveCapacity(texts.count)
@@ -137,8 +144,10 @@ extension CatalogStore {
             block.removeAll(keepingCapacity: true)
             members.removeAll(keepingCapacity: true)
         }
-        for text in texts {
-            if !members.isEmpty && block.count + text.count > Self.textBlockTarget { try flush() }
+        for (i, text) in texts.enumerated() {
+            let held = i > 0 && i - 1 < joined.count && joined[i - 1]
+            if !members.isEmpty && !held && block.count + 1 + text.count > Self.textBlockTarget { try flush() }
+            if !members.isEmpty { block.append(UInt8(ascii: "\n")) }
             members.append((block.count, text.count))
             block += text
         }
@@ -264,12 +273,18 @@ extension CatalogStore {
     }
 
     /// The spans of `passages` (scalar offsets in `text`, clamped to it)
-    /// within `page`, the span of `text`.
-    static func spans(of passages: [PassageRange], in text: String, page: TextSpan) -> [TextSpan] {
+    /// within `page`, the span of `text`. A passage that runs onto the next
+    /// page (``PassageRange/next``) ends in `next`'s text, whose span must
+    /// follow `page`'s in the same block (``storeTexts(_:joined:)``).
+    static func spans(of passages: [PassageRange], in text: String, page: TextSpan, next: (text: String, span: TextSpan)? = nil) -> [TextSpan] {
         let offsets = scalarByteOffsets(text)
         let scalars = offsets.count - 1
         return passages.map { passage in
             let start = offsets[min(passage.start, scalars)], end = offsets[min(passage.end, scalars)]
+            if let taken = passage.next, let next, next.span.block == page.block {
+                let head = next.text.unicodeScalars.prefix(taken).reduce(0) { $0 + UTF8.width($1) }
+                return TextSpan(block: page.block, at: page.at + start, bytes: next.span.at + head - (page.at + start))
+            }
             return page.slice(start, max(0, end - start))
         }
     }

@@ -109,11 +109,17 @@ public struct PassageRange: Codable, Sendable, Equatable {
     public var end: Int
     /// For a note, the 1-based line the passage starts on.
     public var line: Int?
+    /// For the last passage of a page whose last paragraph runs onto the
+    /// next page: how many scalars of the next page's text it goes on
+    /// with (that page's passages start after them). Nil for a passage
+    /// that ends on its page, as every other does.
+    public var next: Int?
 
     /// Creates a range.
-    public init(start: Int, end: Int, line: Int? = nil) {
+    public init(start: Int, end: Int, line: Int? = nil, next: Int? = nil) {
         self.start = start
         self.end = end
         self.line = line
+        self.next = next
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// PDF → ``ExtractedDocument``: poppler's page text, normalized for the whole
 /// document at once, its furniture taken off (``PageFurniture``), cut into
-/// passages page by page.
+/// passages page by page, a paragraph cut by a page break one passage.
 public enum DocumentExtractor {
     /// Extracts the PDF at `path`. Runs poppler in this process: call it from
     /// a worker (see ``ExtractionPool``), not from the process that owns the catalog.
@@ -12,9 +12,11 @@ public enum DocumentExtractor {
         // Running heads, feet and page numbers off the text (PageFurniture).
         let stripped = PageFurniture.strip(TextNormalizer.normalize(pages: raw.pages.map(\.text)))
         let labels = PageFurniture.labels(given: raw.pages.map(\.label), numbers: stripped.numbers)
+        // A paragraph cut by a page break is one passage (PassageSplitter); a scan, which OCR reads alone, joins none.
+        let passages = PassageSplitter.split(pages: stripped.texts, joins: raw.pages.map { !$0.needsOCR })
         let pages = raw.pages.indices.map { i in
             let page = raw.pages[i], text = stripped.texts[i]
-            return ExtractedPage(index: page.index, label: labels[i], text: text, passages: PassageSplitter.split(text),
+            return ExtractedPage(index: page.index, label: labels[i], text: text, passages: passages[i],
                                  ocr: page.needsOCR ? .pending : nil, furniture: stripped.furniture[i], section: stripped.heads[i])
         }
         // Every reading of its metadata; the catalog's title, author, date and DOI are the first of each.
@@ -73,11 +75,12 @@ public enum DocumentExtractor {
     /// metadata is (``PDFMetadata``), 2 since each page's running head is
     /// kept as its section (``PageFurniture``), 3 since a footnote mark
     /// against a capital is told (``PageLayout``), 4 since numbered
-    /// footnotes stay text and a running foot amid a page goes.
+    /// footnotes stay text and a running foot amid a page goes, 5 since a
+    /// paragraph cut by a page break is one passage (``PassageSplitter``).
     public static func version(of kind: DocumentKind) -> Int {
         switch kind {
         case .html: return 2
-        case .pdf: return 4
+        case .pdf: return 5
         default: return 0
         }
     }

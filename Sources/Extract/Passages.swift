@@ -6,8 +6,22 @@ import DossierCore
 /// paragraph boundary (`\n` in normalized text) once it has 100 words, else
 /// at a sentence end once it has 150; it never grows past 200 words unless a
 /// single sentence does, which is then cut at 200 words. A short tail (under
-/// 30 words) joins the passage before it. A passage never spans two pages:
-/// the splitter sees one page at a time.
+/// 30 words) joins the passage before it.
+///
+/// **Across a page break.** A document's pages are cut together
+/// (``split(pages:)``): when a page's last paragraph stops mid-sentence
+/// (ten words or more, so that a caption or a heading does not count, and
+/// nothing at its end that closes a sentence or a list item: `.`, `!`,
+/// `?`, `…`, `;`, `:`, nor a number, as a table's or a contents page's
+/// line) and the next page goes on with it (it opens in lower case, as the
+/// rest of a sentence does and a heading, a table's header or a new
+/// paragraph does not, and not with a list item's mark, `a)`, `iv.`), the
+/// page's last passage goes on with the next page's first sentence, up to
+/// the end of its first sentence or paragraph (at most
+/// ``continuationWords`` words). The passage belongs to the page where it
+/// starts and says how far onto the next it goes (``PassageRange/next``);
+/// the next page's own passages start after it, so no text is in two
+/// passages. A passage spans two pages at most.
 public enum PassageSplitter {
     /// Preferred least number of words.
     public static let minimumWords = 100
@@ -21,9 +35,90 @@ public enum PassageSplitter {
         var endsParagraph: Bool
     }
 
+    /// Most words a passage takes from the next page.
+    public static let continuationWords = 80
+    /// Fewest words of a page's last paragraph for it to run onto the next page.
+    static let unfinishedParagraphWords = 10
+
+    /// Passages of each of a document's pages (`texts`, in order), as
+    /// scalar offsets in its page; a page's last passage may go on onto the
+    /// next page (``PassageRange/next``). `joins` says, for each page,
+    /// whether its text may run onto the next (false for a page read by OCR
+    /// or waiting for it: OCR replaces a page's passages alone).
+    public static func split(pages texts: [String], joins: [Bool]? = nil) -> [[PassageRange]] {
+        var taken = 0  // scalars of the current page the previous page's last passage took
+        var result: [[PassageRange]] = []
+        for (i, text) in texts.enumerated() {
+            let scalars = Array(text.unicodeScalars)
+            var from = min(taken, scalars.count)
+            while from < scalars.count, scalars[from] == " " || scalars[from] == "\n" { from += 1 }
+            var passages = split(scalars[from...]).map { PassageRange(start: $0.start + from, end: $0.end + from) }
+            taken = 0
+            if i + 1 < texts.count, !passages.isEmpty, joins?[i] ?? true, joins?[i + 1] ?? true, endsUnfinished(scalars),
+               let head = head(Array(texts[i + 1].unicodeScalars)) {
+                passages[passages.count - 1].next = head
+                taken = head
+            }
+            result.append(passages)
+        }
+        return result
+    }
+
+    /// Whether the last paragraph of a page stops mid-sentence.
+    static func endsUnfinished(_ scalars: [Unicode.Scalar]) -> Bool {
+        let words = self.words(scalars[...])
+        guard let last = words.last else { return false }
+        guard !last.endsSentence, !endsWithStop(scalars, last), !";:".unicodeScalars.contains(scalars[last.end - 1]),
+              scalars[last.start..<last.end].contains(where: \.properties.isAlphabetic) else {
+            return false  // a sentence, a list item, or a table's or a contents page's number ends there
+        }
+        var count = 0
+        for word in words.reversed() {
+            if count > 0, word.endsParagraph { break }
+            count += 1
+            if count >= unfinishedParagraphWords { return true }
+        }
+        return false
+    }
+
+    static func endsWithStop(_ scalars: [Unicode.Scalar], _ word: Word) -> Bool {
+        var k = word.end - 1
+        while k > word.start, "\"')]»”’".unicodeScalars.contains(scalars[k]) { k -= 1 }
+        return ".!?…".unicodeScalars.contains(scalars[k])
+    }
+
+    /// How many scalars of a page's text (`scalars`) the previous page's
+    /// last passage goes on with: its first sentence or paragraph, at most
+    /// ``continuationWords`` words; nil when the page has no text.
+    static func head(_ scalars: [Unicode.Scalar]) -> Int? {
+        let words = self.words(scalars[...])
+        // The rest of a sentence opens in lower case; a heading, a table's header or a list item ("a)", "iv.") does not go on with it.
+        guard let first = words.first, scalars[first.start].properties.isLowercase,
+              !opensItem(String(String.UnicodeScalarView(scalars[first.start..<first.end]))) else { return nil }
+        var k = 0
+        while k < words.count - 1, k < continuationWords - 1, !words[k].endsParagraph, !words[k].endsSentence {
+            k += 1
+        }
+        return words[k].end
+    }
+
+    /// Whether a page's first word opens a list item or a numbered
+    /// heading: a bullet or a dash, `(a)`, `a)`, `iv.`, `12.`, `3.4`, `#4`.
+    static func opensItem(_ word: String) -> Bool {
+        guard let first = word.unicodeScalars.first else { return false }
+        if "•◦▪‣·-–—*#§".unicodeScalars.contains(first) { return true }
+        return word.range(of: #"^(\(?[0-9A-Za-z]{1,4}[.)]|[0-9]+(\.[0-9]+)+\.?)$"#, options: .regularExpression) != nil
+    }
+
     /// Passages of `text`, as scalar offsets.
     public static func split(_ text: String) -> [PassageRange] {
-        let words = self.words(Array(text.unicodeScalars))
+        split(Array(text.unicodeScalars)[...])
+    }
+
+    /// Passages of `scalars`, as offsets from its start.
+    static func split(_ scalars: ArraySlice<Unicode.Scalar>) -> [PassageRange] {
+        let base = scalars.startIndex
+        let words = self.words(scalars).map { Word(start: $0.start - base, end: $0.end - base, endsSentence: $0.endsSentence, endsParagraph: $0.endsParagraph) }
         guard !words.isEmpty else { return [] }
         var passages: [(first: Int, last: Int)] = []
         var first = 0
@@ -50,10 +145,11 @@ public enum PassageSplitter {
         return passages.map { PassageRange(start: words[$0.first].start, end: words[$0.last].end) }
     }
 
-    static func words(_ scalars: [Unicode.Scalar]) -> [Word] {
+    /// The words of `scalars`, their offsets its indices.
+    static func words(_ scalars: ArraySlice<Unicode.Scalar>) -> [Word] {
         var words: [Word] = []
-        var i = 0
-        let n = scalars.count
+        var i = scalars.startIndex
+        let n = scalars.endIndex
         while i < n {
             while i < n, scalars[i] == " " || scalars[i] == "\n" {
                 if scalars[i] == "\n", !words.isEmpty { words[words.count - 1].endsParagraph = true }

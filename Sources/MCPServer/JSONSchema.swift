@@ -90,7 +90,7 @@ enum JSONSchema {
             "id": integer, "title": nullable(string), "kind": oneOf(["pdf", "html", "note", "other"]),
             "url": nullable(string), "path": string, "matches": nullable(integer), "words_together": nullable(boolean), "score": nullable(number),
         ]),
-        "page": integer, "page_label": nullable(string), "section": nullable(string), "line": nullable(integer),
+        "page": integer, "end_page": nullable(integer), "page_label": nullable(string), "section": nullable(string), "line": nullable(integer),
         "ocr": boolean, "ocr_confidence": nullable(number), "language": nullable(string), "snippet": string,
         "highlights": array(array(integer)), "citations": array(citation), "open": string,
         "cite": nullable(string),

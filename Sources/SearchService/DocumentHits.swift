@@ -24,7 +24,8 @@ public struct DocumentHits: Sendable {
         request.languages = languages
         return try SearchResults.withQuery(request, workspace: workspace, catalog: catalog) { node, snapshot, friendly in
             let hits = Searcher(snapshot: snapshot).top(node, k: limit, within: [document])?.hits ?? []
-            let pages = Set(try catalog.pages(ofPassages: hits.map(\.passageID)).values).sorted()
+            // A passage running onto the next page may have its match on either.
+            let pages = Set(try catalog.pages(ofPassages: hits.map(\.passageID)).values.flatMap { $0 }).sorted()
             return DocumentHits(fts5: friendly.fts5, pages: pages, node: node)
         }
     }

@@ -134,6 +134,9 @@ public enum SearchResults {
         public var passageId: Int64
         public var document: Document
         public var page: Int
+        /// The page the passage ends on when its paragraph runs onto the
+        /// next page (null when it ends on `page`).
+        @JSONNullable public var endPage: Int?
         @JSONNullable public var pageLabel: String?
         /// The page's running head: the section of the document it is in.
         @JSONNullable public var section: String?
@@ -207,7 +210,7 @@ public enum SearchResults {
             results.append(Result(
                 rank: offset + i + 1, score: hit.score, passageId: hit.passageID,
                 document: Document(id: record.documentID, title: record.title?.clipped(to: Limits.title), kind: record.kind, url: url, path: record.path),
-                page: record.page, pageLabel: record.pageLabel, section: record.section?.clipped(to: Limits.label), line: record.line,
+                page: record.page, endPage: record.endPage, pageLabel: record.pageLabel, section: record.section?.clipped(to: Limits.label), line: record.line,
                 ocr: record.ocr, ocrConfidence: record.ocrConfidence.map { ($0 * 10).rounded() / 10 }, language: record.language,
                 snippet: snippet.text, highlights: snippet.highlights, citations: citations, open: open,
                 cite: CitationFormat.markdown(Reference(

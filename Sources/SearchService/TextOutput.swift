@@ -26,12 +26,14 @@ extension SearchResults {
         return output
     }
 
-    /// Where a result is: `p. 14 (printed 12)`, or `note:line`.
+    /// Where a result is: `p. 14 (printed 12)`, `pp. 14–15` for a passage
+    /// running onto the next page, or `note:line`.
     public static func place(_ r: Result) -> String {
         if r.document.kind == .note { return "\(r.document.path.printable):\(r.line ?? 0)" }
         let scan = r.ocr ? ", scanned: OCR" + (r.ocrConfidence.map { " \(Int($0.rounded()))%" } ?? "") : ""
-        if let label = r.pageLabel, label != String(r.page) { return "p. \(r.page) (printed \(label.printable)\(scan))" }
-        return "p. \(r.page)" + (scan.isEmpty ? "" : " (\(scan.dropFirst(2)))")
+        let pages = r.endPage.map { "pp. \(r.page)–\($0)" } ?? "p. \(r.page)"
+        if let label = r.pageLabel, label != String(r.page) { return "\(pages) (printed \(label.printable)\(scan))" }
+        return pages + (scan.isEmpty ? "" : " (\(scan.dropFirst(2)))")
     }
 
     /// The results as the command line prints them, line by line;

@@ -187,6 +187,33 @@ struct NormalizationTests {
         let endless = Array(repeating: "word", count: 450).joined(separator: " ")
         #expect(PassageSplitter.split(endless).count == 3)
     }
+
+    @Test("a paragraph cut by a page break is one passage, belonging to its first page; a heading, a list item or a finished sentence is not joined")
+    func acrossPages() {
+        let body = String(repeating: "Rangers seized twelve tonnes of pangolin scales at the port. ", count: 30)
+        let first = body + "The logs were declared as sawn timber of a species listed in"
+        let second = "appendix II of the Convention, which requires a permit. Customs officers found the discrepancy.\nA new paragraph."
+        let passages = PassageSplitter.split(pages: [first, second])
+        let head = "appendix II of the Convention, which requires a permit.".unicodeScalars.count
+        #expect(passages[0].last?.next == head, "\(passages[0])")
+        #expect(passages[0].dropLast().allSatisfy { $0.next == nil })
+        // The next page's passages start after what the first page's last passage took: no text in two passages.
+        let rest = Array(second.unicodeScalars)[passages[1][0].start...]
+        #expect(String(String.UnicodeScalarView(rest)).hasPrefix("Customs officers"), "\(passages[1])")
+        // Not joined: a finished sentence, a list item's end, a heading or a list item next, a page OCR reads.
+        for (a, b) in [(body + "It ends here.", second), (body + "the first of them;", second), (first, "Annex IX\nTrade terms."),
+                       (first, "a) the permit, and b) the certificate."), (first, "3.4 How are notifications obtained?"), (first, "")] {
+            let split = PassageSplitter.split(pages: [a, b])
+            #expect(split[0].allSatisfy { $0.next == nil }, "\(a.suffix(30)) | \(b)")
+        }
+        #expect(PassageSplitter.split(pages: [first, second], joins: [true, false])[0].allSatisfy { $0.next == nil })
+        // A caption under ten words at a page's end is not a sentence cut short.
+        #expect(PassageSplitter.split(pages: [body + "\nFigure 5: annotated import notification form", "the form"])[0].allSatisfy { $0.next == nil })
+        // A head that runs on without a sentence's end stops at the continuation limit.
+        let long = Array(repeating: "word", count: 300).joined(separator: " ")
+        let capped = PassageSplitter.split(pages: [first, long])
+        #expect(capped[0].last?.next == Array(repeating: "word", count: PassageSplitter.continuationWords).joined(separator: " ").unicodeScalars.count)
+    }
 }
 
 @Suite("Worker isolation")

@@ -101,6 +101,8 @@ struct SearchView {
         /// The reader at this page, the query's matches marked.
         var read: String
         var number: Int
+        /// The page a passage running onto the next ends on.
+        var endNumber: Int?
         var printed: String?
         var score: String
         var preview: Preview?
@@ -298,7 +300,7 @@ extension Site {
                 let printed = result.pageLabel.flatMap { $0 != String(result.page) ? $0 : nil }
                 var page = SearchView.Page(href: "/documents/\(result.document.id)/file#page=\(result.page)",
                                            read: "/documents/\(result.document.id)/pages/\(result.page)?q=\(Links.query(query))", number: result.page,
-                                           printed: printed, score: String(format: "%.3f", result.score),
+                                           endNumber: result.endPage, printed: printed, score: String(format: "%.3f", result.score),
                                            scanned: result.ocr ? "scanned: OCR" + (result.ocrConfidence.map { " \(Int($0.rounded()))%" } ?? "") : nil,
                                            section: result.section)
                 if result.document.kind == .pdf {
