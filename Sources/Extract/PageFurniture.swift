@@ -72,9 +72,8 @@ enum PageFurniture {
         var seen: [Edge: [String: Int]] = [.top: [:], .bottom: [:]]
         // Repeated lines that stand at an edge of a page with text beyond its edges: furniture even on a page of nothing else.
         var framing: [Edge: Set<String>] = [.top: [], .bottom: []]
-        var families = Families()
-        for (p, page) in lines.enumerated() {
-            let filled = page.indices.filter { !page[$0].allSatisfy(\.isWhitespace) }
+        for page in lines {
+            let filled = page.indices.filter { page[$0].unicodeScalars.contains { !$0.properties.isWhitespace } }
             // A page of few lines has lines at both edges: a foot may be its second line.
             let top = Array(filled.prefix(edgeLines)), bottom = Array(filled.suffix(edgeLines))
             edges.append((top, bottom))
@@ -83,25 +82,37 @@ enum PageFurniture {
                     seen[edge]![key, default: 0] += 1
                     if filled.count > 2 * edgeLines { framing[edge]!.insert(key) }
                 }
-                for i in indices { families.add(page[i], edge: edge, page: p) }
+            }
+        }
+        // The families of the lines that repeat, their digits masked.
+        var families = Families()
+        for (p, page) in lines.enumerated() {
+            for (edge, indices) in [(Edge.top, edges[p].top), (.bottom, edges[p].bottom)] {
+                for i in indices where key(page[i]).map({ seen[edge]![$0, default: 0] >= repeats }) ?? false {
+                    families.add(page[i], edge: edge, page: p)
+                }
             }
         }
         var texts: [String] = [], furniture: [[String]] = [], numbers: [String?] = [], heads: [String?] = []
         var kept: Set<String> = []  // repeated lines whose first occurrence was kept
         var feet: Set<String> = []  // running feet taken off a page, folded: gone wherever they stand on later pages
+        var footLengths = 0...0  // bytes of the lines that may be one of `feet`
         // The offset most pages print their number at from their index: a
         // page whose number is not at an edge (a two-column index, where the
         // reading order puts it amid the columns) has it as a line of its own.
         var offsets: [Int: Int] = [:]
+        var numbered: [[Int: String]] = []  // each page's edge lines that are a page number, and the number
         for (p, page) in lines.enumerated() {
-            let found = Set((edges[p].top + edges[p].bottom).compactMap { pageNumber(page[$0], pages: pages.count).flatMap(Int.init) })
-            for n in found { offsets[n - (p + 1), default: 0] += 1 }
+            var found: [Int: String] = [:]
+            for i in Set(edges[p].top + edges[p].bottom) {
+                if let number = pageNumber(page[i].trimmingCharacters(in: .whitespaces), pages: pages.count) { found[i] = number }
+            }
+            numbered.append(found)
+            for n in Set(found.values.compactMap { Int($0) }) { offsets[n - (p + 1), default: 0] += 1 }
         }
         let run = offsets.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }
         let offset = run.flatMap { $0.value >= repeats && $0.value * 2 > offsets.values.reduce(0, +) ? $0.key : nil }
-        var before: Set<String> = []  // the previous page's lines, folded
         for (p, page) in lines.enumerated() {
-            defer { before = Set(page.map(fold)) }
             var drop = Set<Int>(), repeated = Set<Int>()
             var number: String?
             var head: String?
@@ -110,7 +121,7 @@ enum PageFurniture {
             for (edge, indices) in [(Edge.bottom, edges[p].bottom), (.top, edges[p].top)] {
                 for i in indices where !judged.contains(i) {
                     let line = page[i].trimmingCharacters(in: .whitespaces)
-                    if let found = pageNumber(line, pages: pages.count) {
+                    if let found = numbered[p][i] {
                         drop.insert(i)
                         judged.insert(i)
                         number = number ?? found
@@ -118,10 +129,18 @@ enum PageFurniture {
                         judged.insert(i)
                         if edge == .top, head == nil { head = line }
                         // Its first occurrence is a heading, unless it stood on the page before (its section began there).
-                        if kept.insert("\(edge)\t\(key)").inserted, !before.contains(fold(line)) { continue }
+                        if kept.insert("\(edge)\t\(key)").inserted, p == 0 || !lines[p - 1].contains(where: { fold($0) == fold(line) }) {
+                            continue
+                        }
                         drop.insert(i)
                         if !framing[edge]!.contains(key) { repeated.insert(i) }
-                        if edge == .bottom { feet.formUnion(Self.footForms(line)) }
+                        if edge == .bottom {
+                            for form in Self.footForms(line) where feet.insert(form).inserted {
+                                // Lines whose bytes could fold to it (a few spaces more, case changing a letter's width).
+                                let bytes = form.utf8.count
+                                footLengths = min(footLengths.lowerBound, bytes / 2)...max(footLengths.upperBound, bytes * 2 + 8)
+                            }
+                        }
                     }
                 }
             }
@@ -136,7 +155,10 @@ enum PageFurniture {
             }
             // A foot met amid the page's lines: out of place in the reading order, furniture all the same.
             if !feet.isEmpty {
-                for i in page.indices where !drop.contains(i) && !judged.contains(i) && feet.contains(fold(page[i])) { drop.insert(i) }
+                for i in page.indices where !drop.contains(i) && !judged.contains(i) && footLengths.contains(page[i].utf8.count)
+                    && feet.contains(fold(page[i])) {
+                    drop.insert(i)
+                }
             }
             heads.append(head)
             guard !drop.isEmpty else {
@@ -169,7 +191,18 @@ enum PageFurniture {
 
     /// A line with its case and spaces folded, digits kept: the same line, word for word.
     static func fold(_ line: String) -> String {
-        line.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        var out = String.UnicodeScalarView()
+        var space = false
+        for scalar in line.lowercased().unicodeScalars {
+            if scalar.isASCII ? scalar == " " || (scalar.value >= 9 && scalar.value <= 13) : scalar.properties.isWhitespace {
+                space = !out.isEmpty
+            } else {
+                if space { out.append(" ") }
+                space = false
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     /// The lines at the pages' edges, grouped so that an occurrence can
