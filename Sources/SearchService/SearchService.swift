@@ -39,6 +39,9 @@ public struct SearchRequest: Sendable {
     /// Only passages in these languages, the query analyzed in each
     /// (`--lang fr`); nil for every language the index holds.
     public var languages: [Language]?
+
+    /// Whether the request keeps to some documents (`doc`, `note`, `site`, `kind`).
+    public var filters: Bool { doc != nil || note != nil || site != nil || kind != nil }
     /// When nothing matches every word, search again for the words that
     /// are not stop words (``Analysis/Language/isStopWord(_:in:)``), all of
     /// them, else any, and say so (``SearchResults/Output/anyWordsQuery``):
@@ -351,50 +354,83 @@ public enum SearchResults {
     static func ranked(_ request: SearchRequest, node: QueryNode, friendly: (fts5: String, hints: [String]), snapshot: IndexSnapshot,
                        workspace: Workspace, catalog: CatalogStore) throws -> (Output, hints: [String]) {
         let started = DispatchTime.now()
-        let filtering = request.doc != nil || request.note != nil || request.site != nil || request.kind != nil
-        let searcher = Searcher(snapshot: snapshot)
-        if request.flat && !filtering {
-            // Only the page asked for is ranked in full; the total is counted.
-            let top = searcher.top(node, k: request.offset + request.limit, countUpTo: request.countUpTo)
-            let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-            let results = try build(Array(top.hits.dropFirst(request.offset)), offset: request.offset, node: node, catalog: catalog, workspace: workspace)
-            return (Output(query: request.query, fts5Query: friendly.fts5 == request.query ? nil : friendly.fts5,
-                           total: top.total, totalIsExact: top.totalIsExact, tookMs: tookMs, results: results), friendly.hints)
-        }
-        // The index knows each passage's document: no catalog lookup per hit.
-        let rewritten = friendly.fts5 == request.query ? nil : friendly.fts5
-        if !request.flat {
-            // Results by document (Search/TopK/Collapse): the page's documents, their best passages, their counts.
-            let page: Searcher.DocumentPage
-            let allowed = filtering ? try allowedDocuments(request, catalog, workspace) : nil
-            page = searcher.documentPage(node, perDocument: request.perDoc, offset: request.offset, limit: request.limit, within: allowed,
-                                         countUpTo: request.countUpTo, wholeDocuments: !request.samePassage)
-            let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-            let documents = Dictionary(uniqueKeysWithValues: page.documents.map { ($0.id, $0) })
-            var results = try build(page.hits, offset: page.passagesBefore, node: node, catalog: catalog, workspace: workspace)
-            for i in results.indices {
-                results[i].document.matches = documents[results[i].document.id]?.matches
-                results[i].document.wordsTogether = documents[results[i].document.id]?.together
-                if let document = documents[results[i].document.id] {
-                    results[i].document.score = document.score ?? page.hits(of: document).first.map { -$0.bm25 }
-                }
-            }
-            return (Output(query: request.query, fts5Query: rewritten, total: page.totalPassages, totalDocuments: page.totalDocuments,
-                           totalIsExact: page.totalIsExact, tookMs: tookMs, results: results), friendly.hints)
-        }
-        // Flat with filters: a few documents are read alone; more, filtered from the full ranking.
-        let allowed = try allowedDocuments(request, catalog, workspace)
-        if let few = searcher.top(node, k: request.offset + request.limit, within: allowed) {
-            let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-            let results = try build(Array(few.hits.dropFirst(request.offset)), offset: request.offset, node: node, catalog: catalog, workspace: workspace)
-            return (Output(query: request.query, fts5Query: rewritten, total: few.total, tookMs: tookMs, results: results), friendly.hints)
-        }
-        var ranked = searcher.rank(node)
+        let allowed = request.filters ? try allowedDocuments(request, catalog, workspace) : nil
+        let page = rankedPage(.tree(node), request, searcher: Searcher(snapshot: snapshot), allowed: allowed)
         let tookMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-        ranked = ranked.filter { snapshot.document(ofPassage: $0.passageID).map(allowed.contains) ?? false }
-        let results = try build(Array(ranked.dropFirst(request.offset).prefix(request.limit)), offset: request.offset, node: node,
-                                catalog: catalog, workspace: workspace)
-        return (Output(query: request.query, fts5Query: rewritten, total: ranked.count, tookMs: tookMs, results: results), friendly.hints)
+        var results = try build(page.hits, offset: page.firstRank - 1, node: node, catalog: catalog, workspace: workspace)
+        if let grouped = page.documents {
+            // The index knows each passage's document: no catalog lookup per hit.
+            let documents = Dictionary(uniqueKeysWithValues: grouped.documents.map { ($0.id, $0) })
+            for i in results.indices {
+                guard let document = documents[results[i].document.id] else { continue }
+                results[i].document.matches = document.matches
+                results[i].document.wordsTogether = document.together
+                results[i].document.score = document.score ?? grouped.hits(of: document).first.map { -$0.bm25 }
+            }
+        }
+        return (Output(query: request.query, fts5Query: friendly.fts5 == request.query ? nil : friendly.fts5, total: page.total,
+                       totalDocuments: page.totalDocuments, totalIsExact: page.exact, tookMs: tookMs, results: results), friendly.hints)
+    }
+
+    /// A query as the searcher takes it: a tree, or words joined by one
+    /// connective (the batch's way for plain words, without a tree).
+    enum RankedQuery {
+        case tree(QueryNode)
+        case flat(FlatQuery)
+    }
+
+    /// One page of a search's ranking, as every front end shows it: the
+    /// command line, the web and MCP with snippets (``ranked``), the batch
+    /// with ids and scores (``BatchSearch``).
+    struct RankedPage {
+        /// The hits shown.
+        var hits: [SearchHit]
+        /// The rank of the first.
+        var firstRank: Int
+        /// Matching passages, and documents when grouped.
+        var total: Int
+        var totalDocuments: Int?
+        /// Whether the totals are exact (else lower bounds).
+        var exact: Bool
+        /// By document: the page's documents.
+        var documents: Searcher.DocumentPage?
+    }
+
+    /// The page `request` asks for (by document, else flat; within the
+    /// documents `allowed` when filtered), ranked by `searcher`. A query of
+    /// words without a tree (`.flat`) is not filtered: a filtered batch
+    /// parses its queries into trees.
+    static func rankedPage(_ query: RankedQuery, _ request: SearchRequest, searcher: Searcher, allowed: Set<Int>?) -> RankedPage {
+        let (offset, limit, countUpTo) = (request.offset, request.limit, request.countUpTo)
+        if !request.flat {
+            // By document (Search/TopK/Collapse): the page's documents, their best passages, their counts.
+            let page = switch query {
+            case .tree(let node):
+                searcher.documentPage(node, perDocument: request.perDoc, offset: offset, limit: limit, within: allowed,
+                                      countUpTo: countUpTo, wholeDocuments: !request.samePassage)
+            case .flat(let words):
+                searcher.documentPage(words, perDocument: request.perDoc, offset: offset, limit: limit, countUpTo: countUpTo,
+                                      wholeDocuments: !request.samePassage)
+            }
+            return RankedPage(hits: page.hits, firstRank: page.passagesBefore + 1, total: page.totalPassages, totalDocuments: page.totalDocuments,
+                              exact: page.totalIsExact, documents: page)
+        }
+        switch (query, allowed) {
+        case (.flat(let words), _):
+            // Only the page asked for is ranked in full; the total is counted.
+            let top = searcher.top(words, k: offset + limit, countUpTo: countUpTo)
+            return RankedPage(hits: Array(top.hits.dropFirst(offset).prefix(limit)), firstRank: offset + 1, total: top.total, exact: top.totalIsExact)
+        case (.tree(let node), nil):
+            let top = searcher.top(node, k: offset + limit, countUpTo: countUpTo)
+            return RankedPage(hits: Array(top.hits.dropFirst(offset).prefix(limit)), firstRank: offset + 1, total: top.total, exact: top.totalIsExact)
+        case (.tree(let node), let allowed?):
+            // Filtered: a few documents are read alone; more, filtered from the full ranking.
+            if let few = searcher.top(node, k: offset + limit, within: allowed) {
+                return RankedPage(hits: Array(few.hits.dropFirst(offset).prefix(limit)), firstRank: offset + 1, total: few.total, exact: true)
+            }
+            let ranked = searcher.rank(node).filter { searcher.snapshot.document(ofPassage: $0.passageID).map(allowed.contains) ?? false }
+            return RankedPage(hits: Array(ranked.dropFirst(offset).prefix(limit)), firstRank: offset + 1, total: ranked.count, exact: true)
+        }
     }
 
     /// The FTS5 query a search runs for `text`, read as `dossier search`

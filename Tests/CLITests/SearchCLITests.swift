@@ -147,6 +147,38 @@ struct SearchCLITests {
         return (process, input, output)
     }
 
+    @Test("--batch takes a search's filters and --lang: each line is ranked as that search ranks it, flat and by document")
+    func batchFilters() throws {
+        let root = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let queries = ["CITES", "commerce OR trade", "\"Conference of the Parties\""]
+        let ids = { (json: [String: Any]) in (json["results"] as? [[String: Any]] ?? []).map { $0["passage_id"] as? Int ?? -1 } }
+        let anyDocument = try json(try dossier(["search", "CITES", "--json"], in: root).stdout)
+        let document = try #require(((anyDocument["results"] as? [[String: Any]])?.first?["document"] as? [String: Any])?["id"] as? Int)
+        var found = 0
+        for options in [["--lang", "fr"], ["--lang", "en"], ["--doc", "\(document)"], ["--kind", "pdf", "--lang", "fr"]] {
+            for (batchMode, singleMode) in [([String](), ["--flat"]), (["--by-document"], [])] {
+                let batch = try dossier(["search", "--batch", "--limit", "5"] + batchMode + options, in: root, stdin: queries.joined(separator: "\n") + "\n")
+                #expect(batch.status == 0, "\(batch.stderr)")
+                let lines = batch.stdout.split(separator: "\n").map(String.init)
+                #expect(lines.count == queries.count)
+                for (line, query) in zip(lines, queries) {
+                    let single = try dossier(["search", query, "--json", "--strict", "--limit", "5"] + singleMode + options, in: root)
+                    let a = try json(line), b = try json(single.stdout)
+                    #expect(ids(a) == ids(b), "\(query) \(options) \(batchMode): \(line) | \(single.stdout.prefix(300))")
+                    found += ids(a).count
+                }
+            }
+        }
+        #expect(found > 20)
+        // Only French passages with --lang fr: the English paper's passages are not among them.
+        let french = try dossier(["search", "--batch", "--lang", "fr"], in: root, stdin: "CITES\n")
+        let frenchIDs = Set(ids(try json(french.stdout)))
+        let english = try dossier(["search", "--batch", "--lang", "en"], in: root, stdin: "CITES\n")
+        let englishIDs = ids(try json(english.stdout))
+        #expect(!frenchIDs.isEmpty && frenchIDs.isDisjoint(with: englishIDs))
+    }
+
     @Test("--batch: one JSON line per query from stdin, the same ranking as a single search, errors in-line")
     func batch() throws {
         let root = try workspace()

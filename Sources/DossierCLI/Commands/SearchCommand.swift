@@ -106,18 +106,17 @@ struct SearchCommand: ParsableCommand {
         guard perDoc >= 1 else { throw ValidationError("--per-doc must be at least 1") }
         if let kind, DocumentKind.searchable(named: kind) == nil { throw ValidationError("--kind must be \(DocumentKind.searchableNames)") }
         if let lang, Language.list(lang) == nil { throw ValidationError("--lang takes language codes separated by commas, among \(Language.knownCodes)") }
-        guard lang == nil || !batch else { throw ValidationError("--lang is for one query; --batch searches every language the library holds") }
         guard batch == (query == nil) else { throw ValidationError(batch ? "--batch reads queries from stdin; give no QUERY" : "a QUERY is required") }
     }
 
-    /// One JSON line per query from stdin (SearchService/Batch).
+    /// One JSON line per query from stdin (SearchService/Batch), each
+    /// asked as a search with these options would ask it.
     func runBatch() throws {
         var batch = BatchSearch()
-        batch.limit = limit
-        batch.offset = offset
-        batch.countUpTo = countUpTo ?? .max
-        batch.perDoc = byDocument ? perDoc : nil
-        batch.wholeDocuments = !samePassage
+        batch.request = request(query: "")
+        batch.request.strict = true  // FTS5's syntax, as scripts write it (docs/SEARCH-JSON.md)
+        batch.request.flat = !byDocument
+        batch.request.countUpTo = countUpTo ?? .max
         try batch.run(workspace: try options.resolve())
     }
 
@@ -125,7 +124,19 @@ struct SearchCommand: ParsableCommand {
         if batch { return try runBatch() }
         let workspace = try options.resolve()
         let catalog = try CatalogStore(workspace: workspace)
-        var request = SearchRequest(query: query!)
+        let (output, hints) = try SearchResults.run(request(query: query!), workspace: workspace, catalog: catalog)
+        try? SearchResults.saveLast(output, workspace: workspace)
+        if json {
+            try Terminal.printJSON(output)
+            return
+        }
+        for hint in hints { Terminal.writeError("hint: \(hint)\n") }
+        for line in SearchResults.text(output, flat: flat, offset: offset, limit: limit, highlight: Terminal.highlight, bold: Terminal.bold) { print(line) }
+    }
+
+    /// The request the options ask for `query`.
+    func request(query: String) -> SearchRequest {
+        var request = SearchRequest(query: query)
         request.flat = flat
         request.strict = strict
         request.limit = limit
@@ -138,13 +149,6 @@ struct SearchCommand: ParsableCommand {
         request.site = site
         request.kind = kind.flatMap(DocumentKind.init(rawValue:))
         request.languages = lang.flatMap(Language.list)
-        let (output, hints) = try SearchResults.run(request, workspace: workspace, catalog: catalog)
-        try? SearchResults.saveLast(output, workspace: workspace)
-        if json {
-            try Terminal.printJSON(output)
-            return
-        }
-        for hint in hints { Terminal.writeError("hint: \(hint)\n") }
-        for line in SearchResults.text(output, flat: flat, offset: offset, limit: limit, highlight: Terminal.highlight, bold: Terminal.bold) { print(line) }
+        return request
     }
 }
