@@ -17,6 +17,12 @@ extension Pipeline {
                 IndexWriter.Passage(id: $0.id, document: $0.document, text: $0.text, language: Language(code: $0.language))
             }
         })
+        // The window between the index's commit and the catalog's publish,
+        // held open for as long as DOSSIER_PUBLISH_PAUSE_MS says: only for
+        // the test that searches in it (ConcurrentSearchTests).
+        if let ms = ProcessInfo.processInfo.environment["DOSSIER_PUBLISH_PAUSE_MS"].flatMap(Int.init), ms > 0 {
+            usleep(UInt32(min(ms, 60_000)) * 1000)
+        }
         try catalog.publish(generation: summary.generation)
         return summary
     }
