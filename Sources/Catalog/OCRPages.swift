@@ -63,6 +63,11 @@ extension CatalogStore {
     /// transaction: the page's text and passages replace its empty ones
     /// (new passage ids, so the index sync adds them), and the document's
     /// count of pages with text and its "needs OCR" mark follow.
+    /// A page with text, in SQL over `pages`, as extraction counts it
+    /// (`ExtractedDocument.pagesWithText`): its own, or only its furniture
+    /// (a figure under its running head is not a scan).
+    static let pageHasText = "(has_text OR furniture IS NOT NULL)"
+
     public func storeOCR<Failure: Error & CustomStringConvertible>(document: Int, page: Int, outcome: Result<OCRPageText, Failure>) throws {
         try database.transaction {
             switch outcome {
@@ -90,8 +95,8 @@ extension CatalogStore {
                     try insert.run([document, page, passage.start, passage.end, own.block, own.at, own.bytes])
                 }
                 try database.run("""
-                    UPDATE documents SET pages_with_text = (SELECT count(*) FROM pages WHERE document_id = ?1 AND has_text),
-                        needs_ocr = ((SELECT count(*) FROM pages WHERE document_id = ?1 AND has_text) * 2 < page_count)
+                    UPDATE documents SET pages_with_text = (SELECT count(*) FROM pages WHERE document_id = ?1 AND \(Self.pageHasText)),
+                        needs_ocr = ((SELECT count(*) FROM pages WHERE document_id = ?1 AND \(Self.pageHasText)) * 2 < page_count)
                     WHERE id = ?1
                     """, [document])
             }

@@ -117,8 +117,12 @@ enum PageFurniture {
             var number: String?
             var head: String?
             var judged = Set<Int>()
-            // The foot first: a line at both edges of a short page is its foot when it is one.
-            for (edge, indices) in [(Edge.bottom, edges[p].bottom), (.top, edges[p].top)] {
+            // A line at both edges of a short page is judged at the edge where its key repeats more: a foot
+            // (the second line of two), or a head (a figure page's running head over its caption).
+            let both = Set(edges[p].top).intersection(edges[p].bottom)
+            let atBottom = Set(both.filter { i in key(page[i]).map { seen[.bottom]![$0, default: 0] >= seen[.top]![$0, default: 0] } ?? true })
+            for (edge, indices) in [(Edge.bottom, edges[p].bottom.filter { !both.contains($0) || atBottom.contains($0) }),
+                                    (.top, edges[p].top.filter { !atBottom.contains($0) })] {
                 for i in indices where !judged.contains(i) {
                     let line = page[i].trimmingCharacters(in: .whitespaces)
                     if let found = numbered[p][i] {
@@ -135,7 +139,7 @@ enum PageFurniture {
                         drop.insert(i)
                         if !framing[edge]!.contains(key) { repeated.insert(i) }
                         if edge == .bottom {
-                            for form in Self.footForms(line) where feet.insert(form).inserted {
+                            for form in Self.footForms(line, pages: pages.count) where feet.insert(form).inserted {
                                 // Lines whose bytes could fold to it (a few spaces more, case changing a letter's width).
                                 let bytes = form.utf8.count
                                 footLengths = min(footLengths.lowerBound, bytes / 2)...max(footLengths.upperBound, bytes * 2 + 8)
@@ -148,7 +152,9 @@ enum PageFurniture {
             if !repeated.isEmpty, page.indices.allSatisfy({ drop.contains($0) || page[$0].allSatisfy(\.isWhitespace) }) {
                 drop.subtract(repeated)
             }
+            // (Not on a page of many lone numbers: a table's cells, one of which may be that number.)
             if number == nil, let offset, p + 1 + offset > 0, case let expected = String(p + 1 + offset),
+               page.lazy.filter({ PageFurniture.isArabic($0.trimmingCharacters(in: .whitespaces)) }).prefix(4).count <= 3,
                let i = page.indices.first(where: { !drop.contains($0) && page[$0].trimmingCharacters(in: .whitespaces) == expected }) {
                 drop.insert(i)
                 number = expected
@@ -178,12 +184,14 @@ enum PageFurniture {
     /// The forms of a running foot that are furniture wherever they stand
     /// on a later page: the line, and the line without the page number it
     /// ends with (`Guide, version 8 · 12` stands as `Guide, version 8` amid a
-    /// table's page, its number apart), both folded, when they are long
-    /// enough not to be a line of text too (two words, twelve characters).
-    static func footForms(_ line: String) -> [String] {
+    /// table's page, its number apart; a number past the document's `pages`,
+    /// a year, is part of the foot), both folded, when they are long enough
+    /// not to be a line of text too (two words, twelve characters).
+    static func footForms(_ line: String, pages: Int) -> [String] {
         let folded = fold(line)
         var forms = [folded]
-        if let last = folded.split(separator: " ").last, last.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        if let last = folded.split(separator: " ").last, last.allSatisfy({ $0.isASCII && $0.isNumber }),
+           let n = Int(last.prefix(6)), n <= max(2 * pages, pages + 50) {
             forms.append(String(String(folded.dropLast(last.count).reversed().drop { " ·|–-".contains($0) }).reversed()))
         }
         return forms.filter { $0.count >= 12 && $0.contains(" ") }
@@ -234,16 +242,24 @@ enum PageFurniture {
         }
 
         static func signatures(_ line: String, edge: Edge, page: Int) -> [String] {
-            let folded = fold(line)
-            var parts: [Substring] = [], numbers: [Int] = []
-            var rest = folded[...]
-            while let first = rest.firstIndex(where: { $0.isASCII && $0.isNumber }) {
-                parts.append(rest[..<first])
-                let digits = rest[first...].prefix { $0.isASCII && $0.isNumber }
-                numbers.append(Int(digits.prefix(9)) ?? 0)
-                rest = rest[digits.endIndex...]
+            // Numbers in any script's decimal digits (`Rapport ١٢`, full-width `１２`), as ``key(_:)`` masks them.
+            var parts: [String] = [], numbers: [Int] = []
+            var part = String.UnicodeScalarView(), number: Int?
+            for scalar in fold(line).unicodeScalars {
+                if scalar.properties.numericType == .decimal, let digit = scalar.properties.numericValue {
+                    if number == nil {
+                        parts.append(String(part))
+                        part = String.UnicodeScalarView()
+                    }
+                    number = min((number ?? 0) * 10 + Int(digit), 999_999_999)
+                } else {
+                    if let n = number { numbers.append(n) }
+                    number = nil
+                    part.append(scalar)
+                }
             }
-            parts.append(rest)
+            if let n = number { numbers.append(n) }
+            parts.append(String(part))
             let moving = min(numbers.count, movingNumbers)
             return (0..<(1 << moving)).map { subset in
                 var signature = "\(edge)"

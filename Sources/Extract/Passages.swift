@@ -21,7 +21,8 @@ import DossierCore
 /// ``continuationWords`` words). The passage belongs to the page where it
 /// starts and says how far onto the next it goes (``PassageRange/next``);
 /// the next page's own passages start after it, so no text is in two
-/// passages. A passage spans two pages at most.
+/// passages. A passage spans two pages at most, and pages joined one to
+/// the next stop joining past ``chainBytes``.
 public enum PassageSplitter {
     /// Preferred least number of words.
     public static let minimumWords = 100
@@ -39,6 +40,11 @@ public enum PassageSplitter {
     public static let continuationWords = 80
     /// Fewest words of a page's last paragraph for it to run onto the next page.
     static let unfinishedParagraphWords = 10
+    /// Most bytes of text of pages that run onto each other: the catalog
+    /// keeps such pages in one text block (about 32 KiB), so a book of
+    /// continuous prose must not make one chain of all its pages; past this,
+    /// a page break is a passage break again.
+    public static let chainBytes = 64 * 1024
 
     /// Passages of each of a document's pages (`texts`, in order), as
     /// scalar offsets in its page; a page's last passage may go on onto the
@@ -47,14 +53,17 @@ public enum PassageSplitter {
     /// or waiting for it: OCR replaces a page's passages alone).
     public static func split(pages texts: [String], joins: [Bool]? = nil) -> [[PassageRange]] {
         var taken = 0  // scalars of the current page the previous page's last passage took
+        var chain = 0  // bytes of the pages joined so far, up to this one
         var result: [[PassageRange]] = []
         for (i, text) in texts.enumerated() {
+            chain = (taken > 0 ? chain : 0) + text.utf8.count + 1
             let scalars = Array(text.unicodeScalars)
             var from = min(taken, scalars.count)
             while from < scalars.count, scalars[from] == " " || scalars[from] == "\n" { from += 1 }
             var passages = split(scalars[from...]).map { PassageRange(start: $0.start + from, end: $0.end + from) }
             taken = 0
-            if i + 1 < texts.count, !passages.isEmpty, joins?[i] ?? true, joins?[i + 1] ?? true, endsUnfinished(scalars),
+            if i + 1 < texts.count, !passages.isEmpty, joins?[i] ?? true, joins?[i + 1] ?? true,
+               chain + texts[i + 1].utf8.count <= chainBytes, endsUnfinished(scalars),
                let head = head(Array(texts[i + 1].unicodeScalars)) {
                 passages[passages.count - 1].next = head
                 taken = head

@@ -174,4 +174,22 @@ struct TextStorageTests {
         #expect(try FTS5Mirror(catalog).search("wildlife").count == 269 - 3)
         #expect(try FTS5Mirror(catalog).search("rhino").count == 1)
     }
+
+    @Test("a page of nothing but furniture counts as a page with text, after OCR reads a scan of the document as at extraction")
+    func furnitureOnlyPagesAfterOCR() throws {
+        let temp = try TemporaryWorkspace()
+        let catalog = try CatalogStore(workspace: temp.workspace)
+        try catalog.recover(indexGeneration: 0)
+        // 3 pages of text, 2 of a figure under its running head, 5 scans: 5 of 10 with text, no OCR asked of the whole.
+        var pages = (1...3).map { ExtractedPage(index: $0, label: nil, text: "rosewood logs", passages: [PassageRange(start: 0, end: 13)]) }
+        pages += (4...5).map { ExtractedPage(index: $0, label: nil, text: "", passages: [], furniture: ["3.4 Permits", "\($0)"]) }
+        pages += (6...10).map { ExtractedPage(index: $0, label: nil, text: "", passages: [], ocr: .pending) }
+        let extracted = ExtractedDocument(title: "T", author: nil, created: nil, modified: nil, pages: pages)
+        #expect(extracted.pagesWithText == 5 && !extracted.needsOCR)
+        let id = try GenerationTests.store(catalog, "ff", path: "corpus/library/f.pdf", extracted)
+        try catalog.storeOCR(document: id, page: 6, outcome: Result<OCRPageText, GenerationTests.ExtractionErrorStub>.success(
+            OCRPageText(text: "scanned page", passages: [PassageRange(start: 0, end: 12)], confidence: 90, words: "[]")))
+        let document = try #require(try catalog.documents().first { $0.id == id })
+        #expect(document.pagesWithText == 6 && !document.needsOCR, "\(document)")
+    }
 }

@@ -211,6 +211,18 @@ struct NormalizationTests {
         #expect(PassageSplitter.split(pages: [body + "\nFigure 5: annotated import notification form", "the form"])[0].allSatisfy { $0.next == nil })
         // A head that runs on without a sentence's end stops at the continuation limit.
         let long = Array(repeating: "word", count: 300).joined(separator: " ")
+        // A book of continuous prose: pages join one to the next only until the chain's bytes reach the limit.
+        let prose = String(repeating: body, count: 7) + "and its last sentence runs on to the page after, as in"
+        let book = (0..<12).map { _ in "the next page's words. " + prose }
+        let joined = PassageSplitter.split(pages: book)
+        var chain = 0
+        for (i, page) in book.enumerated() {
+            chain += page.utf8.count
+            // Twice the catalog's 32 KiB text block, which keeps joined pages together.
+            #expect(chain <= 64 * 1024, "page \(i + 1): a chain of \(chain) bytes")
+            if joined[i].last?.next == nil { chain = 0 }
+        }
+        #expect(joined.filter { $0.last?.next != nil }.count >= 6)
         let capped = PassageSplitter.split(pages: [first, long])
         #expect(capped[0].last?.next == Array(repeating: "word", count: PassageSplitter.continuationWords).joined(separator: " ").unicodeScalars.count)
     }

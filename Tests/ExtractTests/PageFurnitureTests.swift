@@ -81,6 +81,27 @@ struct PageFurnitureTests {
         #expect(stripped.numbers[5] == "8" && stripped.furniture[5] == ["8"])
     }
 
+    @Test("running heads in other digits move with the page; a foot's year is part of it; a table page's lone numbers stay; a figure page's head stays its head")
+    func reviewedShapes() {
+        // Arabic-Indic digits, masked as ASCII ones are.
+        let arabic = (1...5).map { p in
+            "Rapport annuel \(String(p + 10).map { String(UnicodeScalar(0x0660 + Int(String($0))!)!) }.joined())\nTexte de la page sur les \(["saisies", "permis", "ivoire", "bois", "écailles"][p - 1]).\nSuite."
+        }
+        let stripped = PageFurniture.strip(arabic)
+        #expect(stripped.texts[2].hasPrefix("Texte"), "\(stripped.texts[2])")
+        // A year at a foot's end is not a page number: the foot without it is no foot.
+        #expect(PageFurniture.footForms("Convention on Biological Diversity 2010", pages: 40) == ["convention on biological diversity 2010"])
+        #expect(PageFurniture.footForms("Trade Database Guide, version 8 · 12", pages: 40) == ["trade database guide, version 8 · 12", "trade database guide, version 8"])
+        // A table's page of lone numbers keeps the one equal to its page number.
+        var pages = (1...5).map { "Prose of page \($0) on the\nconvention's articles\nand more of it.\n\($0 + 2)" }
+        pages.append("Seizures\nkg\n8\n14\n3\n22\nTotal")
+        #expect(PageFurniture.strip(pages).texts[5].contains("\n8\n"))
+        // Three figure pages of one chapter, each its head over a caption: the head is each page's section.
+        let figures = (1...3).map { "Chapter 2: Seizures\nFigure \($0): a map of the ports, by \(["sea", "air", "road"][$0 - 1])" }
+        #expect(PageFurniture.strip(["Chapter 2: Seizures\nThe text of the chapter begins.\nIt goes on.\nAnd on.\nAnd on again."] + figures).heads.dropFirst()
+                    .allSatisfy { $0 == "Chapter 2: Seizures" })
+    }
+
     @Test("a section begun amid a page: its running head on the next pages goes; a figure page under its head has no text")
     func sectionBegunAmidPage() {
         let head = "3.4 How are import notifications obtained?"

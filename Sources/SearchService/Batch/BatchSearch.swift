@@ -44,6 +44,7 @@ public struct BatchSearch: Sendable {
             var line = JSONLine()
             do {
                 request.query = text
+                try QueryParser.checkLength(text)
                 // Words joined by OR or by AND alone go to the searcher without a
                 // tree, unless filtered. (Such a query has no "-" and nothing to rewrite.)
                 var isFlat = allowed == nil && parser.flat(text, into: &flat)
@@ -57,7 +58,6 @@ public struct BatchSearch: Sendable {
                     query = .flat(flat)
                 } else {
                     // Read as `dossier search --strict` reads a query (the batch's `request` is strict).
-                    try QueryParser.checkLength(text)
                     let fts5 = SearchResults.read(request).fts5
                     guard !fts5.isEmpty else { throw DossierError.usage("nothing to search for in \"\(text)\"") }
                     query = .tree(searcher.pruned(try parser.parse(fts5)))
