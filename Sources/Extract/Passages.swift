@@ -55,27 +55,39 @@ public enum PassageSplitter {
         var taken = 0  // scalars of the current page the previous page's last passage took
         var chain = 0  // bytes of the pages joined so far, up to this one
         var result: [[PassageRange]] = []
-        for (i, text) in texts.enumerated() {
-            chain = (taken > 0 ? chain : 0) + text.utf8.count + 1
-            let scalars = Array(text.unicodeScalars)
-            var from = min(taken, scalars.count)
-            while from < scalars.count, scalars[from] == " " || scalars[from] == "\n" { from += 1 }
-            var passages = split(scalars[from...]).map { PassageRange(start: $0.start + from, end: $0.end + from) }
+        // Each page's words found once: for its passages, its end, and as the next page, its head.
+        var page = texts.first.map(Page.init)
+        for i in texts.indices {
+            guard let current = page else { break }
+            let next = i + 1 < texts.count ? Page(texts[i + 1]) : nil
+            chain = (taken > 0 ? chain : 0) + texts[i].utf8.count + 1
+            var passages = split(current.words.drop { $0.start < taken })
             taken = 0
-            if i + 1 < texts.count, !passages.isEmpty, joins?[i] ?? true, joins?[i + 1] ?? true,
-               chain + texts[i + 1].utf8.count <= chainBytes, endsUnfinished(scalars),
-               let head = head(Array(texts[i + 1].unicodeScalars)) {
+            if let next, !passages.isEmpty, joins?[i] ?? true, joins?[i + 1] ?? true,
+               chain + texts[i + 1].utf8.count <= chainBytes, endsUnfinished(current), let head = head(next) {
                 passages[passages.count - 1].next = head
                 taken = head
             }
             result.append(passages)
+            page = next
         }
         return result
     }
 
+    /// A page's scalars and its words.
+    struct Page {
+        let scalars: [Unicode.Scalar]
+        let words: [Word]
+
+        init(_ text: String) {
+            scalars = Array(text.unicodeScalars)
+            words = PassageSplitter.words(scalars[...])
+        }
+    }
+
     /// Whether the last paragraph of a page stops mid-sentence.
-    static func endsUnfinished(_ scalars: [Unicode.Scalar]) -> Bool {
-        let words = self.words(scalars[...])
+    static func endsUnfinished(_ page: Page) -> Bool {
+        let (scalars, words) = (page.scalars, page.words)
         guard let last = words.last else { return false }
         guard !last.endsSentence, !endsWithStop(scalars, last), !";:".unicodeScalars.contains(scalars[last.end - 1]),
               scalars[last.start..<last.end].contains(where: \.properties.isAlphabetic) else {
@@ -99,8 +111,8 @@ public enum PassageSplitter {
     /// How many scalars of a page's text (`scalars`) the previous page's
     /// last passage goes on with: its first sentence or paragraph, at most
     /// ``continuationWords`` words; nil when the page has no text.
-    static func head(_ scalars: [Unicode.Scalar]) -> Int? {
-        let words = self.words(scalars[...])
+    static func head(_ page: Page) -> Int? {
+        let (scalars, words) = (page.scalars, page.words)
         // The rest of a sentence opens in lower case; a heading, a table's header or a list item ("a)", "iv.") does not go on with it.
         guard let first = words.first, scalars[first.start].properties.isLowercase,
               !opensItem(String(String.UnicodeScalarView(scalars[first.start..<first.end]))) else { return nil }
@@ -121,13 +133,12 @@ public enum PassageSplitter {
 
     /// Passages of `text`, as scalar offsets.
     public static func split(_ text: String) -> [PassageRange] {
-        split(Array(text.unicodeScalars)[...])
+        split(Page(text).words[...])
     }
 
-    /// Passages of `scalars`, as offsets from its start.
-    static func split(_ scalars: ArraySlice<Unicode.Scalar>) -> [PassageRange] {
-        let base = scalars.startIndex
-        let words = self.words(scalars).map { Word(start: $0.start - base, end: $0.end - base, endsSentence: $0.endsSentence, endsParagraph: $0.endsParagraph) }
+    /// Passages of a run of a page's `words`, as scalar offsets in the page.
+    static func split(_ run: ArraySlice<Word>) -> [PassageRange] {
+        let words = Array(run)
         guard !words.isEmpty else { return [] }
         var passages: [(first: Int, last: Int)] = []
         var first = 0
