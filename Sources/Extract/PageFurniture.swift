@@ -242,24 +242,8 @@ enum PageFurniture {
         }
 
         static func signatures(_ line: String, edge: Edge, page: Int) -> [String] {
-            // Numbers in any script's decimal digits (`Rapport ١٢`, full-width `１２`), as ``key(_:)`` masks them.
-            var parts: [String] = [], numbers: [Int] = []
-            var part = String.UnicodeScalarView(), number: Int?
-            for scalar in fold(line).unicodeScalars {
-                if scalar.properties.numericType == .decimal, let digit = scalar.properties.numericValue {
-                    if number == nil {
-                        parts.append(String(part))
-                        part = String.UnicodeScalarView()
-                    }
-                    number = min((number ?? 0) * 10 + Int(digit), 999_999_999)
-                } else {
-                    if let n = number { numbers.append(n) }
-                    number = nil
-                    part.append(scalar)
-                }
-            }
-            if let n = number { numbers.append(n) }
-            parts.append(String(part))
+            // The numbers ``key(_:)`` masks.
+            let (parts, numbers) = PageFurniture.numbered(line)
             let moving = min(numbers.count, movingNumbers)
             return (0..<(1 << moving)).map { subset in
                 var signature = "\(edge)"
@@ -309,24 +293,31 @@ enum PageFurniture {
         guard !trimmed.isEmpty, trimmed.count <= longest, trimmed.unicodeScalars.contains(where: \.properties.isAlphabetic) else {
             return nil
         }
-        var out = String.UnicodeScalarView()
-        var lastWasDigit = false, lastWasSpace = false
-        for scalar in trimmed.lowercased().unicodeScalars {
-            if scalar.properties.numericType == .decimal {
-                if !lastWasDigit { out.append("#") }
-                lastWasDigit = true
-                lastWasSpace = false
-            } else if scalar.properties.isWhitespace {
-                if !lastWasSpace { out.append(" ") }
-                lastWasSpace = true
-                lastWasDigit = false
+        return numbered(trimmed).parts.joined(separator: "#")
+    }
+
+    /// A line folded (``fold(_:)``) and cut at its numbers, in any script's
+    /// decimal digits (`Rapport ١٢`, full-width `１２`): the text between
+    /// them (one more part than numbers) and the numbers' values.
+    static func numbered(_ line: String) -> (parts: [String], numbers: [Int]) {
+        var parts: [String] = [], numbers: [Int] = []
+        var part = String.UnicodeScalarView(), number: Int?
+        for scalar in fold(line).unicodeScalars {
+            if scalar.properties.numericType == .decimal, let digit = scalar.properties.numericValue {
+                if number == nil {
+                    parts.append(String(part))
+                    part = String.UnicodeScalarView()
+                }
+                number = min((number ?? 0) * 10 + Int(digit), 999_999_999)
             } else {
-                out.append(scalar)
-                lastWasDigit = false
-                lastWasSpace = false
+                if let n = number { numbers.append(n) }
+                number = nil
+                part.append(scalar)
             }
         }
-        return String(out)
+        if let n = number { numbers.append(n) }
+        parts.append(String(part))
+        return (parts, numbers)
     }
 
     /// The page number a line is, if it is nothing else: `12`, `12 / 80`,
