@@ -416,7 +416,8 @@ public enum SearchResults {
                               exact: page.totalIsExact, documents: page)
         }
         switch (query, allowed) {
-        case (.flat(let words), _):
+        case (.flat(let words), let allowed):
+            precondition(allowed == nil, "a filtered search ranks a tree")
             // Only the page asked for is ranked in full; the total is counted.
             let top = searcher.top(words, k: offset + limit, countUpTo: countUpTo)
             return RankedPage(hits: Array(top.hits.dropFirst(offset).prefix(limit)), firstRank: offset + 1, total: top.total, exact: top.totalIsExact)

@@ -52,7 +52,7 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "The query (omit with --batch).")
     var query: String?
 
-    @Flag(help: "Read one query per line on stdin; write one JSON result per line.")
+    @Flag(help: "Read one query per line on stdin; write one JSON result per line (the filters and --lang apply to each).")
     var batch = false
 
     @Flag(help: "One row per passage, in rank order, instead of grouped by document.")
