@@ -125,6 +125,14 @@ public final class IndexSnapshot: @unchecked Sendable {
         for s in bySegment.indices { bySegment[s].sort { $0.lo < $1.lo } }
         runsBySegment = bySegment
         splitDocuments = split
+        var segmentsOfSplit = [[Int32]](repeating: [], count: split.count)
+        var place = 0
+        for run in runs where place < split.count {
+            while place < split.count, split[place] < Int(run.document) { place += 1 }
+            guard place < split.count, split[place] == Int(run.document) else { continue }
+            if segmentsOfSplit[place].last != run.segment { segmentsOfSplit[place].append(run.segment) }
+        }
+        splitDocumentSegments = segmentsOfSplit
         splitRunsBySegment = Self.placedRuns(bySegment, of: split)
         severalRunsBySegment = Self.placedRuns(bySegment, of: several)
         documentRuns = runs
@@ -181,6 +189,12 @@ public final class IndexSnapshot: @unchecked Sendable {
     /// (ascending): a term's documents, added up over segments (each
     /// segment's dictionary counts its own), count these more than once.
     public let splitDocuments: [Int]
+
+    /// Per document of ``splitDocuments``, the segments its live passages
+    /// are in (ascending): a term held in some of them is counted once per
+    /// such segment at most, which bounds how far a sum over segments can
+    /// overcount.
+    public let splitDocumentSegments: [[Int32]]
 
     /// A run of one of a list of documents: local numbers `lo ... hi`, and
     /// the document's `place` in that list.

@@ -327,6 +327,22 @@ struct CollapseTests {
         #expect(page.totalPassages == holding.count)
         let rosewood = searcher.documentPage(try QueryParser().parse("rosewood"), perDocument: 3, offset: 0, limit: 10, countUpTo: 10_000)
         #expect(rosewood.totalDocuments == 21)
+        // Counted up to a bound the dictionaries already pass (465 documents
+        // over the segments, at most 80 of them counted twice): "at least",
+        // never more than there are; the page itself is the exact one's. A
+        // bound they do not pass is counted exactly, as before.
+        let exact = Set(holding.map(\.document)).count
+        for bound in [100, 300, 404] {
+            let bounded = searcher.documentPage(node, perDocument: 3, offset: 0, limit: 10, countUpTo: bound)
+            if bound < 385 { #expect(!bounded.totalIsExact) }
+            #expect(bounded.totalIsExact ? bounded.totalDocuments == exact : (bound...exact).contains(bounded.totalDocuments),
+                    "bound \(bound): \(bounded.totalDocuments) documents, exact \(bounded.totalIsExact)")
+            #expect(bounded.totalPassages <= holding.count)
+            #expect(bounded.documents == page.documents && bounded.hits == page.hits)
+        }
+        // A bound past the lower bound: counted exactly.
+        let near = searcher.documentPage(node, perDocument: 3, offset: 0, limit: 10, countUpTo: exact)
+        #expect(near.totalDocuments == exact && near.totalPassages == holding.count)
     }
 
     @Test("between equal scores the lower passage id leads, even where ids do not ascend from segment to segment")
