@@ -129,17 +129,22 @@ extension Searcher {
         }
         let (end, overflow) = offset.addingReportingOverflow(limit)
         // 1. The best documents.
-        // An AND's scorer meets every match: the collector counts them as they come.
-        var best = and ? TopDocuments(capacity: overflow ? .max : end, within: within, countingUpTo: snapshot.largestDocument)
+        // An AND's scorer meets every match, and so does an OR's read from
+        // short lists: the collector counts them as they come, unless the
+        // dictionaries already say that an OR's commonest word passes the
+        // bound.
+        let settled = !and && excluded == nil && within == nil ? orCountFromDictionaries(leaves, upTo: countUpTo) : nil
+        var best = settled == nil ? TopDocuments(capacity: overflow ? .max : end, within: within, countingUpTo: snapshot.largestDocument)
             : TopDocuments(capacity: overflow ? .max : end, within: within)
+        var metEveryMatch = and
         if matched != nil {
             scoreMatchedAND(phrases, leaves, into: &best)
         } else if let excluded {
             var excluding = Excluding(best, excluded)
-            score(phrases, connective, leaves, into: &excluding)
+            metEveryMatch = score(phrases, connective, leaves, into: &excluding) || and
             best = excluding.inner
         } else {
-            score(phrases, connective, leaves, into: &best)
+            metEveryMatch = score(phrases, connective, leaves, into: &best) || and
         }
         let ranked = best.sorted()
         // 2. Their passages: only counted for the documents before the page.
@@ -161,7 +166,9 @@ extension Searcher {
         // the page's end match; else counted.
         var count = if !best.isFull {
             MatchCount(passages: keptPassages, documents: ranked.count, exact: true)
-        } else if let counted = best.counted {
+        } else if let settled {
+            settled
+        } else if metEveryMatch, let counted = best.counted {
             counted.count
         } else {
             countMatches(leaves, and: and, within: within, upTo: countUpTo, excluding: excluded)
@@ -211,22 +218,27 @@ extension Searcher {
     /// Scores `phrases` joined by `connective` (their `leaves`) into
     /// `collector`, by the scorer their shape calls for: short lists read
     /// whole when every list is short, a lone phrase's or prefix's matches,
-    /// else block-max windows (OR) or leapfrog (AND).
-    func score<C: Collector & ~Copyable>(_ phrases: [Phrase], _ connective: Connective, _ leaves: QueryLeaves, into collector: inout C) {
+    /// else block-max windows (OR) or leapfrog (AND). Returns whether the
+    /// scorer met every match (short lists, read whole, hand each one to
+    /// ``Collector/matched(_:_:)``), so that a counting collector's count
+    /// is complete.
+    @discardableResult
+    func score<C: Collector & ~Copyable>(_ phrases: [Phrase], _ connective: Connective, _ leaves: QueryLeaves, into collector: inout C) -> Bool {
         let and = connective == .and
         if readsShortLists, withShortLists(phrases, connective, { lists, idf in
             forEachShortListWalk(lists, idf) { walk in _ = and ? walk.intersection(&collector) : walk.merge(&collector) }
-        }) != nil { return }
+        }) != nil { return true }
         let scorer = TermScorer(searcher: self, phrases: phrases, connective: connective)
         if phrases.count == 1, !isPlainTerm(phrases[0]) {
             scorer.scoreMatched(leaves.rows.map { leaf in
                 if case .matched(let locals, let counts) = leaf { (locals, counts) } else { ([], []) }
             }, into: &collector)
-            return
+            return false
         }
         let setup = scorer.setUp(leaves)
-        guard setup.blocks > 0 else { return }
+        guard setup.blocks > 0 else { return true }
         _ = scorer.walk(setup, BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live), everything: false, into: &collector)
+        return false
     }
 
     /// A filter of at most this many documents is searched by reading those

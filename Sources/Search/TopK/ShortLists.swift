@@ -134,6 +134,7 @@ struct ShortListWalk: ~Copyable {
                     let f = tfs[at[only]]
                     at[only] += 1
                     if at[only] == bounds[2 * only + 1] { open -= 1 }
+                    heap.matched(local, reader)
                     offer.single(local, idf[only], f, &heap)
                     continue
                 }
@@ -146,6 +147,7 @@ struct ShortListWalk: ~Copyable {
                     at[i] += 1
                     if at[i] == bounds[2 * i + 1] { open -= 1 }
                 }
+                heap.matched(local, reader)
                 offer.scored(local, sum, &heap)
             }
             return offer.matched
