@@ -29,7 +29,8 @@ public final class IndexSnapshot: @unchecked Sendable {
             let manifest = try Manifest.read(in: folder)
             do {
                 let readers = try manifest.segments.map {
-                    try SegmentReader(url: folder.appendingPathComponent("segments/\($0.name).seg"))
+                    try SegmentReader(url: folder.appendingPathComponent("segments/\($0.name).seg"),
+                                      namespaces: .init(language: $0.language, languages: $0.languages))
                 }
                 self.init(manifest: manifest, segments: readers)
                 return

@@ -439,3 +439,41 @@ struct IndexWriterTests {
         #expect(try IndexSnapshot(folder: dir).passageCount == 2)
     }
 }
+
+@Suite("Term namespaces")
+struct TermNamespaceTests {
+    @Test("a segment of one language answers a lookup of another language's term without searching its dictionary, and finds its own")
+    func lookupsByLanguage() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Large enough for no term filter: only the namespaces can say "absent" before the dictionary.
+        var passages: [IndexWriter.Passage] = []
+        for i in 1...1500 {
+            let french = i % 3 == 0
+            passages.append(IndexWriter.Passage(id: Int64(i), document: i / 10, text: french ? "espèces menacées d'extinction \(i)" : "endangered species trade \(i)",
+                                                language: french ? .french : nil))
+        }
+        _ = try IndexWriter(folder: dir).sync(live: Set(passages.map(\.id))) { ids in passages.filter { ids.contains($0.id) } }
+        let snapshot = try IndexSnapshot(folder: dir)
+        let languages = snapshot.manifest.segments.map(\.language)
+        #expect(Set(languages) == ["en", "fr"])
+        for (reader, language) in zip(snapshot.segments, languages) {
+            #expect((reader.lookup("\u{1F}frmenac") != nil) == (language == "fr"))
+            #expect((reader.lookup("speci") != nil) == (language == "en"))
+            #expect(reader.lookup("\u{1F}esespeci") == nil)
+            #expect(reader.lookup(prefix: Array("\u{1F}frmen".utf8)).isEmpty == (language != "fr"))
+            #expect(reader.lookup(prefix: Array("endang".utf8)).isEmpty == (language != "en"))
+            // The same file opened without its manifest entry finds the same terms by its dictionary.
+            let plain = try SegmentReader(url: dir.appendingPathComponent("segments/\(reader.name).seg"))
+            #expect((plain.lookup("\u{1F}frmenac") != nil) == (language == "fr") && (plain.lookup("speci") != nil) == (language == "en"))
+        }
+        // A segment of several languages (or from before languages) may hold English terms and each of its languages'.
+        let mixed = SegmentReader.TermNamespaces(language: nil, languages: ["fr", "de"])
+        let old = SegmentReader.TermNamespaces(language: nil, languages: nil)
+        func holds(_ n: SegmentReader.TermNamespaces, _ term: String) -> Bool {
+            Array(term.utf8).withUnsafeBufferPointer { n.mayHold($0) }
+        }
+        #expect(holds(mixed, "speci") && holds(mixed, "\u{1F}frmenac") && holds(mixed, "\u{1F}debedroht") && !holds(mixed, "\u{1F}esespeci"))
+        #expect(holds(old, "speci") && !holds(old, "\u{1F}frmenac"))
+    }
+}

@@ -1,3 +1,4 @@
+import Analysis
 import CMemory
 import DossierCore
 import Foundation
@@ -34,9 +35,57 @@ public final class SegmentReader: @unchecked Sendable {
     let dictionary: TermDictionaryReader
     /// For a small segment, which terms it certainly lacks (see ``TermFilter``).
     let filter: TermFilter?
+    /// The languages whose terms the segment may hold, when known.
+    let namespaces: TermNamespaces?
 
-    /// Opens `url`.
-    public init(url: URL) throws {
+    /// The languages whose terms a segment may hold, from its manifest
+    /// entry (``Manifest/Segment/language``, ``Manifest/Segment/languages``).
+    /// A language other than English writes every term as the mark, its
+    /// two-letter code and the stem (``Analysis/Analyzer``), so a term of a
+    /// language the segment was not analyzed in is known absent before its
+    /// dictionary is searched. A query word is looked up in each of its
+    /// forms, one per language of the library: in a library of seven
+    /// languages, six of every seven lookups were misses, each a search of
+    /// a dictionary block (a sixth of a rare word's search at 251k
+    /// passages in 14 segments).
+    public struct TermNamespaces: Sendable, Equatable {
+        /// Whether it may hold English terms (no mark).
+        public var english: Bool
+        /// The codes of the other languages whose terms it may hold.
+        public var codes: [String]
+
+        public init(english: Bool, codes: [String]) {
+            self.english = english
+            self.codes = codes
+        }
+
+        /// A manifest entry's: `language` (one, `en` for English), else
+        /// English and `languages`, else (a segment from before languages) English.
+        public init(language: String?, languages: [String]?) {
+            if let language {
+                self.init(english: language == "en", codes: language == "en" ? [] : [language])
+            } else {
+                self.init(english: true, codes: (languages ?? []).filter { $0 != "en" })
+            }
+        }
+
+        /// Whether a term of these bytes may be one of the segment's.
+        @inline(__always)
+        func mayHold(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let first = key.first, first == Analyzer.languageMark else { return english }
+            guard key.count >= 3 else { return true }
+            for code in codes {
+                var utf8 = code.utf8.makeIterator()
+                if utf8.next() == key[1], utf8.next() == key[2] { return true }
+            }
+            return false
+        }
+    }
+
+    /// Opens `url`, a segment whose terms are those of `namespaces` (nil:
+    /// not known, any term may be there).
+    public init(url: URL, namespaces: TermNamespaces? = nil) throws {
+        self.namespaces = namespaces
         name = url.deletingPathExtension().lastPathComponent
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -185,6 +234,7 @@ public final class SegmentReader: @unchecked Sendable {
 
     @inline(__always)
     private func find(_ key: UnsafeBufferPointer<UInt8>) -> TermEntry? {
+        if let namespaces, !namespaces.mayHold(key) { return nil }
         if let filter, !filter.mayContain(key) { return nil }
         return dictionary.find(key)
     }
@@ -194,6 +244,7 @@ public final class SegmentReader: @unchecked Sendable {
         guard termCount > 0 else { return [] }
         var out: [TermEntry] = []
         prefix.withUnsafeBufferPointer { key in
+            if let namespaces, !namespaces.mayHold(key) { return }
             dictionary.scan(from: dictionary.block(for: key)) { bytes, entry in
                 if bytes.starts(with: key) {
                     out.append(entry)
