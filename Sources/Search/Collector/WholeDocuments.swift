@@ -311,17 +311,23 @@ extension Searcher {
         var sum: UnsafeMutablePointer<Double>
         var held: UnsafeMutablePointer<Int32>
         var touched: UnsafeMutablePointer<Int32>
+        /// Three bitsets over the run's passages (a leaf's, any leaf's,
+        /// every leaf's), of ``words`` words each.
+        var bits: UnsafeMutablePointer<UInt64>
+        var words: Int { capacity / 64 + 1 }
 
         init() {
             sum = .allocate(capacity: 1)
             held = .allocate(capacity: 1)
             touched = .allocate(capacity: 1)
+            bits = .allocate(capacity: 3)
         }
 
         deinit {
             sum.deallocate()
             held.deallocate()
             touched.deallocate()
+            bits.deallocate()
         }
 
         /// Room for a run of `n` passages, every sum and count zero.
@@ -330,12 +336,14 @@ extension Searcher {
             sum.deallocate()
             held.deallocate()
             touched.deallocate()
+            bits.deallocate()
             capacity = max(n, capacity * 2)
             sum = .allocate(capacity: capacity)
             sum.initialize(repeating: 0, count: capacity)
             held = .allocate(capacity: capacity)
             held.initialize(repeating: 0, count: capacity)
             touched = .allocate(capacity: capacity)
+            bits = .allocate(capacity: 3 * words)
         }
     }
 
@@ -347,6 +355,10 @@ extension Searcher {
     func readRun(_ cursors: [PostingCursor?], required: Int, lo: Int, hi: Int, _ s: Int, _ reader: SegmentReader, _ scorer: BM25,
                  excluded: ExcludedPassages?, keep: Int, into evidence: inout DocumentEvidence, _ scratch: inout RunScratch) {
         // Ranking needs only the counts (`keep` < 0): no passage is scored.
+        guard keep >= 0 else {
+            countRun(cursors, required: required, lo: lo, hi: hi, s, excluded: excluded, into: &evidence, &scratch)
+            return
+        }
         let scoring = keep >= 0
         scratch.reserve(hi - lo + 1)
         let (sum, held, touched) = (scratch.sum, scratch.held, scratch.touched)
@@ -407,6 +419,54 @@ extension Searcher {
             held[k] = 0
             sum[k] = 0
         }
+    }
+
+    /// What ``readRun(_:required:lo:hi:_:_:_:excluded:keep:into:_:)`` adds to
+    /// `evidence` when nothing is scored (the ranking of documents): each
+    /// leaf's instances and passages, and the passages holding every leaf
+    /// and any, from bitsets of the run's passages (a word per 64), ANDed
+    /// and ORed leaf by leaf and counted, not from a count per passage and
+    /// a list of the passages touched (half the time of `font size` by
+    /// document was that bookkeeping, per posting).
+    func countRun(_ cursors: [PostingCursor?], required: Int, lo: Int, hi: Int, _ s: Int, excluded: ExcludedPassages?,
+                  into evidence: inout DocumentEvidence, _ scratch: inout RunScratch) {
+        scratch.reserve(hi - lo + 1)
+        let words = (hi - lo) / 64 + 1
+        let leaf = scratch.bits, any = scratch.bits + words, all = scratch.bits + 2 * words
+        any.update(repeating: 0, count: words)
+        all.update(repeating: required > 0 ? ~0 : 0, count: words)
+        for (i, cursor) in cursors.enumerated() {
+            let optional = i >= required
+            guard let cursor else {
+                if !optional { all.update(repeating: 0, count: words) }
+                continue
+            }
+            leaf.update(repeating: 0, count: words)
+            var tf = 0, passages = 0
+            drain(cursor, through: hi) { local, f in
+                if let excluded, excluded.contains(s, local) { return }
+                let k = local - lo, w = k >> 6, bit = UInt64(1) << UInt64(k & 63)
+                // (An optional leaf, the words' phrase, stands only where they do.)
+                guard !optional || any[w] & bit != 0 else { return }
+                leaf[w] |= bit
+                tf += f
+                passages += 1
+            }
+            evidence.tf[i] += tf
+            guard !optional else { continue }
+            evidence.partPassages[i] += passages
+            for w in 0..<words {
+                any[w] |= leaf[w]
+                all[w] &= leaf[w]
+            }
+        }
+        var together = 0, held = 0
+        for w in 0..<words {
+            together += all[w].nonzeroBitCount
+            held += any[w].nonzeroBitCount
+        }
+        evidence.any += held
+        evidence.together += together
     }
 
     /// The evidence of each of `documents` (read run by run, in segment
