@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Cranfield through Dossier's default search: nDCG@10 and MAP against
+SQLite FTS5's BM25 on the same texts (issue 32's evaluation harness).
+
+The collection (../shared/ir-collections/cranfield: 1,400 abstracts of
+aeronautics papers, 225 queries, graded judgments) becomes a workspace:
+each paper a note of its own, `corpus/notes/cran-NNNN.md` (its title and
+abstract, one paragraph: the reference's text, so that what differs is the
+ranking), which `dossier index` reads and indexes as a document (notes are
+documents, their sections pages). Each query is its
+words, quoted and OR'ed (as `Tests/SearchTests/CranfieldTests.swift` asks
+FTS5: a researcher's question, any word may match), and each engine gives
+a ranked list of papers:
+
+  dossier        the default search (`search --batch --by-document`):
+                 documents in the order of their pages, 10 to a page;
+  dossier-flat   `--flat`: passages, taken to papers by first appearance;
+  fts5-passages  an FTS5 table of the exported passages (exactly the text
+                 Dossier indexed), `ORDER BY bm25(t)`, to papers by first
+                 appearance;
+  fts5           an FTS5 table of the papers' title and abstract as the
+                 collection gives them: the project's reference (MAP 0.301).
+
+Measures, every query judged (225):
+  nDCG@10  graded: gain 5 - grade for grades 1 (most relevant) to 4, a
+           discount of 1/log2(rank + 1), the ideal from every judged paper;
+  MAP      binary (grades 1 to 4 relevant), over the first 1,000 papers.
+
+    .build-bench/venv/bin/python bench/cranfield.py --output .build-bench/cranfield.md
+
+The workspace is made once under .build-bench/cranfield (rebuilt with
+--rebuild); the binary is copied first, so that a build during the run
+changes nothing.
+"""
+import argparse
+import collections
+import json
+import math
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COLLECTION = os.path.join(ROOT, "..", "shared", "ir-collections", "cranfield")
+FTS5_TOKENIZER = "porter unicode61 remove_diacritics 2"
+DEPTH = 1000
+
+
+def read(name):
+    with open(os.path.join(COLLECTION, name), encoding="utf-8", errors="replace") as f:
+        return f.read().replace("\r", "")
+
+
+def collection():
+    """Papers {id: (title, abstract)}, queries [text] (numbered by position,
+    as cranqrel numbers them) and judgments {query: {paper: grade}}."""
+    papers = {}
+    for record in re.split(r"^\.I ", read("cran.all.1400"), flags=re.M)[1:]:
+        lines = record.split("\n")
+        paper = int(lines[0].strip())
+        field, fields = None, collections.defaultdict(list)
+        for line in lines[1:]:
+            if len(line) == 2 and line.startswith("."):
+                field = line
+                continue
+            if field:
+                fields[field].append(line)
+        papers[paper] = (" ".join(fields[".T"]).strip(), " ".join(fields[".W"]).strip())
+    queries = []
+    for record in read("cran.qry").split(".I ")[1:]:
+        text = record.split(".W\n", 1)[1] if ".W\n" in record else ""
+        queries.append(text.replace("\n", " ").strip())
+    judged = collections.defaultdict(dict)
+    for line in read("cranqrel").split("\n"):
+        parts = line.split()
+        if len(parts) >= 3 and 1 <= int(parts[2]) <= 4:
+            judged[int(parts[0])][int(parts[1])] = int(parts[2])
+    return papers, queries, judged
+
+
+def or_query(text):
+    return " OR ".join(f'"{w}"' for w in re.findall(r"\w+", text))
+
+
+def ndcg10(ranking, grades):
+    gain = lambda g: 5 - g
+    dcg = sum(gain(grades[p]) / math.log2(i + 2) for i, p in enumerate(ranking[:10]) if p in grades)
+    ideal = sorted((gain(g) for g in grades.values()), reverse=True)[:10]
+    best = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / best if best else 0.0
+
+
+def average_precision(ranking, grades):
+    hits, total = 0, 0.0
+    for i, p in enumerate(ranking[:DEPTH]):
+        if p in grades:
+            hits += 1
+            total += hits / (i + 1)
+    return total / len(grades) if grades else 0.0
+
+
+def first_appearances(papers):
+    ranked, seen = [], set()
+    for p in papers:
+        if p not in seen:
+            seen.add(p)
+            ranked.append(p)
+    return ranked
+
+
+def make_workspace(binary, workspace, papers, rebuild):
+    if rebuild and os.path.exists(workspace):
+        shutil.rmtree(workspace)
+    if os.path.exists(os.path.join(workspace, "index", "manifest.json")):
+        return
+    notes = os.path.join(workspace, "corpus", "notes")
+    os.makedirs(notes, exist_ok=True)
+    for paper, (title, abstract) in papers.items():
+        with open(os.path.join(notes, f"cran-{paper:04d}.md"), "w", encoding="utf-8") as f:
+            f.write(f"{title} {abstract}\n")
+    out = subprocess.run([binary, "index", "--workspace", workspace], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"dossier index failed: {out.stderr.strip()}")
+
+
+def exported(binary, workspace):
+    """Passages [(passage_id, paper, text)] and each passage's paper."""
+    documents = json.loads(subprocess.run([binary, "documents", "--workspace", workspace, "--json"],
+                                          capture_output=True, text=True, check=True).stdout)
+    rows = documents["documents"] if isinstance(documents, dict) else documents
+    paper_of = {}
+    for row in rows:
+        m = re.search(r"cran-(\d+)\.md$", row.get("path") or "")
+        if m:
+            paper_of[row["id"]] = int(m.group(1))
+    passages = []
+    out = subprocess.run([binary, "export", "passages", "--workspace", workspace], capture_output=True, text=True, check=True)
+    for line in out.stdout.splitlines():
+        p = json.loads(line)
+        if p["document_id"] in paper_of:
+            passages.append((p["passage_id"], paper_of[p["document_id"]], p["text"]))
+    return passages
+
+
+def fts5_rankings(rows, queries):
+    """Each query's papers through an FTS5 table of `rows` [(rowid, paper, text)]."""
+    db = sqlite3.connect(":memory:")
+    db.execute(f"CREATE VIRTUAL TABLE t USING fts5(text, tokenize='{FTS5_TOKENIZER}')")
+    with db:
+        db.executemany("INSERT INTO t(rowid, text) VALUES (?, ?)", ((r, t) for r, _, t in rows))
+    paper = {r: p for r, p, _ in rows}
+    out = []
+    for q in queries:
+        hits = db.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t), rowid", (or_query(q),))
+        out.append(first_appearances(paper[r] for (r,) in hits)[:DEPTH])
+    return out
+
+
+def dossier_rankings(binary, workspace, queries, paper_of, by_document):
+    cmd = [binary, "search", "--workspace", workspace, "--batch", "--count-up-to", "0", "--limit", str(DEPTH)]
+    if by_document:
+        cmd += ["--by-document", "--per-doc", "1"]
+    out = subprocess.run(cmd, input="".join(or_query(q) + "\n" for q in queries), capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)}: {out.stderr.strip()}")
+    rankings = []
+    for line in out.stdout.splitlines():
+        answer = json.loads(line)
+        if "error" in answer:
+            sys.exit(f"{answer['query']}: {answer['error']}")
+        rankings.append(first_appearances(paper_of[r["passage_id"]] for r in answer["results"])[:DEPTH])
+    return rankings
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "dossier"))
+    parser.add_argument("--workspace", default=os.path.join(ROOT, ".build-bench", "cranfield"))
+    parser.add_argument("--rebuild", action="store_true", help="make the workspace again")
+    parser.add_argument("--output")
+    args = parser.parse_args()
+
+    binary = os.path.join("/tmp", f"dossier-cranfield-{os.getpid()}")
+    shutil.copy(args.binary, binary)
+    try:
+        papers, queries, judged = collection()
+        make_workspace(binary, args.workspace, papers, args.rebuild)
+        passages = exported(binary, args.workspace)
+        paper_of = {pid: paper for pid, paper, _ in passages}
+        engines = {
+            "Dossier, the default search (by document)": dossier_rankings(binary, args.workspace, queries, paper_of, True),
+            "Dossier `--flat`": dossier_rankings(binary, args.workspace, queries, paper_of, False),
+            "FTS5 over Dossier's passages": fts5_rankings(passages, queries),
+            "FTS5 over title and abstract (reference)": fts5_rankings([(p, p, f"{t} {a}") for p, (t, a) in papers.items()], queries),
+        }
+    finally:
+        os.remove(binary)
+    judged_queries = [i for i in range(len(queries)) if judged.get(i + 1)]
+    reference = engines["FTS5 over title and abstract (reference)"]
+    ref_ndcg = sum(ndcg10(reference[i], judged[i + 1]) for i in judged_queries) / len(judged_queries)
+    lines = [f"Cranfield: {len(papers):,} papers, {len(judged_queries)} judged queries (words OR'ed), "
+             f"{len(passages):,} passages in Dossier's workspace.", "",
+             "| engine | nDCG@10 | vs FTS5 | MAP | vs FTS5 |", "|---|---:|---:|---:|---:|"]
+    ref_map = sum(average_precision(reference[i], judged[i + 1]) for i in judged_queries) / len(judged_queries)
+    for name, rankings in engines.items():
+        n = sum(ndcg10(rankings[i], judged[i + 1]) for i in judged_queries) / len(judged_queries)
+        m = sum(average_precision(rankings[i], judged[i + 1]) for i in judged_queries) / len(judged_queries)
+        lines.append(f"| {name} | {n:.4f} | {100 * (n / ref_ndcg - 1):+.1f}% | {m:.4f} | {100 * (m / ref_map - 1):+.1f}% |")
+    report = "\n".join(lines) + "\n"
+    print(report)
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write(report)
+
+
+if __name__ == "__main__":
+    main()
