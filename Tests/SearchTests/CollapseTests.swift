@@ -2,6 +2,7 @@ import Foundation
 import Index
 @testable import Search
 import Testing
+import TestSupport
 
 @Suite("Results by document")
 struct CollapseTests {
@@ -345,6 +346,37 @@ struct CollapseTests {
         // A bound past the lower bound: counted exactly.
         let near = searcher.documentPage(node, perDocument: 3, offset: 0, limit: 10, countUpTo: exact)
         #expect(near.totalDocuments == exact && near.totalPassages == holding.count)
+    }
+
+    @Test("a word's documents are counted once when documents lie in three segments, whichever segments hold the word")
+    func splitDocumentsInThreeSegments() throws {
+        let dir = try indexFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let writer = try IndexWriter(folder: dir)
+        var random = SeededRandom(seed: 7)
+        let words = ["ivory", "rosewood", "pangolin", "shark"]
+        var all: [IndexWriter.Passage] = []
+        var id: Int64 = 1
+        // Three commits, each adding passages to documents 1-300 (a document's
+        // passages in two or three segments) with random words; no deletions.
+        for commit in 0..<3 {
+            for document in 1...300 where random.below(3) != 0 || commit == 0 {
+                for _ in 0..<(1 + random.below(3)) {
+                    let text = (0..<3).map { _ in words[random.below(words.count)] }.joined(separator: " ") + " lot\(commit)"
+                    all.append(IndexWriter.Passage(id: id, document: document, text: text))
+                    id += 1
+                }
+            }
+            let live = all
+            _ = try writer.sync(live: Set(live.map(\.id))) { ids in live.filter { ids.contains($0.id) } }
+        }
+        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        #expect(searcher.snapshot.segments.count >= 2 && searcher.snapshot.splitDocuments.count > 100)
+        for word in words {
+            let page = searcher.documentPage(try QueryParser().parse(word), perDocument: 1, offset: 0, limit: 5)
+            let holding = all.filter { $0.text.contains(word) }
+            #expect(page.totalIsExact && page.totalDocuments == Set(holding.map(\.document)).count && page.totalPassages == holding.count, "\(word)")
+        }
     }
 
     @Test("between equal scores the lower passage id leads, even where ids do not ascend from segment to segment")
