@@ -334,7 +334,11 @@ struct QueryLeaves {
 struct LeafWalker {
     /// The leaf's place in the query (its phrase's BM25 weight).
     let leaf: Int
-    private let cursor: PostingCursor?
+    /// The cursor, held for as long as the walk (never used in a step).
+    private let owner: PostingCursor?
+    /// The same cursor, called without a retain and a release per step
+    /// (they were a fifth of counting `table NOT figure` at 251k passages).
+    private let cursor: Unmanaged<PostingCursor>?
     private let locals: [UInt32]
     private let counts: [UInt32]
     private var at = 0
@@ -343,7 +347,8 @@ struct LeafWalker {
 
     init(leaf: Int, cursor: PostingCursor) {
         self.leaf = leaf
-        self.cursor = cursor
+        owner = cursor
+        self.cursor = Unmanaged.passUnretained(cursor)
         locals = []
         counts = []
         doc = cursor.doc
@@ -351,6 +356,7 @@ struct LeafWalker {
 
     init(leaf: Int, locals: [UInt32], counts: [UInt32]) {
         self.leaf = leaf
+        owner = nil
         cursor = nil
         self.locals = locals
         self.counts = counts
@@ -358,13 +364,18 @@ struct LeafWalker {
     }
 
     /// The frequency in the passage it stands on.
-    var tf: Int { cursor?.tf ?? Int(counts[at]) }
+    var tf: Int {
+        if let cursor { return cursor._withUnsafeGuaranteedRef { $0.tf } }
+        return Int(counts[at])
+    }
 
     /// Moves to the next posting.
     mutating func next() {
         if let cursor {
-            cursor.next()
-            doc = cursor.doc
+            doc = cursor._withUnsafeGuaranteedRef { cursor in
+                cursor.next()
+                return cursor.doc
+            }
             return
         }
         at += 1
@@ -375,8 +386,10 @@ struct LeafWalker {
     mutating func seek(_ target: Int) {
         guard doc < target else { return }
         if let cursor {
-            cursor.seek(target)
-            doc = cursor.doc
+            doc = cursor._withUnsafeGuaranteedRef { cursor in
+                cursor.seek(target)
+                return cursor.doc
+            }
             return
         }
         var lo = at, hi = locals.count
