@@ -46,6 +46,7 @@ struct TopDocuments: Collector {
         counted = Tally(documents: largestDocument, within: within, upTo: .max, passagesUpTo: .max)
     }
 
+    @inline(__always)
     mutating func matched(_ local: Int, _ reader: SegmentReader) {
         guard counted != nil else { return }
         let id = ObjectIdentifier(reader)
