@@ -425,9 +425,12 @@ public enum SearchResults {
             let top = searcher.top(node, k: offset + limit, countUpTo: countUpTo)
             return RankedPage(hits: Array(top.hits.dropFirst(offset).prefix(limit)), firstRank: offset + 1, total: top.total, exact: top.totalIsExact)
         case (.tree(let node), let allowed?):
-            // Filtered: a few documents are read alone; more, filtered from the full ranking.
-            if let few = searcher.top(node, k: offset + limit, within: allowed) {
-                return RankedPage(hits: Array(few.hits.dropFirst(offset).prefix(limit)), firstRank: offset + 1, total: few.total, exact: true)
+            // Filtered: a few documents are read alone; more, through the
+            // query's scorer with the passages outside them left out; a query
+            // of another shape, filtered from the full ranking.
+            if let top = searcher.top(node, k: offset + limit, within: allowed, countUpTo: countUpTo) {
+                return RankedPage(hits: Array(top.hits.dropFirst(offset).prefix(limit)), firstRank: offset + 1, total: top.total,
+                                  exact: top.totalIsExact)
             }
             let ranked = searcher.rank(node).filter { searcher.snapshot.document(ofPassage: $0.passageID).map(allowed.contains) ?? false }
             return RankedPage(hits: Array(ranked.dropFirst(offset).prefix(limit)), firstRank: offset + 1, total: ranked.count, exact: true)

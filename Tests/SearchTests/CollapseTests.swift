@@ -272,6 +272,21 @@ struct CollapseTests {
                     } else {
                         #expect(searcher.termShape(node) == nil && searcher.notShape(node) == nil, "\(text): served by the full ranking")
                     }
+                    // Among more documents than are read alone: the scorer, the passages outside them left out.
+                    let insideMost = full.filter { most.contains(searcher.snapshot.document(ofPassage: $0.passageID)!) }
+                    for engine in [searcher, windows] {
+                        if let wide = engine.top(node, k: offset + limit, within: most) {
+                            #expect(wide.totalIsExact && wide.total == insideMost.count, "\(text) flat within most: total")
+                            #expect(wide.hits.map(\.passageID) == insideMost.prefix(offset + limit).map(\.passageID)
+                                    && zip(wide.hits, insideMost).allSatisfy { $0.bm25.bitPattern == $1.bm25.bitPattern }, "\(text) flat within most")
+                            for bound in [0, 3] {
+                                let bounded = try #require(engine.top(node, k: offset + limit, within: most, countUpTo: bound))
+                                #expect(bounded.hits == wide.hits && (bounded.totalIsExact ? bounded.total == insideMost.count
+                                                                      : bounded.total >= min(bound, insideMost.count) && bounded.total <= insideMost.count),
+                                        "\(text) flat within most, counted up to \(bound)")
+                            }
+                        }
+                    }
                 }
             }
         }

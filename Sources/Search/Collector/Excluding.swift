@@ -52,10 +52,49 @@ extension Searcher {
     }
 }
 
-/// Per segment, the passages a NOT leaves out.
+extension Searcher {
+    /// The live and deleted passages outside the documents `within`, per
+    /// segment: every bit set, then the bits of those documents' runs cleared.
+    func passagesOutside(_ within: Set<Int>) -> ExcludedPassages {
+        // The documents as bits: a run's is a test, not a hash.
+        var allowed = [UInt64](repeating: 0, count: max(0, snapshot.largestDocument) / 64 + 1)
+        for document in within where document >= 0 && document <= snapshot.largestDocument {
+            allowed[document >> 6] |= UInt64(1) << UInt64(document & 63)
+        }
+        let sets = snapshot.segments.enumerated().map { s, reader in
+            var bits = [UInt64](repeating: ~0, count: reader.count / 64 + 1)
+            for run in snapshot.runsBySegment[s] {
+                let document = Int(run.document)
+                guard document >= 0, allowed[document >> 6] & (UInt64(1) << UInt64(document & 63)) != 0 else { continue }
+                var local = Int(run.lo)
+                let hi = Int(run.hi)
+                while local <= hi {
+                    if local & 63 == 0, local + 63 <= hi {
+                        // A whole word of the run at once.
+                        bits[local >> 6] = 0
+                        local += 64
+                    } else {
+                        bits[local >> 6] &= ~(UInt64(1) << UInt64(local & 63))
+                        local += 1
+                    }
+                }
+            }
+            return bits
+        }
+        return ExcludedPassages(readers: snapshot.segments, sets: sets)
+    }
+}
+
+/// Per segment, the passages a NOT (or a search's filters) leaves out.
 struct ExcludedPassages {
     let readers: [SegmentReader]
     let sets: [[UInt64]]
+
+    /// These passages and those `other` leaves out.
+    func adding(_ other: ExcludedPassages?) -> ExcludedPassages {
+        guard let other else { return self }
+        return ExcludedPassages(readers: readers, sets: zip(sets, other.sets).map { mine, theirs in zip(mine, theirs).map { $0 | $1 } })
+    }
 
     /// Whether local passage `local` of segment `s` is left out.
     @inline(__always)

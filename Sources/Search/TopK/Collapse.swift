@@ -273,11 +273,19 @@ extension Searcher {
                             totalDocuments: ranked.count, passagesBefore: before)
     }
 
-    /// The best `k` passages of `query` among a few documents (a flat
-    /// search with filters), read as ``fewDocumentsPage`` reads them, and
-    /// the exact total; nil for a query of another shape or more documents.
-    public func top(_ query: QueryNode, k: Int, within: Set<Int>) -> SearchResult? {
-        guard within.count <= Self.fewDocuments, snapshot.passageCount > 0 else { return nil }
+    /// The best `k` passages of `query` within the documents of a search's
+    /// filters, and the total, exact up to `countUpTo` passages (always
+    /// exact for a few documents); nil for a query of another shape.
+    ///
+    /// A few documents are read as ``fewDocumentsPage`` reads them. More are
+    /// searched by the query's scorer feeding an ``Excluding`` collector that
+    /// leaves out every passage outside them (``passagesOutside(_:)``, a
+    /// bitset per segment made from the documents' runs): its threshold is
+    /// the k-th best passage within the filter, so blocks that cannot reach
+    /// it are skipped as in an unfiltered search, where ranking every match
+    /// and filtering the list cost a common word tens of milliseconds.
+    public func top(_ query: QueryNode, k: Int, within: Set<Int>, countUpTo: Int = .max) -> SearchResult? {
+        guard snapshot.passageCount > 0 else { return nil }
         let shape: (phrases: [Phrase], connective: Connective, excluded: ExcludedPassages?)
         if let not = notShape(query) {
             shape = (not.phrases, not.connective, excludedPassages(not.excluded))
@@ -285,6 +293,15 @@ extension Searcher {
             shape = (phrases, connective, nil)
         } else {
             return nil
+        }
+        guard within.count <= Self.fewDocuments else {
+            let leaves = QueryLeaves(self, shape.phrases)
+            let outside = passagesOutside(within).adding(shape.excluded)
+            var collector = Excluding(BoundedHeap(capacity: min(k, snapshot.passageCount)), outside)
+            score(shape.phrases, shape.connective, leaves, into: &collector)
+            let hits = collector.inner.sorted()
+            let count = countMatches(leaves, and: shape.connective == .and, within: nil, upTo: .max, passagesUpTo: countUpTo, excluding: outside)
+            return SearchResult(total: max(count.passages, hits.count), hits: hits, totalIsExact: count.exact)
         }
         let leaves = QueryLeaves(self, shape.phrases)
         let candidates = within.sorted().map { TopDocuments.Entry(bm25: 0, passage: 0, document: $0) }
