@@ -202,9 +202,12 @@ extension Searcher {
     /// `term` with its forms cut to those the index holds.
     public func pruned(_ term: QueryTerm) -> QueryTerm {
         guard !term.alternatives.isEmpty else { return term }
+        // Each form's bytes made once, asked of each segment without making
+        // entries (a segment of another language answers at once): this was
+        // a fifth of a rare word's flat search in a library of seven languages.
         let held = term.forms.filter { form in
-            snapshot.segments.contains { reader in
-                term.prefix ? !reader.lookup(prefix: Array(form.utf8)).isEmpty : reader.lookup(form) != nil
+            Array(form.utf8).withUnsafeBufferPointer { key in
+                snapshot.segments.contains { $0.holds(key, prefix: term.prefix) }
             }
         }
         guard let first = held.first else { return QueryTerm(term.text, prefix: term.prefix) }

@@ -463,6 +463,10 @@ struct TermNamespaceTests {
             #expect(reader.lookup("\u{1F}esespeci") == nil)
             #expect(reader.lookup(prefix: Array("\u{1F}frmen".utf8)).isEmpty == (language != "fr"))
             #expect(reader.lookup(prefix: Array("endang".utf8)).isEmpty == (language != "en"))
+            func holds(_ term: String, prefix: Bool) -> Bool { Array(term.utf8).withUnsafeBufferPointer { reader.holds($0, prefix: prefix) } }
+            #expect(holds("\u{1F}frmenac", prefix: false) == (language == "fr") && holds("\u{1F}frmen", prefix: true) == (language == "fr"))
+            #expect(holds("endan", prefix: true) == (language == "en") && !holds("endan", prefix: false) && !holds("zzz", prefix: true))
+            #expect(reader.mayHold("\u{1F}frmenac") == (language == "fr") && reader.mayHold("speci") == (language == "en"))
             // The same file opened without its manifest entry finds the same terms by its dictionary.
             let plain = try SegmentReader(url: dir.appendingPathComponent("segments/\(reader.name).seg"))
             #expect((plain.lookup("\u{1F}frmenac") != nil) == (language == "fr") && (plain.lookup("speci") != nil) == (language == "en"))

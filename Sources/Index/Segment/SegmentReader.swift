@@ -239,6 +239,30 @@ public final class SegmentReader: @unchecked Sendable {
         return dictionary.find(key)
     }
 
+    /// Whether a term of these bytes may be in the segment, as far as the
+    /// languages it holds say (``TermNamespaces``), without a search.
+    public func mayHold(_ term: String) -> Bool {
+        guard let namespaces else { return true }
+        return term.utf8.withContiguousStorageIfAvailable { namespaces.mayHold($0) } ?? true
+    }
+
+    /// Whether the segment has a term of these bytes (or, with `prefix`, one
+    /// that starts with them), without making its entries.
+    public func holds(_ key: UnsafeBufferPointer<UInt8>, prefix: Bool) -> Bool {
+        guard termCount > 0 else { return false }
+        if let namespaces, !namespaces.mayHold(key) { return false }
+        guard prefix else { return find(key) != nil }
+        var found = false
+        dictionary.scan(from: dictionary.block(for: key)) { bytes, _ in
+            if bytes.starts(with: key) {
+                found = true
+                return false
+            }
+            return bytes.lexicographicallyPrecedes(key)
+        }
+        return found
+    }
+
     /// Entries of every term that starts with `prefix`.
     public func lookup(prefix: [UInt8]) -> [TermEntry] {
         guard termCount > 0 else { return [] }

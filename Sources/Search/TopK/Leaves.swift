@@ -5,7 +5,9 @@ extension SegmentReader {
     /// of its forms a segment of one language holds (``Manifest/segmentsOfOneLanguage``).
     func single(_ term: QueryTerm) -> TermEntry? {
         if term.alternatives.isEmpty { return lookup(term.text) }
-        for form in term.forms { if let entry = lookup(form) { return entry } }
+        // (Only the forms of the languages the segment holds are looked up.)
+        if mayHold(term.text), let entry = lookup(term.text) { return entry }
+        for form in term.alternatives where mayHold(form) { if let entry = lookup(form) { return entry } }
         return nil
     }
 
