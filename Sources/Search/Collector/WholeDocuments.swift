@@ -354,18 +354,18 @@ extension Searcher {
     /// scorer sums them. The best `keep` passages holding every leaf are kept.
     func readRun(_ cursors: [PostingCursor?], required: Int, lo: Int, hi: Int, _ s: Int, _ reader: SegmentReader, _ scorer: BM25,
                  excluded: ExcludedPassages?, keep: Int, into evidence: inout DocumentEvidence, _ scratch: inout RunScratch) {
-        // Ranking needs only the counts (`keep` < 0): no passage is scored.
+        // Ranking needs only the counts (`keep` < 0): no passage is scored,
+        // and the counts come from bitsets.
         guard keep >= 0 else {
             countRun(cursors, required: required, lo: lo, hi: hi, s, excluded: excluded, into: &evidence, &scratch)
             return
         }
-        let scoring = keep >= 0
         scratch.reserve(hi - lo + 1)
         let (sum, held, touched) = (scratch.sum, scratch.held, scratch.touched)
         let lengths = reader.lengths
         var n = 0
-        // Each leaf's best passage, when passages are scored (no allocation per document in the ranking pass).
-        var bestLocal = scoring ? [Int](repeating: -1, count: cursors.count) : []
+        // Each leaf's best passage.
+        var bestLocal = [Int](repeating: -1, count: cursors.count)
         for (i, cursor) in cursors.enumerated() {
             guard let cursor else { continue }
             var tf = 0, passages = 0, best = evidence.bestHit[i] == nil ? -Double.infinity : evidence.best[i], at = -1
@@ -383,7 +383,6 @@ extension Searcher {
                 if !optional { held[k] += 1 }
                 tf += f
                 passages += 1
-                guard scoring else { return }
                 // (The table's values are BM25.contribution's, to the bit.)
                 let c = table.contribution(idf: idf, f: UInt32(truncatingIfNeeded: f), length: UInt32(littleEndian: lengths[local]))
                 sum[k] += c
@@ -408,10 +407,6 @@ extension Searcher {
             let k = Int(touched[j])
             if held[k] == m {
                 evidence.together += 1
-                guard scoring else {
-                    held[k] = 0
-                    continue
-                }
                 let hit = SearchHit(passageID: reader.passageID(lo + k), bm25: -1.0 * sum[k])
                 if evidence.bestTogether == nil || BoundedHeap.better(hit, evidence.bestTogether!) { evidence.bestTogether = hit }
                 if keep > 0 { Self.keepBest(hit, keep, &evidence.kept) }
