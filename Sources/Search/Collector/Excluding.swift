@@ -42,12 +42,20 @@ extension Searcher {
     /// The best `k` hits of `a NOT b` (``notShape(_:)``), and the total,
     /// exact up to `countUpTo` passages.
     func notTop(_ shape: (phrases: [Phrase], connective: Connective, excluded: [Phrase]), k: Int, countUpTo: Int) -> SearchResult {
-        let leaves = QueryLeaves(self, shape.phrases)
-        let excluded = excludedPassages(shape.excluded)
+        excludingTop(shape.phrases, shape.connective, excluding: excludedPassages(shape.excluded), k: k, countUpTo: countUpTo)
+    }
+
+    /// The best `k` hits of `phrases` joined by `connective`, less the
+    /// passages `excluded` leaves out (a NOT's, a filter's), and the total,
+    /// exact up to `countUpTo` passages: the query's scorer feeding an
+    /// ``Excluding`` collector, then the matches counted without them.
+    func excludingTop(_ phrases: [Phrase], _ connective: Connective, excluding excluded: ExcludedPassages, k: Int,
+                      countUpTo: Int) -> SearchResult {
+        let leaves = QueryLeaves(self, phrases)
         var collector = Excluding(BoundedHeap(capacity: min(k, snapshot.passageCount)), excluded)
-        score(shape.phrases, shape.connective, leaves, into: &collector)
+        score(phrases, connective, leaves, into: &collector)
         let hits = collector.inner.sorted()
-        let count = countMatches(leaves, and: shape.connective == .and, within: nil, upTo: .max, passagesUpTo: countUpTo, excluding: excluded)
+        let count = countMatches(leaves, and: connective == .and, within: nil, upTo: .max, passagesUpTo: countUpTo, excluding: excluded)
         return SearchResult(total: max(count.passages, hits.count), hits: hits, totalIsExact: count.exact)
     }
 }

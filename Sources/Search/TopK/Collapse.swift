@@ -295,13 +295,8 @@ extension Searcher {
             return nil
         }
         guard within.count <= Self.fewDocuments else {
-            let leaves = QueryLeaves(self, shape.phrases)
-            let outside = passagesOutside(within).adding(shape.excluded)
-            var collector = Excluding(BoundedHeap(capacity: min(k, snapshot.passageCount)), outside)
-            score(shape.phrases, shape.connective, leaves, into: &collector)
-            let hits = collector.inner.sorted()
-            let count = countMatches(leaves, and: shape.connective == .and, within: nil, upTo: .max, passagesUpTo: countUpTo, excluding: outside)
-            return SearchResult(total: max(count.passages, hits.count), hits: hits, totalIsExact: count.exact)
+            return excludingTop(shape.phrases, shape.connective, excluding: passagesOutside(within).adding(shape.excluded), k: k,
+                                countUpTo: countUpTo)
         }
         let leaves = QueryLeaves(self, shape.phrases)
         let candidates = within.sorted().map { TopDocuments.Entry(bm25: 0, passage: 0, document: $0) }
