@@ -253,14 +253,20 @@ public final class SegmentReader: @unchecked Sendable {
         if let namespaces, !namespaces.mayHold(key) { return false }
         guard prefix else { return find(key) != nil }
         var found = false
-        dictionary.scan(from: dictionary.block(for: key)) { bytes, _ in
-            if bytes.starts(with: key) {
-                found = true
-                return false
-            }
-            return bytes.lexicographicallyPrecedes(key)
+        forEachEntry(startingWith: key) { _ in
+            found = true
+            return false
         }
         return found
+    }
+
+    /// Calls `body` with the entry of each term that starts with `key`, in
+    /// term order, while it returns true.
+    private func forEachEntry(startingWith key: UnsafeBufferPointer<UInt8>, _ body: (TermEntry) -> Bool) {
+        dictionary.scan(from: dictionary.block(for: key)) { bytes, entry in
+            guard bytes.starts(with: key) else { return bytes.lexicographicallyPrecedes(key) }
+            return body(entry)
+        }
     }
 
     /// Entries of every term that starts with `prefix`.
@@ -269,12 +275,9 @@ public final class SegmentReader: @unchecked Sendable {
         var out: [TermEntry] = []
         prefix.withUnsafeBufferPointer { key in
             if let namespaces, !namespaces.mayHold(key) { return }
-            dictionary.scan(from: dictionary.block(for: key)) { bytes, entry in
-                if bytes.starts(with: key) {
-                    out.append(entry)
-                    return true
-                }
-                return bytes.lexicographicallyPrecedes(key)
+            forEachEntry(startingWith: key) { entry in
+                out.append(entry)
+                return true
             }
         }
         return out
