@@ -107,26 +107,36 @@ public struct Analyzer: Sendable {
                 out[0] = Self.languageMark
                 out[1] = code[0]
                 out[2] = code[1]
-                var length = 3
-                let tables = CharacterTables.shared
-                var i = 0
-                while i < stem.count {
-                    let b = stem[i]
-                    if b < 0x80 {
-                        out[length] = b
-                        length += 1
-                        i += 1
-                        continue
-                    }
-                    let c = tables.fold(Self.decode(stem, &i))
-                    guard c != 0 else { continue }
-                    length += Self.encode(c, into: UnsafeMutableBufferPointer(rebasing: out[length...]))
-                }
+                let length = 3 + Self.removeDiacritics(stem, into: UnsafeMutableBufferPointer(rebasing: out[3...]))
                 return body(UnsafeBufferPointer(rebasing: out[0..<length]))
             }
         }
         guard token.count >= 3 && token.count <= PorterStemmer.maximumLength, let stemmer else { return fold(token) }
         return stemmer.stem(token, fold)
+    }
+
+    /// Writes `folded` (a token folded to lower case, as a language other
+    /// than English folds it) without its diacritics into `out`, as
+    /// `remove_diacritics 2` would have folded it; returns the length.
+    /// `out` needs as many bytes as `folded`: folding never lengthens.
+    @discardableResult
+    public static func removeDiacritics(_ folded: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var length = 0
+        let tables = CharacterTables.shared
+        var i = 0
+        while i < folded.count {
+            let b = folded[i]
+            if b < 0x80 {
+                out[length] = b
+                length += 1
+                i += 1
+                continue
+            }
+            let c = tables.fold(Self.decode(folded, &i))
+            guard c != 0 else { continue }
+            length += Self.encode(c, into: UnsafeMutableBufferPointer(rebasing: out[length...]))
+        }
+        return length
     }
 
     /// The term a folded token indexes as: stemmed when 3 to 64 bytes long,

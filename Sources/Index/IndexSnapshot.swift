@@ -19,6 +19,41 @@ public final class IndexSnapshot: @unchecked Sendable {
     public let passageCount: Int
     /// Tokens in live passages.
     public let tokenCount: UInt64
+    /// Per segment, the share of its tokens that are live.
+    let liveTokenShare: [Double]
+
+    /// How often a word is written in one language of the live passages.
+    public struct Written: Sendable, Equatable {
+        /// Its occurrences (estimated where passages were deleted: see ``SurfaceLexicon``).
+        public var occurrences: Double
+        /// The language's tokens.
+        public var tokens: Double
+
+        public init(occurrences: Double, tokens: Double) {
+            self.occurrences = occurrences
+            self.tokens = tokens
+        }
+    }
+
+    /// How often `word` — folded as English folds a word (lower case,
+    /// without diacritics), not stemmed — is written in each language of
+    /// the live passages, by language code; nil when a segment has no
+    /// lexicon (an index written before segment format 7).
+    public func written(_ word: String) -> [String: Written]? {
+        var out: [String: Written] = [:]
+        var bytes = word
+        let key = bytes.withUTF8 { SurfaceLexicon.key($0) }
+        for (s, reader) in segments.enumerated() {
+            guard let lexicon = reader.lexicon else { return nil }
+            let share = liveTokenShare[s]
+            for part in lexicon.parts {
+                let count = Double(lexicon.occurrences(of: key, in: part)) * share
+                out[part.code, default: Written(occurrences: 0, tokens: 0)].occurrences += count
+                out[part.code]!.tokens += Double(part.tokens) * share
+            }
+        }
+        return out
+    }
 
     /// Opens the generation committed in `folder` (an empty index if none).
     public convenience init(folder: URL) throws {
@@ -63,6 +98,7 @@ public final class IndexSnapshot: @unchecked Sendable {
         var deleted: [Deletions] = []
         var passages = 0
         var tokens: UInt64 = 0
+        var liveShare: [Double] = []
         for (reader, entry) in zip(segments, manifest.segments) {
             var locals = Deletions(capacity: reader.count)
             for id in entry.deleted {
@@ -70,11 +106,13 @@ public final class IndexSnapshot: @unchecked Sendable {
             }
             var segmentTokens = reader.tokenCount
             for local in locals.members { segmentTokens -= UInt64(reader.length(local)) }
+            liveShare.append(reader.tokenCount == 0 ? 1 : Double(segmentTokens) / Double(reader.tokenCount))
             deleted.append(locals)
             passages += reader.count - locals.count
             tokens += segmentTokens
         }
         self.deleted = deleted
+        liveTokenShare = liveShare
         passageCount = passages
         tokenCount = tokens
         // Each document's live passages, as runs of consecutive local numbers:

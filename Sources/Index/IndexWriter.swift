@@ -69,6 +69,9 @@ public final class IndexWriter {
         public var deleted: Int
         /// Whether segments were merged.
         public var merged: Bool
+        /// Why the whole index was written again from `live`, if it was: its
+        /// segments were of a format this version reads but no longer writes.
+        public var rebuilt: String?
         /// Bytes of passage text analyzed.
         public var textBytes = 0
         /// Seconds spent reading the passages' text from `text`.
@@ -112,10 +115,20 @@ public final class IndexWriter {
     public func sync(live: Set<Int64>, passages text: ([Int64]) throws -> [Passage]) throws -> CommitSummary {
         var manifest = try Manifest.read(in: folder)
         var retired: [String] = []
-        let snapshot: IndexSnapshot
+        var snapshot: IndexSnapshot
+        var rebuilt: String?
         do {
             snapshot = try IndexSnapshot(folder: folder)
-        } catch DossierError.indexFormat {
+        } catch DossierError.indexFormat(let message) {
+            rebuilt = message
+            retired = manifest.segments.map(\.name)
+            manifest.segments = []
+            snapshot = IndexSnapshot(manifest: manifest, segments: [])
+        }
+        // Segments without a lexicon (format 6) are written again, all of
+        // them: counts from some segments only would tell languages wrong.
+        if snapshot.segments.contains(where: { !$0.hasLexicon }) {
+            rebuilt = "its segments were written by an earlier Dossier, without the counts of words as written that tell a query's language"
             retired = manifest.segments.map(\.name)
             manifest.segments = []
             snapshot = IndexSnapshot(manifest: manifest, segments: [])
@@ -193,7 +206,7 @@ public final class IndexWriter {
         manifest.committedAt = Date().formatted(Date.ISO8601FormatStyle())
         try manifest.write(in: folder)
         cleanUp(keeping: Set(manifest.segments.map(\.name) + retired), alsoDelete: previouslyRetired)
-        return CommitSummary(generation: manifest.generation, added: toAdd.count, deleted: toDelete.count, merged: merged,
+        return CommitSummary(generation: manifest.generation, added: toAdd.count, deleted: toDelete.count, merged: merged, rebuilt: rebuilt,
                              textBytes: textBytes, readSeconds: readSeconds, buildSeconds: Self.seconds(since: began) - readSeconds)
     }
 

@@ -53,6 +53,13 @@ public struct ExtractionSummary: Codable, Sendable {
         public var textBytes: Int
         public var readSeconds: Double
         public var buildSeconds: Double
+        /// Why every passage was indexed again, if it was.
+        public var rebuilt: String?
+
+        /// The line saying the index was rebuilt, if it was.
+        public var line: String? {
+            rebuilt.map { "index      rebuilt from the catalog (\(added) passages): \($0)" }
+        }
     }
 
     /// One document's outcome.
@@ -148,7 +155,7 @@ extension Pipeline {
         let commit = try syncIndex()
         summary.generation = commit.generation
         summary.indexed = .init(added: commit.added, deleted: commit.deleted, textBytes: commit.textBytes,
-                                readSeconds: commit.readSeconds, buildSeconds: commit.buildSeconds)
+                                readSeconds: commit.readSeconds, buildSeconds: commit.buildSeconds, rebuilt: commit.rebuilt)
         summary.storage = try storeTextsOnce()
         return summary
     }

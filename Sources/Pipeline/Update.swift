@@ -44,6 +44,8 @@ public struct UpdateReport: Codable, Sendable {
     public var languages: Pipeline.LanguageSummary?
     /// Texts moved into compressed blocks (a catalog made before schema version 14).
     public var storage: Pipeline.StorageSummary?
+    /// The line saying the index was written again from the catalog, and why (nil if it was not).
+    public var indexRebuilt: String?
 
     /// Counts of URLs by outcome.
     public struct URLCounts: Codable, Sendable {
@@ -151,6 +153,7 @@ extension Pipeline {
         report.ocr = summary.ocr
         report.languages = summary.languages
         report.storage = summary.storage
+        report.indexRebuilt = summary.indexed?.line
         report.seconds["index"] = seconds(clock.now - start)
 
         return (report, try write(report))
@@ -207,6 +210,7 @@ extension UpdateReport {
         if let ocr, let line = ocr.line { out.append(line) }
         if let line = languages?.line { out.append(line) }
         if let line = storage?.line { out.append(line) }
+        if let line = indexRebuilt { out.append(line) }
         let times = ["notes", "fetch", "index"].map { "\($0) \(String(format: "%.1f", seconds[$0] ?? 0)) s" }.joined(separator: ", ")
         out.append("index      generation \(generation); \(times); report in \(reportPath)")
         return out

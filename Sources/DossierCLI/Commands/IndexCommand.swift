@@ -64,6 +64,7 @@ struct IndexCommand: ParsableCommand {
         if let line = summary.ocr?.line { print(line) }
         if let line = summary.languages.line { print(line) }
         if let line = summary.storage.line { print(line) }
+        if let line = summary.indexed?.line { print(line) }
         print("\(summary.extracted.count) extracted, \(summary.unchanged) unchanged, \(summary.failed.count) failed, \(summary.removed.count) removed; "
             + "\(counts.documents) documents, \(counts.pages) pages, \(counts.passages) passages in the catalog; index generation \(summary.generation)")
     }

@@ -1,4 +1,4 @@
-/// # Segment file format (version 6)
+/// # Segment file format (version 7)
 ///
 /// A segment is one immutable file, `index/segments/<name>.seg`, holding the
 /// inverted index of a batch of passages. It is written once, fsynced, and
@@ -8,7 +8,7 @@
 /// All fixed-width integers are little-endian; `varint` is LEB128.
 ///
 /// ```text
-/// header      8  magic "DOSSEG06"
+/// header      8  magic "DOSSEG07"
 ///             8  passage count n
 ///             8  token count (sum of the passages' lengths)
 ///             8  term count t
@@ -21,6 +21,7 @@
 ///             8  offset of the postings
 ///             8  offset of the positions
 ///             8  offset of the padding (= file size − 8)
+///             8  offset of the lexicon
 /// ids         n × 8   passage ids, ascending (a passage's *local number* is
 ///                     its place in this table)
 /// lengths     n × 4   passage lengths in tokens (exact: BM25 needs them)
@@ -31,6 +32,8 @@
 /// postings    per term, in dictionary order: skip table and blocks of 128
 ///             bit-packed postings (see Postings/PostingsWriter.swift)
 /// positions   per term, in dictionary order: one bit-packed group per block
+/// lexicon     per language, how often each word occurs as written (see
+///             Lexicon/SurfaceLexicon.swift)
 /// padding     8 zero bytes, so that 8-byte reads of packed runs stay in the file
 /// ```
 ///
@@ -39,6 +42,12 @@
 /// index adds them up over live segments and subtracts deleted passages, so
 /// BM25 sees exact collection statistics.
 ///
+/// Version 7 adds the lexicon, and its offset as the header's last field
+/// (so its header is 112 bytes; version 6's and 5's, without that field,
+/// are 104). Version 6 (`DOSSEG06`) is still read, without a lexicon: an
+/// index holding such a segment is rebuilt from the catalog by the next
+/// `dossier index` or `dossier update`, since a lexicon that knows only
+/// some segments' words would tell languages wrong.
 /// Version 6 adds to each term's dictionary entry the number of documents
 /// holding it, so that a one-word search's count of documents is read, not
 /// walked. Version 5 (`DOSSEG05`), the same file without that number, is
@@ -52,11 +61,15 @@
 /// version 4 adds each passage's document; version 5 bit-packs a last
 /// block of 8 to 127 postings, which version 4 varint-coded.
 enum SegmentFormat {
-    static let magic: [UInt8] = Array("DOSSEG06".utf8)
+    static let magic: [UInt8] = Array("DOSSEG07".utf8)
+    /// Version 6: read, without a lexicon.
+    static let magicWithoutLexicon: [UInt8] = Array("DOSSEG06".utf8)
     /// Version 5: read, without documents per term.
     static let magicWithoutDocumentCounts: [UInt8] = Array("DOSSEG05".utf8)
     static let previousMagics: [[UInt8]] = ["DOSSEG01", "DOSSEG02", "DOSSEG03", "DOSSEG04"].map { Array($0.utf8) }
-    static let headerSize = 104
+    /// The header of version 7; versions 5 and 6 lack its last field.
+    static let headerSize = 112
+    static let headerSizeWithoutLexicon = 104
     static let paddingSize = 8
 }
 
@@ -71,24 +84,31 @@ struct SegmentSerializer {
 
     init(lengths: [UInt32]) { self.lengths = lengths }
 
-    /// The file's bytes.
-    func finish(ids: [Int64], documents: [UInt32], tokens: UInt64) -> [UInt8] {
+    /// The file's bytes: format 7 with `lexicon`, else format 6 (format 5
+    /// when the dictionary writes no document counts).
+    func finish(ids: [Int64], documents: [UInt32], tokens: UInt64, lexicon: SurfaceLexicon?) -> [UInt8] {
         let n = ids.count
-        let idsStart = SegmentFormat.headerSize
+        let lexicon = dictionary.writesDocumentCounts ? lexicon : nil
+        var lexiconBytes: [UInt8] = []
+        lexicon?.serialize(into: &lexiconBytes)
+        let idsStart = lexicon == nil ? SegmentFormat.headerSizeWithoutLexicon : SegmentFormat.headerSize
         let lengthsStart = idsStart + n * 8
         let documentsStart = lengthsStart + n * 4
         let indexStart = documentsStart + n * 4
         let dictionaryStart = indexStart + dictionary.blockOffsets.count * 4
         let postingsStart = dictionaryStart + dictionary.bytes.count
         let positionsStart = postingsStart + postings.count
-        let paddingStart = positionsStart + positions.count
+        let lexiconStart = positionsStart + positions.count
+        let paddingStart = lexiconStart + lexiconBytes.count
         var out: [UInt8] = []
         out.reserveCapacity(paddingStart + SegmentFormat.paddingSize)
-        out.append(contentsOf: dictionary.writesDocumentCounts ? SegmentFormat.magic : SegmentFormat.magicWithoutDocumentCounts)
+        out.append(contentsOf: lexicon != nil ? SegmentFormat.magic
+                   : dictionary.writesDocumentCounts ? SegmentFormat.magicWithoutLexicon : SegmentFormat.magicWithoutDocumentCounts)
         for value in [n, Int(tokens), dictionary.count, idsStart, lengthsStart, documentsStart, indexStart, dictionary.blockOffsets.count,
                       dictionaryStart, postingsStart, positionsStart, paddingStart] {
             appendUInt64(UInt64(value), to: &out)
         }
+        if lexicon != nil { appendUInt64(UInt64(lexiconStart), to: &out) }
         for id in ids { appendUInt64(UInt64(bitPattern: id), to: &out) }
         for length in lengths { appendUInt32(length, to: &out) }
         for document in documents { appendUInt32(document, to: &out) }
@@ -96,6 +116,7 @@ struct SegmentSerializer {
         out.append(contentsOf: dictionary.bytes)
         out.append(contentsOf: postings)
         out.append(contentsOf: positions)
+        out.append(contentsOf: lexiconBytes)
         out.append(contentsOf: repeatElement(0, count: SegmentFormat.paddingSize))
         return out
     }

@@ -37,6 +37,10 @@ public final class SegmentReader: @unchecked Sendable {
     let filter: TermFilter?
     /// The languages whose terms the segment may hold, when known.
     let namespaces: TermNamespaces?
+    /// How often each word occurs as written (format 7; nil before).
+    let lexicon: SurfaceLexiconReader?
+    /// Whether the segment counts its words as written (format 7).
+    public var hasLexicon: Bool { lexicon != nil }
 
     /// The languages whose terms a segment may hold, from its manifest
     /// entry (``Manifest/Segment/language``, ``Manifest/Segment/languages``).
@@ -95,7 +99,7 @@ public final class SegmentReader: @unchecked Sendable {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw DossierError.io(path: url.path, reason: String(cString: strerror(errno))) }
         let size = Int(info.st_size)
-        guard size >= SegmentFormat.headerSize + SegmentFormat.paddingSize else {
+        guard size >= SegmentFormat.headerSizeWithoutLexicon + SegmentFormat.paddingSize else {
             throw DossierError.io(path: url.path, reason: "not a Dossier segment (too short)")
         }
         let populate = size <= 64 << 20 ? MAP_POPULATE : 0
@@ -105,7 +109,9 @@ public final class SegmentReader: @unchecked Sendable {
         let base = UnsafeRawPointer(map)
         func u64(_ at: Int) -> Int { Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self))) }
         let magic = Array(UnsafeRawBufferPointer(start: base, count: 8))
-        guard magic == SegmentFormat.magic || magic == SegmentFormat.magicWithoutDocumentCounts else {
+        let hasLexicon = magic == SegmentFormat.magic
+        guard hasLexicon || magic == SegmentFormat.magicWithoutLexicon || magic == SegmentFormat.magicWithoutDocumentCounts,
+              size >= (hasLexicon ? SegmentFormat.headerSize : SegmentFormat.headerSizeWithoutLexicon) + SegmentFormat.paddingSize else {
             munmap(map, size)
             if let old = SegmentFormat.previousMagics.firstIndex(of: magic) {
                 throw DossierError.indexFormat("the index was written by an older Dossier (segment format \(old + 1)); `dossier index` rebuilds it from the catalog")
@@ -115,12 +121,21 @@ public final class SegmentReader: @unchecked Sendable {
         let n = u64(8), terms = u64(24)
         let ids = u64(32), lengths = u64(40), documents = u64(48), index = u64(56), blocks = u64(64), dict = u64(72),
             postings = u64(80), positions = u64(88), padding = u64(96)
-        guard ids == SegmentFormat.headerSize, lengths == ids + n * 8, documents == lengths + n * 4, index == documents + n * 4,
+        let lexiconOffset = hasLexicon ? u64(104) : padding
+        guard ids == (hasLexicon ? SegmentFormat.headerSize : SegmentFormat.headerSizeWithoutLexicon), lengths == ids + n * 8, documents == lengths + n * 4, index == documents + n * 4,
               dict == index + blocks * 4,
-              dict <= postings, postings <= positions, positions <= padding, padding + SegmentFormat.paddingSize == size,
+              dict <= postings, postings <= positions, positions <= lexiconOffset, lexiconOffset <= padding, padding + SegmentFormat.paddingSize == size,
               blocks == (terms + TermDictionaryFormat.blockSize - 1) / TermDictionaryFormat.blockSize else {
             munmap(map, size)
             throw DossierError.io(path: url.path, reason: "segment is truncated or corrupt")
+        }
+        var lexicon: SurfaceLexiconReader?
+        if hasLexicon {
+            lexicon = SurfaceLexiconReader(base: base, offset: lexiconOffset, end: padding)
+            guard lexicon != nil else {
+                munmap(map, size)
+                throw DossierError.io(path: url.path, reason: "segment is truncated or corrupt")
+            }
         }
         self.base = base
         self.size = size
@@ -137,8 +152,9 @@ public final class SegmentReader: @unchecked Sendable {
         firstOfConsecutiveIDs = first >= 0 && last.subtractingReportingOverflow(first) == (Int64(n - 1), false) ? first : -1
         dictionary = TermDictionaryReader(base: base, indexOffset: index, blocks: blocks, dictionaryOffset: dict,
                                           termCount: terms, postingsOffset: postings, positionsOffset: positions,
-                                          documentCounts: magic == SegmentFormat.magic)
+                                          documentCounts: magic != SegmentFormat.magicWithoutDocumentCounts)
         filter = TermFilter(dictionary)
+        self.lexicon = lexicon
     }
 
     deinit {

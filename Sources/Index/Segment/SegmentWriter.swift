@@ -29,12 +29,21 @@ public struct SegmentWriter: Sendable {
     /// tables to index per token), each other language's in its slot of
     /// `otherWords`, as a word's term depends on its language.
     var words = TermTable()
-    var wordTerm: [Int32] = []
+    /// Per word: its occurrences in the high half, its term id in the low
+    /// half (one load and one store per token, in one place).
+    var wordTerm: [UInt64] = []
     let analyzer = Analyzer()
     var otherWords: [TermTable] = []
-    var otherWordTerm: [[Int32]] = []
+    var otherWordTerm: [[UInt64]] = []
     var otherAnalyzers: [Analyzer] = []
     var languageSlot: [String: Int] = [:]
+    /// The tokens of each language; with the words' occurrences, the
+    /// segment's lexicon (``SurfaceLexicon``), made when the writer is inverted.
+    var englishTokens: UInt64 = 0
+    var otherTokens: [UInt64] = []
+    /// After ``invert()``: the lexicon; nil when the writer was read from
+    /// a segment that has none (format 6).
+    var lexicon: SurfaceLexicon? = SurfaceLexicon()
     /// Term ids of every token of every passage, passage after passage.
     var stream: [UInt32] = []
     var tokens: UInt64 = 0
@@ -69,6 +78,7 @@ public struct SegmentWriter: Sendable {
                     otherAnalyzers.append(analyzer)
                     otherWords.append(TermTable())
                     otherWordTerm.append([])
+                    otherTokens.append(0)
                 }
                 languageSlot[language.code] = slot
             }
@@ -81,29 +91,35 @@ public struct SegmentWriter: Sendable {
                     if w == known {
                         if word.count + 8 <= buffer.count {
                             let n = Analyzer.stem(word, into: buffer)
-                            wordTerm.append(terms.id(of: UnsafeBufferPointer(rebasing: buffer[0..<n])))
+                            wordTerm.append(UInt64(UInt32(bitPattern: terms.id(of: UnsafeBufferPointer(rebasing: buffer[0..<n])))))
                         } else {
-                            wordTerm.append(terms.id(of: word))
+                            wordTerm.append(UInt64(UInt32(bitPattern: terms.id(of: word))))
                         }
                     }
-                    stream.append(UInt32(bitPattern: wordTerm[w]))
+                    let counted = wordTerm[w] &+ (1 << 32)
+                    wordTerm[w] = counted
+                    stream.append(UInt32(truncatingIfNeeded: counted))
                 }
             }
+            englishTokens += UInt64(stream.count - before)
         } else {
             // The language's table taken out of its slot for the passage, so
             // that no token indexes the array of tables.
-            var table = TermTable(standIn: ()), termOf: [Int32] = []
+            var table = TermTable(standIn: ()), termOf: [UInt64] = []
             swap(&table, &otherWords[slot])
             swap(&termOf, &otherWordTerm[slot])
             let analyzer = otherAnalyzers[slot]
             analyzer.foldedTokens(text) { word in
                 let known = table.count
                 let w = Int(table.id(of: word))
-                if w == known { termOf.append(analyzer.term(ofFolded: word) { terms.id(of: $0) }) }
-                stream.append(UInt32(bitPattern: termOf[w]))
+                if w == known { termOf.append(UInt64(UInt32(bitPattern: analyzer.term(ofFolded: word) { terms.id(of: $0) }))) }
+                let counted = termOf[w] &+ (1 << 32)
+                termOf[w] = counted
+                stream.append(UInt32(truncatingIfNeeded: counted))
             }
             swap(&table, &otherWords[slot])
             swap(&termOf, &otherWordTerm[slot])
+            otherTokens[slot] += UInt64(stream.count - before)
         }
         let length = UInt32(stream.count - before)
         ids.append(id)
@@ -137,6 +153,11 @@ public struct SegmentWriter: Sendable {
             }
         }
         postings = inverted
+        lexicon?.add(code: "en", tokens: englishTokens, table: words, counted: wordTerm, caseFolded: false)
+        for slot in otherWords.indices {
+            lexicon?.add(code: otherAnalyzers[slot].language!.code, tokens: otherTokens[slot], table: otherWords[slot],
+                         counted: otherWordTerm[slot], caseFolded: true)
+        }
         stream = []
         words = TermTable()
         wordTerm = []
@@ -157,6 +178,8 @@ public struct SegmentWriter: Sendable {
             lengths.append(length)
             tokens += UInt64(length)
         }
+        // Deleted passages' words are not known: the counts are scaled to the live tokens.
+        lexicon = reader.lexicon?.lexicon(scaledBy: reader.tokenCount == 0 ? 1 : Double(tokens) / Double(reader.tokenCount))
         var termPositions: [UInt32] = []
         let inverted = InvertedPostings(terms: reader.termCount, tokens: Int(tokens))
         var slot = 0
@@ -206,6 +229,7 @@ public struct SegmentWriter: Sendable {
             }
         }
         passages.sort { $0.id < $1.id }
+        lexicon = Self.lexicon(of: writers)
         for passage in passages {
             for term in passage.stream { stream.append(UInt32(bitPattern: term.withUnsafeBufferPointer { terms.id(of: $0) })) }
             ids.append(passage.id)
@@ -337,6 +361,7 @@ public struct SegmentWriter: Sendable {
             }
             return out
         }
+        let lexicon = Self.lexicon(of: writers)
         // 3. The dictionary, now that every offset is known, and the sections.
         var serializer = SegmentSerializer(lengths: lengths)
         serializer.dictionary.writesDocumentCounts = documentCounts
@@ -359,7 +384,17 @@ public struct SegmentWriter: Sendable {
             serializer.positions.append(contentsOf: part.positions)
         }
         return serializer.finish(ids: writers.flatMap(\.ids), documents: writers.flatMap(\.documents),
-                                 tokens: writers.reduce(0) { $0 + $1.tokens })
+                                 tokens: writers.reduce(0) { $0 + $1.tokens }, lexicon: lexicon)
+    }
+
+    /// The lexicons of `writers` added up; nil if one has none.
+    static func lexicon(of writers: [SegmentWriter]) -> SurfaceLexicon? {
+        var sum = SurfaceLexicon()
+        for w in writers {
+            guard let lexicon = w.lexicon else { return nil }
+            sum.add(lexicon)
+        }
+        return sum
     }
 
     /// A run of terms encoded by one thread: sections with offsets from their start.
