@@ -304,6 +304,7 @@ public enum SearchResults {
                 throw QueryError(query: friendly.fts5, error: error)
             }
             if let searched { friendly.hints.append(searched) }
+            if let narrowed = Self.narrowingHint(parser) { friendly.hints.append(narrowed) }
             return try body(node, snapshot, friendly)
         }
     }
@@ -316,20 +317,35 @@ public enum SearchResults {
     }
 
     /// The parser of a search in `languages` (nil: English and every
-    /// language the index holds), and the hint that names the languages
-    /// searched when there are several or they were chosen.
-    public static func parser(_ languages: [Language]?, _ snapshot: IndexSnapshot) -> (QueryParser, hint: String?) {
+    /// language the index holds, each word in those that write it, see
+    /// ``WordLanguages``, unless `narrowing` is false), and the hint that
+    /// names the languages searched when there are several or they were chosen.
+    public static func parser(_ languages: [Language]?, _ snapshot: IndexSnapshot, narrowing: Bool = true) -> (QueryParser, hint: String?) {
         let held = snapshot.manifest.languages.compactMap(Language.init(code:))
         guard let chosen = languages else {
             guard !held.isEmpty else { return (QueryParser(), nil) }
             let names = ([Language.english] + held).map(\.name)
-            return (QueryParser(languages: held), "languages: searched in \(names.joined(separator: ", ")); --lang narrows")
+            return (QueryParser(languages: held, narrowing: narrowing ? WordLanguages(snapshot: snapshot) : nil),
+                    "languages: searched in \(names.joined(separator: ", ")); --lang narrows")
         }
         let parser = QueryParser(languages: chosen, english: chosen.contains(.english))
         let missing = chosen.filter { $0 != .english && !held.contains($0) }
         var hint = "languages: searched in \(chosen.map(\.name).joined(separator: ", ")) only"
         if !missing.isEmpty { hint += "; the index holds no passage in \(missing.map(\.name).joined(separator: " or "))" }
         return (parser, hint)
+    }
+
+    /// The hint for the words `parser` searched in some languages only,
+    /// English left out (a word of another language, left out of English
+    /// text whose stems would have matched it); nil if none was.
+    public static func narrowingHint(_ parser: QueryParser) -> String? {
+        let words = parser.narrowedWords.filter { !$0.kept.contains("en") }
+        guard !words.isEmpty else { return nil }
+        let said = words.map { word in
+            "\"\(word.word)\" in \(word.kept.compactMap { Language(code: $0)?.name }.joined(separator: " and "))"
+        }
+        let codes = Set(words.flatMap(\.kept)).union(["en"]).sorted { $0 == "en" ? true : $1 == "en" ? false : $0 < $1 }
+        return "languages: searched \(said.joined(separator: ", ")) only, the languages that write \(words.count == 1 ? "it" : "them"); --lang \(codes.joined(separator: ",")) searches English too"
     }
 
     /// The index snapshot that matches the catalog's committed view, for a

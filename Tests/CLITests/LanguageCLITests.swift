@@ -65,6 +65,13 @@ struct LanguageCLITests {
         let inFrench = try passages("exportation", "fr"), both = try passages("exportation", "en,fr")
         #expect(!inFrench.isEmpty && inFrench.values.allSatisfy { $0 == "fr" })
         #expect(both.values.contains("en") && Set(inFrench.keys).isSubset(of: Set(both.keys)))
+        // Without --lang as well: English text does not write `exportation`, so its English stem (`export`) is left
+        // out, and a line says so; an English word keeps English.
+        let unasked = try passages("exportation")
+        #expect(Set(unasked.keys) == Set(inFrench.keys), "\(unasked.count) passages, \(inFrench.count) in French")
+        let said = try dossier(["search", "exportation"], in: root)
+        #expect(said.stderr.contains("searched \"exportation\" in French only") && said.stderr.contains("--lang en,fr"), "\(said.stderr)")
+        #expect(try passages("export").values.contains("en") && !(try passages("exports").isEmpty))
         let hinted = try dossier(["search", "exportation", "--lang", "fr"], in: root)
         #expect((hinted.stdout + hinted.stderr).contains("searched in French only"), "\(hinted.stderr)")
         #expect(try dossier(["search", "exportation", "--lang", "xx"], in: root).status != 0)

@@ -42,6 +42,9 @@ public struct QueryParser: Sendable {
     /// others its alternatives (see ``QueryTerm``).
     let analyzers: [Analyzer]
     var analyzer: Analyzer { analyzers[0] }
+    /// Which languages keep each word, when the library's lexicon chooses
+    /// (nil: every language of `analyzers`; see ``WordLanguages``).
+    let narrowing: WordLanguages?
 
     /// The longest query, in bytes of UTF-8.
     public static let maxBytes = 16 << 10
@@ -52,25 +55,38 @@ public struct QueryParser: Sendable {
 
     /// A parser of English queries (FTS5's analysis, and the index's for
     /// a library in English only).
-    public init() { analyzers = [Analyzer()] }
+    public init() {
+        analyzers = [Analyzer()]
+        narrowing = nil
+    }
 
     /// A parser that analyzes each word in English, when `english`, and in
     /// each of `languages` (see ``QueryTerm``): the languages an index
-    /// holds besides English, or those a search is narrowed to.
-    public init(languages: [Language], english: Bool = true) {
+    /// holds besides English, or those a search is narrowed to. With
+    /// `narrowing`, each word keeps the forms of the languages that write
+    /// it (see ``WordLanguages``).
+    public init(languages: [Language], english: Bool = true, narrowing: WordLanguages? = nil) {
         var analyzers = english ? [Analyzer()] : []
         for language in languages where language != .english {
             let analyzer = Analyzer(language: language)
             if analyzer.language != nil { analyzers.append(analyzer) }
         }
         self.analyzers = analyzers.isEmpty ? [Analyzer()] : analyzers
+        self.narrowing = self.analyzers.count > 1 ? narrowing : nil
     }
+
+    /// The words searched so far that left out a language, each with the
+    /// codes of those that kept it (see ``WordLanguages``).
+    public var narrowedWords: [(word: String, kept: [String])] { narrowing?.narrowed ?? [] }
 
     /// Whether words are analyzed in more than one language.
     public var isMultilingual: Bool { analyzers.count > 1 }
 
-    /// The terms of a string of the query, each with its forms in every language.
-    func analyze(_ text: String) -> [QueryTerm] {
+    /// The terms of a string of the query, each with its forms in every
+    /// language (in those that keep it, when `narrowing` chooses and
+    /// `narrowed`: not for a prefix).
+    func analyze(_ text: String, narrowed: Bool = true) -> [QueryTerm] {
+        if narrowed, let narrowing { return analyze(text, narrowing) }
         var terms: [QueryTerm] = []
         analyzer.tokenize(text) { term, _, _ in terms.append(QueryTerm(String(decoding: term, as: UTF8.self))) }
         for other in analyzers.dropFirst() {
@@ -83,6 +99,24 @@ public struct QueryParser: Sendable {
                 }
                 k += 1
             }
+        }
+        return terms
+    }
+
+    /// ``analyze(_:narrowed:)`` with each word's forms those of the languages `narrowing` keeps.
+    func analyze(_ text: String, _ narrowing: WordLanguages) -> [QueryTerm] {
+        let words = Analyzer().foldedTerms(text)
+        let forms = analyzers.map { $0.terms(text) }
+        let codes = analyzers.map { $0.language?.code ?? "en" }
+        var terms: [QueryTerm] = []
+        for (k, word) in words.enumerated() {
+            let kept = narrowing.languages(of: word, among: codes)
+            var chosen: [String] = []
+            for (a, list) in forms.enumerated() where k < list.count && (kept?.contains(codes[a]) ?? true) && !chosen.contains(list[k]) {
+                chosen.append(list[k])
+            }
+            guard let first = chosen.first else { continue }
+            terms.append(QueryTerm(first, alternatives: Array(chosen.dropFirst())))
         }
         return terms
     }
@@ -228,7 +262,7 @@ public struct QueryParser: Sendable {
                     if count == 1 { term = QueryTerm(String(decoding: bytes, as: UTF8.self)) }
                 }
                 guard count == 1, var term else { return false }
-                if analyzers.count > 1 { term = analyze(String(decoding: word, as: UTF8.self))[0] }
+                if analyzers.count > 1, let each = analyze(String(decoding: word, as: UTF8.self)).first { term = each }
                 body(.term(term))
                 expectingWord = false
             }
@@ -488,7 +522,7 @@ public struct QueryParser: Sendable {
                 guard let token = peek, case .string(let text, _) = token.kind else { throw error("a word or a \"phrase\"") }
                 position += 1
                 let before = terms.count
-                terms += parser.analyze(text)
+                terms += parser.analyze(text, narrowed: peek?.kind != .star)
                 if peek?.kind == .star {
                     position += 1
                     if terms.count > before { terms[terms.count - 1].prefix = true }
