@@ -5,8 +5,9 @@ up to 1,000 as the default search does.
     python3 bench/languages_latency.py WORKSPACE DOSSIER_BINARY [details]
         by document against --flat, one `--batch` process each, one after
         the other: p50 over the queries of each query's median of 7 rounds;
-    python3 bench/languages_latency.py WORKSPACE A_BINARY --against B_BINARY [--rounds N] [--mode by-document|flat|both]
-        two builds side by side: both processes stay up, pinned to core 1,
+    python3 bench/languages_latency.py WORKSPACE A_BINARY --against B_BINARY [--against-workspace WS] [--rounds N] [--mode by-document|flat|both]
+        two builds side by side (B on WS when given: an index in another
+        format, or the same build on two indexes): both processes stay up, pinned to core 1,
         and answer each query in turn (the first to answer alternating
         from round to round), so that a slow spell of the machine slows
         both; A's and B's p50 and their ratio per class.
@@ -48,9 +49,9 @@ def sequential(ws, binary, details):
                 print(f"   {q:30s} {a*1000:9.1f} {b*1000:9.1f} {t}")
 
 
-def side_by_side(ws, a_binary, b_binary, rounds, modes):
-    def start(binary, extra):
-        return subprocess.Popen(["taskset", "-c", "1", binary, "search", "--workspace", ws, "--batch"] + COUNT + extra,
+def side_by_side(ws, a_binary, b_binary, rounds, modes, b_ws=None):
+    def start(binary, extra, workspace=ws):
+        return subprocess.Popen(["taskset", "-c", "1", binary, "search", "--workspace", workspace, "--batch"] + COUNT + extra,
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
 
     def ask(process, query):
@@ -59,7 +60,7 @@ def side_by_side(ws, a_binary, b_binary, rounds, modes):
         return json.loads(process.stdout.readline())["took_ms"] * 1000
     for mode in modes:
         extra = ["--by-document"] if mode == "by-document" else []
-        a, b = start(a_binary, extra), start(b_binary, extra)
+        a, b = start(a_binary, extra), start(b_binary, extra, b_ws or ws)
         times = {}
         for r in range(rounds):
             order = [("a", a), ("b", b)] if r % 2 == 0 else [("b", b), ("a", a)]
@@ -82,12 +83,13 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("details", nargs="?")
     parser.add_argument("--against", help="a second build, measured side by side with the first")
+    parser.add_argument("--against-workspace", help="the workspace the second build searches (default: the first's)")
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--mode", choices=["by-document", "flat", "both"], default="both")
     args = parser.parse_args()
     if args.against:
         modes = ["by-document", "flat"] if args.mode == "both" else [args.mode]
-        side_by_side(args.workspace, args.binary, args.against, args.rounds, modes)
+        side_by_side(args.workspace, args.binary, args.against, args.rounds, modes, args.against_workspace)
     else:
         sequential(args.workspace, args.binary, args.details is not None)
 

@@ -35,6 +35,12 @@ public final class IndexSnapshot: @unchecked Sendable {
         }
     }
 
+    /// The passages holding `term` (deleted ones included: an upper bound),
+    /// from the dictionaries of the segments that may hold it.
+    public func passagesHolding(_ term: String) -> Int {
+        segments.reduce(0) { sum, reader in sum + (reader.mayHold(term) ? reader.lookup(term)?.documentFrequency ?? 0 : 0) }
+    }
+
     /// How often `word` — folded as English folds a word (lower case,
     /// without diacritics), not stemmed — is written in each language of
     /// the live passages, by language code; nil when a segment has no

@@ -110,7 +110,7 @@ public struct QueryParser: Sendable {
         let codes = analyzers.map { $0.language?.code ?? "en" }
         var terms: [QueryTerm] = []
         for (k, word) in words.enumerated() {
-            let kept = narrowing.languages(of: word, among: codes)
+            let kept = narrowing.languages(of: word, among: codes, forms: forms.map { k < $0.count ? $0[k] : "" })
             var chosen: [String] = []
             for (a, list) in forms.enumerated() where k < list.count && (kept?.contains(codes[a]) ?? true) && !chosen.contains(list[k]) {
                 chosen.append(list[k])
