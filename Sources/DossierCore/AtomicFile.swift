@@ -10,10 +10,14 @@ import Darwin
 /// partial file: the bytes go to a temporary file in the same folder, are
 /// flushed with `fsync`, and the temporary file is renamed over the target
 /// (an atomic replacement on POSIX file systems); the folder is then fsynced
-/// so that the rename itself survives a crash.
+/// so that the rename itself survives a crash. A writer of several new
+/// files into one folder may sync the folder once, after the last
+/// (`syncingFolder: false`), before anything names them.
 public enum AtomicFile {
-    /// Atomically replaces the file at `url` with `data`.
-    public static func write(_ data: Data, to url: URL) throws {
+    /// Atomically replaces the file at `url` with `data`; with
+    /// `syncingFolder: false` the caller syncs the folder (``syncDirectory(_:)``)
+    /// before the file is relied on.
+    public static func write(_ data: some ContiguousBytes, to url: URL, syncingFolder: Bool = true) throws {
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -41,7 +45,7 @@ public enum AtomicFile {
             unlink(temporary.path)
             throw DossierError.io(path: url.path, reason: reason)
         }
-        syncDirectory(folder)
+        if syncingFolder { syncDirectory(folder) }
     }
 
     /// Flushes a folder's entries (after a rename or an unlink in it).

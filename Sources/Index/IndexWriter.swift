@@ -16,9 +16,11 @@ import Glibc
 /// before that rename leaves the previous generation intact; a segment file
 /// it had written is unreferenced and is removed by the next commit.
 ///
-/// **Analysis runs on every core**: the passages to add are cut into
-/// consecutive runs, one ``SegmentWriter`` per run fills in parallel, and the
-/// writers serialize into one segment.
+/// **Analysis runs on every core**: the passages to add are grouped by
+/// language (one segment each), each group cut into consecutive runs, one
+/// ``SegmentWriter`` per run, all runs filled in one parallel phase; each
+/// group's writers then serialize into its segment. The segment files are
+/// fsynced one by one and their folder once, before the manifest names them.
 ///
 /// **Tiered merging** keeps the number of segments logarithmic in the size of
 /// the index, so that searches do not slow down as nightly updates add small
@@ -175,31 +177,42 @@ public final class IndexWriter {
                 defer { manifest.nextSegment += 1 }
                 return String(format: "seg-%06d", manifest.nextSegment)
             }
-            // A language's segment is small beside the others: they are
-            // analyzed and written side by side, one thread each, each
-            // segment large enough to split is given every thread.
-            let large = languages.indices.filter { byLanguage[languages[$0]]!.count >= 512 }
-            let small = languages.indices.filter { byLanguage[languages[$0]]!.count < 512 }
-            var built: [Int: (passages: Int, tokens: UInt64)] = [:]
-            for i in large {
-                let writers = analyze(byLanguage[languages[i]]!)
-                try SegmentWriter.write(writers, threads: threads, to: segmentURL(names[i]))
-                built[i] = (writers.reduce(0) { $0 + $1.count }, writers.reduce(0) { $0 + $1.tokens })
-            }
+            // Every language's passages are analyzed in one parallel phase
+            // (a large language cut into a run per thread, each small one a
+            // run of its own), so that the small segments fill the gaps of
+            // the large one rather than wait for it; then each segment large
+            // enough to split is serialized on every thread.
+            let groups = languages.map { byLanguage[$0]! }
+            let writersOf = Self.analyze(groups, threads: threads)
+            let large = languages.indices.filter { groups[$0].count >= 512 }
+            let small = languages.indices.filter { groups[$0].count < 512 }
+            // The small ones are written beside the large ones, on a thread of
+            // their own: a large segment's vocabulary merge, dictionary and
+            // fsync run on one thread, and leave the other core idle.
             let urls = names.map(segmentURL)
-            let smallWrites: [Result<(passages: Int, tokens: UInt64), any Error>] = parallelMap(small.count) { j in
-                let i = small[j]
-                let writers = Self.analyze(byLanguage[languages[i]]!, threads: 1)
-                return Result { try SegmentWriter.write(writers, threads: 1, to: urls[i]) }
-                    .map { (writers.reduce(0) { $0 + $1.count }, writers.reduce(0) { $0 + $1.tokens }) }
+            let smallWrites = ParallelResults(count: small.count)
+            let group = DispatchGroup()
+            DispatchQueue.global().async(group: group) {
+                for (j, i) in small.enumerated() {
+                    smallWrites.set(j, Result { try SegmentWriter.write(writersOf[i], threads: 1, to: urls[i]) })
+                }
             }
-            for (j, result) in smallWrites.enumerated() { built[small[j]] = try result.get() }
+            var largeError: (any Error)?
+            for i in large where largeError == nil {
+                do { try SegmentWriter.write(writersOf[i], threads: threads, to: urls[i]) } catch { largeError = error }
+            }
+            group.wait()
+            if let largeError { throw largeError }
+            try smallWrites.check()
+            let built = writersOf.map { writers in (passages: writers.reduce(0) { $0 + $1.count }, tokens: writers.reduce(0) { $0 + $1.tokens }) }
             for (i, code) in languages.enumerated() {
-                manifest.segments.append(Manifest.Segment(name: names[i], passages: built[i]!.passages, tokens: built[i]!.tokens, deleted: [],
+                manifest.segments.append(Manifest.Segment(name: names[i], passages: built[i].passages, tokens: built[i].tokens, deleted: [],
                                                           languages: code == "en" ? nil : [code], language: code))
             }
         }
         let merged = try mergeTiers(&manifest, retired: &retired)
+        // The new segments' names, made durable once, before the manifest names them.
+        AtomicFile.syncDirectory(folder.appendingPathComponent("segments"))
         let previouslyRetired = manifest.retired
         manifest.retired = retired
         manifest.generation += 1
@@ -214,20 +227,34 @@ public final class IndexWriter {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
-    /// Analyzes `passages` (ascending ids) on `threads` threads, one writer per consecutive run.
-    func analyze(_ passages: [Passage]) -> [SegmentWriter] { Self.analyze(passages, threads: threads) }
-
-    /// Analyzes `passages` (ascending ids) on `threads` threads, one writer per consecutive run.
-    static func analyze(_ passages: [Passage], threads: Int) -> [SegmentWriter] {
-        let parts = passages.count < 512 ? 1 : threads
-        let size = (passages.count + parts - 1) / max(1, parts)
-        return parallelMap(parts) { part in
+    /// Analyzes each group of passages (each ascending by id) on `threads`
+    /// threads at once: a group of 512 passages or more in a consecutive run
+    /// per thread, a smaller one in one run; the runs are taken largest first.
+    /// Returns each group's writers, in the order of its runs.
+    static func analyze(_ groups: [[Passage]], threads: Int) -> [[SegmentWriter]] {
+        var runs: [(group: Int, range: Range<Int>)] = []
+        for (g, passages) in groups.enumerated() {
+            let parts = passages.count < 512 ? 1 : max(1, threads)
+            let size = (passages.count + parts - 1) / parts
+            for part in 0..<parts where part * size < passages.count {
+                runs.append((g, part * size..<min(passages.count, (part + 1) * size)))
+            }
+        }
+        let order = runs.indices.sorted { runs[$0].range.count > runs[$1].range.count }
+        let (runsDone, groupsDone) = (runs, groups)
+        let made = parallelMap(order.count) { k -> SegmentWriter in
+            let run = runsDone[order[k]]
+            let passages = groupsDone[run.group]
             var writer = SegmentWriter()
-            let lo = part * size, hi = min(passages.count, lo + size)
-            if lo < hi { for i in lo..<hi { writer.add(id: passages[i].id, document: passages[i].document, text: passages[i].text, language: passages[i].language) } }
+            for i in run.range { writer.add(id: passages[i].id, document: passages[i].document, text: passages[i].text, language: passages[i].language) }
             writer.invert()
             return writer
         }
+        var writers = [[SegmentWriter]](repeating: [], count: groups.count)
+        var byRun = [SegmentWriter?](repeating: nil, count: runs.count)
+        for (k, r) in order.enumerated() { byRun[r] = made[k] }
+        for (r, run) in runs.enumerated() { writers[run.group].append(byRun[r]!) }
+        return writers
     }
 
     func segmentURL(_ name: String) -> URL { folder.appendingPathComponent("segments/\(name).seg") }
@@ -332,5 +359,27 @@ public final class IndexWriter {
                 unlink(segments.appendingPathComponent(file).path)
             }
         }
+    }
+}
+
+/// The outcomes of writes made on another thread, read once it is done.
+final class ParallelResults: @unchecked Sendable {
+    private var results: [Result<Void, any Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ result: Result<Void, any Error>) {
+        lock.lock()
+        results[i] = result
+        lock.unlock()
+    }
+
+    /// Throws the first failure.
+    func check() throws {
+        lock.lock()
+        let all = results
+        lock.unlock()
+        for result in all { try result?.get() }
     }
 }

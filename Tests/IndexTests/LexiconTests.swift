@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import Testing
+import TestSupport
 @testable import DossierCore
 @testable import Index
 
@@ -106,5 +107,26 @@ struct LexiconTests {
         #expect(snapshot.written("exportation")?["fr"]?.occurrences == 2)
         // Nothing more to do the time after.
         #expect(try writer.sync(live: Set(passages.keys)) { ids in ids.map { passages[$0]! } }.rebuilt == nil)
+    }
+
+    @Test("entries sort by key in linear passes as a comparison sort orders them, and terms by their bytes")
+    func sorting() {
+        var random = SeededRandom(seed: 23)
+        for n in [0, 5, 65, 1_000, 30_000] {
+            var entries = (0..<n).map { _ in UInt64(random.below(1 << 31)) << 33 | UInt64(random.below(1 << 20)) }
+            let expected = entries.sorted { $0 >> 32 < $1 >> 32 }.map { $0 >> 32 }
+            SurfaceLexicon.sortByKey(&entries)
+            #expect(entries.map { $0 >> 32 } == expected, "\(n)")
+        }
+        // Terms sharing 8 bytes and more, shorter than 8, one a prefix of another, beyond ASCII.
+        var table = TermTable()
+        var words = ["a", "ab", "abcdefgh", "abcdefghi", "abcdefgha", "abcdefg", "abcdefgh\u{1F}", "\u{1F}frexport", "\u{1F}frexpor", "zz", "é", "éa"]
+        for _ in 0..<2_000 {
+            let length = 1 + random.below(14)
+            words.append(String((0..<length).map { _ in "abcé".randomElement(using: &random)! }))
+        }
+        for word in words { var w = word; _ = w.withUTF8 { table.id(of: $0) } }
+        let sorted = table.sortedIDs().map { Array(table.arena[table.range($0)]) }
+        #expect(sorted == sorted.sorted { $0.lexicographicallyPrecedes($1) } && sorted.count == Set(words).count)
     }
 }

@@ -91,8 +91,37 @@ struct SurfaceLexicon: Sendable {
                 }
             }
         }
-        entries.sort()
+        Self.sortByKey(&entries)
         add(code: code, Part(tokens: tokens, entries: Self.combined(entries)))
+    }
+
+    /// Sorts entries by their keys (the high halves), in four passes of a
+    /// byte each (least significant first): linear, where a comparison
+    /// sort of a segment's words was half the lexicon's cost to build.
+    static func sortByKey(_ entries: inout [UInt64]) {
+        guard entries.count > 64 else {
+            entries.sort()
+            return
+        }
+        var other = [UInt64](repeating: 0, count: entries.count)
+        entries.withUnsafeMutableBufferPointer { a in
+            other.withUnsafeMutableBufferPointer { b in
+                var from = a, to = b
+                for pass in 0..<4 {
+                    let shift = UInt64(32 + 8 * pass)
+                    var counts = [Int](repeating: 0, count: 257)
+                    for entry in from { counts[Int((entry >> shift) & 0xFF) + 1] += 1 }
+                    for i in 1..<257 { counts[i] += counts[i - 1] }
+                    for entry in from {
+                        let bucket = Int((entry >> shift) & 0xFF)
+                        to[counts[bucket]] = entry
+                        counts[bucket] += 1
+                    }
+                    swap(&from, &to)
+                }
+                // Four passes: the sorted entries are back in `a`.
+            }
+        }
     }
 
     /// Adds another lexicon's part for `code`.

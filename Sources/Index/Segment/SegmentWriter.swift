@@ -409,12 +409,13 @@ public struct SegmentWriter: Sendable {
 
     /// Writes the segment to `url` atomically (temporary file, fsync, rename).
     public func write(to url: URL) throws {
-        try AtomicFile.write(Data(serialize()), to: url)
+        try AtomicFile.write(serialize(), to: url)
     }
 
-    /// Writes one segment holding the passages of `writers` (ascending id ranges).
+    /// Writes one segment holding the passages of `writers` (ascending id
+    /// ranges). The caller syncs the segments' folder before a manifest names it.
     static func write(_ writers: [SegmentWriter], threads: Int = 1, to url: URL) throws {
-        try AtomicFile.write(Data(serialize(writers, threads: threads)), to: url)
+        try AtomicFile.write(serialize(writers, threads: threads), to: url, syncingFolder: false)
     }
 }
 
@@ -531,17 +532,35 @@ struct TermTable: Sendable {
     }
 
     /// Term ids in byte order of their terms.
+    ///
+    /// Each term's first 8 bytes, big-endian and padded with zeros (no
+    /// term holds a zero byte), are its key: the keys sort as integers,
+    /// and only terms whose first 8 bytes are equal compare the rest. A
+    /// comparison of arena bytes for every pair cost an eighth of an
+    /// index build.
     func sortedIDs() -> [Int32] {
         arena.withUnsafeBufferPointer { a in
-            (0..<Int32(count)).sorted { x, y in
-                let rx = range(x), ry = range(y)
+            var keyed: [(key: UInt64, id: Int32)] = []
+            keyed.reserveCapacity(count)
+            for id in 0..<count {
+                let start = Int(starts[id]), length = Int(lengths[id])
+                var key: UInt64 = 0
+                for k in 0..<8 { key = key << 8 | UInt64(k < length ? a[start + k] : 0) }
+                keyed.append((key, Int32(id)))
+            }
+            keyed.sort { x, y in
+                if x.key != y.key { return x.key < y.key }
+                let rx = range(x.id), ry = range(y.id)
                 let nx = rx.count, ny = ry.count
                 let n = min(nx, ny)
-                for k in 0..<n where a[rx.lowerBound + k] != a[ry.lowerBound + k] {
-                    return a[rx.lowerBound + k] < a[ry.lowerBound + k]
+                var k = 8
+                while k < n {
+                    if a[rx.lowerBound + k] != a[ry.lowerBound + k] { return a[rx.lowerBound + k] < a[ry.lowerBound + k] }
+                    k += 1
                 }
                 return nx < ny
             }
+            return keyed.map(\.id)
         }
     }
 }
