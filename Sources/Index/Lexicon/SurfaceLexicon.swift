@@ -69,11 +69,11 @@ struct SurfaceLexicon: Sendable {
         UInt32(truncatingIfNeeded: TermTable.hash(word) >> 32)
     }
 
-    /// Adds the words of `table`, each occurring `counted[id] >> 32` times, in
+    /// Adds the words of `table`, each occurring `counts[id]` times, in
     /// language `code`, `tokens` tokens in all. `caseFolded`: the table's
     /// words kept their diacritics (a language other than English), which
     /// are removed before they are keyed.
-    mutating func add(code: String, tokens: UInt64, table: TermTable, counted: [UInt64], caseFolded: Bool) {
+    mutating func add(code: String, tokens: UInt64, table: TermTable, counts: [UInt32], caseFolded: Bool) {
         guard tokens > 0 else { return }
         var entries: [UInt64] = []
         entries.reserveCapacity(table.count)
@@ -87,7 +87,7 @@ struct SurfaceLexicon: Sendable {
                     } else {
                         key = Self.key(word)
                     }
-                    entries.append(UInt64(key) << 32 | counted[id] >> 32)
+                    entries.append(UInt64(key) << 32 | UInt64(counts[id]))
                 }
             }
         }

@@ -5,11 +5,13 @@ import Foundation
 /// Builds one segment in memory from passages, then writes it (see
 /// ``SegmentFormat`` for the layout).
 ///
-/// Adding a passage costs one hash lookup per token: terms are interned in a
+/// Adding a passage costs one hash lookup per token: words are interned in a
 /// ``TermTable`` (an arena of bytes and an open-addressing hash, no string
-/// per token) and the passage is kept as its stream of term ids (a token's
-/// position is its place in the stream, as in FTS5). ``invert()`` then turns
-/// the streams into postings with one counting sort by term: it counts each
+/// per token), each new word stemmed once, and the passage is kept as its
+/// stream of word ids (a token's position is its place in the stream, as in
+/// FTS5). ``invert()`` turns the words into terms, counting each word for
+/// the lexicon as it goes, and the streams into postings with one counting
+/// sort by term: it counts each
 /// term's tokens, and a second pass over the streams drops every token's
 /// (passage, position) into its term's slots, which come out ordered by
 /// passage and position with no comparison at all. Only the distinct terms
@@ -29,12 +31,10 @@ public struct SegmentWriter: Sendable {
     /// tables to index per token), each other language's in its slot of
     /// `otherWords`, as a word's term depends on its language.
     var words = TermTable()
-    /// Per word: its occurrences in the high half, its term id in the low
-    /// half (one load and one store per token, in one place).
-    var wordTerm: [UInt64] = []
+    var wordTerm: [Int32] = []
     let analyzer = Analyzer()
     var otherWords: [TermTable] = []
-    var otherWordTerm: [[UInt64]] = []
+    var otherWordTerm: [[Int32]] = []
     var otherAnalyzers: [Analyzer] = []
     var languageSlot: [String: Int] = [:]
     /// The tokens of each language; with the words' occurrences, the
@@ -44,8 +44,16 @@ public struct SegmentWriter: Sendable {
     /// After ``invert()``: the lexicon; nil when the writer was read from
     /// a segment that has none (format 6).
     var lexicon: SurfaceLexicon? = SurfaceLexicon()
-    /// Term ids of every token of every passage, passage after passage.
+    /// Every token of every passage, passage after passage: until
+    /// ``invert()``, the token's word (an English word's id in `words`; a
+    /// word of the language in slot s of `otherWords`, 0x8000_0000 | s << 28
+    /// | its id), so that adding a token reads no table but the words'; then
+    /// its term's id. ``invert()`` counts the words (the lexicon) as it
+    /// turns them into terms.
     var stream: [UInt32] = []
+    /// Whether `stream` holds words (see `stream`); terms when the writer
+    /// was filled from other writers' terms.
+    var streamHoldsWords = true
     var tokens: UInt64 = 0
     /// After ``invert()``: the postings, by term.
     var postings: InvertedPostings?
@@ -75,6 +83,7 @@ public struct SegmentWriter: Sendable {
                 let analyzer = Analyzer(language: language)
                 if analyzer.language != nil {
                     slot = otherAnalyzers.count
+                    precondition(slot < 8, "more than eight languages besides English in one segment")
                     otherAnalyzers.append(analyzer)
                     otherWords.append(TermTable())
                     otherWordTerm.append([])
@@ -91,31 +100,29 @@ public struct SegmentWriter: Sendable {
                     if w == known {
                         if word.count + 8 <= buffer.count {
                             let n = Analyzer.stem(word, into: buffer)
-                            wordTerm.append(UInt64(UInt32(bitPattern: terms.id(of: UnsafeBufferPointer(rebasing: buffer[0..<n])))))
+                            wordTerm.append(terms.id(of: UnsafeBufferPointer(rebasing: buffer[0..<n])))
                         } else {
-                            wordTerm.append(UInt64(UInt32(bitPattern: terms.id(of: word))))
+                            wordTerm.append(terms.id(of: word))
                         }
                     }
-                    let counted = wordTerm[w] &+ (1 << 32)
-                    wordTerm[w] = counted
-                    stream.append(UInt32(truncatingIfNeeded: counted))
+                    stream.append(UInt32(w))
                 }
             }
             englishTokens += UInt64(stream.count - before)
         } else {
             // The language's table taken out of its slot for the passage, so
             // that no token indexes the array of tables.
-            var table = TermTable(standIn: ()), termOf: [UInt64] = []
+            var table = TermTable(standIn: ()), termOf: [Int32] = []
             swap(&table, &otherWords[slot])
             swap(&termOf, &otherWordTerm[slot])
             let analyzer = otherAnalyzers[slot]
+            let tag = 0x8000_0000 | UInt32(slot) << 28
             analyzer.foldedTokens(text) { word in
                 let known = table.count
                 let w = Int(table.id(of: word))
-                if w == known { termOf.append(UInt64(UInt32(bitPattern: analyzer.term(ofFolded: word) { terms.id(of: $0) }))) }
-                let counted = termOf[w] &+ (1 << 32)
-                termOf[w] = counted
-                stream.append(UInt32(truncatingIfNeeded: counted))
+                if w == known { termOf.append(analyzer.term(ofFolded: word) { terms.id(of: $0) }) }
+                precondition(w < 1 << 28, "a segment of more than 2^28 distinct words")
+                stream.append(tag | UInt32(w))
             }
             swap(&table, &otherWords[slot])
             swap(&termOf, &otherWordTerm[slot])
@@ -128,9 +135,39 @@ public struct SegmentWriter: Sendable {
         tokens += UInt64(length)
     }
 
+    /// Turns the stream's words into their terms, counting each word's
+    /// occurrences into the lexicon (one pass over plain memory).
+    mutating func wordsToTerms() {
+        var counts = [UInt32](repeating: 0, count: words.count)
+        var otherCounts = otherWords.map { [UInt32](repeating: 0, count: $0.count) }
+        stream.withUnsafeMutableBufferPointer { stream in
+            wordTerm.withUnsafeBufferPointer { wordTerm in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for k in stream.indices {
+                        let token = stream[k]
+                        if token & 0x8000_0000 == 0 {
+                            counts[Int(token)] &+= 1
+                            stream[k] = UInt32(bitPattern: wordTerm[Int(token)])
+                        } else {
+                            let slot = Int(token >> 28 & 7), w = Int(token & 0x0FFF_FFFF)
+                            otherCounts[slot][w] &+= 1
+                            stream[k] = UInt32(bitPattern: otherWordTerm[slot][w])
+                        }
+                    }
+                }
+            }
+        }
+        lexicon?.add(code: "en", tokens: englishTokens, table: words, counts: counts, caseFolded: false)
+        for slot in otherWords.indices {
+            lexicon?.add(code: otherAnalyzers[slot].language!.code, tokens: otherTokens[slot], table: otherWords[slot],
+                         counts: otherCounts[slot], caseFolded: true)
+        }
+    }
+
     /// Builds the postings from the streams (see the type's description).
     mutating func invert() {
         guard !inverted else { return }
+        if streamHoldsWords { wordsToTerms() }
         let inverted = InvertedPostings(terms: terms.count, tokens: stream.count)
         let starts = inverted.starts, locals = inverted.locals, positions = inverted.positions
         starts.update(repeating: 0)
@@ -153,11 +190,6 @@ public struct SegmentWriter: Sendable {
             }
         }
         postings = inverted
-        lexicon?.add(code: "en", tokens: englishTokens, table: words, counted: wordTerm, caseFolded: false)
-        for slot in otherWords.indices {
-            lexicon?.add(code: otherAnalyzers[slot].language!.code, tokens: otherTokens[slot], table: otherWords[slot],
-                         counted: otherWordTerm[slot], caseFolded: true)
-        }
         stream = []
         words = TermTable()
         wordTerm = []
@@ -230,6 +262,7 @@ public struct SegmentWriter: Sendable {
         }
         passages.sort { $0.id < $1.id }
         lexicon = Self.lexicon(of: writers)
+        streamHoldsWords = false
         for passage in passages {
             for term in passage.stream { stream.append(UInt32(bitPattern: term.withUnsafeBufferPointer { terms.id(of: $0) })) }
             ids.append(passage.id)
