@@ -53,6 +53,24 @@ struct HTMLTests {
         }
     }
 
+    @Test("text a browser hides is left out: hidden, aria-hidden, and styles that say display:none or visibility:hidden, however written")
+    func hiddenText() throws {
+        let html = """
+            <html><body><main>
+              <p>Seizures of rosewood rose in 2023 across the region, the report says.</p>
+              <p style="DISPLAY : None">Words one</p>
+              <p style="color:red;visibility:\thidden">Words two</p>
+              <p aria-hidden="TRUE">Words three</p>
+              <p style="display:inline">Kept four</p>
+              <p style="display: block">Kept five</p>
+              <p style="visibility:visible">Kept six</p>
+            </main></body></html>
+            """
+        let text = try extract(html).pages[0].text
+        for gone in ["Words one", "Words two", "Words three"] { #expect(!text.contains(gone), "\(gone)") }
+        for kept in ["Kept four", "Kept five", "Kept six", "Seizures of rosewood"] { #expect(text.contains(kept), "\(kept)") }
+    }
+
     @Test("headings are passage boundaries")
     func headingsBound() throws {
         let document = try extract(page)
