@@ -164,15 +164,37 @@ public final class IndexWriter {
             for passage in batchPassages { textBytes += passage.text.utf8.count }
             // One segment per language: a word has one form in each segment,
             // and searches take a single term's paths (Manifest.Segment.language).
-            var codes: [String: String] = [:]
-            let byLanguage = Dictionary(grouping: batchPassages) { passage in
-                let key = passage.language?.code ?? "en"
-                if let code = codes[key] { return code }
-                let code = Self.code(passage.language)
-                codes[key] = code
-                return code
+            // (One pass; the code is looked up again only where the language
+            // changes from one passage to the next.)
+            var groupOf: [String: Int] = [:]
+            var codeOf: [String] = []
+            var analysisOf: [String: String] = [:]
+            var groupOfPassage = [Int32](repeating: 0, count: batchPassages.count)
+            var previous: Language?? = .none
+            var current = -1
+            for (k, passage) in batchPassages.enumerated() {
+                if previous == nil || previous! != passage.language {
+                    previous = .some(passage.language)
+                    let told = passage.language?.code ?? "en"
+                    let code = analysisOf[told] ?? Self.code(passage.language)
+                    analysisOf[told] = code
+                    if let known = groupOf[code] {
+                        current = known
+                    } else {
+                        current = codeOf.count
+                        groupOf[code] = current
+                        codeOf.append(code)
+                    }
+                }
+                groupOfPassage[k] = Int32(current)
             }
-            let languages = byLanguage.keys.sorted()
+            // A batch in one language is its one group, not copied.
+            var passagesOf: [[Passage]] = codeOf.count == 1 ? [batchPassages] : Array(repeating: [], count: codeOf.count)
+            if codeOf.count > 1 {
+                for (k, passage) in batchPassages.enumerated() { passagesOf[Int(groupOfPassage[k])].append(passage) }
+            }
+            let languages = codeOf.sorted()
+            let byLanguage = Dictionary(uniqueKeysWithValues: zip(codeOf, passagesOf))
             let names = languages.map { _ in
                 defer { manifest.nextSegment += 1 }
                 return String(format: "seg-%06d", manifest.nextSegment)

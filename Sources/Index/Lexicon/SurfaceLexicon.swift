@@ -207,10 +207,16 @@ struct SurfaceLexicon: Sendable {
             appendUInt64(parts[code]!.tokens, to: &out)
             appendUInt64(UInt64(parts[code]!.entries.count), to: &out)
         }
+        // Each entry is its key then its count, little-endian: the halves
+        // of the in-memory entry swapped, written in one pass.
         for code in codes {
-            for entry in parts[code]!.entries {
-                appendUInt32(UInt32(truncatingIfNeeded: entry >> 32), to: &out)
-                appendUInt32(UInt32(truncatingIfNeeded: entry), to: &out)
+            let entries = parts[code]!.entries
+            let start = out.count
+            out.append(contentsOf: repeatElement(0, count: entries.count * 8))
+            out.withUnsafeMutableBytes { bytes in
+                for (i, entry) in entries.enumerated() {
+                    bytes.storeBytes(of: (entry >> 32 | entry << 32).littleEndian, toByteOffset: start + i * 8, as: UInt64.self)
+                }
             }
         }
     }
