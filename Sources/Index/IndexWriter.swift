@@ -212,18 +212,22 @@ public final class IndexWriter {
             // their own: a large segment's vocabulary merge, dictionary and
             // fsync run on one thread, and leave the other core idle.
             let urls = names.map(segmentURL)
+            // (A thread made for them, not one of a pool that the large
+            // ones' threads may fill.)
             let smallWrites = ParallelResults(count: small.count)
-            let group = DispatchGroup()
-            DispatchQueue.global().async(group: group) {
+            let done = DispatchSemaphore(value: 0)
+            let writer = Thread {
                 for (j, i) in small.enumerated() {
                     smallWrites.set(j, Result { try SegmentWriter.write(writersOf[i], threads: 1, to: urls[i]) })
                 }
+                done.signal()
             }
+            if small.isEmpty { done.signal() } else { writer.start() }
             var largeError: (any Error)?
             for i in large where largeError == nil {
                 do { try SegmentWriter.write(writersOf[i], threads: threads, to: urls[i]) } catch { largeError = error }
             }
-            group.wait()
+            done.wait()
             if let largeError { throw largeError }
             try smallWrites.check()
             let built = writersOf.map { writers in (passages: writers.reduce(0) { $0 + $1.count }, tokens: writers.reduce(0) { $0 + $1.tokens }) }
