@@ -22,7 +22,7 @@ import Index
 /// form no text uses) tells nothing, and keeps every language, as does a
 /// prefix.
 ///
-/// So `exportation`, written 28 times in a French guide of 30,000 words and
+/// So `exportation`, written 12 times in a French guide of 30,000 words and
 /// once in 400,000 English ones, is searched in French only; `animal`,
 /// written in English, French and Spanish, in all three; `commerce`, as
 /// soon as English text writes it five times, in English too; and `Kenya`,
