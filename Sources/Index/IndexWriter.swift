@@ -193,8 +193,10 @@ public final class IndexWriter {
             if codeOf.count > 1 {
                 for (k, passage) in batchPassages.enumerated() { passagesOf[Int(groupOfPassage[k])].append(passage) }
             }
-            let languages = codeOf.sorted()
-            let byLanguage = Dictionary(uniqueKeysWithValues: zip(codeOf, passagesOf))
+            // Segments in order of their codes.
+            let sorted = codeOf.indices.sorted { codeOf[$0] < codeOf[$1] }
+            let languages = sorted.map { codeOf[$0] }
+            let groups = sorted.map { passagesOf[$0] }
             let names = languages.map { _ in
                 defer { manifest.nextSegment += 1 }
                 return String(format: "seg-%06d", manifest.nextSegment)
@@ -204,7 +206,6 @@ public final class IndexWriter {
             // run of its own), so that the small segments fill the gaps of
             // the large one rather than wait for it; then each segment large
             // enough to split is serialized on every thread.
-            let groups = languages.map { byLanguage[$0]! }
             let writersOf = Self.analyze(groups, threads: threads)
             let large = languages.indices.filter { groups[$0].count >= 512 }
             let small = languages.indices.filter { groups[$0].count < 512 }

@@ -42,7 +42,7 @@ enum Tools {
             "site": JSONSchema.described(JSONSchema.string, "Only documents fetched from this host or its subdomains, e.g. cites.org."),
             "kind": JSONSchema.described(JSONSchema.oneOf(kinds), "Only documents of this kind."),
             "languages": JSONSchema.described(JSONSchema.string,
-                "Only passages in these languages, the query analyzed in each: language codes separated by commas, e.g. fr or en,fr (default: every language of the library)."),
+                "Only passages in these languages, the query analyzed in each: language codes separated by commas, e.g. fr or en,fr (default: every language of the library, each word in those whose text writes it)."),
         ], required: ["query"], closed: true),
         annotations: readOnly,
         outputSchema: JSONSchema.object([

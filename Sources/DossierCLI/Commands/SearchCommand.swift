@@ -94,7 +94,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only this kind of document: pdf, html or note.", valueName: "kind"))
     var kind: String?
 
-    @Option(help: ArgumentHelp("Only passages in these languages, the query analyzed in each: fr, or en,fr (default: English and every language the library holds; known: \(Language.knownCodes)).", valueName: "codes"))
+    @Option(help: ArgumentHelp("Only passages in these languages, the query analyzed in each: fr, or en,fr (default: English and every language the library holds, each word in those whose text writes it; known: \(Language.knownCodes)).", valueName: "codes"))
     var lang: String?
 
     func validate() throws {
