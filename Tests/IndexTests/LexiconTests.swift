@@ -129,4 +129,27 @@ struct LexiconTests {
         let sorted = table.sortedIDs().map { Array(table.arena[table.range($0)]) }
         #expect(sorted == sorted.sorted { $0.lexicographicallyPrecedes($1) } && sorted.count == Set(words).count)
     }
+
+    @Test("the term table gives a word the same id every time, a new word the next id, through growth and long words")
+    func interning() {
+        var random = SeededRandom(seed: 7)
+        var table = TermTable()
+        var firstID: [String: Int32] = [:]
+        // 30,000 draws from words of 1 to 40 bytes over a small alphabet:
+        // many repeats, shared prefixes longer than 8 bytes, the table grown
+        // several times.
+        for _ in 0..<30_000 {
+            let length = 1 + random.below(random.below(4) == 0 ? 40 : 9)
+            var word = String((0..<length).map { _ in "abé".randomElement(using: &random)! })
+            let id = word.withUTF8 { table.id(of: $0) }
+            if let known = firstID[word] {
+                #expect(id == known, "\(word)")
+            } else {
+                #expect(Int(id) == firstID.count, "\(word)")
+                firstID[word] = id
+            }
+        }
+        #expect(table.count == firstID.count && table.count > 5_000)
+        for (word, id) in firstID { #expect(Array(table.arena[table.range(id)]) == Array(word.utf8)) }
+    }
 }

@@ -453,18 +453,24 @@ public struct SegmentWriter: Sendable {
 }
 
 /// Interned terms: their bytes in one arena, found by an open-addressing hash.
+///
+/// A lookup is the hot path of indexing (once per token), and what it costs
+/// is the cache lines it touches: a slot holds the id and the high half of
+/// the hash in one word, and an id's place in the arena is one word too,
+/// so that a word seen before reads three lines (slot, span, bytes) and
+/// compares its bytes inline, eight at a time.
 struct TermTable: Sendable {
     var arena: [UInt8] = []
-    var starts: [Int32] = []
-    var lengths: [Int32] = []
+    /// Per id, its bytes' start in `arena` (low half) and length (high half).
+    var spans: [UInt64] = []
     /// Per id, its hash (so that growing never hashes again).
     var hashes: [UInt64] = []
-    /// Open addressing: per slot, an id (−1 empty) and the high half of its
-    /// hash, compared before any bytes are.
-    var slots = [Int32](repeating: -1, count: 1 << 12)
-    var tags = [UInt32](repeating: 0, count: 1 << 12)
+    /// Open addressing: per slot, 0 when empty, else the high half of the
+    /// hash (high half of the word, compared before any bytes are) and the
+    /// id + 1 (low half).
+    var slots = [UInt64](repeating: 0, count: 1 << 12)
 
-    var count: Int { starts.count }
+    var count: Int { spans.count }
 
     init() {}
 
@@ -472,11 +478,12 @@ struct TermTable: Sendable {
     /// a writer's table is taken out to be used (never looked up).
     init(standIn: Void) {
         slots = []
-        tags = []
     }
 
     func range(_ id: Int32) -> Range<Int> {
-        Int(starts[Int(id)])..<Int(starts[Int(id)] + lengths[Int(id)])
+        let span = spans[Int(id)]
+        let start = Int(span & 0xFFFF_FFFF)
+        return start..<(start + Int(span >> 32))
     }
 
     /// A multiply-xorshift hash over 8 bytes at a time.
@@ -503,50 +510,69 @@ struct TermTable: Sendable {
         return h ^ (h >> 29)
     }
 
+    /// Whether the `n` bytes at `a` and `b` are equal: eight at a time, then one
+    /// at a time (a call to `memcmp` per token cost more than the compare).
+    @inline(__always)
+    static func equalBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < n {
+            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// The id of `bytes`, interning them if new (ids are given 0, 1, 2, … in
     /// order of first appearance).
     @inline(__always)
     mutating func id(of bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         if count * 2 >= slots.count { grow() }
         let h = Self.hash(bytes)
-        let tag = UInt32(truncatingIfNeeded: h >> 32)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         let mask = slots.count - 1
         var slot = Int(h & UInt64(mask))
-        while true {
-            let id = slots[slot]
-            if id < 0 {
-                let new = Int32(count)
-                starts.append(Int32(arena.count))
-                lengths.append(Int32(bytes.count))
-                hashes.append(h)
-                arena.append(contentsOf: bytes)
-                slots[slot] = new
-                tags[slot] = tag
-                return new
-            }
-            if tags[slot] == tag, Int(lengths[Int(id)]) == bytes.count {
-                let start = Int(starts[Int(id)])
-                let same = arena.withUnsafeBufferPointer { a in
-                    bytes.isEmpty || memcmp(a.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0
+        let found: Int32? = slots.withUnsafeBufferPointer { slots in
+            spans.withUnsafeBufferPointer { spans in
+                arena.withUnsafeBufferPointer { arena in
+                    while true {
+                        let entry = slots[slot]
+                        if entry == 0 { return nil }
+                        if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                            let id = Int(entry & 0xFFFF_FFFF) - 1
+                            let span = spans[id]
+                            if Int(span >> 32) == bytes.count
+                                && (bytes.isEmpty || Self.equalBytes(arena.baseAddress! + Int(span & 0xFFFF_FFFF), bytes.baseAddress!, bytes.count)) {
+                                return Int32(id)
+                            }
+                        }
+                        slot = (slot + 1) & mask
+                    }
                 }
-                if same { return id }
             }
-            slot = (slot + 1) & mask
         }
+        if let found { return found }
+        let new = Int32(count)
+        precondition(arena.count + bytes.count <= Int(UInt32.max), "a table of more than 4 GiB of terms")
+        spans.append(UInt64(arena.count) | UInt64(bytes.count) << 32)
+        hashes.append(h)
+        arena.append(contentsOf: bytes)
+        slots[slot] = tag | UInt64(new + 1)
+        return new
     }
 
     mutating func grow() {
-        var bigger = [Int32](repeating: -1, count: slots.count * 2)
-        var biggerTags = [UInt32](repeating: 0, count: slots.count * 2)
+        var bigger = [UInt64](repeating: 0, count: slots.count * 2)
         let mask = bigger.count - 1
         for id in 0..<count {
             var slot = Int(hashes[id] & UInt64(mask))
-            while bigger[slot] >= 0 { slot = (slot + 1) & mask }
-            bigger[slot] = Int32(id)
-            biggerTags[slot] = UInt32(truncatingIfNeeded: hashes[id] >> 32)
+            while bigger[slot] != 0 { slot = (slot + 1) & mask }
+            bigger[slot] = hashes[id] & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
         }
         slots = bigger
-        tags = biggerTags
     }
 
     /// Whether term `x` precedes `other`'s term `y` in byte order.
@@ -576,7 +602,8 @@ struct TermTable: Sendable {
             var keyed: [(key: UInt64, id: Int32)] = []
             keyed.reserveCapacity(count)
             for id in 0..<count {
-                let start = Int(starts[id]), length = Int(lengths[id])
+                let span = spans[id]
+                let start = Int(span & 0xFFFF_FFFF), length = Int(span >> 32)
                 var key: UInt64 = 0
                 for k in 0..<8 { key = key << 8 | UInt64(k < length ? a[start + k] : 0) }
                 keyed.append((key, Int32(id)))
