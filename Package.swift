@@ -125,7 +125,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
-        .executableTarget(name: "dossier", dependencies: ["DossierCLI"]),
+        .executableTarget(name: "dossier", dependencies: ["DossierCLI", "CMemory"]),
 
         // Fixtures the tests share (PDFs drawn with cairo).
         .target(
