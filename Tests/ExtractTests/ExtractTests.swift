@@ -1,5 +1,5 @@
 import DossierCore
-import Extract
+@testable import Extract
 import Foundation
 import TestSupport
 import Testing
@@ -151,6 +151,20 @@ struct NormalizationTests {
     func clean() {
         let pages = TextNormalizer.normalize(pages: ["Ｆｕｌｌ width\u{00AD}s and  tabs\there\u{0007}\n\n\nNew para"])
         #expect(pages == ["Full widths and tabs here\nNew para"])
+    }
+
+    @Test("NFKC by runs beyond ASCII is NFKC of the whole text")
+    func nfkcByRuns() {
+        // Combining marks after an ASCII letter, at the start, in a row;
+        // ligatures, full-width letters, Hangul jamo that compose, a space
+        // without break, fractions, and the same run again and again.
+        let samples = ["e\u{0301}te\u{0301}", "\u{0301}a", "A\u{030A}\u{0323}b", "ﬁnal ﬂow", "Ｆｕｌｌ", "\u{1100}\u{1161}\u{11A8}x",
+                       "a\u{00A0}b ½ ¼", "d’un “mot” – l’autre’s", "plain ASCII", "", "é", "x\u{0308}\u{0308}y",
+                       String(repeating: "caf\u{00E9} na\u{0308}ive ", count: 50) + "\u{FB01}"]
+        for sample in samples {
+            #expect(TextNormalizer.nfkc(sample).unicodeScalars.elementsEqual(sample.precomposedStringWithCompatibilityMapping.unicodeScalars),
+                    "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
     }
 
     @Test("the hyphenation rule consults the document's vocabulary")
