@@ -26,7 +26,7 @@ final class HTMLNode {
     /// A text node's text (white space as in the source).
     let text: String
     /// The attributes the extraction reads.
-    let attributes: [String: String]
+    let attributes: HTMLAttributes
     /// Children in document order.
     ///
     /// Taking a node out (``remove()``) only marks it; the parent's list
@@ -77,15 +77,20 @@ final class HTMLNode {
     /// Scratch space: whether a table holds data (``MainContent``), once told.
     var holdsData: Bool?
 
-    init(tag: String, text: String = "", attributes: [String: String] = [:]) {
-        self.tag = tag
+    convenience init(tag: String, text: String = "", attributes: HTMLAttributes = [:]) {
+        self.init(tag: TagFacts(tag), text: text, attributes: attributes)
+    }
+
+    /// A node of an element whose name's facts are known (see ``TagFacts``).
+    init(tag facts: TagFacts, text: String = "", attributes: HTMLAttributes = [:]) {
+        tag = facts.name
         self.text = text
         self.attributes = attributes
-        (textLength, textCommas) = tag.isEmpty ? Self.measure(text) : (0, 0)
-        endsLine = !tag.isEmpty && HTMLText.blocks.contains(tag)
-        isBlock = !tag.isEmpty && MainContent.blockTags.contains(tag)
-        isLink = tag == "a" && !(attributes["href"]?.hasPrefix("#") ?? false)
-        isHeading = MainContent.headingRank(tag) != nil
+        (textLength, textCommas) = facts.name.isEmpty ? Self.measure(text) : (0, 0)
+        endsLine = facts.endsLine
+        isBlock = facts.isBlock
+        isLink = facts.name == "a" && !(attributes["href"]?.hasPrefix("#") ?? false)
+        isHeading = facts.isHeading
     }
 
     /// A text's collapsed length and its commas (`,`, and the ideographic,
@@ -262,7 +267,11 @@ final class NodeArena {
     /// On once the tree is built.
     var journaling = false
 
-    func make(tag: String, text: String = "", attributes: [String: String] = [:]) -> HTMLNode {
+    func make(tag: String, text: String = "", attributes: HTMLAttributes = [:]) -> HTMLNode {
+        make(tag: TagFacts(tag), text: text, attributes: attributes)
+    }
+
+    func make(tag: TagFacts, text: String = "", attributes: HTMLAttributes = [:]) -> HTMLNode {
         let node = HTMLNode(tag: tag, text: text, attributes: attributes)
         node.arena = self
         nodes.append(node)
@@ -329,7 +338,7 @@ struct HTMLTree {
         defer { xmlFreeDoc(document) }
         guard let xmlRoot = xmlDocGetRootElement(document) else { return nil }
         let arena = NodeArena()
-        var tree = HTMLTree(arena: arena, root: arena.make(tag: name(xmlRoot), attributes: attributes(xmlRoot)))
+        var tree = HTMLTree(arena: arena, root: arena.make(tag: TagFacts(name(xmlRoot)), attributes: attributes(xmlRoot)))
         tree.copyChildren(of: xmlRoot, into: tree.root, depth: 1)
         tree.names = [:]
         return tree
@@ -349,9 +358,10 @@ struct HTMLTree {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 guard let content = current.pointee.content else { continue }
                 let text = String(cString: UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
-                if !text.isEmpty { parent.append(arena.make(tag: "", text: text)) }
+                if !text.isEmpty { parent.append(arena.make(tag: TagFacts.text, text: text)) }
             case XML_ELEMENT_NODE:
-                let tag = name(current)
+                let facts = self.facts(current)
+                let tag = facts.name
                 if tag == "meta" || tag == "link" { metas.append(HTMLNode(tag: tag, attributes: Self.attributes(current))) }
                 if tag == "title", title == nil { title = Self.textContent(current) }
                 if tag == "script", (Self.attribute(current, "type") ?? "").lowercased().contains("ld+json") {
@@ -365,13 +375,13 @@ struct HTMLTree {
                     copyChildren(of: current, into: node, depth: depth + 1)
                     continue
                 }
-                if Self.invisible.contains(tag) {
+                if facts.isInvisible {
                     if tag == "head" { copyChildren(of: current, into: arena.make(tag: "head"), depth: depth + 1) }
                     continue
                 }
                 let attributes = Self.attributes(current)
                 if Self.isHidden(attributes) { continue }
-                let node = arena.make(tag: tag, attributes: attributes)
+                let node = arena.make(tag: facts, attributes: attributes)
                 parent.append(node)
                 copyChildren(of: current, into: node, depth: depth + 1)
             default:
@@ -380,7 +390,7 @@ struct HTMLTree {
         }
     }
 
-    static func isHidden(_ attributes: [String: String]) -> Bool {
+    static func isHidden(_ attributes: HTMLAttributes) -> Bool {
         if attributes["hidden"] != nil || attributes["aria-hidden"]?.lowercased() == "true" { return true }
         if let style = attributes["style"], declares(style, "display:none") || declares(style, "visibility:hidden") { return true }
         return false
@@ -415,31 +425,29 @@ struct HTMLTree {
         }
     }
 
-    /// Element names seen while copying: libxml2 keeps one copy of each
-    /// name per document, so its pointer finds the lowercased `String`.
-    private var names: [UnsafeRawPointer: String] = [:]
+    /// Element names seen while copying, with their facts: libxml2 keeps
+    /// one copy of each name per document, so its pointer finds them.
+    private var names: [UnsafeRawPointer: TagFacts] = [:]
 
-    private mutating func name(_ node: xmlNodePtr) -> String {
-        guard let raw = node.pointee.name else { return "" }
+    private mutating func facts(_ node: xmlNodePtr) -> TagFacts {
+        guard let raw = node.pointee.name else { return TagFacts.text }
         let key = UnsafeRawPointer(raw)
         if let known = names[key] { return known }
-        let name = Self.name(node)
-        names[key] = name
-        return name
+        let facts = TagFacts(Self.name(node))
+        names[key] = facts
+        return facts
     }
 
     static func name(_ node: xmlNodePtr) -> String {
         node.pointee.name.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)).lowercased() } ?? ""
     }
 
-    static func attributes(_ node: xmlNodePtr) -> [String: String] {
-        var result: [String: String] = [:]
+    static func attributes(_ node: xmlNodePtr) -> HTMLAttributes {
+        var result = HTMLAttributes()
         var property = node.pointee.properties
         while let current = property {
             property = current.pointee.next
-            guard let rawName = current.pointee.name else { continue }
-            let key = String(cString: UnsafeRawPointer(rawName).assumingMemoryBound(to: CChar.self)).lowercased()
-            guard kept.contains(key) || key == "hidden" || key == "aria-hidden" || key == "style" else { continue }
+            guard let rawName = current.pointee.name, let key = HTMLAttributes.read(rawName) else { continue }
             // An attribute's value is its text children (one, unless it holds entities).
             var value = ""
             var piece = current.pointee.children
@@ -462,5 +470,83 @@ struct HTMLTree {
         guard let content = xmlNodeGetContent(node) else { return "" }
         defer { dossier_xml_free(content) }
         return String(cString: UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+    }
+}
+
+/// What the copy and the extraction ask of an element's name, asked once
+/// per distinct name of a page, not of every element (three sets of names
+/// hashed per element).
+struct TagFacts {
+    /// The lowercased name; empty for a text node.
+    let name: String
+    /// Left out with its text (``HTMLTree/invisible``).
+    let isInvisible: Bool
+    /// The text walk ends a line at it (``HTMLText/blocks``).
+    let endsLine: Bool
+    /// A block for the article's scoring (``MainContent/blockTags``).
+    let isBlock: Bool
+    /// `h1` to `h6`.
+    let isHeading: Bool
+
+    static let text = TagFacts("")
+
+    init(_ name: String) {
+        self.name = name
+        isInvisible = HTMLTree.invisible.contains(name)
+        endsLine = !name.isEmpty && HTMLText.blocks.contains(name)
+        isBlock = !name.isEmpty && MainContent.blockTags.contains(name)
+        isHeading = MainContent.headingRank(name) != nil
+    }
+}
+
+/// An element's attributes that the extraction reads (``HTMLTree/kept``
+/// and those that hide an element): a few per element, so kept as a list
+/// and found by comparing names, not by hashing them.
+struct HTMLAttributes: ExpressibleByDictionaryLiteral {
+    private var names: [String] = []
+    private var values: [String] = []
+
+    init() {}
+
+    init(dictionaryLiteral elements: (String, String)...) {
+        for (name, value) in elements { self[name] = value }
+    }
+
+    subscript(name: String) -> String? {
+        get {
+            for i in names.indices where names[i] == name { return values[i] }
+            return nil
+        }
+        set {
+            if let i = names.firstIndex(of: name) {
+                if let newValue {
+                    values[i] = newValue
+                } else {
+                    names.remove(at: i)
+                    values.remove(at: i)
+                }
+            } else if let newValue {
+                names.append(name)
+                values.append(newValue)
+            }
+        }
+    }
+
+    /// The names read: the kept ones and those that hide an element.
+    static let read: [String] = HTMLTree.kept.sorted() + ["hidden", "aria-hidden", "style"]
+    private static let readBytes: [[UInt8]] = read.map { Array($0.utf8) }
+
+    /// The name of a libxml2 attribute if it is one of ``read`` (ASCII
+    /// case ignored), as a shared string: a name not read makes no string.
+    static func read(_ raw: UnsafePointer<xmlChar>) -> String? {
+        let length = strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self))
+        candidates: for (k, bytes) in readBytes.enumerated() where bytes.count == length {
+            for i in 0..<length {
+                let b = raw[i]
+                if (b >= 0x41 && b <= 0x5A ? b + 32 : b) != bytes[i] { continue candidates }
+            }
+            return read[k]
+        }
+        return nil
     }
 }
