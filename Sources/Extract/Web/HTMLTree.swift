@@ -163,6 +163,18 @@ final class HTMLNode {
         return found
     }
 
+    /// Whether an element below this one is named one of `names` (a walk
+    /// that stops at the first).
+    func hasDescendant(named names: Set<String>) -> Bool {
+        var stack = children
+        while let node = stack.popLast() {
+            guard !node.isText else { continue }
+            if names.contains(node.tag) { return true }
+            stack.append(contentsOf: node.children)
+        }
+        return false
+    }
+
     func hasAncestor(where test: (HTMLNode) -> Bool) -> Bool {
         var node = parent
         while let current = node {

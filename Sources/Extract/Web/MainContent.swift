@@ -150,6 +150,19 @@ enum MainContent {
         return 7 - rank
     }
     static let scoredTags: Set<String> = ["p", "pre", "td", "section", "h2", "h3", "h4", "h5", "h6"]
+    // Sets of names the passes ask about, made once (a literal in a
+    // function is built, and its names hashed, at every call).
+    static let articleTags: Set<String> = ["article", "main"]
+    static let inputTags: Set<String> = ["input"]
+    static let paragraphTags: Set<String> = ["p"]
+    static let neverUnlikely: Set<String> = ["body", "a", "article", "main", "html"]
+    static let tableOrCode: Set<String> = ["table", "code", "pre"]
+    static let codeTags: Set<String> = ["code", "pre"]
+    static let figureTags: Set<String> = ["figure"]
+    static let siblingBlocks: Set<String> = ["div", "section", "ul", "ol", "blockquote", "table", "header"]
+    static let cleanedTags: Set<String> = ["form", "fieldset", "table", "ul", "ol", "div", "section", "dl"]
+    static let topHeadings: Set<String> = ["h1", "h2"]
+    static let tableHeadTags: Set<String> = ["caption", "th", "thead", "tfoot", "col", "colgroup"]
 
     static func weight(_ node: HTMLNode) -> Double {
         let hints = node.hints
@@ -186,16 +199,16 @@ enum MainContent {
         func isChrome(_ node: HTMLNode) -> Bool {
             let role = node["role"]?.lowercased()
             if MainContent.chrome.contains(node.tag) || role.map(MainContent.unlikelyRoles.contains) == true
-                || (node.tag == "header" && !node.hasAncestor(named: ["article", "main"])) {
+                || (node.tag == "header" && !node.hasAncestor(named: MainContent.articleTags)) {
                 return !holdsArticle(node)
             }
             // A search box, a newsletter's sign-up, a login: a form with fields
             // (a page wrapped whole in a form holds its article).
-            if node.tag == "form", !node.descendants(named: ["input"]).isEmpty { return !holdsArticle(node) }
-            guard passes.contains(.stripUnlikely), !["body", "a", "article", "main", "html"].contains(node.tag) else { return false }
+            if node.tag == "form", node.hasDescendant(named: MainContent.inputTags) { return !holdsArticle(node) }
+            guard passes.contains(.stripUnlikely), !MainContent.neverUnlikely.contains(node.tag) else { return false }
             let hints = node.hints
             guard !hints.isEmpty, hints.mentions(MainContent.unlikely), !hints.mentions(MainContent.maybe) else { return false }
-            return !node.hasAncestor(named: ["table", "code", "pre"])
+            return !node.hasAncestor(named: MainContent.tableOrCode)
         }
 
         /// The element a publishing system marks as the article's body
@@ -223,9 +236,9 @@ enum MainContent {
         /// knows no HTML5 element, so a `<header>` or `<nav>` left open
         /// swallows the page after it. Such an element is read as any other.
         func holdsArticle(_ node: HTMLNode) -> Bool {
-            if !node.descendants(named: ["article", "main"]).isEmpty { return true }
+            if node.hasDescendant(named: MainContent.articleTags) { return true }
             var prose = 0
-            for paragraph in node.descendants(named: ["p"]) {
+            for paragraph in node.descendants(named: MainContent.paragraphTags) {
                 let statistics = paragraph.statistics()
                 if statistics.length >= 80, statistics.linkDensity < 0.3 { prose += statistics.length }
             }
@@ -371,7 +384,7 @@ enum MainContent {
                 var bonus = 0.0
                 if let mine = top["class"], !mine.isEmpty, sibling["class"] == mine { bonus = top.score * 0.2 }
                 if sibling.scored, sibling.score + bonus >= threshold { nodes.append(sibling); continue }
-                if sibling.tag == "p" || (MainContent.weight(sibling) >= 0 && ["div", "section", "ul", "ol", "blockquote", "table", "header"].contains(sibling.tag)) {
+                if sibling.tag == "p" || (MainContent.weight(sibling) >= 0 && MainContent.siblingBlocks.contains(sibling.tag)) {
                     let statistics = sibling.statistics()
                     if statistics.length > 80, statistics.linkDensity < 0.25 { nodes.append(sibling); continue }
                     if statistics.length > 0, statistics.length <= 80, statistics.linkLength == 0,
@@ -401,11 +414,11 @@ enum MainContent {
             }
             guard passes.contains(.clean) else { return node }
             // Innermost first, so that a list inside a div is judged before the div.
-            for element in node.descendants(named: ["form", "fieldset", "table", "ul", "ol", "div", "section", "dl"]).reversed()
+            for element in node.descendants(named: MainContent.cleanedTags).reversed()
             where element.parent != nil && isBoilerplate(element) {
                 element.remove()
             }
-            for heading in node.descendants(named: ["h1", "h2"]) where MainContent.weight(heading) < 0 { heading.remove() }
+            for heading in node.descendants(named: MainContent.topHeadings) where MainContent.weight(heading) < 0 { heading.remove() }
             dropLinkBlocks(node)
             return node
         }
@@ -517,7 +530,7 @@ enum MainContent {
 
         func isBoilerplate(_ node: HTMLNode) -> Bool {
             if node.tag == "table", isDataTable(node) { return false }
-            if node.hasAncestor(named: ["code", "pre"]) { return false }
+            if node.hasAncestor(named: MainContent.codeTags) { return false }
             if hasDataTableAncestor(node) { return false }
             let weight = passes.contains(.weighHints) ? MainContent.weight(node) : 0
             if weight + (node.scored ? node.score : 0) < 0 { return true }
@@ -533,7 +546,7 @@ enum MainContent {
                 .reduce(0) { $0 + $1.statistics().length }
             let headingDensity = statistics.length == 0 ? 0 : Double(headingLength) / Double(statistics.length)
             let linkDensity = statistics.linkDensity
-            if images > 1, Double(paragraphs) / Double(images) < 0.5, !node.hasAncestor(named: ["figure"]) { return true }
+            if images > 1, Double(paragraphs) / Double(images) < 0.5, !node.hasAncestor(named: MainContent.figureTags) { return true }
             if !isList, items > paragraphs { return true }
             if inputs > paragraphs / 3 { return true }
             if !isList, headingDensity < 0.9, statistics.length < 25, images == 0 || images > 2, linkDensity > 0 { return true }
@@ -566,7 +579,7 @@ enum MainContent {
             if table["summary"]?.isEmpty == false { return true }
             let inside = table.descendants()
             if inside.contains(where: { $0.tag == "table" }) { return false }
-            if inside.contains(where: { ["caption", "th", "thead", "tfoot", "col", "colgroup"].contains($0.tag) }) { return true }
+            if inside.contains(where: { MainContent.tableHeadTags.contains($0.tag) }) { return true }
             let rows = inside.filter { $0.tag == "tr" }
             let columns = rows.map { $0.children.filter { $0.tag == "td" }.count }.max() ?? 0
             return rows.count >= 10 || columns > 4 || rows.count * columns > 10
