@@ -1,5 +1,5 @@
 import DossierCore
-import Extract
+@testable import Extract
 import Foundation
 import TestSupport
 import Testing
@@ -216,5 +216,17 @@ struct MainContentTests {
         #expect(plain.title == "Plain title")
         #expect(plain.metadata.published == "2021-01-05")
         #expect(plain.metadata.author == nil)
+    }
+
+    @Test("a sibling's full stop is found as the expression over its inner text finds it")
+    func sentenceEnds() throws {
+        let samples = ["<div>No stop here</div>", "<div>Ends here.</div>", "<div>A stop. Then more</div>", "<div>3.5 and v2.0</div>",
+                       "<div><a>end.</a>next</div>", "<div>e.g.x</div>", "<div>.\u{301} mark</div>", "<div>stop.\u{00A0}nbsp</div>",
+                       "<div>stop.\u{3000}wide</div>", "<div><span>one</span><span>.</span></div>", "<div>   .   </div>", "<div></div>"]
+        for sample in samples {
+            let tree = try #require(HTMLTree.parse(Data("<html><body>\(sample)</body></html>".utf8)))
+            let node = try #require(tree.root.descendants(named: ["div"]).first)
+            #expect(node.endsASentence == (node.innerText.range(of: #"\.( |$)"#, options: .regularExpression) != nil), "\(sample)")
+        }
     }
 }

@@ -193,6 +193,26 @@ final class HTMLNode {
         textLength > 0 || children.contains(where: \.hasText)
     }
 
+    /// Whether the text below this node has a full stop at the end of a
+    /// word: what `innerText` matched against `\.( |$)` says, without
+    /// the string or the expression (a text node's end ends a word there).
+    var endsASentence: Bool {
+        var stack = [self]
+        while let node = stack.popLast() {
+            guard node.isText else {
+                stack.append(contentsOf: node.children)
+                continue
+            }
+            var previousIsStop = false
+            for scalar in node.text.unicodeScalars {
+                if previousIsStop, scalar.properties.isWhitespace { return true }
+                previousIsStop = scalar == "."
+            }
+            if previousIsStop { return true }
+        }
+        return false
+    }
+
     /// The text below this node, white space collapsed.
     var innerText: String {
         var pieces: [Substring] = []

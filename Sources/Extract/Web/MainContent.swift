@@ -388,7 +388,7 @@ enum MainContent {
                     let statistics = sibling.statistics()
                     if statistics.length > 80, statistics.linkDensity < 0.25 { nodes.append(sibling); continue }
                     if statistics.length > 0, statistics.length <= 80, statistics.linkLength == 0,
-                       sibling.innerText.range(of: #"\.( |$)"#, options: .regularExpression) != nil {
+                       sibling.endsASentence {
                         nodes.append(sibling)
                     }
                 }
