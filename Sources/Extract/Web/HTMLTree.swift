@@ -535,8 +535,8 @@ struct TagFacts {
 /// and those that hide an element): a few per element, so kept as a list
 /// and found by comparing names, not by hashing them.
 struct HTMLAttributes: ExpressibleByDictionaryLiteral {
-    private var names: [String] = []
-    private var values: [String] = []
+    /// Names and values, in one array: one allocation per element.
+    private var pairs: [(name: String, value: String)] = []
 
     init() {}
 
@@ -546,20 +546,14 @@ struct HTMLAttributes: ExpressibleByDictionaryLiteral {
 
     subscript(name: String) -> String? {
         get {
-            for i in names.indices where names[i] == name { return values[i] }
+            for pair in pairs where pair.name == name { return pair.value }
             return nil
         }
         set {
-            if let i = names.firstIndex(of: name) {
-                if let newValue {
-                    values[i] = newValue
-                } else {
-                    names.remove(at: i)
-                    values.remove(at: i)
-                }
+            if let i = pairs.firstIndex(where: { $0.name == name }) {
+                if let newValue { pairs[i].value = newValue } else { pairs.remove(at: i) }
             } else if let newValue {
-                names.append(name)
-                values.append(newValue)
+                pairs.append((name, newValue))
             }
         }
     }
