@@ -102,21 +102,23 @@ public enum TextNormalizer {
         }
     }
 
+    /// The lines of `scalars`, each trimmed of spaces (one copy per line,
+    /// made from its trimmed range).
     static func splitLines(_ scalars: [Unicode.Scalar]) -> [[Unicode.Scalar]] {
         var lines: [[Unicode.Scalar]] = []
-        var current: [Unicode.Scalar] = []
-        for s in scalars {
-            if s == "\n" { lines.append(trim(current)); current = [] } else { current.append(s) }
+        var start = 0
+        func take(_ end: Int) {
+            var from = start, to = end
+            while from < to, scalars[from] == " " { from += 1 }
+            while to > from, scalars[to - 1] == " " { to -= 1 }
+            lines.append(Array(scalars[from..<to]))
         }
-        lines.append(trim(current))
+        for (i, s) in scalars.enumerated() where s == "\n" {
+            take(i)
+            start = i + 1
+        }
+        take(scalars.count)
         return lines
-    }
-
-    static func trim(_ line: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        var start = 0, end = line.count
-        while start < end, line[start] == " " { start += 1 }
-        while end > start, line[end - 1] == " " { end -= 1 }
-        return Array(line[start..<end])
     }
 
     @inline(__always) static func isLetter(_ s: Unicode.Scalar) -> Bool {
