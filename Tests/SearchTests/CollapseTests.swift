@@ -418,4 +418,18 @@ struct CollapseTests {
         #expect(page.documents.map(\.matches) == [2, 3])
         #expect(page.totalPassages == 8 && page.totalDocuments == 3 && page.passagesBefore == 2)
     }
+
+    @Test("a filter's runs clear exactly their passages' bits, within a word, across words, at the edges")
+    func clearingRuns() {
+        var random = SeededRandom(seed: 31)
+        for _ in 0..<500 {
+            let count = 1 + random.below(400)
+            var bits = [UInt64](repeating: ~0, count: count / 64 + 1)
+            var expected = bits
+            let lo = random.below(count), hi = min(count - 1, lo + random.below(random.below(2) == 0 ? 8 : 200))
+            Searcher.clear(&bits, lo, hi)
+            for local in lo...hi { expected[local >> 6] &= ~(UInt64(1) << UInt64(local & 63)) }
+            #expect(bits == expected, "\(lo)...\(hi) of \(count)")
+        }
+    }
 }
