@@ -229,4 +229,38 @@ struct MainContentTests {
             #expect(node.endsASentence == (node.innerText.range(of: #"\.( |$)"#, options: .regularExpression) != nil), "\(sample)")
         }
     }
+
+    @Test("the tree is built from the parser's events as libxml2's tree held it: text runs, comments, noscript, metadata, depth, encoding")
+    func treeFromEvents() throws {
+        func parse(_ html: String) throws -> HTMLTree { try #require(HTMLTree.parse(Data(html.utf8))) }
+        func texts(_ node: HTMLNode) -> [String] { node.children.filter(\.isText).map(\.text) }
+        // Characters and entities in a row are one text node; a comment makes two.
+        let runs = try parse("<html><body><p>a &amp; b</p><div>one<!-- gone -->two</div></body></html>")
+        #expect(texts(try #require(runs.root.descendants(named: ["p"]).first)) == ["a & b"])
+        #expect(texts(try #require(runs.root.descendants(named: ["div"]).first)) == ["one", "two"])
+        // A short <noscript> is dropped with the metadata in it; a long one stands as a div.
+        let long = String(repeating: "Text a browser without scripts shows. ", count: 8)
+        let noscripts = try parse("<html><head><title>First</title><title>Second</title></head><body>"
+            + "<noscript><meta name=\"short\" content=\"x\"><p>short</p></noscript>"
+            + "<noscript><meta name=\"long\" content=\"y\"><p>\(long)</p></noscript></body></html>")
+        #expect(noscripts.title == "First")
+        #expect(noscripts.metas.compactMap { $0["name"] } == ["long"])
+        #expect(noscripts.root.descendants(named: ["p"]).map(\.innerText) == [long.trimmingCharacters(in: .whitespaces)])
+        // JSON-LD kept, other scripts and hidden elements (with what is in them) left out.
+        let hidden = try parse("<html><body><script type=\"application/ld+json\">{\"a\": 1}</script><script>var x</script>"
+            + "<div hidden><meta name=\"inside\" content=\"z\"><p>secret</p></div><p style=\"display: none\">gone</p><p>kept</p></body></html>")
+        #expect(hidden.jsonLD == ["{\"a\": 1}"])
+        #expect(hidden.metas.isEmpty)
+        #expect(hidden.root.descendants(named: ["p"]).map(\.innerText) == ["kept"])
+        // Below the depth limit an element keeps its text alone.
+        let deep = try parse("<html><body>" + String(repeating: "<div>", count: 450) + "deep <b>text</b>" + String(repeating: "</div>", count: 450) + "</body></html>")
+        var node = deep.root, depth = 0
+        while let child = node.children.first(where: { !$0.isText }) { node = child; depth += 1 }
+        #expect(depth == HTMLTree.maximumDepth - 1)
+        #expect(texts(node) == ["deep text"])
+        // UTF-8 before any declared charset is read as UTF-8.
+        let early = try parse("<html><head><title>Great Things\u{2014}if</title><meta charSet=\"utf-8\"></head><body><p>caf\u{00E9}</p></body></html>")
+        #expect(early.title == "Great Things\u{2014}if")
+        #expect(early.root.descendants(named: ["p"]).first?.innerText == "caf\u{00E9}")
+    }
 }

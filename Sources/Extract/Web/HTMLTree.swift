@@ -8,13 +8,13 @@ import Glibc
 ///
 /// libxml2's forgiving HTML parser reads the bytes (any encoding it can
 /// tell from the bytes or a `<meta charset>`, broken markup repaired the way
-/// browsers repair it); the result is copied once into ``HTMLNode`` values,
-/// which the main-content extraction (``MainContent``) scores and prunes
-/// and the text walk (``HTMLText``) reads. Only what those need is copied:
+/// browsers repair it); its events build ``HTMLNode`` values directly
+/// (``HTMLTreeBuilder``), which the main-content extraction (``MainContent``)
+/// scores and prunes and the text walk (``HTMLText``) reads. Only what those need is kept:
 /// element names, the attributes that carry hints (`id`, `class`, `role`,
 /// `itemprop`, …), text, and the `<head>`'s metadata elements.
 ///
-/// Left out while copying, as a browser would not show them: comments,
+/// Left out while building, as a browser would not show them: comments,
 /// `script` (except JSON-LD, kept for metadata), `style`, `noscript`,
 /// `template`, `svg`, `canvas`, form controls, and elements marked hidden
 /// (`hidden`, `aria-hidden="true"`, an inline `display:none` or
@@ -351,7 +351,7 @@ struct HTMLTree {
                                           "button", "select", "option", "textarea", "iframe", "object",
                                           "embed", "head", "title", "meta", "link", "base", "audio", "video",
                                           "source", "track", "map", "area", "dialog"]
-    /// Attributes copied into the tree.
+    /// Attributes kept in the tree.
     static let kept: Set<String> = ["id", "class", "role", "itemprop", "itemtype", "href", "rel", "name", "property",
                                     "content", "lang", "datetime", "type", "charset", "http-equiv", "summary"]
 
@@ -363,63 +363,7 @@ struct HTMLTree {
         let data = hasNUL ? Data(data.map { $0 == 0 ? 0x20 : $0 }) : data
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue)
-        let document = data.withUnsafeBytes { raw in
-            htmlReadMemory(raw.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, nil, options)
-        }
-        guard let document else { return nil }
-        defer { xmlFreeDoc(document) }
-        guard let xmlRoot = xmlDocGetRootElement(document) else { return nil }
-        let arena = NodeArena()
-        var tree = HTMLTree(arena: arena, root: arena.make(tag: TagFacts(name(xmlRoot)), attributes: attributes(xmlRoot)))
-        tree.copyChildren(of: xmlRoot, into: tree.root, depth: 1)
-        tree.names = [:]
-        return tree
-    }
-
-    private mutating func copyChildren(of xml: xmlNodePtr, into parent: HTMLNode, depth: Int) {
-        // Deeper than any page is written: the rest is kept as its text alone.
-        guard depth < Self.maximumDepth else {
-            let text = Self.textContent(xml)
-            if !text.isEmpty { parent.append(arena.make(tag: "", text: text)) }
-            return
-        }
-        var child = xml.pointee.children
-        while let current = child {
-            child = current.pointee.next
-            switch current.pointee.type {
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                guard let content = current.pointee.content else { continue }
-                let text = String(cString: UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
-                if !text.isEmpty { parent.append(arena.make(tag: TagFacts.text, text: text)) }
-            case XML_ELEMENT_NODE:
-                let facts = self.facts(current)
-                let tag = facts.name
-                if tag == "meta" || tag == "link" { metas.append(HTMLNode(tag: tag, attributes: Self.attributes(current))) }
-                if tag == "title", title == nil { title = Self.textContent(current) }
-                if tag == "script", (Self.attribute(current, "type") ?? "").lowercased().contains("ld+json") {
-                    jsonLD.append(Self.textContent(current))
-                }
-                // A page that builds itself with JavaScript may give its text in
-                // `<noscript>` too: what a browser without scripts shows.
-                if tag == "noscript", Self.textContent(current).count >= 200 {
-                    let node = arena.make(tag: "div", attributes: Self.attributes(current))
-                    parent.append(node)
-                    copyChildren(of: current, into: node, depth: depth + 1)
-                    continue
-                }
-                if facts.isInvisible {
-                    if tag == "head" { copyChildren(of: current, into: arena.make(tag: "head"), depth: depth + 1) }
-                    continue
-                }
-                let attributes = Self.attributes(current)
-                if Self.isHidden(attributes) { continue }
-                let node = arena.make(tag: facts, attributes: attributes)
-                parent.append(node)
-                copyChildren(of: current, into: node, depth: depth + 1)
-            default:
-                continue
-            }
-        }
+        return HTMLTreeBuilder.parse(data, options: options)
     }
 
     static func isHidden(_ attributes: HTMLAttributes) -> Bool {
@@ -456,56 +400,9 @@ struct HTMLTree {
             return false
         }
     }
-
-    /// Element names seen while copying, with their facts: libxml2 keeps
-    /// one copy of each name per document, so its pointer finds them.
-    private var names: [UnsafeRawPointer: TagFacts] = [:]
-
-    private mutating func facts(_ node: xmlNodePtr) -> TagFacts {
-        guard let raw = node.pointee.name else { return TagFacts.text }
-        let key = UnsafeRawPointer(raw)
-        if let known = names[key] { return known }
-        let facts = TagFacts(Self.name(node))
-        names[key] = facts
-        return facts
-    }
-
-    static func name(_ node: xmlNodePtr) -> String {
-        node.pointee.name.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)).lowercased() } ?? ""
-    }
-
-    static func attributes(_ node: xmlNodePtr) -> HTMLAttributes {
-        var result = HTMLAttributes()
-        var property = node.pointee.properties
-        while let current = property {
-            property = current.pointee.next
-            guard let rawName = current.pointee.name, let key = HTMLAttributes.read(rawName) else { continue }
-            // An attribute's value is its text children (one, unless it holds entities).
-            var value = ""
-            var piece = current.pointee.children
-            while let text = piece {
-                if let content = text.pointee.content { value += String(cString: UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)) }
-                piece = text.pointee.next
-            }
-            result[key] = value
-        }
-        return result
-    }
-
-    static func attribute(_ node: xmlNodePtr, _ key: String) -> String? {
-        guard let value = xmlGetProp(node, key) else { return nil }
-        defer { dossier_xml_free(value) }
-        return String(cString: UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))
-    }
-
-    static func textContent(_ node: xmlNodePtr) -> String {
-        guard let content = xmlNodeGetContent(node) else { return "" }
-        defer { dossier_xml_free(content) }
-        return String(cString: UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
-    }
 }
 
-/// What the copy and the extraction ask of an element's name, asked once
+/// What the builder and the extraction ask of an element's name, asked once
 /// per distinct name of a page, not of every element (three sets of names
 /// hashed per element).
 struct TagFacts {
