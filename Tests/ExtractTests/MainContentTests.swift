@@ -263,4 +263,14 @@ struct MainContentTests {
         #expect(early.title == "Great Things\u{2014}if")
         #expect(early.root.descendants(named: ["p"]).first?.innerText == "caf\u{00E9}")
     }
+
+    @Test("white space is collapsed by bytes as by characters")
+    func collapsing() {
+        var random = SeededRandom(seed: 5)
+        let alphabet: [Character] = ["a", "B", " ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{1F}", "\u{00A0}", "\u{2003}", "é", "\u{0301}", "."]
+        for _ in 0..<2_000 {
+            let text = String((0..<random.below(20)).map { _ in alphabet[random.below(alphabet.count)] })
+            #expect(HTMLText.collapse(text) == text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "), "\(text.unicodeScalars.map(\.value))")
+        }
+    }
 }

@@ -54,7 +54,26 @@ public enum HTMLText {
     }
 
     static func collapse(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        // ASCII (most metadata) by bytes: its white space is the bytes
+        // 0x09-0x0D and 0x20, as `Character.isWhitespace` has it.
+        var copy = text
+        let ascii: String? = copy.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+                    pendingSpace = !out.isEmpty
+                } else {
+                    if pendingSpace { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(b)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return ascii ?? text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     /// Collects text in document order, with line and section breaks. It

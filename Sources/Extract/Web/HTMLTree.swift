@@ -215,10 +215,14 @@ final class HTMLNode {
 
     /// The text below this node, white space collapsed.
     var innerText: String {
-        var pieces: [Substring] = []
+        // Each text node's words, white space collapsed, then the nodes' joined by a space.
+        var pieces: [String] = []
         var stack = [self]
         while let node = stack.popLast() {
-            if node.isText { pieces.append(contentsOf: node.text.split(whereSeparator: \.isWhitespace)) } else {
+            if node.isText {
+                let words = HTMLText.collapse(node.text)
+                if !words.isEmpty { pieces.append(words) }
+            } else {
                 stack.append(contentsOf: node.children.reversed())
             }
         }
