@@ -258,6 +258,17 @@ struct MainContentTests {
         while let child = node.children.first(where: { !$0.isText }) { node = child; depth += 1 }
         #expect(depth == HTMLTree.maximumDepth - 1)
         #expect(texts(node) == ["deep text"])
+        // Markup after </html> is the root's when the root is the document's
+        // first node, and outside the tree after a DOCTYPE or a leading comment.
+        let late = "<html><body><p>a</p></body></html><p>late text</p><meta name=\"description\" content=\"after\">"
+        let inRoot = try parse(late)
+        #expect(inRoot.root.descendants(named: ["p"]).map(\.innerText) == ["a", "late text"])
+        #expect(inRoot.metas.compactMap { $0["name"] } == ["description"])
+        for lead in ["<!DOCTYPE html>", "<!-- lead -->"] {
+            let outside = try parse(lead + late)
+            #expect(outside.root.descendants(named: ["p"]).map(\.innerText) == ["a"], "\(lead)")
+            #expect(outside.metas.isEmpty, "\(lead)")
+        }
         // UTF-8 before any declared charset is read as UTF-8.
         let early = try parse("<html><head><title>Great Things\u{2014}if</title><meta charSet=\"utf-8\"></head><body><p>caf\u{00E9}</p></body></html>")
         #expect(early.title == "Great Things\u{2014}if")

@@ -18,6 +18,11 @@ import Glibc
 ///   between them ends one and starts another (libxml2 puts a node there);
 ///   a `<script>` or `<style>` body comes as a CDATA block, its own node.
 ///   Text outside the root element is not in the tree.
+/// - an element after the root's end (markup after `</html>`) is a child of
+///   the root, as libxml2 links it when the root is the document's first
+///   node; when a DOCTYPE (anywhere: libxml2 puts it first) or a comment
+///   or processing instruction before the root comes first, libxml2 links
+///   it beside the root, outside the tree, and so is it left out here.
 /// - the root element keeps every attribute the tree reads, and is never
 ///   left out; below it, invisible elements (``HTMLTree/invisible``) and
 ///   hidden ones are left out with everything in them, except `<head>`,
@@ -78,6 +83,12 @@ final class HTMLTreeBuilder {
     let arena = NodeArena()
     var root: HTMLNode?
     var frames: [Frame] = []
+    /// Whether the document's first node is not the root: a DOCTYPE, or a
+    /// comment or processing instruction before it.
+    var rootIsNotFirst = false
+    /// Whether the open frame at the bottom is the root opened again for
+    /// an element after its end (closed with that element).
+    var reopened = false
     /// Metadata, innermost `<noscript>` last; the first is the page's.
     var found: [Found] = [Found()]
     /// Indices of the frames that collect every character inside them.
@@ -94,6 +105,7 @@ final class HTMLTreeBuilder {
             // reads UTF-8 until told otherwise; an HTML parser's context
             // guesses Latin-1 at the first byte beyond ASCII), then read as
             // `htmlDoRead` reads it, with these events instead of libxml2's tree.
+            xmlInitParser()
             guard let context = xmlCreateMemoryParserCtxt(raw.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(raw.count)) else { return }
             defer { xmlFreeParserCtxt(context) }
             var handler = htmlSAXHandler()
@@ -106,6 +118,7 @@ final class HTMLTreeBuilder {
             handler.ignorableWhitespace = nil
             handler.comment = { context, _ in HTMLTreeBuilder.from(context)?.interrupt() }
             handler.processingInstruction = { context, _, _ in HTMLTreeBuilder.from(context)?.interrupt() }
+            handler.internalSubset = { context, _, _, _ in HTMLTreeBuilder.from(context)?.rootIsNotFirst = true }
             context.pointee.sax.pointee = handler
             context.pointee._private = Unmanaged.passUnretained(builder).toOpaque()
             htmlCtxtUseOptions(context, options)
@@ -170,15 +183,22 @@ final class HTMLTreeBuilder {
 
     func start(_ name: UnsafePointer<xmlChar>?, _ list: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         guard let parentIndex = frames.indices.last else {
-            if root == nil {
-                // The root: every attribute read, never left out.
-                let node = arena.make(tag: facts(name), attributes: Self.attributes(list))
-                root = node
-                frames.append(Frame(kind: .building, node: node, depth: 1, isNoscript: false, attachTo: nil))
-            } else {
-                // An element after the root's end: not in the tree.
-                frames.append(Frame(kind: .skipping, node: nil, depth: 0, isNoscript: false, attachTo: nil))
+            if let root {
+                guard !rootIsNotFirst else {
+                    // An element after the root's end, beside it: not in the tree.
+                    frames.append(Frame(kind: .skipping, node: nil, depth: 0, isNoscript: false, attachTo: nil))
+                    return
+                }
+                // An element after the root's end, in it: read as the root's child.
+                frames.append(Frame(kind: .building, node: root, depth: 1, isNoscript: false, attachTo: nil))
+                reopened = true
+                start(name, list)
+                return
             }
+            // The root: every attribute read, never left out.
+            let node = arena.make(tag: facts(name), attributes: Self.attributes(list))
+            root = node
+            frames.append(Frame(kind: .building, node: node, depth: 1, isNoscript: false, attachTo: nil))
             return
         }
         interrupt()
@@ -236,6 +256,13 @@ final class HTMLTreeBuilder {
 
     func end() {
         guard var frame = frames.popLast() else { return }
+        // The root opened again for one element closes with it.
+        defer {
+            if reopened, frames.count == 1 {
+                frames.removeLast()
+                reopened = false
+            }
+        }
         if collectors.last == frames.count { collectors.removeLast() }
         switch frame.kind {
         case .building:
@@ -278,6 +305,7 @@ final class HTMLTreeBuilder {
 
     /// A node that is not text (a comment, an element) comes between texts.
     func interrupt() {
+        if root == nil { rootIsNotFirst = true }
         guard let last = frames.indices.last, case .building = frames[last].kind else { return }
         flush(&frames[last])
     }
