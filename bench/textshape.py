@@ -179,7 +179,9 @@ def main():
     parser.add_argument("--brief", action="store_true", help="the totals only")
     parser.add_argument("--show", action="store_true", help="print each Dossier passage holding furniture, and the line")
     args = parser.parse_args()
-    text = table(measure(args.binary, args.workspace, show=args.show), brief=args.brief)
+    # Poppler opens the PDFs by file:// URI, which needs an absolute path
+    # (make bench passes .build-bench/ws).
+    text = table(measure(args.binary, os.path.abspath(args.workspace), show=args.show), brief=args.brief)
     print(text)
     if args.markdown:
         with open(args.markdown, "w") as out:
