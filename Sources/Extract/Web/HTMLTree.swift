@@ -460,19 +460,19 @@ struct HTMLAttributes: ExpressibleByDictionaryLiteral {
     }
 
     /// The names read: the kept ones and those that hide an element.
-    static let read: [String] = HTMLTree.kept.sorted() + ["hidden", "aria-hidden", "style"]
-    private static let readBytes: [[UInt8]] = read.map { Array($0.utf8) }
+    static let names: [String] = HTMLTree.kept.sorted() + ["hidden", "aria-hidden", "style"]
+    private static let nameBytes: [[UInt8]] = names.map { Array($0.utf8) }
 
-    /// The name of a libxml2 attribute if it is one of ``read`` (ASCII
+    /// The name of a libxml2 attribute if it is one of ``names`` (ASCII
     /// case ignored), as a shared string: a name not read makes no string.
     static func read(_ raw: UnsafePointer<xmlChar>) -> String? {
         let length = strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self))
-        candidates: for (k, bytes) in readBytes.enumerated() where bytes.count == length {
+        candidates: for (k, bytes) in nameBytes.enumerated() where bytes.count == length {
             for i in 0..<length {
                 let b = raw[i]
                 if (b >= 0x41 && b <= 0x5A ? b + 32 : b) != bytes[i] { continue candidates }
             }
-            return read[k]
+            return names[k]
         }
         return nil
     }
