@@ -309,10 +309,19 @@ struct SearchCLITests {
                 matches[document, default: 0] += 1
                 kept[document, default: []].append(passage)
             }
+            // (An OR's first documents are ranked again as documents by default; `--same-passage` keeps the passage ranking's order.)
+            let or = query.contains(" OR ")
+            if or {
+                let whole = try json(try dossier(["search", query, "--json", "--per-doc", "1", "--limit", "1000"], in: root).stdout)
+                let documents = (whole["results"] as? [[String: Any]] ?? []).map { ($0["document"] as? [String: Any])?["id"] as? Int ?? -1 }
+                #expect(Set(documents.prefix(20)) == Set(order.prefix(20)) && Array(documents.dropFirst(20)) == Array(order.dropFirst(20)),
+                        "\(query): the same documents, the first 20 reordered")
+            }
             for (perDoc, limit, offset) in [(3, 10, 0), (1, 2, 0), (2, 3, 1), (5, 50, 2), (3, 1000, 0), (3, 5, 1000)] {
                 let documents = Array(order.dropFirst(offset).prefix(limit))
                 let expected = documents.flatMap { kept[$0]!.prefix(perDoc) }
-                let grouped = try json(try dossier(["search", query, "--json", "--per-doc", "\(perDoc)", "--limit", "\(limit)", "--offset", "\(offset)"], in: root).stdout)
+                let grouped = try json(try dossier(["search", query, "--json", "--per-doc", "\(perDoc)", "--limit", "\(limit)", "--offset", "\(offset)"]
+                                                   + (or ? ["--same-passage"] : []), in: root).stdout)
                 let results = grouped["results"] as? [[String: Any]] ?? []
                 #expect(results.map { $0["passage_id"] as? Int ?? -1 } == expected, "\(query) per-doc \(perDoc) limit \(limit) offset \(offset)")
                 #expect(grouped["total"] as? Int == ranked.count, "\(query)")

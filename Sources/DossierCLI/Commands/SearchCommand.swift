@@ -36,9 +36,12 @@ struct SearchCommand: ParsableCommand {
             --json lists passages in FTS5's ORDER BY bm25(), rowid order. Results come \
             by document: a document matches when it holds every word somewhere, and \
             those with the words together in one passage rank ahead; a document whose \
-            words are on different pages shows each word's best passage. --flat \
-            (passages, FTS5's rule: every word in the same passage) and --same-passage \
-            (documents, by that rule) keep the words together. Each result names the \
+            words are on different pages shows each word's best passage. Words OR'ed \
+            rank documents by their best passage, then the first 20 again as whole \
+            documents (their BM25, and how close the words stand). --flat (passages, \
+            FTS5's rule: every word in the same passage, FTS5's order) and \
+            --same-passage (documents, by that rule and order) keep the words \
+            together. Each result names the \
             note lines that cite its document; `dossier open N` opens result N of the \
             last search at its page, `dossier cite --result N` cites it.
 
@@ -79,7 +82,7 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "With --batch: results grouped by document, as a search without --flat shows them (--batch is flat otherwise).")
     var byDocument = false
 
-    @Flag(help: "By document, only documents where one passage holds every word (FTS5's rule, as --flat), not every document that holds each word somewhere.")
+    @Flag(help: "By document, only documents where one passage holds every word (FTS5's rule, as --flat), not every document that holds each word somewhere; ranked by their best passage, ORs too.")
     var samePassage = false
 
     @Option(help: "Only this document (its number).")

@@ -20,7 +20,9 @@ import Index
 /// An AND by document is not a collector over passages: it matches whole
 /// documents (`WholeDocuments.swift`), leapfrogging the words' lists by
 /// document and ranking by the whole document's BM25; `--same-passage`
-/// goes through ``TopDocuments``.
+/// goes through ``TopDocuments``. An OR by document goes through
+/// ``TopDocuments``, and its first documents are then ranked again as
+/// documents (`Rescoring.swift`).
 ///
 /// A collector sees only scored matches; what it needs besides (how many
 /// match, a shown document's other passages) is read afterwards, from the

@@ -77,7 +77,8 @@ extension Searcher {
     /// are exact up to `countUpTo` documents, lower bounds past them.
     ///
     /// With `wholeDocuments`, an AND matches documents that hold each of its
-    /// parts anywhere, not only in one passage (`WholeDocuments.swift`).
+    /// parts anywhere, not only in one passage (`WholeDocuments.swift`),
+    /// and an OR's first documents are ranked as documents (`Rescoring.swift`).
     public func documentPage(_ query: QueryNode, perDocument: Int, offset: Int, limit: Int, within: Set<Int>? = nil,
                              countUpTo: Int = .max, wholeDocuments: Bool = false) -> DocumentPage {
         guard snapshot.passageCount > 0, query != .empty else { return Self.documentPage(ranked: [], perDocument: perDocument, offset: offset, limit: limit) { _ in nil } }
@@ -86,8 +87,13 @@ extension Searcher {
             return page
         }
         if let shape = notShape(query) {
-            return collapse(shape.phrases, shape.connective, perDocument: perDocument, offset: offset, limit: limit, within: within,
-                            countUpTo: countUpTo, excluding: excludedPassages(shape.excluded))
+            let excluded = excludedPassages(shape.excluded)
+            func page(_ offset: Int, _ limit: Int, _ perDocument: Int) -> DocumentPage {
+                collapse(shape.phrases, shape.connective, perDocument: perDocument, offset: offset, limit: limit, within: within,
+                         countUpTo: countUpTo, excluding: excluded)
+            }
+            guard wholeDocuments, shape.connective == .or else { return page(offset, limit, perDocument) }
+            return rescoredPage(shape.phrases, excluding: excluded, perDocument: perDocument, offset: offset, limit: limit, page: page)
         }
         if let shape = nearShape(query) {
             return collapse(shape.words, .and, perDocument: perDocument, offset: offset, limit: limit, within: within, countUpTo: countUpTo,
@@ -98,7 +104,11 @@ extension Searcher {
                 snapshot.document(ofPassage: id).flatMap { within == nil || within!.contains($0) ? $0 : nil }
             }
         }
-        return collapse(phrases, connective, perDocument: perDocument, offset: offset, limit: limit, within: within, countUpTo: countUpTo)
+        func page(_ offset: Int, _ limit: Int, _ perDocument: Int) -> DocumentPage {
+            collapse(phrases, connective, perDocument: perDocument, offset: offset, limit: limit, within: within, countUpTo: countUpTo)
+        }
+        guard wholeDocuments, connective == .or else { return page(offset, limit, perDocument) }
+        return rescoredPage(phrases, excluding: nil, perDocument: perDocument, offset: offset, limit: limit, page: page)
     }
 
     /// ``documentPage(_:perDocument:offset:limit:within:countUpTo:)`` of a flat query.
@@ -108,7 +118,11 @@ extension Searcher {
         if wholeDocuments, query.connective == .and, query.phrases.count > 1 {
             return wholeDocumentPage(query.phrases, perDocument: perDocument, offset: offset, limit: limit, within: nil, excluding: nil)
         }
-        return collapse(query.phrases, query.connective, perDocument: perDocument, offset: offset, limit: limit, within: nil, countUpTo: countUpTo)
+        func page(_ offset: Int, _ limit: Int, _ perDocument: Int) -> DocumentPage {
+            collapse(query.phrases, query.connective, perDocument: perDocument, offset: offset, limit: limit, within: nil, countUpTo: countUpTo)
+        }
+        guard wholeDocuments, query.connective == .or else { return page(offset, limit, perDocument) }
+        return rescoredPage(query.phrases, excluding: nil, perDocument: perDocument, offset: offset, limit: limit, page: page)
     }
 
     /// Results by document for `phrases` joined by `connective` (see the top of this file).
@@ -149,7 +163,9 @@ extension Searcher {
         let ranked = best.sorted()
         // 2. Their passages: only counted for the documents before the page.
         let bm25 = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
-        let groups = documentMatches(ranked, keep: { $0 < offset ? 0 : perDocument }, leaves, and: and, bm25, excluding: excluded)
+        // (A page of documents alone, `perDocument` < 0, reads none of their passages.)
+        let groups = perDocument < 0 ? [DocumentMatches](repeating: DocumentMatches(matches: 0, hits: []), count: ranked.count)
+            : documentMatches(ranked, keep: { $0 < offset ? 0 : perDocument }, leaves, and: and, bm25, excluding: excluded)
         var hits: [SearchHit] = []
         var documents: [DocumentPage.Document] = []
         var before = 0, keptPassages = 0
@@ -164,7 +180,7 @@ extension Searcher {
         }
         // 3. The totals: every matching document was kept when fewer than
         // the page's end match; else counted.
-        var count = if !best.isFull {
+        var count = if !best.isFull, perDocument >= 0 {
             MatchCount(passages: keptPassages, documents: ranked.count, exact: true)
         } else if let settled {
             settled
@@ -265,7 +281,7 @@ extension Searcher {
                 continue
             }
             guard i - offset < limit else { break }
-            let shown = matched.hits.prefix(perDocument)
+            let shown = matched.hits.prefix(max(0, perDocument))
             documents.append(.init(id: entry.document, hits: hits.count..<(hits.count + shown.count), matches: matched.matches))
             hits += shown
         }

@@ -1,0 +1,249 @@
+import Foundation
+import Index
+
+/// # An OR's first documents, ranked as documents
+///
+/// An OR by document is collected by its best passage (`Collapse.swift`):
+/// FTS5's BM25 of one passage, which the block-max scorers can bound and
+/// skip by. A question typed as words OR'ed (`pressure distribution
+/// OR supersonic OR wing`) is better answered by what the whole document
+/// says of them, and by how close they stand. Ranking every matching
+/// document that way would read every posting of every word; as
+/// Elasticsearch's `rescore` (a `window_size` of the first hits ranked
+/// again by a costlier query) and Lucene's `QueryRescorer`, only the first
+/// ``Searcher/rescoreWindow`` documents of the passage ranking are ranked
+/// again, and the pages after them keep its order. The window's documents
+/// are the same set either way, so paging neither repeats nor loses one.
+///
+/// A document's new score (``Searcher/rescored(_:_:_:excluding:)``) is read
+/// from its passages:
+///
+/// - **the BM25 of the whole document**, as an AND by document is ranked
+///   (``Searcher/DocumentScoring``: k1 = 1.2, b = 0.75, Lucene's idf over
+///   documents, each word's instances over the document, its length
+///   against the average document's); a word repeated in the query counts
+///   once per time written, as FTS5 counts it;
+/// - **term-pair proximity** (Büttcher, Clarke & Lushman, *Term proximity
+///   scoring for ad-hoc retrieval on very large text collections*, SIGIR
+///   2006): in a passage, every two neighbouring instances of different
+///   words t and u at distance d add idf(u)/d² to t's accumulator and
+///   idf(t)/d² to u's (idf = ln(N/n) over documents), and the document
+///   gains Σ min(1, idf(t)) · acc(t) (k1 + 1) / (acc(t) + K), K being the
+///   BM25 length factor k1 (1 − b + b · length / average). Positions are
+///   read in at most ``Searcher/proximityPassages`` passages of each run
+///   of the document, those where the most of the words meet: a manual
+///   of thousands of passages costs a few;
+/// - a word in more than half the documents counts for neither, unless
+///   every word does.
+///
+/// Chosen by measurement on Cranfield, first in Python over FTS5's own
+/// tokens (`bench/ranking`: nDCG@10 +3.5% on FTS5's BM25 with the first 20
+/// documents ranked again, +3.7% at 30, +2.0% at 10; p = 0.02 in a paired
+/// randomisation test; proximity alone +2.6%, Lucene's idf alone +1.4%),
+/// then through `dossier search` (`bench/cranfield.py`): +3.3% with a
+/// window of 20, +3.7% with 30. The window is 20: at 251k passages, a
+/// window of 30 cost an OR of two common words by document a third more
+/// than 20 did, for 0.4 points of nDCG. Proximity is read from words (a
+/// phrase or a prefix counts for the BM25, not for proximity). The flat
+/// search, `--same-passage` and the tests' pages grouped from the full
+/// ranking keep FTS5's order.
+extension Searcher {
+    /// How many of an OR's first documents are ranked again.
+    static let rescoreWindow = 20
+    /// In how many passages of a document's run, at most, the positions of
+    /// the words are read for their proximity: those where the most of
+    /// them (the rarest, by their idf) meet.
+    static let proximityPassages = 8
+
+    /// The page `offset ..< offset + limit` of an OR's results by document
+    /// with its first ``rescoreWindow`` documents ranked as documents:
+    /// `page(offset, limit, perDocument)` makes a page in the passage
+    /// ranking's order (a negative `perDocument`: its documents alone). The
+    /// window's documents are read once to be scored and their matches
+    /// counted; the passages of the documents shown, once the order is known.
+    func rescoredPage(_ phrases: [Phrase], excluding excluded: ExcludedPassages?, perDocument: Int, offset: Int, limit: Int,
+                      page: (_ offset: Int, _ limit: Int, _ perDocument: Int) -> DocumentPage) -> DocumentPage {
+        let window = Self.rescoreWindow
+        let (end, overflow) = offset.addingReportingOverflow(limit)
+        guard phrases.count > 1, offset < window, limit > 0, !overflow else { return page(offset, limit, perDocument) }
+        let first = page(0, max(end, window), -1)
+        let count = min(window, first.documents.count)
+        let leaves = QueryLeaves(self, phrases)
+        let (scores, matches) = rescored(first.documents.prefix(count).map(\.id), phrases, leaves, excluding: excluded)
+        // Higher score first; all else equal, the passage ranking's order.
+        let order = (0..<count).sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 } + Array(count..<first.documents.count)
+        let shown = order.dropFirst(offset).prefix(limit).map { first.documents[$0] }
+        let bm25 = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
+        let read = documentMatches(shown.map { TopDocuments.Entry(bm25: 0, passage: 0, document: $0.id) }, keep: { _ in perDocument }, leaves,
+                                   and: false, bm25, excluding: excluded)
+        var documents: [DocumentPage.Document] = []
+        var hits: [SearchHit] = []
+        for (i, document) in shown.enumerated() {
+            let rank = offset + i
+            documents.append(.init(id: document.id, hits: hits.count..<(hits.count + read[i].hits.count), matches: read[i].matches,
+                                   score: rank < count ? scores[order[rank]] : nil))
+            hits += read[i].hits
+        }
+        let before = order.prefix(offset).reduce(0) { $0 + min(perDocument, matches[$1]) }
+        return DocumentPage(documents: documents, hits: hits, totalPassages: first.totalPassages, totalDocuments: first.totalDocuments,
+                            passagesBefore: before, totalIsExact: first.totalIsExact)
+    }
+
+    /// The score of each of `documents` for the OR of `phrases` (their
+    /// `leaves`; see the top of this file), passages `excluded` left out,
+    /// and how many of its passages match.
+    func rescored(_ documents: [Int], _ phrases: [Phrase], _ leaves: QueryLeaves,
+                  excluding excluded: ExcludedPassages?) -> (scores: [Double], matches: [Int]) {
+        let m = leaves.m
+        let n = Double(max(1, snapshot.documentCount))
+        let frequencies = documentFrequencies(leaves)
+        // Words in more than half the documents count for nothing, unless all are.
+        var counted = frequencies.map { Double($0) <= n / 2 }
+        if !counted.contains(true) { counted = [Bool](repeating: true, count: m) }
+        let idf = frequencies.map { f in
+            let f = Double(min(f, Int(n)))
+            return log(1 + (n - f + 0.5) / (f + 0.5))
+        }
+        let pairIdf = frequencies.map { log(n / Double(max(1, $0))) }
+        // A word written twice in the query is one word: its first leaf.
+        let word: [Int] = (0..<m).map { i in
+            (0..<i).first { phrases[$0].terms == phrases[i].terms && phrases[$0].first == phrases[i].first } ?? i
+        }
+        let averageLength = Double(snapshot.tokenCount) / n
+        var tf = [Int](repeating: 0, count: m * documents.count)
+        var accumulated = [Double](repeating: 0, count: m * documents.count)
+        var matches = [Int](repeating: 0, count: documents.count)
+        var runs: [(run: IndexSnapshot.DocumentRun, index: Int)] = []
+        for (index, document) in documents.enumerated() {
+            for run in snapshot.runs(of: document) { runs.append((run, index)) }
+        }
+        runs.sort { ($0.run.segment, $0.run.lo) < ($1.run.segment, $1.run.lo) }
+        // Per passage of a run: whether it matches (the top bit) and how many
+        // of the words that count it holds, and their idf summed.
+        var capacity = 0
+        var held = UnsafeMutablePointer<UInt32>.allocate(capacity: 0), weight = UnsafeMutablePointer<Double>.allocate(capacity: 0)
+        var touched = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+        defer {
+            held.deallocate()
+            weight.deallocate()
+            touched.deallocate()
+        }
+        let matching: UInt32 = 1 << 31
+        var instances: [(passage: Int32, position: UInt32, word: Int32)] = []
+        var meet: [(passage: Int32, weight: Double)] = []
+        var segment = -1
+        var cursors: [PostingCursor?] = []
+        var positional: [Bool] = []
+        for (run, index) in runs {
+            let s = Int(run.segment), reader = snapshot.segments[s], deleted = snapshot.deleted[s]
+            if s != segment {
+                segment = s
+                cursors = (0..<m).map { word[$0] == $0 ? leaves.cursor(s, $0, reader) : nil }
+                positional = (0..<m).map { i in
+                    if case .term = leaves.rows[s * m + i] { true } else { false }
+                }
+            }
+            let (lo, hi) = (Int(run.lo), Int(run.hi))
+            if capacity < hi - lo + 1 {
+                held.deallocate()
+                weight.deallocate()
+                touched.deallocate()
+                capacity = hi - lo + 1
+                touched = .allocate(capacity: capacity)
+                held = .allocate(capacity: capacity)
+                held.initialize(repeating: 0, count: capacity)
+                weight = .allocate(capacity: capacity)
+                weight.initialize(repeating: 0, count: capacity)
+            }
+            // 1. Each word's instances, and the passages holding it.
+            var touchedCount = 0
+            for i in 0..<m {
+                guard let cursor = cursors[i] else { continue }
+                cursor.seek(lo)
+                let (counts, idf) = (counted[i], pairIdf[i])
+                let filtered = !deleted.isEmpty || excluded != nil
+                var f = 0
+                // Block by block, from where the cursor stands.
+                blocks: while cursor.doc <= hi {
+                    let (docs, tfs) = cursor.blockPostingsView()
+                    for j in cursor.indexInBlock..<docs.count {
+                        let d = Int(docs[j])
+                        guard d <= hi else { break blocks }
+                        if filtered, deleted.contains(d) || excluded?.contains(s, d) == true { continue }
+                        let k = d - lo
+                        if held[k] == 0 {
+                            touched[touchedCount] = Int32(k)
+                            touchedCount += 1
+                        }
+                        held[k] |= matching
+                        if counts {
+                            f += Int(tfs[j])
+                            held[k] &+= 1
+                            weight[k] += idf
+                        }
+                    }
+                    cursor.nextBlock()
+                }
+                tf[index * m + i] += f
+            }
+            matches[index] += touchedCount
+            // 2. The passages where two or more meet, the most (by idf) first,
+            // then the first: a bounded selection.
+            meet.removeAll(keepingCapacity: true)
+            for t in 0..<touchedCount {
+                let k = Int(touched[t])
+                let (words, w) = (held[k] & ~matching, weight[k])
+                held[k] = 0
+                weight[k] = 0
+                if words > 1 {
+                    if meet.count == Self.proximityPassages {
+                        let last = meet[meet.count - 1]
+                        guard w > last.weight || (w == last.weight && Int32(k) < last.passage) else { continue }
+                        meet.removeLast()
+                    }
+                    var at = meet.count
+                    while at > 0, w > meet[at - 1].weight || (w == meet[at - 1].weight && Int32(k) < meet[at - 1].passage) { at -= 1 }
+                    meet.insert((Int32(k), w), at: at)
+                }
+            }
+            guard !meet.isEmpty else { continue }
+            meet.sort { $0.passage < $1.passage }
+            // 3. Their words' positions, neighbours of different words paired.
+            instances.removeAll(keepingCapacity: true)
+            for i in 0..<m where cursors[i] != nil && positional[i] && counted[i] {
+                guard let cursor = leaves.cursor(s, i, reader) else { continue }
+                for (k, _) in meet {
+                    let d = lo + Int(k)
+                    cursor.seek(d)
+                    guard cursor.doc == d else { continue }
+                    _ = cursor.tf
+                    for p in cursor.currentPositions() { instances.append((k, p, Int32(i))) }
+                }
+            }
+            guard instances.count > 1 else { continue }
+            instances.sort { ($0.passage, $0.position) < ($1.passage, $1.position) }
+            for j in 1..<instances.count {
+                let (a, b) = (instances[j - 1], instances[j])
+                guard a.passage == b.passage, a.word != b.word, b.position > a.position else { continue }
+                let d = Double(b.position - a.position)
+                accumulated[index * m + Int(a.word)] += pairIdf[Int(b.word)] / (d * d)
+                accumulated[index * m + Int(b.word)] += pairIdf[Int(a.word)] / (d * d)
+            }
+        }
+        let scores = documents.indices.map { index in
+            let norm = BM25.norm(length: Double(snapshot.length(ofDocument: documents[index])), averageLength: averageLength)
+            var score = 0.0
+            for i in 0..<m where counted[i] {
+                // A repeated word: the instances its first leaf counted.
+                let f = tf[index * m + word[i]]
+                if f > 0 { score += BM25.contribution(idf: idf[i], f: Double(f), norm: norm) }
+            }
+            for i in 0..<m where word[i] == i && counted[i] {
+                let a = accumulated[index * m + i]
+                if a > 0 { score += min(1, pairIdf[i]) * a * (BM25.k1 + 1) / (a + norm) }
+            }
+            return score
+        }
+        return (scores, matches)
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Index
+@testable import Search
+import Testing
+
+@Suite("An OR's first documents ranked as documents")
+struct RescoringTests {
+    func indexFolder() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-rescoring-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// A searcher over one segment of `texts`, each a document of one passage (ids from 1, documents from 0).
+    func searcher(_ texts: [String], in dir: URL) throws -> Searcher {
+        let writer = try IndexWriter(folder: dir)
+        let passages = texts.enumerated().map { IndexWriter.Passage(id: Int64($0.offset + 1), document: $0.offset, text: $0.element) }
+        _ = try writer.sync(live: Set(passages.map(\.id))) { ids in passages.filter { ids.contains($0.id) } }
+        return Searcher(snapshot: try IndexSnapshot(folder: dir))
+    }
+
+    @Test("words standing together lift a document over one where they stand apart, which the passage ranking ties first")
+    func proximityLifts() throws {
+        let dir = try indexFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let texts = [
+            "alpha filler filler beta",       // document 0: the words apart
+            "alpha beta filler filler",       // document 1: together
+            "filler other words here",
+            "nothing of the kind here",
+            "more filler words there",
+            "still other words here",
+        ]
+        let searcher = try searcher(texts, in: dir)
+        let node = try QueryParser().parse("alpha OR beta")
+        // The passage ranking ties them (same words, same lengths): the lower id first.
+        let byPassage = searcher.documentPage(node, perDocument: 1, offset: 0, limit: 10)
+        #expect(byPassage.documents.map(\.id) == [0, 1])
+        let byDocument = searcher.documentPage(node, perDocument: 1, offset: 0, limit: 10, wholeDocuments: true)
+        #expect(byDocument.documents.map(\.id) == [1, 0])
+        #expect(byDocument.documents.map(\.matches) == [1, 1] && byDocument.hits.map(\.passageID) == [2, 1])
+        // The score shown: the whole document's BM25 (Lucene's idf over documents) and the pair's proximity, by hand.
+        let n = 6.0, average = Double(searcher.snapshot.tokenCount) / n
+        let idf = log(1 + (n - 2 + 0.5) / (2 + 0.5)), pairIdf = log(n / 2)
+        let norm = 1.2 * (1 - 0.75 + 0.75 * 4 / average)
+        func expected(distance: Double) -> Double {
+            let bm25 = 2 * idf * (1 * 2.2) / (1 + norm)
+            let accumulated = pairIdf / (distance * distance)
+            return bm25 + 2 * min(1, pairIdf) * accumulated * 2.2 / (accumulated + norm)
+        }
+        let scores = byDocument.documents.map { $0.score ?? .nan }
+        #expect(abs(scores[0] - expected(distance: 1)) < 1e-12 && abs(scores[1] - expected(distance: 3)) < 1e-12, "\(scores)")
+        // The flat search is FTS5's, untouched.
+        #expect(searcher.top(node, k: 10).hits.map(\.passageID) == [1, 2])
+    }
+
+    @Test("a word in more than half the documents counts for nothing; a word written twice counts twice in the BM25, once for proximity")
+    func commonAndRepeatedWords() throws {
+        let dir = try indexFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let texts = [
+            "common alpha filler filler",     // 0
+            "common filler filler filler",    // 1
+            "common filler other other",      // 2
+            "common more words here",         // 3
+            "nothing of the kind",            // 4
+        ]
+        let searcher = try searcher(texts, in: dir)
+        let page = searcher.documentPage(try QueryParser().parse("common OR alpha OR alpha"), perDocument: 1, offset: 0, limit: 10,
+                                         wholeDocuments: true)
+        #expect(page.documents.map(\.id) == [0, 1, 2, 3])
+        let n = 5.0, average = Double(searcher.snapshot.tokenCount) / n
+        let idf = log(1 + (n - 1 + 0.5) / (1 + 0.5))
+        let norm = 1.2 * (1 - 0.75 + 0.75 * 4 / average)
+        // `common` (in 4 of 5) adds nothing, nor its pair with `alpha`; `alpha`, written twice, twice its BM25.
+        let scores = page.documents.map { $0.score ?? .nan }
+        #expect(abs(scores[0] - 2 * idf * 2.2 / (1 + norm)) < 1e-12, "\(scores)")
+        #expect(scores.dropFirst().allSatisfy { $0 == 0 }, "\(scores)")
+    }
+
+    /// Documents of 1 to 30 passages in two segments, some with passages in both, some passages deleted.
+    func library(_ corpus: inout Corpus, in dir: URL) throws -> Searcher {
+        let writer = try IndexWriter(folder: dir)
+        var live: [Int64: IndexWriter.Passage] = [:]
+        var id: Int64 = 0
+        for round in 0..<2 {
+            for document in (round * 40)..<(round * 40 + 40) {
+                for _ in 0..<(document % 7 == 0 ? 30 : 1 + document % 4) {
+                    id += 1
+                    live[id] = IndexWriter.Passage(id: id, document: document, text: corpus.passage())
+                }
+            }
+            if round == 1 {
+                for key in live.keys.sorted() where key % 11 == 0 { live[key] = nil }
+                for document in stride(from: 0, to: 40, by: 5) {
+                    id += 1
+                    live[id] = IndexWriter.Passage(id: id, document: document, text: corpus.passage())
+                }
+            }
+            let current = live
+            _ = try writer.sync(live: Set(live.keys)) { ids in ids.map { current[$0]! } }
+        }
+        return Searcher(snapshot: try IndexSnapshot(folder: dir))
+    }
+
+    @Test("pages of an OR by document: the window's documents are the passage ranking's, reordered; the rest keep its order; paging loses none",
+          arguments: [UInt64(31), 32])
+    func pagesAreConsistent(seed: UInt64) throws {
+        let dir = try indexFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var corpus = Corpus(seed: seed, size: 40)
+        let searcher = try library(&corpus, in: dir)
+        let window = Searcher.rescoreWindow
+        var reordered = 0
+        for i in 0..<24 {
+            let words = (0..<(2 + i % 3)).map { _ in corpus.term() }
+            let text = i % 4 == 3 ? "\(words.joined(separator: " OR ")) NOT \(corpus.term())" : words.joined(separator: " OR ")
+            let node = try QueryParser().parse(text)
+            for perDocument in [0, 1, 3] {
+                let reference = searcher.documentPage(node, perDocument: perDocument, offset: 0, limit: 1000)
+                let all = searcher.documentPage(node, perDocument: perDocument, offset: 0, limit: 1000, wholeDocuments: true)
+                let ids = all.documents.map(\.id), referenceIDs = reference.documents.map(\.id)
+                #expect(Set(ids.prefix(window)) == Set(referenceIDs.prefix(window)), "\(text): the window's documents")
+                #expect(Array(ids.dropFirst(window)) == Array(referenceIDs.dropFirst(window)), "\(text): after the window")
+                #expect(all.totalDocuments == reference.totalDocuments && all.totalPassages == reference.totalPassages, "\(text): totals")
+                if ids != referenceIDs { reordered += 1 }
+                // Each document shows what it shows in the passage ranking: its best passages, its matches.
+                var shown: [Int: ([SearchHit], Int)] = [:]
+                for document in reference.documents { shown[document.id] = (Array(reference.hits(of: document)), document.matches) }
+                for document in all.documents {
+                    #expect(shown[document.id]!.0 == Array(all.hits(of: document)) && shown[document.id]!.1 == document.matches, "\(text)")
+                }
+                // Scores descend through the window.
+                let scores = all.documents.prefix(window).map { $0.score ?? -.infinity }
+                #expect(zip(scores, scores.dropFirst()).allSatisfy { $0 >= $1 }, "\(text): \(scores)")
+                // Page after page: the same order, the passages before each page counted.
+                for (offset, limit) in [(0, 3), (3, 4), (7, 10), (17, 6), (23, 5), (window - 1, 2), (window, 10)] {
+                    let page = searcher.documentPage(node, perDocument: perDocument, offset: offset, limit: limit, wholeDocuments: true)
+                    #expect(page.documents.map(\.id) == Array(ids.dropFirst(offset).prefix(limit)), "\(text) offset \(offset)")
+                    #expect(page.hits == page.documents.flatMap { all.hits(of: all.documents[ids.firstIndex(of: $0.id)!]) }, "\(text)")
+                    #expect(page.passagesBefore == all.documents.prefix(offset).reduce(0) { $0 + $1.hits.count }, "\(text) offset \(offset)")
+                    #expect(page.totalDocuments == all.totalDocuments && page.totalPassages == all.totalPassages)
+                }
+                // Filtered: among a few documents and among many, the same rule.
+                for within in [Set(referenceIDs.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)), Set((0..<80).filter { $0 % 9 != 0 })] {
+                    let kept = searcher.documentPage(node, perDocument: perDocument, offset: 0, limit: 1000, within: within)
+                    let filtered = searcher.documentPage(node, perDocument: perDocument, offset: 0, limit: 1000, within: within, wholeDocuments: true)
+                    #expect(Set(filtered.documents.prefix(window).map(\.id)) == Set(kept.documents.prefix(window).map(\.id))
+                            && filtered.documents.dropFirst(window).map(\.id) == kept.documents.dropFirst(window).map(\.id), "\(text) within")
+                    #expect(filtered.totalDocuments == kept.totalDocuments, "\(text) within: totals")
+                }
+            }
+        }
+        #expect(reordered > 0, "some OR was reordered")
+    }
+}
