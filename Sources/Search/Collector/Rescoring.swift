@@ -57,18 +57,19 @@ extension Searcher {
 
     /// The page `offset ..< offset + limit` of an OR's results by document
     /// with its first ``rescoreWindow`` documents ranked as documents:
-    /// `page(offset, limit, perDocument)` makes a page in the passage
+    /// `page(offset, limit, perDocument, leaves)` makes a page in the passage
     /// ranking's order (a negative `perDocument`: its documents alone). The
     /// window's documents are read once to be scored and their matches
     /// counted; the passages of the documents shown, once the order is known.
     func rescoredPage(_ phrases: [Phrase], excluding excluded: ExcludedPassages?, perDocument: Int, offset: Int, limit: Int,
-                      page: (_ offset: Int, _ limit: Int, _ perDocument: Int) -> DocumentPage) -> DocumentPage {
+                      page: (_ offset: Int, _ limit: Int, _ perDocument: Int, _ leaves: QueryLeaves?) -> DocumentPage) -> DocumentPage {
         let window = Self.rescoreWindow
         let (end, overflow) = offset.addingReportingOverflow(limit)
-        guard phrases.count > 1, offset < window, limit > 0, !overflow else { return page(offset, limit, perDocument) }
-        let first = page(0, max(end, window), -1)
-        let count = min(window, first.documents.count)
+        guard phrases.count > 1, offset < window, limit > 0, !overflow else { return page(offset, limit, perDocument, nil) }
+        // (The leaves looked up, or matched, once for both readings.)
         let leaves = QueryLeaves(self, phrases)
+        let first = page(0, max(end, window), -1, leaves)
+        let count = min(window, first.documents.count)
         let (scores, matches) = rescored(first.documents.prefix(count).map(\.id), phrases, leaves, excluding: excluded)
         // Higher score first; all else equal, the passage ranking's order.
         let order = (0..<count).sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 } + Array(count..<first.documents.count)
@@ -160,7 +161,7 @@ extension Searcher {
             for i in 0..<m {
                 guard let cursor = cursors[i] else { continue }
                 cursor.seek(lo)
-                let (counts, idf) = (counted[i], pairIdf[i])
+                let (counts, pair) = (counted[i], pairIdf[i])
                 let filtered = !deleted.isEmpty || excluded != nil
                 var f = 0
                 // Block by block, from where the cursor stands.
@@ -179,7 +180,7 @@ extension Searcher {
                         if counts {
                             f += Int(tfs[j])
                             held[k] &+= 1
-                            weight[k] += idf
+                            weight[k] += pair
                         }
                     }
                     cursor.nextBlock()

@@ -88,11 +88,11 @@ extension Searcher {
         }
         if let shape = notShape(query) {
             let excluded = excludedPassages(shape.excluded)
-            func page(_ offset: Int, _ limit: Int, _ perDocument: Int) -> DocumentPage {
+            func page(_ offset: Int, _ limit: Int, _ perDocument: Int, _ leaves: QueryLeaves?) -> DocumentPage {
                 collapse(shape.phrases, shape.connective, perDocument: perDocument, offset: offset, limit: limit, within: within,
-                         countUpTo: countUpTo, excluding: excluded)
+                         countUpTo: countUpTo, excluding: excluded, lookedUp: leaves)
             }
-            guard wholeDocuments, shape.connective == .or else { return page(offset, limit, perDocument) }
+            guard wholeDocuments, shape.connective == .or else { return page(offset, limit, perDocument, nil) }
             return rescoredPage(shape.phrases, excluding: excluded, perDocument: perDocument, offset: offset, limit: limit, page: page)
         }
         if let shape = nearShape(query) {
@@ -104,10 +104,11 @@ extension Searcher {
                 snapshot.document(ofPassage: id).flatMap { within == nil || within!.contains($0) ? $0 : nil }
             }
         }
-        func page(_ offset: Int, _ limit: Int, _ perDocument: Int) -> DocumentPage {
-            collapse(phrases, connective, perDocument: perDocument, offset: offset, limit: limit, within: within, countUpTo: countUpTo)
+        func page(_ offset: Int, _ limit: Int, _ perDocument: Int, _ leaves: QueryLeaves?) -> DocumentPage {
+            collapse(phrases, connective, perDocument: perDocument, offset: offset, limit: limit, within: within, countUpTo: countUpTo,
+                     lookedUp: leaves)
         }
-        guard wholeDocuments, connective == .or else { return page(offset, limit, perDocument) }
+        guard wholeDocuments, connective == .or else { return page(offset, limit, perDocument, nil) }
         return rescoredPage(phrases, excluding: nil, perDocument: perDocument, offset: offset, limit: limit, page: page)
     }
 
@@ -118,17 +119,18 @@ extension Searcher {
         if wholeDocuments, query.connective == .and, query.phrases.count > 1 {
             return wholeDocumentPage(query.phrases, perDocument: perDocument, offset: offset, limit: limit, within: nil, excluding: nil)
         }
-        func page(_ offset: Int, _ limit: Int, _ perDocument: Int) -> DocumentPage {
-            collapse(query.phrases, query.connective, perDocument: perDocument, offset: offset, limit: limit, within: nil, countUpTo: countUpTo)
+        func page(_ offset: Int, _ limit: Int, _ perDocument: Int, _ leaves: QueryLeaves?) -> DocumentPage {
+            collapse(query.phrases, query.connective, perDocument: perDocument, offset: offset, limit: limit, within: nil, countUpTo: countUpTo,
+                     lookedUp: leaves)
         }
-        guard wholeDocuments, query.connective == .or else { return page(offset, limit, perDocument) }
+        guard wholeDocuments, query.connective == .or else { return page(offset, limit, perDocument, nil) }
         return rescoredPage(query.phrases, excluding: nil, perDocument: perDocument, offset: offset, limit: limit, page: page)
     }
 
     /// Results by document for `phrases` joined by `connective` (see the top of this file).
     func collapse(_ phrases: [Phrase], _ connective: Connective, perDocument: Int, offset: Int, limit: Int,
                   within: Set<Int>?, countUpTo: Int, excluding excluded: ExcludedPassages? = nil,
-                  leaves matched: QueryLeaves? = nil) -> DocumentPage {
+                  leaves matched: QueryLeaves? = nil, lookedUp: QueryLeaves? = nil) -> DocumentPage {
         let and = connective == .and
         guard and || phrases.count <= Self.wideLeaves else {
             let ranked = top(of: phrases, connective, k: .max, countUpTo: .max).hits
@@ -137,7 +139,7 @@ extension Searcher {
             }
         }
         // A NEAR's leaves come matched (Near.swift); others are looked up here.
-        let leaves = matched ?? QueryLeaves(self, phrases)
+        let leaves = matched ?? lookedUp ?? QueryLeaves(self, phrases)
         if let within, within.count <= Self.fewDocuments {
             return fewDocumentsPage(phrases, connective, leaves, within, perDocument: perDocument, offset: offset, limit: limit, excluding: excluded)
         }
