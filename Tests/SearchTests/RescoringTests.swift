@@ -50,6 +50,9 @@ struct RescoringTests {
         }
         let scores = byDocument.documents.map { $0.score ?? .nan }
         #expect(abs(scores[0] - expected(distance: 1)) < 1e-12 && abs(scores[1] - expected(distance: 3)) < 1e-12, "\(scores)")
+        // Counting up to no document: the two that match were read whole, so the totals are exact.
+        let bounded = searcher.documentPage(node, perDocument: 1, offset: 0, limit: 10, countUpTo: 0, wholeDocuments: true)
+        #expect(bounded.totalIsExact && bounded.totalDocuments == 2 && bounded.totalPassages == 2 && bounded.documents.map(\.id) == [1, 0])
         // The flat search is FTS5's, untouched.
         #expect(searcher.top(node, k: 10).hits.map(\.passageID) == [1, 2])
     }
@@ -123,6 +126,18 @@ struct RescoringTests {
                 #expect(Set(ids.prefix(window)) == Set(referenceIDs.prefix(window)), "\(text): the window's documents")
                 #expect(Array(ids.dropFirst(window)) == Array(referenceIDs.dropFirst(window)), "\(text): after the window")
                 #expect(all.totalDocuments == reference.totalDocuments && all.totalPassages == reference.totalPassages, "\(text): totals")
+                // Counting up to a bound: exact when every matching document was read, else bounds as the passage ranking's.
+                for bound in [0, 5] {
+                    let bounded = searcher.documentPage(node, perDocument: perDocument, offset: 0, limit: 10, countUpTo: bound, wholeDocuments: true)
+                    #expect(bounded.documents.map(\.id) == Array(ids.prefix(10)), "\(text) counting up to \(bound)")
+                    if referenceIDs.count < window {
+                        #expect(bounded.totalIsExact && bounded.totalDocuments == reference.totalDocuments
+                                && bounded.totalPassages == reference.totalPassages, "\(text) counting up to \(bound): every document read")
+                    } else if !bounded.totalIsExact {
+                        #expect(bounded.totalDocuments >= min(bound, referenceIDs.count) && bounded.totalDocuments <= reference.totalDocuments
+                                && bounded.totalPassages <= reference.totalPassages, "\(text) counting up to \(bound)")
+                    }
+                }
                 if ids != referenceIDs { reordered += 1 }
                 // Each document shows what it shows in the passage ranking: its best passages, its matches.
                 var shown: [Int: ([SearchHit], Int)] = [:]

@@ -86,6 +86,11 @@ extension Searcher {
             hits += read[i].hits
         }
         let before = order.prefix(offset).reduce(0) { $0 + min(perDocument, matches[$1]) }
+        // Fewer documents match than the window holds: every one was read, and the totals are exact.
+        if first.documents.count < max(end, window), first.documents.count == count {
+            return DocumentPage(documents: documents, hits: hits, totalPassages: matches.reduce(0, +), totalDocuments: count,
+                                passagesBefore: before, totalIsExact: true)
+        }
         return DocumentPage(documents: documents, hits: hits, totalPassages: first.totalPassages, totalDocuments: first.totalDocuments,
                             passagesBefore: before, totalIsExact: first.totalIsExact)
     }
