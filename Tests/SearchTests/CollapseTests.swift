@@ -109,6 +109,24 @@ struct CollapseTests {
         #expect(served >= 30)
     }
 
+    @Test("an OR wider than the windows take, NOT a word: pages by document leave out the passages the NOT leaves out")
+    func wideOrNot() throws {
+        let dir = try indexFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var corpus = Corpus(seed: 41, size: 40)
+        let searcher = try documentsSearcher(&corpus, in: dir)
+        for _ in 0..<6 {
+            let words = (0..<(Searcher.wideLeaves + 2)).map { _ in corpus.term() }
+            let text = "(\(words.joined(separator: " OR "))) NOT \(corpus.term())"
+            let node = try QueryParser().parse(text)
+            #expect(searcher.notShape(node) != nil, "\(text)")
+            let (full, order, members) = reference(searcher, node)
+            let page = searcher.documentPage(node, perDocument: 2, offset: 0, limit: 1000)
+            #expect(shown(page) == order.map { Shown(id: $0, hits: Array(members[$0]!.prefix(2)), matches: members[$0]!.count) }, "\(text)")
+            #expect(page.totalPassages == full.count && page.totalDocuments == order.count, "\(text)")
+        }
+    }
+
     @Test("a NEAR of words: flat top-k and pages by document are the exhaustive evaluator's, hits, doubles and totals")
     func nearOfWords() throws {
         let dir = try indexFolder()

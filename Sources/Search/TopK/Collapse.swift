@@ -135,7 +135,9 @@ extension Searcher {
         guard and || phrases.count <= Self.wideLeaves else {
             let ranked = top(of: phrases, connective, k: .max, countUpTo: .max).hits
             return Self.documentPage(ranked: ranked, perDocument: perDocument, offset: offset, limit: limit) { id in
-                snapshot.document(ofPassage: id).flatMap { within == nil || within!.contains($0) ? $0 : nil }
+                // (A NOT's passages left out here: this path ranks the OR alone.)
+                if let excluded, let place = snapshot.place(ofPassage: id), excluded.contains(place.segment, place.local) { return nil }
+                return snapshot.document(ofPassage: id).flatMap { within == nil || within!.contains($0) ? $0 : nil }
             }
         }
         // A NEAR's leaves come matched (Near.swift); others are looked up here.
