@@ -81,6 +81,25 @@ struct RescoringTests {
         #expect(scores.dropFirst().allSatisfy { $0 == 0 }, "\(scores)")
     }
 
+    @Test("a word written twice next to another: twice in the BM25, one pair for proximity")
+    func repeatedWordBesideAnother() throws {
+        let dir = try indexFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let texts = ["alpha beta filler filler", "filler other words here", "nothing of the kind", "more filler words there"]
+        let searcher = try searcher(texts, in: dir)
+        let page = searcher.documentPage(try QueryParser().parse("alpha OR beta OR alpha"), perDocument: 1, offset: 0, limit: 10,
+                                         wholeDocuments: true)
+        #expect(page.documents.map(\.id) == [0])
+        let n = 4.0, average = Double(searcher.snapshot.tokenCount) / n
+        let idf = log(1 + (n - 1 + 0.5) / (1 + 0.5)), pairIdf = log(n / 1)
+        let norm = 1.2 * (1 - 0.75 + 0.75 * 4 / average)
+        let bm25 = 3 * idf * 2.2 / (1 + norm)
+        // One pair at distance 1: each word's accumulator is the other's idf.
+        let proximity = 2 * min(1, pairIdf) * pairIdf * 2.2 / (pairIdf + norm)
+        let score = page.documents.first?.score ?? .nan
+        #expect(abs(score - (bm25 + proximity)) < 1e-12, "\(score) against \(bm25 + proximity)")
+    }
+
     /// Documents of 1 to 30 passages in two segments, some with passages in both, some passages deleted.
     func library(_ corpus: inout Corpus, in dir: URL) throws -> Searcher {
         let writer = try IndexWriter(folder: dir)
@@ -117,25 +136,46 @@ struct RescoringTests {
         var reordered = 0
         for i in 0..<24 {
             let words = (0..<(2 + i % 3)).map { _ in corpus.term() }
-            let text = i % 4 == 3 ? "\(words.joined(separator: " OR ")) NOT \(corpus.term())" : words.joined(separator: " OR ")
+            let text = switch i % 6 {
+            // A NOT of the OR (parenthesized: NOT binds tighter than OR).
+            case 3: "(\(words.joined(separator: " OR "))) NOT \(corpus.term())"
+            // A phrase among the words: a leaf matched in memory.
+            case 4: "\"\(corpus.word()) \(corpus.word())\" OR \(words.joined(separator: " OR "))"
+            // An OR wider than the scorers' windows take (Searcher.wideLeaves), with a NOT.
+            case 5: "(\((0..<18).map { _ in corpus.term() }.joined(separator: " OR "))) NOT \(corpus.term())"
+            default: words.joined(separator: " OR ")
+            }
             let node = try QueryParser().parse(text)
             for perDocument in [0, 1, 3] {
                 let reference = searcher.documentPage(node, perDocument: perDocument, offset: 0, limit: 1000)
                 let all = searcher.documentPage(node, perDocument: perDocument, offset: 0, limit: 1000, wholeDocuments: true)
                 let ids = all.documents.map(\.id), referenceIDs = reference.documents.map(\.id)
+                // The passage ranking's page is the full ranking grouped (a wide OR's NOT included).
+                var grouped: [Int] = []
+                for hit in searcher.rank(node) {
+                    let document = searcher.snapshot.document(ofPassage: hit.passageID)!
+                    if !grouped.contains(document) { grouped.append(document) }
+                }
+                #expect(referenceIDs == grouped, "\(text): the passage ranking")
                 #expect(Set(ids.prefix(window)) == Set(referenceIDs.prefix(window)), "\(text): the window's documents")
                 #expect(Array(ids.dropFirst(window)) == Array(referenceIDs.dropFirst(window)), "\(text): after the window")
                 #expect(all.totalDocuments == reference.totalDocuments && all.totalPassages == reference.totalPassages, "\(text): totals")
                 // Counting up to a bound: exact when every matching document was read, else bounds as the passage ranking's.
-                for bound in [0, 5] {
-                    let bounded = searcher.documentPage(node, perDocument: perDocument, offset: 0, limit: 10, countUpTo: bound, wholeDocuments: true)
-                    #expect(bounded.documents.map(\.id) == Array(ids.prefix(10)), "\(text) counting up to \(bound)")
+                for (bound, offset, limit) in [(0, 0, 10), (5, 0, 10), (0, 15, 10), (0, 0, 50)] {
+                    let bounded = searcher.documentPage(node, perDocument: perDocument, offset: offset, limit: limit, countUpTo: bound,
+                                                        wholeDocuments: true)
+                    #expect(bounded.documents.map(\.id) == Array(ids.dropFirst(offset).prefix(limit)), "\(text) counting up to \(bound)")
                     if referenceIDs.count < window {
                         #expect(bounded.totalIsExact && bounded.totalDocuments == reference.totalDocuments
                                 && bounded.totalPassages == reference.totalPassages, "\(text) counting up to \(bound): every document read")
                     } else if !bounded.totalIsExact {
-                        #expect(bounded.totalDocuments >= min(bound, referenceIDs.count) && bounded.totalDocuments <= reference.totalDocuments
+                        // A lower bound, never below what the page and the pages before it show.
+                        let shown = min(referenceIDs.count, offset + limit)
+                        #expect(bounded.totalDocuments >= shown && bounded.totalDocuments <= reference.totalDocuments
+                                && bounded.totalPassages >= bounded.passagesBefore + bounded.hits.count
                                 && bounded.totalPassages <= reference.totalPassages, "\(text) counting up to \(bound)")
+                    } else {
+                        #expect(bounded.totalDocuments == reference.totalDocuments && bounded.totalPassages == reference.totalPassages)
                     }
                 }
                 if ids != referenceIDs { reordered += 1 }
@@ -149,7 +189,7 @@ struct RescoringTests {
                 let scores = all.documents.prefix(window).map { $0.score ?? -.infinity }
                 #expect(zip(scores, scores.dropFirst()).allSatisfy { $0 >= $1 }, "\(text): \(scores)")
                 // Page after page: the same order, the passages before each page counted.
-                for (offset, limit) in [(0, 3), (3, 4), (7, 10), (17, 6), (23, 5), (window - 1, 2), (window, 10)] {
+                for (offset, limit) in [(0, 3), (3, 4), (7, 10), (17, 6), (23, 5), (window - 1, 2), (window, 10), (5, 0), (1, Int.max)] {
                     let page = searcher.documentPage(node, perDocument: perDocument, offset: offset, limit: limit, wholeDocuments: true)
                     #expect(page.documents.map(\.id) == Array(ids.dropFirst(offset).prefix(limit)), "\(text) offset \(offset)")
                     #expect(page.hits == page.documents.flatMap { all.hits(of: all.documents[ids.firstIndex(of: $0.id)!]) }, "\(text)")

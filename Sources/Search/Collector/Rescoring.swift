@@ -64,8 +64,8 @@ extension Searcher {
     func rescoredPage(_ phrases: [Phrase], excluding excluded: ExcludedPassages?, perDocument: Int, offset: Int, limit: Int,
                       page: (_ offset: Int, _ limit: Int, _ perDocument: Int, _ leaves: QueryLeaves?) -> DocumentPage) -> DocumentPage {
         let window = Self.rescoreWindow
-        let (end, overflow) = offset.addingReportingOverflow(limit)
-        guard phrases.count > 1, offset < window, limit > 0, !overflow else { return page(offset, limit, perDocument, nil) }
+        guard phrases.count > 1, offset < window else { return page(offset, limit, perDocument, nil) }
+        let end = limit > Int.max - offset ? Int.max : offset + limit
         // (The leaves looked up, or matched, once for both readings.)
         let leaves = QueryLeaves(self, phrases)
         let first = page(0, max(end, window), -1, leaves)
@@ -86,13 +86,11 @@ extension Searcher {
             hits += read[i].hits
         }
         let before = order.prefix(offset).reduce(0) { $0 + min(perDocument, matches[$1]) }
-        // Fewer documents match than the window holds: every one was read, and the totals are exact.
-        if first.documents.count < max(end, window), first.documents.count == count {
-            return DocumentPage(documents: documents, hits: hits, totalPassages: matches.reduce(0, +), totalDocuments: count,
-                                passagesBefore: before, totalIsExact: true)
-        }
-        return DocumentPage(documents: documents, hits: hits, totalPassages: first.totalPassages, totalDocuments: first.totalDocuments,
-                            passagesBefore: before, totalIsExact: first.totalIsExact)
+        // Lower bounds are at least what the window holds.
+        let (passages, found) = first.totalIsExact ? (first.totalPassages, first.totalDocuments)
+            : (max(first.totalPassages, matches.reduce(0, +)), max(first.totalDocuments, first.documents.count))
+        return DocumentPage(documents: documents, hits: hits, totalPassages: passages, totalDocuments: found, passagesBefore: before,
+                            totalIsExact: first.totalIsExact)
     }
 
     /// The score of each of `documents` for the OR of `phrases` (their
@@ -110,7 +108,8 @@ extension Searcher {
             let f = Double(min(f, Int(n)))
             return log(1 + (n - f + 0.5) / (f + 0.5))
         }
-        let pairIdf = frequencies.map { log(n / Double(max(1, $0))) }
+        // (A document in two segments counts in each, as the dictionaries count it: n never above N.)
+        let pairIdf = frequencies.map { log(n / Double(max(1, min($0, Int(n))))) }
         // A word written twice in the query is one word: its first leaf.
         let word: [Int] = (0..<m).map { i in
             (0..<i).first { phrases[$0].terms == phrases[i].terms && phrases[$0].first == phrases[i].first } ?? i
@@ -166,7 +165,9 @@ extension Searcher {
             for i in 0..<m {
                 guard let cursor = cursors[i] else { continue }
                 cursor.seek(lo)
+                // (Passages are chosen for proximity by the words whose positions are read.)
                 let (counts, pair) = (counted[i], pairIdf[i])
+                let meets = counts && positional[i]
                 let filtered = !deleted.isEmpty || excluded != nil
                 var f = 0
                 // Block by block, from where the cursor stands.
@@ -182,8 +183,8 @@ extension Searcher {
                             touchedCount += 1
                         }
                         held[k] |= matching
-                        if counts {
-                            f += Int(tfs[j])
+                        if counts { f += Int(tfs[j]) }
+                        if meets {
                             held[k] &+= 1
                             weight[k] += pair
                         }

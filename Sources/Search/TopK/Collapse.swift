@@ -48,11 +48,13 @@ extension Searcher {
             /// else its passages shown are each word's best.
             public var together = true
             /// What it is ranked by, when not its best passage's score
-            /// (−bm25): the BM25 of the whole document (`WholeDocuments.swift`).
+            /// (−bm25): the BM25 of the whole document (`WholeDocuments.swift`),
+            /// with its words' proximity for an OR's first documents (`Rescoring.swift`).
             public var score: Double?
         }
 
-        /// The page's documents, in the order of their best passage.
+        /// The page's documents, in the order of their best passage (or
+        /// of their ``Document/score`` where it is given).
         public var documents: [Document]
         /// The passages the page shows, document after document.
         public var hits: [SearchHit]
@@ -184,8 +186,11 @@ extension Searcher {
         }
         // 3. The totals: every matching document was kept when fewer than
         // the page's end match; else counted.
-        var count = if !best.isFull, perDocument >= 0 {
-            MatchCount(passages: keptPassages, documents: ranked.count, exact: true)
+        var count = if !best.isFull {
+            // Every matching document is on the page or before it: counted
+            // from their passages, or, when those were not read, in full.
+            perDocument >= 0 ? MatchCount(passages: keptPassages, documents: ranked.count, exact: true)
+                : countMatches(leaves, and: and, within: within, upTo: .max, excluding: excluded)
         } else if let settled {
             settled
         } else if metEveryMatch, let counted = best.counted {
