@@ -100,21 +100,18 @@ extension Searcher {
                   excluding excluded: ExcludedPassages?) -> (scores: [Double], matches: [Int]) {
         let m = leaves.m
         let n = Double(max(1, snapshot.documentCount))
-        let frequencies = documentFrequencies(leaves)
+        // The whole document's BM25, as an AND by document is ranked.
+        let scoring = DocumentScoring(self, leaves)
+        let (idf, averageLength) = (scoring.idf, scoring.averageLength)
         // Words in more than half the documents count for nothing, unless all are.
-        var counted = frequencies.map { Double($0) <= n / 2 }
+        var counted = scoring.frequencies.map { Double($0) <= n / 2 }
         if !counted.contains(true) { counted = [Bool](repeating: true, count: m) }
-        let idf = frequencies.map { f in
-            let f = Double(min(f, Int(n)))
-            return log(1 + (n - f + 0.5) / (f + 0.5))
-        }
         // (A document in two segments counts in each, as the dictionaries count it: n never above N.)
-        let pairIdf = frequencies.map { log(n / Double(max(1, min($0, Int(n))))) }
+        let pairIdf = scoring.frequencies.map { log(n / Double(max(1, min($0, Int(n))))) }
         // A word written twice in the query is one word: its first leaf.
         let word: [Int] = (0..<m).map { i in
             (0..<i).first { phrases[$0].terms == phrases[i].terms && phrases[$0].first == phrases[i].first } ?? i
         }
-        let averageLength = Double(snapshot.tokenCount) / n
         var tf = [Int](repeating: 0, count: m * documents.count)
         var accumulated = [Double](repeating: 0, count: m * documents.count)
         var matches = [Int](repeating: 0, count: documents.count)

@@ -199,6 +199,8 @@ extension Searcher {
     /// A document's score from its evidence (see the top of this file):
     /// the BM25 of the whole document.
     struct DocumentScoring {
+        /// Per leaf, its number of documents (``Searcher/documentFrequencies(_:)``).
+        let frequencies: [Int]
         /// Per leaf, its idf over documents.
         let idf: [Double]
         /// Tokens per document, on average.
@@ -208,11 +210,12 @@ extension Searcher {
             let snapshot = searcher.snapshot
             let documents = max(1, snapshot.documentCount)
             averageLength = Double(snapshot.tokenCount) / Double(documents)
+            frequencies = searcher.documentFrequencies(leaves)
             // Lucene's and tantivy's idf, ln(1 + (N − n + 0.5) / (n + 0.5)). FTS5's,
             // without the 1 +, vanishes for a word in half the rows; over documents,
             // far fewer than passages, most words are that common (and measured
             // so, the known items fell from 0.660 to 0.620 MRR@10).
-            idf = searcher.documentFrequencies(leaves).map { n in
+            idf = frequencies.map { n in
                 let n = Double(min(n, documents))
                 return log(1 + (Double(documents) - n + 0.5) / (n + 0.5))
             }
