@@ -108,9 +108,18 @@ extension Searcher {
         if !counted.contains(true) { counted = [Bool](repeating: true, count: m) }
         // (A document in two segments counts in each, as the dictionaries count it: n never above N.)
         let pairIdf = scoring.frequencies.map { log(n / Double(max(1, min($0, Int(n))))) }
-        // A word written twice in the query is one word: its first leaf.
-        let word: [Int] = (0..<m).map { i in
-            (0..<i).first { phrases[$0].terms == phrases[i].terms && phrases[$0].first == phrases[i].first } ?? i
+        // A word written twice in the query is one word: its first leaf (found
+        // by hashing: an OR of a thousand words compared pairwise took 40 ms).
+        struct Key: Hashable {
+            let terms: [QueryTerm]
+            let first: Bool
+        }
+        var firstLeaf: [Key: Int] = [:]
+        let word: [Int] = phrases.indices.map { i in
+            let key = Key(terms: Array(phrases[i].terms), first: phrases[i].first)
+            if let earlier = firstLeaf[key] { return earlier }
+            firstLeaf[key] = i
+            return i
         }
         var tf = [Int](repeating: 0, count: m * documents.count)
         var accumulated = [Double](repeating: 0, count: m * documents.count)
