@@ -2,15 +2,10 @@ import Foundation
 import Index
 @testable import Search
 import Testing
+import TestSupport
 
 @Suite("An OR's first documents ranked as documents")
 struct RescoringTests {
-    func indexFolder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-rescoring-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     /// A searcher over one segment of `texts`, each a document of one passage (ids from 1, documents from 0).
     func searcher(_ texts: [String], in dir: URL) throws -> Searcher {
         let writer = try IndexWriter(folder: dir)
@@ -21,7 +16,7 @@ struct RescoringTests {
 
     @Test("words standing together lift a document over one where they stand apart, which the passage ranking ties first")
     func proximityLifts() throws {
-        let dir = try indexFolder()
+        let dir = try PDFFixture.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let texts = [
             "alpha filler filler beta",       // document 0: the words apart
@@ -59,7 +54,7 @@ struct RescoringTests {
 
     @Test("a word in more than half the documents counts for nothing; a word written twice counts twice in the BM25, once for proximity")
     func commonAndRepeatedWords() throws {
-        let dir = try indexFolder()
+        let dir = try PDFFixture.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let texts = [
             "common alpha filler filler",     // 0
@@ -83,7 +78,7 @@ struct RescoringTests {
 
     @Test("a word written twice next to another: twice in the BM25, one pair for proximity")
     func repeatedWordBesideAnother() throws {
-        let dir = try indexFolder()
+        let dir = try PDFFixture.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let texts = ["alpha beta filler filler", "filler other words here", "nothing of the kind", "more filler words there"]
         let searcher = try searcher(texts, in: dir)
@@ -128,7 +123,7 @@ struct RescoringTests {
     @Test("pages of an OR by document: the window's documents are the passage ranking's, reordered; the rest keep its order; paging loses none",
           arguments: [UInt64(31), 32])
     func pagesAreConsistent(seed: UInt64) throws {
-        let dir = try indexFolder()
+        let dir = try PDFFixture.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         var corpus = Corpus(seed: seed, size: 40)
         let searcher = try library(&corpus, in: dir)
