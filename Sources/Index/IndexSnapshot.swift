@@ -126,6 +126,8 @@ public final class IndexSnapshot: @unchecked Sendable {
         // document gains passages later (pages read by OCR get new ids).
         var runs: [DocumentRun] = []
         var largest = -1
+        // Per segment, the documents with a deleted passage there.
+        var maimed = [Set<Int32>](repeating: [], count: segments.count)
         for (s, reader) in segments.enumerated() {
             var current = -1
             let owners = reader.documents
@@ -133,6 +135,7 @@ public final class IndexSnapshot: @unchecked Sendable {
             let gone = deleted[s]
             for local in 0..<reader.count {
                 guard !gone.contains(local) else {
+                    maimed[s].insert(Int32(truncatingIfNeeded: UInt32(littleEndian: owners[local])))
                     current = -1
                     continue
                 }
@@ -165,8 +168,10 @@ public final class IndexSnapshot: @unchecked Sendable {
         for (i, run) in runs.enumerated() {
             var run = run
             run.alone = (i == 0 || runs[i - 1].document != run.document) && (i + 1 == runs.count || runs[i + 1].document != run.document)
+            run.whole = !maimed[Int(run.segment)].contains(run.document)
             bySegment[Int(run.segment)].append(run)
         }
+        runsByDocument = bySegment
         for s in bySegment.indices { bySegment[s].sort { $0.lo < $1.lo } }
         runsBySegment = bySegment
         splitDocuments = split
@@ -180,6 +185,22 @@ public final class IndexSnapshot: @unchecked Sendable {
         splitDocumentSegments = segmentsOfSplit
         splitRunsBySegment = Self.placedRuns(bySegment, of: split)
         severalRunsBySegment = Self.placedRuns(bySegment, of: several)
+        var placeOfSeveral = [Int32](repeating: -1, count: largest + 1)
+        for (place, document) in several.enumerated() { placeOfSeveral[document] = Int32(place) }
+        var severalWhole = [Bool](repeating: true, count: several.count), severalTokens = [Int](repeating: 0, count: several.count)
+        for run in runs {
+            let place = Int(placeOfSeveral[Int(run.document)])
+            if place >= 0 { severalTokens[place] += Int(run.tokens) }
+        }
+        // (A passage deleted in any segment, even one where no passage of it is left.)
+        for documents in maimed {
+            for document in documents where Int(document) <= largest && placeOfSeveral[Int(document)] >= 0 {
+                severalWhole[Int(placeOfSeveral[Int(document)])] = false
+            }
+        }
+        placeInSeveralRuns = placeOfSeveral
+        severalRunsAreWhole = severalWhole
+        severalRunsTokens = severalTokens
         documentRuns = runs
         largestDocument = largest
         // Passage ids ascend within a segment (SegmentFormat) and, as the
@@ -203,10 +224,19 @@ public final class IndexSnapshot: @unchecked Sendable {
         public var tokens: Int32
         /// Whether it is its document's only run (set in ``runsBySegment``).
         public var alone = false
+        /// Whether no passage of its document in its segment is deleted, so
+        /// that the segment's document lists count what the document holds
+        /// there (set in ``runsBySegment``; see ``DocumentListFormat``).
+        public var whole = false
     }
 
     /// Per segment, the runs of its live passages, in passage order.
     public let runsBySegment: [[DocumentRun]]
+
+    /// Per segment, the runs of its live passages, by document (then
+    /// passage order): a walk of documents in ascending order finds each
+    /// one's run by moving forward.
+    public let runsByDocument: [[DocumentRun]]
 
     /// Documents with a live passage.
     public let documentCount: Int
@@ -258,6 +288,18 @@ public final class IndexSnapshot: @unchecked Sendable {
     /// ``documentsInSeveralRuns``, in passage order (the walk by whole
     /// documents asks which of them hold every word by seeking to these).
     public let severalRunsBySegment: [[PlacedRun]]
+
+    /// Per document number up to ``largestDocument``, its place in
+    /// ``documentsInSeveralRuns``, or −1.
+    public let placeInSeveralRuns: [Int32]
+
+    /// Per document of ``documentsInSeveralRuns`` (by place), whether none
+    /// of its passages is deleted, in any segment (so that the segments'
+    /// document lists, added up, count what it holds).
+    public let severalRunsAreWhole: [Bool]
+
+    /// Per document of ``documentsInSeveralRuns`` (by place), its live tokens.
+    public let severalRunsTokens: [Int]
 
     /// The runs in `bySegment` of `documents`, per segment, in passage order.
     static func placedRuns(_ bySegment: [[DocumentRun]], of documents: [Int]) -> [[PlacedRun]] {

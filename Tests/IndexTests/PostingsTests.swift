@@ -219,6 +219,58 @@ struct PostingsTests {
         }
     }
 
+    @Test("each term's documents, with its instances and passages in each, read back from its document list (format 8) or its postings (format 7)")
+    func documentLists() throws {
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var random = Random(seed: 81)
+        var writer = SegmentWriter()
+        // Documents numbered out of order, of 1 to 30 passages, some coming
+        // back later (pages added to them): lists must be sorted and merged.
+        var truth: [String: [Int: (instances: Int, passages: Int)]] = [:]
+        var id: Int64 = 0
+        let documents = (1...120).map { ($0 * 37) % 121 } + [5, 44, 5]
+        for document in documents {
+            for _ in 0..<(1 + random.below(random.below(3) == 0 ? 30 : 4)) {
+                id += 1
+                let words = (0..<(1 + random.below(12))).map { _ in "w\(random.below(random.below(4) == 0 ? 300 : 12))" }
+                writer.add(id: id, document: document, text: words.joined(separator: " "))
+                var counts: [String: Int] = [:]
+                for word in words { counts[word, default: 0] += 1 }
+                for (word, n) in counts {
+                    truth[word, default: [:]][document, default: (0, 0)].instances += n
+                    truth[word, default: [:]][document, default: (0, 0)].passages += 1
+                }
+            }
+        }
+        for lists in [true, false] {
+            let url = dir.appendingPathComponent("l\(lists).seg")
+            let bytes = SegmentWriter.serialize([writer], documentLists: lists)
+            #expect(Array(bytes.prefix(8)) == Array((lists ? "DOSSEG08" : "DOSSEG07").utf8))
+            try Data(bytes).write(to: url)
+            let reader = try SegmentReader(url: url)
+            var stored = 0, seen = 0
+            var tally = DocumentTally()
+            reader.forEachTerm { bytes, entry in
+                let word = String(decoding: bytes, as: UTF8.self)
+                seen += 1
+                if entry.documentList >= 0 { stored += 1 }
+                #expect((entry.documentList >= 0) == (lists && DocumentListFormat.stored(passages: entry.documentFrequency, documents: entry.documentCount)))
+                reader.documents(entry, into: &tally)
+                let expected = (truth[word] ?? [:]).sorted { $0.key < $1.key }
+                #expect(tally.documents.map(Int.init) == expected.map(\.key), "\(word)")
+                #expect(tally.instances.map(Int.init) == expected.map(\.value.instances) && tally.passages.map(Int.init) == expected.map(\.value.passages),
+                        "\(word)")
+                // The postings still read past the list.
+                var passages = 0
+                reader.forEachFrequency(entry) { _, _ in passages += 1 }
+                #expect(passages == entry.documentFrequency)
+            }
+            #expect(seen == truth.count)
+            #expect(lists ? stored >= 5 : stored == 0, "terms with a stored list: \(stored)")
+        }
+    }
+
     @Test("a small segment's term filter passes every term it holds and turns away nearly every other word; a large segment has none")
     func termFilter() throws {
         let dir = try temporaryFolder()

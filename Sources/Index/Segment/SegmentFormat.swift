@@ -1,4 +1,4 @@
-/// # Segment file format (version 7)
+/// # Segment file format (version 8)
 ///
 /// A segment is one immutable file, `index/segments/<name>.seg`, holding the
 /// inverted index of a batch of passages. It is written once, fsynced, and
@@ -8,7 +8,7 @@
 /// All fixed-width integers are little-endian; `varint` is LEB128.
 ///
 /// ```text
-/// header      8  magic "DOSSEG07"
+/// header      8  magic "DOSSEG08"
 ///             8  passage count n
 ///             8  token count (sum of the passages' lengths)
 ///             8  term count t
@@ -29,8 +29,10 @@
 ///                     search groups and filters hits without asking the catalog
 /// dictionary  block index and front-coded terms, each with the number of
 ///             passages and of documents holding it (see TermDictionary.swift)
-/// postings    per term, in dictionary order: skip table and blocks of 128
-///             bit-packed postings (see Postings/PostingsWriter.swift)
+/// postings    per term, in dictionary order: for a term held by many
+///             passages, its document list (see Postings/DocumentList.swift);
+///             then its skip table and blocks of 128 bit-packed postings (see
+///             Postings/PostingsWriter.swift)
 /// positions   per term, in dictionary order: one bit-packed group per block
 /// lexicon     per language, how often each word occurs as written (see
 ///             Lexicon/SurfaceLexicon.swift)
@@ -42,6 +44,12 @@
 /// index adds them up over live segments and subtracts deleted passages, so
 /// BM25 sees exact collection statistics.
 ///
+/// Version 8 adds the document lists: the dictionary entry's postings
+/// offset of a term that has one (the entry's counts say whether it does)
+/// points at the list, its postings following it. Version 7 (`DOSSEG07`),
+/// the same file without them, is still read: a search by document groups
+/// such a segment's postings by document as it reads them, and the next
+/// merge writes the segment as version 8.
 /// Version 7 adds the lexicon, and its offset as the header's last field
 /// (so its header is 112 bytes; version 6's and 5's, without that field,
 /// are 104). Version 6 (`DOSSEG06`) is still read, without a lexicon: an
@@ -61,13 +69,15 @@
 /// version 4 adds each passage's document; version 5 bit-packs a last
 /// block of 8 to 127 postings, which version 4 varint-coded.
 enum SegmentFormat {
-    static let magic: [UInt8] = Array("DOSSEG07".utf8)
+    static let magic: [UInt8] = Array("DOSSEG08".utf8)
+    /// Version 7: read, without document lists.
+    static let magicWithoutDocumentLists: [UInt8] = Array("DOSSEG07".utf8)
     /// Version 6: read, without a lexicon.
     static let magicWithoutLexicon: [UInt8] = Array("DOSSEG06".utf8)
     /// Version 5: read, without documents per term.
     static let magicWithoutDocumentCounts: [UInt8] = Array("DOSSEG05".utf8)
     static let previousMagics: [[UInt8]] = ["DOSSEG01", "DOSSEG02", "DOSSEG03", "DOSSEG04"].map { Array($0.utf8) }
-    /// The header of version 7; versions 5 and 6 lack its last field.
+    /// The header of versions 7 and 8; versions 5 and 6 lack its last field.
     static let headerSize = 112
     static let headerSizeWithoutLexicon = 104
     static let paddingSize = 8
@@ -84,9 +94,10 @@ struct SegmentSerializer {
 
     init(lengths: [UInt32]) { self.lengths = lengths }
 
-    /// The file's bytes: format 7 with `lexicon`, else format 6 (format 5
-    /// when the dictionary writes no document counts).
-    func finish(ids: [Int64], documents: [UInt32], tokens: UInt64, lexicon: SurfaceLexicon?) -> [UInt8] {
+    /// The file's bytes: format 8 with `lexicon` and the postings holding
+    /// `documentLists`, format 7 with `lexicon` alone, else format 6 (format
+    /// 5 when the dictionary writes no document counts).
+    func finish(ids: [Int64], documents: [UInt32], tokens: UInt64, lexicon: SurfaceLexicon?, documentLists: Bool) -> [UInt8] {
         let n = ids.count
         let lexicon = dictionary.writesDocumentCounts ? lexicon : nil
         var lexiconBytes: [UInt8] = []
@@ -102,7 +113,7 @@ struct SegmentSerializer {
         let paddingStart = lexiconStart + lexiconBytes.count
         var out: [UInt8] = []
         out.reserveCapacity(paddingStart + SegmentFormat.paddingSize)
-        out.append(contentsOf: lexicon != nil ? SegmentFormat.magic
+        out.append(contentsOf: lexicon != nil ? (documentLists ? SegmentFormat.magic : SegmentFormat.magicWithoutDocumentLists)
                    : dictionary.writesDocumentCounts ? SegmentFormat.magicWithoutLexicon : SegmentFormat.magicWithoutDocumentCounts)
         for value in [n, Int(tokens), dictionary.count, idsStart, lengthsStart, documentsStart, indexStart, dictionary.blockOffsets.count,
                       dictionaryStart, postingsStart, positionsStart, paddingStart] {

@@ -109,7 +109,8 @@ public final class SegmentReader: @unchecked Sendable {
         let base = UnsafeRawPointer(map)
         func u64(_ at: Int) -> Int { Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt64.self))) }
         let magic = Array(UnsafeRawBufferPointer(start: base, count: 8))
-        let hasLexicon = magic == SegmentFormat.magic
+        let hasDocumentLists = magic == SegmentFormat.magic
+        let hasLexicon = hasDocumentLists || magic == SegmentFormat.magicWithoutDocumentLists
         guard hasLexicon || magic == SegmentFormat.magicWithoutLexicon || magic == SegmentFormat.magicWithoutDocumentCounts,
               size >= (hasLexicon ? SegmentFormat.headerSize : SegmentFormat.headerSizeWithoutLexicon) + SegmentFormat.paddingSize else {
             munmap(map, size)
@@ -152,7 +153,7 @@ public final class SegmentReader: @unchecked Sendable {
         firstOfConsecutiveIDs = first >= 0 && last.subtractingReportingOverflow(first) == (Int64(n - 1), false) ? first : -1
         dictionary = TermDictionaryReader(base: base, indexOffset: index, blocks: blocks, dictionaryOffset: dict,
                                           termCount: terms, postingsOffset: postings, positionsOffset: positions,
-                                          documentCounts: magic != SegmentFormat.magicWithoutDocumentCounts)
+                                          documentCounts: magic != SegmentFormat.magicWithoutDocumentCounts, documentLists: hasDocumentLists)
         filter = TermFilter(dictionary)
         self.lexicon = lexicon
     }
@@ -221,6 +222,11 @@ public final class SegmentReader: @unchecked Sendable {
         /// Documents holding the term (deleted passages' included), or −1
         /// in a segment of format 5, which does not record it.
         public var documentCount: Int
+        /// Where its document list starts in the file (it ends where the
+        /// postings start), or −1 when it has none (see ``DocumentListFormat``).
+        var documentList: Int
+        /// Whether it has a document list (see ``DocumentListFormat``).
+        public var hasDocumentList: Bool { documentList >= 0 }
         /// Where its postings start in the file.
         var postings: Int
         /// Where its positions start in the file.

@@ -284,8 +284,10 @@ public struct SegmentWriter: Sendable {
     ///
     /// `documentCounts: false` writes segment format 5, without each term's
     /// number of documents: what an index from an earlier Dossier holds, for
-    /// the tests that check such an index is still read.
-    static func serialize(_ writers: [SegmentWriter], threads: Int = 1, documentCounts: Bool = true) -> [UInt8] {
+    /// the tests that check such an index is still read; `documentLists:
+    /// false`, format 7, without document lists (format 6 when the writers
+    /// have no lexicon).
+    static func serialize(_ writers: [SegmentWriter], threads: Int = 1, documentCounts: Bool = true, documentLists: Bool = true) -> [UInt8] {
         var writers = writers.filter { $0.count > 0 }
         for w in writers.indices { writers[w].invert() }
         var shift: [UInt32] = []
@@ -327,6 +329,9 @@ public struct SegmentWriter: Sendable {
         let lengths = writers.flatMap(\.lengths)
         let owners = writers.flatMap(\.documents)
         let largestOwner = Int(owners.max() ?? 0)
+        let lexicon = Self.lexicon(of: writers)
+        // Format 8 (document lists) needs format 7's lexicon and format 6's counts.
+        let writesDocumentLists = documentLists && documentCounts && lexicon != nil
         let parts = max(1, min(threads, representative.count / 1024))
         var cuts = [0]
         let share = (weights.reduce(0, +) + parts - 1) / parts
@@ -343,8 +348,12 @@ public struct SegmentWriter: Sendable {
             let (cuts, holders, holderStart, shift) = (cutsDone, holdersDone, holderStartDone, shiftDone)
             var out = EncodedTerms()
             var scratch: [UInt32] = []
-            // Per document, the last term that counted it.
+            // Per document, the last term that counted it, and where its entry
+            // of that term's document list is.
             var counted = [Int32](repeating: -1, count: largestOwner + 1)
+            var entryOf = [Int32](repeating: 0, count: writesDocumentLists ? largestOwner + 1 : 0)
+            var listOwners: [UInt32] = [], listInstances: [UInt32] = [], listPassages: [UInt32] = []
+            var listBytes: [UInt8] = []
             let docs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: longest)
             let tfs = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: longest)
             let positions = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: longest)
@@ -387,6 +396,36 @@ public struct SegmentWriter: Sendable {
                         }
                     }
                     out.documentCounts.append(documents)
+                    if writesDocumentLists, DocumentListFormat.stored(passages: n, documents: documents) {
+                        // Its document list (DocumentList.swift), before its postings.
+                        listOwners.removeAll(keepingCapacity: true)
+                        listInstances.removeAll(keepingCapacity: true)
+                        listPassages.removeAll(keepingCapacity: true)
+                        for j in 0..<n {
+                            let owner = Int(owners[Int(docs[j])])
+                            if counted[owner] == Int32(term) {
+                                // First seen for this term: a new entry (marked by −2 − term).
+                                counted[owner] = -2 - Int32(term)
+                                entryOf[owner] = Int32(listOwners.count)
+                                listOwners.append(UInt32(owner))
+                                listInstances.append(0)
+                                listPassages.append(0)
+                            }
+                            let e = Int(entryOf[owner])
+                            listInstances[e] += tfs[j]
+                            listPassages[e] += 1
+                        }
+                        var order = Array(listOwners.indices)
+                        if zip(listOwners, listOwners.dropFirst()).contains(where: { $0 > $1 }) { order.sort { listOwners[$0] < listOwners[$1] } }
+                        let (o, i, p) = (order.map { listOwners[$0] }, order.map { listInstances[$0] }, order.map { listPassages[$0] })
+                        o.withUnsafeBufferPointer { o in
+                            i.withUnsafeBufferPointer { i in
+                                p.withUnsafeBufferPointer { p in
+                                    DocumentListFormat.append(owners: o, instances: i, passages: p, to: &out.postings, scratch: &listBytes)
+                                }
+                            }
+                        }
+                    }
                     encodeTerm(docs: UnsafeBufferPointer(rebasing: docs[0..<n]), tfs: UnsafeBufferPointer(rebasing: tfs[0..<n]),
                                positions: UnsafeBufferPointer(rebasing: positions[0..<k]), lengths: lengths,
                                postings: &out.postings, positionsOut: &out.positions, scratch: &scratch)
@@ -394,7 +433,6 @@ public struct SegmentWriter: Sendable {
             }
             return out
         }
-        let lexicon = Self.lexicon(of: writers)
         // 3. The dictionary, now that every offset is known, and the sections.
         var serializer = SegmentSerializer(lengths: lengths)
         serializer.dictionary.writesDocumentCounts = documentCounts
@@ -417,7 +455,7 @@ public struct SegmentWriter: Sendable {
             serializer.positions.append(contentsOf: part.positions)
         }
         return serializer.finish(ids: writers.flatMap(\.ids), documents: writers.flatMap(\.documents),
-                                 tokens: writers.reduce(0) { $0 + $1.tokens }, lexicon: lexicon)
+                                 tokens: writers.reduce(0) { $0 + $1.tokens }, lexicon: lexicon, documentLists: writesDocumentLists)
     }
 
     /// The lexicons of `writers` added up; nil if one has none.

@@ -86,6 +86,9 @@ struct TermDictionaryReader {
     let positionsOffset: Int
     /// Whether entries hold the number of documents with the term (segment format 6 on).
     let documentCounts: Bool
+    /// Whether terms held by many passages have a document list before
+    /// their postings (segment format 8 on; see ``DocumentListFormat``).
+    let documentLists: Bool
     /// Per block, its first term's first 8 bytes as a big-endian integer.
     /// (This and the next are buffers, not arrays, so that a lookup counts
     /// no references; ``deallocate()`` frees them.)
@@ -96,9 +99,10 @@ struct TermDictionaryReader {
     let firstByteStarts: UnsafeMutableBufferPointer<Int32>
 
     init(base: UnsafeRawPointer, indexOffset: Int, blocks: Int, dictionaryOffset: Int, termCount: Int, postingsOffset: Int, positionsOffset: Int,
-         documentCounts: Bool) {
+         documentCounts: Bool, documentLists: Bool) {
         self.base = base
         self.documentCounts = documentCounts
+        self.documentLists = documentLists
         self.indexOffset = indexOffset
         self.blocks = blocks
         self.dictionaryOffset = dictionaryOffset
@@ -208,13 +212,25 @@ struct TermDictionaryReader {
                 k += 1
             }
             if j == rest, k == key.count {
-                return SegmentReader.TermEntry(documentFrequency: df, documentCount: documents, postings: postingsOffset + postings, positions: positionsOffset + positions)
+                return entry(df, documents, postingsOffset + postings, positionsOffset + positions)
             }
             // A term that is a prefix of the key is smaller; one longer than the key, larger.
             if j < rest, k == key.count { return nil }
             match = k
         }
         return nil
+    }
+
+    /// The entry of a term held by `df` passages of `documents` documents
+    /// whose postings are at `postings`: past its document list, if it has one.
+    @inline(__always)
+    func entry(_ df: Int, _ documents: Int, _ postings: Int, _ positions: Int) -> SegmentReader.TermEntry {
+        guard documentLists, DocumentListFormat.stored(passages: df, documents: documents) else {
+            return SegmentReader.TermEntry(documentFrequency: df, documentCount: documents, documentList: -1, postings: postings, positions: positions)
+        }
+        var p = postings
+        let length = Int(readVarint(base, &p))
+        return SegmentReader.TermEntry(documentFrequency: df, documentCount: documents, documentList: p, postings: p + length, positions: positions)
     }
 
     /// The last block whose first term is ≤ `key` (0 if none).
@@ -269,7 +285,7 @@ struct TermDictionaryReader {
             let dp = Int(readVarint(base, &p)), dq = Int(readVarint(base, &p))
             postings = first ? dp : postings + dp
             positions = first ? dq : positions + dq
-            let entry = SegmentReader.TermEntry(documentFrequency: df, documentCount: documents, postings: postingsOffset + postings, positions: positionsOffset + positions)
+            let entry = entry(df, documents, postingsOffset + postings, positionsOffset + positions)
             let more = body(UnsafeBufferPointer(start: term, count: length), entry)
             if !more { return }
             i += 1

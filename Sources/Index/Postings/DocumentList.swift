@@ -1,0 +1,135 @@
+/// # A term's documents
+///
+/// The postings name passages; the search by document (the default) asks
+/// of an AND which *documents* hold every word, and ranks them by the BM25
+/// of the whole document, which needs each word's instances over the
+/// document. Read from the passage postings, that is every posting of every
+/// word in every document holding them all: at 251k passages, `font size`
+/// by document read about 30,000 postings to rank 1,100 documents. A
+/// term's **document list** holds, per document of the segment holding
+/// it, what that walk adds up: one entry per document, not per passage.
+///
+/// ```text
+/// document list of a term (segment format 8 on; at its dictionary entry's
+/// postings offset, before its postings, when ``DocumentListFormat/stored(passages:documents:)``):
+///   varint byte length of the entries that follow
+///   per document holding the term, by ascending document number:
+///     varint document − previous document (the first: the document),
+///     varint instances of the term in the document's passages here,
+///     varint passages of the document here that hold it
+/// ```
+///
+/// The entries count the segment's passages, deleted or not (the file is
+/// never rewritten): a reader uses an entry only for a document none of
+/// whose passages in that segment is deleted (``IndexSnapshot/DocumentRun/whole``),
+/// and reads the passages of the others. A document split across segments
+/// has an entry in each.
+///
+/// Only terms held by many passages, several per document on average, get
+/// a list: for the others, the postings themselves are about as short, and
+/// a reader groups them by document as it reads them
+/// (``SegmentReader/documents(_:into:)`` does either).
+public enum DocumentListFormat {
+    /// Whether a term held by `passages` passages of `documents` documents
+    /// has a document list: at least a full block of postings, and at least
+    /// two passages per document on average.
+    @inline(__always)
+    public static func stored(passages: Int, documents: Int) -> Bool {
+        passages >= 128 && documents >= 1 && passages >= 2 * documents
+    }
+
+    /// Appends a term's document list: `owners` ascending, each with its
+    /// instances and passages.
+    static func append(owners: UnsafeBufferPointer<UInt32>, instances: UnsafeBufferPointer<UInt32>, passages: UnsafeBufferPointer<UInt32>,
+                       to out: inout [UInt8], scratch: inout [UInt8]) {
+        scratch.removeAll(keepingCapacity: true)
+        var previous: UInt32 = 0
+        for k in owners.indices {
+            appendVarint(UInt64(owners[k] - previous), to: &scratch)
+            previous = owners[k]
+            appendVarint(UInt64(instances[k]), to: &scratch)
+            appendVarint(UInt64(passages[k]), to: &scratch)
+        }
+        appendVarint(UInt64(scratch.count), to: &out)
+        out.append(contentsOf: scratch)
+    }
+}
+
+/// A term's documents in one segment, as three parallel arrays by
+/// ascending document (what a document list holds, or what a list of
+/// passages adds up to, grouped by their documents).
+public struct DocumentTally: Sendable {
+    /// The documents, ascending.
+    public private(set) var documents: [Int32] = []
+    /// Per document, the term's instances there.
+    public private(set) var instances: [Int32] = []
+    /// Per document, its passages that hold the term.
+    public private(set) var passages: [Int32] = []
+    private var sorted = true
+
+    public init() {}
+
+    public var count: Int { documents.count }
+
+    /// Empties the tally, keeping its memory.
+    public mutating func removeAll() {
+        documents.removeAll(keepingCapacity: true)
+        instances.removeAll(keepingCapacity: true)
+        passages.removeAll(keepingCapacity: true)
+        sorted = true
+    }
+
+    /// Adds `count` passages of `document` holding `tf` instances in all.
+    @inline(__always)
+    public mutating func add(_ document: Int, instances tf: Int, passages count: Int = 1) {
+        let d = Int32(truncatingIfNeeded: document)
+        if let last = documents.last {
+            if last == d {
+                instances[instances.count - 1] &+= Int32(truncatingIfNeeded: tf)
+                passages[passages.count - 1] &+= Int32(truncatingIfNeeded: count)
+                return
+            }
+            if last > d { sorted = false }
+        }
+        documents.append(d)
+        instances.append(Int32(truncatingIfNeeded: tf))
+        passages.append(Int32(truncatingIfNeeded: count))
+    }
+
+    /// Puts the documents in ascending order, one entry each (passages
+    /// of one document need not have come together: pages added to it
+    /// later, merged into one segment).
+    public mutating func finish() {
+        guard !sorted else { return }
+        let order = documents.indices.sorted { documents[$0] < documents[$1] }
+        let (d, i, p) = (documents, instances, passages)
+        removeAll()
+        for k in order { add(Int(d[k]), instances: Int(i[k]), passages: Int(p[k])) }
+        sorted = true
+    }
+}
+
+extension SegmentReader {
+    /// `entry`'s term's documents in this segment: from its document list,
+    /// or its postings grouped by document. Deleted passages count (see
+    /// ``DocumentListFormat``): what a document with a deleted passage in
+    /// this segment is given here is not its live passages'.
+    public func documents(_ entry: TermEntry, into tally: inout DocumentTally) {
+        tally.removeAll()
+        if entry.documentList >= 0 {
+            var p = entry.documentList
+            let end = entry.postings
+            var document = 0
+            while p < end {
+                document += Int(readVarint(base, &p))
+                let instances = Int(readVarint(base, &p))
+                let passages = Int(readVarint(base, &p))
+                tally.add(document, instances: instances, passages: passages)
+            }
+            return
+        }
+        let owners = documents
+        forEachFrequency(entry) { local, tf in tally.add(Int(UInt32(littleEndian: owners[local])), instances: tf) }
+        tally.finish()
+    }
+}
