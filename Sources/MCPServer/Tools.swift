@@ -47,7 +47,8 @@ enum Tools {
         annotations: readOnly,
         outputSchema: JSONSchema.object([
             "query": JSONSchema.string, "fts5_query": JSONSchema.nullable(JSONSchema.string), "total": JSONSchema.integer,
-            "total_documents": JSONSchema.nullable(JSONSchema.integer), "total_relation": JSONSchema.oneOf(["eq", "gte"]), "took_ms": JSONSchema.number,
+            "total_documents": JSONSchema.nullable(JSONSchema.integer), "total_relation": JSONSchema.oneOf(["eq", "gte"]),
+            "total_documents_relation": JSONSchema.nullable(JSONSchema.string), "took_ms": JSONSchema.number,
             "results": JSONSchema.array(JSONSchema.result), "hints": JSONSchema.array(JSONSchema.string),
             "any_words_query": JSONSchema.nullable(JSONSchema.string),
         ]))

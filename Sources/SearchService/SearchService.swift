@@ -108,6 +108,9 @@ public enum SearchResults {
         /// `"eq"` when the totals count every match; `"gte"` when counting
         /// stopped at ``SearchRequest/countUpTo`` and they are lower bounds.
         public var totalRelation: String
+        /// The same of ``totalDocuments``, which an AND by document counts
+        /// in full when it counts passages only up to the bound (null with `--flat`).
+        @JSONNullable public var totalDocumentsRelation: String?
         /// Parse, match and rank, measured inside the engine.
         public var tookMs: Double
         /// The page of results.
@@ -118,13 +121,14 @@ public enum SearchResults {
         @JSONNullable public var anyWordsQuery: String?
 
         /// Creates an output.
-        public init(query: String, fts5Query: String?, total: Int, totalDocuments: Int? = nil, totalIsExact: Bool = true, tookMs: Double,
-                    results: [Result]) {
+        public init(query: String, fts5Query: String?, total: Int, totalDocuments: Int? = nil, totalIsExact: Bool = true,
+                    totalDocumentsIsExact: Bool? = nil, tookMs: Double, results: [Result]) {
             self.query = query
             self.fts5Query = fts5Query
             self.total = total
             self.totalDocuments = totalDocuments
             totalRelation = totalIsExact ? "eq" : "gte"
+            totalDocumentsRelation = totalDocuments == nil ? nil : (totalDocumentsIsExact ?? totalIsExact) ? "eq" : "gte"
             self.tookMs = tookMs
             self.results = results
         }
@@ -385,7 +389,20 @@ public enum SearchResults {
             }
         }
         return (Output(query: request.query, fts5Query: friendly.fts5 == request.query ? nil : friendly.fts5, total: page.total,
-                       totalDocuments: page.totalDocuments, totalIsExact: page.exact, tookMs: tookMs, results: results), friendly.hints)
+                       totalDocuments: page.totalDocuments, totalIsExact: page.exact, totalDocumentsIsExact: page.documents?.totalDocumentsIsExact,
+                       tookMs: tookMs, results: results), friendly.hints)
+    }
+
+    /// What matched, as the CLI and the web page say it: "12 passages
+    /// match, in 3 documents", each total "at least" where it is a lower
+    /// bound (counting stopped at the bound asked for).
+    public static func matchedSummary(_ output: Output) -> String {
+        let exact = output.totalRelation == "eq"
+        let over = exact ? "" : "at least "
+        let passages = "\(over)\(output.total) passage\(output.total == 1 && exact ? " matches" : "s match")"
+        guard let documents = output.totalDocuments else { return passages }
+        let exactDocuments = (output.totalDocumentsRelation ?? output.totalRelation) == "eq"
+        return passages + ", in \(exactDocuments ? "" : "at least ")\(documents) document\(documents == 1 && exactDocuments ? "" : "s")"
     }
 
     /// A query as the searcher takes it: a tree, or words joined by one

@@ -110,14 +110,15 @@ extension SearchResults {
             }
             return lines
         }
-        let matched = "\(over)\(output.total) passage\(output.total == 1 && exact ? " matches" : "s match"), in \(over)\(documents) document\(documents == 1 && exact ? "" : "s")"
+        let matched = SearchResults.matchedSummary(output)
+        let exactDocuments = output.totalDocumentsRelation.map { $0 == "eq" } ?? exact
         let shown = Set(output.results.map(\.document.id)).count
         if shown == 0 {
-            print("\n\(matched); --offset \(offset) is past the last of them" + (exact ? " (the last page is --offset \(lastPage(documents)))" : "") + " \(took).")
+            print("\n\(matched); --offset \(offset) is past the last of them" + (exactDocuments ? " (the last page is --offset \(lastPage(documents)))" : "") + " \(took).")
         } else {
             let range = shown == 1 ? "document \(offset + 1)" : "documents \(offset + 1)–\(offset + shown)"
             print("\n\(matched); showing \(range) \(took). `dossier open N` opens result N at its page."
-                + (offset + shown < documents || (!exact && shown == limit) ? " More: --offset \(offset + shown)." : ""))
+                + (offset + shown < documents || (!exactDocuments && shown == limit) ? " More: --offset \(offset + shown)." : ""))
         }
         return lines
     }

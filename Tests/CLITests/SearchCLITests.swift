@@ -179,6 +179,25 @@ struct SearchCLITests {
         #expect(!frenchIDs.isEmpty && frenchIDs.isDisjoint(with: englishIDs))
     }
 
+    @Test("words AND'ed by document: every document counted, passages up to --count-up-to, and the text says which total is a bound")
+    func andCountsDocuments() throws {
+        let root = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let exact = try json(try dossier(["search", "species trade", "--json", "--limit", "1", "--count-up-to", "1000000000"], in: root).stdout)
+        let documents = try #require(exact["total_documents"] as? Int)
+        let passages = try #require(exact["total"] as? Int)
+        #expect(documents >= 3 && passages > documents)
+        #expect(exact["total_relation"] as? String == "eq" && exact["total_documents_relation"] as? String == "eq")
+        let bounded = try json(try dossier(["search", "species trade", "--json", "--limit", "1", "--count-up-to", "1"], in: root).stdout)
+        #expect(bounded["total_documents"] as? Int == documents && bounded["total_documents_relation"] as? String == "eq")
+        #expect(bounded["total_relation"] as? String == "gte")
+        let lower = try #require(bounded["total"] as? Int)
+        #expect(lower >= documents && lower <= passages)
+        #expect((bounded["results"] as? [[String: Any]])?.map { $0["passage_id"] as? Int } == (exact["results"] as? [[String: Any]])?.map { $0["passage_id"] as? Int })
+        let text = try dossier(["search", "species trade", "--limit", "1", "--count-up-to", "1"], in: root).stdout
+        #expect(text.contains("at least \(lower) passages match, in \(documents) documents; showing document 1 "), "\(text)")
+    }
+
     @Test("--batch: one JSON line per query from stdin, the same ranking as a single search, errors in-line")
     func batch() throws {
         let root = try workspace()

@@ -42,6 +42,11 @@ struct WholeDocumentTests {
         var corpus = Corpus(seed: 53, size: 40)
         let searcher = try collapse.documentsSearcher(&corpus, in: dir)
         #expect(!searcher.snapshot.splitDocuments.isEmpty && !searcher.snapshot.documentsAreRuns)
+        // Documents are ranked from the words' document lists where stored, and
+        // read where a passage of theirs is deleted.
+        var stored = 0
+        for reader in searcher.snapshot.segments { reader.forEachTerm { _, entry in stored += entry.hasDocumentList ? 1 : 0 } }
+        #expect(stored >= 3 && searcher.snapshot.runsBySegment.joined().contains { $0.alone && !$0.whole }, "\(stored) lists")
         var scattered = 0, together = 0
         for i in 0..<60 {
             let (a, b, c) = (corpus.term(), corpus.term(), corpus.rareTerm())
@@ -74,6 +79,16 @@ struct WholeDocumentTests {
                 #expect(shown(fast) == shown(oracle), "\(text) per \(perDocument) offset \(offset) limit \(limit)")
                 #expect(fast.totalDocuments == oracle.totalDocuments && fast.totalPassages == oracle.totalPassages
                         && fast.passagesBefore == oracle.passagesBefore, "\(text)")
+                // Passages counted up to a bound: the same page; the documents in full,
+                // the passages a lower bound of at least the bound.
+                for countUpTo in [0, 5, 60] {
+                    let bounded = searcher.documentPage(node, perDocument: perDocument, offset: offset, limit: limit, countUpTo: countUpTo,
+                                                        wholeDocuments: true)
+                    #expect(shown(bounded) == shown(oracle) && bounded.passagesBefore == oracle.passagesBefore, "\(text) up to \(countUpTo)")
+                    #expect(bounded.totalDocuments == oracle.totalDocuments && bounded.totalDocumentsIsExact, "\(text) up to \(countUpTo)")
+                    #expect(bounded.totalIsExact ? bounded.totalPassages == oracle.totalPassages
+                            : bounded.totalPassages >= countUpTo && bounded.totalPassages <= oracle.totalPassages, "\(text) up to \(countUpTo)")
+                }
             }
             // Filters: a few documents (read alone) and many (skipped in the walk).
             let ids = Array(Set((0..<80).map { $0 }))
@@ -85,6 +100,50 @@ struct WholeDocumentTests {
             }
         }
         #expect(scattered >= 20 && together >= 20, "both kinds of documents are met: \(scattered) scattered, \(together) together")
+    }
+
+    @Test("a document whose pages came later matches on words of either part; a deleted passage's words no longer count")
+    func partsAcrossSegments() throws {
+        let dir = try CollapseTests().indexFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let writer = try IndexWriter(folder: dir)
+        var live: [Int64: IndexWriter.Passage] = [:]
+        func sync() throws {
+            let current = live
+            _ = try writer.sync(live: Set(current.keys)) { ids in ids.map { current[$0]! } }
+        }
+        // Document 1: "alpha" in 150 passages, its later pages "beta" in 150
+        // (both words' lists stored by document); document 2 the same, smaller,
+        // with a later page holding "gamma" that is then deleted; documents
+        // 3–12 hold both words together.
+        for i in 0..<150 { live[Int64(1 + i)] = .init(id: Int64(1 + i), document: 1, text: "alpha report \(i) alpha") }
+        for i in 0..<3 { live[Int64(200 + i)] = .init(id: Int64(200 + i), document: 2, text: "alpha trade \(i)") }
+        for d in 3...12 { live[Int64(300 + d)] = .init(id: Int64(300 + d), document: d, text: "alpha and beta \(d)") }
+        try sync()
+        for i in 0..<150 { live[Int64(1000 + i)] = .init(id: Int64(1000 + i), document: 1, text: "beta annex \(i) beta") }
+        live[2000] = .init(id: 2000, document: 2, text: "beta gamma")
+        live[2001] = .init(id: 2001, document: 2, text: "beta")
+        try sync()
+        var searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        #expect(searcher.snapshot.segments.count == 2 && searcher.snapshot.splitDocuments == [1, 2])
+        var stored = 0
+        for reader in searcher.snapshot.segments { reader.forEachTerm { _, entry in stored += entry.hasDocumentList ? 1 : 0 } }
+        #expect(stored >= 2)
+        func check(_ text: String, _ expected: Set<Int>) throws {
+            let node = try QueryParser().parse(text)
+            let fast = searcher.documentPage(node, perDocument: 2, offset: 0, limit: 20, wholeDocuments: true)
+            let oracle = searcher.exhaustiveDocumentPage(Searcher.andParts(node), perDocument: 2, offset: 0, limit: 20)
+            #expect(Set(fast.documents.map(\.id)) == expected, "\(text)")
+            #expect(shown(fast) == shown(oracle) && fast.totalPassages == oracle.totalPassages, "\(text)")
+        }
+        try check("alpha beta", Set(1...12))
+        try check("alpha gamma", [2])
+        live[2000] = nil
+        try sync()
+        searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        try check("alpha gamma", [])
+        try check("alpha beta", Set(1...12))
+        try check("report annex", [1])
     }
 
     @Test("a document with the words together ranks ahead of one with them apart, all else equal; the flat search is unchanged")

@@ -73,7 +73,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Documents to skip (passages with --flat or --batch): --offset 10 shows the second page.")
     var offset = 0
 
-    @Option(help: ArgumentHelp("Count results exactly up to N (documents; passages with --flat or --batch); past N the totals are lower bounds, \"at least N\" (\"total_relation\": \"gte\"). 0 counts nothing beyond the page. Default: \(SearchRequest.defaultCountUpTo); with --batch, every match.", valueName: "N"))
+    @Option(help: ArgumentHelp("Count results exactly up to N (documents; passages with --flat or --batch; words AND'ed by document count every document, and passages up to N); past N the totals are lower bounds, \"at least N\" (\"total_relation\": \"gte\"). 0 counts nothing beyond the page. Default: \(SearchRequest.defaultCountUpTo); with --batch, every match.", valueName: "N"))
     var countUpTo: Int?
 
     @Option(help: "Most passages per document when grouped.")

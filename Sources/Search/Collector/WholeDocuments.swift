@@ -36,7 +36,24 @@ import Index
 /// ## The walk
 ///
 /// A document is a run of consecutive passages in one segment
-/// (``IndexSnapshot/runs(of:)``). Per segment, the leaves' walks leapfrog
+/// (``IndexSnapshot/runs(of:)``). When every leaf is required and no
+/// passage is left out (no NOT), documents are ranked from the leaves'
+/// **document lists** (`Index/Postings/DocumentList.swift`): per segment,
+/// each leaf's documents with its instances there, stored for words held
+/// by many passages and grouped from the postings for the others. The
+/// lists are intersected by document, and a document is scored from the
+/// instances they give, without a passage read: `font size` at 251k
+/// passages reads about 2,000 entries per word where the walk below read
+/// 30,000 postings. The lists count the segment's deleted passages too: a
+/// document with a deleted passage there is read as below, and so is a
+/// document of several runs with one (those without are scored from
+/// their segments' lists added up). Documents ranked so come without their
+/// passages counted (whether the words are together, how many passages
+/// match): ``page(of:perDocument:offset:limit:countUpTo:evidence:)`` reads
+/// those it shows or follows, those tied in score near the page, and
+/// others until `countUpTo` passages are counted.
+///
+/// Otherwise, per segment, the leaves' walks leapfrog
 /// by document: the rarest leaf's next passage names a document; every
 /// other leaf seeks to the start of that document's run (skipping whole
 /// blocks through its skip table) and, if its next passage lies past the
@@ -224,12 +241,19 @@ extension Searcher {
         /// `document` scored from its evidence, if every part matches in it.
         func scored(_ document: Int, _ e: DocumentEvidence, length: Int) -> ScoredDocument? {
             guard e.coversAll else { return nil }
+            return ScoredDocument(document: document, score: score(e.tf, length: length), matches: e.together > 0 ? e.together : e.any,
+                                  together: e.together > 0)
+        }
+
+        /// The BM25 of a document of `length` tokens holding `tf[i]` instances of each leaf.
+        @inline(__always)
+        func score(_ tf: [Int], length: Int) -> Double {
             let norm = BM25.norm(length: Double(length), averageLength: averageLength)
             var score = 0.0
-            for i in idf.indices where e.tf[i] > 0 {
-                score += BM25.contribution(idf: idf[i], f: Double(e.tf[i]), norm: norm)
+            for i in idf.indices where tf[i] > 0 {
+                score += BM25.contribution(idf: idf[i], f: Double(tf[i]), norm: norm)
             }
-            return ScoredDocument(document: document, score: score, matches: e.together > 0 ? e.together : e.any, together: e.together > 0)
+            return score
         }
     }
 
@@ -237,8 +261,15 @@ extension Searcher {
     struct ScoredDocument {
         var document: Int
         var score: Double
+        /// Its passages that match (those holding every part, else those
+        /// holding any), or −1 when not yet counted: ranked from its
+        /// leaves' documents, its passages were not read.
         var matches: Int
+        /// Whether a passage holds every part (false until counted).
         var together: Bool
+
+        /// Whether ``matches`` and ``together`` are known.
+        var counted: Bool { matches >= 0 }
 
         /// Higher score first; all else equal, the words together first; then the lower number.
         static func better(_ a: ScoredDocument, _ b: ScoredDocument) -> Bool {
@@ -517,9 +548,27 @@ extension Searcher {
         }
         var current = DocumentEvidence(leaves: leaves.m, parts: Self.parts(leaves.m, required: required))
         var scratch = RunScratch()
+        // Every leaf required and no passage left out: ranked from the
+        // leaves' documents (DocumentList.swift), no passage read but
+        // those of documents with a passage deleted.
+        let byLists = required == leaves.m && excluded == nil
+        var tallies = [DocumentTally](repeating: DocumentTally(), count: byLists ? leaves.m : 0)
+        // Per document of several runs (by place) and leaf, its instances over the segments.
+        var severalTF = [Int](repeating: 0, count: byLists ? snapshot.documentsInSeveralRuns.count * leaves.m : 0)
         for (s, reader) in snapshot.segments.enumerated() {
+            if byLists {
+                found += documentsFromLists(leaves, s, reader, scoring, within: within, &tallies, &severalTF) { run in
+                    let cursors = (0..<leaves.m).map { leaves.cursor(s, $0, reader) }
+                    for cursor in cursors { cursor?.seek(Int(run.lo)) }
+                    current.reset()
+                    readRun(cursors, required: required, lo: Int(run.lo), hi: Int(run.hi), s, reader, scorer, excluded: nil, keep: -1,
+                            into: &current, &scratch)
+                    return scoring.scored(Int(run.document), current, length: Int(run.tokens))
+                }
+                continue
+            }
+            guard (0..<required).allSatisfy({ !leaves.isAbsent(s, $0) }) else { continue }
             let cursors = (0..<leaves.m).map { leaves.cursor(s, $0, reader) }
-            guard cursors.prefix(required).allSatisfy({ $0 != nil }) else { continue }
             let runs = snapshot.runsBySegment[s]
             // The run local passage `d` is in, when its document is that one
             // run and the filter lets it through (runs are asked for in
@@ -567,7 +616,25 @@ extension Searcher {
         // (Their counts are added up in one table, a row per document: an
         // evidence of its own each, five arrays, cost a tenth of the query.)
         let several = snapshot.documentsInSeveralRuns
-        let candidate = severalRunCandidates(leaves, required: required, within: within)
+        var candidate: [Bool]
+        if byLists {
+            // Each leaf somewhere in the document: scored from its segments' lists
+            // added up, unless a passage of it is deleted (read below).
+            candidate = [Bool](repeating: false, count: several.count)
+            var tf = [Int](repeating: 0, count: leaves.m)
+            for place in several.indices where within?.contains(several[place]) ?? true {
+                for i in 0..<leaves.m { tf[i] = severalTF[place * leaves.m + i] }
+                guard !tf.contains(0) else { continue }
+                if snapshot.severalRunsAreWhole[place] {
+                    found.append(ScoredDocument(document: several[place], score: scoring.score(tf, length: snapshot.severalRunsTokens[place]),
+                                                matches: -1, together: false))
+                } else {
+                    candidate[place] = true
+                }
+            }
+        } else {
+            candidate = severalRunCandidates(leaves, required: required, within: within)
+        }
         var slot = [Int32](repeating: -1, count: several.count)
         var rows = 0
         for place in candidate.indices where candidate[place] {
@@ -594,6 +661,69 @@ extension Searcher {
             consider(several[place], current)
         }
         return found
+    }
+
+    /// The documents of segment `s` (`reader`) holding every leaf, each in
+    /// one run of the snapshot (documents of several runs are read apart),
+    /// and `within` the filter: those whose passages there are all live,
+    /// scored from the leaves' documents (``DocumentTally``), their
+    /// passages not counted; the others by `readRun`, which reads their run.
+    func documentsFromLists(_ leaves: QueryLeaves, _ s: Int, _ reader: SegmentReader, _ scoring: DocumentScoring, within: Set<Int>?,
+                            _ tallies: inout [DocumentTally], _ severalTF: inout [Int],
+                            readRun: (IndexSnapshot.DocumentRun) -> ScoredDocument?) -> [ScoredDocument] {
+        let m = leaves.m
+        for i in 0..<m {
+            switch leaves.rows[s * m + i] {
+            case .absent: tallies[i].removeAll()
+            case .term(let entry): reader.documents(entry, into: &tallies[i])
+            case .matched(let locals, let counts):
+                tallies[i].removeAll()
+                let owners = reader.documents
+                for (local, count) in zip(locals, counts) { tallies[i].add(Int(UInt32(littleEndian: owners[Int(local)])), instances: Int(count)) }
+                tallies[i].finish()
+            }
+        }
+        // Documents of several runs, whichever leaves this segment holds of them.
+        if !severalTF.isEmpty {
+            let places = snapshot.placeInSeveralRuns
+            for i in 0..<m {
+                let (documents, instances) = (tallies[i].documents, tallies[i].instances)
+                for k in documents.indices where Int(documents[k]) < places.count {
+                    let place = Int(places[Int(documents[k])])
+                    if place >= 0 { severalTF[place * m + i] += Int(instances[k]) }
+                }
+            }
+        }
+        guard !tallies.contains(where: { $0.count == 0 }) else { return [] }
+        var lead = 0
+        for i in 0..<m where tallies[i].count < tallies[lead].count { lead = i }
+        var at = [Int](repeating: 0, count: m)
+        let runs = snapshot.runsByDocument[s]
+        var r = 0
+        var out: [ScoredDocument] = []
+        var tf = [Int](repeating: 0, count: m)
+        candidates: for k in 0..<tallies[lead].count {
+            let document = tallies[lead].documents[k]
+            for i in 0..<m where i != lead {
+                let list = tallies[i].documents
+                var j = at[i]
+                while j < list.count, list[j] < document { j += 1 }
+                at[i] = j
+                guard j < list.count else { break candidates }
+                guard list[j] == document else { continue candidates }
+            }
+            // Its run here (none when its passages here are all deleted).
+            while r < runs.count, runs[r].document < document { r += 1 }
+            guard r < runs.count, runs[r].document == document, runs[r].alone, within?.contains(Int(document)) ?? true else { continue }
+            let run = runs[r]
+            guard run.whole else {
+                if let scored = readRun(run) { out.append(scored) }
+                continue
+            }
+            for i in 0..<m { tf[i] = Int(i == lead ? tallies[i].instances[k] : tallies[i].instances[at[i]]) }
+            out.append(ScoredDocument(document: Int(document), score: scoring.score(tf, length: Int(run.tokens)), matches: -1, together: false))
+        }
+        return out
     }
 
     /// Per document of several runs (``IndexSnapshot/documentsInSeveralRuns``,
@@ -623,58 +753,121 @@ extension Searcher {
     /// A page of results by document for an AND of `phrases` read on
     /// whole documents (see the top of this file).
     func wholeDocumentPage(_ phrases: [Phrase], perDocument: Int, offset: Int, limit: Int, within: Set<Int>?,
-                           excluding excluded: ExcludedPassages?) -> DocumentPage {
+                           excluding excluded: ExcludedPassages?, countUpTo: Int = .max) -> DocumentPage {
         let typed = typedPhrase(phrases)
         let leaves = QueryLeaves(self, phrases + (typed.map { [$0] } ?? []))
         let found = matchingDocuments(leaves, required: phrases.count, within: within, excluded: excluded)
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
-        return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit) { documents in
-            evidence(of: documents, leaves, required: phrases.count, scorer, excluded: excluded, keep: perDocument)
+        return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit, countUpTo: countUpTo) { documents, keep in
+            evidence(of: documents, leaves, required: phrases.count, scorer, excluded: excluded, keep: keep)
         }
     }
 
     /// The page `offset ..< offset + limit` of `found`, ranked, each shown
-    /// document's passages from `evidence`.
-    static func page(of found: [ScoredDocument], perDocument: Int, offset: Int, limit: Int,
-                     evidence: ([Int]) -> [DocumentEvidence]) -> DocumentPage {
+    /// document's passages from `evidence` (of documents, keeping each
+    /// one's best `keep` passages; −1: their counts alone).
+    ///
+    /// Documents ranked from their leaves' documents come uncounted
+    /// (``ScoredDocument/counted``): those the page shows or follows are
+    /// read, and so are those tied in score with another near the page
+    /// (ties are ordered by whether the words are together). The passages
+    /// of the others are counted, a batch of documents at a time, until
+    /// `countUpTo` passages are: past that, the total of passages is a lower
+    /// bound (each uncounted document holding at least one), while the
+    /// documents are counted in full.
+    static func page(of found: [ScoredDocument], perDocument: Int, offset: Int, limit: Int, countUpTo: Int = .max,
+                     evidence: (_ documents: [Int], _ keep: Int) -> [DocumentEvidence]) -> DocumentPage {
         let (end, overflow) = offset.addingReportingOverflow(limit)
-        let ranked: [ScoredDocument]
+        let allCounted = !found.contains { !$0.counted }
+        // Without counts, by score and number; ties are settled below.
+        func order(_ a: ScoredDocument, _ b: ScoredDocument) -> Bool {
+            if allCounted { return ScoredDocument.better(a, b) }
+            return a.score != b.score ? a.score > b.score : a.document < b.document
+        }
+        var ranked: [ScoredDocument]
         if !overflow, end < found.count / 4 {
             // A page near the top: the best `end` by a bounded selection.
             var best: [ScoredDocument] = []
             best.reserveCapacity(end + 1)
-            for candidate in found where best.count < end || ScoredDocument.better(candidate, best[end - 1]) {
+            for candidate in found where best.count < end || order(candidate, best[end - 1]) {
                 var at = best.count
-                while at > 0, ScoredDocument.better(candidate, best[at - 1]) { at -= 1 }
+                while at > 0, order(candidate, best[at - 1]) { at -= 1 }
                 best.insert(candidate, at: at)
                 if best.count > end { best.removeLast() }
             }
+            if !allCounted, let last = best.last {
+                // Those tied with the last kept may belong before it.
+                let kept = Set(best.map(\.document))
+                best += found.filter { $0.score == last.score && !kept.contains($0.document) }.sorted(by: order)
+            }
             ranked = best
         } else {
-            ranked = found.sorted(by: ScoredDocument.better)
+            ranked = found.sorted(by: order)
+        }
+        var countedNow: [Int: Int] = [:]
+        func count(_ i: Int, _ e: DocumentEvidence) {
+            ranked[i].matches = e.together > 0 ? e.together : e.any
+            ranked[i].together = e.together > 0
+            countedNow[ranked[i].document] = ranked[i].matches
+        }
+        if !allCounted {
+            // Groups of equal scores reaching the page or before: counted, then ordered.
+            let reach = overflow ? ranked.count : min(end, ranked.count)
+            var i = 0
+            while i < reach {
+                var j = i + 1
+                while j < ranked.count, ranked[j].score == ranked[i].score { j += 1 }
+                if j - i > 1 {
+                    let unknown = (i..<j).filter { !ranked[$0].counted }
+                    for (k, e) in zip(unknown, evidence(unknown.map { ranked[$0].document }, -1)) { count(k, e) }
+                    ranked[i..<j].sort(by: ScoredDocument.better)
+                }
+                i = j
+            }
+            if ranked.count > reach { ranked.removeLast(ranked.count - reach) }
         }
         var hits: [SearchHit] = []
         var documents: [DocumentPage.Document] = []
         // The page's documents are read again for their passages, and so
-        // are the earlier pages' documents whose words are apart, to number
-        // the passages shown before (one per word, but once each).
-        let earlier = ranked.prefix(offset).filter { !$0.together }.map(\.document)
-        let pageEntries = Array(ranked.dropFirst(offset).prefix(limit))
-        let read = evidence(pageEntries.map(\.document) + earlier)
-        var before = read.dropFirst(pageEntries.count).reduce(0) { $0 + $1.scatteredHits.count }
-        for (i, entry) in ranked.enumerated() {
-            guard i >= offset else {
-                if entry.together { before += min(perDocument, entry.matches) }
-                continue
-            }
-            guard i - offset < limit else { break }
-            let shown = read[i - offset].shown(keep: perDocument)
+        // are the earlier pages' documents whose words are apart (or not
+        // yet counted), to number the passages shown before (one per
+        // word, but once each).
+        let earlier = ranked.prefix(offset).indices.filter { !ranked[$0].together || !ranked[$0].counted }
+        let pageRange = min(offset, ranked.count)..<min(ranked.count, overflow ? ranked.count : end)
+        let read = evidence(pageRange.map { ranked[$0].document } + earlier.map { ranked[$0].document }, perDocument)
+        for (i, e) in zip(Array(pageRange) + earlier, read) where !ranked[i].counted { count(i, e) }
+        var before = 0
+        for (i, e) in zip(earlier, read.dropFirst(pageRange.count)) where !ranked[i].together { before += e.scatteredHits.count }
+        for i in ranked.prefix(offset).indices where ranked[i].together { before += min(perDocument, ranked[i].matches) }
+        for (k, i) in pageRange.enumerated() {
+            let entry = ranked[i]
+            let shown = read[k].shown(keep: perDocument)
             documents.append(.init(id: entry.document, hits: hits.count..<(hits.count + shown.count), matches: entry.matches,
                                    together: entry.together, score: entry.score))
             hits += shown
         }
-        return DocumentPage(documents: documents, hits: hits, totalPassages: found.reduce(0) { $0 + $1.matches },
-                            totalDocuments: found.count, passagesBefore: before)
+        // The passages in all: counted up to `countUpTo`.
+        var passages = 0
+        var uncounted: [Int] = []
+        for entry in found {
+            if entry.counted {
+                passages += entry.matches
+            } else if let matches = countedNow[entry.document] {
+                passages += matches
+            } else {
+                uncounted.append(entry.document)
+            }
+        }
+        var next = 0
+        while next < uncounted.count, passages < countUpTo {
+            let batch = Array(uncounted[next..<min(uncounted.count, next + 64)])
+            for e in evidence(batch, -1) { passages += e.together > 0 ? e.together : e.any }
+            next += batch.count
+        }
+        var page = DocumentPage(documents: documents, hits: hits, totalPassages: passages + (uncounted.count - next), totalDocuments: found.count,
+                                passagesBefore: before, totalIsExact: next == uncounted.count)
+        page.documentsAreExact = true
+        return page
     }
 }
 
@@ -706,17 +899,18 @@ extension Searcher {
     /// (see the top of this file), if it is an AND (of two or more parts,
     /// less a NOT): nil for a query of another shape, whose documents are
     /// those of its passages.
-    func wholeDocumentPage(_ query: QueryNode, perDocument: Int, offset: Int, limit: Int, within: Set<Int>?) -> DocumentPage? {
+    func wholeDocumentPage(_ query: QueryNode, perDocument: Int, offset: Int, limit: Int, within: Set<Int>?, countUpTo: Int = .max) -> DocumentPage? {
         var base = query, excluded: QueryNode?
         if case .not(let l, let r) = query { (base, excluded) = (l, r) }
         let parts = Self.andParts(base)
         guard parts.count > 1 else { return nil }
         if let shape = notShape(query), shape.connective == .and {
             return wholeDocumentPage(shape.phrases, perDocument: perDocument, offset: offset, limit: limit, within: within,
-                                     excluding: excludedPassages(shape.excluded))
+                                     excluding: excludedPassages(shape.excluded), countUpTo: countUpTo)
         }
         if excluded == nil, let (phrases, connective) = termShape(query), connective == .and {
-            return wholeDocumentPage(phrases, perDocument: perDocument, offset: offset, limit: limit, within: within, excluding: nil)
+            return wholeDocumentPage(phrases, perDocument: perDocument, offset: offset, limit: limit, within: within, excluding: nil,
+                                     countUpTo: countUpTo)
         }
         return exhaustiveDocumentPage(parts, perDocument: perDocument, offset: offset, limit: limit, within: within, excluding: excluded)
     }
@@ -782,6 +976,8 @@ extension Searcher {
         let found = byDocument.keys.sorted().compactMap { document in
             scoring.scored(document, read(document, keep: 0), length: snapshot.length(ofDocument: document))
         }
-        return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit) { $0.map { read($0, keep: perDocument) } }
+        return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit) { documents, keep in
+            documents.map { read($0, keep: keep) }
+        }
     }
 }

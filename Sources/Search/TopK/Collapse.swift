@@ -68,6 +68,13 @@ extension Searcher {
         /// match; else they are lower bounds (counting stopped at the
         /// `countUpTo` documents asked for).
         public var totalIsExact = true
+        /// Whether ``totalDocuments`` counts every matching document when
+        /// ``totalPassages`` does not (an AND by document counts its
+        /// documents in full, and their passages up to `countUpTo`); nil:
+        /// as ``totalIsExact`` says.
+        public var documentsAreExact: Bool?
+        /// Whether ``totalDocuments`` is exact.
+        public var totalDocumentsIsExact: Bool { documentsAreExact ?? totalIsExact }
 
         /// A document's best passages, best first.
         public func hits(of document: Document) -> ArraySlice<SearchHit> { hits[document.hits] }
@@ -85,7 +92,7 @@ extension Searcher {
                              countUpTo: Int = .max, wholeDocuments: Bool = false) -> DocumentPage {
         guard snapshot.passageCount > 0, query != .empty else { return Self.documentPage(ranked: [], perDocument: perDocument, offset: offset, limit: limit) { _ in nil } }
         if wholeDocuments,
-           let page = wholeDocumentPage(query, perDocument: perDocument, offset: offset, limit: limit, within: within) {
+           let page = wholeDocumentPage(query, perDocument: perDocument, offset: offset, limit: limit, within: within, countUpTo: countUpTo) {
             return page
         }
         if let shape = notShape(query) {
@@ -119,7 +126,8 @@ extension Searcher {
                              wholeDocuments: Bool = false) -> DocumentPage {
         guard snapshot.passageCount > 0 else { return Self.documentPage(ranked: [], perDocument: perDocument, offset: offset, limit: limit) { _ in nil } }
         if wholeDocuments, query.connective == .and, query.phrases.count > 1 {
-            return wholeDocumentPage(query.phrases, perDocument: perDocument, offset: offset, limit: limit, within: nil, excluding: nil)
+            return wholeDocumentPage(query.phrases, perDocument: perDocument, offset: offset, limit: limit, within: nil, excluding: nil,
+                                     countUpTo: countUpTo)
         }
         func page(_ offset: Int, _ limit: Int, _ perDocument: Int, _ leaves: QueryLeaves?) -> DocumentPage {
             collapse(query.phrases, query.connective, perDocument: perDocument, offset: offset, limit: limit, within: nil, countUpTo: countUpTo,

@@ -202,13 +202,8 @@ extension Site {
             view.hints = hints
             let took = "(\(String(format: "%.1f", output.tookMs)) ms)"
             // Totals that are lower bounds (counting stopped at a thousand) say so.
-            let exact = output.totalRelation == "eq"
-            let over = exact ? "" : "at least "
-            if let documents = output.totalDocuments {
-                view.count = "\(over)\(output.total) passage\(output.total == 1 && exact ? " matches" : "s match"), in \(over)\(documents) document\(documents == 1 && exact ? "" : "s") \(took)"
-            } else {
-                view.count = "\(over)\(output.total) passage\(output.total == 1 && exact ? " matches" : "s match") \(took)"
-            }
+            let exact = ((search.flat ? nil : output.totalDocumentsRelation) ?? output.totalRelation) == "eq"
+            view.count = "\(SearchResults.matchedSummary(output)) \(took)"
             view.noMatch = output.total == 0
             // The language chosen stays chosen on the next pages and in a document's passages.
             let language = search.languages.map { "&lang=\($0.map(\.code).joined(separator: ","))" } ?? ""
