@@ -859,7 +859,9 @@ extension Searcher {
             }
         }
         var next = 0
-        while next < uncounted.count, passages < countUpTo {
+        // (Each document holds a matching passage at least: past the bound
+        // with one each, nothing more is read.)
+        while next < uncounted.count, passages + uncounted.count - next < countUpTo {
             let batch = Array(uncounted[next..<min(uncounted.count, next + 64)])
             for e in evidence(batch, -1) { passages += e.together > 0 ? e.together : e.any }
             next += batch.count
