@@ -199,6 +199,14 @@ public final class IndexSnapshot: @unchecked Sendable {
             }
         }
         placeInSeveralRuns = placeOfSeveral
+        var maimedAnywhere = [Bool](repeating: false, count: largest + 1)
+        for documents in maimed {
+            for document in documents where Int(document) <= largest { maimedAnywhere[Int(document)] = true }
+        }
+        losesPassages = maimedAnywhere
+        var lengths = [Int32](repeating: 0, count: largest + 1)
+        for run in runs { lengths[Int(run.document)] &+= run.tokens }
+        documentLengths = lengths
         severalRunsAreWhole = severalWhole
         severalRunsTokens = severalTokens
         documentRuns = runs
@@ -288,6 +296,15 @@ public final class IndexSnapshot: @unchecked Sendable {
     /// ``documentsInSeveralRuns``, in passage order (the walk by whole
     /// documents asks which of them hold every word by seeking to these).
     public let severalRunsBySegment: [[PlacedRun]]
+
+    /// Per document number up to ``largestDocument``, its live tokens (0
+    /// for a number no live passage has).
+    public let documentLengths: [Int32]
+
+    /// Per document number up to ``largestDocument``, whether a passage of
+    /// it is deleted, in any segment: the segments' document lists count
+    /// such a passage still (``DocumentListFormat``).
+    public let losesPassages: [Bool]
 
     /// Per document number up to ``largestDocument``, its place in
     /// ``documentsInSeveralRuns``, or −1.

@@ -1,19 +1,24 @@
 import Foundation
 import Index
 
-/// # An OR's first documents, ranked as documents
+/// # An OR's documents, ranked as documents
 ///
-/// An OR by document is collected by its best passage (`Collapse.swift`):
-/// FTS5's BM25 of one passage, which the block-max scorers can bound and
-/// skip by. A question typed as words OR'ed (`pressure distribution
-/// OR supersonic OR wing`) is better answered by what the whole document
-/// says of them, and by how close they stand. Ranking every matching
-/// document that way would read every posting of every word; as
-/// Elasticsearch's `rescore` (a `window_size` of the first hits ranked
-/// again by a costlier query) and Lucene's `QueryRescorer`, only the first
-/// ``Searcher/rescoreWindow`` documents of the passage ranking are ranked
-/// again, and the pages after them keep its order. The window's documents
-/// are the same set either way, so paging neither repeats nor loses one.
+/// A question typed as words OR'ed (`pressure distribution OR supersonic
+/// OR wing`) is better answered by what the whole document says of them,
+/// and by how close they stand, than by FTS5's BM25 of its best passage.
+/// An OR of up to ``Searcher/unionLeaves`` words without a NOT
+/// (``Searcher/unionDocumentPage(_:perDocument:offset:limit:within:countUpTo:)``)
+/// ranks **every** matching document by the BM25 of the whole document,
+/// read from the words' document lists (`Index/Postings/DocumentList.swift`)
+/// without a passage read; then, as Elasticsearch's `rescore` (a
+/// `window_size` of the first hits ranked again by a costlier query) and
+/// Lucene's `QueryRescorer`, its first ``Searcher/rescoreWindow`` documents
+/// are ranked again with their words' proximity added, which needs their
+/// positions; the pages after them keep the first order. An OR with a NOT,
+/// or wider, is collected by its best passage (`Collapse.swift`) and its
+/// window taken from that ranking (``Searcher/rescoredPage(_:excluding:perDocument:offset:limit:page:)``).
+/// Either way the window's documents are one set whatever the page, so
+/// paging neither repeats nor loses one.
 ///
 /// A document's new score (``Searcher/rescored(_:_:_:excluding:)``) is read
 /// from its passages:
@@ -43,7 +48,10 @@ import Index
 /// then through `dossier search` (`bench/cranfield.py`): +3.3% with a
 /// window of 20, +3.7% with 30. The window is 20: at 251k passages, a
 /// window of 30 cost an OR of two common words by document a third more
-/// than 20 did, for 0.4 points of nDCG. Proximity is read from words (a
+/// than 20 did, for 0.4 points of nDCG. Ranking every document as a
+/// document before the window (rather than by its best passage) left
+/// Cranfield's nDCG@10 where it was (+3.4% in process) and made an OR of
+/// two words by document a third faster at 251k passages. Proximity is read from words (a
 /// phrase or a prefix counts for the BM25, not for proximity). The flat
 /// search, `--same-passage` and the tests' pages grouped from the full
 /// ranking keep FTS5's order.
@@ -258,5 +266,165 @@ extension Searcher {
             return score
         }
         return (scores, matches)
+    }
+}
+
+extension Searcher {
+    /// The most words of an OR ranked by ``unionDocumentPage(_:perDocument:offset:limit:within:countUpTo:)``;
+    /// a wider OR (a pasted paragraph) by its passages, its window ranked again.
+    static let unionLeaves = 64
+
+    /// The page `offset ..< offset + limit` of an OR of `phrases` (two or
+    /// more; no NOT) by document, every matching document ranked as a
+    /// document, the first ``rescoreWindow`` then by their words' proximity
+    /// too.
+    ///
+    /// The documents and each word's instances in them come from the
+    /// words' document lists (`Index/Postings/DocumentList.swift`; a
+    /// document with a deleted passage is read): each document is scored by
+    /// the BM25 of the whole document that ``rescored(_:_:_:excluding:)``
+    /// adds its proximity to, so a document's score in the window is never
+    /// below the one that put it there. No passage is read to rank: only
+    /// the window's, the page's, and those counted up to `countUpTo`
+    /// passages. The documents are counted in full; their passages up to the
+    /// bound (past it, a lower bound: each document holds one at least, and
+    /// the union at least each word's passages).
+    func unionDocumentPage(_ phrases: [Phrase], perDocument: Int, offset: Int, limit: Int, within: Set<Int>?,
+                           countUpTo: Int) -> DocumentPage {
+        let leaves = QueryLeaves(self, phrases)
+        let m = leaves.m, largest = snapshot.largestDocument
+        // 1. The documents holding any word, and each word's instances there.
+        // (Each segment's lists once: the documents numbered first, then
+        // their instances added up in a table of a row each.)
+        var slot = [Int32](repeating: -1, count: largest + 1)
+        var found: [Int] = []
+        var tallies: [(leaf: Int, tally: DocumentTally)] = []
+        for (s, reader) in snapshot.segments.enumerated() {
+            for i in 0..<m {
+                var tally = DocumentTally()
+                switch leaves.rows[s * m + i] {
+                case .absent: continue
+                case .term(let entry): reader.documents(entry, into: &tally)
+                case .matched(let locals, let counts):
+                    let owners = reader.documents
+                    for (local, count) in zip(locals, counts) { tally.add(Int(UInt32(littleEndian: owners[Int(local)])), instances: Int(count)) }
+                    tally.finish()
+                }
+                tally.documents.withUnsafeBufferPointer { documents in
+                    slot.withUnsafeMutableBufferPointer { slot in
+                        for d32 in documents {
+                            let d = Int(d32)
+                            // (A number past the last live document's is a deleted passage's.)
+                            guard d <= largest, slot[d] < 0, within?.contains(d) ?? true else { continue }
+                            slot[d] = Int32(found.count)
+                            found.append(d)
+                        }
+                    }
+                }
+                tallies.append((i, tally))
+            }
+        }
+        var tf = [Int](repeating: 0, count: found.count * m)
+        tf.withUnsafeMutableBufferPointer { tf in
+            slot.withUnsafeBufferPointer { slot in
+                for (i, tally) in tallies {
+                    tally.documents.withUnsafeBufferPointer { documents in
+                        tally.instances.withUnsafeBufferPointer { instances in
+                            for k in 0..<documents.count {
+                                let d = Int(documents[k])
+                                guard d <= largest, slot[d] >= 0 else { continue }
+                                tf[Int(slot[d]) * m + i] += Int(instances[k])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Documents with a deleted passage: read (the lists count it still).
+        let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
+        func read(_ documents: [Int], keep: Int) -> [DocumentEvidence] {
+            evidence(of: documents, leaves, required: m, scorer, excluded: nil, keep: keep, union: true)
+        }
+        var matches = [Int](repeating: -1, count: found.count)
+        let lossy = found.indices.filter { snapshot.losesPassages[found[$0]] }
+        for (at, e) in zip(lossy, read(lossy.map { found[$0] }, keep: -1)) {
+            for i in 0..<m { tf[at * m + i] = e.tf[i] }
+            matches[at] = e.together
+        }
+        // 2. Each scored as rescored(_:_:_:excluding:) scores it, without proximity.
+        let scoring = DocumentScoring(self, leaves)
+        let n = Double(max(1, snapshot.documentCount))
+        var counted = scoring.frequencies.map { Double($0) <= n / 2 }
+        if !counted.contains(true) { counted = [Bool](repeating: true, count: m) }
+        var score = [Double](repeating: 0, count: found.count)
+        for at in found.indices {
+            let norm = BM25.norm(length: Double(snapshot.documentLengths[found[at]]), averageLength: scoring.averageLength)
+            var sum = 0.0
+            for i in 0..<m where counted[i] {
+                let f = tf[at * m + i]
+                if f > 0 { sum += BM25.contribution(idf: scoring.idf[i], f: Double(f), norm: norm) }
+            }
+            score[at] = sum
+        }
+        // (A document of a deleted passage's words alone matches nothing.)
+        var live = found.indices.filter { matches[$0] != 0 }
+        // 3. The order: by that score, then number; the window again with proximity.
+        func before(_ a: Int, _ b: Int) -> Bool { score[a] != score[b] ? score[a] > score[b] : found[a] < found[b] }
+        let (end, overflow) = offset.addingReportingOverflow(limit)
+        let reach = max(Self.rescoreWindow, overflow ? live.count : end)
+        var order: [Int]
+        if reach < live.count / 4 {
+            order = Self.first(reach, of: live, by: before)
+        } else {
+            live.sort(by: before)
+            order = live
+        }
+        var windowScores: [Int: Double] = [:]
+        if offset < Self.rescoreWindow {
+            let window = Array(order.prefix(Self.rescoreWindow))
+            let (scores, windowMatches) = rescored(window.map { found[$0] }, phrases, leaves, excluding: nil)
+            for (k, at) in window.enumerated() {
+                windowScores[at] = scores[k]
+                matches[at] = windowMatches[k]
+            }
+            let reordered = window.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }.map { window[$0] }
+            order.replaceSubrange(0..<window.count, with: reordered)
+        }
+        // 4. The page's documents read for their passages; those before it counted.
+        let pageRange = min(offset, order.count)..<min(order.count, overflow ? order.count : end)
+        let earlier = order.prefix(offset).filter { matches[$0] < 0 }
+        let shownEvidence = read(pageRange.map { found[order[$0]] }, keep: perDocument)
+        for (at, e) in zip(earlier, read(earlier.map { found[$0] }, keep: -1)) { matches[at] = e.together }
+        var documents: [DocumentPage.Document] = []
+        var hits: [SearchHit] = []
+        for (k, rank) in pageRange.enumerated() {
+            let at = order[rank], e = shownEvidence[k]
+            matches[at] = e.together
+            let shown = e.shown(keep: perDocument)
+            documents.append(.init(id: found[at], hits: hits.count..<(hits.count + shown.count), matches: e.together,
+                                   score: windowScores[at] ?? score[at]))
+            hits += shown
+        }
+        let passagesBefore = order.prefix(offset).reduce(0) { $0 + min(perDocument, matches[$1]) }
+        // 5. The passages in all, counted up to the bound.
+        var passages = 0
+        var uncounted: [Int] = []
+        for at in found.indices where matches[at] != 0 {
+            if matches[at] > 0 { passages += matches[at] } else { uncounted.append(at) }
+        }
+        // (Unfiltered, the union holds each word's passages: past the bound
+        // with the commonest word's alone, nothing more is read.)
+        let floor = within == nil ? leaves.live.max() ?? 0 : 0
+        var next = 0
+        while next < uncounted.count, max(passages + uncounted.count - next, floor) < countUpTo {
+            let batch = Array(uncounted[next..<min(uncounted.count, next + 64)])
+            for e in read(batch.map { found[$0] }, keep: -1) { passages += e.together }
+            next += batch.count
+        }
+        let total = next < uncounted.count ? max(passages + uncounted.count - next, floor) : passages
+        var page = DocumentPage(documents: documents, hits: hits, totalPassages: total, totalDocuments: live.count,
+                                passagesBefore: passagesBefore, totalIsExact: next == uncounted.count)
+        page.documentsAreExact = true
+        return page
     }
 }

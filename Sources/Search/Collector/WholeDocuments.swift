@@ -387,11 +387,11 @@ extension Searcher {
     /// leaf: each passage's contributions are summed in query order, as a
     /// scorer sums them. The best `keep` passages holding every leaf are kept.
     func readRun(_ cursors: [PostingCursor?], required: Int, lo: Int, hi: Int, _ s: Int, _ reader: SegmentReader, _ scorer: BM25,
-                 excluded: ExcludedPassages?, keep: Int, into evidence: inout DocumentEvidence, _ scratch: inout RunScratch) {
+                 excluded: ExcludedPassages?, keep: Int, union: Bool = false, into evidence: inout DocumentEvidence, _ scratch: inout RunScratch) {
         // Ranking needs only the counts (`keep` < 0): no passage is scored,
         // and the counts come from bitsets.
         guard keep >= 0 else {
-            countRun(cursors, required: required, lo: lo, hi: hi, s, excluded: excluded, into: &evidence, &scratch)
+            countRun(cursors, required: required, lo: lo, hi: hi, s, excluded: excluded, union: union, into: &evidence, &scratch)
             return
         }
         scratch.reserve(hi - lo + 1)
@@ -439,7 +439,7 @@ extension Searcher {
         evidence.any += n
         for j in 0..<n {
             let k = Int(touched[j])
-            if held[k] == m {
+            if held[k] == m || union {
                 evidence.together += 1
                 let hit = SearchHit(passageID: reader.passageID(lo + k), bm25: -1.0 * sum[k])
                 if evidence.bestTogether == nil || BoundedHeap.better(hit, evidence.bestTogether!) { evidence.bestTogether = hit }
@@ -457,7 +457,7 @@ extension Searcher {
     /// and ORed leaf by leaf and counted, not from a count per passage and
     /// a list of the passages touched (half the time of `font size` by
     /// document was that bookkeeping, per posting).
-    func countRun(_ cursors: [PostingCursor?], required: Int, lo: Int, hi: Int, _ s: Int, excluded: ExcludedPassages?,
+    func countRun(_ cursors: [PostingCursor?], required: Int, lo: Int, hi: Int, _ s: Int, excluded: ExcludedPassages?, union: Bool = false,
                   into evidence: inout DocumentEvidence, _ scratch: inout RunScratch) {
         scratch.reserve(hi - lo + 1)
         let words = (hi - lo) / 64 + 1
@@ -495,14 +495,15 @@ extension Searcher {
             held += any[w].nonzeroBitCount
         }
         evidence.any += held
-        evidence.together += together
+        evidence.together += union ? held : together
     }
 
     /// The evidence of each of `documents` (read run by run, in segment
     /// and passage order), keeping each one's best `keep` passages holding
-    /// every leaf.
+    /// every leaf (with `union`, any leaf: ``DocumentEvidence/together``
+    /// then counts the passages holding any).
     func evidence(of documents: [Int], _ leaves: QueryLeaves, required: Int, _ scorer: BM25, excluded: ExcludedPassages?,
-                  keep: Int) -> [DocumentEvidence] {
+                  keep: Int, union: Bool = false) -> [DocumentEvidence] {
         var out = [DocumentEvidence](repeating: DocumentEvidence(leaves: leaves.m, parts: Self.parts(leaves.m, required: required)),
                                      count: documents.count)
         var runs: [(run: IndexSnapshot.DocumentRun, index: Int)] = []
@@ -521,7 +522,7 @@ extension Searcher {
             }
             for cursor in cursors { cursor?.seek(Int(run.lo)) }
             readRun(cursors, required: required, lo: Int(run.lo), hi: Int(run.hi), s, reader, scorer, excluded: excluded, keep: keep,
-                    into: &out[index], &scratch)
+                    union: union, into: &out[index], &scratch)
         }
         return out
     }
@@ -763,6 +764,21 @@ extension Searcher {
         }
     }
 
+    /// The first `count` of `items` in the order `before`, best first, by
+    /// insertion into a sorted list of at most `count` (for a page near the
+    /// top of many).
+    static func first<T>(_ count: Int, of items: [T], by before: (T, T) -> Bool) -> [T] {
+        var best: [T] = []
+        best.reserveCapacity(count + 1)
+        for item in items where best.count < count || before(item, best[count - 1]) {
+            var at = best.count
+            while at > 0, before(item, best[at - 1]) { at -= 1 }
+            best.insert(item, at: at)
+            if best.count > count { best.removeLast() }
+        }
+        return best
+    }
+
     /// The page `offset ..< offset + limit` of `found`, ranked, each shown
     /// document's passages from `evidence` (of documents, keeping each
     /// one's best `keep` passages; −1: their counts alone).
@@ -787,14 +803,7 @@ extension Searcher {
         var ranked: [ScoredDocument]
         if !overflow, end < found.count / 4 {
             // A page near the top: the best `end` by a bounded selection.
-            var best: [ScoredDocument] = []
-            best.reserveCapacity(end + 1)
-            for candidate in found where best.count < end || order(candidate, best[end - 1]) {
-                var at = best.count
-                while at > 0, order(candidate, best[at - 1]) { at -= 1 }
-                best.insert(candidate, at: at)
-                if best.count > end { best.removeLast() }
-            }
+            var best = Self.first(end, of: found, by: order)
             if !allCounted, let last = best.last {
                 // Those tied with the last kept may belong before it.
                 let kept = Set(best.map(\.document))

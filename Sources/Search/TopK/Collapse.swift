@@ -118,6 +118,9 @@ extension Searcher {
                      lookedUp: leaves)
         }
         guard wholeDocuments, connective == .or else { return page(offset, limit, perDocument, nil) }
+        if (2...Self.unionLeaves).contains(phrases.count) {
+            return unionDocumentPage(phrases, perDocument: perDocument, offset: offset, limit: limit, within: within, countUpTo: countUpTo)
+        }
         return rescoredPage(phrases, excluding: nil, perDocument: perDocument, offset: offset, limit: limit, page: page)
     }
 
@@ -134,6 +137,9 @@ extension Searcher {
                      lookedUp: leaves)
         }
         guard wholeDocuments, query.connective == .or else { return page(offset, limit, perDocument, nil) }
+        if (2...Self.unionLeaves).contains(query.phrases.count) {
+            return unionDocumentPage(query.phrases, perDocument: perDocument, offset: offset, limit: limit, within: nil, countUpTo: countUpTo)
+        }
         return rescoredPage(query.phrases, excluding: nil, perDocument: perDocument, offset: offset, limit: limit, page: page)
     }
 

@@ -54,7 +54,7 @@ import Index
 /// | `../Collector/Excluding.swift` | NOT of words | `a NOT b`, `b` words OR'ed | the left side's scorer, its collector wrapped to leave out the passages `b` holds |
 /// | `Collapse.swift`, `../Collector/` | results by document | the default search: a page of documents, their best passages | the same scorers feeding ``TopDocuments`` (threshold: the k-th best document), then only the page's documents read for their passages; totals from the dictionary or counted up to a bound |
 /// | `../Collector/WholeDocuments.swift` | an AND by document | the default search of words AND'ed | documents holding each word somewhere, ranked by the whole document's BM25: the words' document lists intersected (no passage read but the page's and those counted up to the bound); with a NOT or the words' phrase, a leapfrog by document, only documents holding every word read |
-/// | `../Collector/Rescoring.swift` | an OR's first documents | the default search of words OR'ed | the page by document above, then its first 20 documents ranked again as documents (whole-document BM25, term-pair proximity) |
+/// | `../Collector/Rescoring.swift` | an OR by document | the default search of words OR'ed | every document ranked by its whole BM25 from the words' document lists, the first 20 again with term-pair proximity; with a NOT, the page by document above, its first 20 ranked again |
 ///
 /// The scorers hand what they score to a collector (`Collector/Collector.swift`
 /// lists them): the flat search's ``BoundedHeap`` of the best k passages, or
