@@ -285,10 +285,10 @@ extension Searcher {
     /// the BM25 of the whole document that ``rescored(_:_:_:excluding:)``
     /// adds its proximity to, so a document's score in the window is never
     /// below the one that put it there. No passage is read to rank: only
-    /// the window's, the page's, and those counted up to `countUpTo`
-    /// passages. The documents are counted in full; their passages up to the
-    /// bound (past it, a lower bound: each document holds one at least, and
-    /// the union at least each word's passages).
+    /// the window's and the page's. The documents are counted in full;
+    /// their passages up to `countUpTo` (past it, a lower bound: each
+    /// document holds one at least, and the union at least each word's
+    /// passages).
     func unionDocumentPage(_ phrases: [Phrase], perDocument: Int, offset: Int, limit: Int, within: Set<Int>?,
                            countUpTo: Int) -> DocumentPage {
         let leaves = QueryLeaves(self, phrases)
@@ -412,18 +412,22 @@ extension Searcher {
         for at in found.indices where matches[at] != 0 {
             if matches[at] > 0 { passages += matches[at] } else { uncounted.append(at) }
         }
-        // (Unfiltered, the union holds each word's passages: past the bound
-        // with the commonest word's alone, nothing more is read.)
-        let floor = within == nil ? leaves.live.max() ?? 0 : 0
-        var next = 0
-        while next < uncounted.count, max(passages + uncounted.count - next, floor) < countUpTo {
-            let batch = Array(uncounted[next..<min(uncounted.count, next + 64)])
-            for e in read(batch.map { found[$0] }, keep: -1) { passages += e.together }
-            next += batch.count
+        var (total, exact) = (passages, true)
+        if !uncounted.isEmpty {
+            // A lower bound: a passage at least per document not counted and,
+            // unfiltered, the commonest word's passages. Past the bound, nothing
+            // more is read; else the union is counted as the flat search counts
+            // it (its lists marked in a bitset per segment), up to the bound.
+            let bound = max(passages + uncounted.count, within == nil ? leaves.live.max() ?? 0 : 0)
+            if bound >= countUpTo {
+                (total, exact) = (bound, false)
+            } else {
+                let count = countMatches(leaves, and: false, within: within, upTo: .max, passagesUpTo: countUpTo)
+                (total, exact) = (count.exact ? count.passages : max(count.passages, bound), count.exact)
+            }
         }
-        let total = next < uncounted.count ? max(passages + uncounted.count - next, floor) : passages
         var page = DocumentPage(documents: documents, hits: hits, totalPassages: total, totalDocuments: live.count,
-                                passagesBefore: passagesBefore, totalIsExact: next == uncounted.count)
+                                passagesBefore: passagesBefore, totalIsExact: exact)
         page.documentsAreExact = true
         return page
     }
