@@ -2,6 +2,7 @@ import Foundation
 import Index
 @testable import Search
 import Testing
+import TestSupport
 
 @Suite("Documents that match on all their words")
 struct WholeDocumentTests {
@@ -144,6 +145,47 @@ struct WholeDocumentTests {
         try check("alpha gamma", [])
         try check("alpha beta", Set(1...12))
         try check("report annex", [1])
+    }
+
+    @Test("many documents' passages counted at once: the evaluator's total, words together or apart, deletions and later pages")
+    func manyDocumentsCounted() throws {
+        let dir = try CollapseTests().indexFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let writer = try IndexWriter(folder: dir)
+        var live: [Int64: IndexWriter.Passage] = [:]
+        var random = SeededRandom(seed: 7)
+        var id: Int64 = 0
+        func sync() throws {
+            let current = live
+            _ = try writer.sync(live: Set(current.keys)) { ids in ids.map { current[$0]! } }
+        }
+        // 150 documents of 1 to 8 passages, the two words in some, together or not.
+        let words = ["alpha", "beta", "alpha beta", "report", "beta trade alpha"]
+        for document in 0..<150 {
+            for _ in 0..<(1 + random.below(8)) {
+                id += 1
+                live[id] = .init(id: id, document: document, text: "\(words[random.below(words.count)]) filler \(random.below(9))")
+            }
+        }
+        try sync()
+        // Passages deleted, and pages added later to some documents.
+        for key in live.keys.sorted() where key % 31 == 0 { live[key] = nil }
+        for document in stride(from: 0, to: 150, by: 11) {
+            id += 1
+            live[id] = .init(id: id, document: document, text: words[random.below(words.count)])
+        }
+        try sync()
+        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        let node = try QueryParser().parse("alpha beta")
+        let oracle = searcher.exhaustiveDocumentPage(Searcher.andParts(node), perDocument: 2, offset: 0, limit: 10)
+        #expect(oracle.totalDocuments > 80)
+        for (offset, limit) in [(0, 10), (30, 5), (0, 1000)] {
+            let fast = searcher.documentPage(node, perDocument: 2, offset: offset, limit: limit, wholeDocuments: true)
+            let expected = searcher.exhaustiveDocumentPage(Searcher.andParts(node), perDocument: 2, offset: offset, limit: limit)
+            #expect(fast.totalIsExact && fast.totalPassages == oracle.totalPassages && fast.totalDocuments == oracle.totalDocuments,
+                    "\(fast.totalPassages) against \(oracle.totalPassages)")
+            #expect(shown(fast) == shown(expected) && fast.passagesBefore == expected.passagesBefore, "offset \(offset)")
+        }
     }
 
     @Test("a document with the words together ranks ahead of one with them apart, all else equal; the flat search is unchanged")

@@ -727,6 +727,63 @@ extension Searcher {
         return out
     }
 
+    /// How many passages of `documents` match an AND of the first
+    /// `required` of `leaves` read on whole documents, in all: per
+    /// document, those holding every leaf, else those holding any (as
+    /// ``DocumentEvidence`` counts them). Per segment, each leaf's postings
+    /// are marked in a bitset of the segment's passages (block by block, as
+    /// the flat search counts an OR), the bitsets ANDed and ORed, and each
+    /// run of the documents counted in them: a pass over the lists, not a
+    /// seek and a read per document (counting every match, the documents of
+    /// `font size` read one by one took 4x the flat search at 251k passages).
+    func passageCount(_ leaves: QueryLeaves, required: Int, of documents: [Int]) -> Int {
+        var wanted = [Bool](repeating: false, count: snapshot.largestDocument + 1)
+        for d in documents where d < wanted.count { wanted[d] = true }
+        var together = [Int32](repeating: 0, count: wanted.count), any = [Int32](repeating: 0, count: wanted.count)
+        for (s, reader) in snapshot.segments.enumerated() {
+            let runs = snapshot.runsBySegment[s]
+            guard runs.contains(where: { wanted[Int($0.document)] }) else { continue }
+            let words = reader.count / 64 + 1
+            var all = [UInt64](repeating: ~0, count: words), some = [UInt64](repeating: 0, count: words)
+            var leaf = [UInt64](repeating: 0, count: words)
+            for i in 0..<required {
+                for w in leaf.indices { leaf[w] = 0 }
+                switch leaves.rows[s * leaves.m + i] {
+                case .absent: break
+                case .term(let entry):
+                    let cursor = reader.cursor(entry)
+                    for b in 0..<cursor.blockCount {
+                        cursor.loadBlock(b)
+                        for d in cursor.blockPostingsView().docs { leaf[Int(d >> 6)] |= UInt64(1) << UInt64(d & 63) }
+                    }
+                case .matched(let locals, _):
+                    for d in locals { leaf[Int(d >> 6)] |= UInt64(1) << UInt64(d & 63) }
+                }
+                for w in 0..<words {
+                    all[w] &= leaf[w]
+                    some[w] |= leaf[w]
+                }
+            }
+            // (Runs hold live passages only: a deleted one is never inside a run.)
+            func ones(_ bits: [UInt64], _ lo: Int, _ hi: Int) -> Int {
+                var n = 0, at = lo
+                while at <= hi {
+                    let w = at >> 6, first = at & 63, last = min(63, first + hi - at)
+                    let width = last - first + 1
+                    let mask = width == 64 ? ~UInt64(0) : ((UInt64(1) << UInt64(width)) - 1) << UInt64(first)
+                    n += (bits[w] & mask).nonzeroBitCount
+                    at += width
+                }
+                return n
+            }
+            for run in runs where wanted[Int(run.document)] {
+                together[Int(run.document)] += Int32(ones(all, Int(run.lo), Int(run.hi)))
+                any[Int(run.document)] += Int32(ones(some, Int(run.lo), Int(run.hi)))
+            }
+        }
+        return documents.reduce(0) { $0 + Int(together[$1] > 0 ? together[$1] : any[$1]) }
+    }
+
     /// Per document of several runs (``IndexSnapshot/documentsInSeveralRuns``,
     /// by place), whether it holds each of the first `required` leaves in one
     /// of its runs (and the filter lets it through): each segment's runs of
@@ -759,7 +816,8 @@ extension Searcher {
         let leaves = QueryLeaves(self, phrases + (typed.map { [$0] } ?? []))
         let found = matchingDocuments(leaves, required: phrases.count, within: within, excluded: excluded)
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
-        return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit, countUpTo: countUpTo) { documents, keep in
+        let countAll: (([Int]) -> Int)? = excluded == nil ? { passageCount(leaves, required: phrases.count, of: $0) } : nil
+        return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit, countUpTo: countUpTo, countAll: countAll) { documents, keep in
             evidence(of: documents, leaves, required: phrases.count, scorer, excluded: excluded, keep: keep)
         }
     }
@@ -792,6 +850,7 @@ extension Searcher {
     /// bound (each uncounted document holding at least one), while the
     /// documents are counted in full.
     static func page(of found: [ScoredDocument], perDocument: Int, offset: Int, limit: Int, countUpTo: Int = .max,
+                     countAll: (([Int]) -> Int)? = nil,
                      evidence: (_ documents: [Int], _ keep: Int) -> [DocumentEvidence]) -> DocumentPage {
         let (end, overflow) = offset.addingReportingOverflow(limit)
         let allCounted = !found.contains { !$0.counted }
@@ -869,7 +928,12 @@ extension Searcher {
         }
         var next = 0
         // (Each document holds a matching passage at least: past the bound
-        // with one each, nothing more is read.)
+        // with one each, nothing more is read. Many documents to count are
+        // counted together by `countAll`.)
+        if let countAll, uncounted.count > 64, passages + uncounted.count < countUpTo {
+            passages += countAll(uncounted)
+            next = uncounted.count
+        }
         while next < uncounted.count, passages + uncounted.count - next < countUpTo {
             let batch = Array(uncounted[next..<min(uncounted.count, next + 64)])
             for e in evidence(batch, -1) { passages += e.together > 0 ? e.together : e.any }
