@@ -188,6 +188,49 @@ struct WholeDocumentTests {
         }
     }
 
+    @Test("a rare word AND a common one, some documents split across segments: the evaluator's pages, scores to the bit")
+    func rareAndCommon() throws {
+        let dir = try CollapseTests().indexFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let writer = try IndexWriter(folder: dir)
+        var live: [Int64: IndexWriter.Passage] = [:]
+        var random = SeededRandom(seed: 19)
+        var id: Int64 = 0
+        func sync() throws {
+            let current = live
+            _ = try writer.sync(live: Set(current.keys)) { ids in ids.map { current[$0]! } }
+        }
+        // "common" in most passages of 300 documents; "rare" in a few of them.
+        for document in 0..<300 {
+            for _ in 0..<(2 + random.below(5)) {
+                id += 1
+                let rare = document % 41 == 0 && random.below(2) == 0 ? " rare" : ""
+                live[id] = .init(id: id, document: document, text: (random.below(5) == 0 ? "other" : "common words") + rare + " \(random.below(50))")
+            }
+        }
+        try sync()
+        // Later pages for some documents (a second segment), rare or common there, and a few deletions.
+        for document in stride(from: 0, to: 300, by: 82) {
+            id += 1
+            live[id] = .init(id: id, document: document, text: document % 2 == 0 ? "rare page" : "common page")
+        }
+        for key in live.keys.sorted() where key % 97 == 0 { live[key] = nil }
+        try sync()
+        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        #expect(!searcher.snapshot.splitDocuments.isEmpty)
+        for text in ["rare common", "common rare", "rare common words"] {
+            let node = try QueryParser().parse(text)
+            for (offset, limit) in [(0, 10), (2, 3), (0, 1000)] {
+                let fast = searcher.documentPage(node, perDocument: 2, offset: offset, limit: limit, wholeDocuments: true)
+                let oracle = searcher.exhaustiveDocumentPage(Searcher.andParts(node), perDocument: 2, offset: offset, limit: limit)
+                #expect(oracle.totalDocuments >= 4, "\(text)")
+                #expect(shown(fast) == shown(oracle) && fast.totalDocuments == oracle.totalDocuments && fast.totalPassages == oracle.totalPassages
+                        && fast.passagesBefore == oracle.passagesBefore, "\(text) offset \(offset)")
+                #expect(zip(fast.documents, oracle.documents).allSatisfy { $0.score == $1.score }, "\(text): scores to the bit")
+            }
+        }
+    }
+
     @Test("a document with the words together ranks ahead of one with them apart, all else equal; the flat search is unchanged")
     func togetherFirst() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-whole-\(UUID().uuidString)")
