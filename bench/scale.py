@@ -58,7 +58,7 @@ import bench
 from bench import DossierBatch, du, inverted_bytes, paired_rounds, percentile, run, search_tantivy, timed, timed_round, write_report
 
 DEFAULT_WS = "/work/scale/ws"
-KNOWN_SCHEMA = 14  # the catalog version make_copies knows every table of (Sources/Catalog/Schema.swift)
+KNOWN_SCHEMA = 18  # the catalog version make_copies knows every table of (Sources/Catalog/Schema.swift)
 # (copies name the same text blocks as their originals: the xN catalog stores the text once, not N times)
 COPY_MARK = b"\n%%dossier-bench copy %d\n"
 
@@ -162,6 +162,8 @@ def make_copies(binary, base, ws, cache, copies):
         return [c for _, c, *_ in db.execute(f"PRAGMA table_info({table})") if c not in leave]
     doc_cols = columns("documents", {"id", "sha256", "path", "added_at"})
     page_cols = columns("pages", {"document_id"})
+    # (Version 16: each reading of a document's citation metadata, a row per field and source.)
+    metadata_cols = columns("document_metadata", {"document_id"})
     passage_cols = columns("passages", {"id", "document_id", "state"})
     docs = db.execute("SELECT id, path FROM documents WHERE source = 'library' AND retired = 0 AND status = 'extracted' "
                       "ORDER BY id").fetchall()
@@ -197,6 +199,8 @@ def make_copies(binary, base, ws, cache, copies):
                        "FROM documents d JOIN docmap m ON d.id = m.old ORDER BY m.new")
             db.execute(f"INSERT INTO pages (document_id, {', '.join(page_cols)}) "
                        f"SELECT m.new, {', '.join('p.' + c for c in page_cols)} FROM pages p JOIN docmap m ON p.document_id = m.old")
+            db.execute(f"INSERT INTO document_metadata (document_id, {', '.join(metadata_cols)}) "
+                       f"SELECT m.new, {', '.join('x.' + c for c in metadata_cols)} FROM document_metadata x JOIN docmap m ON x.document_id = m.old")
             # Pending, as extraction stores them: the next index commit takes them in and publishes them.
             db.execute(f"INSERT INTO passages (document_id, state, {', '.join(passage_cols)}) "
                        f"SELECT m.new, 1, {', '.join('p.' + c for c in passage_cols)} FROM passages p JOIN docmap m ON p.document_id = m.old "
