@@ -220,7 +220,7 @@ struct WholeDocumentTests {
         #expect(!searcher.snapshot.splitDocuments.isEmpty)
         for text in ["rare common", "common rare", "rare common words"] {
             let node = try QueryParser().parse(text)
-            for (offset, limit) in [(0, 10), (2, 3), (0, 1000)] {
+            for (offset, limit) in [(0, 10), (2, 3), (0, 1000), (0, 0), (3, 0)] {
                 let fast = searcher.documentPage(node, perDocument: 2, offset: offset, limit: limit, wholeDocuments: true)
                 let oracle = searcher.exhaustiveDocumentPage(Searcher.andParts(node), perDocument: 2, offset: offset, limit: limit)
                 #expect(oracle.totalDocuments >= 4, "\(text)")

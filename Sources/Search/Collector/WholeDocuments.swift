@@ -826,6 +826,7 @@ extension Searcher {
     /// insertion into a sorted list of at most `count` (for a page near the
     /// top of many).
     static func first<T>(_ count: Int, of items: [T], by before: (T, T) -> Bool) -> [T] {
+        guard count > 0 else { return [] }
         var best: [T] = []
         best.reserveCapacity(count + 1)
         for item in items where best.count < count || before(item, best[count - 1]) {
