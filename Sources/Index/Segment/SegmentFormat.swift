@@ -48,8 +48,9 @@
 /// offset of a term that has one (the entry's counts say whether it does)
 /// points at the list, its postings following it. Version 7 (`DOSSEG07`),
 /// the same file without them, is still read: a search by document groups
-/// such a segment's postings by document as it reads them, and the next
-/// merge writes the segment as version 8.
+/// such a segment's postings by document as it reads them, and a merge of
+/// segments of version 7 or 8 writes version 8 (one with a version 6
+/// segment, whose words' languages are not counted, writes version 6).
 /// Version 7 adds the lexicon, and its offset as the header's last field
 /// (so its header is 112 bytes; version 6's and 5's, without that field,
 /// are 104). Version 6 (`DOSSEG06`) is still read, without a lexicon: an

@@ -558,13 +558,20 @@ extension Searcher {
         var severalTF = [Int](repeating: 0, count: byLists ? snapshot.documentsInSeveralRuns.count * leaves.m : 0)
         for (s, reader) in snapshot.segments.enumerated() {
             if byLists {
-                found += documentsFromLists(leaves, s, reader, scoring, within: within, &tallies, &severalTF) { run in
-                    let cursors = (0..<leaves.m).map { leaves.cursor(s, $0, reader) }
+                var maimed: [IndexSnapshot.DocumentRun] = []
+                found += documentsFromLists(leaves, s, reader, scoring, within: within, &tallies, &severalTF, maimed: &maimed)
+                guard !maimed.isEmpty else { continue }
+                // Those with a deleted passage, read in passage order with one
+                // cursor per leaf (a prefix's or a phrase's is its matches
+                // gathered: made once per segment, not once per document).
+                maimed.sort { $0.lo < $1.lo }
+                let cursors = (0..<leaves.m).map { leaves.cursor(s, $0, reader) }
+                for run in maimed {
                     for cursor in cursors { cursor?.seek(Int(run.lo)) }
                     current.reset()
                     readRun(cursors, required: required, lo: Int(run.lo), hi: Int(run.hi), s, reader, scorer, excluded: nil, keep: -1,
                             into: &current, &scratch)
-                    return scoring.scored(Int(run.document), current, length: Int(run.tokens))
+                    if let scored = scoring.scored(Int(run.document), current, length: Int(run.tokens)) { found.append(scored) }
                 }
                 continue
             }
@@ -668,10 +675,10 @@ extension Searcher {
     /// one run of the snapshot (documents of several runs are read apart),
     /// and `within` the filter: those whose passages there are all live,
     /// scored from the leaves' documents (``DocumentTally``), their
-    /// passages not counted; the others by `readRun`, which reads their run.
+    /// passages not counted; the others' runs are added to `maimed`, to be read.
     func documentsFromLists(_ leaves: QueryLeaves, _ s: Int, _ reader: SegmentReader, _ scoring: DocumentScoring, within: Set<Int>?,
                             _ tallies: inout [DocumentTally], _ severalTF: inout [Int],
-                            readRun: (IndexSnapshot.DocumentRun) -> ScoredDocument?) -> [ScoredDocument] {
+                            maimed: inout [IndexSnapshot.DocumentRun]) -> [ScoredDocument] {
         let m = leaves.m
         for i in 0..<m {
             switch leaves.rows[s * m + i] {
@@ -718,7 +725,7 @@ extension Searcher {
             guard r < runs.count, runs[r].document == document, runs[r].alone, within?.contains(Int(document)) ?? true else { continue }
             let run = runs[r]
             guard run.whole else {
-                if let scored = readRun(run) { out.append(scored) }
+                maimed.append(run)
                 continue
             }
             for i in 0..<m { tf[i] = Int(i == lead ? tallies[i].instances[k] : tallies[i].instances[at[i]]) }
