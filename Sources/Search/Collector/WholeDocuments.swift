@@ -49,9 +49,10 @@ import Index
 /// document of several runs with one (those without are scored from
 /// their segments' lists added up). Documents ranked so come without their
 /// passages counted (whether the words are together, how many passages
-/// match): ``page(of:perDocument:offset:limit:countUpTo:evidence:)`` reads
-/// those it shows or follows, those tied in score near the page, and
-/// others until `countUpTo` passages are counted.
+/// match): ``page(of:perDocument:offset:limit:countUpTo:countAll:evidence:)`` reads
+/// those it shows or follows and those tied in score near the page; the
+/// others' passages are counted up to `countUpTo` (not at all once one
+/// each passes it; many at once by ``passageCount(_:required:of:)``).
 ///
 /// Otherwise, per segment, the leaves' walks leapfrog
 /// by document: the rarest leaf's next passage names a document; every
