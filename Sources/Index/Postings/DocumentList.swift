@@ -96,6 +96,24 @@ public struct DocumentTally: Sendable {
         passages.append(Int32(truncatingIfNeeded: count))
     }
 
+    /// Replaces the tally with `count` entries that `fill` writes, in
+    /// ascending order of document, each once (a stored list's: no test
+    /// of order or repetition per entry).
+    mutating func load(count: Int, _ fill: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) -> Void) {
+        var (i, p) = ([Int32](), [Int32]())
+        let d = [Int32](unsafeUninitializedCapacity: count) { d, n in
+            i = [Int32](unsafeUninitializedCapacity: count) { i, ni in
+                p = [Int32](unsafeUninitializedCapacity: count) { p, np in
+                    fill(d.baseAddress!, i.baseAddress!, p.baseAddress!)
+                    np = count
+                }
+                ni = count
+            }
+            n = count
+        }
+        (documents, instances, passages, sorted) = (d, i, p, true)
+    }
+
     /// Puts the documents in ascending order, one entry each (passages
     /// of one document need not have come together: pages added to it
     /// later, merged into one segment).
@@ -115,19 +133,22 @@ extension SegmentReader {
     /// ``DocumentListFormat``): what a document with a deleted passage in
     /// this segment is given here is not its live passages'.
     public func documents(_ entry: TermEntry, into tally: inout DocumentTally) {
-        tally.removeAll()
-        if entry.documentList >= 0 {
+        if entry.documentList >= 0, entry.documentCount > 0 {
+            // As many entries as the dictionary counts documents.
+            let base = base
             var p = entry.documentList
-            let end = entry.postings
-            var document = 0
-            while p < end {
-                document += Int(readVarint(base, &p))
-                let instances = Int(readVarint(base, &p))
-                let passages = Int(readVarint(base, &p))
-                tally.add(document, instances: instances, passages: passages)
+            tally.load(count: entry.documentCount) { documents, instances, passages in
+                var document: UInt64 = 0
+                for k in 0..<entry.documentCount {
+                    document &+= readVarint(base, &p)
+                    documents[k] = Int32(truncatingIfNeeded: document)
+                    instances[k] = Int32(truncatingIfNeeded: readVarint(base, &p))
+                    passages[k] = Int32(truncatingIfNeeded: readVarint(base, &p))
+                }
             }
             return
         }
+        tally.removeAll()
         let owners = documents
         forEachFrequency(entry) { local, tf in tally.add(Int(UInt32(littleEndian: owners[local])), instances: tf) }
         tally.finish()
