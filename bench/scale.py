@@ -209,8 +209,9 @@ def make_copies(binary, base, ws, cache, copies):
         print(f"copy {k}: {len(rows)} documents", file=sys.stderr)
     db.close()
     made = time.perf_counter() - start
-    check_copies(binary, ws)
     figures = timed_index(binary, ws, 1)
+    # (After the commit: `dossier export` reads committed passages only.)
+    check_copies(binary, ws)
     figures["copies_made_s"] = made
     figures["copies"] = copies
     save(os.path.join(cache, "extraction.json"), figures)
@@ -229,7 +230,7 @@ def check_copies(binary, ws, sample=4):
     try:
         run([binary, "init", os.path.join(scratch, "ws")], stdout=subprocess.DEVNULL)
         for _, rel in picks:
-            shutil.copy(os.path.join(ws, rel), os.path.join(scratch, "ws", "corpus", "library", os.path.basename(rel)))
+            shutil.copy2(os.path.join(ws, rel), os.path.join(scratch, "ws", "corpus", "library", os.path.basename(rel)))
         run([binary, "index", "--jobs", "1", "--workspace", os.path.join(scratch, "ws")], stdout=subprocess.DEVNULL)
         fresh = sqlite3.connect(os.path.join(scratch, "ws", "index", "catalog.sqlite"))
 
