@@ -187,18 +187,8 @@ public final class IndexSnapshot: @unchecked Sendable {
         severalRunsBySegment = Self.placedRuns(bySegment, of: several)
         var placeOfSeveral = [Int32](repeating: -1, count: largest + 1)
         for (place, document) in several.enumerated() { placeOfSeveral[document] = Int32(place) }
-        var severalWhole = [Bool](repeating: true, count: several.count), severalTokens = [Int](repeating: 0, count: several.count)
-        for run in runs {
-            let place = Int(placeOfSeveral[Int(run.document)])
-            if place >= 0 { severalTokens[place] += Int(run.tokens) }
-        }
-        // (A passage deleted in any segment, even one where no passage of it is left.)
-        for documents in maimed {
-            for document in documents where Int(document) <= largest && placeOfSeveral[Int(document)] >= 0 {
-                severalWhole[Int(placeOfSeveral[Int(document)])] = false
-            }
-        }
         placeInSeveralRuns = placeOfSeveral
+        // (A passage deleted in any segment, even one where no passage of it is left.)
         var maimedAnywhere = [Bool](repeating: false, count: largest + 1)
         for documents in maimed {
             for document in documents where Int(document) <= largest { maimedAnywhere[Int(document)] = true }
@@ -207,8 +197,6 @@ public final class IndexSnapshot: @unchecked Sendable {
         var lengths = [Int32](repeating: 0, count: largest + 1)
         for run in runs { lengths[Int(run.document)] &+= run.tokens }
         documentLengths = lengths
-        severalRunsAreWhole = severalWhole
-        severalRunsTokens = severalTokens
         documentRuns = runs
         largestDocument = largest
         // Passage ids ascend within a segment (SegmentFormat) and, as the
@@ -309,14 +297,6 @@ public final class IndexSnapshot: @unchecked Sendable {
     /// Per document number up to ``largestDocument``, its place in
     /// ``documentsInSeveralRuns``, or −1.
     public let placeInSeveralRuns: [Int32]
-
-    /// Per document of ``documentsInSeveralRuns`` (by place), whether none
-    /// of its passages is deleted, in any segment (so that the segments'
-    /// document lists, added up, count what it holds).
-    public let severalRunsAreWhole: [Bool]
-
-    /// Per document of ``documentsInSeveralRuns`` (by place), its live tokens.
-    public let severalRunsTokens: [Int]
 
     /// The runs in `bySegment` of `documents`, per segment, in passage order.
     static func placedRuns(_ bySegment: [[DocumentRun]], of documents: [Int]) -> [[PlacedRun]] {

@@ -193,19 +193,7 @@ extension Searcher {
     func unionCount(_ leaves: QueryLeaves, _ s: Int, _ reader: SegmentReader, excluding excluded: ExcludedPassages?,
                     into tally: inout Tally) -> Bool {
         var bits = [UInt64](repeating: 0, count: reader.count / 64 + 1)
-        for i in 0..<leaves.m {
-            switch leaves.rows[s * leaves.m + i] {
-            case .absent: continue
-            case .term(let entry):
-                let cursor = reader.cursor(entry)
-                for b in 0..<cursor.blockCount {
-                    cursor.loadBlock(b)
-                    for d in cursor.blockPostingsView().docs { bits[Int(d >> 6)] |= UInt64(1) << UInt64(d & 63) }
-                }
-            case .matched(let locals, _):
-                for d in locals { bits[Int(d >> 6)] |= UInt64(1) << UInt64(d & 63) }
-            }
-        }
+        for i in 0..<leaves.m { leaves.mark(s, i, reader, into: &bits) }
         let owners = reader.documents, deleted = snapshot.deleted[s]
         tally.enterSegment()
         for w in bits.indices {

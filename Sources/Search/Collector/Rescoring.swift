@@ -301,15 +301,9 @@ extension Searcher {
         var tallies: [(leaf: Int, tally: DocumentTally)] = []
         for (s, reader) in snapshot.segments.enumerated() {
             for i in 0..<m {
+                guard !leaves.isAbsent(s, i) else { continue }
                 var tally = DocumentTally()
-                switch leaves.rows[s * m + i] {
-                case .absent: continue
-                case .term(let entry): reader.documents(entry, into: &tally)
-                case .matched(let locals, let counts):
-                    let owners = reader.documents
-                    for (local, count) in zip(locals, counts) { tally.add(Int(UInt32(littleEndian: owners[Int(local)])), instances: Int(count)) }
-                    tally.finish()
-                }
+                leaves.documents(s, i, reader, into: &tally)
                 tally.documents.withUnsafeBufferPointer { documents in
                     slot.withUnsafeMutableBufferPointer { slot in
                         for d32 in documents {

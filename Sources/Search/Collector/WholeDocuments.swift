@@ -634,8 +634,9 @@ extension Searcher {
             for place in several.indices where within?.contains(several[place]) ?? true {
                 for i in 0..<leaves.m { tf[i] = severalTF[place * leaves.m + i] }
                 guard !tf.contains(0) else { continue }
-                if snapshot.severalRunsAreWhole[place] {
-                    found.append(ScoredDocument(document: several[place], score: scoring.score(tf, length: snapshot.severalRunsTokens[place]),
+                let document = several[place]
+                if !snapshot.losesPassages[document] {
+                    found.append(ScoredDocument(document: document, score: scoring.score(tf, length: Int(snapshot.documentLengths[document])),
                                                 matches: -1, together: false))
                 } else {
                     candidate[place] = true
@@ -681,17 +682,7 @@ extension Searcher {
                             _ tallies: inout [DocumentTally], _ severalTF: inout [Int],
                             maimed: inout [IndexSnapshot.DocumentRun]) -> [ScoredDocument] {
         let m = leaves.m
-        for i in 0..<m {
-            switch leaves.rows[s * m + i] {
-            case .absent: tallies[i].removeAll()
-            case .term(let entry): reader.documents(entry, into: &tallies[i])
-            case .matched(let locals, let counts):
-                tallies[i].removeAll()
-                let owners = reader.documents
-                for (local, count) in zip(locals, counts) { tallies[i].add(Int(UInt32(littleEndian: owners[Int(local)])), instances: Int(count)) }
-                tallies[i].finish()
-            }
-        }
+        for i in 0..<m { leaves.documents(s, i, reader, into: &tallies[i]) }
         // Documents of several runs, whichever leaves this segment holds of them.
         if !severalTF.isEmpty {
             let places = snapshot.placeInSeveralRuns
@@ -756,17 +747,7 @@ extension Searcher {
             var leaf = [UInt64](repeating: 0, count: words)
             for i in 0..<required {
                 for w in leaf.indices { leaf[w] = 0 }
-                switch leaves.rows[s * leaves.m + i] {
-                case .absent: break
-                case .term(let entry):
-                    let cursor = reader.cursor(entry)
-                    for b in 0..<cursor.blockCount {
-                        cursor.loadBlock(b)
-                        for d in cursor.blockPostingsView().docs { leaf[Int(d >> 6)] |= UInt64(1) << UInt64(d & 63) }
-                    }
-                case .matched(let locals, _):
-                    for d in locals { leaf[Int(d >> 6)] |= UInt64(1) << UInt64(d & 63) }
-                }
+                leaves.mark(s, i, reader, into: &leaf)
                 for w in 0..<words {
                     all[w] &= leaf[w]
                     some[w] |= leaf[w]

@@ -319,6 +319,39 @@ struct QueryLeaves {
         }
     }
 
+    /// Sets the bit of each passage leaf `i` holds in segment `s` (`reader`)
+    /// in `bits` (a word per 64 passages; deleted passages too): a word's
+    /// postings block by block, without a step per posting through a cursor.
+    func mark(_ s: Int, _ i: Int, _ reader: SegmentReader, into bits: inout [UInt64]) {
+        switch rows[s * m + i] {
+        case .absent: return
+        case .term(let entry):
+            let cursor = reader.cursor(entry)
+            for b in 0..<cursor.blockCount {
+                cursor.loadBlock(b)
+                for d in cursor.blockPostingsView().docs { bits[Int(d >> 6)] |= UInt64(1) << UInt64(d & 63) }
+            }
+        case .matched(let locals, _):
+            for d in locals { bits[Int(d >> 6)] |= UInt64(1) << UInt64(d & 63) }
+        }
+    }
+
+    /// Leaf `i`'s documents in segment `s` (`reader`), with its instances
+    /// and passages in each (``DocumentTally``; empty when absent): a word's
+    /// from its document list or postings, a phrase's or a prefix's matches
+    /// grouped by document.
+    func documents(_ s: Int, _ i: Int, _ reader: SegmentReader, into tally: inout DocumentTally) {
+        switch rows[s * m + i] {
+        case .absent: tally.removeAll()
+        case .term(let entry): reader.documents(entry, into: &tally)
+        case .matched(let locals, let counts):
+            tally.removeAll()
+            let owners = reader.documents
+            for (local, count) in zip(locals, counts) { tally.add(Int(UInt32(littleEndian: owners[Int(local)])), instances: Int(count)) }
+            tally.finish()
+        }
+    }
+
     func cursor(_ s: Int, _ i: Int, _ reader: SegmentReader) -> PostingCursor? {
         switch rows[s * m + i] {
         case .absent: nil
