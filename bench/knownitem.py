@@ -9,8 +9,9 @@ document, draw words from it in proportion to their frequency in it (their
 passages), and ask each engine for a ranked list of documents. The target's
 rank (1 to 10, or none) gives MRR@10, the top-1 and the top-10 rates.
 
-Query sets, each with 2 words and with 3 (`--sizes`):
-  together   some single passage of the target holds every word;
+Query sets, each with 2 words and with 3 (`--sizes`; `make bench` adds 1):
+  together   some single passage of the target holds every word (one word
+             always: it has no scattered set);
   scattered  every word is in the target, but no passage of it holds them all
              (a search that matches passage by passage cannot find it).
 Which set a query falls in, a word's frequency and whether two words are one
@@ -203,7 +204,8 @@ class QueryMaker:
 
     def make(self, per_set, sizes):
         """{set name: [query]} with up to `per_set` queries in each set."""
-        sets = {f"{kind}-{size}": [] for size in sizes for kind in ("together", "scattered")}
+        # One word is always "together": it has no scattered set.
+        sets = {f"{kind}-{size}": [] for size in sizes for kind in ("together", "scattered") if size > 1 or kind == "together"}
         seen = set()
         for _ in range(50 * per_set * len(sets)):
             if all(len(q) >= per_set for q in sets.values()):

@@ -180,8 +180,9 @@ public enum SearchResults {
         /// them, and the passages shown are each word's best.
         @JSONNullable public var wordsTogether: Bool?
         /// What documents are ranked by (grouped results; null with
-        /// `--flat`): the BM25 of the whole document for an AND of words,
-        /// else its best passage's score.
+        /// `--flat`): the BM25 of the whole document (with the words'
+        /// proximity for an OR's first 20), else (`--same-passage`, a NEAR,
+        /// an OR with a NOT) its best passage's score.
         @JSONNullable public var score: Double?
     }
 

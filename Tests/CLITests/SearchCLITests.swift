@@ -310,7 +310,7 @@ struct SearchCLITests {
         #expect(nothing.status == 2 && nothing.stderr.contains("nothing to search for"))
     }
 
-    @Test("results by document: documents by their best passage, at most --per-doc each, --limit and --offset counting documents, each with its count of matches")
+    @Test("results by document: documents by their score (--same-passage: their best passage), at most --per-doc each, --limit and --offset counting documents, each with its count of matches")
     func groupedPaging() throws {
         let root = try workspace()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -328,19 +328,26 @@ struct SearchCLITests {
                 matches[document, default: 0] += 1
                 kept[document, default: []].append(passage)
             }
-            // (An OR's first documents are ranked again as documents by default; `--same-passage` keeps the passage ranking's order.)
-            let or = query.contains(" OR ")
-            if or {
-                let whole = try json(try dossier(["search", query, "--json", "--per-doc", "1", "--limit", "1000"], in: root).stdout)
-                let documents = (whole["results"] as? [[String: Any]] ?? []).map { ($0["document"] as? [String: Any])?["id"] as? Int ?? -1 }
-                #expect(Set(documents.prefix(20)) == Set(order.prefix(20)) && Array(documents.dropFirst(20)) == Array(order.dropFirst(20)),
-                        "\(query): the same documents, the first 20 reordered")
+            // By default, documents are ranked as documents (the BM25 of the whole document; an OR's first 20 with the
+            // words' proximity too): the same documents and counts, in the order of their scores.
+            // `--same-passage` keeps the passage ranking's order, checked below page by page.
+            let whole = try json(try dossier(["search", query, "--json", "--per-doc", "1", "--limit", "1000"], in: root).stdout)
+            let wholeResults = whole["results"] as? [[String: Any]] ?? []
+            let documents = wholeResults.map { ($0["document"] as? [String: Any])?["id"] as? Int ?? -1 }
+            #expect(Set(documents) == Set(order) && documents.count == order.count, "\(query): the same documents")
+            #expect(whole["total"] as? Int == ranked.count && whole["total_documents"] as? Int == order.count, "\(query)")
+            for result in wholeResults {
+                let document = result["document"] as? [String: Any]
+                #expect(document?["matches"] as? Int == matches[document?["id"] as? Int ?? -1], "\(query)")
             }
+            let scores = wholeResults.map { ($0["document"] as? [String: Any])?["score"] as? Double ?? .nan }
+            let rescored = query.contains(" OR ") ? 20 : 0
+            #expect(zip(scores.dropFirst(rescored), scores.dropFirst(rescored + 1)).allSatisfy { $0 >= $1 }, "\(query): by score, \(scores)")
             for (perDoc, limit, offset) in [(3, 10, 0), (1, 2, 0), (2, 3, 1), (5, 50, 2), (3, 1000, 0), (3, 5, 1000)] {
                 let documents = Array(order.dropFirst(offset).prefix(limit))
                 let expected = documents.flatMap { kept[$0]!.prefix(perDoc) }
-                let grouped = try json(try dossier(["search", query, "--json", "--per-doc", "\(perDoc)", "--limit", "\(limit)", "--offset", "\(offset)"]
-                                                   + (or ? ["--same-passage"] : []), in: root).stdout)
+                let grouped = try json(try dossier(["search", query, "--json", "--per-doc", "\(perDoc)", "--limit", "\(limit)", "--offset", "\(offset)",
+                                                    "--same-passage"], in: root).stdout)
                 let results = grouped["results"] as? [[String: Any]] ?? []
                 #expect(results.map { $0["passage_id"] as? Int ?? -1 } == expected, "\(query) per-doc \(perDoc) limit \(limit) offset \(offset)")
                 #expect(grouped["total"] as? Int == ranked.count, "\(query)")
@@ -357,7 +364,7 @@ struct SearchCLITests {
         }
         #expect(checked == 36)
         // Paging through every page of a common word: each matching document once, ending on the last.
-        let every = try json(try dossier(["search", "the", "--flat", "--json", "--limit", "100000"], in: root).stdout)
+        let every = try json(try dossier(["search", "the", "--json", "--per-doc", "1", "--limit", "100000"], in: root).stdout)
         var expectedOrder: [Int] = []
         for result in every["results"] as? [[String: Any]] ?? [] {
             let id = (result["document"] as? [String: Any])?["id"] as? Int ?? -1

@@ -49,10 +49,11 @@ struct WholeDocumentTests {
         for reader in searcher.snapshot.segments { reader.forEachTerm { _, entry in stored += entry.hasDocumentList ? 1 : 0 } }
         #expect(stored >= 3 && searcher.snapshot.runsBySegment.joined().contains { $0.alone && !$0.whole }, "\(stored) lists")
         var scattered = 0, together = 0
-        for i in 0..<60 {
+        for i in 0..<90 {
             let (a, b, c) = (corpus.term(), corpus.term(), corpus.rareTerm())
+            // ANDs, and single words, prefixes and phrases (the AND of one part).
             let text = ["\(a) \(b)", "\(a) \(b) \(c)", "\(a) \"\(corpus.word()) \(corpus.word())\"", "\(a) \(b)*", "\(a) \(b) NOT \(c)",
-                        "\(c) \(a)"][i % 6]
+                        "\(c) \(a)", "\(a)", "\(c)", "\(b)*", "\(a) NOT \(c)"][i % 10]
             let node = try QueryParser().parse(text)
             let parts = Searcher.andParts({ if case .not(let l, _) = node { return l }; return node }())
             var excluded: QueryNode?
@@ -218,7 +219,7 @@ struct WholeDocumentTests {
         try sync()
         let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
         #expect(!searcher.snapshot.splitDocuments.isEmpty)
-        for text in ["rare common", "common rare", "rare common words"] {
+        for text in ["rare common", "common rare", "rare common words", "common", "rare", "\"common words\""] {
             let node = try QueryParser().parse(text)
             for (offset, limit) in [(0, 10), (2, 3), (0, 1000), (0, 0), (3, 0)] {
                 let fast = searcher.documentPage(node, perDocument: 2, offset: offset, limit: limit, wholeDocuments: true)

@@ -34,11 +34,12 @@ struct SearchCommand: ParsableCommand {
 
             Results are ranked with BM25, exactly as FTS5's bm25() ranks them; --flat \
             --json lists passages in FTS5's ORDER BY bm25(), rowid order. Results come \
-            by document: a document matches when it holds every word somewhere, and \
-            those with the words together in one passage rank ahead; a document whose \
-            words are on different pages shows each word's best passage. Words OR'ed \
-            rank documents by their best passage, then the first 20 again as whole \
-            documents (their BM25, and how close the words stand). --flat (passages, \
+            by document, ranked by the BM25 of the whole document (a single word too): \
+            a document matches when it holds every word somewhere, and those with the \
+            words together in one passage rank ahead; a document whose words are on \
+            different pages shows each word's best passage. Words OR'ed rank every \
+            document so, then the first 20 again with how close the words stand. \
+            --flat (passages, \
             FTS5's rule: every word in the same passage, FTS5's order) and \
             --same-passage (documents, by that rule and order) keep the words \
             together. Each result names the \

@@ -14,15 +14,16 @@ import Index
 /// | collector | keeps | its threshold | used by |
 /// |---|---|---|---|
 /// | ``BoundedHeap`` | the best k passages | the k-th best passage's score | `--flat`, `rank` |
-/// | ``TopDocuments`` | the best k documents, each by its best passage | the k-th best document's score | the default search, by document (`Collapse.swift`) |
+/// | ``TopDocuments`` | the best k documents, each by its best passage | the k-th best document's score | by document with `--same-passage`, NEAR, an OR with a NOT (`Collapse.swift`) |
 /// | ``Excluding`` | what the collector it wraps keeps, less the passages a NOT leaves out | the wrapped one's | `a NOT b` of words, flat or by document (`Excluding.swift`) |
 ///
-/// An AND by document is not a collector over passages: it matches whole
-/// documents (`WholeDocuments.swift`), leapfrogging the words' lists by
-/// document and ranking by the whole document's BM25; `--same-passage`
-/// goes through ``TopDocuments``. An OR by document goes through
-/// ``TopDocuments``, and its first documents are then ranked again as
-/// documents (`Rescoring.swift`).
+/// A word, phrase, prefix or AND by document is not a collector over
+/// passages: it matches whole documents (`WholeDocuments.swift`), from the
+/// words' document lists, ranking by the whole document's BM25;
+/// `--same-passage` goes through ``TopDocuments``. An OR by document is
+/// ranked from the lists too, and its first documents again with the
+/// words' proximity (`Rescoring.swift`); with a NOT it goes through
+/// ``TopDocuments`` first.
 ///
 /// A collector sees only scored matches; what it needs besides (how many
 /// match, a shown document's other passages) is read afterwards, from the

@@ -2,10 +2,14 @@ import Index
 
 /// # Results by document
 ///
-/// The default search shows documents, in the order of their best
-/// passage, each with its best few passages and the number of its other
-/// matches; `--limit` and `--offset` count documents (Lucene's grouping,
-/// Elasticsearch's `collapse` with `inner_hits`).
+/// Results by document show documents, each with its best few passages
+/// and the number of its other matches; `--limit` and `--offset` count
+/// documents (Lucene's grouping, Elasticsearch's `collapse` with
+/// `inner_hits`). The default search ranks a word's, an AND's and an OR's
+/// documents as whole documents (`../Collector/WholeDocuments.swift`,
+/// `../Collector/Rescoring.swift`); this file ranks them **by their best
+/// passage**, for `--same-passage`, a NEAR, an OR with a NOT or of more
+/// than ``unionLeaves`` words, and the first ranking of those ORs.
 ///
 /// A page of the documents `offset ..< offset + limit` is made in three steps
 /// (``Searcher/collapse(_:_:perDocument:offset:limit:within:countUpTo:)``):
@@ -128,7 +132,7 @@ extension Searcher {
     public func documentPage(_ query: FlatQuery, perDocument: Int, offset: Int, limit: Int, countUpTo: Int = .max,
                              wholeDocuments: Bool = false) -> DocumentPage {
         guard snapshot.passageCount > 0 else { return Self.documentPage(ranked: [], perDocument: perDocument, offset: offset, limit: limit) { _ in nil } }
-        if wholeDocuments, query.connective == .and, query.phrases.count > 1 {
+        if wholeDocuments, !query.phrases.isEmpty, query.connective == .and || query.phrases.count == 1 {
             return wholeDocumentPage(query.phrases, perDocument: perDocument, offset: offset, limit: limit, within: nil, excluding: nil,
                                      countUpTo: countUpTo)
         }
