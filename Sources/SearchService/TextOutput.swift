@@ -101,7 +101,9 @@ extension SearchResults {
         guard let documents = output.totalDocuments else {
             let matched = "\(over)\(output.total) passage\(output.total == 1 && exact ? " matches" : "s match")"
             let shown = output.results.count
-            if shown == 0, output.total > 0 {
+            if shown == 0, limit == 0 {
+                print("\n\(matched); showing none (--limit 0) \(took).")
+            } else if shown == 0, output.total > 0 {
                 print("\n\(matched); --offset \(offset) is past the last of them" + (exact ? " (the last page is --offset \(lastPage(output.total)))" : "") + " \(took).")
             } else {
                 let range = shown == 1 ? "passage \(offset + 1)" : "passages \(offset + 1)–\(offset + shown)"
@@ -113,7 +115,9 @@ extension SearchResults {
         let matched = SearchResults.matchedSummary(output)
         let exactDocuments = output.totalDocumentsRelation.map { $0 == "eq" } ?? exact
         let shown = Set(output.results.map(\.document.id)).count
-        if shown == 0 {
+        if shown == 0, limit == 0 {
+            print("\n\(matched); showing none (--limit 0) \(took).")
+        } else if shown == 0 {
             print("\n\(matched); --offset \(offset) is past the last of them" + (exactDocuments ? " (the last page is --offset \(lastPage(documents)))" : "") + " \(took).")
         } else {
             let range = shown == 1 ? "document \(offset + 1)" : "documents \(offset + 1)–\(offset + shown)"

@@ -390,6 +390,12 @@ struct SearchCLITests {
         #expect(text.stdout.contains("showing document 1 ") && text.stdout.contains("More: --offset 1."))
         let past = try dossier(["search", "CITES", "--offset", "1000"], in: root)
         #expect(past.status == 0 && past.stdout.contains("--offset 1000 is past the last of them"))
+        // --limit 0 asks for the counts alone: no page is past the end.
+        for flat in [false, true] {
+            let counts = try dossier(["search", "CITES", "--limit", "0"] + (flat ? ["--flat"] : []), in: root)
+            #expect(counts.status == 0 && counts.stdout.contains("match") && counts.stdout.contains("showing none (--limit 0)")
+                    && !counts.stdout.contains("past the last"), "\(counts.stdout)")
+        }
     }
 
     @Test("grouped results show the page and highlight the matches; the note is searched too")
