@@ -110,6 +110,18 @@ struct ExcludedPassages {
         return ExcludedPassages(readers: readers, sets: zip(sets, other.sets).map { mine, theirs in zip(mine, theirs).map { $0 | $1 } })
     }
 
+    /// Whether a local passage of segment `s` from `lo` through `hi` is left out.
+    func any(_ s: Int, _ lo: Int, _ hi: Int) -> Bool {
+        guard lo <= hi else { return false }
+        let bits = sets[s]
+        let (first, last) = (lo >> 6, hi >> 6)
+        let head = ~UInt64(0) << UInt64(lo & 63), tail = ~UInt64(0) >> UInt64(63 - (hi & 63))
+        if first == last { return bits[first] & head & tail != 0 }
+        if bits[first] & head != 0 || bits[last] & tail != 0 { return true }
+        for w in (first + 1)..<last where bits[w] != 0 { return true }
+        return false
+    }
+
     /// Whether local passage `local` of segment `s` is left out.
     @inline(__always)
     func contains(_ s: Int, _ local: Int) -> Bool { sets[s][local >> 6] & (UInt64(1) << UInt64(local & 63)) != 0 }

@@ -44,8 +44,8 @@ import Index
 /// ## The walk
 ///
 /// A document is a run of consecutive passages in one segment
-/// (``IndexSnapshot/runs(of:)``). When every leaf is required and no
-/// passage is left out (no NOT), documents are ranked from the leaves'
+/// (``IndexSnapshot/runs(of:)``). When every leaf is required (no
+/// optional phrase of the words as typed), documents are ranked from the leaves'
 /// **document lists** (`Index/Postings/DocumentList.swift`): per segment,
 /// each leaf's documents with its instances there, stored for words held
 /// by many passages and grouped from the postings for the others. The
@@ -53,9 +53,10 @@ import Index
 /// instances they give, without a passage read: `font size` at 251k
 /// passages reads about 2,000 entries per word where the walk below read
 /// 30,000 postings. The lists count the segment's deleted passages too: a
-/// document with a deleted passage there is read as below, and so is a
-/// document of several runs with one (those without are scored from
-/// their segments' lists added up). Documents ranked so come without their
+/// document with a deleted passage there is read as below, and so is one
+/// with a passage a NOT leaves out (`a NOT b`: only the documents where
+/// `b` stands are read) and a document of several runs with either (those
+/// without are scored from their segments' lists added up). Documents ranked so come without their
 /// passages counted (whether the words are together, how many passages
 /// match): ``page(of:perDocument:offset:limit:countUpTo:countAll:evidence:)`` reads
 /// those it shows or follows and those tied in score near the page; the
@@ -665,7 +666,7 @@ extension Searcher {
     /// (outside `excluded` passages; only those `within` a filter), scored
     /// (see the top of this file); the leaves after them are optional.
     ///
-    /// With a `floor` (of one leaf, every one required, nothing excluded),
+    /// With a `floor` (of one leaf, every one required),
     /// the documents it passes over are counted there, not returned.
     func matchingDocuments(_ leaves: QueryLeaves, required: Int, within: Set<Int>?, excluded: ExcludedPassages?,
                            floor: inout DocumentFloor?) -> [ScoredDocument] {
@@ -684,17 +685,17 @@ extension Searcher {
         }
         var current = DocumentEvidence(leaves: leaves.m, parts: Self.parts(leaves.m, required: required))
         var scratch = RunScratch()
-        // Every leaf required and no passage left out: ranked from the
-        // leaves' documents (DocumentList.swift), no passage read but
-        // those of documents with a passage deleted.
-        let byLists = required == leaves.m && excluded == nil
+        // Every leaf required: ranked from the leaves' documents
+        // (DocumentList.swift), no passage read but those of documents with
+        // a passage deleted or left out by a NOT.
+        let byLists = required == leaves.m
         var tallies = [DocumentTally](repeating: DocumentTally(), count: byLists ? leaves.m : 0)
         var severalTally = SeveralRunTally(places: byLists ? snapshot.documentsInSeveralRuns.count : 0, leaves: leaves.m)
         for (s, reader) in snapshot.segments.enumerated() {
             if byLists {
                 var maimed: [IndexSnapshot.DocumentRun] = []
-                found += documentsFromLists(leaves, s, reader, scoring, within: within, &tallies, &severalTally, maimed: &maimed,
-                                            floor: &floor)
+                found += documentsFromLists(leaves, s, reader, scoring, within: within, excluded: excluded, &tallies, &severalTally,
+                                            maimed: &maimed, floor: &floor)
                 guard !maimed.isEmpty else { continue }
                 // Those with a deleted passage, read in passage order with one
                 // cursor per leaf (a prefix's or a phrase's is its matches
@@ -704,7 +705,7 @@ extension Searcher {
                 for run in maimed {
                     for cursor in cursors { cursor?.seek(Int(run.lo)) }
                     current.reset()
-                    readRun(cursors, required: required, lo: Int(run.lo), hi: Int(run.hi), s, reader, scorer, excluded: nil, keep: -1,
+                    readRun(cursors, required: required, lo: Int(run.lo), hi: Int(run.hi), s, reader, scorer, excluded: excluded, keep: -1,
                             into: &current, &scratch)
                     if let scored = scoring.scored(Int(run.document), current, length: Int(run.tokens)) { found.append(scored) }
                 }
@@ -762,14 +763,20 @@ extension Searcher {
         var candidate: [Bool]
         if byLists {
             // Each leaf somewhere in the document: scored from its segments' lists
-            // added up, unless a passage of it is deleted (read below).
+            // added up, unless a passage of it is deleted or left out (read below).
             candidate = [Bool](repeating: false, count: several.count)
+            var touched = [Bool](repeating: false, count: excluded == nil ? 0 : several.count)
+            if let excluded {
+                for s in snapshot.segments.indices {
+                    for run in snapshot.severalRunsBySegment[s] where excluded.any(s, Int(run.lo), Int(run.hi)) { touched[Int(run.place)] = true }
+                }
+            }
             var tf = [Int](repeating: 0, count: leaves.m)
             for place in severalTally.touched where within?.contains(several[place]) ?? true {
                 for i in 0..<leaves.m { tf[i] = severalTally.tf[place * leaves.m + i] }
                 guard !tf.contains(0) else { continue }
                 let document = several[place]
-                if !snapshot.losesPassages[document] {
+                if !snapshot.losesPassages[document], touched.isEmpty || !touched[place] {
                     let one = leaves.m == 1 ? severalTally.passages[place] : -1
                     found.append(ScoredDocument(document: document, score: scoring.score(tf, length: Int(snapshot.documentLengths[document])),
                                                 matches: one, together: leaves.m == 1))
@@ -817,7 +824,7 @@ extension Searcher {
     /// `maimed`, to be read. Documents of several runs have what this
     /// segment's lists give of them added to `several`.
     func documentsFromLists(_ leaves: QueryLeaves, _ s: Int, _ reader: SegmentReader, _ scoring: DocumentScoring, within: Set<Int>?,
-                            _ tallies: inout [DocumentTally], _ several: inout SeveralRunTally,
+                            excluded: ExcludedPassages?, _ tallies: inout [DocumentTally], _ several: inout SeveralRunTally,
                             maimed: inout [IndexSnapshot.DocumentRun], floor: inout DocumentFloor?) -> [ScoredDocument] {
         let m = leaves.m
         for i in 0..<m { leaves.documents(s, i, reader, into: &tallies[i]) }
@@ -853,7 +860,7 @@ extension Searcher {
             r = Self.gallop(from: r, count: runs.count) { runs[$0].document < document }
             guard r < runs.count, runs[r].document == document, runs[r].alone, within?.contains(Int(document)) ?? true else { continue }
             let run = runs[r]
-            guard run.whole else {
+            guard run.whole, !(excluded?.any(s, Int(run.lo), Int(run.hi)) ?? false) else {
                 maimed.append(run)
                 continue
             }
@@ -880,7 +887,7 @@ extension Searcher {
     /// run of the documents counted in them: a pass over the lists, not a
     /// seek and a read per document (counting every match, the documents of
     /// `font size` read one by one took 4x the flat search at 251k passages).
-    func passageCount(_ leaves: QueryLeaves, required: Int, of documents: [Int]) -> Int {
+    func passageCount(_ leaves: QueryLeaves, required: Int, of documents: [Int], excluding excluded: ExcludedPassages? = nil) -> Int {
         var wanted = [Bool](repeating: false, count: snapshot.largestDocument + 1)
         for d in documents where d < wanted.count { wanted[d] = true }
         var together = [Int32](repeating: 0, count: wanted.count), any = [Int32](repeating: 0, count: wanted.count)
@@ -896,6 +903,13 @@ extension Searcher {
                 for w in 0..<words {
                     all[w] &= leaf[w]
                     some[w] |= leaf[w]
+                }
+            }
+            if let excluded {
+                let out = excluded.sets[s]
+                for w in 0..<words {
+                    all[w] &= ~out[w]
+                    some[w] &= ~out[w]
                 }
             }
             // (Runs hold live passages only: a deleted one is never inside a run.)
@@ -954,11 +968,11 @@ extension Searcher {
         let leaves = QueryLeaves(self, phrases + (typed.map { [$0] } ?? []))
         // One word, phrase or prefix: documents below the page's last are counted, not kept.
         let (end, overflow) = offset.addingReportingOverflow(limit)
-        var floor = leaves.m == 1 && excluded == nil && !overflow && end <= Self.flooredPages
+        var floor = leaves.m == 1 && !overflow && end <= Self.flooredPages
             ? DocumentFloor(keep: end, averageLength: DocumentScoring.averageLength(snapshot)) : nil
         let found = matchingDocuments(leaves, required: phrases.count, within: within, excluded: excluded, floor: &floor)
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
-        let countAll: (([Int]) -> Int)? = excluded == nil ? { passageCount(leaves, required: phrases.count, of: $0) } : nil
+        let countAll: ([Int]) -> Int = { passageCount(leaves, required: phrases.count, of: $0, excluding: excluded) }
         return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit, countUpTo: countUpTo, countAll: countAll,
                          passedOver: (floor?.documents ?? 0, floor?.passages ?? 0)) { documents, keep in
             evidence(of: documents, leaves, required: phrases.count, scorer, excluded: excluded, keep: keep)
