@@ -345,10 +345,12 @@ struct QueryLeaves {
         case .absent: tally.removeAll()
         case .term(let entry): reader.documents(entry, into: &tally)
         case .matched(let locals, let counts):
-            tally.removeAll()
             let owners = reader.documents
-            for (local, count) in zip(locals, counts) { tally.add(Int(UInt32(littleEndian: owners[Int(local)])), instances: Int(count)) }
-            tally.finish()
+            tally.group(capacity: locals.count) { add in
+                for k in locals.indices {
+                    add(Int32(truncatingIfNeeded: UInt32(littleEndian: owners[Int(locals[k])])), Int32(truncatingIfNeeded: counts[k]))
+                }
+            }
         }
     }
 
