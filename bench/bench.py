@@ -527,8 +527,8 @@ def main():
                          f"{percentile(o, 50) / percentile(f, 50):.3f}× ({percentile(f, 50) / percentile(o, 50):.0f}×) | "
                          f"{percentile(o, 50) / percentile(t, 50):.2f}× | {percentile(o, 99) / percentile(t, 99):.2f}× |")
         lines.append("")
-    lines.append("The default search, by document (`--batch --by-document`: 10 documents to a page in the order of their "
-                 "best passage, at most 3 passages each, every match counted by document), against the top 10 passages "
+    lines.append("The default search, by document (`--batch --by-document`: 10 documents to a page ranked as the default "
+                 "search ranks them (words, ANDs and ORs by the BM25 of the whole document), at most 3 passages each, every match counted by document), against the top 10 passages "
                  f"`--flat`, both counting every match: {GROUPED_PAIRS} pairs of fresh processes, both on one core, "
                  f"{GROUPED_ROUNDS} rounds of the mix each, in turn; per pair each query's median over the rounds, then "
                  "each class's p50 and p99. The ratios are the median over the pairs of each pair's ratio, the "
