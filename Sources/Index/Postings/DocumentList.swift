@@ -144,7 +144,9 @@ public struct DocumentTally: Sendable {
                     p[n - 1] &+= 1
                     return
                 }
-                precondition(n < max(capacity, 1), "more passages than the tally was made for")
+                // (More documents than the dictionary counts passages: a
+                // damaged segment. Those past it are left out, not a trap.)
+                guard n < max(capacity, 1) else { return }
                 if n > 0, d[n - 1] > document { unsorted = true }
                 (d[n], i[n], p[n]) = (document, tf, 1)
                 n += 1
