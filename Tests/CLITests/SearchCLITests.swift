@@ -166,6 +166,15 @@ struct SearchCLITests {
                     let single = try dossier(["search", query, "--json", "--strict", "--limit", "5"] + singleMode + options, in: root)
                     let a = try json(line), b = try json(single.stdout)
                     #expect(ids(a) == ids(b), "\(query) \(options) \(batchMode): \(line) | \(single.stdout.prefix(300))")
+                    if !batchMode.isEmpty {
+                        // By document, each result's document and the documents in all, as the search says them.
+                        let documents = (b["results"] as? [[String: Any]] ?? []).map { ($0["document"] as? [String: Any])?["id"] as? Int ?? -2 }
+                        #expect((a["results"] as? [[String: Any]] ?? []).map { $0["document"] as? Int ?? -1 } == documents, "\(query) \(options)")
+                        #expect(a["total_documents"] as? Int == b["total_documents"] as? Int && a["total_documents_relation"] as? String == "eq",
+                                "\(query) \(options): \(line)")
+                    } else {
+                        #expect(a["total_documents"] == nil)
+                    }
                     found += ids(a).count
                 }
             }

@@ -40,7 +40,8 @@ public struct BatchSearch: Sendable {
         let (parser, _) = SearchResults.parser(request.languages, snapshot)
         while let text = try io.readLine() {
             let started = DispatchTime.now()
-            // Keys in sorted order: error, query, results, took_ms, total, total_relation.
+            // Keys in sorted order: error, query, results, took_ms, total, (by document:
+            // total_documents, total_documents_relation,) total_relation.
             var line = JSONLine()
             do {
                 request.query = text
@@ -65,12 +66,24 @@ public struct BatchSearch: Sendable {
                 let page = SearchResults.rankedPage(query, request, searcher: searcher, allowed: allowed)
                 let (shown, firstRank, total, exact) = (page.hits, page.firstRank, page.total, page.exact)
                 let took = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+                // By document, each hit's document, from the page's ranges.
+                var documentOf: [Int] = []
+                if let documents = page.documents {
+                    documentOf = [Int](repeating: -1, count: shown.count)
+                    for document in documents.documents {
+                        for k in document.hits where k < documentOf.count { documentOf[k] = document.id }
+                    }
+                }
                 line.key("query")
                 line.string(text)
                 line.key("results")
                 line.array { results in
                     for (i, hit) in shown.enumerated() {
                         results.object { result in
+                            if !documentOf.isEmpty {
+                                result.key("document")
+                                result.number(documentOf[i])
+                            }
                             result.key("passage_id")
                             result.number(hit.passageID)
                             result.key("rank")
@@ -84,6 +97,12 @@ public struct BatchSearch: Sendable {
                 line.number(took)
                 line.key("total")
                 line.number(total)
+                if let documents = page.documents {
+                    line.key("total_documents")
+                    line.number(documents.totalDocuments)
+                    line.key("total_documents_relation")
+                    line.string(documents.totalDocumentsIsExact ? "eq" : "gte")
+                }
                 line.key("total_relation")
                 line.string(exact ? "eq" : "gte")
             } catch {
