@@ -32,7 +32,7 @@ struct SearchCommand: ParsableCommand {
             (searched: …). --strict reads FTS5's syntax exactly, errors and all \
             (--batch always does).
 
-            Results are ranked with BM25, exactly as FTS5's bm25() ranks them; --flat \
+            Passages are scored with BM25, exactly as FTS5's bm25() scores them; --flat \
             --json lists passages in FTS5's ORDER BY bm25(), rowid order. Results come \
             by document, ranked by the BM25 of the whole document (a single word too): \
             a document matches when it holds every word somewhere, and those with the \
