@@ -28,6 +28,39 @@ struct WholeDocumentTests {
         Set(searcher.exhaustiveRank(node).compactMap { searcher.snapshot.document(ofPassage: $0.passageID) })
     }
 
+    /// An index in a folder of its own, synced with its live passages as a
+    /// test changes them (passages added, deleted, documents split).
+    final class GrowingIndex {
+        let dir: URL
+        let writer: IndexWriter
+        var live: [Int64: IndexWriter.Passage] = [:]
+        private var last: Int64 = 0
+
+        init() throws {
+            dir = try CollapseTests().indexFolder()
+            writer = try IndexWriter(folder: dir)
+        }
+
+        /// Passage `id` of `document`, reading `text`.
+        func put(_ id: Int64, document: Int, _ text: String) {
+            live[id] = .init(id: id, document: document, text: text)
+            last = max(last, id)
+        }
+
+        /// A new passage of `document`, after the last.
+        func add(document: Int, _ text: String) { put(last + 1, document: document, text) }
+
+        /// Commits the live passages.
+        func sync() throws {
+            let current = live
+            _ = try writer.sync(live: Set(current.keys)) { ids in ids.map { current[$0]! } }
+        }
+
+        func searcher() throws -> Searcher { Searcher(snapshot: try IndexSnapshot(folder: dir)) }
+
+        func remove() { try? FileManager.default.removeItem(at: dir) }
+    }
+
     /// A searcher over an index of `passages` made in `dir`.
     static func searcher(over passages: [IndexWriter.Passage], in dir: URL) throws -> Searcher {
         let byID = Dictionary(uniqueKeysWithValues: passages.map { ($0.id, $0) })
@@ -106,27 +139,21 @@ struct WholeDocumentTests {
 
     @Test("a document whose pages came later matches on words of either part; a deleted passage's words no longer count")
     func partsAcrossSegments() throws {
-        let dir = try CollapseTests().indexFolder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let writer = try IndexWriter(folder: dir)
-        var live: [Int64: IndexWriter.Passage] = [:]
-        func sync() throws {
-            let current = live
-            _ = try writer.sync(live: Set(current.keys)) { ids in ids.map { current[$0]! } }
-        }
+        let index = try GrowingIndex()
+        defer { index.remove() }
         // Document 1: "alpha" in 150 passages, its later pages "beta" in 150
         // (both words' lists stored by document); document 2 the same, smaller,
         // with a later page holding "gamma" that is then deleted; documents
         // 3–12 hold both words together.
-        for i in 0..<150 { live[Int64(1 + i)] = .init(id: Int64(1 + i), document: 1, text: "alpha report \(i) alpha") }
-        for i in 0..<3 { live[Int64(200 + i)] = .init(id: Int64(200 + i), document: 2, text: "alpha trade \(i)") }
-        for d in 3...12 { live[Int64(300 + d)] = .init(id: Int64(300 + d), document: d, text: "alpha and beta \(d)") }
-        try sync()
-        for i in 0..<150 { live[Int64(1000 + i)] = .init(id: Int64(1000 + i), document: 1, text: "beta annex \(i) beta") }
-        live[2000] = .init(id: 2000, document: 2, text: "beta gamma")
-        live[2001] = .init(id: 2001, document: 2, text: "beta")
-        try sync()
-        var searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        for i in 0..<150 { index.put(Int64(1 + i), document: 1, "alpha report \(i) alpha") }
+        for i in 0..<3 { index.put(Int64(200 + i), document: 2, "alpha trade \(i)") }
+        for d in 3...12 { index.put(Int64(300 + d), document: d, "alpha and beta \(d)") }
+        try index.sync()
+        for i in 0..<150 { index.put(Int64(1000 + i), document: 1, "beta annex \(i) beta") }
+        index.put(2000, document: 2, "beta gamma")
+        index.put(2001, document: 2, "beta")
+        try index.sync()
+        var searcher = try index.searcher()
         #expect(searcher.snapshot.segments.count == 2 && searcher.snapshot.splitDocuments == [1, 2])
         var stored = 0
         for reader in searcher.snapshot.segments { reader.forEachTerm { _, entry in stored += entry.hasDocumentList ? 1 : 0 } }
@@ -140,9 +167,9 @@ struct WholeDocumentTests {
         }
         try check("alpha beta", Set(1...12))
         try check("alpha gamma", [2])
-        live[2000] = nil
-        try sync()
-        searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        index.live[2000] = nil
+        try index.sync()
+        searcher = try index.searcher()
         try check("alpha gamma", [])
         try check("alpha beta", Set(1...12))
         try check("report annex", [1])
@@ -150,33 +177,20 @@ struct WholeDocumentTests {
 
     @Test("many documents' passages counted at once: the evaluator's total, words together or apart, deletions and later pages")
     func manyDocumentsCounted() throws {
-        let dir = try CollapseTests().indexFolder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let writer = try IndexWriter(folder: dir)
-        var live: [Int64: IndexWriter.Passage] = [:]
+        let index = try GrowingIndex()
+        defer { index.remove() }
         var random = SeededRandom(seed: 7)
-        var id: Int64 = 0
-        func sync() throws {
-            let current = live
-            _ = try writer.sync(live: Set(current.keys)) { ids in ids.map { current[$0]! } }
-        }
         // 150 documents of 1 to 8 passages, the two words in some, together or not.
         let words = ["alpha", "beta", "alpha beta", "report", "beta trade alpha"]
         for document in 0..<150 {
-            for _ in 0..<(1 + random.below(8)) {
-                id += 1
-                live[id] = .init(id: id, document: document, text: "\(words[random.below(words.count)]) filler \(random.below(9))")
-            }
+            for _ in 0..<(1 + random.below(8)) { index.add(document: document, "\(words[random.below(words.count)]) filler \(random.below(9))") }
         }
-        try sync()
+        try index.sync()
         // Passages deleted, and pages added later to some documents.
-        for key in live.keys.sorted() where key % 31 == 0 { live[key] = nil }
-        for document in stride(from: 0, to: 150, by: 11) {
-            id += 1
-            live[id] = .init(id: id, document: document, text: words[random.below(words.count)])
-        }
-        try sync()
-        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        for key in index.live.keys.sorted() where key % 31 == 0 { index.live[key] = nil }
+        for document in stride(from: 0, to: 150, by: 11) { index.add(document: document, words[random.below(words.count)]) }
+        try index.sync()
+        let searcher = try index.searcher()
         let node = try QueryParser().parse("alpha beta")
         let oracle = searcher.exhaustiveDocumentPage(Searcher.andParts(node), perDocument: 2, offset: 0, limit: 10)
         #expect(oracle.totalDocuments > 80)
@@ -191,33 +205,22 @@ struct WholeDocumentTests {
 
     @Test("a rare word AND a common one, some documents split across segments: the evaluator's pages, scores to the bit")
     func rareAndCommon() throws {
-        let dir = try CollapseTests().indexFolder()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let writer = try IndexWriter(folder: dir)
-        var live: [Int64: IndexWriter.Passage] = [:]
+        let index = try GrowingIndex()
+        defer { index.remove() }
         var random = SeededRandom(seed: 19)
-        var id: Int64 = 0
-        func sync() throws {
-            let current = live
-            _ = try writer.sync(live: Set(current.keys)) { ids in ids.map { current[$0]! } }
-        }
         // "common" in most passages of 300 documents; "rare" in a few of them.
         for document in 0..<300 {
             for _ in 0..<(2 + random.below(5)) {
-                id += 1
                 let rare = document % 41 == 0 && random.below(2) == 0 ? " rare" : ""
-                live[id] = .init(id: id, document: document, text: (random.below(5) == 0 ? "other" : "common words") + rare + " \(random.below(50))")
+                index.add(document: document, (random.below(5) == 0 ? "other" : "common words") + rare + " \(random.below(50))")
             }
         }
-        try sync()
+        try index.sync()
         // Later pages for some documents (a second segment), rare or common there, and a few deletions.
-        for document in stride(from: 0, to: 300, by: 82) {
-            id += 1
-            live[id] = .init(id: id, document: document, text: document % 2 == 0 ? "rare page" : "common page")
-        }
-        for key in live.keys.sorted() where key % 97 == 0 { live[key] = nil }
-        try sync()
-        let searcher = Searcher(snapshot: try IndexSnapshot(folder: dir))
+        for document in stride(from: 0, to: 300, by: 82) { index.add(document: document, document % 2 == 0 ? "rare page" : "common page") }
+        for key in index.live.keys.sorted() where key % 97 == 0 { index.live[key] = nil }
+        try index.sync()
+        let searcher = try index.searcher()
         #expect(!searcher.snapshot.splitDocuments.isEmpty)
         for text in ["rare common", "common rare", "rare common words", "common", "rare", "\"common words\"", "common NOT rare", "rare NOT common",
                      "common NOT other", "common words NOT rare"] {
