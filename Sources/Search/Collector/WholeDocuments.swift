@@ -320,35 +320,6 @@ extension Searcher {
         }
     }
 
-    /// The first index from `start` (below `count`) where `below` fails: a
-    /// few steps one by one (the next is often the one: a common word's
-    /// documents among a segment's runs), then by galloping (steps
-    /// doubling, then halving), so that a short list met in a long one costs
-    /// the logarithm of each gap, not the gap (a rare word's few documents
-    /// looked up among a segment's 400 runs, one by one, took a tenth of
-    /// its search by document at 251k passages).
-    @inline(__always)
-    static func gallop(from start: Int, count: Int, _ below: (Int) -> Bool) -> Int {
-        var start = start
-        for _ in 0..<8 {
-            guard start < count, below(start) else { return start }
-            start += 1
-        }
-        guard start < count, below(start) else { return start }
-        var lo = start, step = 1, hi = start + 1
-        while hi < count, below(hi) {
-            lo = hi
-            step <<= 1
-            hi = lo + step
-        }
-        var l = lo + 1, h = min(hi, count)
-        while l < h {
-            let mid = (l + h) >> 1
-            if below(mid) { l = mid + 1 } else { h = mid }
-        }
-        return l
-    }
-
     /// Of one leaf's documents, those that cannot reach a page of the first
     /// `keep`: once `keep` documents are scored, a document whose score is
     /// below the `keep`-th best so far (tested without a division,
@@ -356,18 +327,21 @@ extension Searcher {
     /// thousands of documents scored and sorted for a page of ten took a
     /// third of its search at 251k passages). Those it passes over are below
     /// the page's last document, never tied with it: the page is the same.
-    struct DocumentFloor {
-        let keep: Int
-        /// The best `keep` scores so far, a min-heap.
-        private var heap: [Double] = []
-        private(set) var cutoff: BM25.Cutoff
+    struct DocumentFloor: ~Copyable {
+        /// Whether it passes over anything (off: every document is scored).
+        let on: Bool
+        /// The best `keep` scores so far, as hits of −score (numbered by document).
+        private var best: BoundedHeap
+        private var cutoff: BM25.Cutoff
         /// Documents passed over, and their passages that match.
         private(set) var documents = 0, passages = 0
 
-        init(keep: Int, averageLength: Double) {
-            self.keep = keep
-            cutoff = BM25.Cutoff(threshold: -.infinity, averageLength: averageLength)
-            heap.reserveCapacity(min(keep, 1024))
+        /// A floor under the first `keep` documents, or one that is off.
+        init(keep: Int?, averageLength: Double) {
+            on = keep != nil
+            best = BoundedHeap(capacity: keep ?? 0)
+            // (A page of none: every document is passed over, and counted.)
+            cutoff = BM25.Cutoff(threshold: keep == 0 ? .infinity : -.infinity, averageLength: averageLength)
         }
 
         /// Whether a document of `length` tokens with `f` instances of the
@@ -375,39 +349,18 @@ extension Searcher {
         /// if so it is counted, with its `passages`.
         @inline(__always)
         mutating func passesOver(idf: Double, f: Int32, length: Int32, passages: Int32) -> Bool {
-            guard heap.count == keep,
+            guard on, best.isFull,
                   cutoff.excludes(idf: idf, f: UInt32(truncatingIfNeeded: f), length: UInt32(truncatingIfNeeded: length)) else { return false }
             documents += 1
             self.passages += Int(passages)
             return true
         }
 
-        /// A document scored `score`, kept.
-        mutating func add(_ score: Double) {
-            guard keep > 0 else { return }
-            if heap.count < keep {
-                heap.append(score)
-                var i = heap.count - 1
-                while i > 0, heap[(i - 1) / 2] > heap[i] {
-                    heap.swapAt(i, (i - 1) / 2)
-                    i = (i - 1) / 2
-                }
-            } else if score > heap[0] {
-                heap[0] = score
-                var i = 0
-                while true {
-                    let l = 2 * i + 1, r = l + 1
-                    var least = i
-                    if l < keep, heap[l] < heap[least] { least = l }
-                    if r < keep, heap[r] < heap[least] { least = r }
-                    guard least != i else { break }
-                    heap.swapAt(i, least)
-                    i = least
-                }
-            } else {
-                return
-            }
-            if heap.count == keep { cutoff.raise(to: heap[0]) }
+        /// `document`, scored `score`, kept.
+        mutating func add(_ document: Int, _ score: Double) {
+            guard on, best.admits(-score) else { return }
+            best.insert(SearchHit(passageID: Int64(document), bm25: -score))
+            if best.isFull { cutoff.raise(to: best.threshold) }
         }
     }
 
@@ -669,7 +622,7 @@ extension Searcher {
     /// With a `floor` (of one leaf, every one required),
     /// the documents it passes over are counted there, not returned.
     func matchingDocuments(_ leaves: QueryLeaves, required: Int, within: Set<Int>?, excluded: ExcludedPassages?,
-                           floor: inout DocumentFloor?) -> [ScoredDocument] {
+                           floor: inout DocumentFloor) -> [ScoredDocument] {
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
         let scoring = DocumentScoring(self, leaves)
         var found: [ScoredDocument] = []
@@ -825,7 +778,7 @@ extension Searcher {
     /// segment's lists give of them added to `several`.
     func documentsFromLists(_ leaves: QueryLeaves, _ s: Int, _ reader: SegmentReader, _ scoring: DocumentScoring, within: Set<Int>?,
                             excluded: ExcludedPassages?, _ tallies: inout [DocumentTally], _ several: inout SeveralRunTally,
-                            maimed: inout [IndexSnapshot.DocumentRun], floor: inout DocumentFloor?) -> [ScoredDocument] {
+                            maimed: inout [IndexSnapshot.DocumentRun], floor: inout DocumentFloor) -> [ScoredDocument] {
         let m = leaves.m
         for i in 0..<m { leaves.documents(s, i, reader, into: &tallies[i]) }
         // Documents of several runs, whichever leaves this segment holds of them.
@@ -851,28 +804,30 @@ extension Searcher {
             let document = tallies[lead].documents[k]
             for i in 0..<m where i != lead {
                 let list = tallies[i].documents
-                let j = Self.gallop(from: at[i], count: list.count) { list[$0] < document }
+                let j = gallop(from: at[i], count: list.count, linear: 8) { list[$0] < document }
                 at[i] = j
                 guard j < list.count else { break candidates }
                 guard list[j] == document else { continue candidates }
             }
             // Its run here (none when its passages here are all deleted).
-            r = Self.gallop(from: r, count: runs.count) { runs[$0].document < document }
+            // (A few steps one by one first: a common word's next document is
+            // often the next run. A rare word's few documents, sought one by one
+            // among a segment's 400 runs, took a tenth of its search by document.)
+            r = gallop(from: r, count: runs.count, linear: 8) { runs[$0].document < document }
             guard r < runs.count, runs[r].document == document, runs[r].alone, within?.contains(Int(document)) ?? true else { continue }
             let run = runs[r]
             guard run.whole, !(excluded?.any(s, Int(run.lo), Int(run.hi)) ?? false) else {
                 maimed.append(run)
                 continue
             }
-            if floor != nil,
-               floor!.passesOver(idf: scoring.idf[0], f: tallies[0].instances[k], length: run.tokens, passages: tallies[0].passages[k]) {
+            if floor.passesOver(idf: scoring.idf[0], f: tallies[0].instances[k], length: run.tokens, passages: tallies[0].passages[k]) {
                 continue
             }
             for i in 0..<m { tf[i] = Int(i == lead ? tallies[i].instances[k] : tallies[i].instances[at[i]]) }
             // One leaf: its passages here are the document's that match.
             let one = m == 1 ? Int(tallies[0].passages[k]) : -1
             let score = scoring.score(tf, length: Int(run.tokens))
-            floor?.add(score)
+            floor.add(Int(document), score)
             out.append(ScoredDocument(document: Int(document), score: score, matches: one, together: m == 1))
         }
         return out
@@ -968,13 +923,13 @@ extension Searcher {
         let leaves = QueryLeaves(self, phrases + (typed.map { [$0] } ?? []))
         // One word, phrase or prefix: documents below the page's last are counted, not kept.
         let (end, overflow) = offset.addingReportingOverflow(limit)
-        var floor = leaves.m == 1 && !overflow && end <= Self.flooredPages
-            ? DocumentFloor(keep: end, averageLength: DocumentScoring.averageLength(snapshot)) : nil
+        var floor = DocumentFloor(keep: leaves.m == 1 && !overflow && end <= Self.flooredPages ? end : nil,
+                                  averageLength: DocumentScoring.averageLength(snapshot))
         let found = matchingDocuments(leaves, required: phrases.count, within: within, excluded: excluded, floor: &floor)
         let scorer = BM25(rows: snapshot.passageCount, tokens: snapshot.tokenCount, hits: leaves.live)
         let countAll: ([Int]) -> Int = { passageCount(leaves, required: phrases.count, of: $0, excluding: excluded) }
         return Self.page(of: found, perDocument: perDocument, offset: offset, limit: limit, countUpTo: countUpTo, countAll: countAll,
-                         passedOver: (floor?.documents ?? 0, floor?.passages ?? 0)) { documents, keep in
+                         passedOver: (floor.documents, floor.passages)) { documents, keep in
             evidence(of: documents, leaves, required: phrases.count, scorer, excluded: excluded, keep: keep)
         }
     }

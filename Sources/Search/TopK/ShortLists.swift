@@ -268,22 +268,7 @@ struct ShortListWalk: ~Copyable {
             var j = bounds[2 - 2 * short]
             for i in sStart..<sEnd {
                 let target = docs[i]
-                // Every posting before lo is below target; from j, steps of 1, 2, 4, ...
-                var lo = j, hi = j, step = 1
-                while hi < lEnd, docs[hi] < target {
-                    lo = hi + 1
-                    hi = lo + step
-                    step &*= 2
-                }
-                // The first posting ≥ target in [lo, hi), by halving with selects.
-                var length = min(hi, lEnd) - lo
-                while length > 0 {
-                    let half = length >> 1
-                    let below = docs[lo + half] < target
-                    lo = below ? lo + half + 1 : lo
-                    length = below ? length - half - 1 : half
-                }
-                j = lo
+                j = gallop(from: j, count: lEnd) { docs[$0] < target }
                 if j == lEnd { break }
                 if docs[j] == target {
                     shared[2 * n + short] = i
