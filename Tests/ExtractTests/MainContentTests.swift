@@ -94,6 +94,27 @@ struct MainContentTests {
         #expect(!text.contains("About the network"))
     }
 
+    @Test("a standfirst set in the article's header, apart from its body, is read before the body; a teaser of links is not")
+    func standfirst() throws {
+        let body = Self.article.map { "<p>\($0)</p>" }.joined()
+        let standfirst = "Customs and police of 133 countries seized protected species in a month of joint checks."
+        // Stories after the body, inside the same <article>: the article is not taken whole.
+        let more = (1...12).map { "<li><a href=\"/s/\($0)\">Another story about wildlife seizures, number \($0)</a></li>" }.joined()
+        let html = """
+            <html><body><main><article>
+            <header><h1>Operation Thunder 2023</h1><p class="article-standfirst">\(standfirst)</p>
+            <div class="teaser"><a href="/a">Ivory seizures in Mombasa port and elsewhere in East Africa</a></div></header>
+            <div class="layout"><div class="column"><div class="entry-content">\(body)</div></div></div>
+            <ul class="more">\(more)</ul>
+            </article></main></body></html>
+            """
+        let text = text(try read(html))
+        let lede = try #require(text.range(of: standfirst), "the standfirst is missing")
+        let first = try #require(text.range(of: Self.article[0]))
+        #expect(lede.upperBound <= first.lowerBound)
+        #expect(!text.contains("Ivory seizures in Mombasa"))
+    }
+
     @Test("a table of data inside the article stays, every row of it")
     func dataTable() throws {
         let rows = (1...12).map { "<tr><td>Species \($0)</td><td>\($0 * 10)</td><td>kg</td></tr>" }.joined()

@@ -126,6 +126,7 @@ enum MainContent {
     /// Names of a lede, standfirst or summary set apart from the body.
     static let ledes: [[UInt8]] = ["lede", "lead", "intro", "standfirst", "summary", "excerpt", "teaser", "subtitle",
                                    "subheadline", "kicker", "abstract"].map { Array($0.utf8) }
+    static let teaser = Array("teaser".utf8)
     /// Hints that raise an element's score by 25.
     static let positive: [[UInt8]] = ["article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text",
                            "blog", "story"].map { Array($0.utf8) }
@@ -393,9 +394,40 @@ enum MainContent {
                     }
                 }
             }
-            let article = nodes.map(cleaned)
+            let article = ledes(before: nodes, of: top, in: body) + nodes.map(cleaned)
             trimEdges(article)
             return article
+        }
+
+        /// A lede, standfirst or subtitle the page sets apart before the
+        /// article's body (in the `<header>` of its `<article>`, beside its
+        /// title): elements named as ledes (``MainContent/ledes``, less
+        /// teasers) inside the nearest `<article>` or `<main>` around the
+        /// article, or two levels above it, that come before it, with a
+        /// sentence's worth of text and few links.
+        func ledes(before nodes: [HTMLNode], of top: HTMLNode, in body: HTMLNode) -> [HTMLNode] {
+            guard let first = nodes.first else { return [] }
+            var scope = top.parent, levels = 0
+            while let current = scope, current !== body, levels < 5, !MainContent.articleTags.contains(current.tag) {
+                scope = current.parent
+                levels += 1
+            }
+            if scope == nil || scope === body || levels == 5 { scope = top.parent?.parent }
+            guard let scope, scope !== body else { return [] }
+            var found: [HTMLNode] = []
+            var stack = Array(scope.children.reversed())
+            while let node = stack.popLast() {
+                if node === first { break }
+                guard !node.isText else { continue }
+                let hints = node.hints
+                if !hints.isEmpty, hints.mentions(MainContent.ledes), !hints.contains(MainContent.teaser),
+                   !isAncestor(node, of: first) {
+                    let statistics = node.statistics()
+                    if statistics.length >= 40, statistics.linkDensity < 0.3 { found.append(node); continue }
+                }
+                stack.append(contentsOf: node.children.reversed())
+            }
+            return found
         }
 
         func isAncestor(_ ancestor: HTMLNode, of node: HTMLNode) -> Bool {
