@@ -62,7 +62,8 @@ Run (from the repository's root; the venv has trafilatura):
 Options: --only EXTRACTOR[,EXTRACTOR] (dossier, visible, trafilatura),
 --dataset trafilatura|scrapinghub (repeatable), --limit N (the first N pages
 in SHA-1 order, from both halves), --show-misses N (Dossier's N worst pages
-and the snippets or sentences it got wrong), --dump DIR (Dossier's text of
+and the snippets or sentences it got wrong; --misses-half dev|held-out for one half of
+trafilatura's set), --dump DIR (Dossier's text of
 each page in DIR/<file>.txt), --markdown FILE (appends the tables).
 Standard library only; trafilatura is optional.
 """
@@ -565,10 +566,12 @@ def clip(s, n=110):
     return s if len(s) <= n else s[:n - 1] + "…"
 
 
-def show_misses(dataset, pages, results, n):
-    """Dossier's n worst pages and what it got wrong on each."""
+def show_misses(dataset, pages, results, n, half=None):
+    """Dossier's n worst pages (of one half, when given) and what it got wrong on each."""
     scored = []
     for page in pages:
+        if half and page.half != half:
+            continue
         text, error = results[page.key]
         if dataset == "trafilatura":
             counts, missed, extra = snippet_counts(page.truth, text)
@@ -607,6 +610,8 @@ def main():
     parser.add_argument("--limit", type=int, help="the first N pages of each dataset, in SHA-1 order of the key")
     parser.add_argument("--show-misses", type=int, default=0, metavar="N",
                         help="print Dossier's N worst pages and what went wrong on each")
+    parser.add_argument("--misses-half", choices=["dev", "held-out"],
+                        help="--show-misses from one half of trafilatura's set only (tune on dev, check on held-out)")
     parser.add_argument("--dump", metavar="DIR", help="write Dossier's text of each page to DIR/<file>.txt")
     parser.add_argument("--markdown", metavar="FILE", help="append the tables to FILE in Markdown")
     parser.add_argument("--timeout", type=float, default=120, help="seconds a worker may spend on a page")
@@ -668,7 +673,7 @@ def main():
             outputs += report_scrapinghub_set(pages, runs)
         if "dossier" in runs:
             if args.show_misses:
-                show_misses(dataset, pages, runs["dossier"][0], args.show_misses)
+                show_misses(dataset, pages, runs["dossier"][0], args.show_misses, args.misses_half)
             if args.dump:
                 os.makedirs(args.dump, exist_ok=True)
                 for page in pages:
