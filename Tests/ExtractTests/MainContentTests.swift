@@ -115,6 +115,25 @@ struct MainContentTests {
         #expect(!text.contains("Ivory seizures in Mombasa"))
     }
 
+    @Test("a caption stays, its photo credit goes: a label and colon, a copyright sign, an element named as a credit")
+    func captionCredits() throws {
+        let figures = """
+            <figure><img src="b.jpg"><figcaption>Pangolin scales seized at the port of Lagos. Photo: Kola Sulaimon/AFP</figcaption></figure>
+            <figure><img src="c.jpg"><figcaption><p>Rangers on patrol in the reserve <em>(Foto: Privat)</em></p><p>More pictures below</p></figcaption></figure>
+            <figure><img src="d.jpg"><figcaption>Rosewood logs stacked in a depot near the border <span class="image-credit">Jane Roe / Greenpeace</span></figcaption></figure>
+            <div class="wp-caption"><img src="e.jpg"><p class="wp-caption-text">A customs dog at work in the cargo hall of the airport © Zollamt Wien</p></div>
+            """
+        let text = text(try read(Self.newsPage(extra: figures)))
+        for kept in ["Pangolin scales seized at the port of Lagos.", "Rangers on patrol in the reserve", "Rosewood logs stacked in a depot near the border",
+                     "A customs dog at work in the cargo hall of the airport", "Seized ivory tusks displayed by customs officers in Mombasa."] {
+            #expect(text.contains(kept), "\(kept)")
+        }
+        for gone in ["Kola Sulaimon", "Photo:", "Foto", "More pictures below", "Jane Roe", "Zollamt", "©"] {
+            #expect(!text.contains(gone), "\(gone)")
+        }
+        for paragraph in Self.article { #expect(text.contains(paragraph), "\(paragraph.prefix(30))") }
+    }
+
     @Test("a table of data inside the article stays, every row of it")
     func dataTable() throws {
         let rows = (1...12).map { "<tr><td>Species \($0)</td><td>\($0 * 10)</td><td>kg</td></tr>" }.joined()

@@ -142,6 +142,15 @@ final class HTMLNode {
         self.parent = nil
     }
 
+    /// Puts `node` where this node stands in its parent's children.
+    func replace(with node: HTMLNode) {
+        guard let parent else { return }
+        parent.arena?.willChange(parent)
+        parent.children = parent.children.map { $0 === self ? node : $0 }
+        node.parent = parent
+        self.parent = nil
+    }
+
     /// Puts `children` back as this node's, as they were when saved.
     func restoreChildren(_ saved: [HTMLNode]) {
         children = saved

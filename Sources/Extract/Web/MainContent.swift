@@ -444,6 +444,7 @@ enum MainContent {
             for element in node.descendants() where element.hints.contains(MainContent.share) && element.statistics().length < 500 {
                 element.remove()
             }
+            MainContent.dropCredits(in: node, arena: arena)
             guard passes.contains(.clean) else { return node }
             // Innermost first, so that a list inside a div is judged before the div.
             for element in node.descendants(named: MainContent.cleanedTags).reversed()
