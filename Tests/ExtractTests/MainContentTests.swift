@@ -102,7 +102,7 @@ struct MainContentTests {
         let more = (1...12).map { "<li><a href=\"/s/\($0)\">Another story about wildlife seizures, number \($0)</a></li>" }.joined()
         let html = """
             <html><body><main><article>
-            <header><h1>Operation Thunder 2023</h1><p class="article-standfirst">\(standfirst)</p>
+            <header class="entry__header"><h1>Operation Thunder 2023</h1><p class="article-standfirst">\(standfirst)</p>
             <div class="teaser"><a href="/a">Ivory seizures in Mombasa port and elsewhere in East Africa</a></div></header>
             <div class="layout"><div class="column"><div class="entry-content">\(body)</div></div></div>
             <ul class="more">\(more)</ul>

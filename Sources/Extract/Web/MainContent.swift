@@ -127,6 +127,7 @@ enum MainContent {
     static let ledes: [[UInt8]] = ["lede", "lead", "intro", "standfirst", "summary", "excerpt", "teaser", "subtitle",
                                    "subheadline", "kicker", "abstract"].map { Array($0.utf8) }
     static let teaser = Array("teaser".utf8)
+    static let header = Array("header".utf8)
     /// Hints that raise an element's score by 25.
     static let positive: [[UInt8]] = ["article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text",
                            "blog", "story"].map { Array($0.utf8) }
@@ -209,6 +210,8 @@ enum MainContent {
             guard passes.contains(.stripUnlikely), !MainContent.neverUnlikely.contains(node.tag) else { return false }
             let hints = node.hints
             guard !hints.isEmpty, hints.mentions(MainContent.unlikely), !hints.mentions(MainContent.maybe) else { return false }
+            // An article's header with its lede is the article's (``ledes(before:of:in:)``).
+            if hints.contains(MainContent.header), node.hasAncestor(named: MainContent.articleTags), holdsLede(node) { return false }
             return !node.hasAncestor(named: MainContent.tableOrCode)
         }
 
@@ -399,6 +402,20 @@ enum MainContent {
             return article
         }
 
+        /// Whether an element below `node` is a lede (``ledes(before:of:in:)``).
+        func holdsLede(_ node: HTMLNode) -> Bool {
+            node.descendants().contains { isLede($0) }
+        }
+
+        /// Whether `node` is named as a lede (not a teaser) and reads as one:
+        /// 40 characters or more, few of them links.
+        func isLede(_ node: HTMLNode) -> Bool {
+            let hints = node.hints
+            guard !hints.isEmpty, hints.mentions(MainContent.ledes), !hints.contains(MainContent.teaser) else { return false }
+            let statistics = node.statistics()
+            return statistics.length >= 40 && statistics.linkDensity < 0.3
+        }
+
         /// A lede, standfirst or subtitle the page sets apart before the
         /// article's body (in the `<header>` of its `<article>`, beside its
         /// title): elements named as ledes (``MainContent/ledes``, less
@@ -419,12 +436,7 @@ enum MainContent {
             while let node = stack.popLast() {
                 if node === first { break }
                 guard !node.isText else { continue }
-                let hints = node.hints
-                if !hints.isEmpty, hints.mentions(MainContent.ledes), !hints.contains(MainContent.teaser),
-                   !isAncestor(node, of: first) {
-                    let statistics = node.statistics()
-                    if statistics.length >= 40, statistics.linkDensity < 0.3 { found.append(node); continue }
-                }
+                if isLede(node), !isAncestor(node, of: first) { found.append(node); continue }
                 stack.append(contentsOf: node.children.reversed())
             }
             return found
