@@ -134,6 +134,26 @@ struct MainContentTests {
         for paragraph in Self.article { #expect(text.contains(paragraph), "\(paragraph.prefix(30))") }
     }
 
+    @Test("lines that announce other stories (Read also, Lesen Sie auch, Zobacz także) go; headings that merely begin alike stay")
+    func announcers() throws {
+        let extra = """
+            <h2>Relatedness of the seized samples</h2>
+            <p>DNA analysis showed that the tusks seized in three ports came from the same two populations of elephants.</p>
+            <h3>Lesen Sie auch</h3>
+            <p>Zoll stellt in Hamburg 400 Kilogramm Elfenbein sicher, versteckt in einer Ladung von Bohnen aus Afrika.</p>
+            <p><strong>Zobacz także:</strong></p>
+            <h2>Recommendations of the committee</h2>
+            <p>The committee recommended that parties report their stockpiles of ivory every year, as agreed in 2016.</p>
+            <h3>Related coverage</h3>
+            """
+        let text = text(try read(Self.newsPage(extra: extra)))
+        for kept in ["Relatedness of the seized samples", "DNA analysis showed", "Recommendations of the committee",
+                     "The committee recommended"] + Self.article {
+            #expect(text.contains(kept), "\(kept.prefix(40))")
+        }
+        for gone in ["Lesen Sie auch", "Zobacz także", "Related coverage"] { #expect(!text.contains(gone), "\(gone)") }
+    }
+
     @Test("a table of data inside the article stays, every row of it")
     func dataTable() throws {
         let rows = (1...12).map { "<tr><td>Species \($0)</td><td>\($0 * 10)</td><td>kg</td></tr>" }.joined()

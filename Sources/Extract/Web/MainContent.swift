@@ -457,6 +457,7 @@ enum MainContent {
                 element.remove()
             }
             MainContent.dropCredits(in: node, arena: arena)
+            MainContent.dropAnnouncers(in: node)
             guard passes.contains(.clean) else { return node }
             // Innermost first, so that a list inside a div is judged before the div.
             for element in node.descendants(named: MainContent.cleanedTags).reversed()
