@@ -184,20 +184,21 @@ struct MainContentTests {
         for gone in ["Databases", "About", "Terms of use"] { #expect(!text.contains(gone), "\(gone)") }
     }
 
-    @Test("a page with no article keeps its visible body, and says so")
+    @Test("a page with no article keeps its visible body, its links too, and says so; announcing lines and credits go")
     func noArticle() throws {
         let html = """
             <html><body><nav><a href="/">Home</a></nav>
             <div><a href="/a">Reports</a> · <a href="/b">Data</a></div>
             <div>Opening hours: 9–17</div><div>Phone: +41 22 917 81 39</div>
+            <h3>Related stories</h3><figure><img src="m.jpg"><figcaption>The secretariat's building. Photo: Jane Roe</figcaption></figure>
             <footer>Footer words</footer></body></html>
             """
         let page = try read(html)
         #expect(!page.articleFound)
         let text = text(page)
         for kept in ["Reports", "Data", "Opening hours: 9–17", "Phone: +41 22 917 81 39"] { #expect(text.contains(kept), "\(kept)") }
-        #expect(!text.contains("Footer words"))
-        #expect(!text.contains("Home"))
+        #expect(text.contains("The secretariat's building."))
+        for gone in ["Footer words", "Home", "Related stories", "Jane Roe"] { #expect(!text.contains(gone), "\(gone)") }
     }
 
     @Test("an article left inside a header, text inside <noscript>, and a NUL byte are all read")

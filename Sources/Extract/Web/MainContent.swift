@@ -94,6 +94,10 @@ enum MainContent {
         let body = tree.root
         Reader(passes: [], arena: arena).prune(body)
         guard let best, best.length > 0, best.length * 5 >= body.statistics().length else {
+            // Whole (its links too: on a page of links, they are its
+            // content), less lines announcing other stories and photo credits.
+            MainContent.dropCredits(in: body, arena: arena)
+            MainContent.dropAnnouncers(in: body)
             return (tree, Result(nodes: [body], found: false))
         }
         arena.restore()
