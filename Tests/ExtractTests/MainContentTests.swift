@@ -154,6 +154,26 @@ struct MainContentTests {
         for gone in ["Lesen Sie auch", "Zobacz także", "Related coverage"] { #expect(!text.contains(gone), "\(gone)") }
     }
 
+    @Test("short calls to subscribe, sign up or donate go; prose that speaks of subscriptions or donations stays")
+    func callsToAction() throws {
+        let prose = "Several parties fund their enforcement units through donations, and the secretariat's subscription "
+            + "to commercial trade databases lets it follow shipments of timber and live animals from their port of origin."
+        let extra = """
+            <p>To view the full story, please subscribe to The Wildlife Times.</p>
+            <p><strong>Möchten Sie weiterlesen?</strong> Ja, ich bin Abonnent.</p>
+            <p>\(prose)</p>
+            <p>The ranger posts were built with donations from a trust in 2019.</p>
+            <div class="box"><h4>Sign up for our newsletter</h4></div>
+            """
+        let text = text(try read(Self.newsPage(extra: extra)))
+        for kept in [prose, "The ranger posts were built with donations"] + Self.article {
+            #expect(text.contains(kept), "\(kept.prefix(40))")
+        }
+        for gone in ["please subscribe", "weiterlesen", "Abonnent", "Sign up for our newsletter"] {
+            #expect(!text.contains(gone), "\(gone)")
+        }
+    }
+
     @Test("a table of data inside the article stays, every row of it")
     func dataTable() throws {
         let rows = (1...12).map { "<tr><td>Species \($0)</td><td>\($0 * 10)</td><td>kg</td></tr>" }.joined()

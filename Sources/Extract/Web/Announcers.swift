@@ -10,9 +10,12 @@ import Foundation
 /// teasers with a summary are not, and the line stayed, matching every
 /// query about its words. Such a line (a heading, or a block of at most 80
 /// characters with no block inside) whose text begins with one of these
-/// phrases, as a whole word, is taken out. The phrases are jusText's kind
-/// of evidence: a fixed vocabulary per language, here the languages of the
-/// library and its neighbours.
+/// phrases, as a whole word, is taken out; so is a line of at most 200
+/// characters that calls the reader to subscribe, sign up, follow or donate
+/// ("To view the full story, please subscribe", "Ja. Ich bin Abonnent.",
+/// "Hazte miembro"). The phrases are jusText's kind of evidence: a fixed
+/// vocabulary per language, here the languages of the library and its
+/// neighbours. Longer paragraphs are never judged by their words.
 extension MainContent {
     static let announcers: [String] = [
         // English
@@ -37,16 +40,57 @@ extension MainContent {
         "zobacz także", "zobacz też", "czytaj także", "czytaj też", "polecamy", "najnowsze",
     ]
 
+    /// Words of a call to action: subscribe, sign up, follow us, donate, read
+    /// on for a fee. Matched at a word's start, in lines of at most
+    /// ``callLength`` characters.
+    static let callsToAction: [String] = [
+        "subscribe", "subscriber", "subscription", "newsletter", "sign up", "log in to", "follow us", "follow the",
+        "donate", "support us", "download the app", "download our app", "full story",
+        "abonnier", "abonnent", "abonnement", "abo ", "abo.", "weiterlesen", "unterstütze", "jetzt spenden",
+        "spenden sie", "ihre spende", "deine spende", "jetzt anmelden",
+        "abonnez", "s'abonner", "abonné", "inscrivez", "faire un don", "soutenez",
+        "suscríbete", "suscribete", "suscripción", "hazte miembro", "hazte socio",
+        "iscriviti", "abbonati", "abbonamento", "subskrybuj", "zaloguj", "prenumerat", "assine", "inscreva",
+    ]
+    /// Longest line read as a call to action.
+    static let callLength = 200
+    static let announcerBytes = announcers.map { Array($0.utf8) }
+    static let callBytes = callsToAction.map { Array($0.utf8) }
+
     /// Whether `text` (a short line) begins with an announcer, as a whole word.
     static func announces(_ text: String) -> Bool {
-        let line = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        guard !line.isEmpty, line.count <= 80 else { return false }
-        for phrase in announcers where line.hasPrefix(phrase) {
-            let rest = line.dropFirst(phrase.count)
-            guard let next = rest.first else { return true }
-            if !next.isLetter && !next.isNumber { return true }
+        let line = Array(text.lowercased().utf8)
+        var start = 0, end = line.count
+        while start < end, isSpace(line[start]) { start += 1 }
+        while end > start, isSpace(line[end - 1]) { end -= 1 }
+        return announcerBytes.contains { phrase in
+            guard end - start >= phrase.count, line[start..<(start + phrase.count)].elementsEqual(phrase) else { return false }
+            return start + phrase.count == end || !isWordByte(line[start + phrase.count])
         }
-        return false
+    }
+
+    /// Whether `text` (a short line) calls the reader to subscribe, sign up,
+    /// follow or donate: one of ``callsToAction`` at a word's start.
+    static func callsToAction(_ text: String) -> Bool {
+        let line = Array(text.lowercased().utf8)
+        return line.withUnsafeBufferPointer { bytes in
+            callBytes.contains { word in
+                guard let first = word.first, word.count <= bytes.count else { return false }
+                for at in 0...(bytes.count - word.count) where bytes[at] == first {
+                    if at > 0, isWordByte(bytes[at - 1]) { continue }
+                    var k = 1
+                    while k < word.count, bytes[at + k] == word[k] { k += 1 }
+                    if k == word.count { return true }
+                }
+                return false
+            }
+        }
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+    /// A letter or digit, or a byte of a character beyond ASCII (read as a letter).
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }
 
     /// Takes the announcing lines below `root` out.
@@ -54,8 +98,9 @@ extension MainContent {
         for element in root.descendants() where element.parent != nil {
             guard element.isHeading || (element.isBlock && !element.children.contains(where: \.isBlock)) else { continue }
             let statistics = element.statistics()
-            guard statistics.length > 0, statistics.length <= 80, announces(element.innerText) else { continue }
-            element.remove()
+            guard statistics.length > 0, statistics.length <= callLength else { continue }
+            let text = element.innerText
+            if statistics.length <= 80 && announces(text) || callsToAction(text) { element.remove() }
         }
     }
 }
