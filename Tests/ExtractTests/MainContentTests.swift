@@ -174,6 +174,28 @@ struct MainContentTests {
         }
     }
 
+    @Test("a page's furniture goes (categories, reading time, picture credits); a heading that begins alike stays")
+    func furniture() throws {
+        let html = """
+            <html><body><article><h1>Operation Thunder 2023</h1>
+            <p>\(Self.article[0])</p>
+            <p>Titelbild: Jane Roe</p>
+            <div>Category : Press releases</div>
+            <p>Reading time: 4 minutes</p>
+            <h2>Category A species</h2>
+            <p>Species of Category A may only be traded with an export permit issued by the management authority.</p>
+            <p>Photos of the seized specimens are kept by the authority for ten years after the case is closed.</p>
+            <p>\(Self.article[1])</p>
+            </article></body></html>
+            """
+        let text = text(try read(html))
+        for kept in ["Category A species", "Species of Category A may only be traded", "Photos of the seized specimens",
+                     Self.article[0], Self.article[1]] {
+            #expect(text.contains(kept), "\(kept.prefix(40))")
+        }
+        for gone in ["Titelbild", "Jane Roe", "Press releases", "Reading time"] { #expect(!text.contains(gone), "\(gone)") }
+    }
+
     @Test("a table of data inside the article stays, every row of it")
     func dataTable() throws {
         let rows = (1...12).map { "<tr><td>Species \($0)</td><td>\($0 * 10)</td><td>kg</td></tr>" }.joined()

@@ -52,6 +52,50 @@ extension MainContent {
         "suscríbete", "suscribete", "suscripción", "hazte miembro", "hazte socio",
         "iscriviti", "abbonati", "abbonamento", "subskrybuj", "zaloguj", "prenumerat", "assine", "inscreva",
     ]
+    /// Lines of a page's furniture: when it was changed, how long it takes
+    /// to read, the picture's credit. A line beginning with one of these,
+    /// as a whole word, is furniture.
+    static let furniture: [String] = [
+        "last modified", "last updated", "reading time", "filed under", "posted in", "featured image",
+        "zuletzt aktualisiert", "lesezeit", "der beitrag wurde", "dieser beitrag wurde", "dieser text wurde",
+        "titelbild", "beitragsbild", "mis à jour le", "temps de lecture", "tiempo de lectura", "ultima modifica",
+        "tempo di lettura", "ten tekst przeczytasz", "czas czytania",
+    ]
+    /// Field names of a page's furniture (its categories, tags, views, the
+    /// picture's credit): a line that begins with one, followed by a colon or
+    /// by nothing, is furniture. ("Category A species" is not.)
+    static let furnitureFields: [String] = [
+        "category", "categories", "tags", "views", "photo", "photos", "image", "picture", "credit", "credits",
+        "kategorie", "kategorien", "schlagworte", "schlagwörter", "aufrufe", "foto", "fotos", "bild", "bildquelle",
+        "bildnachweis", "catégorie", "catégories", "mots-clés", "categoría", "etiquetas", "imagen", "categoria",
+        "kategoria", "tagi",
+    ]
+    /// Longest line read as furniture.
+    static let furnitureLength = 100
+    static let furnitureBytes = furniture.map { Array($0.utf8) }
+    static let fieldBytes = furnitureFields.map { Array($0.utf8) }
+
+    /// Whether `text` (a short line) is a page's furniture (``furniture``,
+    /// ``furnitureFields``).
+    static func isFurniture(_ text: String) -> Bool {
+        let line = Array(text.lowercased().utf8)
+        var start = 0, end = line.count
+        while start < end, isSpace(line[start]) { start += 1 }
+        while end > start, isSpace(line[end - 1]) { end -= 1 }
+        func begins(_ phrase: [UInt8]) -> Int? {
+            guard end - start >= phrase.count, line[start..<(start + phrase.count)].elementsEqual(phrase) else { return nil }
+            let after = start + phrase.count
+            return after == end || !isWordByte(line[after]) ? after : nil
+        }
+        if furnitureBytes.contains(where: { begins($0) != nil }) { return true }
+        for field in fieldBytes {
+            guard var after = begins(field) else { continue }
+            while after < end, isSpace(line[after]) { after += 1 }
+            if after == end || line[after] == UInt8(ascii: ":") { return true }
+        }
+        return false
+    }
+
     /// Longest line read as a call to action.
     static let callLength = 200
     static let announcerBytes = announcers.map { Array($0.utf8) }
@@ -100,7 +144,10 @@ extension MainContent {
             let statistics = element.statistics()
             guard statistics.length > 0, statistics.length <= callLength else { continue }
             let text = element.innerText
-            if statistics.length <= 80 && announces(text) || callsToAction(text) { element.remove() }
+            if statistics.length <= 80 && announces(text) || statistics.length <= furnitureLength && isFurniture(text)
+                || callsToAction(text) {
+                element.remove()
+            }
         }
     }
 }
