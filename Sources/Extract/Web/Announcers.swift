@@ -78,22 +78,34 @@ extension MainContent {
     /// Whether `text` (a short line) is a page's furniture (``furniture``,
     /// ``furnitureFields``).
     static func isFurniture(_ text: String) -> Bool {
-        let line = Array(text.lowercased().utf8)
-        var start = 0, end = line.count
-        while start < end, isSpace(line[start]) { start += 1 }
-        while end > start, isSpace(line[end - 1]) { end -= 1 }
-        func begins(_ phrase: [UInt8]) -> Int? {
-            guard end - start >= phrase.count, line[start..<(start + phrase.count)].elementsEqual(phrase) else { return nil }
-            let after = start + phrase.count
-            return after == end || !isWordByte(line[after]) ? after : nil
-        }
-        if furnitureBytes.contains(where: { begins($0) != nil }) { return true }
+        let line = Line(text)
+        if furnitureBytes.contains(where: { line.begins($0) != nil }) { return true }
         for field in fieldBytes {
-            guard var after = begins(field) else { continue }
-            while after < end, isSpace(line[after]) { after += 1 }
-            if after == end || line[after] == UInt8(ascii: ":") { return true }
+            guard var after = line.begins(field) else { continue }
+            while after < line.end, isSpace(line.bytes[after]) { after += 1 }
+            if after == line.end || line.bytes[after] == UInt8(ascii: ":") { return true }
         }
         return false
+    }
+
+    /// A short line, lowercased, as UTF-8 bytes, between its white space.
+    struct Line {
+        let bytes: [UInt8]
+        var start = 0, end: Int
+
+        init(_ text: String) {
+            bytes = Array(text.lowercased().utf8)
+            end = bytes.count
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        }
+
+        /// Where `phrase` ends, when the line begins with it as a whole word.
+        func begins(_ phrase: [UInt8]) -> Int? {
+            guard end - start >= phrase.count, bytes[start..<(start + phrase.count)].elementsEqual(phrase) else { return nil }
+            let after = start + phrase.count
+            return after == end || !isWordByte(bytes[after]) ? after : nil
+        }
     }
 
     /// Longest line read as a call to action.
@@ -103,14 +115,8 @@ extension MainContent {
 
     /// Whether `text` (a short line) begins with an announcer, as a whole word.
     static func announces(_ text: String) -> Bool {
-        let line = Array(text.lowercased().utf8)
-        var start = 0, end = line.count
-        while start < end, isSpace(line[start]) { start += 1 }
-        while end > start, isSpace(line[end - 1]) { end -= 1 }
-        return announcerBytes.contains { phrase in
-            guard end - start >= phrase.count, line[start..<(start + phrase.count)].elementsEqual(phrase) else { return false }
-            return start + phrase.count == end || !isWordByte(line[start + phrase.count])
-        }
+        let line = Line(text)
+        return announcerBytes.contains { line.begins($0) != nil }
     }
 
     /// Whether `text` (a short line) calls the reader to subscribe, sign up,
