@@ -196,6 +196,26 @@ struct MainContentTests {
         for gone in ["Titelbild", "Jane Roe", "Press releases", "Reading time"] { #expect(!text.contains(gone), "\(gone)") }
     }
 
+    @Test("an open letter and the long table of its signatories: the letter is read, then the table")
+    func letterAndSignatories() throws {
+        // Two cells of names, one per line, each with its institution (as the page of an open letter sets them).
+        func cell(_ range: ClosedRange<Int>) -> String {
+            "<td>" + range.map { "<strong>Signatory number \($0)</strong>, University of Somewhere<br>" }.joined() + "</td>"
+        }
+        let rows = "<tr>\(cell(1...30))\(cell(31...60))</tr><tr><td>Signatures collected in July.</td><td></td></tr>"
+        let letter = Self.article.prefix(3).map { "<p>\($0)</p>" }.joined()
+        let html = """
+            <html><body><div class="menu"><a href="/">Home</a></div>
+            <div class="letter">\(letter)<table>\(rows)</table><p>Institutions are listed for identification only.</p></div>
+            </body></html>
+            """
+        let text = text(try read(html))
+        for paragraph in Self.article.prefix(3) { #expect(text.contains(paragraph), "\(paragraph.prefix(30))") }
+        #expect(text.contains("Signatory number 60"))
+        let letterAt = try #require(text.range(of: Self.article[0])), tableAt = try #require(text.range(of: "Signatory number 1,"))
+        #expect(letterAt.upperBound <= tableAt.lowerBound)
+    }
+
     @Test("a table of data inside the article stays, every row of it")
     func dataTable() throws {
         let rows = (1...12).map { "<tr><td>Species \($0)</td><td>\($0 * 10)</td><td>kg</td></tr>" }.joined()

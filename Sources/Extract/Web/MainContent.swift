@@ -168,6 +168,7 @@ enum MainContent {
     static let siblingBlocks: Set<String> = ["div", "section", "ul", "ol", "blockquote", "table", "header"]
     static let cleanedTags: Set<String> = ["form", "fieldset", "table", "ul", "ol", "div", "section", "dl"]
     static let topHeadings: Set<String> = ["h1", "h2"]
+    static let tableParts: Set<String> = ["tbody", "thead", "tfoot", "tr"]
     static let tableHeadTags: Set<String> = ["caption", "th", "thead", "tfoot", "col", "colgroup"]
 
     static func weight(_ node: HTMLNode) -> Double {
@@ -361,6 +362,15 @@ enum MainContent {
             // An only child stands for its parent.
             while let current = top.parent, current !== body, current.children.filter({ !$0.isText || $0.textLength > 0 }).count == 1 {
                 top = current
+            }
+            // Rows of a table (a row, the table's body) stand for the table,
+            // whose siblings may then join it: the table is one block of the
+            // article. (A cell stays itself: on a page laid out in a table,
+            // the article is a cell.)
+            if MainContent.tableParts.contains(top.tag) {
+                var current = top
+                while let parent = current.parent, parent !== body, current.tag != "table" { current = parent }
+                if current.tag == "table" { top = current }
             }
 
             // The page's own markup for its article: an `<article>` around the
