@@ -134,7 +134,7 @@ struct MainContentTests {
         for paragraph in Self.article { #expect(text.contains(paragraph), "\(paragraph.prefix(30))") }
     }
 
-    @Test("lines that announce other stories (Read also, Lesen Sie auch, Zobacz także) go; headings that merely begin alike stay")
+    @Test("lines that announce other stories (Read also, Lesen Sie auch, Zobacz także) and blocks named as related go; headings that merely begin alike stay")
     func announcers() throws {
         let extra = """
             <h2>Relatedness of the seized samples</h2>
@@ -144,6 +144,7 @@ struct MainContentTests {
             <p><strong>Zobacz także:</strong></p>
             <h2>Recommendations of the committee</h2>
             <p>The committee recommended that parties report their stockpiles of ivory every year, as agreed in 2016.</p>
+            <div class="article-related"><p>Rhino horn seized at Johannesburg airport in the luggage of two travellers from Asia.</p></div>
             <h3>Related coverage</h3>
             """
         let text = text(try read(Self.newsPage(extra: extra)))
@@ -151,7 +152,7 @@ struct MainContentTests {
                      "The committee recommended"] + Self.article {
             #expect(text.contains(kept), "\(kept.prefix(40))")
         }
-        for gone in ["Lesen Sie auch", "Zobacz także", "Related coverage"] { #expect(!text.contains(gone), "\(gone)") }
+        for gone in ["Lesen Sie auch", "Zobacz także", "Related coverage", "Rhino horn seized"] { #expect(!text.contains(gone), "\(gone)") }
     }
 
     @Test("short calls to subscribe, sign up or donate go; prose that speaks of subscriptions or donations stays")

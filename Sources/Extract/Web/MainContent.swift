@@ -168,6 +168,8 @@ enum MainContent {
     static let siblingBlocks: Set<String> = ["div", "section", "ul", "ol", "blockquote", "table", "header"]
     static let cleanedTags: Set<String> = ["form", "fieldset", "table", "ul", "ol", "div", "section", "dl"]
     static let topHeadings: Set<String> = ["h1", "h2"]
+    /// Names of a block of other stories.
+    static let otherStories: [[UInt8]] = ["related", "recirc", "more-from", "read-more", "readmore"].map { Array($0.utf8) }
     static let tableParts: Set<String> = ["tbody", "thead", "tfoot", "tr"]
     static let tableHeadTags: Set<String> = ["caption", "th", "thead", "tfoot", "col", "colgroup"]
 
@@ -594,6 +596,9 @@ enum MainContent {
             if hasDataTableAncestor(node) { return false }
             let weight = passes.contains(.weighHints) ? MainContent.weight(node) : 0
             if weight + (node.scored ? node.score : 0) < 0 { return true }
+            // Other stories, whatever else the name says ("article-related",
+            // "relatedArticles"): a block of them inside the article goes.
+            if passes.contains(.weighHints), !node.hints.isEmpty, node.hints.mentions(MainContent.otherStories) { return true }
             let statistics = node.statistics()
             guard statistics.commas < 10 else { return false }
             let isList = node.tag == "ul" || node.tag == "ol" || node.tag == "dl"
