@@ -28,8 +28,11 @@ import Foundation
 ///    (`itemprop="articleBody"`, `entry-content`, …) is taken instead, and
 ///    an `<article>` around the choice, little longer than it, is taken
 ///    whole (its lede and title).
-/// 4. **Siblings.** The article's siblings join it when they score at least a
-///    fifth of it, or are paragraphs of real text with few links.
+/// 4. **Siblings and lede.** The article's siblings join it when they score
+///    at least a fifth of it, or are paragraphs of real text with few links;
+///    a lede or standfirst set apart before it, inside the same `<article>`
+///    or `<main>` (often in its header), is read first. Rows of a table
+///    chosen as the article stand for the table.
 /// 5. **Cleaning.** Inside the article, lists, tables, `div`s and forms that
 ///    look like boilerplate (more links than text, more list items than
 ///    paragraphs, many images and little text, negative hints) are dropped;
@@ -37,7 +40,11 @@ import Foundation
 ///    Short paragraphs that are mostly a link go, with the heading or
 ///    "Read also:" that announced them, and so do very short lines before
 ///    the first and after the last paragraph of prose (dates, bylines,
-///    credits, "No comments").
+///    credits, "No comments"). Blocks named as related stories go whatever
+///    else their names say. On every reading: photo credits leave captions
+///    (`Credits.swift`), and short lines that announce other stories, call
+///    the reader to subscribe or donate, or are the page's furniture
+///    ("Category:", "Reading time") go (`Announcers.swift`).
 /// 6. **Retrying, then falling back.** When the result has under 500
 ///    characters, the page is read again with less pruning (no `class`
 ///    hints, no cleaning; the tree is restored from its arena's journal,
