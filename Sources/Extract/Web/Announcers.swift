@@ -150,8 +150,16 @@ extension MainContent {
             let statistics = element.statistics()
             guard statistics.length > 0, statistics.length <= callLength else { continue }
             let text = element.innerText
-            if statistics.length <= 80 && announces(text) || statistics.length <= furnitureLength && isFurniture(text)
-                || callsToAction(text) {
+            if statistics.length <= 80 && announces(text) {
+                // The stories it announces: the block right after it, when
+                // that is a list or a run of teasers (a link each).
+                if let parent = element.parent, let at = parent.children.firstIndex(where: { $0 === element }),
+                   let next = parent.children[(at + 1)...].first(where: { !$0.isText || $0.textLength > 0 }), !next.isText,
+                   next.isBlock, !next.isHeading, next.statistics().linkDensity > 0.3 {
+                    next.remove()
+                }
+                element.remove()
+            } else if statistics.length <= furnitureLength && isFurniture(text) || callsToAction(text) {
                 element.remove()
             }
         }
