@@ -75,10 +75,9 @@ extension MainContent {
     static let furnitureBytes = furniture.map { Array($0.utf8) }
     static let fieldBytes = furnitureFields.map { Array($0.utf8) }
 
-    /// Whether `text` (a short line) is a page's furniture (``furniture``,
+    /// Whether `line` is a page's furniture (``furniture``,
     /// ``furnitureFields``).
-    static func isFurniture(_ text: String) -> Bool {
-        let line = Line(text)
+    static func isFurniture(_ line: Line) -> Bool {
         if furnitureBytes.contains(where: { line.begins($0) != nil }) { return true }
         for field in fieldBytes {
             guard var after = line.begins(field) else { continue }
@@ -94,7 +93,14 @@ extension MainContent {
         var start = 0, end: Int
 
         init(_ text: String) {
-            bytes = Array(text.lowercased().utf8)
+            // ASCII lowercased by bytes; a line beyond ASCII through Unicode's rules.
+            var ascii = Array(text.utf8)
+            if ascii.allSatisfy({ $0 < 0x80 }) {
+                for i in ascii.indices where (0x41...0x5A).contains(ascii[i]) { ascii[i] |= 0x20 }
+                bytes = ascii
+            } else {
+                bytes = Array(text.lowercased().utf8)
+            }
             end = bytes.count
             while start < end, isSpace(bytes[start]) { start += 1 }
             while end > start, isSpace(bytes[end - 1]) { end -= 1 }
@@ -113,29 +119,32 @@ extension MainContent {
     static let announcerBytes = announcers.map { Array($0.utf8) }
     static let callBytes = callsToAction.map { Array($0.utf8) }
 
-    /// Whether `text` (a short line) begins with an announcer, as a whole word.
-    static func announces(_ text: String) -> Bool {
-        let line = Line(text)
+    /// Whether `line` begins with an announcer, as a whole word.
+    static func announces(_ line: Line) -> Bool {
         return announcerBytes.contains { line.begins($0) != nil }
     }
 
-    /// Whether `text` (a short line) calls the reader to subscribe, sign up,
+    /// Whether `line` calls the reader to subscribe, sign up,
     /// follow or donate: one of ``callsToAction`` at a word's start.
-    static func callsToAction(_ text: String) -> Bool {
-        let line = Array(text.lowercased().utf8)
-        return line.withUnsafeBufferPointer { bytes in
-            callBytes.contains { word in
-                guard let first = word.first, word.count <= bytes.count else { return false }
-                for at in 0...(bytes.count - word.count) where bytes[at] == first {
-                    if at > 0, isWordByte(bytes[at - 1]) { continue }
+    static func callsToAction(_ line: Line) -> Bool {
+        line.bytes.withUnsafeBufferPointer { bytes in
+            // Each word's start once, and only the words that begin with its byte.
+            for at in bytes.indices where at == 0 || !isWordByte(bytes[at - 1]) {
+                for word in callsByFirstByte[Int(bytes[at])] where word.count <= bytes.count - at {
                     var k = 1
                     while k < word.count, bytes[at + k] == word[k] { k += 1 }
                     if k == word.count { return true }
                 }
-                return false
             }
+            return false
         }
     }
+    /// ``callsToAction``'s words by their first byte.
+    static let callsByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for word in callBytes { table[Int(word[0])].append(word) }
+        return table
+    }()
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
     /// A letter or digit, or a byte of a character beyond ASCII (read as a letter).
@@ -149,8 +158,8 @@ extension MainContent {
             guard element.isHeading || (element.isBlock && !element.children.contains(where: \.isBlock)) else { continue }
             let statistics = element.statistics()
             guard statistics.length > 0, statistics.length <= callLength else { continue }
-            let text = element.innerText
-            if statistics.length <= 80 && announces(text) {
+            let line = Line(element.innerText)
+            if statistics.length <= 80 && announces(line) {
                 // The stories it announces: the block right after it, when
                 // that is a list or a run of teasers (a link each).
                 if let parent = element.parent, let at = parent.children.firstIndex(where: { $0 === element }),
@@ -159,7 +168,7 @@ extension MainContent {
                     next.remove()
                 }
                 element.remove()
-            } else if statistics.length <= furnitureLength && isFurniture(text) || callsToAction(text) {
+            } else if statistics.length <= furnitureLength && isFurniture(line) || callsToAction(line) {
                 element.remove()
             }
         }
