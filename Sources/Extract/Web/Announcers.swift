@@ -44,8 +44,11 @@ extension MainContent {
     /// on for a fee. Matched at a word's start, in lines of at most
     /// ``callLength`` characters.
     static let callsToAction: [String] = [
-        "subscribe", "subscriber", "subscription", "newsletter", "sign up", "log in to", "follow us", "follow the",
-        "donate", "support us", "download the app", "download our app", "full story",
+        // Not "follow the", "sign up" or "on Instagram": "Follow the money", "parties that sign up to the
+        // MoU", "advertised on Instagram" are prose.
+        "subscribe", "subscriber", "subscription", "newsletter", "sign up for", "sign up now", "log in to", "follow us",
+        "donate", "support us", "download the app", "download our app",
+        "read the full story", "view the full story", "for the full story",
         "abonnier", "abonnent", "abonnement", "abo ", "abo.", "weiterlesen", "unterstütze", "jetzt spenden",
         "spenden sie", "ihre spende", "deine spende", "jetzt anmelden",
         "abonnez", "s'abonner", "abonné", "inscrivez", "faire un don", "soutenez",
