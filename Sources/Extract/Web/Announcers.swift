@@ -8,8 +8,8 @@ import Foundation
 /// "Te puede interesar", "Zobacz także". The stories after it are taken out
 /// when they are mostly links (``MainContent/Reader/dropLinkBlocks(_:)``);
 /// teasers with a summary are not, and the line stayed, matching every
-/// query about its words. Such a line (a heading, or a block of at most 80
-/// characters with no block inside) whose text begins with one of these
+/// query about its words. Such a line (a heading, or a block of at most
+/// ``announcerLength`` characters with no block inside) whose text begins with one of these
 /// phrases, as a whole word, is taken out; so is a line of at most 200
 /// characters that calls the reader to subscribe, sign up, follow or donate
 /// ("To view the full story, please subscribe", "Ja. Ich bin Abonnent.",
@@ -155,14 +155,21 @@ extension MainContent {
         byte >= 0x80 || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }
 
-    /// Takes the announcing lines below `root` out.
+    /// Longest line read as an announcer.
+    static let announcerLength = 80
+
+    /// Takes the announcing lines below `root` out, in document order; what
+    /// is inside a line taken out is not read.
     static func dropAnnouncers(in root: HTMLNode) {
-        for element in root.descendants() where element.parent != nil {
+        var stack = Array(root.children.reversed())
+        while let element = stack.popLast() {
+            guard !element.isText, element.parent != nil else { continue }
+            defer { if element.parent != nil { stack.append(contentsOf: element.children.reversed()) } }
             guard element.isHeading || (element.isBlock && !element.children.contains(where: \.isBlock)) else { continue }
             let statistics = element.statistics()
             guard statistics.length > 0, statistics.length <= callLength else { continue }
             let line = Line(element.innerText)
-            if statistics.length <= 80 && announces(line) {
+            if statistics.length <= announcerLength && announces(line) {
                 // The stories it announces: the block right after it, when
                 // that is a list or a run of teasers (a link each).
                 if let parent = element.parent, let at = parent.children.firstIndex(where: { $0 === element }),

@@ -420,7 +420,7 @@ enum MainContent {
                     }
                 }
             }
-            let article = ledes(before: nodes, of: top, in: body) + nodes.map(cleaned)
+            let article = (ledes(before: nodes, of: top, in: body) + nodes).map(cleaned)
             trimEdges(article)
             return article
         }
