@@ -172,6 +172,11 @@ public final class IndexSnapshot: @unchecked Sendable {
             bySegment[Int(run.segment)].append(run)
         }
         runsByDocument = bySegment
+        var plain = [PlainRun](repeating: PlainRun(segment: -1, tokens: 0), count: largest + 1)
+        for segmentRuns in bySegment {
+            for run in segmentRuns where run.alone && run.whole { plain[Int(run.document)] = PlainRun(segment: run.segment, tokens: run.tokens) }
+        }
+        plainRuns = plain
         for s in bySegment.indices { bySegment[s].sort { $0.lo < $1.lo } }
         runsBySegment = bySegment
         splitDocuments = split
@@ -233,6 +238,20 @@ public final class IndexSnapshot: @unchecked Sendable {
     /// passage order): a walk of documents in ascending order finds each
     /// one's run by moving forward.
     public let runsByDocument: [[DocumentRun]]
+
+    /// Where a document that is one run, with no passage deleted in its
+    /// segment, stands: its segment and its tokens (segment −1 for any
+    /// other document, or a number no live passage has).
+    public struct PlainRun: Sendable {
+        public var segment: Int32
+        public var tokens: Int32
+    }
+
+    /// Per document number up to ``largestDocument``, its run when it is
+    /// plain: what a walk by document over a segment's document lists
+    /// needs of most documents (that one run, whole, is what the lists
+    /// count), found by number rather than sought among the segment's runs.
+    public let plainRuns: [PlainRun]
 
     /// Documents with a live passage.
     public let documentCount: Int

@@ -175,6 +175,39 @@ struct WholeDocumentTests {
         try check("report annex", [1])
     }
 
+    @Test("a document read again, its old passages deleted and its new ones in a later segment, is ranked by its new text alone")
+    func readAgain() throws {
+        let index = try GrowingIndex()
+        defer { index.remove() }
+        // Documents 1–40 hold "alpha" in four passages each (a stored list);
+        // document 1 is then read again: its four passages deleted, two new
+        // ones without "alpha" in the next segment. The first segment's list
+        // still names document 1, with its old instances.
+        for d in 1...40 {
+            for i in 0..<4 { index.put(Int64(10 * d + i), document: d, "alpha trade \(d) alpha \(i)") }
+        }
+        try index.sync()
+        for i in 0..<4 { index.live[Int64(10 + i)] = nil }
+        index.put(1000, document: 1, "gamma annex")
+        index.put(1001, document: 1, "gamma")
+        try index.sync()
+        let searcher = try index.searcher()
+        #expect(searcher.snapshot.segments.count == 2 && searcher.snapshot.documentsAreRuns)
+        var stored = 0
+        searcher.snapshot.segments[0].forEachTerm { _, entry in stored += entry.hasDocumentList ? 1 : 0 }
+        #expect(stored >= 1)
+        for (text, expected) in [("alpha", Set(2...40)), ("alpha trade", Set(2...40)), ("gamma", [1]), ("alpha gamma", [])] {
+            let node = try QueryParser().parse(text)
+            for (offset, limit) in [(0, 10), (0, 1000)] {
+                let fast = searcher.documentPage(node, perDocument: 2, offset: offset, limit: limit, wholeDocuments: true)
+                let oracle = searcher.exhaustiveDocumentPage(Searcher.andParts(node), perDocument: 2, offset: offset, limit: limit)
+                #expect(fast.totalDocuments == expected.count && fast.totalPassages == oracle.totalPassages, "\(text)")
+                #expect(shown(fast) == shown(oracle), "\(text) limit \(limit)")
+                if limit == 1000 { #expect(Set(fast.documents.map(\.id)) == expected, "\(text)") }
+            }
+        }
+    }
+
     @Test("many documents' passages counted at once: the evaluator's total, words together or apart, deletions and later pages")
     func manyDocumentsCounted() throws {
         let index = try GrowingIndex()
