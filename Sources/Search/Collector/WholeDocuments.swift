@@ -781,9 +781,11 @@ extension Searcher {
                             maimed: inout [IndexSnapshot.DocumentRun], floor: inout DocumentFloor) -> [ScoredDocument] {
         let m = leaves.m
         for i in 0..<m { leaves.documents(s, i, reader, into: &tallies[i]) }
-        // Documents of several runs, whichever leaves this segment holds of them.
-        if !several.tf.isEmpty {
-            let places = snapshot.placeInSeveralRuns
+        // Documents of several runs, whichever leaves this segment holds of
+        // them (of one leaf, met in the walk below, not in a pass of their own).
+        let places = snapshot.placeInSeveralRuns
+        let severalInWalk = m == 1 && !several.tf.isEmpty
+        if !several.tf.isEmpty, !severalInWalk {
             for i in 0..<m {
                 let (documents, instances, passages) = (tallies[i].documents, tallies[i].instances, tallies[i].passages)
                 for k in documents.indices where Int(documents[k]) < places.count {
@@ -816,6 +818,10 @@ extension Searcher {
                 guard within?.contains(Int(document)) ?? true else { continue }
                 length = plain[Int(document)].tokens
             } else {
+                if severalInWalk, Int(document) < places.count, places[Int(document)] >= 0 {
+                    several.add(Int(places[Int(document)]), leaf: 0, instances: tallies[0].instances[k], passages: tallies[0].passages[k])
+                    continue
+                }
                 // Its run here (none when its passages here are all deleted).
                 // (A few steps one by one first: a common word's next document is
                 // often the next run. A rare word's few documents, sought one by one
