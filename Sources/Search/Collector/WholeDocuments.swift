@@ -803,8 +803,10 @@ extension Searcher {
         var r = 0
         var out: [ScoredDocument] = []
         var tf = [Int](repeating: 0, count: m)
-        candidates: for k in 0..<tallies[lead].count {
-            let document = tallies[lead].documents[k]
+        // (The lead's and the first leaf's arrays taken out of the tallies once, not per document.)
+        let (leadDocuments, instances, passages, idf) = (tallies[lead].documents, tallies[0].instances, tallies[0].passages, scoring.idf[0])
+        candidates: for k in leadDocuments.indices {
+            let document = leadDocuments[k]
             for i in 0..<m where i != lead {
                 let list = tallies[i].documents
                 let j = gallop(from: at[i], count: list.count, linear: 8) { list[$0] < document }
@@ -819,7 +821,7 @@ extension Searcher {
                 length = plain[Int(document)].tokens
             } else {
                 if severalInWalk, Int(document) < places.count, places[Int(document)] >= 0 {
-                    several.add(Int(places[Int(document)]), leaf: 0, instances: tallies[0].instances[k], passages: tallies[0].passages[k])
+                    several.add(Int(places[Int(document)]), leaf: 0, instances: instances[k], passages: passages[k])
                     continue
                 }
                 // Its run here (none when its passages here are all deleted).
@@ -835,12 +837,12 @@ extension Searcher {
                 }
                 length = run.tokens
             }
-            if floor.passesOver(idf: scoring.idf[0], f: tallies[0].instances[k], length: length, passages: tallies[0].passages[k]) {
+            if floor.passesOver(idf: idf, f: instances[k], length: length, passages: passages[k]) {
                 continue
             }
             for i in 0..<m { tf[i] = Int(i == lead ? tallies[i].instances[k] : tallies[i].instances[at[i]]) }
             // One leaf: its passages here are the document's that match.
-            let one = m == 1 ? Int(tallies[0].passages[k]) : -1
+            let one = m == 1 ? Int(passages[k]) : -1
             let score = scoring.score(tf, length: Int(length))
             floor.add(Int(document), score)
             out.append(ScoredDocument(document: Int(document), score: score, matches: one, together: m == 1))
