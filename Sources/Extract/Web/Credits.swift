@@ -67,19 +67,42 @@ extension MainContent {
     /// Where the first credit marker of `text` starts (a parenthesis just
     /// before it included), if any.
     static func creditStart(in text: String) -> String.Index? {
+        // Every marker holds a colon, a copyright sign (C2 A9) or a
+        // parenthesis: a caption with none of them is let be at once.
+        guard text.utf8.contains(where: { $0 == 0x3A || $0 == 0xC2 || $0 == 0x28 }) else { return nil }
         let lowered = text.lowercased()
         // Lowercasing keeps the characters' count for these scripts; a text
         // where it does not is left alone.
-        guard lowered.count == text.count else { return nil }
-        var best: Int?
-        for marker in creditMarkers {
-            guard let range = lowered.range(of: marker) else { continue }
-            let offset = lowered.distance(from: lowered.startIndex, to: range.lowerBound)
-            if best == nil || offset < best! { best = offset }
+        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        guard ascii || lowered.count == text.count else { return nil }
+        let bytes = Array(lowered.utf8)
+        // The first byte where a marker starts (each marker's bytes compared
+        // only where its first byte stands).
+        var found: Int?
+        bytes.withUnsafeBufferPointer { bytes in
+            for at in bytes.indices {
+                for marker in creditMarkersByFirstByte[Int(bytes[at])] where marker.count <= bytes.count - at {
+                    var k = 1
+                    while k < marker.count, bytes[at + k] == marker[k] { k += 1 }
+                    if k == marker.count {
+                        found = at
+                        return
+                    }
+                }
+            }
         }
-        guard var offset = best else { return nil }
+        guard let at = found else { return nil }
+        // In characters (the same count in the text as lowercased).
+        var offset = ascii ? at : String(decoding: bytes[..<at], as: UTF8.self).count
         let characters = Array(text)
         while offset > 0, characters[offset - 1] == "(" || characters[offset - 1] == " " { offset -= 1 }
         return text.index(text.startIndex, offsetBy: offset)
     }
+
+    /// ``creditMarkers``' bytes by their first byte.
+    static let creditMarkersByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for marker in creditMarkers { table[Int(marker.utf8.first!)].append(Array(marker.utf8)) }
+        return table
+    }()
 }
