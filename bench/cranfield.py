@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Cranfield through Dossier's default search: nDCG@10 and MAP against
-SQLite FTS5's BM25 on the same texts (issue 32's evaluation harness).
+"""Cranfield and CISI through Dossier's default search: nDCG@10 and MAP
+against SQLite FTS5's BM25 on the same texts (issue 32's evaluation harness).
 
 The collection (../shared/ir-collections/cranfield: 1,400 abstracts of
 aeronautics papers, 225 queries, graded judgments) becomes a workspace:
@@ -28,7 +28,19 @@ Measures, every query judged (225):
 
     .build-bench/venv/bin/python bench/cranfield.py --output .build-bench/cranfield.md
 
-The workspace is made once under .build-bench/cranfield (rebuilt with
+`--collection cisi` measures CISI instead (1,460 abstracts of library and
+information science, 112 queries of which 76 are judged, relevance binary:
+a relevant paper's gain is 1), a collection the project's ranking was never
+tuned on: read from a bare git directory of a public repository that holds
+its three files (CISI.ALL, CISI.QRY, CISI.REL), the search tool's `fetch`
+of github:Shakiba-Alipour/Information-Retrieval-on-CISI under /work/.mirror
+(or DOSSIER_IR_COLLECTIONS, a folder holding such clones). A query is its
+`.W` text (the question as asked); a paper is its `.T` title and `.W`
+abstract.
+
+    .build-bench/venv/bin/python bench/cranfield.py --collection cisi --output .build-bench/cisi.md
+
+The workspace is made once under .build-bench/<collection> (rebuilt with
 --rebuild); the binary is copied first, so that a build during the run
 changes nothing.
 """
@@ -52,6 +64,60 @@ DEPTH = 1000
 def read(name):
     with open(os.path.join(COLLECTION, name), encoding="utf-8", errors="replace") as f:
         return f.read().replace("\r", "")
+
+
+# Where CISI's repository is: DOSSIER_IR_COLLECTIONS (a folder holding
+# clones or bare git directories named owner+repo), else the fetch tool's mirrors.
+MIRRORS = os.environ.get("DOSSIER_IR_COLLECTIONS", "/work/.mirror")
+CISI_REPOSITORY = "Shakiba-Alipour+Information-Retrieval-on-CISI"
+
+
+def cisi_repository():
+    """CISI's git directory (bare, or a clone's .git), or None."""
+    base = os.path.join(MIRRORS, CISI_REPOSITORY)
+    return next((d for d in (os.path.join(base, "repo"), os.path.join(base, ".git")) if os.path.isdir(d)), None)
+
+
+CISI_MISSING = (f"CISI not found: fetch github:{CISI_REPOSITORY.replace('+', '/')} (the search tool's fetch) "
+                f"or set DOSSIER_IR_COLLECTIONS to a folder holding {CISI_REPOSITORY}/.git")
+
+
+def cisi_file(name):
+    """One file of CISI from HEAD of its repository's git directory."""
+    gitdir = cisi_repository() or sys.exit(CISI_MISSING)
+    out = subprocess.run(["git", "--git-dir", gitdir, "show", f"HEAD:{name}"], capture_output=True, check=True)
+    return out.stdout.decode("utf-8", errors="replace").replace("\r", "")
+
+
+def smart_fields(record):
+    """A SMART record's fields (".T", ".W", ...) as text, after its `.I n` line."""
+    field, out = None, collections.defaultdict(list)
+    for line in record.split("\n")[1:]:
+        if len(line.rstrip()) == 2 and line.startswith("."):
+            field = line.rstrip()
+            continue
+        if field:
+            out[field].append(line.strip())
+    return {k: " ".join(v).strip() for k, v in out.items()}
+
+
+def cisi():
+    """CISI as `collection()` gives Cranfield: papers, queries (by position,
+    as CISI.REL numbers them) and judgments, each relevant paper of grade 4
+    (a gain of 1: the judgments are binary)."""
+    papers = {}
+    for record in re.split(r"^\.I ", cisi_file("CISI.ALL"), flags=re.M)[1:]:
+        f = smart_fields(record)
+        papers[int(record.split("\n", 1)[0].strip())] = (f.get(".T", ""), f.get(".W", ""))
+    queries = []
+    for record in re.split(r"^\.I ", cisi_file("CISI.QRY"), flags=re.M)[1:]:
+        queries.append(smart_fields(record).get(".W", ""))
+    judged = collections.defaultdict(dict)
+    for line in cisi_file("CISI.REL").split("\n"):
+        parts = line.split()
+        if len(parts) >= 2:
+            judged[int(parts[0])][int(parts[1])] = 4
+    return papers, queries, judged
 
 
 def collection():
@@ -111,7 +177,7 @@ def first_appearances(papers):
     return ranked
 
 
-def make_workspace(binary, workspace, papers, rebuild):
+def make_workspace(binary, workspace, papers, rebuild, prefix):
     if rebuild and os.path.exists(workspace):
         shutil.rmtree(workspace)
     if os.path.exists(os.path.join(workspace, "index", "manifest.json")):
@@ -119,21 +185,21 @@ def make_workspace(binary, workspace, papers, rebuild):
     notes = os.path.join(workspace, "corpus", "notes")
     os.makedirs(notes, exist_ok=True)
     for paper, (title, abstract) in papers.items():
-        with open(os.path.join(notes, f"cran-{paper:04d}.md"), "w", encoding="utf-8") as f:
+        with open(os.path.join(notes, f"{prefix}-{paper:04d}.md"), "w", encoding="utf-8") as f:
             f.write(f"{title} {abstract}\n")
     out = subprocess.run([binary, "index", "--workspace", workspace], capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"dossier index failed: {out.stderr.strip()}")
 
 
-def exported(binary, workspace):
+def exported(binary, workspace, prefix):
     """Passages [(passage_id, paper, text)] and each passage's paper."""
     documents = json.loads(subprocess.run([binary, "documents", "--workspace", workspace, "--json"],
                                           capture_output=True, text=True, check=True).stdout)
     rows = documents["documents"] if isinstance(documents, dict) else documents
     paper_of = {}
     for row in rows:
-        m = re.search(r"cran-(\d+)\.md$", row.get("path") or "")
+        m = re.search(prefix + r"-(\d+)\.md$", row.get("path") or "")
         if m:
             paper_of[row["id"]] = int(m.group(1))
     passages = []
@@ -178,17 +244,26 @@ def dossier_rankings(binary, workspace, queries, paper_of, by_document):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "dossier"))
-    parser.add_argument("--workspace", default=os.path.join(ROOT, ".build-bench", "cranfield"))
+    parser.add_argument("--collection", choices=["cranfield", "cisi"], default="cranfield")
+    parser.add_argument("--workspace", help="default .build-bench/<collection>")
     parser.add_argument("--rebuild", action="store_true", help="make the workspace again")
+    parser.add_argument("--skip-missing", action="store_true", help="a collection not on this machine is skipped, not an error")
     parser.add_argument("--output")
     args = parser.parse_args()
+    args.workspace = args.workspace or os.path.join(ROOT, ".build-bench", args.collection)
+    if args.collection == "cisi" and cisi_repository() is None:
+        if args.skip_missing:
+            print(f"{CISI_MISSING}: skipped")
+            return
+        sys.exit(CISI_MISSING)
 
     binary = os.path.join("/tmp", f"dossier-cranfield-{os.getpid()}")
     shutil.copy(args.binary, binary)
     try:
-        papers, queries, judged = collection()
-        make_workspace(binary, args.workspace, papers, args.rebuild)
-        passages = exported(binary, args.workspace)
+        papers, queries, judged = collection() if args.collection == "cranfield" else cisi()
+        prefix = "cran" if args.collection == "cranfield" else "cisi"
+        make_workspace(binary, args.workspace, papers, args.rebuild, prefix)
+        passages = exported(binary, args.workspace, prefix)
         paper_of = {pid: paper for pid, paper, _ in passages}
         engines = {
             "Dossier, the default search (by document)": dossier_rankings(binary, args.workspace, queries, paper_of, True),
@@ -201,7 +276,8 @@ def main():
     judged_queries = [i for i in range(len(queries)) if judged.get(i + 1)]
     reference = engines["FTS5 over title and abstract (reference)"]
     ref_ndcg = sum(ndcg10(reference[i], judged[i + 1]) for i in judged_queries) / len(judged_queries)
-    lines = [f"Cranfield: {len(papers):,} papers, {len(judged_queries)} judged queries (words OR'ed), "
+    name = "Cranfield" if args.collection == "cranfield" else "CISI"
+    lines = [f"{name}: {len(papers):,} papers, {len(judged_queries)} judged queries (words OR'ed), "
              f"{len(passages):,} passages in Dossier's workspace.", "",
              "| engine | nDCG@10 | vs FTS5 | MAP | vs FTS5 |", "|---|---:|---:|---:|---:|"]
     ref_map = sum(average_precision(reference[i], judged[i + 1]) for i in judged_queries) / len(judged_queries)
