@@ -59,6 +59,7 @@ bench: deps
 	.build-bench/venv/bin/python bench/knownitem.py --workspace .build-bench/ws --sizes 1,2,3 --output .build-bench/knownitem.md
 	.build-bench/venv/bin/python bench/cranfield.py --output .build-bench/cranfield.md
 	.build-bench/venv/bin/python bench/cranfield.py --collection cisi --skip-missing --output .build-bench/cisi.md
+	.build-bench/venv/bin/python bench/cranfield.py --collection cacm --skip-missing --output .build-bench/cacm.md
 	/usr/bin/python3 bench/textshape.py .build/release/dossier .build-bench/ws --brief --markdown .build-bench/textshape.md
 	python3 bench/ocrbench.py --output .build-bench/ocr.md $(OCR_BENCH_ARGS)
 	rm -f .build-bench/webextract.md

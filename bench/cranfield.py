@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Cranfield and CISI through Dossier's default search: nDCG@10 and MAP
+"""Cranfield, CISI and CACM through Dossier's default search: nDCG@10 and MAP
 against SQLite FTS5's BM25 on the same texts (issue 32's evaluation harness).
 
 The collection (../shared/ir-collections/cranfield: 1,400 abstracts of
@@ -28,15 +28,17 @@ Measures, every query judged (225):
 
     .build-bench/venv/bin/python bench/cranfield.py --output .build-bench/cranfield.md
 
-`--collection cisi` measures CISI instead (1,460 abstracts of library and
-information science, 112 queries of which 76 are judged, relevance binary:
-a relevant paper's gain is 1), a collection the project's ranking was never
-tuned on: read from a bare git directory of a public repository that holds
-its three files (CISI.ALL, CISI.QRY, CISI.REL), the search tool's `fetch`
-of github:Shakiba-Alipour/Information-Retrieval-on-CISI under /work/.mirror
-(or DOSSIER_IR_COLLECTIONS, a folder holding such clones). A query is its
-`.W` text (the question as asked); a paper is its `.T` title and `.W`
-abstract.
+`--collection cisi` and `--collection cacm` measure two collections the
+project's ranking was never tuned on, relevance binary (a relevant paper's
+gain is 1): CISI (1,460 abstracts of library and information science, 76
+judged queries) and CACM (3,204 titles and abstracts of the Communications
+of the ACM, 52 judged queries). Each is read from a bare git directory of
+a public repository that holds its three files, the search tool's `fetch`
+under /work/.mirror (or DOSSIER_IR_COLLECTIONS, a folder holding such
+clones): github:Shakiba-Alipour/Information-Retrieval-on-CISI (CISI.ALL,
+CISI.QRY, CISI.REL) and github:atcherepanov/Stemming-Algorithm (cacm.all,
+query.text, qrels.text). A query is its `.W` text (the question as asked);
+a paper is its `.T` title and `.W` abstract.
 
     .build-bench/venv/bin/python bench/cranfield.py --collection cisi --output .build-bench/cisi.md
 
@@ -66,25 +68,33 @@ def read(name):
         return f.read().replace("\r", "")
 
 
-# Where CISI's repository is: DOSSIER_IR_COLLECTIONS (a folder holding
-# clones or bare git directories named owner+repo), else the fetch tool's mirrors.
+# Where CISI's and CACM's repositories are: DOSSIER_IR_COLLECTIONS (a folder
+# holding clones or bare git directories named owner+repo), else the fetch
+# tool's mirrors.
 MIRRORS = os.environ.get("DOSSIER_IR_COLLECTIONS", "/work/.mirror")
-CISI_REPOSITORY = "Shakiba-Alipour+Information-Retrieval-on-CISI"
+# Collection -> the public repository that holds its files, and their names
+# (documents, queries, judgments).
+REPOSITORIES = {
+    "cisi": ("Shakiba-Alipour+Information-Retrieval-on-CISI", ("CISI.ALL", "CISI.QRY", "CISI.REL")),
+    "cacm": ("atcherepanov+Stemming-Algorithm", ("cacm.all", "query.text", "qrels.text")),
+}
 
 
-def cisi_repository():
-    """CISI's git directory (bare, or a clone's .git), or None."""
-    base = os.path.join(MIRRORS, CISI_REPOSITORY)
+def repository(collection):
+    """The collection's git directory (bare, or a clone's .git), or None."""
+    base = os.path.join(MIRRORS, REPOSITORIES[collection][0])
     return next((d for d in (os.path.join(base, "repo"), os.path.join(base, ".git")) if os.path.isdir(d)), None)
 
 
-CISI_MISSING = (f"CISI not found: fetch github:{CISI_REPOSITORY.replace('+', '/')} (the search tool's fetch) "
-                f"or set DOSSIER_IR_COLLECTIONS to a folder holding {CISI_REPOSITORY}/.git")
+def missing(collection):
+    name = REPOSITORIES[collection][0]
+    return (f"{collection.upper()} not found: fetch github:{name.replace('+', '/')} (the search tool's fetch) "
+            f"or set DOSSIER_IR_COLLECTIONS to a folder holding {name}/.git")
 
 
-def cisi_file(name):
-    """One file of CISI from HEAD of its repository's git directory."""
-    gitdir = cisi_repository() or sys.exit(CISI_MISSING)
+def repository_file(collection, name):
+    """One file of the collection from HEAD of its repository's git directory."""
+    gitdir = repository(collection) or sys.exit(missing(collection))
     out = subprocess.run(["git", "--git-dir", gitdir, "show", f"HEAD:{name}"], capture_output=True, check=True)
     return out.stdout.decode("utf-8", errors="replace").replace("\r", "")
 
@@ -101,19 +111,21 @@ def smart_fields(record):
     return {k: " ".join(v).strip() for k, v in out.items()}
 
 
-def cisi():
-    """CISI as `collection()` gives Cranfield: papers, queries (by position,
-    as CISI.REL numbers them) and judgments, each relevant paper of grade 4
-    (a gain of 1: the judgments are binary)."""
+def smart(collection):
+    """A SMART-format collection (CISI, CACM) as `collection()` gives
+    Cranfield: papers (title, abstract), queries (by position, as the
+    judgments number them: their `.W` text) and judgments, each relevant
+    paper of grade 4 (a gain of 1: the judgments are binary)."""
+    documents, questions, judgments = REPOSITORIES[collection][1]
     papers = {}
-    for record in re.split(r"^\.I ", cisi_file("CISI.ALL"), flags=re.M)[1:]:
+    for record in re.split(r"^\.I ", repository_file(collection, documents), flags=re.M)[1:]:
         f = smart_fields(record)
         papers[int(record.split("\n", 1)[0].strip())] = (f.get(".T", ""), f.get(".W", ""))
     queries = []
-    for record in re.split(r"^\.I ", cisi_file("CISI.QRY"), flags=re.M)[1:]:
+    for record in re.split(r"^\.I ", repository_file(collection, questions), flags=re.M)[1:]:
         queries.append(smart_fields(record).get(".W", ""))
     judged = collections.defaultdict(dict)
-    for line in cisi_file("CISI.REL").split("\n"):
+    for line in repository_file(collection, judgments).split("\n"):
         parts = line.split()
         if len(parts) >= 2:
             judged[int(parts[0])][int(parts[1])] = 4
@@ -244,46 +256,49 @@ def dossier_rankings(binary, workspace, queries, paper_of, by_document):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "dossier"))
-    parser.add_argument("--collection", choices=["cranfield", "cisi"], default="cranfield")
+    parser.add_argument("--collection", choices=["cranfield", "cisi", "cacm"], default="cranfield")
     parser.add_argument("--workspace", help="default .build-bench/<collection>")
     parser.add_argument("--rebuild", action="store_true", help="make the workspace again")
     parser.add_argument("--skip-missing", action="store_true", help="a collection not on this machine is skipped, not an error")
     parser.add_argument("--output")
     args = parser.parse_args()
     args.workspace = args.workspace or os.path.join(ROOT, ".build-bench", args.collection)
-    if args.collection == "cisi" and cisi_repository() is None:
+    if args.collection != "cranfield" and repository(args.collection) is None:
         if args.skip_missing:
-            print(f"{CISI_MISSING}: skipped")
+            print(f"{missing(args.collection)}: skipped")
             return
-        sys.exit(CISI_MISSING)
+        sys.exit(missing(args.collection))
 
     binary = os.path.join("/tmp", f"dossier-cranfield-{os.getpid()}")
     shutil.copy(args.binary, binary)
     try:
-        papers, queries, judged = collection() if args.collection == "cranfield" else cisi()
-        prefix = "cran" if args.collection == "cranfield" else "cisi"
+        papers, queries, judged = collection() if args.collection == "cranfield" else smart(args.collection)
+        prefix = "cran" if args.collection == "cranfield" else args.collection
         make_workspace(binary, args.workspace, papers, args.rebuild, prefix)
         passages = exported(binary, args.workspace, prefix)
         paper_of = {pid: paper for pid, paper, _ in passages}
+        # Only the judged queries are asked (by position k, query judged_queries[k] + 1).
+        judged_queries = [i for i in range(len(queries)) if judged.get(i + 1) and queries[i].strip()]
+        asked = [queries[i] for i in judged_queries]
         engines = {
-            "Dossier, the default search (by document)": dossier_rankings(binary, args.workspace, queries, paper_of, True),
-            "Dossier `--flat`": dossier_rankings(binary, args.workspace, queries, paper_of, False),
-            "FTS5 over Dossier's passages": fts5_rankings(passages, queries),
-            "FTS5 over title and abstract (reference)": fts5_rankings([(p, p, f"{t} {a}") for p, (t, a) in papers.items()], queries),
+            "Dossier, the default search (by document)": dossier_rankings(binary, args.workspace, asked, paper_of, True),
+            "Dossier `--flat`": dossier_rankings(binary, args.workspace, asked, paper_of, False),
+            "FTS5 over Dossier's passages": fts5_rankings(passages, asked),
+            "FTS5 over title and abstract (reference)": fts5_rankings([(p, p, f"{t} {a}") for p, (t, a) in papers.items()], asked),
         }
     finally:
         os.remove(binary)
-    judged_queries = [i for i in range(len(queries)) if judged.get(i + 1)]
+    grades = [judged[i + 1] for i in judged_queries]
     reference = engines["FTS5 over title and abstract (reference)"]
-    ref_ndcg = sum(ndcg10(reference[i], judged[i + 1]) for i in judged_queries) / len(judged_queries)
-    name = "Cranfield" if args.collection == "cranfield" else "CISI"
+    ref_ndcg = sum(ndcg10(reference[k], g) for k, g in enumerate(grades)) / len(grades)
+    name = {"cranfield": "Cranfield", "cisi": "CISI", "cacm": "CACM"}[args.collection]
     lines = [f"{name}: {len(papers):,} papers, {len(judged_queries)} judged queries (words OR'ed), "
              f"{len(passages):,} passages in Dossier's workspace.", "",
              "| engine | nDCG@10 | vs FTS5 | MAP | vs FTS5 |", "|---|---:|---:|---:|---:|"]
-    ref_map = sum(average_precision(reference[i], judged[i + 1]) for i in judged_queries) / len(judged_queries)
+    ref_map = sum(average_precision(reference[k], g) for k, g in enumerate(grades)) / len(grades)
     for name, rankings in engines.items():
-        n = sum(ndcg10(rankings[i], judged[i + 1]) for i in judged_queries) / len(judged_queries)
-        m = sum(average_precision(rankings[i], judged[i + 1]) for i in judged_queries) / len(judged_queries)
+        n = sum(ndcg10(rankings[k], g) for k, g in enumerate(grades)) / len(grades)
+        m = sum(average_precision(rankings[k], g) for k, g in enumerate(grades)) / len(grades)
         lines.append(f"| {name} | {n:.4f} | {100 * (n / ref_ndcg - 1):+.1f}% | {m:.4f} | {100 * (m / ref_map - 1):+.1f}% |")
     report = "\n".join(lines) + "\n"
     print(report)
