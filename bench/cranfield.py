@@ -204,8 +204,14 @@ def make_workspace(binary, workspace, papers, rebuild, prefix):
         sys.exit(f"dossier index failed: {out.stderr.strip()}")
 
 
-def exported(binary, workspace, prefix):
-    """Passages [(passage_id, paper, text)] and each passage's paper."""
+def exported(binary, workspace, prefix, papers):
+    """Passages [(passage_id, papers, text)]: each passage's papers, those
+    whose text is its document's. Notes of the same text are one document
+    (the first of them): CACM has 191 papers that repeat another's title
+    and no abstract (a glossary's, 'Errata'), and each stands where it does."""
+    same_text = collections.defaultdict(list)
+    for paper, (title, abstract) in sorted(papers.items()):
+        same_text[f"{title} {abstract}"].append(paper)
     documents = json.loads(subprocess.run([binary, "documents", "--workspace", workspace, "--json"],
                                           capture_output=True, text=True, check=True).stdout)
     rows = documents["documents"] if isinstance(documents, dict) else documents
@@ -213,7 +219,8 @@ def exported(binary, workspace, prefix):
     for row in rows:
         m = re.search(prefix + r"-(\d+)\.md$", row.get("path") or "")
         if m:
-            paper_of[row["id"]] = int(m.group(1))
+            paper = int(m.group(1))
+            paper_of[row["id"]] = same_text.get("{} {}".format(*papers[paper]), [paper]) if paper in papers else [paper]
     passages = []
     out = subprocess.run([binary, "export", "passages", "--workspace", workspace], capture_output=True, text=True, check=True)
     for line in out.stdout.splitlines():
@@ -233,7 +240,7 @@ def fts5_rankings(rows, queries):
     out = []
     for q in queries:
         hits = db.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t), rowid", (or_query(q),))
-        out.append(first_appearances(paper[r] for (r,) in hits)[:DEPTH])
+        out.append(first_appearances(p for (r,) in hits for p in paper[r])[:DEPTH])
     return out
 
 
@@ -249,7 +256,7 @@ def dossier_rankings(binary, workspace, queries, paper_of, by_document):
         answer = json.loads(line)
         if "error" in answer:
             sys.exit(f"{answer['query']}: {answer['error']}")
-        rankings.append(first_appearances(paper_of[r["passage_id"]] for r in answer["results"])[:DEPTH])
+        rankings.append(first_appearances(p for r in answer["results"] for p in paper_of[r["passage_id"]])[:DEPTH])
     return rankings
 
 
@@ -275,7 +282,7 @@ def main():
         papers, queries, judged = collection() if args.collection == "cranfield" else smart(args.collection)
         prefix = "cran" if args.collection == "cranfield" else args.collection
         make_workspace(binary, args.workspace, papers, args.rebuild, prefix)
-        passages = exported(binary, args.workspace, prefix)
+        passages = exported(binary, args.workspace, prefix, papers)
         paper_of = {pid: paper for pid, paper, _ in passages}
         # Only the judged queries are asked (by position k, query judged_queries[k] + 1).
         judged_queries = [i for i in range(len(queries)) if judged.get(i + 1) and queries[i].strip()]
@@ -284,7 +291,7 @@ def main():
             "Dossier, the default search (by document)": dossier_rankings(binary, args.workspace, asked, paper_of, True),
             "Dossier `--flat`": dossier_rankings(binary, args.workspace, asked, paper_of, False),
             "FTS5 over Dossier's passages": fts5_rankings(passages, asked),
-            "FTS5 over title and abstract (reference)": fts5_rankings([(p, p, f"{t} {a}") for p, (t, a) in papers.items()], asked),
+            "FTS5 over title and abstract (reference)": fts5_rankings([(p, [p], f"{t} {a}") for p, (t, a) in papers.items()], asked),
         }
     finally:
         os.remove(binary)
