@@ -54,26 +54,78 @@ public enum HTMLText {
     }
 
     static func collapse(_ text: String) -> String {
-        // ASCII (most metadata) by bytes: its white space is the bytes
-        // 0x09-0x0D and 0x20, as `Character.isWhitespace` has it.
+        // By bytes: white space is Unicode's White_Space, as
+        // `Character.isWhitespace` has it: the bytes 0x09-0x0D and 0x20,
+        // and beyond ASCII U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,
+        // U+2029, U+202F, U+205F and U+3000 (a text beyond ASCII split into
+        // Characters was a twentieth of a web page's extraction).
         var copy = text
-        let ascii: String? = copy.withUTF8 { bytes in
+        return copy.withUTF8 { bytes in
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count)
             var pendingSpace = false
-            for b in bytes {
-                if b >= 0x80 { return nil }
-                if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                var length = 1
+                var space = false
+                if b < 0x80 {
+                    space = b == 0x20 || (b >= 0x09 && b <= 0x0D)
+                } else {
+                    length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+                    length = min(length, bytes.count - i)
+                    if length == 2 {
+                        space = b == 0xC2 && (bytes[i + 1] == 0x85 || bytes[i + 1] == 0xA0)
+                    } else if length == 3 {
+                        let (c1, c2) = (bytes[i + 1], bytes[i + 2])
+                        if b == 0xE1 {
+                            space = c1 == 0x9A && c2 == 0x80  // U+1680
+                        } else if b == 0xE2 && c1 == 0x80 {
+                            space = c2 <= 0x8A || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF  // U+2000-200A, 2028, 2029, 202F
+                        } else if b == 0xE2 && c1 == 0x81 {
+                            space = c2 == 0x9F  // U+205F
+                        } else if b == 0xE3 {
+                            space = c1 == 0x80 && c2 == 0x80  // U+3000
+                        }
+                    }
+                }
+                if space {
                     pendingSpace = !out.isEmpty
+                    // Marks after a space (not a control: tab, line breaks,
+                    // U+0085, U+2028, U+2029) make one white Character with
+                    // it (Unicode's grapheme rules GB4, GB9, GB9a): they go too.
+                    let control = b < 0x20 || (b == 0xC2 && bytes[i + 1] == 0x85) || (b == 0xE2 && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9))
+                    i += length
+                    while !control, i < bytes.count, bytes[i] >= 0xC0, let (scalar, n) = Self.scalar(bytes, at: i), Self.extendsCluster(scalar) { i += n }
+                    continue
                 } else {
                     if pendingSpace { out.append(0x20) }
                     pendingSpace = false
-                    out.append(b)
+                    for k in i..<(i + length) { out.append(bytes[k]) }
                 }
+                i += length
             }
             return String(decoding: out, as: UTF8.self)
         }
-        return ascii ?? text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// The scalar whose UTF-8 starts at `i`, and its length in bytes (nil
+    /// for bytes that are not one).
+    static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int)? {
+        let b = UInt32(bytes[i])
+        let (n, start): (Int, UInt32) = b >= 0xF0 ? (4, b & 0x07) : b >= 0xE0 ? (3, b & 0x0F) : b >= 0xC0 ? (2, b & 0x1F) : (1, b)
+        guard i + n <= bytes.count else { return nil }
+        var value = start
+        for k in 1..<max(n, 1) where n > 1 { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+        return Unicode.Scalar(value).map { ($0, n) }
+    }
+
+    /// Whether `scalar` joins the cluster before it (a grapheme extender,
+    /// a zero-width joiner, a spacing mark, an emoji modifier).
+    static func extendsCluster(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        return properties.isGraphemeExtend || scalar.value == 0x200D || properties.generalCategory == .spacingMark
+            || (0x1F3FB...0x1F3FF).contains(scalar.value)
     }
 
     /// Collects text in document order, with line and section breaks. It
