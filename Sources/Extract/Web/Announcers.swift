@@ -120,7 +120,7 @@ extension MainContent {
     /// Longest line read as a call to action.
     static let callLength = 200
     static let announcerBytes = announcers.map { Array($0.utf8) }
-    static let callBytes = callsToAction.map { Array($0.utf8) }
+    static let calls = PhraseTable(callsToAction)
 
     /// Whether `line` begins with an announcer, as a whole word.
     static func announces(_ line: Line) -> Bool {
@@ -130,24 +130,33 @@ extension MainContent {
     /// Whether `line` calls the reader to subscribe, sign up,
     /// follow or donate: one of ``callsToAction`` at a word's start.
     static func callsToAction(_ line: Line) -> Bool {
-        line.bytes.withUnsafeBufferPointer { bytes in
-            // Each word's start once, and only the words that begin with its byte.
-            for at in bytes.indices where at == 0 || !isWordByte(bytes[at - 1]) {
-                for word in callsByFirstByte[Int(bytes[at])] where word.count <= bytes.count - at {
+        line.bytes.withUnsafeBufferPointer { calls.firstMatch(in: $0, atWordStarts: true) != nil }
+    }
+
+    /// Phrases as UTF-8 bytes, by their first byte: a text's bytes are
+    /// each tried against only the phrases that begin with it.
+    struct PhraseTable {
+        private let byFirstByte: [[[UInt8]]]
+
+        init(_ phrases: [String]) {
+            var table = [[[UInt8]]](repeating: [], count: 256)
+            for phrase in phrases where !phrase.isEmpty { table[Int(phrase.utf8.first!)].append(Array(phrase.utf8)) }
+            byFirstByte = table
+        }
+
+        /// Where the first phrase found in `bytes` starts (only at a
+        /// word's start, when `atWordStarts`), if any.
+        func firstMatch(in bytes: UnsafeBufferPointer<UInt8>, atWordStarts: Bool) -> Int? {
+            for at in bytes.indices where !atWordStarts || at == 0 || !isWordByte(bytes[at - 1]) {
+                for phrase in byFirstByte[Int(bytes[at])] where phrase.count <= bytes.count - at {
                     var k = 1
-                    while k < word.count, bytes[at + k] == word[k] { k += 1 }
-                    if k == word.count { return true }
+                    while k < phrase.count, bytes[at + k] == phrase[k] { k += 1 }
+                    if k == phrase.count { return at }
                 }
             }
-            return false
+            return nil
         }
     }
-    /// ``callsToAction``'s words by their first byte.
-    static let callsByFirstByte: [[[UInt8]]] = {
-        var table = [[[UInt8]]](repeating: [], count: 256)
-        for word in callBytes { table[Int(word[0])].append(word) }
-        return table
-    }()
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
     /// A letter or digit, or a byte of a character beyond ASCII (read as a letter).

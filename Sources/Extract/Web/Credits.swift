@@ -76,22 +76,7 @@ extension MainContent {
         let ascii = text.utf8.allSatisfy { $0 < 0x80 }
         guard ascii || lowered.count == text.count else { return nil }
         let bytes = Array(lowered.utf8)
-        // The first byte where a marker starts (each marker's bytes compared
-        // only where its first byte stands).
-        var found: Int?
-        bytes.withUnsafeBufferPointer { bytes in
-            for at in bytes.indices {
-                for marker in creditMarkersByFirstByte[Int(bytes[at])] where marker.count <= bytes.count - at {
-                    var k = 1
-                    while k < marker.count, bytes[at + k] == marker[k] { k += 1 }
-                    if k == marker.count {
-                        found = at
-                        return
-                    }
-                }
-            }
-        }
-        guard let at = found else { return nil }
+        guard let at = bytes.withUnsafeBufferPointer({ creditTable.firstMatch(in: $0, atWordStarts: false) }) else { return nil }
         // In characters (the same count in the text as lowercased).
         var offset = ascii ? at : String(decoding: bytes[..<at], as: UTF8.self).count
         let characters = Array(text)
@@ -99,10 +84,6 @@ extension MainContent {
         return text.index(text.startIndex, offsetBy: offset)
     }
 
-    /// ``creditMarkers``' bytes by their first byte.
-    static let creditMarkersByFirstByte: [[[UInt8]]] = {
-        var table = [[[UInt8]]](repeating: [], count: 256)
-        for marker in creditMarkers { table[Int(marker.utf8.first!)].append(Array(marker.utf8)) }
-        return table
-    }()
+    /// ``creditMarkers`` by their first byte.
+    static let creditTable = PhraseTable(creditMarkers)
 }

@@ -116,7 +116,7 @@ public enum HTMLText {
         let (n, start): (Int, UInt32) = b >= 0xF0 ? (4, b & 0x07) : b >= 0xE0 ? (3, b & 0x0F) : b >= 0xC0 ? (2, b & 0x1F) : (1, b)
         guard i + n <= bytes.count else { return nil }
         var value = start
-        for k in 1..<max(n, 1) where n > 1 { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+        for k in 1..<n { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
         return Unicode.Scalar(value).map { ($0, n) }
     }
 
