@@ -60,6 +60,9 @@ bench: deps
 	.build-bench/venv/bin/python bench/cranfield.py --output .build-bench/cranfield.md
 	.build-bench/venv/bin/python bench/cranfield.py --collection cisi --skip-missing --output .build-bench/cisi.md
 	.build-bench/venv/bin/python bench/cranfield.py --collection cacm --skip-missing --output .build-bench/cacm.md
+	.build-bench/venv/bin/python bench/cranfield.py --collection time --skip-missing --output .build-bench/time.md
+	.build-bench/venv/bin/python bench/cranfield.py --collection npl --skip-missing --output .build-bench/npl.md
+	.build-bench/venv/bin/python bench/cranfield.py --collection lisa --skip-missing --output .build-bench/lisa.md
 	/usr/bin/python3 bench/textshape.py .build/release/dossier .build-bench/ws --brief --markdown .build-bench/textshape.md
 	python3 bench/ocrbench.py --output .build-bench/ocr.md $(OCR_BENCH_ARGS)
 	rm -f .build-bench/webextract.md

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Cranfield, CISI and CACM through Dossier's default search: nDCG@10 and MAP
+"""Six test collections through Dossier's default search: nDCG@10 and MAP
 against SQLite FTS5's BM25 on the same texts (issue 32's evaluation harness).
 
 The collection (../shared/ir-collections/cranfield: 1,400 abstracts of
@@ -42,6 +42,15 @@ a paper is its `.T` title and `.W` abstract.
 
     .build-bench/venv/bin/python bench/cranfield.py --collection cisi --output .build-bench/cisi.md
 
+Three more, read the same way, each judged by binary relevance:
+`--collection time` (423 Time magazine articles of 1963, 82 judged queries:
+github:Chaplinski/IR-Assignment3, time/), and two held out
+(``HELD_OUT``: measured for the ranking as it landed and for a candidate
+chosen on the other four, never while choosing): `npl` (11,429 abstracts
+of electronics and physics, 93 queries) and `lisa` (6,004 abstracts of
+library science, 35 queries), both from
+github:lorainemg/information-retrieval-system, resources/corpus/.
+
 The workspace is made once under .build-bench/<collection> (rebuilt with
 --rebuild); the binary is copied first, so that a build during the run
 changes nothing.
@@ -77,7 +86,19 @@ MIRRORS = os.environ.get("DOSSIER_IR_COLLECTIONS", "/work/.mirror")
 REPOSITORIES = {
     "cisi": ("Shakiba-Alipour+Information-Retrieval-on-CISI", ("CISI.ALL", "CISI.QRY", "CISI.REL")),
     "cacm": ("atcherepanov+Stemming-Algorithm", ("cacm.all", "query.text", "qrels.text")),
+    "npl": ("lorainemg+information-retrieval-system",
+            ("resources/corpus/npl/doc-text", "resources/corpus/npl/query-text", "resources/corpus/npl/rlv-ass")),
+    "lisa": ("lorainemg+information-retrieval-system",
+             ([f"resources/corpus/lisa/LISA{n}" for n in
+               ("0.001", "0.501", "1.001", "1.501", "2.001", "2.501", "3.001", "3.501", "4.001", "4.501",
+                "5.001", "5.501", "5.627", "5.850")],
+              "resources/corpus/lisa/LISA.QUE", "resources/corpus/lisa/LISARJ.NUM")),
+    "time": ("Chaplinski+IR-Assignment3", ("time/TIME.ALL", "time/TIME.QUE", "time/TIME.REL")),
 }
+# The held-out collections: measured for the ranking that landed and for a
+# candidate once it is chosen on the others, never while choosing.
+HELD_OUT = ("npl", "lisa")
+NAMES = {"cranfield": "Cranfield", "cisi": "CISI", "cacm": "CACM", "npl": "NPL", "lisa": "LISA", "time": "TIME"}
 
 
 def repository(collection):
@@ -129,6 +150,84 @@ def smart(collection):
         parts = line.split()
         if len(parts) >= 2:
             judged[int(parts[0])][int(parts[1])] = 4
+    return papers, queries, judged
+
+
+def slashed(text):
+    """NPL's records: an id line, text lines, a line holding only `/`."""
+    out = {}
+    for record in re.split(r"^\s*/\s*$", text, flags=re.M):
+        lines = record.strip().split("\n")
+        if lines and lines[0].strip().isdigit():
+            out[int(lines[0])] = " ".join(l.strip() for l in lines[1:]).strip()
+    return out
+
+
+def npl():
+    """NPL (11,429 abstracts of electrical engineering and physics, 93
+    queries): records ended by `/`; a paper is its text (no title), the
+    judgments lists of relevant papers."""
+    documents, questions, judgments = REPOSITORIES["npl"][1]
+    papers = {k: ("", v) for k, v in slashed(repository_file("npl", documents)).items()}
+    asked = slashed(repository_file("npl", questions))
+    queries = [asked.get(i, "") for i in range(1, max(asked) + 1)]
+    judged = collections.defaultdict(dict)
+    for q, relevant in slashed(repository_file("npl", judgments)).items():
+        for paper in relevant.split():
+            judged[q][int(paper)] = 4
+    return papers, queries, judged
+
+
+def lisa():
+    """LISA (6,004 abstracts of library and information science, 35
+    queries): `Document n`, the title up to a blank line, the abstract, a
+    line of stars; queries end with ` #`; LISARJ.NUM is numbers: a query,
+    how many papers, the papers. (LISA.REL is cut short in query 21.)
+    Papers 1993-2001 are missing or doubled in the collection itself; a
+    repeated number keeps its first text, and none of them is judged."""
+    files, questions, judgments = REPOSITORIES["lisa"][1]
+    papers = {}
+    for record in re.split(r"^\*{10,}\s*$", "".join(repository_file("lisa", f) for f in files), flags=re.M):
+        m = re.match(r"\s*Document\s+(\d+)\s*\n(.*?)(?:\n\s*\n(.*))?$", record, flags=re.S)
+        if m and int(m.group(1)) not in papers:
+            title, abstract = (" ".join((g or "").split()) for g in (m.group(2), m.group(3)))
+            papers[int(m.group(1))] = (title, abstract)
+    asked = {}
+    for record in repository_file("lisa", questions).split("#"):
+        lines = record.strip().split("\n")
+        if lines and lines[0].strip().isdigit():
+            asked[int(lines[0])] = " ".join(l.strip() for l in lines[1:]).strip()
+    queries = [asked.get(i, "") for i in range(1, max(asked) + 1)]
+    numbers = [int(n) for n in repository_file("lisa", judgments).split()]
+    judged, i = collections.defaultdict(dict), 0
+    while i + 1 < len(numbers):
+        q, count = numbers[i], numbers[i + 1]
+        for paper in numbers[i + 2:i + 2 + count]:
+            judged[q][paper] = 4
+        i += 2 + count
+    return papers, queries, judged
+
+
+def time_collection():
+    """TIME (423 articles of Time magazine, 1963, 83 queries): `*TEXT`
+    records up to `*STOP`, `*FIND n` queries; the judgments number the
+    articles by position in TIME.ALL (not by their TEXT number). Four
+    judgments name articles 424 and 425, which the collection lacks."""
+    documents, questions, judgments = REPOSITORIES["time"][1]
+    text = repository_file("time", documents).split("*STOP")[0]
+    papers = {k + 1: ("", " ".join(r.split("\n", 1)[1].split()))
+              for k, r in enumerate(re.split(r"^\*TEXT ", text, flags=re.M)[1:])}
+    asked = {}
+    for record in re.split(r"^\*FIND\s+", repository_file("time", questions).split("*STOP")[0], flags=re.M)[1:]:
+        head, _, body = record.partition("\n")
+        asked[int(head.strip())] = " ".join(body.split())
+    queries = [asked.get(i, "") for i in range(1, max(asked) + 1)]
+    judged = collections.defaultdict(dict)
+    for line in repository_file("time", judgments).split("\n"):
+        parts = [int(x) for x in line.split()]
+        for paper in parts[1:]:
+            if paper in papers:
+                judged[parts[0]][paper] = 4
     return papers, queries, judged
 
 
@@ -263,7 +362,7 @@ def dossier_rankings(binary, workspace, queries, paper_of, by_document):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "dossier"))
-    parser.add_argument("--collection", choices=["cranfield", "cisi", "cacm"], default="cranfield")
+    parser.add_argument("--collection", choices=list(NAMES), default="cranfield")
     parser.add_argument("--workspace", help="default .build-bench/<collection>")
     parser.add_argument("--rebuild", action="store_true", help="make the workspace again")
     parser.add_argument("--skip-missing", action="store_true", help="a collection not on this machine is skipped, not an error")
@@ -279,7 +378,8 @@ def main():
     binary = os.path.join("/tmp", f"dossier-cranfield-{os.getpid()}")
     shutil.copy(args.binary, binary)
     try:
-        papers, queries, judged = collection() if args.collection == "cranfield" else smart(args.collection)
+        readers = {"cranfield": collection, "npl": npl, "lisa": lisa, "time": time_collection}
+        papers, queries, judged = readers[args.collection]() if args.collection in readers else smart(args.collection)
         prefix = "cran" if args.collection == "cranfield" else args.collection
         make_workspace(binary, args.workspace, papers, args.rebuild, prefix)
         passages = exported(binary, args.workspace, prefix, papers)
@@ -298,7 +398,7 @@ def main():
     grades = [judged[i + 1] for i in judged_queries]
     reference = engines["FTS5 over title and abstract (reference)"]
     ref_ndcg = sum(ndcg10(reference[k], g) for k, g in enumerate(grades)) / len(grades)
-    name = {"cranfield": "Cranfield", "cisi": "CISI", "cacm": "CACM"}[args.collection]
+    name = NAMES[args.collection]
     lines = [f"{name}: {len(papers):,} papers, {len(judged_queries)} judged queries (words OR'ed), "
              f"{len(passages):,} passages in Dossier's workspace.", "",
              "| engine | nDCG@10 | vs FTS5 | MAP | vs FTS5 |", "|---|---:|---:|---:|---:|"]
