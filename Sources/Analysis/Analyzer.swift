@@ -90,6 +90,11 @@ public struct Analyzer: Sendable {
         copy.withUTF8 { utf8 in tokenize(utf8: utf8, stemming: false) { token, _, _ in body(token) } }
     }
 
+    /// ``foldedTokens(_:_:)`` of UTF-8 bytes.
+    public func foldedTokens(utf8 text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        tokenize(utf8: text, stemming: false) { token, _, _ in body(token) }
+    }
+
     /// Calls `body` with the term a token from ``foldedTokens(_:_:)`` indexes as.
     public func term<R>(ofFolded token: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if stemmer != nil { return languageTerm(token, body) }

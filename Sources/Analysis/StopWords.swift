@@ -8,6 +8,14 @@
 ///
 /// Words are compared folded, as the index folds them (lower case,
 /// diacritics removed): `qué` is `que`.
+///
+/// The same words count for nothing when an OR's documents are ranked
+/// (`Search/Collector/Rescoring.swift`): a question pasted as words OR'ed
+/// (*I am interested in the effects of…*) should be ranked by what it asks
+/// about, not by which documents hold *I*, *am* or *in*. So the lists hold,
+/// besides the detector's words and the words of questions, a language's
+/// other pronouns, auxiliaries, prepositions and conjunctions
+/// (``otherFunctionWords``).
 extension Language {
     /// The language's stop words, folded.
     public var stopWords: Set<String> { Self.stopWordsByCode[code] ?? [] }
@@ -18,13 +26,22 @@ extension Language {
         var out: [String: Set<String>] = [:]
         for language in detectable {
             var words = Set<String>()
-            for text in [language.functionWords, language.questionWords] {
+            for text in [language.functionWords, language.questionWords, language.otherFunctionWords] {
                 analyzer.foldedTokens(text) { words.insert(String(decoding: $0, as: UTF8.self)) }
             }
             out[language.code] = words
         }
         return out
     }()
+
+    /// Whether `token` (one token, folded: ``Analyzer/foldedTokens(_:_:)``)
+    /// is a stop word of any of `languages`.
+    public static func isStopWord(folded token: UnsafeBufferPointer<UInt8>, in languages: [Language]) -> Bool {
+        // (No stop word is longer; a String of up to 15 bytes is not allocated.)
+        guard token.count <= 15 else { return false }
+        let word = String(decoding: token, as: UTF8.self)
+        return languages.contains { $0.stopWords.contains(word) }
+    }
 
     /// Whether `word` (a word of a query, as typed) is a stop word in any
     /// of `languages`: every token it folds to is one, or a lone letter an apostrophe left.
@@ -60,6 +77,28 @@ extension Language {
             return "cosa quale quali chi come perché quando dove dice dicono dire c'è riguardo mostrare trovare io mi mio noi"
         case "nl":
             return "wat welke wie hoe waarom wanneer waar zegt zeggen over tonen vinden ik mij mijn wij u"
+        default:
+            return ""
+        }
+    }
+
+    /// The function words neither list above holds: pronouns, auxiliaries,
+    /// prepositions, conjunctions and determiners, written as printed.
+    var otherFunctionWords: String {
+        switch code {
+        case "en":
+            return "i am myself ours ourselves your yours yourself yourselves he him his himself she her hers herself it "
+                + "itself them theirs themselves this that those being had having doing but because until while against "
+                + "through during before after above below up down out off over again further then once here both each "
+                + "few most own same nor no too very just now whether either neither upon within without"
+        case "fr":
+            return "je tu on ma ta sa mes tes ses notre nos votre vos lui eux moi toi soi ceux celle celles celui "
+                + "mais donc or ni car si ne pas très aussi avant après pendant chez vers dont lequel laquelle lesquels "
+                + "avait avaient était étaient sera seront fait été ayant étant"
+        case "es":
+            return "él ella ellos ellas nos les le tu tú te se mí ti yo mis tus nuestro nuestra nuestros nuestras "
+                + "pero sino ni porque pues si aunque muy ya entonces antes después durante desde contra sin tras "
+                + "era eran será serán sido siendo tiene tienen tenía había han ha esto eso aquel aquella cual"
         default:
             return ""
         }

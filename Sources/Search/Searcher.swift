@@ -210,7 +210,7 @@ extension Searcher {
                 snapshot.segments.contains { $0.holds(key, prefix: term.prefix) }
             }
         }
-        guard let first = held.first else { return QueryTerm(term.text, prefix: term.prefix) }
-        return QueryTerm(first, prefix: term.prefix, alternatives: Array(held.dropFirst()))
+        guard let first = held.first else { return QueryTerm(term.text, prefix: term.prefix, stop: term.stop) }
+        return QueryTerm(first, prefix: term.prefix, alternatives: Array(held.dropFirst()), stop: term.stop)
     }
 }

@@ -8,6 +8,27 @@ struct QueryParserTests {
 
     func terms(_ node: QueryNode) -> [String] { node.phrases.flatMap { $0.terms.map(\.text) } }
 
+    @Test("a word typed as a stop word of the query's languages is marked so, whichever way the query is read")
+    func stopWords() throws {
+        func stops(_ parser: QueryParser, _ text: String) throws -> [Bool] {
+            try parser.parse(text).phrases.flatMap { $0.terms.map(\.stop) }
+        }
+        // Plain words, quoted words, a phrase, a prefix: each term as typed.
+        #expect(try stops(parser, "What OR is OR ivory") == [true, true, false])
+        #expect(try stops(parser, "\"what\" OR \"I\" OR \"pangolins\"") == [true, true, false])
+        #expect(try stops(parser, "\"the trade\" OR am*") == [true, false, true])
+        var flat = FlatQuery(phrases: [], connective: .or)
+        #expect(parser.flat("which OR scales", into: &flat) && flat.phrases.map { $0.terms[0].stop } == [true, false])
+        // Stemming does not make a word a stop word: "does" is one, "doe" (a deer) is not, though Porter stems both to "doe".
+        #expect(try stops(parser, "does OR doe") == [true, false])
+        // French and Spanish stop words, folded as typed, where the index holds those languages.
+        let french = QueryParser(languages: [.french, .spanish])
+        #expect(try stops(french, "les OR éléphants OR qué OR où") == [true, false, true, true])
+        #expect(try stops(parser, "les OR qué") == [false, false])
+        let narrowed = QueryParser(languages: [.english, .french], narrowing: WordLanguages(snapshot: IndexSnapshot(manifest: Manifest(), segments: [])))
+        #expect(try stops(narrowed, "les OR ivoire") == [true, false])
+    }
+
     @Test("plain queries (words, AND, OR) parse to the same tree without the lexer as with it; the rest goes to the full grammar")
     func plainQueries() throws {
         let words = ["timber", "ivory", "Trafficking", "año", "việt", "中国", "2024", "x", "ab_cd", "NEAR", "or", "and",
@@ -65,7 +86,7 @@ struct QueryParserTests {
 
     @Test("precedence: implicit AND, then NOT, AND, OR; operators are upper case")
     func precedence() throws {
-        #expect(try parser.parse("a NOT b c") == .not(.nearset([Phrase(index: 0, terms: [QueryTerm("a")])], distance: nil),
+        #expect(try parser.parse("a NOT b c") == .not(.nearset([Phrase(index: 0, terms: [QueryTerm("a", stop: true)])], distance: nil),
                                                        .and(.nearset([Phrase(index: 1, terms: [QueryTerm("b")])], distance: nil),
                                                             .nearset([Phrase(index: 2, terms: [QueryTerm("c")])], distance: nil))))
         guard case .or = try parser.parse("a OR b AND c") else { Issue.record("OR must be the root"); return }

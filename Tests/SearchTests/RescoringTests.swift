@@ -34,14 +34,14 @@ struct RescoringTests {
         let byDocument = searcher.documentPage(node, perDocument: 1, offset: 0, limit: 10, wholeDocuments: true)
         #expect(byDocument.documents.map(\.id) == [1, 0])
         #expect(byDocument.documents.map(\.matches) == [1, 1] && byDocument.hits.map(\.passageID) == [2, 1])
-        // The score shown: the whole document's BM25 (Lucene's idf over documents) and the pair's proximity, by hand.
+        // The score shown: the whole document's BM25 (FTS5's idf over documents) and the pair's proximity, by hand.
         let n = 6.0, average = Double(searcher.snapshot.tokenCount) / n
-        let idf = log(1 + (n - 2 + 0.5) / (2 + 0.5)), pairIdf = log(n / 2)
+        let idf = log((n - 2 + 0.5) / (2 + 0.5)), pairIdf = log(n / 2)
         let norm = 1.2 * (1 - 0.75 + 0.75 * 4 / average)
         func expected(distance: Double) -> Double {
             let bm25 = 2 * idf * (1 * 2.2) / (1 + norm)
             let accumulated = pairIdf / (distance * distance)
-            return bm25 + 2 * min(1, pairIdf) * accumulated * 2.2 / (accumulated + norm)
+            return bm25 + 0.25 * 2 * min(1, pairIdf) * accumulated * 2.2 / (accumulated + norm)
         }
         let scores = byDocument.documents.map { $0.score ?? .nan }
         #expect(abs(scores[0] - expected(distance: 1)) < 1e-12 && abs(scores[1] - expected(distance: 3)) < 1e-12, "\(scores)")
@@ -68,7 +68,7 @@ struct RescoringTests {
                                          wholeDocuments: true)
         #expect(page.documents.map(\.id) == [0, 1, 2, 3])
         let n = 5.0, average = Double(searcher.snapshot.tokenCount) / n
-        let idf = log(1 + (n - 1 + 0.5) / (1 + 0.5))
+        let idf = log((n - 1 + 0.5) / (1 + 0.5))
         let norm = 1.2 * (1 - 0.75 + 0.75 * 4 / average)
         // `common` (in 4 of 5) adds nothing, nor its pair with `alpha`; `alpha`, written twice, twice its BM25.
         let scores = page.documents.map { $0.score ?? .nan }
@@ -86,13 +86,42 @@ struct RescoringTests {
                                          wholeDocuments: true)
         #expect(page.documents.map(\.id) == [0])
         let n = 4.0, average = Double(searcher.snapshot.tokenCount) / n
-        let idf = log(1 + (n - 1 + 0.5) / (1 + 0.5)), pairIdf = log(n / 1)
+        let idf = log((n - 1 + 0.5) / (1 + 0.5)), pairIdf = log(n / 1)
         let norm = 1.2 * (1 - 0.75 + 0.75 * 4 / average)
         let bm25 = 3 * idf * 2.2 / (1 + norm)
         // One pair at distance 1: each word's accumulator is the other's idf.
-        let proximity = 2 * min(1, pairIdf) * pairIdf * 2.2 / (pairIdf + norm)
+        let proximity = 0.25 * 2 * min(1, pairIdf) * pairIdf * 2.2 / (pairIdf + norm)
         let score = page.documents.first?.score ?? .nan
         #expect(abs(score - (bm25 + proximity)) < 1e-12, "\(score) against \(bm25 + proximity)")
+    }
+
+    @Test("a question's stop words count for nothing: the document of what it asks about ranks first")
+    func stopWordsCountForNothing() throws {
+        let dir = try PDFFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let texts = [
+            "what I am told is what I am",          // 0: the question's stop words, often
+            "pangolin scales seized at the port",   // 1: what it asks about
+            "filler other words here",
+            "nothing of the kind here",
+            "more filler words there",
+            "still other words here",
+        ]
+        let searcher = try searcher(texts, in: dir)
+        let node = try QueryParser().parse("what OR I OR am OR pangolin")
+        let page = searcher.documentPage(node, perDocument: 1, offset: 0, limit: 10, wholeDocuments: true)
+        #expect(page.documents.map(\.id) == [1, 0])
+        // Document 0 holds stop words alone: it matches, and scores nothing.
+        #expect(page.documents.last?.score == 0 && page.totalDocuments == 2)
+        let n = 6.0, average = Double(searcher.snapshot.tokenCount) / n
+        let norm = 1.2 * (1 - 0.75 + 0.75 * 6 / average)
+        let expected = log((n - 1 + 0.5) / (1 + 0.5)) * 2.2 / (1 + norm)
+        #expect(abs((page.documents.first?.score ?? .nan) - expected) < 1e-12)
+        // A question of stop words alone is ranked by them all.
+        let only = searcher.documentPage(try QueryParser().parse("what OR am"), perDocument: 1, offset: 0, limit: 10, wholeDocuments: true)
+        #expect(only.documents.map(\.id) == [0] && (only.documents.first?.score ?? 0) > 0)
+        // The flat search is FTS5's: the stop words weigh there.
+        #expect(searcher.top(node, k: 10).hits.map(\.passageID) == [1, 2])
     }
 
     /// Documents of 1 to 30 passages in two segments, some with passages in both, some passages deleted.
@@ -121,13 +150,13 @@ struct RescoringTests {
     }
 
     /// The order an OR of plain `words` ranks its documents in before the
-    /// window is ranked again: each document's BM25 as a whole (Lucene's
-    /// idf over documents; words in more than half of them left out, unless
-    /// all are), from the evaluator's lists, then the lower number.
+    /// window is ranked again: each document's BM25 as a whole (FTS5's
+    /// idf over documents; stop words and words in more than half of them
+    /// left out, unless all are), from the evaluator's lists, then the lower number.
     func documentOrder(_ searcher: Searcher, _ words: [Phrase], within: Set<Int>? = nil) -> [Int] {
-        let scoring = Searcher.DocumentScoring(searcher, QueryLeaves(searcher, words))
+        let scoring = Searcher.DocumentScoring(searcher, QueryLeaves(searcher, words), idf: .fts5)
         let n = Double(max(1, searcher.snapshot.documentCount))
-        var counted = scoring.frequencies.map { Double($0) <= n / 2 }
+        var counted = zip(words, scoring.frequencies).map { word, f in Double(f) <= n / 2 && !word.terms[0].stop }
         if !counted.contains(true) { counted = [Bool](repeating: true, count: words.count) }
         var tf: [Int: [Int]] = [:]
         for (i, word) in words.enumerated() {

@@ -23,41 +23,59 @@ import Index
 /// A document's new score (``Searcher/rescored(_:_:_:excluding:)``) is read
 /// from its passages:
 ///
-/// - **the BM25 of the whole document**, as an AND by document is ranked
-///   (``Searcher/DocumentScoring``: k1 = 1.2, b = 0.75, Lucene's idf over
-///   documents, each word's instances over the document, its length
-///   against the average document's); a word repeated in the query counts
-///   once per time written, as FTS5 counts it;
+/// - **the BM25 of the whole document** (``Searcher/DocumentScoring``: k1 =
+///   1.2, b = 0.75, each word's instances over the document, its length
+///   against the average document's) with FTS5's idf over documents,
+///   ln((N − n + 0.5) / (n + 0.5)); a word repeated in the query counts once
+///   per time written, as FTS5 counts it;
 /// - **term-pair proximity** (Büttcher, Clarke & Lushman, *Term proximity
 ///   scoring for ad-hoc retrieval on very large text collections*, SIGIR
-///   2006): in a passage, every two neighbouring instances of different
-///   words t and u at distance d add idf(u)/d² to t's accumulator and
-///   idf(t)/d² to u's (idf = ln(N/n) over documents), and the document
-///   gains Σ min(1, idf(t)) · acc(t) (k1 + 1) / (acc(t) + K), K being the
-///   BM25 length factor k1 (1 − b + b · length / average). Positions are
-///   read in at most ``Searcher/proximityPassages`` passages of each run
-///   of the document, those where the most of the words meet: a manual
-///   of thousands of passages costs a few;
-/// - a word in more than half the documents counts for neither, unless
-///   every word does.
+///   2006), weighed ``Searcher/proximityWeight``: in a passage, every two
+///   neighbouring instances of different words t and u at distance d add
+///   idf(u)/d² to t's accumulator and idf(t)/d² to u's (idf = ln(N/n) over
+///   documents), and the document gains Σ min(1, idf(t)) · acc(t) (k1 + 1)
+///   / (acc(t) + K), K being the BM25 length factor k1 (1 − b + b · length
+///   / average). Positions are read in at most ``Searcher/proximityPassages``
+///   passages of each run of the document, those where the most of the
+///   words meet: a manual of thousands of passages costs a few;
+/// - a word counts for neither when it is a **stop word** as typed
+///   (``QueryTerm/stop``: *I, am, what, the, de, qué*; `Analysis/StopWords.swift`)
+///   or is in more than half the documents, unless every word is.
 ///
-/// Chosen by measurement on Cranfield, first in Python over FTS5's own
-/// tokens (`bench/ranking`: nDCG@10 +3.5% on FTS5's BM25 with the first 20
-/// documents ranked again, +3.7% at 30, +2.0% at 10; p = 0.02 in a paired
-/// randomisation test; proximity alone +2.6%, Lucene's idf alone +1.4%),
-/// then through `dossier search` (`bench/cranfield.py`): +3.3% with a
-/// window of 20, +3.7% with 30. The window is 20: at 251k passages, a
-/// window of 30 cost an OR of two common words by document a third more
-/// than 20 did, for 0.4 points of nDCG. Ranking every document as a
-/// document before the window (rather than by its best passage) left
-/// Cranfield's nDCG@10 where it was (+3.4% in process) and made an OR of
-/// two words by document a third faster at 251k passages. Proximity is read from words (a
-/// phrase or a prefix counts for the BM25, not for proximity). The flat
-/// search, `--same-passage` and the tests' pages grouped from the full
-/// ranking keep FTS5's order.
+/// **How it was chosen**, by nDCG@10 against FTS5's BM25 over each paper's
+/// text, the query's words OR'ed (`bench/cranfield.py`), on four test
+/// collections: Cranfield (225 queries), CISI (76), CACM (52) and TIME (83);
+/// then measured once on two held out, NPL (93) and LISA (35):
+///
+/// | ranking | Cranfield | CISI | CACM | TIME | NPL | LISA |
+/// |---|---:|---:|---:|---:|---:|---:|
+/// | before: Lucene's idf, proximity weighed 1, no stop words | +3.4% | −3.6% | −4.9% | −2.7% | −3.3% | −0.4% |
+/// | stop words left out, as before otherwise | +5.3% | +3.3% | +6.0% | −2.1% | | |
+/// | stop words left out, no proximity | +2.7% | +7.6% | +6.6% | −0.3% | | |
+/// | stop words, proximity 0.25, Lucene's idf | +4.4% | +8.4% | +7.1% | −0.8% | | |
+/// | **stop words, proximity 0.25, FTS5's idf** | **+3.9%** | **+7.8%** | **+7.3%** | **−0.1%** | **+4.1%** | **−0.1%** |
+///
+/// Questions typed as prose (CISI's median 37 distinct words, CACM's) had
+/// been ranked by which documents hold *I*, *what*, *are*: rare in
+/// abstracts, so weighty. A proximity weight of 0.1 to 0.35 and either idf
+/// are within a point of the chosen row on every collection; FTS5's idf
+/// is kept for the smallest loss on any (TIME's short questions of names).
+/// First, in Python over FTS5's own tokens (`bench/ranking`), proximity had
+/// been chosen on Cranfield alone (+3.5% with the first 20 documents ranked
+/// again, +3.7% at 30, +2.0% at 10): on the other collections it lost
+/// until the stop words were left out. The window is 20: at 251k passages,
+/// a window of 30 cost an OR of two common words by document a third more
+/// than 20 did. Ranking every document as a document before the window
+/// (rather than by its best passage) made an OR of two words by document
+/// a third faster at 251k passages. Proximity is read from words (a phrase
+/// or a prefix counts for the BM25, not for proximity). The flat search,
+/// `--same-passage` and the tests' pages grouped from the full ranking
+/// keep FTS5's order.
 extension Searcher {
     /// How many of an OR's first documents are ranked again.
     static let rescoreWindow = 20
+    /// The weight of the words' proximity against the document's BM25.
+    static let proximityWeight = 0.25
     /// In how many passages of a document's run, at most, the positions of
     /// the words are read for their proximity: those where the most of
     /// them (the rarest, by their idf) meet.
@@ -101,6 +119,17 @@ extension Searcher {
                             totalIsExact: first.totalIsExact)
     }
 
+    /// Which of an OR's `phrases` count for its ranking, their numbers of
+    /// documents `frequencies` among `documents`: not a stop word
+    /// (``QueryTerm/stop``), nor a word in more than half the documents;
+    /// every one, if none is left.
+    static func counted(_ phrases: [Phrase], _ frequencies: [Int], documents n: Double) -> [Bool] {
+        let counted = zip(phrases, frequencies).map { phrase, f in
+            Double(f) <= n / 2 && !(phrase.terms.count == 1 && phrase.terms[0].stop && !phrase.terms[0].prefix)
+        }
+        return counted.contains(true) ? counted : [Bool](repeating: true, count: phrases.count)
+    }
+
     /// The score of each of `documents` for the OR of `phrases` (their
     /// `leaves`; see the top of this file), passages `excluded` left out,
     /// and how many of its passages match.
@@ -109,11 +138,10 @@ extension Searcher {
         let m = leaves.m
         let n = Double(max(1, snapshot.documentCount))
         // The whole document's BM25, as an AND by document is ranked.
-        let scoring = DocumentScoring(self, leaves)
+        let scoring = DocumentScoring(self, leaves, idf: .fts5)
         let (idf, averageLength) = (scoring.idf, scoring.averageLength)
         // Words in more than half the documents count for nothing, unless all are.
-        var counted = scoring.frequencies.map { Double($0) <= n / 2 }
-        if !counted.contains(true) { counted = [Bool](repeating: true, count: m) }
+        let counted = Self.counted(phrases, scoring.frequencies, documents: n)
         // (A document in two segments counts in each, as the dictionaries count it: n never above N.)
         let pairIdf = scoring.frequencies.map { log(n / Double(max(1, min($0, Int(n))))) }
         // A word written twice in the query is one word: its first leaf (found
@@ -261,7 +289,7 @@ extension Searcher {
             }
             for i in 0..<m where word[i] == i && counted[i] {
                 let a = accumulated[index * m + i]
-                if a > 0 { score += min(1, pairIdf[i]) * a * (BM25.k1 + 1) / (a + norm) }
+                if a > 0 { score += Self.proximityWeight * min(1, pairIdf[i]) * a * (BM25.k1 + 1) / (a + norm) }
             }
             return score
         }
@@ -346,10 +374,9 @@ extension Searcher {
             matches[at] = e.together
         }
         // 2. Each scored as rescored(_:_:_:excluding:) scores it, without proximity.
-        let scoring = DocumentScoring(self, leaves)
+        let scoring = DocumentScoring(self, leaves, idf: .fts5)
         let n = Double(max(1, snapshot.documentCount))
-        var counted = scoring.frequencies.map { Double($0) <= n / 2 }
-        if !counted.contains(true) { counted = [Bool](repeating: true, count: m) }
+        let counted = Self.counted(phrases, scoring.frequencies, documents: n)
         var score = [Double](repeating: 0, count: found.count)
         for at in found.indices {
             let norm = BM25.norm(length: Double(snapshot.documentLengths[found[at]]), averageLength: scoring.averageLength)

@@ -238,18 +238,32 @@ extension Searcher {
             Double(snapshot.tokenCount) / Double(max(1, snapshot.documentCount))
         }
 
-        init(_ searcher: Searcher, _ leaves: QueryLeaves) {
+        /// Which idf a document's words are weighed by.
+        enum Idf {
+            /// Lucene's and tantivy's, ln(1 + (N − n + 0.5) / (n + 0.5)): an
+            /// AND's documents, and a lone word's. FTS5's, without the 1 +,
+            /// vanishes for a word in half the rows; over documents, far fewer
+            /// than passages, most words are that common (and measured so, the
+            /// known items fell from 0.660 to 0.620 MRR@10).
+            case lucene
+            /// FTS5's (Robertson and Spärck Jones's), ln((N − n + 0.5) / (n + 0.5)),
+            /// 1e-6 at most (``BM25/idf(rows:hits:)``) over documents: an OR's
+            /// documents, where a document of the commoner words alone competes
+            /// with one of a rarer word (`Rescoring.swift` says how it was chosen).
+            case fts5
+        }
+
+        init(_ searcher: Searcher, _ leaves: QueryLeaves, idf kind: Idf = .lucene) {
             let snapshot = searcher.snapshot
             let documents = max(1, snapshot.documentCount)
             averageLength = Self.averageLength(snapshot)
             frequencies = searcher.documentFrequencies(leaves)
-            // Lucene's and tantivy's idf, ln(1 + (N − n + 0.5) / (n + 0.5)). FTS5's,
-            // without the 1 +, vanishes for a word in half the rows; over documents,
-            // far fewer than passages, most words are that common (and measured
-            // so, the known items fell from 0.660 to 0.620 MRR@10).
             idf = frequencies.map { n in
-                let n = Double(min(n, documents))
-                return log(1 + (Double(documents) - n + 0.5) / (n + 0.5))
+                let n = min(n, documents)
+                switch kind {
+                case .lucene: return log(1 + (Double(documents) - Double(n) + 0.5) / (Double(n) + 0.5))
+                case .fts5: return BM25.idf(rows: documents, hits: n)
+                }
             }
         }
 

@@ -91,12 +91,18 @@ public struct QueryTerm: Sendable, Hashable {
     public var prefix: Bool
     /// The word's forms in the index's other languages (each a prefix too when `prefix`).
     public var alternatives: [String]
+    /// Whether the word, as typed, is a stop word of the query's languages
+    /// (``Analysis/Language/isStopWord(folded:in:)``): in an OR ranked by
+    /// document it counts for nothing (`Collector/Rescoring.swift`). It
+    /// matches as any word does.
+    public var stop: Bool
 
     /// Creates a term.
-    public init(_ text: String, prefix: Bool = false, alternatives: [String] = []) {
+    public init(_ text: String, prefix: Bool = false, alternatives: [String] = [], stop: Bool = false) {
         self.text = text
         self.prefix = prefix
         self.alternatives = alternatives
+        self.stop = stop
     }
 
     /// Whether the term is one indexed term: no prefix, no other form.

@@ -45,6 +45,9 @@ public struct QueryParser: Sendable {
     /// Which languages keep each word, when the library's lexicon chooses
     /// (nil: every language of `analyzers`; see ``WordLanguages``).
     let narrowing: WordLanguages?
+    /// The languages whose stop words mark a term (``QueryTerm/stop``):
+    /// English and those of `analyzers`.
+    let stopLanguages: [Language]
 
     /// The longest query, in bytes of UTF-8.
     public static let maxBytes = 16 << 10
@@ -58,6 +61,7 @@ public struct QueryParser: Sendable {
     public init() {
         analyzers = [Analyzer()]
         narrowing = nil
+        stopLanguages = [.english]
     }
 
     /// A parser that analyzes each word in English, when `english`, and in
@@ -73,6 +77,12 @@ public struct QueryParser: Sendable {
         }
         self.analyzers = analyzers.isEmpty ? [Analyzer()] : analyzers
         self.narrowing = self.analyzers.count > 1 ? narrowing : nil
+        stopLanguages = [.english] + languages.filter { $0 != .english }
+    }
+
+    /// Whether a folded token is a stop word of the query's languages.
+    func isStop(_ folded: UnsafeBufferPointer<UInt8>) -> Bool {
+        Language.isStopWord(folded: folded, in: stopLanguages)
     }
 
     /// The words searched so far that left out a language, each with the
@@ -89,6 +99,11 @@ public struct QueryParser: Sendable {
         if narrowed, let narrowing { return analyze(text, narrowing) }
         var terms: [QueryTerm] = []
         analyzer.tokenize(text) { term, _, _ in terms.append(QueryTerm(String(decoding: term, as: UTF8.self))) }
+        var k = 0
+        analyzer.foldedTokens(text) { token in
+            if k < terms.count { terms[k].stop = isStop(token) }
+            k += 1
+        }
         for other in analyzers.dropFirst() {
             var k = 0
             other.tokenize(text) { term, _, _ in
@@ -116,7 +131,8 @@ public struct QueryParser: Sendable {
                 chosen.append(list[k])
             }
             guard let first = chosen.first else { continue }
-            terms.append(QueryTerm(first, alternatives: Array(chosen.dropFirst())))
+            let stop = Array(word.utf8).withUnsafeBufferPointer(isStop)
+            terms.append(QueryTerm(first, alternatives: Array(chosen.dropFirst()), stop: stop))
         }
         return terms
     }
@@ -262,6 +278,7 @@ public struct QueryParser: Sendable {
                     if count == 1 { term = QueryTerm(String(decoding: bytes, as: UTF8.self)) }
                 }
                 guard count == 1, var term else { return false }
+                analyzer.foldedTokens(utf8: word) { term.stop = isStop($0) }
                 if analyzers.count > 1, let each = analyze(String(decoding: word, as: UTF8.self)).first { term = each }
                 body(.term(term))
                 expectingWord = false
