@@ -12,6 +12,10 @@ when A is slower.
 
     python3 bench/ab.py --a .build/release/dossier --b /tmp/old/dossier
     python3 bench/ab.py --a .build/release/dossier --a-args=--by-document --b .build/release/dossier
+
+At scale, the workspace and query mix of `make bench-scale`:
+
+    python3 bench/ab.py --a A --b B --workspace /work/scale/ws --queries /work/scale/ws-cache/queries.json
 """
 import argparse
 import json
@@ -30,11 +34,14 @@ def main():
     parser.add_argument("--pairs", type=int, default=8, help="pairs of processes")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the mix per pair")
     parser.add_argument("--core", default="1", help="the core both run on")
+    parser.add_argument("--workspace", default=os.path.join(WORK, "ws"))
+    parser.add_argument("--queries", default=os.path.join(WORK, "latencies.json"),
+                        help="per class, rows whose first item is Dossier's query")
     args = parser.parse_args()
 
-    with open(os.path.join(WORK, "latencies.json")) as f:
+    with open(args.queries) as f:
         queries = {name: [row[0] for row in rows] for name, rows in json.load(f).items()}
-    workspace = os.path.join(WORK, "ws")
+    workspace = args.workspace
     pin = ("taskset", "-c", args.core)
 
     runs = paired_rounds(lambda: DossierBatch(args.a, workspace, queries, args.a_args.split(), pin),
