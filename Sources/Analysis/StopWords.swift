@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The words a question is made of besides what it asks about: a
 /// language's function words (those ``LanguageDetector`` counts) and the
 /// words people ask with (*what, does, say, about, tell me*; *quel, dit,
@@ -34,14 +36,19 @@ extension Language {
         return out
     }()
 
-    /// Whether `token` (one token, folded: ``Analyzer/foldedTokens(_:_:)``)
-    /// is a stop word of any of `languages`.
-    public static func isStopWord(folded token: UnsafeBufferPointer<UInt8>, in languages: [Language]) -> Bool {
-        // (No stop word is longer; a String of up to 15 bytes is not allocated.)
-        guard token.count <= 15 else { return false }
-        let word = String(decoding: token, as: UTF8.self)
-        return languages.contains { $0.stopWords.contains(word) }
+    /// The stop words of all of `languages`, folded: made once per list of
+    /// languages (a parser is made per search).
+    public static func stopWords(of languages: [Language]) -> Set<String> {
+        let codes = languages.map(\.code)
+        return stopWordUnions.withLock { unions in
+            if let known = unions[codes] { return known }
+            let union = languages.reduce(into: Set<String>()) { $0.formUnion($1.stopWords) }
+            unions[codes] = union
+            return union
+        }
     }
+
+    private static let stopWordUnions = Mutex<[[String]: Set<String>]>([:])
 
     /// Whether `word` (a word of a query, as typed) is a stop word in any
     /// of `languages`: every token it folds to is one, or a lone letter an apostrophe left.

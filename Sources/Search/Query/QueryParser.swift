@@ -45,9 +45,9 @@ public struct QueryParser: Sendable {
     /// Which languages keep each word, when the library's lexicon chooses
     /// (nil: every language of `analyzers`; see ``WordLanguages``).
     let narrowing: WordLanguages?
-    /// The languages whose stop words mark a term (``QueryTerm/stop``):
-    /// English and those of `analyzers`.
-    let stopLanguages: [Language]
+    /// The stop words that mark a term (``QueryTerm/stop``), folded: those
+    /// of English and of the parser's other languages.
+    let stopWords: Set<String>
 
     /// The longest query, in bytes of UTF-8.
     public static let maxBytes = 16 << 10
@@ -61,7 +61,7 @@ public struct QueryParser: Sendable {
     public init() {
         analyzers = [Analyzer()]
         narrowing = nil
-        stopLanguages = [.english]
+        stopWords = Language.stopWords(of: [.english])
     }
 
     /// A parser that analyzes each word in English, when `english`, and in
@@ -77,12 +77,13 @@ public struct QueryParser: Sendable {
         }
         self.analyzers = analyzers.isEmpty ? [Analyzer()] : analyzers
         self.narrowing = self.analyzers.count > 1 ? narrowing : nil
-        stopLanguages = [.english] + languages.filter { $0 != .english }
+        stopWords = Language.stopWords(of: [.english] + languages.filter { $0 != .english })
     }
 
     /// Whether a folded token is a stop word of the query's languages.
     func isStop(_ folded: UnsafeBufferPointer<UInt8>) -> Bool {
-        Language.isStopWord(folded: folded, in: stopLanguages)
+        // (No stop word is longer; a String of up to 15 bytes is not allocated.)
+        folded.count <= 15 && stopWords.contains(String(decoding: folded, as: UTF8.self))
     }
 
     /// The words searched so far that left out a language, each with the
@@ -131,8 +132,7 @@ public struct QueryParser: Sendable {
                 chosen.append(list[k])
             }
             guard let first = chosen.first else { continue }
-            let stop = Array(word.utf8).withUnsafeBufferPointer(isStop)
-            terms.append(QueryTerm(first, alternatives: Array(chosen.dropFirst()), stop: stop))
+            terms.append(QueryTerm(first, alternatives: Array(chosen.dropFirst()), stop: stopWords.contains(word)))
         }
         return terms
     }
@@ -273,12 +273,13 @@ public struct QueryParser: Sendable {
                 // One term, or the full parser.
                 var term: QueryTerm?
                 var count = 0
-                analyzer.tokenize(utf8: word) { bytes, _, _ in
+                // (Folded, then stemmed: one pass gives the term and whether it is a stop word.)
+                analyzer.foldedTokens(utf8: word) { folded in
                     count += 1
-                    if count == 1 { term = QueryTerm(String(decoding: bytes, as: UTF8.self)) }
+                    guard count == 1 else { return }
+                    term = analyzer.term(ofFolded: folded) { QueryTerm(String(decoding: $0, as: UTF8.self), stop: isStop(folded)) }
                 }
                 guard count == 1, var term else { return false }
-                analyzer.foldedTokens(utf8: word) { term.stop = isStop($0) }
                 if analyzers.count > 1, let each = analyze(String(decoding: word, as: UTF8.self)).first { term = each }
                 body(.term(term))
                 expectingWord = false
