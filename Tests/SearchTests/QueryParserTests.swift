@@ -27,6 +27,14 @@ struct QueryParserTests {
         #expect(try stops(parser, "les OR qué") == [false, false])
         let narrowed = QueryParser(languages: [.english, .french], narrowing: WordLanguages(snapshot: IndexSnapshot(manifest: Manifest(), segments: [])))
         #expect(try stops(narrowed, "les OR ivoire") == [true, false])
+        // In capitals, among words of lower case, a word is an acronym (the World Health Organization, the United
+        // States): not a stop word, however the query is read. A query all in capitals says nothing by its case.
+        #expect(try stops(parser, "WHO OR US OR what OR pangolin") == [false, false, true, false])
+        #expect(try stops(parser, "\"WHO\" OR \"the\" OR pangolin") == [false, true, false])
+        #expect(try stops(narrowed, "WHO OR les OR ivoire") == [false, true, false])
+        #expect(try stops(french, "IL OR les OR ivoire") == [false, true, false])
+        #expect(try stops(parser, "WHO OR WHAT OR PANGOLIN") == [true, true, false])
+        #expect(try stops(parser, "What OR I") == [true, true])
     }
 
     @Test("plain queries (words, AND, OR) parse to the same tree without the lexer as with it; the rest goes to the full grammar")

@@ -86,6 +86,29 @@ public struct QueryParser: Sendable {
         folded.count <= 15 && stopWords.contains(String(decoding: folded, as: UTF8.self))
     }
 
+    /// Whether a query's words typed in capitals are acronyms (`WHO`, `US`,
+    /// `IT`), never stop words: when the query has lower case too. A query
+    /// all in capitals (as some test collections write them) says nothing
+    /// by its case.
+    static func capitalsAreAcronyms(_ text: String) -> Bool {
+        text.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+    }
+
+    /// Whether `typed` is two letters or more, A to Z alone.
+    static func isCapitals(_ typed: UnsafeBufferPointer<UInt8>) -> Bool {
+        typed.count >= 2 && typed.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+    }
+
+    /// Per token of `text`, whether it is typed in capitals (``isCapitals(_:)``).
+    func capitals(_ text: String) -> [Bool] {
+        var out: [Bool] = []
+        var copy = text
+        copy.withUTF8 { bytes in
+            analyzer.tokenize(utf8: bytes) { _, _, range in out.append(Self.isCapitals(UnsafeBufferPointer(rebasing: bytes[range]))) }
+        }
+        return out
+    }
+
     /// The words searched so far that left out a language, each with the
     /// codes of those that kept it (see ``WordLanguages``).
     public var narrowedWords: [(word: String, kept: [String])] { narrowing?.narrowed ?? [] }
@@ -96,8 +119,17 @@ public struct QueryParser: Sendable {
     /// The terms of a string of the query, each with its forms in every
     /// language (in those that keep it, when `narrowing` chooses and
     /// `narrowed`: not for a prefix).
-    func analyze(_ text: String, narrowed: Bool = true) -> [QueryTerm] {
-        if narrowed, let narrowing { return analyze(text, narrowing) }
+    func analyze(_ text: String, narrowed: Bool = true, acronyms: Bool = false) -> [QueryTerm] {
+        var terms = narrowed && narrowing != nil ? analyze(text, narrowing!) : analyzeInAll(text)
+        // A word in capitals, in a query of lower case too, is an acronym.
+        if acronyms, terms.contains(where: \.stop) {
+            for (k, capital) in capitals(text).enumerated() where capital && k < terms.count { terms[k].stop = false }
+        }
+        return terms
+    }
+
+    /// ``analyze(_:narrowed:acronyms:)``, each word's forms in every language.
+    private func analyzeInAll(_ text: String) -> [QueryTerm] {
         var terms: [QueryTerm] = []
         analyzer.tokenize(text) { term, _, _ in terms.append(QueryTerm(String(decoding: term, as: UTF8.self))) }
         var k = 0
@@ -120,7 +152,7 @@ public struct QueryParser: Sendable {
     }
 
     /// ``analyze(_:narrowed:)`` with each word's forms those of the languages `narrowing` keeps.
-    func analyze(_ text: String, _ narrowing: WordLanguages) -> [QueryTerm] {
+    private func analyze(_ text: String, _ narrowing: WordLanguages) -> [QueryTerm] {
         let words = Analyzer().foldedTerms(text)
         let forms = analyzers.map { $0.terms(text) }
         let codes = analyzers.map { $0.language?.code ?? "en" }
@@ -155,7 +187,7 @@ public struct QueryParser: Sendable {
     /// Parses `text` with the whole grammar.
     func parseInFull(_ text: String) throws(QuerySyntaxError) -> QueryNode {
         try Self.checkLength(text)
-        var state = State(tokens: try Lexer(text).tokens(), parser: self)
+        var state = State(tokens: try Lexer(text).tokens(), parser: self, acronyms: Self.capitalsAreAcronyms(text))
         let node = try state.parseOr()
         if let token = state.peek {
             if token.kind == .minus || token.kind == .colon {
@@ -244,6 +276,7 @@ public struct QueryParser: Sendable {
     /// with each; an operator comes only between two words. False (having
     /// called `body` for some) when the text is not a plain query.
     private func plainItems(_ text: String, _ body: (PlainItem) -> Void) -> Bool {
+        let acronyms = Self.capitalsAreAcronyms(text)
         var copy = text
         return copy.withUTF8 { bytes -> Bool in
             // Whether the last item was an operator (or nothing yet): a word must come next.
@@ -281,6 +314,7 @@ public struct QueryParser: Sendable {
                 }
                 guard count == 1, var term else { return false }
                 if analyzers.count > 1, let each = analyze(String(decoding: word, as: UTF8.self)).first { term = each }
+                if term.stop, acronyms, Self.isCapitals(word) { term.stop = false }
                 body(.term(term))
                 expectingWord = false
             }
@@ -416,6 +450,8 @@ public struct QueryParser: Sendable {
     struct State {
         let tokens: [Token]
         let parser: QueryParser
+        /// Whether words typed in capitals are acronyms (``QueryParser/capitalsAreAcronyms(_:)``).
+        let acronyms: Bool
         var position = 0
         var phraseCount = 0
         /// Parentheses open around the current token.
@@ -424,8 +460,9 @@ public struct QueryParser: Sendable {
         var termCount = 0
         let end: Int
 
-        init(tokens: [Token], parser: QueryParser) {
+        init(tokens: [Token], parser: QueryParser, acronyms: Bool) {
             self.tokens = tokens
+            self.acronyms = acronyms
             self.parser = parser
             end = tokens.last.map { $0.offset + $0.length } ?? 0
         }
@@ -540,7 +577,7 @@ public struct QueryParser: Sendable {
                 guard let token = peek, case .string(let text, _) = token.kind else { throw error("a word or a \"phrase\"") }
                 position += 1
                 let before = terms.count
-                terms += parser.analyze(text, narrowed: peek?.kind != .star)
+                terms += parser.analyze(text, narrowed: peek?.kind != .star, acronyms: acronyms)
                 if peek?.kind == .star {
                     position += 1
                     if terms.count > before { terms[terms.count - 1].prefix = true }
