@@ -319,6 +319,28 @@ struct SearchCLITests {
         #expect(nothing.status == 2 && nothing.stderr.contains("nothing to search for"))
     }
 
+    @Test("a question's words OR'ed: the document of what it asks about first, not the one of its stop words; --flat is FTS5's order")
+    func questionsStopWords() throws {
+        let root = try exampleWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let notes = root.appendingPathComponent("corpus/notes")
+        try "What is it? What I am is what I am, and so it is.\n".write(to: notes.appendingPathComponent("questions.md"), atomically: true, encoding: .utf8)
+        try "Pangolin scales seized at the port of Lagos.\n".write(to: notes.appendingPathComponent("pangolins.md"), atomically: true, encoding: .utf8)
+        #expect(try dossier(["index"], in: root).status == 0)
+        func paths(_ arguments: [String]) throws -> [String] {
+            let result = try dossier(["search"] + arguments + ["--json"], in: root)
+            #expect(result.status == 0, "\(result.stderr)")
+            return (try json(result.stdout)["results"] as? [[String: Any]] ?? []).map { ($0["document"] as? [String: Any])?["path"] as? String ?? "" }
+        }
+        // By document (the default): what, I, am count for nothing; both notes match.
+        let byDocument = try paths(["What OR I OR am OR pangolin", "--per-doc", "1"])
+        #expect(byDocument.first == "corpus/notes/pangolins.md" && byDocument.contains("corpus/notes/questions.md"), "\(byDocument)")
+        // The flat search ranks passages as FTS5 does: the stop words weigh there.
+        #expect(try paths(["What OR I OR am OR pangolin", "--flat"]).first == "corpus/notes/questions.md")
+        // All stop words: ranked by them.
+        #expect(try paths(["what OR am"]).first == "corpus/notes/questions.md")
+    }
+
     @Test("results by document: documents by their score (--same-passage: their best passage), at most --per-doc each, --limit and --offset counting documents, each with its count of matches")
     func groupedPaging() throws {
         let root = try workspace()
