@@ -118,7 +118,8 @@ public struct QueryParser: Sendable {
 
     /// The terms of a string of the query, each with its forms in every
     /// language (in those that keep it, when `narrowing` chooses and
-    /// `narrowed`: not for a prefix).
+    /// `narrowed`: not for a prefix), each marked if a stop word; with
+    /// `acronyms` (``capitalsAreAcronyms(_:)``), not a word in capitals.
     func analyze(_ text: String, narrowed: Bool = true, acronyms: Bool = false) -> [QueryTerm] {
         var terms = narrowed && narrowing != nil ? analyze(text, narrowing!) : analyzeInAll(text)
         // A word in capitals, in a query of lower case too, is an acronym.
@@ -151,7 +152,7 @@ public struct QueryParser: Sendable {
         return terms
     }
 
-    /// ``analyze(_:narrowed:)`` with each word's forms those of the languages `narrowing` keeps.
+    /// ``analyze(_:narrowed:acronyms:)`` with each word's forms those of the languages `narrowing` keeps.
     private func analyze(_ text: String, _ narrowing: WordLanguages) -> [QueryTerm] {
         let words = Analyzer().foldedTerms(text)
         let forms = analyzers.map { $0.terms(text) }
