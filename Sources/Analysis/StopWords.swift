@@ -56,7 +56,7 @@ extension Language {
         var tokens: [String] = []
         Analyzer().foldedTokens(word) { tokens.append(String(decoding: $0, as: UTF8.self)) }
         guard !tokens.isEmpty else { return true }
-        let stop = languages.reduce(into: Set<String>()) { $0.formUnion($1.stopWords) }
+        let stop = stopWords(of: languages)
         // A lone letter beside an apostrophe is an elision or a possessive
         // ("what’s", "l’", "d’"); elsewhere it may be a code ("Appendix I").
         let elided = word.contains("'") || word.contains("\u{2019}")
