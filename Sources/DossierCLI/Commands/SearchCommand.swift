@@ -38,7 +38,9 @@ struct SearchCommand: ParsableCommand {
             a document matches when it holds every word somewhere, and those with the \
             words together in one passage rank ahead; a document whose words are on \
             different pages shows each word's best passage. Words OR'ed rank every \
-            document so, then the first 20 again with how close the words stand. \
+            document so, words typed as stop words (I, what, the; les, qué) counting \
+            for nothing unless all are, then the first 20 again with how close the \
+            words stand. \
             --flat (passages, \
             FTS5's rule: every word in the same passage, FTS5's order) and \
             --same-passage (documents, by that rule and order) keep the words \
